@@ -1,0 +1,593 @@
+"""The typed case: frozen domain objects built from a case folder or workbook."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .dates import DATE_FIX, DateError, parse_date, parse_untc_consent
+from .errors import InputError, Problem, Problems, Where
+from .names import did_you_mean, registry
+from .spec import UNTOC, BureauSpec
+from .tables import Row, Table, read_table_file, read_workbook, sha256_of, table_from_sheet
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+TABLES = ("instruments", "ratifications", "groups", "session", "attendance", "nominations",
+          "rotation")
+REQUIRED_TABLES = ("instruments", "groups", "session")
+SESSION_KEYS = ("conference", "session", "opening_date", "president_group", "rapporteur_group")
+
+
+@dataclass(frozen=True)
+class Instrument:
+    id: str
+    title: str
+    kind: str  # convention | protocol
+    entry_into_force: dt.date
+    days_after_deposit: int
+
+    @property
+    def is_protocol(self) -> bool:
+        return self.kind == "protocol"
+
+
+@dataclass(frozen=True)
+class Deposit:
+    state: str
+    instrument: str
+    date: dt.date
+    action: str
+    where: Where
+
+
+@dataclass(frozen=True)
+class Signature:
+    state: str
+    instrument: str
+    date: dt.date | None
+
+
+@dataclass(frozen=True)
+class Membership:
+    state: str
+    group: str
+
+
+@dataclass(frozen=True)
+class Session:
+    conference: str
+    number: int
+    opening_date: dt.date
+    president_group: str | None
+    rapporteur_group: str | None
+
+
+@dataclass(frozen=True)
+class Nomination:
+    state: str
+    post: str
+    priority: int
+    representative: str
+    where: Where
+
+
+@dataclass(frozen=True)
+class RotationEntry:
+    session: int
+    president_group: str | None
+    rapporteur_group: str | None
+
+
+@dataclass(frozen=True)
+class InputFile:
+    path: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    path: Path
+    spec: BureauSpec
+    instruments: tuple[Instrument, ...]
+    deposits: tuple[Deposit, ...]
+    signatures: tuple[Signature, ...]
+    memberships: tuple[Membership, ...]
+    session: Session
+    attendance: frozenset[str] | None
+    nominations: tuple[Nomination, ...]
+    rotation: tuple[RotationEntry, ...]
+    warnings: tuple[str, ...]
+    files: tuple[InputFile, ...] = field(compare=False)
+
+    @cached_property
+    def group_of(self) -> dict[str, str]:
+        return {m.state: m.group for m in self.memberships}
+
+    @property
+    def convention(self) -> Instrument:
+        return next(i for i in self.instruments if i.kind == "convention")
+
+    @cached_property
+    def deposits_by_state(self) -> dict[str, dict[str, Deposit]]:
+        out: dict[str, dict[str, Deposit]] = {}
+        for d in self.deposits:
+            out.setdefault(d.state, {})[d.instrument] = d
+        return out
+
+    def known_states(self) -> tuple[str, ...]:
+        names = {m.state for m in self.memberships}
+        names |= {d.state for d in self.deposits} | {s.state for s in self.signatures}
+        names |= {n.state for n in self.nominations}
+        names |= self.attendance or frozenset()
+        return tuple(sorted(names))
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading
+
+
+class _Loader:
+    """Reads one case; every problem is collected, and raised together at the end."""
+
+    def __init__(self, path: Path, spec: BureauSpec) -> None:
+        self.path = path
+        self.spec = spec
+        self.problems = Problems()
+        self.warnings: list[str] = []
+        self.files: dict[Path, str] = {}
+        self.sheets: dict[str, pd.DataFrame] | None = None
+        self.base = path if path.is_dir() else path.parent
+
+    # -- locating tables
+
+    def shown(self, p: Path) -> str:
+        try:
+            return str(p.relative_to(Path.cwd()))
+        except ValueError:
+            return str(p)
+
+    def record(self, p: Path) -> None:
+        if p.is_file():
+            self.files[p.resolve()] = self.shown(p)
+
+    def tables(self) -> dict[str, Table]:
+        found: dict[str, Table] = {}
+        if self.path.is_dir():
+            for name in TABLES:
+                candidates = [
+                    self.path / f"{name}{ext}"
+                    for ext in (".csv", ".xlsx")
+                    if (self.path / f"{name}{ext}").is_file()
+                ]
+                if len(candidates) > 1:
+                    self.problems.add(
+                        Where(self.shown(self.path)),
+                        f"the case has both {candidates[0].name} and {candidates[1].name}",
+                        "keep one of them",
+                    )
+                    continue
+                if candidates:
+                    self.record(candidates[0])
+                    table = read_table_file(
+                        name, candidates[0], self.shown(candidates[0]), self.problems
+                    )
+                    if table is not None:
+                        found[name] = table
+        else:
+            self.record(self.path)
+            self.sheets = read_workbook(self.path, self.shown(self.path), self.problems)
+            if self.sheets is None:
+                return found
+            by_key = {s.strip().lower(): s for s in self.sheets}
+            for name in TABLES:
+                sheet = by_key.get(name)
+                if sheet is not None:
+                    found[name] = table_from_sheet(
+                        name, self.shown(self.path), sheet, self.sheets[sheet]
+                    )
+        for name in REQUIRED_TABLES:
+            if name not in found and not self.problems:
+                where = Where(self.shown(self.path))
+                if self.path.is_dir():
+                    fix = f"add {name}.csv (or {name}.xlsx) to the case folder"
+                else:
+                    fix = f"add a sheet named {name!r} to the workbook"
+                self.problems.add(where, f"the case has no {name} table", fix)
+        return found
+
+    # -- cell readers
+
+    def state(self, t: Table, row: Row, column: str) -> str | None:
+        text = row.text(column)
+        if not text:
+            self.problems.add(t.where(row.number, column), "the State is missing",
+                              "fill in the State's name")
+            return None
+        name = registry().lookup(text)
+        if name is None:
+            self.problems.add(t.where(row.number, column), f"unknown State {text!r}",
+                              did_you_mean(text))
+        return name
+
+    def date(self, t: Table, row: Row, column: str, required: bool = True) -> dt.date | None:
+        value = row.raw(column)
+        if not row.text(column):
+            if required:
+                self.problems.add(t.where(row.number, column), "the date is missing", DATE_FIX)
+            return None
+        try:
+            return parse_date(value)
+        except DateError as exc:
+            self.problems.add(t.where(row.number, column), str(exc), DATE_FIX)
+            return None
+
+    def group(self, t: Table, row: Row, column: str) -> str | None:
+        text = row.text(column)
+        found = self.spec.find_group(text) if text else None
+        if found is None:
+            self.problems.add(
+                t.where(row.number, column),
+                f"unknown regional group {text!r}" if text else "the regional group is missing",
+                "use one of: " + "; ".join(self.spec.group_names),
+            )
+        return found
+
+    def integer(self, t: Table, row: Row, column: str, default: int, low: int) -> int | None:
+        text = row.text(column)
+        if not text:
+            return default
+        try:
+            value = int(float(text))
+            if value != float(text) or value < low:
+                raise ValueError
+        except ValueError:
+            self.problems.add(t.where(row.number, column), f"{text!r} is not a whole number",
+                              f"write a whole number of at least {low}")
+            return None
+        return value
+
+    # -- tables
+
+    def instruments(self, t: Table) -> tuple[list[Instrument], dict[str, tuple[Row, str]]]:
+        out: list[Instrument] = []
+        status_files: dict[str, tuple[Row, str]] = {}
+        if not t.require(self.problems, "instrument", "title", "kind", "entry_into_force"):
+            return out, status_files
+        seen: set[str] = set()
+        for row in t.rows:
+            ident = row.text("instrument")
+            kind = row.text("kind").lower()
+            if not ident:
+                self.problems.add(t.where(row.number, "instrument"), "the instrument id is missing",
+                                  "give each instrument a short id, such as 'convention'")
+                continue
+            if ident in seen:
+                self.problems.add(t.where(row.number, "instrument"),
+                                  f"instrument {ident!r} is listed twice", "keep one row")
+                continue
+            seen.add(ident)
+            if kind not in {"convention", "protocol"}:
+                self.problems.add(t.where(row.number, "kind"), f"unknown kind {kind!r}",
+                                  "write 'convention' or 'protocol'")
+            eif = self.date(t, row, "entry_into_force")
+            days = self.integer(t, row, "days_after_deposit", 30, 0)
+            if t.has("status_file") and row.text("status_file"):
+                status_files[ident] = (row, row.text("status_file"))
+            if eif is not None and days is not None and kind in {"convention", "protocol"}:
+                out.append(Instrument(ident, row.text("title") or ident, kind, eif, days))
+        conventions = [i for i in out if i.kind == "convention"]
+        if len(out) == len(seen) and len(conventions) != 1:
+            self.problems.add(t.where(), f"{len(conventions)} instruments are of kind 'convention'",
+                              "mark exactly one instrument as the convention")
+        return out, status_files
+
+    def untc(self, instrument: str, t: Table, row: Row, ref: str,
+             deposits: list[Deposit], signatures: list[Signature]) -> None:
+        """A UN Treaty Collection status table, as published."""
+        if self.sheets is not None and ref.strip().lower() in {s.lower() for s in self.sheets}:
+            sheet = next(s for s in self.sheets if s.lower() == ref.strip().lower())
+            status = table_from_sheet(f"{instrument} status", self.shown(self.path), sheet,
+                                      self.sheets[sheet])
+        else:
+            path = self.base / ref
+            if not path.is_file():
+                self.problems.add(t.where(row.number, "status_file"),
+                                  f"the status file {ref!r} does not exist",
+                                  f"put it at {self.shown(path)}, or correct the path")
+                return
+            self.record(path)
+            read = read_table_file(f"{instrument} status", path, self.shown(path), self.problems)
+            if read is None:
+                return
+            status = read
+        consent = next(
+            (k for k in status.headers
+             if any(w in k for w in ("ratification", "accession", "approval", "acceptance"))),
+            None,
+        )
+        if not status.require(self.problems, "participant") or consent is None:
+            if consent is None:
+                self.problems.add(
+                    status.where(1),
+                    "no consent column (Ratification, Acceptance(A), Approval(AA), Accession(a), "
+                    "Succession(d))",
+                    "copy the status table from the UN Treaty Collection with its three columns",
+                )
+            return
+        for r in status.rows:
+            state = self.state(status, r, "participant")
+            signed = None
+            if status.has("signature") and r.text("signature"):
+                signed = self.date(status, r, "signature", required=False)
+            text = r.text(consent)
+            if state is None:
+                continue
+            if not text:
+                signatures.append(Signature(state, instrument, signed))
+                continue
+            try:
+                date, action = parse_untc_consent(text)
+            except DateError as exc:
+                self.problems.add(status.where(r.number, consent), str(exc),
+                                  "write the date as in the UNTC table, e.g. '17 Feb 2010 a'")
+                continue
+            deposits.append(Deposit(state, instrument, date, action, status.where(r.number)))
+            if signed is not None:
+                signatures.append(Signature(state, instrument, signed))
+
+    def ratifications(self, t: Table, instruments: set[str],
+                      deposits: list[Deposit], signatures: list[Signature]) -> None:
+        if not t.require(self.problems, "state", "instrument", "deposit_date"):
+            return
+        for row in t.rows:
+            state = self.state(t, row, "state")
+            ident = row.text("instrument")
+            if ident not in instruments:
+                self.problems.add(t.where(row.number, "instrument"),
+                                  f"unknown instrument {ident!r}",
+                                  "use an id from the instruments table: "
+                                  + ", ".join(sorted(instruments)))
+                continue
+            date = self.date(t, row, "deposit_date", required=False)
+            signed = (self.date(t, row, "signature_date", required=False)
+                      if t.has("signature_date") else None)
+            if state is None:
+                continue
+            if date is None:
+                if not row.text("deposit_date"):
+                    signatures.append(Signature(state, ident, signed))
+                continue
+            action = row.text("action").lower() if t.has("action") else ""
+            deposits.append(Deposit(state, ident, date, action or "ratification",
+                                    t.where(row.number)))
+
+    def unique_deposits(self, deposits: list[Deposit]) -> list[Deposit]:
+        by_key: dict[tuple[str, str], Deposit] = {}
+        for d in deposits:
+            first = by_key.get((d.state, d.instrument))
+            if first is None:
+                by_key[(d.state, d.instrument)] = d
+            elif first.date != d.date:
+                self.problems.add(
+                    d.where,
+                    f"{d.state}'s deposit for {d.instrument} is dated {d.date}, but {first.where} "
+                    f"dates it {first.date}",
+                    "keep one of the two rows",
+                )
+        return sorted(by_key.values(), key=lambda d: (d.state, d.instrument))
+
+    def groups(self, t: Table) -> list[Membership]:
+        if not t.require(self.problems, "state", "group"):
+            return []
+        counting: dict[str, tuple[str, Row]] = {}
+        for row in t.rows:
+            state = self.state(t, row, "state")
+            group = self.group(t, row, "group")
+            flag = row.text("counts_for_elections").lower() if t.has("counts_for_elections") else ""
+            if flag not in {"", "yes", "no", "y", "n", "true", "false"}:
+                self.problems.add(t.where(row.number, "counts_for_elections"),
+                                  f"{flag!r} is neither yes nor no", "write yes or no")
+                continue
+            if state is None or group is None or flag in {"no", "n", "false"}:
+                continue
+            if not registry().get(state).is_state:
+                self.problems.add(t.where(row.number, "state"),
+                                  f"{state} is not a State and cannot belong to a regional group",
+                                  "remove the row")
+                continue
+            earlier = counting.get(state)
+            if earlier is not None and earlier[0] != group:
+                self.problems.add(
+                    t.where(row.number, "group"),
+                    f"{state} is in {earlier[0]} (row {earlier[1].number}) and in {group}",
+                    "mark the row that does not count for elections with "
+                    "counts_for_elections = no",
+                )
+                continue
+            counting[state] = (group, row)
+        return [Membership(s, g) for s, (g, _r) in sorted(counting.items())]
+
+    def session(self, t: Table, convention: Instrument | None) -> Session | None:
+        if not t.require(self.problems, "key", "value"):
+            return None
+        values: dict[str, tuple[Row, str]] = {}
+        for row in t.rows:
+            key = row.text("key").strip().lower().replace(" ", "_")
+            if key not in SESSION_KEYS:
+                self.problems.add(t.where(row.number, "key"), f"unknown key {row.text('key')!r}",
+                                  "use one of: " + ", ".join(SESSION_KEYS))
+                continue
+            values[key] = (row, row.text("value"))
+        for key in ("session", "opening_date"):
+            if not values.get(key, (None, ""))[1]:
+                self.problems.add(t.where(None, "key"), f"the session table gives no {key}",
+                                  f"add a row with key {key!r} and its value")
+        if "session" not in values or "opening_date" not in values:
+            return None
+        row, _ = values["session"]
+        number = self.integer(t, row, "value", 1, 1)
+        row, _ = values["opening_date"]
+        opening = self.date(t, row, "value")
+        groups: dict[str, str | None] = {}
+        for key in ("president_group", "rapporteur_group"):
+            if values.get(key, (None, ""))[1]:
+                groups[key] = self.group(t, values[key][0], "value")
+        if number is None or opening is None:
+            return None
+        if convention is not None and opening < convention.entry_into_force:
+            self.problems.add(
+                t.where(values["opening_date"][0].number, "value"),
+                f"the session opens on {opening}, before the Convention entered into force "
+                f"({convention.entry_into_force})",
+                "check the opening date",
+            )
+        conference = values.get("conference", (None, ""))[1] or self.spec.conference
+        return Session(conference, number, opening, groups.get("president_group"),
+                       groups.get("rapporteur_group"))
+
+    def attendance(self, t: Table) -> frozenset[str]:
+        if not t.require(self.problems, "state"):
+            return frozenset()
+        return frozenset(s for row in t.rows if (s := self.state(t, row, "state")))
+
+    def nominations(self, t: Table) -> list[Nomination]:
+        if not t.require(self.problems, "state", "post"):
+            return []
+        out: dict[tuple[str, str], Nomination] = {}
+        for row in t.rows:
+            state = self.state(t, row, "state")
+            text = row.text("post")
+            post = self.spec.find_post(text)
+            if post is None:
+                self.problems.add(t.where(row.number, "post"), f"unknown post {text!r}",
+                                  "use one of: " + ", ".join(self.spec.post_names))
+            priority = self.integer(t, row, "priority", 1, 1) if t.has("priority") else 1
+            representative = row.text("representative") if t.has("representative") else ""
+            if state is None or post is None or priority is None:
+                continue
+            new = Nomination(state, post, priority, representative, t.where(row.number))
+            old = out.get((state, post))
+            if old is not None and (old.priority, old.representative) != (priority,
+                                                                          representative):
+                self.problems.add(t.where(row.number),
+                                  f"{state} is nominated for {post} twice, differently "
+                                  f"(see {old.where})", "keep one row")
+                continue
+            out[(state, post)] = new
+        return sorted(out.values(), key=lambda n: (n.post, n.priority, n.state))
+
+    def rotation(self, t: Table) -> list[RotationEntry]:
+        if not t.require(self.problems, "session"):
+            return []
+        out: list[RotationEntry] = []
+        for row in t.rows:
+            number = self.integer(t, row, "session", 1, 1)
+            groups = {
+                key: (self.group(t, row, key) if t.has(key) and row.text(key) else None)
+                for key in ("president_group", "rapporteur_group")
+            }
+            if number is not None:
+                out.append(RotationEntry(number, groups["president_group"],
+                                         groups["rapporteur_group"]))
+        return sorted(out, key=lambda r: r.session)
+
+    # -- the whole case
+
+    def load(self) -> Case:
+        tables = self.tables()
+        instruments: list[Instrument] = []
+        status_files: dict[str, tuple[Row, str]] = {}
+        if "instruments" in tables:
+            instruments, status_files = self.instruments(tables["instruments"])
+        ids = {i.id for i in instruments}
+        deposits: list[Deposit] = []
+        signatures: list[Signature] = []
+        for ident, (row, ref) in sorted(status_files.items()):
+            self.untc(ident, tables["instruments"], row, ref, deposits, signatures)
+        if "ratifications" in tables:
+            self.ratifications(tables["ratifications"], ids, deposits, signatures)
+        elif instruments and len(status_files) < len(instruments) and not self.problems:
+            missing = sorted(ids - set(status_files))
+            self.problems.add(
+                tables["instruments"].where(None, "status_file"),
+                "no ratifications table and no status_file for " + ", ".join(missing),
+                "add a ratifications table, or name each instrument's UNTC status table",
+            )
+        unique = self.unique_deposits(deposits)
+        memberships = self.groups(tables["groups"]) if "groups" in tables else []
+        convention = next((i for i in instruments if i.kind == "convention"), None)
+        session = self.session(tables["session"], convention) if "session" in tables else None
+        attendance = self.attendance(tables["attendance"]) if "attendance" in tables else None
+        nominations = self.nominations(tables["nominations"]) if "nominations" in tables else []
+        rotation = self.rotation(tables["rotation"]) if "rotation" in tables else []
+        self.problems.raise_if_any()
+        assert session is not None and convention is not None
+        self.warn_protocols_without_convention(unique, convention)
+        return Case(
+            name=self.path.stem if self.path.is_file() else self.path.name,
+            path=self.path,
+            spec=self.spec,
+            instruments=tuple(instruments),
+            deposits=tuple(unique),
+            signatures=tuple(sorted(set(signatures), key=_signature_key)),
+            memberships=tuple(memberships),
+            session=session,
+            attendance=attendance,
+            nominations=tuple(nominations),
+            rotation=tuple(rotation),
+            warnings=tuple(self.warnings),
+            files=tuple(InputFile(shown, sha256_of(p))
+                        for p, shown in sorted(self.files.items(), key=lambda kv: kv[1])),
+        )
+
+    def warn_protocols_without_convention(self, deposits: list[Deposit],
+                                          convention: Instrument) -> None:
+        first = {d.state: d.date for d in deposits if d.instrument == convention.id}
+        for d in deposits:
+            if d.instrument == convention.id:
+                continue
+            own = first.get(d.state)
+            if own is None or own > d.date:
+                self.warnings.append(
+                    f"{d.state} deposited its instrument for {d.instrument} on {d.date} without "
+                    f"having deposited one for the Convention before (Convention art. 37(2)); "
+                    f"see {d.where}"
+                )
+
+
+def _signature_key(s: Signature) -> tuple[str, str, dt.date]:
+    return (s.state, s.instrument, s.date or dt.date.min)
+
+
+def load_case(path: Path | str, spec: BureauSpec = UNTOC) -> Case:
+    """Read a case folder or workbook. Raises InputError with every problem found."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError([Problem(Where(str(p)), "no such file or folder",
+                                  "give the path of a case folder or workbook")])
+    if p.is_file() and p.suffix.lower() != ".xlsx":
+        raise InputError([Problem(Where(str(p)), "a case is a folder or an .xlsx workbook",
+                                  "give the case folder, or a workbook with one sheet per table")])
+    return _Loader(p, spec).load()
+
+
+def default_case_path() -> Path:
+    """The shipped 6th-session case, wherever planner is installed or run from."""
+    from importlib import resources
+
+    return Path(str(resources.files("planner.cases").joinpath("untoc-cop6-2012")))
+
+
+def shipped_cases() -> dict[str, Path]:
+    from importlib import resources
+
+    root = Path(str(resources.files("planner.cases")))
+    return {p.name: p for p in sorted(root.iterdir()) if p.is_dir() and not p.name.startswith("_")}
+
+

@@ -1,0 +1,288 @@
+"""The command line: parse options, call the library, print, and turn errors into exit codes.
+
+Exit codes: 0 done (a slate found, a slate valid); 1 no valid slate (or the slate breaks a
+rule); 2 bad input or usage; 3 an internal error (a bug: please report it).
+Heavy libraries are imported inside the commands, so that --help answers at once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+if TYPE_CHECKING:
+    from .case import Case
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_OK, EXIT_NO_SLATE, EXIT_INPUT, EXIT_BUG = 0, 1, 2, 3
+
+
+class PlannerGroup(click.Group):
+    """Turns the library's errors into messages and exit codes, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from .errors import InputError, PlannerError
+
+        try:
+            return super().invoke(ctx)
+        except InputError as exc:
+            n = len(exc.problems)
+            click.echo(f"error: the input has {n} problem{'s' if n > 1 else ''}; "
+                       "nothing was written:", err=True)
+            for p in exc.problems:
+                click.echo(f"  {p}", err=True)
+            ctx.exit(EXIT_INPUT)
+        except PlannerError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(EXIT_INPUT)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as exc:
+            if os.environ.get("PLANNER_DEBUG"):
+                raise
+            click.echo(f"internal error: {type(exc).__name__}: {exc}\n"
+                       "This is a bug in the planner; run again with PLANNER_DEBUG=1 for "
+                       "details and report it.", err=True)
+            ctx.exit(EXIT_BUG)
+
+
+def _resolve_case(arg: str | None) -> Path:
+    from .case import default_case_path, shipped_cases
+
+    if arg is None:
+        return default_case_path()
+    p = Path(arg)
+    if not p.exists() and arg in shipped_cases():
+        return shipped_cases()[arg]
+    return p
+
+
+def _load(arg: str | None) -> Case:
+    from .case import load_case
+
+    return load_case(_resolve_case(arg))
+
+
+def _emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def json_option(f: F) -> F:
+    return click.option("--json", "as_json", is_flag=True,
+                        help="Print one JSON object on stdout instead of text.")(f)
+
+
+@click.group(cls=PlannerGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="bureau-planner", prog_name="planner")
+def cli() -> None:
+    """Plan the election of the bureau of the UNTOC Conference of the Parties (rule 22).
+
+    CASE is a case folder or workbook (see README); without it, the shipped case of the
+    6th session (untoc-cop6-2012) is used. A shipped case may also be named alone
+    (untoc-cop1-2004).
+    """
+
+
+@cli.command()
+@click.argument("case", required=False)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Workbook to write (default outputs/CASE-slate.xlsx).")
+@click.option("--no-write", is_flag=True, help="Do not write a workbook.")
+@click.option("--time-limit", type=click.FloatRange(0.1, 3600), default=20.0, show_default=True,
+              help="Deterministic time limit per stage of the search.")
+@json_option
+@click.pass_context
+def solve(ctx: click.Context, case: str | None, out: Path | None, no_write: bool,
+          time_limit: float, as_json: bool) -> None:
+    """Find the best bureau slate under rule 22, or say which rules conflict.
+
+    \b
+    Example:
+      planner solve
+      planner solve inputs/untoc-cop1-2004 --out outputs/cop1.xlsx
+    """
+    from .election import prepare
+    from .model import SolverOptions, solve as run
+    from .report import input_paths, slate_frame, slate_json, solve_sheets, table_text, \
+        write_workbook
+    from .rules import check
+
+    c = _load(case)
+    el = prepare(c)
+    target = out or Path("outputs") / f"{c.name}-slate.xlsx"
+    if not no_write:
+        from .report import check_output_path
+
+        check_output_path(target, input_paths(c))
+    result = run(el, SolverOptions(time_limit=time_limit))
+    outcomes = check(el, result.slate) if result.status == "solved" else ()
+    options = {"case": str(c.path), "out": "" if no_write else str(target),
+               "time_limit": time_limit}
+    if not no_write:
+        write_workbook(target, solve_sheets(el, result, outcomes, options), input_paths(c))
+    code = EXIT_OK if result.status == "solved" else EXIT_NO_SLATE
+    if as_json:
+        _emit_json({
+            "status": result.status,
+            "session": c.session.number,
+            "opening_date": c.session.opening_date.isoformat(),
+            "slate": slate_json(el, result.slate),
+            "conflicts": [{"rule": x.rule, "citation": x.citation, "scope": list(x.scope),
+                           "message": x.message} for x in result.conflicts],
+            "score": result.score,
+            "assumptions": list(el.notes),
+            "warnings": list(c.warnings),
+            "solver": result.solver,
+            "workbook": None if no_write else str(target),
+        })
+        ctx.exit(code)
+    s = c.session
+    click.echo(f"Bureau of session {s.number} of the {s.conference}, opening "
+               f"{s.opening_date.isoformat()}")
+    if result.status == "solved":
+        click.echo(table_text(slate_frame(el, result.slate),
+                              ["post", "state", "group", "carries"], limit=70))
+        click.echo("\nPreferences met (in order): " + "; ".join(
+            f"{k} = {v}" for k, v in result.score.items()))
+    elif result.status == "infeasible":
+        click.echo("\nNo slate can meet the rules. These rules cannot all hold together "
+                   "(drop any one and the rest can):")
+        for x in result.conflicts:
+            click.echo(f"  - [{x.rule}] {x.message}")
+    else:
+        click.echo("\nNo slate was found within the time limit; it was not proven impossible. "
+                   "Run again with a larger --time-limit.")
+    for note in el.notes:
+        click.echo(f"Note: {note}")
+    for w in c.warnings:
+        click.echo(f"Data warning: {w}")
+    if not no_write:
+        click.echo(f"Written: {target}", err=True)
+    ctx.exit(code)
+
+
+@cli.command(name="check")
+@click.argument("paths", nargs=-1, required=True, metavar="[CASE] SLATE")
+@json_option
+@click.pass_context
+def check_cmd(ctx: click.Context, paths: tuple[str, ...], as_json: bool) -> None:
+    """Check a slate (a .csv or .xlsx with columns post, state [, representative]).
+
+    \b
+    Example:
+      planner check outputs/untoc-cop6-2012-slate.xlsx
+      planner check inputs/untoc-cop1-2004 my-slate.csv
+    """
+    from .election import prepare
+    from .report import outcomes_frame, table_text
+    from .rules import check, score
+    from .slates import load_slate
+
+    if len(paths) > 2:
+        raise click.UsageError("give at most CASE and SLATE")
+    case_arg, slate_arg = (None, paths[0]) if len(paths) == 1 else paths
+    c = _load(case_arg)
+    slate = load_slate(slate_arg, c.spec)
+    el = prepare(c, extra_states=frozenset(s.state for s in slate))
+    outcomes = check(el, slate)
+    valid = all(o.passed for o in outcomes)
+    code = EXIT_OK if valid else EXIT_NO_SLATE
+    if as_json:
+        _emit_json({
+            "valid": valid,
+            "violations": [{"rule": o.rule, "citation": o.citation, "scope": list(o.scope),
+                            "message": o.message} for o in outcomes if not o.passed],
+            "outcomes": [{"rule": o.rule, "citation": o.citation, "scope": list(o.scope),
+                          "passed": o.passed, "message": o.message} for o in outcomes],
+            "score": score(el, slate),
+            "assumptions": list(el.notes),
+        })
+        ctx.exit(code)
+    click.echo(table_text(outcomes_frame(outcomes), ["result", "citation", "detail"], limit=90))
+    failed = sum(not o.passed for o in outcomes)
+    click.echo("\nThe slate meets every rule." if valid else
+               f"\nThe slate breaks {failed} rule instance{'s' if failed > 1 else ''}.")
+    for note in el.notes:
+        click.echo(f"Note: {note}")
+    ctx.exit(code)
+
+
+@cli.command()
+@click.argument("case", required=False)
+@click.option("--date", "on", help="Assess at this date instead of the opening (2012-10-15).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the table to this .xlsx or .csv file.")
+@click.option("--eligible-only", is_flag=True, help="List only the States that can sit.")
+@json_option
+def status(case: str | None, on: str | None, out: Path | None, eligible_only: bool,
+           as_json: bool) -> None:
+    """Who is a party to what at the opening, and who can sit on the bureau.
+
+    \b
+    Example:
+      planner status
+      planner status untoc-cop1-2004 --date 2004-06-28 --out outputs/cop1-status.xlsx
+    """
+    from .dates import DATE_FIX, DateError, parse_date
+    from .election import prepare
+    from .errors import UsageError
+    from .report import (SheetData, eligibility_frame, info_frame, input_paths, run_info,
+                         table_text, write_csv, write_workbook)
+
+    c = _load(case)
+    when = None
+    if on:
+        try:
+            when = parse_date(on)
+        except DateError as exc:
+            raise UsageError(f"--date: {exc} ({DATE_FIX})") from None
+    el = prepare(c, when)
+    a = el.assessment
+    frame = eligibility_frame(a)
+    if eligible_only:
+        frame = frame[frame["eligible"] == "yes"]
+    if out is not None:
+        if out.suffix.lower() == ".csv":
+            write_csv(out, frame, input_paths(c))
+        else:
+            info = run_info(c, {"date": a.date.isoformat(), "out": str(out)}, None, el.notes)
+            write_workbook(out, [SheetData("Eligibility", frame),
+                                 SheetData("Run info", info_frame(info))], input_paths(c))
+    if as_json:
+        _emit_json({
+            "opening_date": a.date.isoformat(),
+            "instruments_in_force": [i.id for i in a.in_force],
+            "eligible_count": len(a.eligible()),
+            "states": [{"state": s.state, "group": s.group, "eligible": s.eligible,
+                        "reason": s.reason or None, "instruments": list(s.instruments)}
+                       for s in a.states if s.eligible or not eligible_only],
+            "assumptions": list(el.notes),
+            "warnings": list(c.warnings),
+        })
+        return
+    click.echo(table_text(frame, ["state", "group", "instruments in force", "eligible",
+                                  "reason"], limit=70))
+    click.echo(f"\nAt {a.date.isoformat()}: instruments in force: "
+               + ", ".join(i.id for i in a.in_force)
+               + f"; {len(a.eligible())} States can sit.")
+    for note in el.notes:
+        click.echo(f"Note: {note}")
+    for w in c.warnings:
+        click.echo(f"Data warning: {w}")
+    if out is not None:
+        click.echo(f"Written: {out}", err=True)
+
+
+def main() -> None:
+    cli(prog_name="planner")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,136 @@
+"""What the rules need to know about one election: who can sit, who is nominated, whose turn."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
+
+from .case import Case, Nomination
+from .names import normalise
+from .spec import PRESIDENT, RAPPORTEUR, BureauSpec
+from .status import Assessment, StateStatus, assess
+
+NO_GROUP = "no regional group"
+
+
+@dataclass(frozen=True)
+class Seat:
+    post: str
+    state: str
+    representative: str = ""
+
+
+Slate = tuple[Seat, ...]
+
+
+@dataclass(frozen=True)
+class Election:
+    case: Case
+    assessment: Assessment
+    president_group: str | None
+    rapporteur_group: str | None
+    rotation_basis: str
+    notes: tuple[str, ...]  # assumptions the planner made, to be shown with every result
+    universe: tuple[str, ...]  # States that may appear in a slate: eligible, nominated, given
+
+    @property
+    def spec(self) -> BureauSpec:
+        return self.case.spec
+
+    @property
+    def opening(self) -> dt.date:
+        return self.assessment.date
+
+    @cached_property
+    def status(self) -> dict[str, StateStatus]:
+        return self.assessment.by_state()
+
+    def group(self, state: str) -> str | None:
+        return self.status[state].group
+
+    @cached_property
+    def _members(self) -> dict[str, tuple[str, ...]]:
+        out: dict[str, list[str]] = {}
+        for s in self.universe:
+            out.setdefault(self.group(s) or NO_GROUP, []).append(s)
+        return {g: tuple(v) for g, v in out.items()}
+
+    def members(self, group: str) -> tuple[str, ...]:
+        return self._members.get(group, ())
+
+    def nominees(self, group: str, post: str) -> tuple[Nomination, ...]:
+        return tuple(n for n in self.case.nominations
+                     if n.post == post and (self.group(n.state) or NO_GROUP) == group)
+
+    def nominated_posts(self, state: str) -> frozenset[str]:
+        return frozenset(n.post for n in self.case.nominations if n.state == state)
+
+    @cached_property
+    def rank(self) -> dict[str, int]:
+        return {s: i for i, s in enumerate(self.universe)}
+
+    def post_group(self, post: str) -> str | None:
+        if post == PRESIDENT:
+            return self.president_group
+        if post == RAPPORTEUR:
+            return self.rapporteur_group
+        return None
+
+
+def state_order(name: str) -> tuple[str, str]:
+    return (normalise(name), name)
+
+
+def _rotation(case: Case) -> tuple[str | None, str | None, str, list[str]]:
+    s = case.session
+    row = next((r for r in case.rotation if r.session == s.number), None)
+    notes: list[str] = []
+    groups: dict[str, str | None] = {}
+    basis: list[str] = []
+    for post, override, history in (
+        (PRESIDENT, s.president_group, row.president_group if row else None),
+        (RAPPORTEUR, s.rapporteur_group, row.rapporteur_group if row else None),
+    ):
+        if override:
+            groups[post] = override
+            basis.append(f"{post}: session table")
+        elif history:
+            groups[post] = history
+            basis.append(f"{post}: rotation table, session {s.number}")
+        else:
+            groups[post] = None
+            basis.append(f"{post}: open to every group")
+            notes.append(f"No regional group is named for the {post} at session {s.number}: "
+                         "the post is open to every group.")
+    return groups[PRESIDENT], groups[RAPPORTEUR], "; ".join(basis), notes
+
+
+def prepare(case: Case, on: dt.date | None = None,
+            extra_states: frozenset[str] = frozenset()) -> Election:
+    """The election at the case's session (or at date on), with extra_states in the universe."""
+    assessment = assess(case, on, extra_states)
+    president, rapporteur, basis, notes = _rotation(case)
+    if assessment.attendance_assumed:
+        notes.insert(0, "No attendance table: every State party is taken as present.")
+    status = assessment.by_state()
+    nominated = {n.state for n in case.nominations}
+    for n in case.nominations:
+        group = status[n.state].group
+        turn = {PRESIDENT: president, RAPPORTEUR: rapporteur}.get(n.post)
+        if group is None:
+            notes.append(f"{n.state} is nominated for {n.post} but is in no regional group, "
+                         "so it cannot hold a group's seat.")
+        elif turn is not None and turn != group:
+            notes.append(f"{n.state} ({group}) is nominated for {n.post}, but the {n.post} comes "
+                         f"from the {turn} at this session.")
+    universe = {s.state for s in assessment.states if s.eligible} | nominated | extra_states
+    return Election(
+        case=case,
+        assessment=assessment,
+        president_group=president,
+        rapporteur_group=rapporteur,
+        rotation_basis=basis,
+        notes=tuple(notes),
+        universe=tuple(sorted(universe, key=state_order)),
+    )

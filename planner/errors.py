@@ -1,0 +1,72 @@
+"""Errors the library raises; the CLI turns them into messages and exit codes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Where:
+    """A place in the user's input, numbered as the spreadsheet numbers it."""
+
+    file: str
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+
+    def __str__(self) -> str:
+        parts = [self.file]
+        if self.sheet:
+            parts.append(f"sheet {self.sheet}")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column {self.column}")
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input, with where it is and what to do about it."""
+
+    where: Where
+    message: str
+    fix: str = ""
+
+    def __str__(self) -> str:
+        text = f"{self.where}: {self.message}"
+        return f"{text} ({self.fix})" if self.fix else text
+
+
+class PlannerError(Exception):
+    """Base class for errors meant for the user, never a bug."""
+
+
+class InputError(PlannerError):
+    """The input cannot be used; carries every problem found in one pass."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class UsageError(PlannerError):
+    """The command was asked something it cannot do (for example, overwrite an input)."""
+
+
+class Problems:
+    """Collects problems while reading, so that all of them are reported together."""
+
+    def __init__(self) -> None:
+        self.items: list[Problem] = []
+
+    def add(self, where: Where, message: str, fix: str = "") -> None:
+        self.items.append(Problem(where, message, fix))
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise InputError(self.items)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)

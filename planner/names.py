@@ -1,0 +1,110 @@
+"""UN State names: canonical names, former names and variants, and did-you-mean.
+
+The registry (planner/data/states.csv) holds today's UN names with the names the UN used before
+(Swaziland, Turkey, Czech Republic, ...) and common variants as aliases. Lookup is exact after
+normalisation (case, accents, apostrophes, "St." for "Saint", punctuation); anything else is an
+unknown name, answered with suggestions from rapidfuzz. Nothing is matched approximately on its
+own, so look-alikes such as Niger and Nigeria are never merged.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class StateName:
+    name: str
+    iso3: str
+    kind: str  # member | observer | non-member | organization
+    aliases: tuple[str, ...]
+
+    @property
+    def is_state(self) -> bool:
+        return self.kind != "organization"
+
+
+_SAINT = re.compile(r"\bst\b\.?\s*")
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+_FOOTNOTE = re.compile(r"[\s\d,]+$")
+
+
+def normalise(text: str) -> str:
+    """A key under which spelling variants of one name coincide."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    plain = plain.replace("&", " and ")
+    plain = _SAINT.sub("saint ", plain)
+    return _NON_WORD.sub(" ", plain).strip()
+
+
+class Registry:
+    def __init__(self, entries: list[StateName]) -> None:
+        self.entries = {e.name: e for e in entries}
+        self._index: dict[str, str] = {}
+        for e in entries:
+            for key in (e.name, *e.aliases, e.iso3):
+                if not key:
+                    continue
+                k = normalise(key)
+                other = self._index.get(k)
+                if other is not None and other != e.name:
+                    raise ValueError(f"registry: {key!r} names both {other} and {e.name}")
+                self._index[k] = e.name
+
+    def lookup(self, text: str) -> str | None:
+        """The canonical name for text, or None when the name is not known exactly."""
+        key = normalise(text)
+        found = self._index.get(key)
+        if found is None:
+            # UNTC tables mark footnotes with trailing numbers ("Germany 4")
+            stripped = _FOOTNOTE.sub("", text)
+            if stripped != text:
+                found = self._index.get(normalise(stripped))
+        return found
+
+    def suggest(self, text: str, limit: int = 3) -> list[str]:
+        """Canonical names that look like text, best first."""
+        from rapidfuzz import fuzz, process
+
+        keys = list(self._index)
+        hits = process.extract(
+            normalise(text), keys, scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=70
+        )
+        out: list[str] = []
+        for key, _score, _i in hits:
+            name = self._index[key]
+            if name not in out:
+                out.append(name)
+        return out[:limit]
+
+    def get(self, name: str) -> StateName:
+        return self.entries[name]
+
+
+@cache
+def registry() -> Registry:
+    text = resources.files("planner.data").joinpath("states.csv").read_text(encoding="utf-8")
+    entries = [
+        StateName(
+            name=row["name"],
+            iso3=row["iso3"],
+            kind=row["kind"],
+            aliases=tuple(a.strip() for a in row["aliases"].split(";") if a.strip()),
+        )
+        for row in csv.DictReader(text.splitlines())
+    ]
+    return Registry(entries)
+
+
+def did_you_mean(text: str) -> str:
+    """A fix suggestion for an unknown name."""
+    hints = registry().suggest(text)
+    if hints:
+        return "did you mean " + " or ".join(repr(h) for h in hints) + "?"
+    return "use the State's UN name, as in the UN Treaty Collection"

@@ -1,0 +1,293 @@
+"""Results as DataFrames, workbooks, JSON and terminal text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import platform
+import sys
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import __version__
+from .case import Case
+from .election import Election, Slate
+from .errors import UsageError
+from .rules import SOFT_RULES, Outcome, carries
+from .status import Assessment
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .model import Conflict, Result
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+# ---------------------------------------------------------------------------------------------
+# DataFrames
+
+
+def slate_frame(el: Election, slate: Slate) -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame(
+        [
+            {
+                "post": s.post,
+                "state": s.state,
+                "group": el.group(s.state) or "",
+                "representative": s.representative,
+                "carries": "; ".join(carries(el, s.state, s.post)),
+            }
+            for s in slate
+        ],
+        columns=["post", "state", "group", "representative", "carries"],
+    )
+
+
+def outcomes_frame(outcomes: Sequence[Outcome]) -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame(
+        [
+            {
+                "rule": o.rule,
+                "citation": o.citation,
+                "scope": ", ".join(o.scope),
+                "result": "pass" if o.passed else "FAIL",
+                "detail": o.message,
+            }
+            for o in outcomes
+        ],
+        columns=["rule", "citation", "scope", "result", "detail"],
+    )
+
+
+def conflicts_frame(conflicts: Sequence[Conflict]) -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame(
+        [{"rule": c.rule, "citation": c.citation, "scope": ", ".join(c.scope),
+          "message": c.message} for c in conflicts],
+        columns=["rule", "citation", "scope", "message"],
+    )
+
+
+def score_frame(values: Mapping[str, int], proven: Mapping[str, bool] | None = None
+                ) -> pd.DataFrame:
+    import pandas as pd
+
+    rows = []
+    for r in SOFT_RULES:
+        if r.id in values:
+            row: dict[str, Any] = {"preference": r.id, "citation": r.citation,
+                                   "value": values[r.id],
+                                   "better": "higher" if r.maximise else "lower",
+                                   "meaning": r.wording}
+            if proven is not None:
+                row["proven best"] = "yes" if proven.get(r.id) else "no"
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def eligibility_frame(a: Assessment) -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame(
+        [
+            {
+                "state": s.state,
+                "group": s.group or "",
+                "instruments in force": ", ".join(s.instruments),
+                "eligible": "yes" if s.eligible else "no",
+                "reason": s.reason,
+                "protocol seat": "yes" if s.protocol_seat else "no",
+                "all Protocols": "yes" if s.all_protocols else "no",
+                "all instruments": "yes" if s.all_instruments else "no",
+            }
+            for s in a.states
+        ],
+        columns=["state", "group", "instruments in force", "eligible", "reason",
+                 "protocol seat", "all Protocols", "all instruments"],
+    )
+
+
+def run_info(case: Case, options: Mapping[str, Any], solver: Mapping[str, Any] | None,
+             notes: Sequence[str]) -> list[tuple[str, str]]:
+    import openpyxl
+    import pandas
+
+    rows: list[tuple[str, str]] = [
+        ("written", dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
+        ("planner", __version__),
+        ("python", platform.python_version()),
+        ("pandas", pandas.__version__),
+        ("openpyxl", openpyxl.__version__),
+        ("command", " ".join(["planner", *sys.argv[1:]]) if sys.argv else "planner"),
+        ("case", str(case.path)),
+        ("conference", case.session.conference),
+        ("session", str(case.session.number)),
+        ("opening date", case.session.opening_date.isoformat()),
+    ]
+    rows += [(f"option {k}", str(v)) for k, v in options.items()]
+    if solver:
+        rows += [(f"solver {k}", str(v)) for k, v in solver.items()]
+    rows += [("assumption", n) for n in notes]
+    rows += [("data warning", w) for w in case.warnings]
+    rows += [(f"input {f.path}", f"sha256 {f.sha256}") for f in case.files]
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# Workbooks
+
+
+def safe_cell(value: Any) -> Any:
+    """Numbers and dates as they are; text that a spreadsheet would run as a formula is kept
+    as text by the caller (see _write_sheet)."""
+    if value is None:
+        return None
+    try:
+        import pandas as pd
+
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    if hasattr(value, "item") and not isinstance(value, str):
+        return value.item()
+    return value
+
+
+@dataclass(frozen=True)
+class SheetData:
+    title: str
+    frame: pd.DataFrame
+
+
+def _write_sheet(ws: Any, frame: pd.DataFrame) -> None:
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    headers = [str(c) for c in frame.columns]
+    ws.append(headers)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    widths = [len(h) for h in headers]
+    for values in frame.itertuples(index=False, name=None):
+        row = [safe_cell(v) for v in values]
+        ws.append(row)
+        for i, v in enumerate(row):
+            widths[i] = max(widths[i], min(len(str(v)) if v is not None else 0, 80))
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_PREFIXES):
+                cell.data_type = "s"  # stored as text, never run as a formula
+                cell.quotePrefix = True
+    ws.freeze_panes = "A2"
+    if headers:
+        ws.auto_filter.ref = ws.dimensions
+    for i, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = max(8, w + 2)
+
+
+def write_workbook(path: Path, sheets: Sequence[SheetData], forbidden: Sequence[Path] = ()
+                   ) -> None:
+    """Write all sheets at once: to a temporary file beside path, then renamed over it."""
+    import pandas as pd
+    from openpyxl import Workbook
+
+    check_output_path(path, forbidden)
+    wb = Workbook()
+    wb.remove(wb.active)
+    for sheet in sheets:
+        ws = wb.create_sheet(sheet.title)
+        _write_sheet(ws, sheet.frame if isinstance(sheet.frame, pd.DataFrame)
+                     else pd.DataFrame(sheet.frame))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_csv(path: Path, frame: pd.DataFrame, forbidden: Sequence[Path] = ()) -> None:
+    check_output_path(path, forbidden)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    safe = frame.map(lambda v: f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_PREFIXES)
+                     else v)
+    try:
+        safe.to_csv(tmp, index=False, encoding="utf-8-sig")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def check_output_path(path: Path, forbidden: Sequence[Path]) -> None:
+    target = path.resolve()
+    for p in forbidden:
+        q = p.resolve()
+        if target == q or (q.is_dir() and q in target.parents):
+            raise UsageError(f"refusing to write {path}: it is one of the inputs "
+                             "(or inside the case folder); choose another --out")
+
+
+def input_paths(case: Case) -> list[Path]:
+    return [case.path, *(Path(f.path) for f in case.files)]
+
+
+def info_frame(rows: Sequence[tuple[str, str]]) -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame(rows, columns=["item", "value"])
+
+
+def solve_sheets(el: Election, result: Result, outcomes: Sequence[Outcome],
+                 options: Mapping[str, Any]) -> list[SheetData]:
+    sheets = [SheetData("Slate", slate_frame(el, result.slate))]
+    if result.status == "infeasible":
+        sheets.append(SheetData("Conflicts", conflicts_frame(result.conflicts)))
+    else:
+        sheets.append(SheetData("Rule check", outcomes_frame(outcomes)))
+        sheets.append(SheetData("Score", score_frame(result.score, result.proven)))
+    sheets.append(SheetData("Eligibility", eligibility_frame(el.assessment)))
+    info = run_info(el.case, options, {"status": result.status, **result.solver}, el.notes)
+    sheets.append(SheetData("Run info", info_frame(info)))
+    return sheets
+
+
+# ---------------------------------------------------------------------------------------------
+# JSON and text
+
+
+def slate_json(el: Election, slate: Slate) -> list[dict[str, Any]]:
+    return [
+        {"post": s.post, "state": s.state, "group": el.group(s.state),
+         "representative": s.representative or None,
+         "carries": list(carries(el, s.state, s.post))}
+        for s in slate
+    ]
+
+
+def table_text(frame: pd.DataFrame, columns: Sequence[str], limit: int = 60) -> str:
+    rows = [[str(v) for v in r] for r in frame[list(columns)].itertuples(index=False, name=None)]
+    widths = [min(max([len(c)] + [len(r[i]) for r in rows]), limit) for i, c in
+              enumerate(columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    for r in rows:
+        lines.append("  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip())
+    return "\n".join(lines)
+
+

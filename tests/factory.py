@@ -1,0 +1,116 @@
+"""Small cases built in memory (domain objects) or on disk (CSV tables), for tests."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from planner.case import Case, Deposit, Instrument, Membership, Nomination, Session
+from planner.errors import Where
+from planner.spec import UNTOC, BureauSpec, GroupSpec, PostSpec
+
+AF, AP, EE, LA, WE = UNTOC.group_names
+OPENING = dt.date(2012, 10, 15)
+EARLY = dt.date(2002, 1, 1)  # in force for every instrument by the opening
+
+INSTRUMENTS = (
+    Instrument("convention", "Convention", "convention", dt.date(2003, 9, 29), 30),
+    Instrument("trafficking", "Trafficking Protocol", "protocol", dt.date(2003, 12, 25), 30),
+    Instrument("firearms", "Firearms Protocol", "protocol", dt.date(2005, 7, 3), 30),
+)
+ALL = ("convention", "trafficking", "firearms")
+CONV = ("convention",)
+CONV_P = ("convention", "trafficking")
+
+# a 2-group conference small enough to enumerate every slate
+TINY = BureauSpec(
+    conference="Tiny conference",
+    groups=(GroupSpec(AF, "African"), GroupSpec(AP, "Asia-Pacific")),
+    posts=(PostSpec("President", 1), PostSpec("Vice-President", 2), PostSpec("Rapporteur", 1)),
+    seats_per_group=2,
+    min_all_instruments=2,
+)
+
+# real State names, a handful per group
+NAMES = {
+    AF: ["Algeria", "Benin", "Chad", "Egypt", "Ghana", "Kenya"],
+    AP: ["China", "Fiji", "India", "Japan", "Nepal", "Oman"],
+    EE: ["Albania", "Belarus", "Croatia", "Estonia", "Latvia", "Poland"],
+    LA: ["Brazil", "Chile", "Cuba", "Haiti", "Mexico", "Peru"],
+    WE: ["Austria", "Canada", "France", "Italy", "Malta", "Spain"],
+}
+
+
+def make_case(
+    parties: Mapping[str, Iterable[str]],
+    *,
+    groups: Mapping[str, str] | None = None,
+    spec: BureauSpec = UNTOC,
+    president: str | None = None,
+    rapporteur: str | None = None,
+    nominations: Iterable[tuple[str, str, int]] = (),
+    attendance: Iterable[str] | None = None,
+    deposits_on: Mapping[str, dt.date] | None = None,
+    opening: dt.date = OPENING,
+) -> Case:
+    """parties: State -> instruments it deposited (on 2002-01-01 unless deposits_on says)."""
+    group_of = dict(groups) if groups is not None else {
+        s: g for g, names in NAMES.items() for s in names if s in parties
+    }
+    deposits = tuple(
+        Deposit(s, i, (deposits_on or {}).get(s, EARLY), "ratification", Where("test"))
+        for s, ids in sorted(parties.items()) for i in ids
+    )
+    return Case(
+        name="test",
+        path=Path("test"),
+        spec=spec,
+        instruments=INSTRUMENTS,
+        deposits=deposits,
+        signatures=(),
+        memberships=tuple(Membership(s, g) for s, g in sorted(group_of.items())),
+        session=Session("Test conference", 6, opening, president, rapporteur),
+        attendance=frozenset(attendance) if attendance is not None else None,
+        nominations=tuple(Nomination(s, p, k, "", Where("test")) for s, p, k in nominations),
+        rotation=(),
+        warnings=(),
+        files=(),
+    )
+
+
+def full_parties(per_group: int = 3, groups: Iterable[str] = UNTOC.group_names
+                 ) -> dict[str, tuple[str, ...]]:
+    """Every group with per_group States, all parties to everything."""
+    return {s: ALL for g in groups for s in NAMES[g][:per_group]}
+
+
+def write_csv(path: Path, header: list[str], rows: Iterable[Iterable[object]]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(header)
+        w.writerows(rows)
+    return path
+
+
+def write_case(root: Path, parties: Mapping[str, Iterable[str]] | None = None,
+               nominations: Iterable[tuple[str, str]] = (), president: str = AP,
+               rapporteur: str = AF) -> Path:
+    """A small valid case folder with a ratifications table (not UNTC files)."""
+    parties = parties if parties is not None else full_parties()
+    write_csv(root / "instruments.csv",
+              ["instrument", "title", "kind", "entry_into_force", "days_after_deposit"],
+              [(i.id, i.title, i.kind, i.entry_into_force.isoformat(), i.days_after_deposit)
+               for i in INSTRUMENTS])
+    write_csv(root / "ratifications.csv", ["state", "instrument", "deposit_date", "action"],
+              [(s, i, "2002-01-01", "") for s, ids in parties.items() for i in ids])
+    write_csv(root / "groups.csv", ["state", "group"],
+              [(s, g) for g, names in NAMES.items() for s in names if s in parties])
+    write_csv(root / "session.csv", ["key", "value"],
+              [("session", 6), ("opening_date", "2012-10-15"), ("president_group", president),
+               ("rapporteur_group", rapporteur)])
+    if nominations:
+        write_csv(root / "nominations.csv", ["state", "post"], nominations)
+    return root

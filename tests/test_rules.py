@@ -1,0 +1,281 @@
+"""Each rule: a tiny case it makes infeasible (named in the explanation) and its feasible twin;
+and the two faces of every rule (check on a slate, constraints in the model) agree."""
+
+from __future__ import annotations
+
+import itertools
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from planner.election import Election, Seat, Slate, prepare
+from planner.model import RuleModel, solve
+from planner.rules import HARD_RULES, check
+from planner.spec import UNTOC, BureauSpec, GroupSpec, PostSpec
+
+from .factory import AF, ALL, AP, CONV, CONV_P, EE, NAMES, TINY, full_parties, make_case
+
+
+def conflict_ids(el: Election) -> set[tuple[str, tuple[str, ...]]]:
+    r = solve(el)
+    assert r.status == "infeasible"
+    assert r.slate == ()
+    return {(c.rule, c.scope) for c in r.conflicts}
+
+
+def assert_solves(el: Election) -> Slate:
+    r = solve(el)
+    assert r.status == "solved", r.conflicts
+    assert all(o.passed for o in check(el, r.slate))
+    return r.slate
+
+
+def test_post_counts_conflict_with_seats_per_group() -> None:
+    # three seats a group in five groups cannot fill ten posts
+    spec = BureauSpec(UNTOC.conference, UNTOC.groups, UNTOC.posts, 3, 2)
+    el = prepare(make_case(full_parties(4), spec=spec))
+    ids = conflict_ids(el)
+    assert ("post_counts", ()) in ids
+    assert {r for r, _ in ids} == {"post_counts", "two_per_group"}
+    assert_solves(prepare(make_case(full_parties(4))))
+
+
+def test_one_post_per_state() -> None:
+    parties = full_parties(3)
+    parties.pop("Benin"), parties.pop("Chad")  # Africa has Algeria only ... and one more
+    parties["Egypt"] = ALL
+    nominations = [("Algeria", "President", 1), ("Algeria", "Rapporteur", 1)]
+    el = prepare(make_case(parties, president=AF, rapporteur=AF, nominations=nominations))
+    ids = conflict_ids(el)
+    assert ("one_post_per_state", ()) in ids
+    assert ("nominations", (AF, "President")) in ids and ("nominations", (AF, "Rapporteur")) in ids
+    slate = assert_solves(prepare(make_case(parties, president=AF, rapporteur=AF,
+                                            nominations=nominations[:1])))
+    assert Seat("President", "Algeria") in slate
+
+
+def test_eligibility_binds_a_nominee_who_is_absent() -> None:
+    parties = full_parties(3)
+    present = [s for s in parties if s != "China"]
+    el = prepare(make_case(parties, president=AP, attendance=present,
+                           nominations=[("China", "President", 1)]))
+    ids = conflict_ids(el)
+    assert ids == {("eligibility", (AP,)), ("president_rotation", (AP,)),
+                   ("nominations", (AP, "President"))}
+    msg = next(c.message for c in solve(el).conflicts if c.rule == "eligibility")
+    assert msg.startswith("rule 22(1)") and "China is not present" in msg
+    assert_solves(prepare(make_case(parties, president=AP, nominations=[("China", "President",
+                                                                          1)])))
+
+
+def test_eligibility_of_a_nominee_not_yet_a_party() -> None:
+    import datetime as dt
+
+    parties = full_parties(3)
+    late = {"India": dt.date(2012, 10, 1)}  # in force for India on 2012-10-31
+    el = prepare(make_case(parties, president=AP, deposits_on=late,
+                           nominations=[("India", "President", 1)]))
+    msg = next(c.message for c in solve(el).conflicts if c.rule == "eligibility")
+    assert "the Convention enters into force for it on 2012-10-31" in msg
+
+
+def test_two_per_group() -> None:
+    parties = full_parties(3)
+    for s in NAMES[EE][1:3]:
+        parties.pop(s)
+    el = prepare(make_case(parties))
+    # without one post per State, Albania could sit twice
+    assert conflict_ids(el) == {("two_per_group", (EE,)), ("one_post_per_state", ())}
+    msg = solve(el).conflicts[-1].message
+    assert msg == ("rule 22(3): each regional group is represented by 2 officers; the Eastern "
+                   "European States have 1 State(s) that can sit (Albania).")
+    parties["Belarus"] = CONV
+    assert_solves(prepare(make_case(parties)))
+
+
+def test_protocol_seat() -> None:
+    parties = full_parties(3)
+    for s in NAMES[EE][:3]:
+        parties[s] = CONV
+    el = prepare(make_case(parties))
+    assert conflict_ids(el) == {("protocol_seat", (EE,))}
+    assert "none of the Eastern European States present is" in solve(el).conflicts[0].message
+    parties["Croatia"] = CONV_P
+    slate = assert_solves(prepare(make_case(parties)))
+    assert "Croatia" in {s.state for s in slate}
+
+
+def test_all_instruments() -> None:
+    parties = {s: CONV_P for s in full_parties(3)}
+    parties["Algeria"] = ALL
+    el = prepare(make_case(parties))
+    assert conflict_ids(el) == {("all_instruments", ()), ("one_post_per_state", ())}
+    assert "1 State(s) present are (Algeria)" in solve(el).conflicts[-1].message
+    parties["Poland"] = ALL
+    slate = {s.state for s in assert_solves(prepare(make_case(parties)))}
+    assert {"Algeria", "Poland"} <= slate
+
+
+def test_president_rotation() -> None:
+    parties = full_parties(2)
+    vps = [(s, "Vice-President", 1) for s in NAMES[EE][:2]]
+    el = prepare(make_case(parties, president=EE, nominations=vps))
+    assert conflict_ids(el) == {("president_rotation", (EE,)),
+                                ("nominations", (EE, "Vice-President"))}
+    slate = assert_solves(prepare(make_case(parties, president=AP, nominations=vps)))
+    assert next(s for s in slate if s.post == "President").state in NAMES[AP]
+
+
+def test_rapporteur_rotation() -> None:
+    parties = full_parties(2)
+    vps = [(s, "Vice-President", 1) for s in NAMES[AF][:2]]
+    el = prepare(make_case(parties, rapporteur=AF, nominations=vps))
+    assert conflict_ids(el) == {("rapporteur_rotation", (AF,)),
+                                ("nominations", (AF, "Vice-President"))}
+    slate = assert_solves(prepare(make_case(parties, rapporteur=EE, nominations=vps)))
+    assert next(s for s in slate if s.post == "Rapporteur").state in NAMES[EE]
+
+
+def test_nominations_fill_seats_first_and_leave_the_rest_open() -> None:
+    parties = full_parties(6)
+    el = prepare(make_case(parties, president=AP, rapporteur=AF,
+                           nominations=[("Poland", "Vice-President", 1)]))
+    slate = assert_solves(el)
+    ee = [s for s in slate if s.state in NAMES[EE]]
+    assert Seat("Vice-President", "Poland") in ee and len(ee) == 2
+
+
+def test_nomination_priorities_prefer_first_choices() -> None:
+    parties = full_parties(6)
+    nominations = [("Oman", "President", 2), ("Nepal", "President", 1)]
+    slate = assert_solves(prepare(make_case(parties, president=AP, nominations=nominations)))
+    assert slate[0] == Seat("President", "Nepal")
+
+
+def test_a_nominee_holds_only_its_post() -> None:
+    parties = full_parties(2)
+    # Nepal is not among the first two Asia-Pacific names; nominated for Rapporteur only
+    parties["Nepal"] = ALL
+    el = prepare(make_case(parties, president=AP, rapporteur=AF,
+                           nominations=[("Nepal", "Rapporteur", 1)]))
+    slate = assert_solves(el)
+    assert "Nepal" not in {s.state for s in slate}
+
+
+def test_if_possible_all_protocols() -> None:
+    parties = full_parties(3)
+    for s in NAMES[EE][:3]:
+        parties[s] = CONV_P
+    parties["Estonia"] = ALL
+    slate = assert_solves(prepare(make_case(parties)))
+    assert "Estonia" in {s.state for s in slate}
+
+
+def test_open_rotation_is_said() -> None:
+    el = prepare(make_case(full_parties(2)))
+    assert any("President" in n and "open to every group" in n for n in el.notes)
+    assert any("No attendance table" in n for n in el.notes)
+
+
+# ---------------------------------------------------------------------------------------------
+# The two faces agree, and the solver agrees with brute force
+
+
+TINY_NAMES = {AF: NAMES[AF][:4], AP: NAMES[AP][:4]}
+
+
+@st.composite
+def tiny_elections(draw: st.DrawFn) -> Election:
+    parties: dict[str, tuple[str, ...]] = {}
+    groups: dict[str, str] = {}
+    for g, names in TINY_NAMES.items():
+        for s in names[: draw(st.integers(1, 4))]:
+            groups[s] = g
+            status = draw(st.sampled_from(["none", "conv", "conv_p", "all", "all"]))
+            if status != "none":
+                parties[s] = {"conv": CONV, "conv_p": CONV_P, "all": ALL}[status]
+    states = sorted(groups)
+    absent = draw(st.lists(st.sampled_from(states), max_size=2))
+    nominations = draw(st.lists(
+        st.tuples(st.sampled_from(states),
+                  st.sampled_from(["President", "Vice-President", "Rapporteur"]),
+                  st.integers(1, 2)),
+        max_size=3, unique_by=lambda t: (t[0], t[1])))
+    case = make_case(
+        parties, groups=groups, spec=TINY,
+        president=draw(st.sampled_from([None, AF, AP])),
+        rapporteur=draw(st.sampled_from([None, AF, AP])),
+        nominations=nominations,
+        attendance=[s for s in states if s not in absent] if absent else None,
+    )
+    return prepare(case, extra_states=frozenset(states))
+
+
+def all_slates(el: Election) -> list[Slate]:
+    states = list(el.universe)
+    out: list[Slate] = []
+    for p, r in itertools.permutations(states, 2):
+        rest = [s for s in states if s not in (p, r)]
+        for vps in itertools.combinations(rest, 2):
+            out.append((Seat("President", p), *(Seat("Vice-President", v) for v in vps),
+                        Seat("Rapporteur", r)))
+    return out
+
+
+@st.composite
+def any_slate(draw: st.DrawFn, el: Election) -> Slate:
+    seats = draw(st.lists(st.tuples(st.sampled_from(TINY.post_names),
+                                    st.sampled_from(el.universe)),
+                          min_size=2, max_size=6, unique=True))
+    return tuple(Seat(p, s) for p, s in seats)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_check_and_model_agree_on_any_slate(data: st.DataObject) -> None:
+    el = data.draw(tiny_elections())
+    slate = data.draw(any_slate(el))
+    rm = RuleModel(el)
+    assert rm.admits(slate) == all(o.passed for o in check(el, slate))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(el=tiny_elections())
+def test_solver_matches_brute_force(el: Election) -> None:
+    valid = [s for s in all_slates(el) if all(o.passed for o in check(el, s))]
+    result = solve(el)
+    if not valid:
+        assert result.status == "infeasible"
+        # the explanation is a minimal conflict: infeasible together, feasible without any one
+        rm = RuleModel(el)
+        core = [rm.literal(c.rule, c.scope) for c in result.conflicts]
+        assert core and rm.core(core) is not None
+        for i in range(len(core)):
+            assert rm.core(core[:i] + core[i + 1:]) is None
+    else:
+        assert result.status == "solved"
+        assert result.slate in valid or any(
+            sorted(result.slate, key=repr) == sorted(v, key=repr) for v in valid)
+        for s in valid:  # the slate found is best on the first preference at least
+            assert result.score["nomination_priority"] <= _priority_cost(el, s)
+
+
+def _priority_cost(el: Election, slate: Slate) -> int:
+    from planner.rules import score
+
+    return score(el, slate)["nomination_priority"]
+
+
+def test_every_rule_has_citation_and_wording() -> None:
+    for rule in HARD_RULES:
+        assert rule.id and rule.citation and rule.wording
+    assert len({r.id for r in HARD_RULES}) == len(HARD_RULES)
+
+
+def test_rules_scale_with_the_spec() -> None:
+    spec = BureauSpec("x", (GroupSpec(AF, "A"), GroupSpec(AP, "B"), GroupSpec(EE, "C")),
+                      (PostSpec("President", 1), PostSpec("Vice-President", 4),
+                       PostSpec("Rapporteur", 1)), 2, 1)
+    el = prepare(make_case(full_parties(3, (AF, AP, EE)), spec=spec))
+    slate = assert_solves(el)
+    assert len(slate) == 6
