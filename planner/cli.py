@@ -44,6 +44,11 @@ class PlannerGroup(click.Group):
             ctx.exit(EXIT_INPUT)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except BrokenPipeError:
+            # the reader went away (planner ... | head): stop quietly
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            ctx.exit(EXIT_OK)
         except Exception as exc:
             if os.environ.get("PLANNER_DEBUG"):
                 raise
@@ -109,9 +114,16 @@ def solve(ctx: click.Context, case: str | None, out: Path | None, no_write: bool
       planner solve inputs/untoc-cop1-2004 --out outputs/cop1.xlsx
     """
     from .election import prepare
-    from .model import SolverOptions, solve as run
-    from .report import input_paths, slate_frame, slate_json, solve_sheets, table_text, \
-        write_workbook
+    from .model import SolverOptions
+    from .model import solve as run
+    from .report import (
+        input_paths,
+        slate_frame,
+        slate_json,
+        solve_sheets,
+        table_text,
+        write_workbook,
+    )
     from .rules import check
 
     c = _load(case)
@@ -205,7 +217,9 @@ def check_cmd(ctx: click.Context, paths: tuple[str, ...], as_json: bool) -> None
             "assumptions": list(el.notes),
         })
         ctx.exit(code)
-    click.echo(table_text(outcomes_frame(outcomes), ["result", "citation", "detail"], limit=90))
+    frame = outcomes_frame(outcomes)
+    frame.loc[frame["result"] == "pass", "detail"] = ""  # the wording is in the workbook/JSON
+    click.echo(table_text(frame, ["result", "rule", "scope", "detail"], limit=100))
     failed = sum(not o.passed for o in outcomes)
     click.echo("\nThe slate meets every rule." if valid else
                f"\nThe slate breaks {failed} rule instance{'s' if failed > 1 else ''}.")
@@ -233,8 +247,16 @@ def status(case: str | None, on: str | None, out: Path | None, eligible_only: bo
     from .dates import DATE_FIX, DateError, parse_date
     from .election import prepare
     from .errors import UsageError
-    from .report import (SheetData, eligibility_frame, info_frame, input_paths, run_info,
-                         table_text, write_csv, write_workbook)
+    from .report import (
+        SheetData,
+        eligibility_frame,
+        info_frame,
+        input_paths,
+        run_info,
+        table_text,
+        write_csv,
+        write_workbook,
+    )
 
     c = _load(case)
     when = None
@@ -285,4 +307,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

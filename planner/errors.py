@@ -66,7 +66,9 @@ class Problems:
 
     def raise_if_any(self) -> None:
         if self.items:
-            raise InputError(self.items)
+            # in file order, as a person would go through the spreadsheets to fix them
+            raise InputError(sorted(self.items, key=lambda p: (
+                p.where.file, p.where.sheet or "", p.where.row or 0)))
 
     def __bool__(self) -> bool:
         return bool(self.items)

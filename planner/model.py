@@ -65,6 +65,9 @@ class ModelBackend:
         self.model.add_min_equality(aux, [expr, cap])
         return aux
 
+    def scaled(self, expr: cp_model.LinearExprT, factor: int) -> cp_model.LinearExprT:
+        return expr * factor
+
     def post(self, need: Need[Any], enforce: cp_model.IntVar | None = None) -> None:
         lhs = cp_model.LinearExpr.sum([need.lhs])
         rhs = need.rhs
@@ -132,7 +135,7 @@ def solve(el: Election, options: SolverOptions | None = None) -> Result:
         # fix this level before optimising the next; the last solution guides the next search
         model.add(expr == value if proven[soft.id] else
                   (expr >= value if soft.maximise else expr <= value))
-        model.clear_hints()
+        model.clear_hints()  # type: ignore[no-untyped-call]
         for v in x.values():
             model.add_hint(v, solver.boolean_value(v))
     return Result("solved", _slate(el, solver, x), score, proven, (),
@@ -140,10 +143,10 @@ def solve(el: Election, options: SolverOptions | None = None) -> Result:
 
 
 def _solver_info(options: SolverOptions, stages: list[str], started: float) -> dict[str, Any]:
-    from ortools import __version__ as ortools_version
+    from importlib.metadata import version
 
     return {
-        "ortools": ortools_version,
+        "ortools": version("ortools"),
         "workers": options.workers,
         "seed": options.seed,
         "deterministic_time_limit": options.time_limit,

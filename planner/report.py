@@ -203,9 +203,10 @@ def write_workbook(path: Path, sheets: Sequence[SheetData], forbidden: Sequence[
 
     check_output_path(path, forbidden)
     wb = Workbook()
-    wb.remove(wb.active)
-    for sheet in sheets:
-        ws = wb.create_sheet(sheet.title)
+    for i, sheet in enumerate(sheets):
+        ws = wb.active if i == 0 else wb.create_sheet()
+        assert ws is not None
+        ws.title = sheet.title
         _write_sheet(ws, sheet.frame if isinstance(sheet.frame, pd.DataFrame)
                      else pd.DataFrame(sheet.frame))
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -31,6 +31,8 @@ class Backend(Protocol[E]):
         """min(expr, cap)."""
         ...
 
+    def scaled(self, expr: E, factor: int) -> E: ...
+
 
 @dataclass(frozen=True)
 class Need(Generic[E]):
@@ -56,6 +58,9 @@ class EvalBackend:
 
     def capped(self, expr: int, cap: int) -> int:
         return min(expr, cap)
+
+    def scaled(self, expr: int, factor: int) -> int:
+        return expr * factor
 
 
 def holds_need(need: Need[int]) -> bool:
@@ -118,7 +123,7 @@ class PostCounts(Rule):
     def needs(self, el: Election, scope: Scope, b: Backend[E]) -> Iterator[Need[E]]:
         for post in el.spec.posts:
             yield Need(b.total(b.holds(s, post.name) for s in el.universe), "==", post.count,
-                       f"{post.count} {post.name} post(s) filled")
+                       f"{post.name} posts filled")
 
     def conflict(self, el: Election, scope: Scope) -> str:
         counts = ", ".join(f"{p.count} {p.name}" for p in el.spec.posts)
@@ -132,7 +137,7 @@ class OnePostPerState(Rule):
 
     def needs(self, el: Election, scope: Scope, b: Backend[E]) -> Iterator[Need[E]]:
         for s in el.universe:
-            yield Need(on_bureau(el, b, s), "<=", 1, f"{s} holds at most one post")
+            yield Need(on_bureau(el, b, s), "<=", 1, f"posts held by {s}")
 
     def conflict(self, el: Election, scope: Scope) -> str:
         return f"{self.citation}: no State holds more than one post."
@@ -153,7 +158,8 @@ class Eligibility(Rule):
     def needs(self, el: Election, scope: Scope, b: Backend[E]) -> Iterator[Need[E]]:
         barred = self.barred(el, scope)
         reasons = "; ".join(f"{s}: {el.status[s].reason}" for s in barred)
-        yield Need(officers(el, b, barred), "==", 0, f"none of these sits ({reasons})")
+        yield Need(officers(el, b, barred), "==", 0,
+                   f"officers from States that cannot sit ({reasons})")
 
     def conflict(self, el: Election, scope: Scope) -> str:
         barred = "; ".join(f"{s} is {el.status[s].reason}" for s in self.barred(el, scope))
@@ -171,7 +177,7 @@ class TwoPerGroup(Rule):
     def needs(self, el: Election, scope: Scope, b: Backend[E]) -> Iterator[Need[E]]:
         n = el.spec.seats_per_group
         yield Need(officers(el, b, el.members(scope[0])), "==", n,
-                   f"the {scope[0]} hold exactly {n} posts")
+                   f"officers from the {scope[0]}")
 
     def conflict(self, el: Election, scope: Scope) -> str:
         able = [s for s in el.members(scope[0]) if el.status[s].eligible]
@@ -194,7 +200,7 @@ class ProtocolSeat(Rule):
 
     def needs(self, el: Election, scope: Scope, b: Backend[E]) -> Iterator[Need[E]]:
         yield Need(officers(el, b, self.qualified(el, scope[0])), ">=", 1,
-                   f"an officer of the {scope[0]} is party to the Convention and a Protocol "
+                   f"officers of the {scope[0]} party to the Convention and to a Protocol "
                    "in force")
 
     def conflict(self, el: Election, scope: Scope) -> str:
@@ -218,7 +224,7 @@ class AllInstruments(Rule):
     def needs(self, el: Election, scope: Scope, b: Backend[E]) -> Iterator[Need[E]]:
         n = el.spec.min_all_instruments
         yield Need(officers(el, b, self.qualified(el)), ">=", n,
-                   f"at least {n} officers are from States party to every instrument in force")
+                   "officers from States party to every instrument in force")
 
     def conflict(self, el: Election, scope: Scope) -> str:
         able = [s for s in self.qualified(el) if el.status[s].eligible]
@@ -237,7 +243,7 @@ class _PostRotation(Rule):
 
     def needs(self, el: Election, scope: Scope, b: Backend[E]) -> Iterator[Need[E]]:
         yield Need(b.total(b.holds(s, self.post) for s in el.members(scope[0])), "==", 1,
-                   f"the {self.post} is from the {scope[0]}")
+                   f"{self.post}s from the {scope[0]}")
 
     def conflict(self, el: Election, scope: Scope) -> str:
         return (f"{self.citation}: the offices of President and Rapporteur rotate; at this "
@@ -281,12 +287,12 @@ class Nominations(Rule):
         most = min(el.spec.post(post).count, el.spec.seats_per_group)
         wanted = seats if len(names) >= most else b.capped(seats, len(names))
         yield Need(filled, ">=", wanted,
-                   f"the {group}' {post} seats go to their nominees ({listing(names)})")
+                   f"{post} seats of the {group} held by their nominees ({listing(names)})")
         for n in nominees:
             for other in el.spec.post_names:
                 if other not in el.nominated_posts(n.state):
                     yield Need(b.holds(n.state, other), "==", 0,
-                               f"{n.state}, nominated for {post}, is not {other}")
+                               f"{other} posts held by {n.state}, a nominee for {post} only")
 
     def conflict(self, el: Election, scope: Scope) -> str:
         group, post = scope
@@ -325,11 +331,12 @@ class SoftRule(ABC):
 class NominationPriority(SoftRule):
     id = "nomination_priority"
     citation = "nominations by the regional groups"
-    wording = "Groups' first choices before their later ones (sum of priority - 1; lower is better)."
+    wording = ("Groups' first choices before their later ones "
+               "(sum of priority - 1; lower is better).")
     maximise = False
 
     def value(self, el: Election, b: Backend[E]) -> E:
-        return b.total(b.holds(n.state, n.post) * (n.priority - 1)  # type: ignore[operator]
+        return b.total(b.scaled(b.holds(n.state, n.post), n.priority - 1)
                        for n in el.case.nominations if n.priority > 1)
 
 
@@ -366,11 +373,10 @@ class TieBreak(SoftRule):
 
     def value(self, el: Election, b: Backend[E]) -> E:
         weight = 2 * len(el.universe) + 1
-        return b.total(
-            [b.total(on_bureau(el, b, s) * (weight * r) for s, r in el.rank.items()),  # type: ignore[operator]
-             b.total((b.holds(s, PRESIDENT) + b.holds(s, RAPPORTEUR)) * r  # type: ignore[operator]
-                     for s, r in el.rank.items())]
-        )
+        seats = b.total(b.scaled(on_bureau(el, b, s), weight * r) for s, r in el.rank.items())
+        chairs = b.total(b.scaled(b.total([b.holds(s, PRESIDENT), b.holds(s, RAPPORTEUR)]), r)
+                         for s, r in el.rank.items())
+        return b.total([seats, chairs])
 
 
 SOFT_RULES: tuple[SoftRule, ...] = (
@@ -394,6 +400,9 @@ class Outcome:
     message: str
 
 
+_BOUND = {"==": "exactly", ">=": "at least", "<=": "at most"}
+
+
 def check(el: Election, slate: Slate) -> tuple[Outcome, ...]:
     """Each rule instance, passed or failed with the reason, on a given slate."""
     b = EvalBackend(slate)
@@ -402,8 +411,9 @@ def check(el: Election, slate: Slate) -> tuple[Outcome, ...]:
         for scope in rule.scopes(el):
             failed = [n for n in rule.needs(el, scope, b) if not holds_need(n)]
             if failed:
-                text = "; ".join(
-                    f"{n.says}: required {n.op} {n.rhs}, this slate has {n.lhs}" for n in failed
+                text = f"{rule.citation}: " + "; ".join(
+                    f"{n.says}: needs {_BOUND[n.op]} {n.rhs}, this slate has {n.lhs}"
+                    for n in failed
                 )
             else:
                 text = rule.wording

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .election import Seat, Slate
 from .errors import InputError, Problem, Problems, Where
 from .names import did_you_mean, registry
 from .spec import BureauSpec
 from .tables import Table, read_table_file, read_workbook, table_from_sheet
-from .election import Seat, Slate
 
 
 def _table(path: Path, problems: Problems) -> Table | None:

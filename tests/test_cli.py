@@ -1,0 +1,288 @@
+"""The command line, end to end: exit codes, messages, JSON, and the workbooks it writes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner, Result
+
+from planner.case import shipped_cases
+from planner.cli import cli
+
+from .factory import AF, AP, EE, NAMES, full_parties, write_case, write_csv
+
+COP6 = shipped_cases()["untoc-cop6-2012"]
+
+
+def run(*args: str | Path) -> Result:
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file()}
+
+
+def test_help_lists_every_command() -> None:
+    out = run("--help").output
+    for command in ("solve", "check", "status"):
+        assert command in out
+        assert "Example:" in run(command, "--help").output
+
+
+def test_solve_default_case_writes_the_workbook(tmp_path: Path) -> None:
+    out = tmp_path / "slate.xlsx"
+    r = run("solve", "--out", out)
+    assert r.exit_code == 0, r.output
+    assert "Indonesia" in r.output and "President" in r.output
+    assert "every State party is taken as present" in r.output
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["Slate", "Rule check", "Score", "Eligibility", "Run info"]
+    slate = list(wb["Slate"].iter_rows(values_only=True))
+    assert slate[0] == ("post", "state", "group", "representative", "carries")
+    assert slate[1][:4] == ("President", "Indonesia", "Asia-Pacific States", "Rachmat Budiman")
+    assert len(slate) == 11
+    assert wb["Slate"].freeze_panes == "A2" and wb["Slate"].auto_filter.ref
+    checks = list(wb["Rule check"].iter_rows(min_row=2, values_only=True))
+    assert checks and all(row[3] == "pass" for row in checks)
+    info = dict(wb["Run info"].iter_rows(min_row=2, values_only=True))
+    assert info["solver status"] == "solved"
+    assert info["solver workers"] == "1"
+    assert any(k.startswith("input ") and k.endswith("18-12.csv") for k in info)
+    assert all(str(v).startswith("sha256 ") for k, v in info.items() if k.startswith("input "))
+    assert not list(tmp_path.glob(".*tmp"))
+
+
+def test_solve_json(tmp_path: Path) -> None:
+    r = run("solve", "untoc-cop1-2004", "--json", "--out", tmp_path / "a.xlsx")
+    assert r.exit_code == 0
+    data = json.loads(r.output)
+    assert data["status"] == "solved" and data["conflicts"] == []
+    assert [s["post"] for s in data["slate"]].count("Vice-President") == 8
+    assert {"post", "state", "group"} <= set(data["slate"][0])
+    assert any("Rapporteur" in a and "open to every group" in a for a in data["assumptions"])
+
+
+def test_solve_is_deterministic(tmp_path: Path) -> None:
+    a = json.loads(run("solve", "--json", "--no-write").output)["slate"]
+    b = json.loads(run("solve", "--json", "--no-write").output)["slate"]
+    assert a == b
+
+
+def test_infeasible_case_exits_1_with_rules_in_words(tmp_path: Path) -> None:
+    parties = full_parties(3)
+    for s in NAMES[EE][:3]:
+        parties[s] = ("convention",)
+    case = write_case(tmp_path / "case", parties)
+    out = tmp_path / "slate.xlsx"
+    r = run("solve", case, "--out", out)
+    assert r.exit_code == 1
+    assert ("rule 22(3): one of the two officers of each group is from a State party to the "
+            "Convention and to one or more Protocols in force; none of the Eastern European "
+            "States present is.") in r.output
+    assert "[protocol_seat]" in r.output
+    wb = openpyxl.load_workbook(out)
+    conflicts = list(wb["Conflicts"].iter_rows(min_row=2, values_only=True))
+    assert conflicts[0][0] == "protocol_seat"
+    data = json.loads(run("solve", case, "--json", "--no-write").output)
+    assert data["status"] == "infeasible" and data["slate"] == []
+    assert data["conflicts"][0]["rule"] == "protocol_seat"
+
+
+def test_check_valid_and_invalid(tmp_path: Path) -> None:
+    out = tmp_path / "slate.xlsx"
+    assert run("solve", "--out", out).exit_code == 0
+    r = run("check", out)
+    assert r.exit_code == 0 and "meets every rule" in r.output
+    bad = write_csv(tmp_path / "bad.csv", ["post", "state"],
+                    [("President", "Japan"), ("Vice-President", "Kenya")])
+    r = run("check", COP6, bad)
+    assert r.exit_code == 1
+    data = json.loads(run("check", bad, "--json").output)
+    assert data["valid"] is False
+    rules = {v["rule"] for v in data["violations"]}
+    assert {"post_counts", "eligibility", "two_per_group", "protocol_seat"} <= rules
+    japan = next(v for v in data["violations"] if v["rule"] == "eligibility")
+    assert "Japan: not a party: signed only" in japan["message"]
+
+
+def test_check_catches_a_state_twice(tmp_path: Path) -> None:
+    out = tmp_path / "slate.csv"
+    data = json.loads(run("solve", "--json", "--no-write").output)
+    rows = [(s["post"], s["state"]) for s in data["slate"]]
+    rows[2] = ("Vice-President", rows[1][1])
+    write_csv(out, ["post", "state"], rows)
+    violations = json.loads(run("check", out, "--json").output)["violations"]
+    assert "one_post_per_state" in {v["rule"] for v in violations}
+
+
+def test_status_json_and_out(tmp_path: Path) -> None:
+    r = run("status", "--json", "--out", tmp_path / "status.csv")
+    assert r.exit_code == 0
+    data = json.loads(r.output)
+    assert data["opening_date"] == "2012-10-15"
+    assert data["instruments_in_force"] == ["convention", "trafficking", "smuggling", "firearms"]
+    civ = next(s for s in data["states"] if s["state"] == "Côte d'Ivoire")
+    assert civ["eligible"] is False and "2012-11-24" in civ["reason"]
+    assert (tmp_path / "status.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    r = run("status", "untoc-cop1-2004", "--date", "2004-06-28", "--out", tmp_path / "s.xlsx")
+    assert "firearms" not in r.output.split("instruments in force:")[1].split(";")[0]
+    assert openpyxl.load_workbook(tmp_path / "s.xlsx").sheetnames == ["Eligibility", "Run info"]
+    assert run("status", "--date", "31 Feb 2012").exit_code == 2
+
+
+# ---------------------------------------------------------------------------------------------
+# Bad input: every problem at once, file/row/column, a fix, exit 2, nothing written
+
+
+def broken_case(tmp_path: Path) -> Path:
+    case = write_case(tmp_path / "case")
+    rat = (case / "ratifications.csv").read_text(encoding="utf-8").splitlines()
+    rat.append("Nigerr,convention,2002-01-01,")
+    rat.append("Kenya,convention,31 Feb 2003,")
+    rat.append("Algeria,convention,2003-01-01,")  # conflicts with 2002-01-01
+    rat.append("Chad,treaty,2002-01-01,")
+    (case / "ratifications.csv").write_text("\n".join(rat) + "\n", encoding="utf-8")
+    groups = (case / "groups.csv").read_text(encoding="utf-8") + "Algeria,Asia-Pacific\n"
+    groups += "Ghana,Africa Group\n"
+    (case / "groups.csv").write_text(groups, encoding="utf-8")
+    return case
+
+
+def test_bad_input_reports_every_problem(tmp_path: Path) -> None:
+    case = broken_case(tmp_path)
+    before = snapshot(case)
+    out = tmp_path / "out.xlsx"
+    r = run("solve", case, "--out", out)
+    assert r.exit_code == 2
+    err = r.stderr if hasattr(r, "stderr") else r.output
+    assert "Traceback" not in r.output
+    assert "the input has 6 problems" in err
+    assert ("ratifications.csv, row 47, column state: unknown State 'Nigerr' (did you mean "
+            "'Niger' or 'Nigeria'") in err
+    assert "row 48, column deposit_date: '31 Feb 2003' is not a date in the calendar" in err
+    assert "Algeria's deposit for convention is dated 2003-01-01" in err
+    assert "row 50, column instrument: unknown instrument 'treaty'" in err
+    assert "Algeria is in African States (row 2) and in Asia-Pacific States" in err
+    assert "unknown regional group 'Africa Group'" in err
+    assert not out.exists()
+    assert snapshot(case) == before
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda c: (c / "groups.csv").unlink(), "the case has no groups table"),
+        (lambda c: (c / "session.csv").write_text("", encoding="utf-8"), "the file is empty"),
+        (lambda c: (c / "groups.csv").write_text("state,grp\nKenya,African\n",
+                                                 encoding="utf-8"),
+         "the groups table has no column 'group'"),
+        (lambda c: (c / "session.csv").write_text("key,value\nsession,6\n", encoding="utf-8"),
+         "the session table gives no opening_date"),
+        (lambda c: (c / "session.csv").write_text(
+            "key,value\nsession,6\nopening_date,2003-01-01\n", encoding="utf-8"),
+         "before the Convention entered into force"),
+        (lambda c: (c / "session.csv").write_text(
+            "key,value\nsession,6\nopening_date,03/04/2012\n", encoding="utf-8"),
+         "is ambiguous"),
+        (lambda c: (c / "nominations.csv").write_text("state,post\nKenya,Chairman\n",
+                                                      encoding="utf-8"),
+         "unknown post 'Chairman'"),
+        (lambda c: (c / "groups.csv").write_bytes(b"state,group\nC\xf4te,African\n"),
+         "not UTF-8"),
+    ],
+)
+def test_bad_tables(tmp_path: Path, edit: object, message: str) -> None:
+    case = write_case(tmp_path / "case")
+    edit(case)  # type: ignore[operator]
+    r = run("solve", case, "--out", tmp_path / "out.xlsx")
+    assert r.exit_code == 2, r.output
+    assert message in r.output
+    assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_not_a_case(tmp_path: Path) -> None:
+    fake = tmp_path / "case.xlsx"
+    fake.write_text("state,group\n", encoding="utf-8")
+    r = run("solve", fake, "--no-write")
+    assert r.exit_code == 2 and "not an .xlsx workbook" in r.output
+    r = run("solve", tmp_path / "missing")
+    assert r.exit_code == 2 and "no such file or folder" in r.output
+    r = run("check", COP6, tmp_path / "missing.csv")
+    assert r.exit_code == 2
+
+
+def test_unknown_option_is_a_usage_error() -> None:
+    assert run("solve", "--frobnicate").exit_code == 2
+
+
+def test_refuses_to_overwrite_an_input(tmp_path: Path) -> None:
+    case = write_case(tmp_path / "case")
+    before = snapshot(case)
+    r = run("solve", case, "--out", case / "groups.csv")
+    assert r.exit_code == 2 and "refusing to write" in r.output
+    r = run("status", case, "--out", case / "groups.csv")
+    assert r.exit_code == 2
+    assert snapshot(case) == before
+
+
+def test_formulas_are_written_as_text(tmp_path: Path) -> None:
+    case = write_case(tmp_path / "case", nominations=[("China", "President")])
+    write_csv(case / "nominations.csv", ["state", "post", "representative"],
+              [("China", "President", "=HYPERLINK(\"http://x\",\"y\")"),
+               ("Chad", "Rapporteur", "@SUM(1)")])
+    out = tmp_path / "slate.xlsx"
+    assert run("solve", case, "--out", out).exit_code == 0
+    ws = openpyxl.load_workbook(out)["Slate"]
+    cells = {c.value: c for row in ws.iter_rows(min_row=2) for c in row}
+    cell = cells["=HYPERLINK(\"http://x\",\"y\")"]
+    assert cell.data_type == "s" and cell.quotePrefix
+    assert cells["@SUM(1)"].data_type == "s"
+
+
+def test_case_as_one_workbook_matches_the_folder(tmp_path: Path) -> None:
+    folder = write_case(tmp_path / "case", nominations=[("India", "President")])
+    book = tmp_path / "case.xlsx"
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    import csv
+
+    for f in sorted(folder.glob("*.csv")):
+        ws = wb.create_sheet(f.stem)
+        for row in csv.reader(f.open(encoding="utf-8")):
+            ws.append([int(v) if v.isdigit() and len(v) < 4 else v for v in row])
+    wb.save(book)
+    a = json.loads(run("solve", folder, "--json", "--no-write").output)
+    b = json.loads(run("solve", book, "--json", "--no-write").output)
+    assert a["slate"] == b["slate"] and a["status"] == "solved"
+
+
+def test_installed_case_is_found_from_anywhere(tmp_path: Path, monkeypatch:
+                                               pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    r = run("solve", "--no-write", "--json")
+    assert r.exit_code == 0 and json.loads(r.output)["slate"][0]["state"] == "Indonesia"
+
+
+def test_groups_with_turkey_in_two_groups_are_read(tmp_path: Path) -> None:
+    case = tmp_path / "cop6"
+    shutil.copytree(COP6, case)
+    lines = (case / "groups.csv").read_text(encoding="utf-8").replace(
+        "Turkey,Asia-Pacific States,no", "Turkey,Asia-Pacific States,yes")
+    (case / "groups.csv").write_text(lines, encoding="utf-8")
+    r = run("status", case)
+    assert r.exit_code == 2 and "Türkiye is in Asia-Pacific States" in r.output
+    assert "counts_for_elections = no" in r.output
+
+
+def test_nominee_of_another_turn_is_noted(tmp_path: Path) -> None:
+    case = write_case(tmp_path / "case", nominations=[("Algeria", "President")],
+                      president=AP, rapporteur=AF)
+    r = run("solve", case, "--no-write")
+    assert r.exit_code == 0
+    assert "Algeria (African States) is nominated for President" in r.output
+    assert NAMES[AF][0] in r.output

@@ -1,0 +1,131 @@
+"""Dates as users write them, and UN State names with their former names and variants."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from planner.dates import DateError, parse_date, parse_untc_consent
+from planner.names import did_you_mean, normalise, registry
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2012-10-15", dt.date(2012, 10, 15)),
+        ("2012-10-15 00:00:00", dt.date(2012, 10, 15)),
+        ("12 Dec 2000", dt.date(2000, 12, 12)),
+        ("1 September 2003", dt.date(2003, 9, 1)),
+        ("15-Oct-2012", dt.date(2012, 10, 15)),
+        (dt.datetime(2012, 10, 15, 0, 0), dt.date(2012, 10, 15)),
+        (dt.date(2012, 10, 15), dt.date(2012, 10, 15)),
+        (41197, dt.date(2012, 10, 15)),  # an Excel serial
+        (41197.0, dt.date(2012, 10, 15)),
+        ("41197", dt.date(2012, 10, 15)),
+        ("13/04/2012", None),  # not ambiguous but numeric-only: refused with a reason
+    ],
+)
+def test_dates(value: object, expected: dt.date | None) -> None:
+    if expected is None:
+        with pytest.raises(DateError):
+            parse_date(value)
+    else:
+        assert parse_date(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ("2012-02-31", "not a date in the calendar"),
+        ("31 Feb 2012", "not a date in the calendar"),
+        ("03/04/2012", "ambiguous"),
+        ("12 Dexember 2000", "not a month"),
+        ("soon", "not a date"),
+        ("2012", "not a date"),
+        ("", "empty"),
+    ],
+)
+def test_bad_dates_say_why(value: str, words: str) -> None:
+    with pytest.raises(DateError, match=words):
+        parse_date(value)
+
+
+@pytest.mark.parametrize(
+    ("cell", "date", "action"),
+    [
+        ("17 Feb 2010", dt.date(2010, 2, 17), "ratification"),
+        ("17 Feb 2010 a", dt.date(2010, 2, 17), "accession"),
+        ("21 May 2004 AA", dt.date(2004, 5, 21), "approval"),
+        ("4 Jan 2006 A", dt.date(2006, 1, 4), "acceptance"),
+        ("23 Oct 2006 d", dt.date(2006, 10, 23), "succession"),
+        ("1 Jan 2010 c", dt.date(2010, 1, 1), "formal confirmation"),
+    ],
+)
+def test_untc_consent_cells(cell: str, date: dt.date, action: str) -> None:
+    assert parse_untc_consent(cell) == (date, action)
+
+
+@pytest.mark.parametrize(
+    ("written", "canonical"),
+    [
+        ("Swaziland", "Eswatini"),
+        ("Eswatini", "Eswatini"),
+        ("Turkey", "Türkiye"),
+        ("Turkiye", "Türkiye"),
+        ("Czech Republic", "Czechia"),
+        ("The former Yugoslav Republic of Macedonia", "North Macedonia"),
+        ("Cape Verde", "Cabo Verde"),
+        ("St. Kitts and Nevis", "Saint Kitts and Nevis"),
+        ("St. Vincent and the Grenadines", "Saint Vincent and the Grenadines"),
+        ("Cote d'Ivoire", "Côte d'Ivoire"),
+        ("Côte d\u2019Ivoire", "Côte d'Ivoire"),
+        ("CÔTE D'IVOIRE", "Côte d'Ivoire"),
+        ("Holy See", "Holy See"),
+        ("State of Palestine", "State of Palestine"),
+        ("Cook Islands", "Cook Islands"),
+        ("Niue", "Niue"),
+        ("European Union", "European Union"),
+        ("Germany 4", "Germany"),  # a UNTC footnote mark
+        ("  Kenya ", "Kenya"),
+        ("KEN", "Kenya"),
+        ("Serbia and Montenegro", "Serbia"),
+    ],
+)
+def test_aliases(written: str, canonical: str) -> None:
+    assert registry().lookup(written) == canonical
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("Niger", "Nigeria"), ("Guinea", "Guinea-Bissau"), ("Guinea", "Equatorial Guinea"),
+     ("Dominica", "Dominican Republic"), ("Sudan", "South Sudan"), ("Congo",
+     "Democratic Republic of the Congo")],
+)
+def test_look_alikes_stay_apart(a: str, b: str) -> None:
+    assert registry().lookup(a) == a
+    assert registry().lookup(b) == b
+
+
+@pytest.mark.parametrize("typo", ["Nigerr", "Nigera", "Guinee", "Dominca", "Sudam"])
+def test_typos_are_not_guessed(typo: str) -> None:
+    assert registry().lookup(typo) is None
+
+
+def test_did_you_mean_offers_both_look_alikes() -> None:
+    text = did_you_mean("Nigerr")
+    assert "'Niger'" in text and "'Nigeria'" in text
+    assert "'Kenya'" in did_you_mean("Kenia")
+
+
+def test_registry_has_the_un_members_and_other_parties() -> None:
+    r = registry()
+    members = [e for e in r.entries.values() if e.kind == "member"]
+    assert len(members) == 193
+    assert not r.get("European Union").is_state
+    assert r.get("Holy See").is_state
+
+
+def test_normalise() -> None:
+    assert normalise("St. Lucia") == normalise("Saint Lucia")
+    assert normalise("Guinea-Bissau") == normalise("guinea bissau")

@@ -1,0 +1,127 @@
+"""Party status at a date, the UNTC reader on the shipped tables, and the two real cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+import pytest
+
+from planner.case import Case, load_case, shipped_cases
+from planner.election import prepare
+from planner.model import solve
+from planner.rules import check
+from planner.status import assess, in_force_from
+
+from .factory import INSTRUMENTS
+
+
+@pytest.fixture(scope="module")
+def cop6() -> Case:
+    return load_case(shipped_cases()["untoc-cop6-2012"])
+
+
+@pytest.fixture(scope="module")
+def cop1() -> Case:
+    return load_case(shipped_cases()["untoc-cop1-2004"])
+
+
+def test_in_force_from_is_the_later_date() -> None:
+    convention = INSTRUMENTS[0]
+    assert in_force_from(convention, dt.date(2001, 6, 28)) == dt.date(2003, 9, 29)
+    assert in_force_from(convention, dt.date(2012, 10, 25)) == dt.date(2012, 11, 24)
+    # the 30th day after 30 August 2003 is the day of entry into force
+    assert in_force_from(convention, dt.date(2003, 8, 30)) == dt.date(2003, 9, 29)
+
+
+@pytest.mark.parametrize(
+    ("instrument", "on", "count"),
+    [
+        ("convention", dt.date(2003, 7, 1), 40),
+        ("convention", dt.date(2004, 2, 6), 60),
+        ("convention", dt.date(2005, 3, 4), 100),
+        ("convention", dt.date(2008, 10, 7), 147),
+        ("firearms", dt.date(2008, 9, 26), 77),
+    ],
+)
+def test_untc_tables_give_the_published_counts(cop6: Case, instrument: str, on: dt.date,
+                                               count: int) -> None:
+    assert sum(d.instrument == instrument and d.date <= on for d in cop6.deposits) == count
+
+
+def test_untc_reader_keeps_kinds_of_consent(cop6: Case) -> None:
+    kinds = Counter(d.action for d in cop6.deposits)
+    assert kinds["accession"] > 150 and kinds["approval"] == 4 and kinds["succession"] == 4
+    eu = [d for d in cop6.deposits if d.state == "European Union" and d.instrument == "convention"]
+    assert eu[0].action == "approval" and eu[0].date == dt.date(2004, 5, 21)
+
+
+def test_untc_reader_signed_only_rows(cop6: Case) -> None:
+    assert not any(d.state == "Japan" and d.instrument == "convention" for d in cop6.deposits)
+    assert any(s.state == "Japan" and s.instrument == "convention" for s in cop6.signatures)
+    by = assess(cop6).by_state()
+    assert by["Japan"].reason == "not a party: signed only"
+    assert by["Barbados"].reason == "not a party: signed only"
+
+
+def test_former_and_accented_names_are_merged(cop6: Case) -> None:
+    names = {d.state for d in cop6.deposits}
+    assert {"Eswatini", "Czechia", "North Macedonia", "Türkiye", "Côte d'Ivoire",
+            "Saint Kitts and Nevis"} <= names
+    assert not {"Swaziland", "Turkey", "Czech Republic", "St. Kitts and Nevis"} & names
+    assert cop6.group_of["Türkiye"] == "Western European and other States"
+    assert cop6.group_of["Eswatini"] == "African States"
+
+
+def test_cop6_status(cop6: Case) -> None:
+    a = assess(cop6)
+    assert [i.id for i in a.in_force] == ["convention", "trafficking", "smuggling", "firearms"]
+    by = a.by_state()
+    assert by["Côte d'Ivoire"].reason == (
+        "not yet a party: the Convention enters into force for it on 2012-11-24")
+    assert by["Eswatini"].reason == (
+        "not yet a party: the Convention enters into force for it on 2012-10-24")
+    assert by["European Union"].reason == "not a State"
+    assert by["Holy See"].reason == "in no regional group"
+    assert by["Indonesia"].eligible and by["Indonesia"].group == "Asia-Pacific States"
+    assert len(a.eligible()) == 167
+
+
+def test_cop1_firearms_not_in_force(cop1: Case) -> None:
+    a = assess(cop1)
+    assert [i.id for i in a.in_force] == ["convention", "trafficking", "smuggling"]
+    by = a.by_state()
+    # Algeria: Firearms deposit in 2004 does not count, the Protocol itself is not in force
+    assert "firearms" not in by["Algeria"].instruments
+    assert by["Austria"].reason.startswith("not yet a party")
+    assert len(a.eligible()) == 75
+
+
+def test_status_moves_with_the_date(cop6: Case) -> None:
+    later = assess(cop6, dt.date(2012, 11, 24)).by_state()
+    assert later["Côte d'Ivoire"].eligible
+
+
+@pytest.mark.parametrize("name", ["untoc-cop6-2012", "untoc-cop1-2004"])
+def test_real_cases_solve_and_pass_check(name: str) -> None:
+    case = load_case(shipped_cases()[name])
+    el = prepare(case)
+    result = solve(el)
+    assert result.status == "solved"
+    assert len(result.slate) == 10
+    assert all(o.passed for o in check(el, result.slate))
+    assert result.score["protocol_seat_all"] == 5
+
+
+def test_cop6_slate_follows_the_session(cop6: Case) -> None:
+    el = prepare(cop6)
+    slate = solve(el).slate
+    assert slate[0].post == "President" and slate[0].state == "Indonesia"
+    assert slate[0].representative == "Rachmat Budiman"
+    assert el.group(slate[-1].state) == "African States" and slate[-1].post == "Rapporteur"
+
+
+def test_same_case_same_slate(cop6: Case) -> None:
+    first = solve(prepare(cop6)).slate
+    again = solve(prepare(load_case(shipped_cases()["untoc-cop6-2012"]))).slate
+    assert first == again
