@@ -1,0 +1,100 @@
+"""The case reader on the optional tables: attendance, rotation, warnings, and workbook cells."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from planner.case import load_case
+from planner.election import prepare
+from planner.errors import InputError
+from planner.model import solve
+
+from .factory import AF, AP, EE, LA, NAMES, write_case, write_csv
+
+
+def test_attendance_limits_who_can_sit(tmp_path: Path) -> None:
+    case = write_case(tmp_path / "case")
+    present = [s for names in NAMES.values() for s in names[:3] if s != "Albania"]
+    write_csv(case / "attendance.csv", ["state"], [(s,) for s in present])
+    el = prepare(load_case(case))
+    assert el.status["Albania"].reason == "not present"
+    assert not any("attendance" in n for n in el.notes)
+    assert "Albania" not in {s.state for s in solve(el).slate}
+
+
+def test_rotation_table_applies_without_override(tmp_path: Path) -> None:
+    case = write_case(tmp_path / "case")
+    write_csv(case / "session.csv", ["key", "value"],
+              [("session", 7), ("opening_date", "2014-10-06")])
+    write_csv(case / "rotation.csv", ["session", "president_group", "rapporteur_group"],
+              [(6, "Asia-Pacific", "Africa"), (7, "EEG", "Asia-Pacific")])
+    el = prepare(load_case(case))
+    assert (el.president_group, el.rapporteur_group) == (EE, AP)
+    assert "rotation table, session 7" in el.rotation_basis
+    slate = solve(el).slate
+    assert el.group(slate[0].state) == EE and el.group(slate[-1].state) == AP
+
+
+def test_session_override_beats_rotation(tmp_path: Path) -> None:
+    case = write_case(tmp_path / "case", president=LA, rapporteur=AF)
+    write_csv(case / "rotation.csv", ["session", "president_group"], [(6, "Asia-Pacific")])
+    el = prepare(load_case(case))
+    assert el.president_group == LA
+
+
+def test_protocol_deposit_without_convention_is_a_warning(tmp_path: Path) -> None:
+    case = write_case(tmp_path / "case")
+    rows = (case / "ratifications.csv").read_text(encoding="utf-8")
+    rows += "Kenya,trafficking,2005-01-01,\n"
+    (case / "ratifications.csv").write_text(rows, encoding="utf-8")
+    c = load_case(case)
+    assert len(c.warnings) == 1
+    assert c.warnings[0].startswith("Kenya deposited its instrument for trafficking on "
+                                    "2005-01-01 without having deposited one for the Convention")
+    assert "ratifications.csv, row" in c.warnings[0]
+
+
+def test_excel_cells_dates_numbers_as_text(tmp_path: Path) -> None:
+    folder = write_case(tmp_path / "case")
+    book = tmp_path / "case.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "session"
+    ws.append(["Key ", " VALUE"])  # headers in another case, with spaces
+    ws.append(["session", "6"])  # a number stored as text
+    ws.append(["opening_date", dt.datetime(2012, 10, 15)])  # a real date cell
+    ws.append(["president_group", "Asia-Pacific States"])
+    for name in ("instruments", "ratifications", "groups"):
+        sheet = wb.create_sheet(name)
+        for line in (folder / f"{name}.csv").read_text(encoding="utf-8").splitlines():
+            cells: list[object] = line.split(",")
+            if name == "ratifications" and cells[2] != "deposit_date":
+                cells[2] = 37257  # 2002-01-01 as an Excel serial
+            sheet.append(cells)
+    wb.save(book)
+    c = load_case(book)
+    assert c.session.opening_date == dt.date(2012, 10, 15) and c.session.number == 6
+    assert {d.date for d in c.deposits} == {dt.date(2002, 1, 1)}
+    assert solve(prepare(c)).status == "solved"
+
+
+def test_missing_sheet_in_workbook(tmp_path: Path) -> None:
+    book = tmp_path / "case.xlsx"
+    wb = openpyxl.Workbook()
+    wb.save(book)
+    with pytest.raises(InputError) as err:
+        load_case(book)
+    assert "add a sheet named 'instruments' to the workbook" in str(err.value)
+
+
+def test_help_imports_no_heavy_library() -> None:
+    code = ("import sys; from planner.cli import cli; "
+            "assert not {'pandas', 'ortools', 'openpyxl'} & set(sys.modules), sys.modules")
+    subprocess.run([sys.executable, "-c", code], check=True)
