@@ -118,6 +118,7 @@ def solve(ctx: click.Context, case: str | None, out: Path | None, no_write: bool
     from .model import solve as run
     from .report import (
         input_paths,
+        provenance,
         slate_frame,
         slate_json,
         solve_sheets,
@@ -153,6 +154,7 @@ def solve(ctx: click.Context, case: str | None, out: Path | None, no_write: bool
             "warnings": list(c.warnings),
             "solver": result.solver,
             "workbook": None if no_write else str(target),
+            "run": provenance(c, options),
         })
         ctx.exit(code)
     s = c.session
@@ -193,7 +195,7 @@ def check_cmd(ctx: click.Context, paths: tuple[str, ...], as_json: bool) -> None
       planner check inputs/untoc-cop1-2004 my-slate.csv
     """
     from .election import prepare
-    from .report import outcomes_frame, table_text
+    from .report import outcomes_frame, provenance, table_text
     from .rules import check, score
     from .slates import load_slate
 
@@ -215,6 +217,7 @@ def check_cmd(ctx: click.Context, paths: tuple[str, ...], as_json: bool) -> None
                           "passed": o.passed, "message": o.message} for o in outcomes],
             "score": score(el, slate),
             "assumptions": list(el.notes),
+            "run": provenance(c, {"case": str(c.path), "slate": str(slate_arg)}),
         })
         ctx.exit(code)
     frame = outcomes_frame(outcomes)
@@ -252,6 +255,7 @@ def status(case: str | None, on: str | None, out: Path | None, eligible_only: bo
         eligibility_frame,
         info_frame,
         input_paths,
+        provenance,
         run_info,
         table_text,
         write_csv,
@@ -287,6 +291,7 @@ def status(case: str | None, on: str | None, out: Path | None, eligible_only: bo
                        for s in a.states if s.eligible or not eligible_only],
             "assumptions": list(el.notes),
             "warnings": list(c.warnings),
+            "run": provenance(c, {"case": str(c.path), "date": a.date.isoformat()}),
         })
         return
     click.echo(table_text(frame, ["state", "group", "instruments in force", "eligible",

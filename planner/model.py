@@ -127,6 +127,8 @@ def solve(el: Election, options: SolverOptions | None = None) -> Result:
             conflicts = explain(el, options)
             return Result("infeasible", (), {}, {}, conflicts,
                           _solver_info(options, stages, started))
+        if status == cp_model.MODEL_INVALID:
+            raise RuntimeError(f"invalid CP-SAT model: {model.validate()}")
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return Result("unknown", (), {}, {}, (), _solver_info(options, stages, started))
         value = round(solver.objective_value)

@@ -116,6 +116,20 @@ def eligibility_frame(a: Assessment) -> pd.DataFrame:
     )
 
 
+def provenance(case: Case, options: Mapping[str, Any]) -> dict[str, Any]:
+    """What produced an output, for JSON: versions, options and every input's SHA-256."""
+    from importlib.metadata import version
+
+    return {
+        "planner": __version__,
+        "python": platform.python_version(),
+        "pandas": version("pandas"),
+        "ortools": version("ortools"),
+        "options": dict(options),
+        "inputs": [{"path": f.path, "sha256": f.sha256} for f in case.files],
+    }
+
+
 def run_info(case: Case, options: Mapping[str, Any], solver: Mapping[str, Any] | None,
              notes: Sequence[str]) -> list[tuple[str, str]]:
     import openpyxl

@@ -286,3 +286,29 @@ def test_nominee_of_another_turn_is_noted(tmp_path: Path) -> None:
     assert r.exit_code == 0
     assert "Algeria (African States) is nominated for President" in r.output
     assert NAMES[AF][0] in r.output
+
+
+def test_json_records_what_produced_it() -> None:
+    for args in (("solve", "--json", "--no-write"), ("status", "--json")):
+        run_data = json.loads(run(*args).output)["run"]
+        assert run_data["planner"] and run_data["ortools"]
+        paths = {i["path"].replace("\\", "/").split("/")[-1] for i in run_data["inputs"]}
+        assert {"18-12.csv", "groups.csv", "session.csv"} <= paths
+        assert all(len(i["sha256"]) == 64 for i in run_data["inputs"])
+
+
+def test_shuffled_rows_give_the_same_slate(tmp_path: Path) -> None:
+    import random
+
+    a = tmp_path / "a"
+    shutil.copytree(COP6, a)
+    b = tmp_path / "b"
+    shutil.copytree(COP6, b)
+    rng = random.Random(7)
+    for f in [b / "groups.csv", *sorted((b / "untc").glob("*.csv"))]:
+        head, *rows = f.read_text(encoding="utf-8").splitlines()
+        rng.shuffle(rows)
+        f.write_text("\n".join([head, *rows]) + "\n", encoding="utf-8")
+    first = json.loads(run("solve", a, "--json", "--no-write").output)["slate"]
+    second = json.loads(run("solve", b, "--json", "--no-write").output)["slate"]
+    assert first == second
