@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -82,6 +82,74 @@ def _emit_json(data: Any) -> None:
 def json_option(f: F) -> F:
     return click.option("--json", "as_json", is_flag=True,
                         help="Print one JSON object on stdout instead of text.")(f)
+
+
+def out_options(kind: str) -> Callable[[F], F]:
+    def decorate(f: F) -> F:
+        f = click.option("--no-write", is_flag=True, help="Do not write a workbook.")(f)
+        return click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+                            help=f"Workbook to write (default outputs/CASE-{kind}.xlsx).")(f)
+    return decorate
+
+
+def target_path(c: Case, out: Path | None, no_write: bool, kind: str) -> Path | None:
+    """Where the workbook goes; refused before any work if it would overwrite an input."""
+    from .report import check_output_path, input_paths
+
+    if no_write:
+        return None
+    target = out or Path("outputs") / f"{c.name}-{kind}.xlsx"
+    check_output_path(target, input_paths(c))
+    return target
+
+
+def write_with_info(target: Path | None, sheets: list[Any], c: Case, options: dict[str, Any],
+                    notes: Sequence[str], solver: dict[str, Any] | None = None) -> None:
+    """The workbook with its Run info sheet, written whole or not at all."""
+    from .report import SheetData, info_frame, input_paths, run_info, write_workbook
+
+    if target is None:
+        return
+    info = info_frame(run_info(c, options, solver, notes))
+    write_workbook(target, [*sheets, SheetData("Run info", info)], input_paths(c))
+    click.echo(f"Written: {target}", err=True)
+
+
+def conflicts_json(conflicts: Sequence[Any]) -> list[dict[str, Any]]:
+    return [{"rule": x.rule, "citation": x.citation, "scope": list(x.scope),
+             "message": x.message} for x in conflicts]
+
+
+def echo_conflicts(conflicts: Sequence[Any]) -> None:
+    click.echo("No slate can meet the rules. These rules cannot all hold together "
+               "(drop any one and the rest can):")
+    for x in conflicts:
+        click.echo(f"  - [{x.rule}] {x.message}")
+
+
+def echo_notes(notes: Sequence[str], warnings: Sequence[str] = ()) -> None:
+    for note in notes:
+        click.echo(f"Note: {note}")
+    for w in warnings:
+        click.echo(f"Data warning: {w}")
+
+
+def state_args(values: Sequence[str], option: str) -> list[str]:
+    """State names given on the command line, each known, or every unknown one reported."""
+    from .errors import Problems, Where
+    from .names import did_you_mean, registry
+
+    problems = Problems()
+    out = []
+    for text in values:
+        name = registry().lookup(text)
+        if name is None:
+            problems.add(Where(f"option {option}"), f"unknown State {text!r}",
+                         did_you_mean(text))
+        else:
+            out.append(name)
+    problems.raise_if_any()
+    return out
 
 
 @click.group(cls=PlannerGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -310,6 +378,8 @@ def status(case: str | None, on: str | None, out: Path | None, eligible_only: bo
 def main() -> None:
     cli(prog_name="planner")
 
+
+from . import cli_consult  # noqa: E402,F401  (registers the consultation commands)
 
 if __name__ == "__main__":
     main()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -80,6 +81,20 @@ class Election:
 
 def state_order(name: str) -> tuple[str, str]:
     return (normalise(name), name)
+
+
+def ordered_slate(el: Election, held: Iterable[tuple[str, str]]) -> Slate:
+    """(state, post) pairs as a slate: President, Vice-Presidents by group then name,
+    Rapporteur; with the representatives the nominations name."""
+    reps = {(n.state, n.post): n.representative for n in el.case.nominations}
+    groups = {g: i for i, g in enumerate(el.spec.group_names)}
+    rank = {PRESIDENT: 0, RAPPORTEUR: 2}
+
+    def key(k: tuple[str, str]) -> tuple[int, int, tuple[str, str]]:
+        s, p = k
+        return (rank.get(p, 1), groups.get(el.group(s) or "", 99), state_order(s))
+
+    return tuple(Seat(p, s, reps.get((s, p), "")) for s, p in sorted(held, key=key))
 
 
 def _rotation(case: Case) -> tuple[str | None, str | None, str, list[str]]:

@@ -4,15 +4,15 @@ deterministic search, and explanations of infeasibility from shrunk assumption c
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from ortools.sat.python import cp_model
 
-from .election import Election, Seat, Slate, state_order
-from .rules import HARD_RULES, SOFT_RULES, Need, Rule, Scope
-from .spec import PRESIDENT, RAPPORTEUR, VICE_PRESIDENT
+from .election import Election, Slate, ordered_slate
+from .rules import HARD_RULES, SOFT_RULES, Need, Rule, Scope, score
+from .spec import PRESIDENT
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,6 @@ class Result:
     status: str  # solved | infeasible | unknown
     slate: Slate
     score: dict[str, int]
-    proven: dict[str, bool]  # whether each preference level was proven optimal
     conflicts: tuple[Conflict, ...]
     solver: dict[str, Any] = field(default_factory=dict)
 
@@ -88,60 +87,115 @@ def _variables(el: Election, model: cp_model.CpModel) -> dict[tuple[str, str], c
 
 def _slate(el: Election, solver: cp_model.CpSolver,
            x: dict[tuple[str, str], cp_model.IntVar]) -> Slate:
-    held = [(p, s) for (s, p), v in x.items() if solver.boolean_value(v)]
-    reps = {(n.state, n.post): n.representative for n in el.case.nominations}
-    order = {g: i for i, g in enumerate(el.spec.group_names)}
+    return ordered_slate(el, [k for k, v in x.items() if solver.boolean_value(v)])
 
-    def key(ps: tuple[str, str]) -> tuple[int, int, tuple[str, str]]:
-        post, state = ps
-        rank = {PRESIDENT: 0, VICE_PRESIDENT: 1, RAPPORTEUR: 2}.get(post, 1)
-        return (rank, order.get(el.group(state) or "", 99), state_order(state))
 
-    return tuple(Seat(p, s, reps.get((s, p), "")) for p, s in sorted(held, key=key))
+class IntervalBackend:
+    """The range an expression can take, from its definition alone: for exact weights."""
+
+    def holds(self, state: str, post: str) -> tuple[int, int]:
+        return (0, 1)
+
+    def total(self, terms: Iterable[tuple[int, int]]) -> tuple[int, int]:
+        items = list(terms)
+        return (sum(t[0] for t in items), sum(t[1] for t in items))
+
+    def capped(self, expr: tuple[int, int], cap: int) -> tuple[int, int]:
+        return (min(expr[0], cap), min(expr[1], cap))
+
+    def scaled(self, expr: tuple[int, int], factor: int) -> tuple[int, int]:
+        a, b = expr[0] * factor, expr[1] * factor
+        return (min(a, b), max(a, b))
+
+
+def preference_weights(el: Election) -> dict[str, int]:
+    """Weights that make one weighted sum order slates exactly as the preferences in turn do:
+    each level weighs more than the whole range of every level after it."""
+    weights: dict[str, int] = {}
+    weight = 1
+    ib = IntervalBackend()
+    for soft in reversed(SOFT_RULES):
+        weights[soft.id] = weight
+        lo, hi = soft.value(el, ib)
+        weight *= hi - lo + 1
+    return weights
+
+
+class SlateModel:
+    """The hard rules posted from their definitions, the preferences as one weighted objective,
+    and the means to ask for the next-best slate."""
+
+    def __init__(self, el: Election, options: SolverOptions | None = None,
+                 fixed: Iterable[tuple[str, str]] = (), excluded: Iterable[str] = (),
+                 keep: Slate = (), keep_president: bool = False) -> None:
+        """keep: a slate to change as little as possible (fewest posts changing hands before
+        any preference); keep_president: above that, keep its President if at all possible."""
+        self.el = el
+        self.options = options or SolverOptions()
+        self.model = cp_model.CpModel()
+        self.x = _variables(el, self.model)
+        b = ModelBackend(self.model, self.x)
+        for rule in HARD_RULES:
+            for scope in rule.scopes(el):
+                for need in rule.needs(el, scope, b):
+                    b.post(need)
+        for state, post in fixed:
+            self.model.add(b.holds(state, post) == 1)
+        for state in excluded:
+            self.model.add(cp_model.LinearExpr.sum(
+                [b.holds(state, p) for p in el.spec.post_names]) == 0)
+        weights = preference_weights(el)
+        terms = [soft.value(el, b) * (-weights[soft.id] if soft.maximise else weights[soft.id])
+                 for soft in SOFT_RULES]
+        if keep:
+            # one more level above the preferences: posts that change hands
+            ib = IntervalBackend()
+            span = sum(weights[s.id] * (s.value(el, ib)[1] - s.value(el, ib)[0])
+                       for s in SOFT_RULES) + 1
+            kept = [b.holds(seat.state, seat.post) for seat in keep]
+            terms.append((len(kept) - cp_model.LinearExpr.sum(kept)) * span)
+            if keep_president:
+                chair = [b.holds(seat.state, seat.post) for seat in keep
+                         if seat.post == PRESIDENT]
+                terms.append((len(chair) - cp_model.LinearExpr.sum(chair))
+                             * span * (len(kept) + 1))
+        self.model.minimize(cp_model.LinearExpr.sum(terms))
+        self.solver = self.options.parameters()
+        self.stages: list[str] = []
+
+    def next(self) -> tuple[str, Slate]:
+        """Status (solved, infeasible, unknown) and the best slate not yet excluded."""
+        status = self.solver.solve(self.model)
+        self.stages.append(self.solver.status_name(status))
+        if status == cp_model.MODEL_INVALID:
+            raise RuntimeError(f"invalid CP-SAT model: {self.model.validate()}")
+        if status == cp_model.INFEASIBLE:
+            return "infeasible", ()
+        if status != cp_model.OPTIMAL:
+            # a feasible but unproven slate would break the promise of objective order
+            return "unknown", ()
+        return "solved", _slate(self.el, self.solver, self.x)
+
+    def exclude(self, slate: Slate) -> None:
+        """Never this slate again: Vice-Presidents are a set, so only who holds what counts."""
+        held = {(s.state, s.post) for s in slate}
+        self.model.add(cp_model.LinearExpr.sum([self.x[k] for k in sorted(held)])
+                       <= len(held) - 1)
+
+    def info(self, started: float) -> dict[str, Any]:
+        return _solver_info(self.options, self.stages, started)
 
 
 def solve(el: Election, options: SolverOptions | None = None) -> Result:
     """The best slate under the hard rules and the preferences, or the conflicting rules."""
-    options = options or SolverOptions()
     started = time.perf_counter()
-    model = cp_model.CpModel()
-    x = _variables(el, model)
-    b = ModelBackend(model, x)
-    for rule in HARD_RULES:
-        for scope in rule.scopes(el):
-            for need in rule.needs(el, scope, b):
-                b.post(need)
-    stages: list[str] = []
-    score: dict[str, int] = {}
-    proven: dict[str, bool] = {}
-    solver = options.parameters()
-    for soft in SOFT_RULES:
-        expr = soft.value(el, b)
-        if soft.maximise:
-            model.maximize(expr)
-        else:
-            model.minimize(expr)
-        status = solver.solve(model)
-        stages.append(solver.status_name(status))
-        if status == cp_model.INFEASIBLE and not score:
-            conflicts = explain(el, options)
-            return Result("infeasible", (), {}, {}, conflicts,
-                          _solver_info(options, stages, started))
-        if status == cp_model.MODEL_INVALID:
-            raise RuntimeError(f"invalid CP-SAT model: {model.validate()}")
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return Result("unknown", (), {}, {}, (), _solver_info(options, stages, started))
-        value = round(solver.objective_value)
-        score[soft.id] = value
-        proven[soft.id] = status == cp_model.OPTIMAL
-        # fix this level before optimising the next; the last solution guides the next search
-        model.add(expr == value if proven[soft.id] else
-                  (expr >= value if soft.maximise else expr <= value))
-        model.clear_hints()  # type: ignore[no-untyped-call]
-        for v in x.values():
-            model.add_hint(v, solver.boolean_value(v))
-    return Result("solved", _slate(el, solver, x), score, proven, (),
-                  _solver_info(options, stages, started))
+    sm = SlateModel(el, options)
+    status, slate = sm.next()
+    if status == "infeasible":
+        return Result("infeasible", (), {}, explain(el, options), sm.info(started))
+    if status != "solved":
+        return Result("unknown", (), {}, (), sm.info(started))
+    return Result("solved", slate, score(el, slate), (), sm.info(started))
 
 
 def _solver_info(options: SolverOptions, stages: list[str], started: float) -> dict[str, Any]:
@@ -204,24 +258,50 @@ class RuleModel:
         return self.solver.solve(m) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
 
+    def minimal_core(self, always: Sequence[cp_model.IntVar] = ()
+                     ) -> list[cp_model.IntVar] | None:
+        """Rule instances that cannot hold together (with the always-assumed literals), each
+        needed: a core shrunk by deletion. None when everything can hold."""
+        always = list(always)
+        core = self.core(self.literals + always)
+        if core is None:
+            return None
+        core = [lit for lit in core if lit.index in self.instances]
+        i = 0
+        while i < len(core):
+            trial = core[:i] + core[i + 1:]
+            smaller = self.core(trial + always)
+            if smaller is None:
+                i += 1
+            else:
+                kept = {lit.index for lit in smaller}
+                core = [lit for lit in trial if lit.index in kept]
+        return sorted(core, key=lambda v: v.index)
+
+    def conflicts(self, core: list[cp_model.IntVar]) -> tuple[Conflict, ...]:
+        out = []
+        for lit in core:
+            rule, scope = self.instances[lit.index]
+            out.append(Conflict(rule.id, rule.title(scope), scope, rule.conflict(self.el, scope)))
+        return tuple(out)
+
+    def why_not(self, kept: Iterable[tuple[str, str]], excluded: Iterable[str] = ()
+                ) -> tuple[Conflict, ...]:
+        """The rules that stop these officers from all staying (with excluded States out)."""
+        m = self.model
+        lit = m.new_bool_var("keep")
+        for key in kept:
+            m.add(self.x[key] == 1).only_enforce_if(lit)
+        for state in excluded:
+            for post in self.el.spec.post_names:
+                if (state, post) in self.x:
+                    m.add(self.x[(state, post)] == 0).only_enforce_if(lit)
+        core = self.minimal_core([lit])
+        return self.conflicts(core) if core else ()
+
+
 def explain(el: Election, options: SolverOptions | None = None) -> tuple[Conflict, ...]:
     """A set of rule instances that cannot all hold, each one needed for the conflict."""
     rm = RuleModel(el, options)
-    core = rm.core(rm.literals)
-    if core is None:
-        return ()
-    # shrink by deletion: keep a literal only if the rest becomes feasible without it
-    i = 0
-    while i < len(core):
-        trial = core[:i] + core[i + 1:]
-        smaller = rm.core(trial)
-        if smaller is None:
-            i += 1
-        else:
-            kept = {lit.index for lit in smaller}
-            core = [lit for lit in trial if lit.index in kept]
-    out = []
-    for lit in sorted(core, key=lambda v: v.index):
-        rule, scope = rm.instances[lit.index]
-        out.append(Conflict(rule.id, rule.title(scope), scope, rule.conflict(el, scope)))
-    return tuple(out)
+    core = rm.minimal_core()
+    return rm.conflicts(core) if core else ()

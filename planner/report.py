@@ -7,16 +7,16 @@ import os
 import platform
 import sys
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .case import Case
-from .election import Election, Slate
+from .election import NO_GROUP, Election, Slate
 from .errors import UsageError
-from .rules import SOFT_RULES, Outcome, carries
+from .rules import SOFT_RULES, Outcome, carries, check
 from .status import Assessment
 
 if TYPE_CHECKING:
@@ -77,8 +77,7 @@ def conflicts_frame(conflicts: Sequence[Conflict]) -> pd.DataFrame:
     )
 
 
-def score_frame(values: Mapping[str, int], proven: Mapping[str, bool] | None = None
-                ) -> pd.DataFrame:
+def score_frame(values: Mapping[str, int]) -> pd.DataFrame:
     import pandas as pd
 
     rows = []
@@ -88,8 +87,6 @@ def score_frame(values: Mapping[str, int], proven: Mapping[str, bool] | None = N
                                    "value": values[r.id],
                                    "better": "higher" if r.maximise else "lower",
                                    "meaning": r.wording}
-            if proven is not None:
-                row["proven best"] = "yes" if proven.get(r.id) else "no"
             rows.append(row)
     return pd.DataFrame(rows)
 
@@ -181,6 +178,7 @@ def safe_cell(value: Any) -> Any:
 class SheetData:
     title: str
     frame: pd.DataFrame
+    style: Callable[[Any], None] | None = None  # applied to the worksheet once written
 
 
 def _write_sheet(ws: Any, frame: pd.DataFrame) -> None:
@@ -223,6 +221,8 @@ def write_workbook(path: Path, sheets: Sequence[SheetData], forbidden: Sequence[
         ws.title = sheet.title
         _write_sheet(ws, sheet.frame if isinstance(sheet.frame, pd.DataFrame)
                      else pd.DataFrame(sheet.frame))
+        if sheet.style is not None:
+            sheet.style(ws)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
@@ -275,7 +275,7 @@ def solve_sheets(el: Election, result: Result, outcomes: Sequence[Outcome],
         sheets.append(SheetData("Conflicts", conflicts_frame(result.conflicts)))
     else:
         sheets.append(SheetData("Rule check", outcomes_frame(outcomes)))
-        sheets.append(SheetData("Score", score_frame(result.score, result.proven)))
+        sheets.append(SheetData("Score", score_frame(result.score)))
     sheets.append(SheetData("Eligibility", eligibility_frame(el.assessment)))
     info = run_info(el.case, options, {"status": result.status, **result.solver}, el.notes)
     sheets.append(SheetData("Run info", info_frame(info)))
@@ -306,3 +306,106 @@ def table_text(frame: pd.DataFrame, columns: Sequence[str], limit: int = 60) -> 
     return "\n".join(lines)
 
 
+
+
+# ---------------------------------------------------------------------------------------------
+# Several slates side by side
+
+
+def labels(n: int) -> list[str]:
+    """A, B, ..., Z, AA, AB, ..."""
+    out = []
+    for i in range(n):
+        text = ""
+        i += 1
+        while i:
+            i, r = divmod(i - 1, 26)
+            text = chr(65 + r) + text
+        out.append(text)
+    return out
+
+
+def _by_group_post(el: Election, slate: Slate) -> dict[tuple[str, str], list[str]]:
+    out: dict[tuple[str, str], list[str]] = {}
+    for s in slate:
+        out.setdefault((el.group(s.state) or NO_GROUP, s.post), []).append(s.state)
+    return out
+
+
+def side_by_side(el: Election, slates: Sequence[Slate], names: Sequence[str]
+                 ) -> tuple[pd.DataFrame, list[bool]]:
+    """One row per post, grouped by regional group, one column per slate; and for each row
+    whether the slates differ there. States common to every slate share a row."""
+    import pandas as pd
+
+    held = [_by_group_post(el, s) for s in slates]
+    rows: list[dict[str, str]] = []
+    changed: list[bool] = []
+    for group in (*el.spec.group_names, NO_GROUP):
+        for post in el.spec.post_names:
+            lists = [sorted(h.get((group, post), []), key=el.rank.__getitem__) for h in held]
+            if not any(lists):
+                continue
+            common = [s for s in lists[0] if all(s in other for other in lists[1:])]
+            columns = [common + [s for s in one if s not in common] for one in lists]
+            for i in range(max(len(c) for c in columns)):
+                cells = [c[i] if i < len(c) else "" for c in columns]
+                rows.append({"group": group, "post": post,
+                             **dict(zip(names, cells, strict=True))})
+                changed.append(len(set(cells)) > 1)
+    return pd.DataFrame(rows, columns=["group", "post", *names]), changed
+
+
+def differences(el: Election, slates: Sequence[Slate], names: Sequence[str]) -> list[str]:
+    """In words, how each slate differs from the first."""
+    out = []
+    base = _by_group_post(el, slates[0])
+    for name, slate in zip(names[1:], slates[1:], strict=True):
+        other = _by_group_post(el, slate)
+        for group in (*el.spec.group_names, NO_GROUP):
+            for post in el.spec.post_names:
+                a = set(base.get((group, post), []))
+                b = set(other.get((group, post), []))
+                if a != b:
+                    only_a = ", ".join(sorted(a - b, key=el.rank.__getitem__)) or "nobody"
+                    only_b = ", ".join(sorted(b - a, key=el.rank.__getitem__)) or "nobody"
+                    short = el.spec.group(group).short if group in el.spec.group_names else group
+                    out.append(f"{post} ({short}): {only_a} in {names[0]}, {only_b} in {name}")
+    return out
+
+
+def mark_changed(ws: Any, changed: Sequence[bool], first_col: int, last_col: int) -> None:
+    """Fill the cells of rows where the slates differ, so a reader sees them at once."""
+    from openpyxl.styles import PatternFill
+
+    fill = PatternFill("solid", fgColor="FFF2CC")
+    for i, flag in enumerate(changed, start=2):
+        if flag:
+            for col in range(first_col, last_col + 1):
+                ws.cell(row=i, column=col).fill = fill
+
+
+def slates_frame(el: Election, slates: Sequence[Slate], names: Sequence[str]) -> pd.DataFrame:
+    import pandas as pd
+
+    frames = []
+    for name, slate in zip(names, slates, strict=True):
+        f = slate_frame(el, slate)
+        f.insert(0, "rank", name)
+        frames.append(f)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def scores_frame(el: Election, slates: Sequence[Slate], names: Sequence[str]) -> pd.DataFrame:
+    import pandas as pd
+
+    from .rules import score
+
+    rows = []
+    for name, slate in zip(names, slates, strict=True):
+        outcomes = check(el, slate)
+        failed = [o for o in outcomes if not o.passed]
+        rows.append({"slate": name, **score(el, slate),
+                     "rule check": "valid" if not failed else
+                     "FAILS " + "; ".join(sorted({o.rule for o in failed}))})
+    return pd.DataFrame(rows)

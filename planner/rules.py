@@ -135,8 +135,12 @@ class OnePostPerState(Rule):
     citation = "rule 22(1)"
     wording = "Each officer is the representative of a different State party."
 
+    def scopes(self, el: Election) -> tuple[Scope, ...]:
+        # per group, so that the rule is local to a group like the rules of rule 22(3)
+        return tuple((g,) for g in (*el.spec.group_names, NO_GROUP) if el.members(g))
+
     def needs(self, el: Election, scope: Scope, b: Backend[E]) -> Iterator[Need[E]]:
-        for s in el.universe:
+        for s in el.members(scope[0]):
             yield Need(on_bureau(el, b, s), "<=", 1, f"posts held by {s}")
 
     def conflict(self, el: Election, scope: Scope) -> str:

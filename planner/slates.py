@@ -1,4 +1,6 @@
-"""Reading a slate (post, state [, representative]) that someone wrote or the planner wrote."""
+"""Reading slates (post, state [, representative]) that someone wrote or the planner wrote:
+a .csv, the Slate sheet of a solve or replace workbook, or every slate of an alternatives
+workbook (its Slates sheet, one rank per slate)."""
 
 from __future__ import annotations
 
@@ -8,18 +10,16 @@ from .election import Seat, Slate
 from .errors import InputError, Problem, Problems, Where
 from .names import did_you_mean, registry
 from .spec import BureauSpec
-from .tables import Table, read_table_file, read_workbook, table_from_sheet
+from .tables import Row, Table, read_table_file, read_workbook, table_from_sheet
 
 
-def _table(path: Path, problems: Problems) -> Table | None:
+def _tables(path: Path, problems: Problems) -> Table | None:
     if path.suffix.lower() == ".xlsx":
         sheets = read_workbook(path, str(path), problems)
         if sheets is None:
             return None
-        # a workbook the planner wrote has its slate on the sheet named Slate
-        name = next((s for s in sheets if s.strip().lower() == "slate"), None)
-        if name is None:
-            name = next(iter(sheets), None)
+        by_name = {s.strip().lower(): s for s in sheets}
+        name = by_name.get("slates") or by_name.get("slate") or next(iter(sheets), None)
         if name is None:
             problems.add(Where(str(path)), "the workbook has no sheet", "add a Slate sheet")
             return None
@@ -27,34 +27,87 @@ def _table(path: Path, problems: Problems) -> Table | None:
     return read_table_file("slate", path, str(path), problems)
 
 
-def load_slate(path: Path | str, spec: BureauSpec) -> Slate:
+def _seat(table: Table, row: Row, spec: BureauSpec, problems: Problems) -> Seat | None:
+    text = row.text("post")
+    post = spec.find_post(text)
+    if post is None:
+        problems.add(table.where(row.number, "post"),
+                     f"unknown post {text!r}" if text else "the post is missing",
+                     "use one of: " + ", ".join(spec.post_names))
+    name = row.text("state")
+    state = registry().lookup(name) if name else None
+    if state is None:
+        problems.add(table.where(row.number, "state"),
+                     f"unknown State {name!r}" if name else "the State is missing",
+                     did_you_mean(name) if name else "fill in the State's name")
+    representative = row.text("representative") if table.has("representative") else ""
+    if post is None or state is None:
+        return None
+    return Seat(post, state, representative)
+
+
+def _complete(table: Table, rows: list[tuple[Row, Seat]], label: str, spec: BureauSpec,
+              problems: Problems) -> None:
+    """A whole bureau: each post as many times as the rules fill it, each State once."""
+    total = spec.total_posts
+    if len(rows) != total:
+        counts = ", ".join(f"{p.count} {p.name}" for p in spec.posts)
+        problems.add(table.where(rows[-1][0].number if rows else None),
+                     f"{label} has {len(rows)} rows; a bureau has {total} posts ({counts})",
+                     "list one row per post")
+    for post in spec.posts:
+        held = [r for r, s in rows if s.post == post.name]
+        if len(held) > post.count:
+            numbers = ", ".join(str(r.number) for r in held)
+            problems.add(table.where(held[-1].number, "post"),
+                         f"{label} names {post.name} {len(held)} times (rows {numbers})",
+                         f"a bureau has {post.count} {post.name}")
+    seen: dict[str, int] = {}
+    for r, s in rows:
+        if s.state in seen:
+            problems.add(table.where(r.number, "state"),
+                         f"{s.state} is named twice (rows {seen[s.state]} and {r.number})",
+                         "each State holds one post at most")
+        seen.setdefault(s.state, r.number)
+
+
+def load_slates(path: Path | str, spec: BureauSpec, whole: bool = False
+                ) -> list[tuple[str, Slate]]:
+    """Every slate in the file, with a label (the file name, and the rank where there are
+    several). whole: refuse slates that are not a complete bureau (exit 2), for commands that
+    compare or edit slates rather than check them."""
     p = Path(path)
     if not p.is_file():
         raise InputError([Problem(Where(str(p)), "no such file",
                                   "give a .csv or .xlsx file with columns post and state")])
     problems = Problems()
-    table = _table(p, problems)
+    table = _tables(p, problems)
     if table is None or not table.require(problems, "post", "state"):
         problems.raise_if_any()
         raise AssertionError("unreachable")
-    seats: list[Seat] = []
+    ranked = table.has("rank")
+    groups: dict[str, list[tuple[Row, Seat]]] = {}
     for row in table.rows:
-        text = row.text("post")
-        post = spec.find_post(text)
-        if post is None:
-            problems.add(table.where(row.number, "post"),
-                         f"unknown post {text!r}" if text else "the post is missing",
-                         "use one of: " + ", ".join(spec.post_names))
-        name = row.text("state")
-        state = registry().lookup(name) if name else None
-        if state is None:
-            problems.add(table.where(row.number, "state"),
-                         f"unknown State {name!r}" if name else "the State is missing",
-                         did_you_mean(name) if name else "fill in the State's name")
-        representative = row.text("representative") if table.has("representative") else ""
-        if post is not None and state is not None:
-            seats.append(Seat(post, state, representative))
-    if not seats and not problems:
+        seat = _seat(table, row, spec, problems)
+        key = row.text("rank") if ranked else ""
+        if seat is not None:
+            groups.setdefault(key, []).append((row, seat))
+    if not groups and not problems:
         problems.add(table.where(), "the slate has no rows", "list one row per post")
+    out: list[tuple[str, Slate]] = []
+    for key, rows in groups.items():
+        label = f"{p.name} #{key}" if ranked else p.name
+        if whole:
+            _complete(table, rows, f"the slate {label}" if ranked else "the slate", spec,
+                      problems)
+        out.append((label, tuple(s for _r, s in rows)))
     problems.raise_if_any()
-    return tuple(seats)
+    return out
+
+
+def load_slate(path: Path | str, spec: BureauSpec, whole: bool = False) -> Slate:
+    slates = load_slates(path, spec, whole)
+    if len(slates) > 1:
+        raise InputError([Problem(Where(str(path)), f"the file holds {len(slates)} slates",
+                                  "give a file with one slate, or use planner compare")])
+    return slates[0][1]

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import itertools
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from planner.case import Case, Deposit, Instrument, Membership, Nomination, Session
+from planner.election import Election, Slate, ordered_slate
 from planner.errors import Where
+from planner.rules import check
 from planner.spec import UNTOC, BureauSpec, GroupSpec, PostSpec
 
 AF, AP, EE, LA, WE = UNTOC.group_names
@@ -114,3 +117,17 @@ def write_case(root: Path, parties: Mapping[str, Iterable[str]] | None = None,
     if nominations:
         write_csv(root / "nominations.csv", ["state", "post"], nominations)
     return root
+
+
+def brute_force_slates(el: Election) -> list[Slate]:
+    """Every assignment of the posts to distinct States of the universe that passes check,
+    Vice-Presidents unordered. Tiny cases only: it grows as n^posts."""
+    posts = [p.name for p in el.spec.posts for _ in range(p.count)]
+    out: dict[frozenset[tuple[str, str]], Slate] = {}
+    for states in itertools.permutations(el.universe, len(posts)):
+        held = frozenset(zip(states, posts, strict=True))
+        if held not in out:
+            slate = ordered_slate(el, held)
+            if all(o.passed for o in check(el, slate)):
+                out[held] = slate
+    return list(out.values())

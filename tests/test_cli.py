@@ -60,7 +60,7 @@ def test_solve_default_case_writes_the_workbook(tmp_path: Path) -> None:
 def test_solve_json(tmp_path: Path) -> None:
     r = run("solve", "untoc-cop1-2004", "--json", "--out", tmp_path / "a.xlsx")
     assert r.exit_code == 0
-    data = json.loads(r.output)
+    data = json.loads(r.stdout)
     assert data["status"] == "solved" and data["conflicts"] == []
     assert [s["post"] for s in data["slate"]].count("Vice-President") == 8
     assert {"post", "state", "group"} <= set(data["slate"][0])
@@ -68,8 +68,8 @@ def test_solve_json(tmp_path: Path) -> None:
 
 
 def test_solve_is_deterministic(tmp_path: Path) -> None:
-    a = json.loads(run("solve", "--json", "--no-write").output)["slate"]
-    b = json.loads(run("solve", "--json", "--no-write").output)["slate"]
+    a = json.loads(run("solve", "--json", "--no-write").stdout)["slate"]
+    b = json.loads(run("solve", "--json", "--no-write").stdout)["slate"]
     assert a == b
 
 
@@ -88,7 +88,7 @@ def test_infeasible_case_exits_1_with_rules_in_words(tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(out)
     conflicts = list(wb["Conflicts"].iter_rows(min_row=2, values_only=True))
     assert conflicts[0][0] == "protocol_seat"
-    data = json.loads(run("solve", case, "--json", "--no-write").output)
+    data = json.loads(run("solve", case, "--json", "--no-write").stdout)
     assert data["status"] == "infeasible" and data["slate"] == []
     assert data["conflicts"][0]["rule"] == "protocol_seat"
 
@@ -102,7 +102,7 @@ def test_check_valid_and_invalid(tmp_path: Path) -> None:
                     [("President", "Japan"), ("Vice-President", "Kenya")])
     r = run("check", COP6, bad)
     assert r.exit_code == 1
-    data = json.loads(run("check", bad, "--json").output)
+    data = json.loads(run("check", bad, "--json").stdout)
     assert data["valid"] is False
     rules = {v["rule"] for v in data["violations"]}
     assert {"post_counts", "eligibility", "two_per_group", "protocol_seat"} <= rules
@@ -112,18 +112,18 @@ def test_check_valid_and_invalid(tmp_path: Path) -> None:
 
 def test_check_catches_a_state_twice(tmp_path: Path) -> None:
     out = tmp_path / "slate.csv"
-    data = json.loads(run("solve", "--json", "--no-write").output)
+    data = json.loads(run("solve", "--json", "--no-write").stdout)
     rows = [(s["post"], s["state"]) for s in data["slate"]]
     rows[2] = ("Vice-President", rows[1][1])
     write_csv(out, ["post", "state"], rows)
-    violations = json.loads(run("check", out, "--json").output)["violations"]
+    violations = json.loads(run("check", out, "--json").stdout)["violations"]
     assert "one_post_per_state" in {v["rule"] for v in violations}
 
 
 def test_status_json_and_out(tmp_path: Path) -> None:
     r = run("status", "--json", "--out", tmp_path / "status.csv")
     assert r.exit_code == 0
-    data = json.loads(r.output)
+    data = json.loads(r.stdout)
     assert data["opening_date"] == "2012-10-15"
     assert data["instruments_in_force"] == ["convention", "trafficking", "smuggling", "firearms"]
     civ = next(s for s in data["states"] if s["state"] == "Côte d'Ivoire")
@@ -256,8 +256,8 @@ def test_case_as_one_workbook_matches_the_folder(tmp_path: Path) -> None:
         for row in csv.reader(f.open(encoding="utf-8")):
             ws.append([int(v) if v.isdigit() and len(v) < 4 else v for v in row])
     wb.save(book)
-    a = json.loads(run("solve", folder, "--json", "--no-write").output)
-    b = json.loads(run("solve", book, "--json", "--no-write").output)
+    a = json.loads(run("solve", folder, "--json", "--no-write").stdout)
+    b = json.loads(run("solve", book, "--json", "--no-write").stdout)
     assert a["slate"] == b["slate"] and a["status"] == "solved"
 
 
@@ -265,7 +265,7 @@ def test_installed_case_is_found_from_anywhere(tmp_path: Path, monkeypatch:
                                                pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     r = run("solve", "--no-write", "--json")
-    assert r.exit_code == 0 and json.loads(r.output)["slate"][0]["state"] == "Indonesia"
+    assert r.exit_code == 0 and json.loads(r.stdout)["slate"][0]["state"] == "Indonesia"
 
 
 def test_groups_with_turkey_in_two_groups_are_read(tmp_path: Path) -> None:
@@ -290,7 +290,7 @@ def test_nominee_of_another_turn_is_noted(tmp_path: Path) -> None:
 
 def test_json_records_what_produced_it() -> None:
     for args in (("solve", "--json", "--no-write"), ("status", "--json")):
-        run_data = json.loads(run(*args).output)["run"]
+        run_data = json.loads(run(*args).stdout)["run"]
         assert run_data["planner"] and run_data["ortools"]
         paths = {i["path"].replace("\\", "/").split("/")[-1] for i in run_data["inputs"]}
         assert {"18-12.csv", "groups.csv", "session.csv"} <= paths
@@ -309,6 +309,6 @@ def test_shuffled_rows_give_the_same_slate(tmp_path: Path) -> None:
         head, *rows = f.read_text(encoding="utf-8").splitlines()
         rng.shuffle(rows)
         f.write_text("\n".join([head, *rows]) + "\n", encoding="utf-8")
-    first = json.loads(run("solve", a, "--json", "--no-write").output)["slate"]
-    second = json.loads(run("solve", b, "--json", "--no-write").output)["slate"]
+    first = json.loads(run("solve", a, "--json", "--no-write").stdout)["slate"]
+    second = json.loads(run("solve", b, "--json", "--no-write").stdout)["slate"]
     assert first == second

@@ -47,7 +47,7 @@ def test_one_post_per_state() -> None:
     nominations = [("Algeria", "President", 1), ("Algeria", "Rapporteur", 1)]
     el = prepare(make_case(parties, president=AF, rapporteur=AF, nominations=nominations))
     ids = conflict_ids(el)
-    assert ("one_post_per_state", ()) in ids
+    assert ("one_post_per_state", (AF,)) in ids
     assert ("nominations", (AF, "President")) in ids and ("nominations", (AF, "Rapporteur")) in ids
     slate = assert_solves(prepare(make_case(parties, president=AF, rapporteur=AF,
                                             nominations=nominations[:1])))
@@ -85,7 +85,7 @@ def test_two_per_group() -> None:
         parties.pop(s)
     el = prepare(make_case(parties))
     # without one post per State, Albania could sit twice
-    assert conflict_ids(el) == {("two_per_group", (EE,)), ("one_post_per_state", ())}
+    assert conflict_ids(el) == {("two_per_group", (EE,)), ("one_post_per_state", (EE,))}
     msg = solve(el).conflicts[-1].message
     assert msg == ("rule 22(3): each regional group is represented by 2 officers; the Eastern "
                    "European States have 1 State(s) that can sit (Albania).")
@@ -109,7 +109,7 @@ def test_all_instruments() -> None:
     parties = {s: CONV_P for s in full_parties(3)}
     parties["Algeria"] = ALL
     el = prepare(make_case(parties))
-    assert conflict_ids(el) == {("all_instruments", ()), ("one_post_per_state", ())}
+    assert conflict_ids(el) == {("all_instruments", ()), ("one_post_per_state", (AF,))}
     assert "1 State(s) present are (Algeria)" in solve(el).conflicts[-1].message
     parties["Poland"] = ALL
     slate = {s.state for s in assert_solves(prepare(make_case(parties)))}

@@ -1,0 +1,273 @@
+"""Rounds of consultation: alternative slates, each group's room, who could fill a seat,
+replacements after a withdrawal, and what-ifs on the case."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from .case import Case, Deposit, Nomination
+from .election import NO_GROUP, Election, Seat, Slate, ordered_slate, prepare, state_order
+from .errors import Where
+from .model import Conflict, RuleModel, SlateModel, SolverOptions, explain, preference_weights
+from .rules import SOFT_RULES, carries, check, score
+from .space import GroupRoom, NotDecomposable, SlateSpace
+from .spec import PRESIDENT
+
+Progress = Callable[[int, int], None]
+
+
+def slate_key(slate: Slate) -> frozenset[tuple[str, str]]:
+    """Who holds what: Vice-Presidents are a set, so their order does not matter."""
+    return frozenset((s.state, s.post) for s in slate)
+
+
+def cost(el: Election, slate: Slate) -> int:
+    """The weighted preferences the model minimises (lower is better)."""
+    weights = preference_weights(el)
+    values = score(el, slate)
+    return sum(weights[r.id] * (-values[r.id] if r.maximise else values[r.id])
+               for r in SOFT_RULES)
+
+
+# ---------------------------------------------------------------------------------------------
+# Alternatives
+
+
+@dataclass(frozen=True)
+class Alternatives:
+    status: str  # solved | infeasible | unknown
+    slates: tuple[Slate, ...]
+    conflicts: tuple[Conflict, ...]
+    method: str  # how the slates after the first were listed
+
+
+def alternatives(el: Election, k: int, fixed: Sequence[tuple[str, str]] = (),
+                 excluded: Sequence[str] = (), vary: str | None = None,
+                 options: SolverOptions | None = None,
+                 progress: Progress | None = None) -> Alternatives:
+    """The k best distinct slates, best first. The first is the slate solve gives; the rest
+    come from the exact group-by-group enumeration, or from the CP-SAT model with a cut per
+    slate found where the rules do not decompose by group."""
+    sm = SlateModel(el, options, fixed, excluded)
+    status, best = sm.next()
+    if status == "infeasible":
+        return Alternatives("infeasible", (), explain(el, options), "")
+    if status != "solved":
+        return Alternatives(status, (), (), "")
+    only = None
+    if vary is not None:
+        keep = [(s.state, s.post) for s in best if (el.group(s.state) or NO_GROUP) != vary]
+        only = {}
+        for g in (*el.spec.group_names, NO_GROUP):
+            if g != vary:
+                only[g] = tuple(key for key in keep if (el.group(key[0]) or NO_GROUP) == g)
+    found = [best]
+    if progress:
+        progress(1, k)
+    if k == 1:
+        return Alternatives("solved", (best,), (), "")
+    try:
+        space = SlateSpace(el, fixed, excluded, only)
+        method = "exact enumeration by group"
+        first = True
+        for slate in space.best():
+            if len(found) >= k:
+                break
+            if first and cost(el, slate) != cost(el, best):
+                raise RuntimeError("the enumeration and the CP-SAT model disagree on the best")
+            first = False
+            if slate_key(slate) != slate_key(best):
+                found.append(slate)
+                if progress:
+                    progress(len(found), k)
+    except NotDecomposable:
+        method = "CP-SAT, one cut per slate found"
+        if only is not None:
+            pinned = [key for keys in only.values() for key in keys]
+            sm = SlateModel(el, options, [*fixed, *pinned], excluded)
+            sm.next()
+        sm.exclude(best)
+        while len(found) < k:
+            status, slate = sm.next()
+            if status != "solved":
+                break
+            found.append(slate)
+            sm.exclude(slate)
+            if progress:
+                progress(len(found), k)
+    return Alternatives("solved", tuple(found), (), method)
+
+
+# ---------------------------------------------------------------------------------------------
+# Room
+
+
+@dataclass(frozen=True)
+class Room:
+    total: int
+    groups: tuple[GroupRoom, ...]
+    conflicts: tuple[Conflict, ...]
+
+
+def room(el: Election, options: SolverOptions | None = None) -> Room:
+    space = SlateSpace(el)
+    total = space.count()
+    conflicts = explain(el, options) if total == 0 else ()
+    return Room(total, tuple(space.room()), conflicts)
+
+
+# ---------------------------------------------------------------------------------------------
+# Candidates for one seat
+
+
+@dataclass(frozen=True)
+class Candidate:
+    state: str
+    replaces: str
+    slate: Slate
+    score: dict[str, int]
+    change: dict[str, int]  # score minus the current slate's score
+    relies_on: tuple[str, ...]
+
+
+def seat_holders(el: Election, slate: Slate, post: str, group: str | None) -> list[Seat]:
+    return [s for s in slate if s.post == post
+            and (group is None or (el.group(s.state) or NO_GROUP) == group)]
+
+
+def candidates(el: Election, slate: Slate, post: str, group: str | None) -> list[Candidate]:
+    """Every State that could take the seat with the rest of the slate as it is, best first.
+    el must know the slate's States (prepare(..., extra_states=...))."""
+    now = score(el, slate)
+    out: list[tuple[int, tuple[str, str], Candidate]] = []
+    on_slate = {s.state for s in slate}
+    for holder in seat_holders(el, slate, post, group):
+        rest = tuple(s for s in slate if s != holder)
+        for state in el.universe:
+            if state in on_slate:
+                continue
+            trial = ordered_slate(el, [(s.state, s.post) for s in rest] + [(state, post)])
+            if not all(o.passed for o in check(el, trial)):
+                continue
+            values = score(el, trial)
+            cand = Candidate(state, holder.state, trial, values,
+                             {k: values[k] - now.get(k, 0) for k in values},
+                             carries(el, state, post))
+            out.append((cost(el, trial), state_order(state), cand))
+    out.sort(key=lambda t: (t[0], t[1], t[2].replaces))
+    return [c for _cost, _order, c in out]
+
+
+# ---------------------------------------------------------------------------------------------
+# Replacements
+
+
+@dataclass(frozen=True)
+class Change:
+    post: str
+    group: str
+    before: str
+    after: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Replacement:
+    status: str
+    slate: Slate
+    changes: tuple[Change, ...]
+    conflicts: tuple[Conflict, ...]
+
+
+def replace(el: Election, current: Slate, withdrawn: Iterable[str],
+            options: SolverOptions | None = None) -> Replacement:
+    """Keep every officer who can stay and change as few posts as possible; keep the President
+    unless the President's State withdrew. Each change says why it was needed."""
+    gone = sorted(set(withdrawn), key=state_order)
+    president = next((s for s in current if s.post == PRESIDENT), None)
+    keep_president = president is not None and president.state not in gone
+    sm = SlateModel(el, options, excluded=gone, keep=current, keep_president=keep_president)
+    status, slate = sm.next()
+    if status == "infeasible":
+        rm = RuleModel(el, options)
+        return Replacement("infeasible", (), (), rm.why_not([], gone) or explain(el, options))
+    if status != "solved":
+        return Replacement(status, (), (), ())
+    new = slate_key(slate)
+    old = slate_key(current)
+    kept = [k for k in old if k in new]
+    rm = RuleModel(el, options)
+    changes: list[Change] = []
+    left = sorted(old - new, key=lambda k: (k[1], state_order(k[0])))
+    arrived = sorted(new - old, key=lambda k: (k[1], state_order(k[0])))
+    for state, post in left:
+        group = el.group(state) or NO_GROUP
+        if state in gone:
+            reason = f"{state} withdrew"
+        else:
+            why = rm.why_not([*kept, (state, post)], gone)
+            reason = ("could not stay: " + " ".join(c.message for c in why)) if why else (
+                "moved so that the other changes could be made")
+        # pair the leaving officer with an arrival of the same post and group where possible
+        match = next((a for a in arrived if a[1] == post and
+                      (el.group(a[0]) or NO_GROUP) == group), None)
+        match = match or next((a for a in arrived if a[1] == post), None)
+        if match is not None:
+            arrived.remove(match)
+        changes.append(Change(post, group, state, match[0] if match else "", reason))
+    for state, post in arrived:
+        changes.append(Change(post, el.group(state) or NO_GROUP, "", state, "new seat"))
+    return Replacement("solved", slate, tuple(changes), ())
+
+
+def changed_posts(before: Slate, after: Slate) -> int:
+    """How many posts changed hands (a VP seat counts once)."""
+    return len(slate_key(before) - slate_key(after))
+
+
+# ---------------------------------------------------------------------------------------------
+# What-ifs
+
+
+def what_if(case: Case, absent: Iterable[str] = (), ratified: Iterable[tuple[str, str, dt.date]]
+            = (), nominate: Iterable[tuple[str, str]] = (), withdrawn: Iterable[str] = ()
+            ) -> tuple[Case, tuple[str, ...]]:
+    """The case changed as the consultation supposes, and the suppositions in words.
+    A withdrawn State's nominations lapse, so its group's seat is open again."""
+    said: list[str] = []
+    gone = set(withdrawn)
+    absent = sorted(set(absent), key=state_order)
+    attendance = case.attendance
+    if absent:
+        present = attendance if attendance is not None else frozenset(case.known_states())
+        attendance = frozenset(present) - set(absent)
+        said += [f"What-if: {s} is absent." for s in absent]
+    deposits = {(d.state, d.instrument): d for d in case.deposits}
+    for state, instrument, date in ratified:
+        deposits[(state, instrument)] = Deposit(state, instrument, date, "ratification",
+                                                Where("what-if"))
+        said.append(f"What-if: {state} deposits for {instrument} on {date.isoformat()}.")
+    nominations = [n for n in case.nominations if n.state not in gone]
+    for n in case.nominations:
+        if n.state in gone:
+            said.append(f"{n.state}'s nomination for {n.post} lapses with its withdrawal.")
+    for state, post in nominate:
+        if not any(n.state == state and n.post == post for n in nominations):
+            nominations.append(Nomination(state, post, 1, "", Where("what-if")))
+        said.append(f"What-if: {state} is nominated for {post}.")
+    changed = dataclasses.replace(
+        case,
+        attendance=attendance,
+        deposits=tuple(sorted(deposits.values(), key=lambda d: (d.state, d.instrument))),
+        nominations=tuple(sorted(nominations, key=lambda n: (n.post, n.priority, n.state))),
+    )
+    return changed, tuple(said)
+
+
+def prepare_with(case: Case, slates: Iterable[Slate]) -> Election:
+    """The election, knowing every State named in the slates."""
+    names = frozenset(s.state for slate in slates for s in slate)
+    return prepare(case, extra_states=names)

@@ -1,0 +1,209 @@
+"""Alternatives, room, candidates and replacements against brute force on tiny cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from planner import consult
+from planner.case import load_case, shipped_cases
+from planner.consult import (
+    alternatives,
+    candidates,
+    changed_posts,
+    cost,
+    replace,
+    room,
+    slate_key,
+    what_if,
+)
+from planner.election import Election, Seat, prepare
+from planner.model import solve
+from planner.rules import check
+from planner.space import NotDecomposable, SlateSpace
+
+from .factory import AF, AP, EE, NAMES, brute_force_slates, full_parties, make_case
+from .test_rules import tiny_elections
+
+SLOW = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def valid(el: Election, slate: tuple[Seat, ...]) -> bool:
+    return all(o.passed for o in check(el, slate))
+
+
+@SLOW
+@given(el=tiny_elections())
+def test_count_and_order_match_brute_force(el: Election) -> None:
+    every = brute_force_slates(el)
+    space = SlateSpace(el)
+    assert space.count() == len(every)
+    listed = list(space.best())
+    assert len(listed) == len(every)
+    assert {slate_key(s) for s in listed} == {slate_key(s) for s in every}
+    costs = [cost(el, s) for s in listed]
+    assert costs == sorted(costs)
+
+
+@SLOW
+@given(el=tiny_elections(), k=st.integers(1, 6))
+def test_alternatives_are_the_k_best_distinct(el: Election, k: int) -> None:
+    every = brute_force_slates(el)
+    alt = alternatives(el, k)
+    if not every:
+        assert alt.status == "infeasible" and alt.conflicts
+        return
+    assert alt.slates[0] == solve(el).slate
+    keys = [slate_key(s) for s in alt.slates]
+    assert len(set(keys)) == len(keys) == min(k, len(every))
+    assert all(valid(el, s) for s in alt.slates)
+    costs = [cost(el, s) for s in alt.slates]
+    assert costs == sorted(costs)
+    assert Counter(costs) == Counter(sorted(cost(el, s) for s in every)[: len(costs)])
+
+
+@SLOW
+@given(el=tiny_elections())
+def test_room_matches_brute_force(el: Election) -> None:
+    every = brute_force_slates(el)
+    r = room(el)
+    assert r.total == len(every)
+    for g in r.groups:
+        pairs = {tuple(sorted((x.state for x in s if el.group(x.state) == g.group),
+                              key=el.rank.__getitem__)) for s in every}
+        assert set(g.pairs) == pairs
+        presidents = {x.state for s in every for x in s
+                      if x.post == "President" and el.group(x.state) == g.group}
+        assert set(g.president) == presidents
+    if not every:
+        assert r.conflicts
+
+
+@SLOW
+@given(el=tiny_elections(), data=st.data())
+def test_replace_changes_the_fewest_posts(el: Election, data: st.DataObject) -> None:
+    every = brute_force_slates(el)
+    if not every:
+        return
+    current = data.draw(st.sampled_from(every))
+    gone = data.draw(st.lists(st.sampled_from([s.state for s in current]), min_size=1,
+                              max_size=2, unique=True))
+    r = replace(el, current, gone)
+    possible = [s for s in every if not {x.state for x in s} & set(gone)]
+    if not possible:
+        assert r.status == "infeasible"
+        return
+    assert r.status == "solved" and valid(el, r.slate)
+    assert not {x.state for x in r.slate} & set(gone)
+    fewest = min(changed_posts(current, s) for s in possible)
+    assert changed_posts(current, r.slate) == fewest
+    assert len([c for c in r.changes if c.before]) == fewest
+    president = next(s.state for s in current if s.post == "President")
+    if president not in gone and any(Seat("President", president) in s for s in possible):
+        assert Seat("President", president) in r.slate
+
+
+@SLOW
+@given(el=tiny_elections(), data=st.data())
+def test_candidates_are_exactly_the_states_that_pass(el: Election, data: st.DataObject) -> None:
+    every = brute_force_slates(el)
+    if not every:
+        return
+    current = data.draw(st.sampled_from(every))
+    seat = data.draw(st.sampled_from(current))
+    group = el.group(seat.state)
+    listed = candidates(el, current, seat.post, group)
+    expected = set()
+    for holder in consult.seat_holders(el, current, seat.post, group):
+        rest = [s for s in current if s != holder]
+        for state in el.universe:
+            if state in {s.state for s in current}:
+                continue
+            if valid(el, (*rest, Seat(seat.post, state))):
+                expected.add((state, holder.state))
+    assert {(c.state, c.replaces) for c in listed} == expected
+    assert [cost(el, c.slate) for c in listed] == sorted(cost(el, c.slate) for c in listed)
+
+
+def test_fallback_to_cp_sat_lists_the_same_costs(monkeypatch: pytest.MonkeyPatch) -> None:
+    el = prepare(make_case(full_parties(3), president=AP, rapporteur=AF))
+    exact = alternatives(el, 8)
+    assert exact.method == "exact enumeration by group"
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise NotDecomposable("test")
+
+    monkeypatch.setattr(consult, "SlateSpace", refuse)
+    fallback = alternatives(el, 8)
+    assert fallback.method.startswith("CP-SAT")
+    assert [cost(el, s) for s in fallback.slates] == [cost(el, s) for s in exact.slates]
+    assert len({slate_key(s) for s in fallback.slates}) == 8
+
+
+def test_vary_keeps_the_other_groups() -> None:
+    el = prepare(make_case(full_parties(4), president=AP, rapporteur=AF))
+    best = solve(el).slate
+    alt = alternatives(el, 20, vary=EE)
+    assert alt.slates[0] == best
+    others = {s for s in best if el.group(s.state) != EE}
+    for slate in alt.slates:
+        assert others <= set(slate)
+    assert len(alt.slates) == 6  # C(4, 2) pairs of Eastern European Vice-Presidents
+
+
+def test_fix_and_exclude() -> None:
+    el = prepare(make_case(full_parties(4), president=AP, rapporteur=AF))
+    alt = alternatives(el, 5, fixed=[("Estonia", "Vice-President")], excluded=["Algeria"])
+    for slate in alt.slates:
+        assert Seat("Vice-President", "Estonia") in slate
+        assert "Algeria" not in {s.state for s in slate}
+
+
+def test_room_on_the_real_case() -> None:
+    el = prepare(load_case(shipped_cases()["untoc-cop6-2012"]))
+    r = room(el)
+    assert r.total > 10**9  # counted, not listed
+    ap = next(g for g in r.groups if g.group == "Asia-Pacific States")
+    assert ap.president == ("Indonesia",) and ap.in_every_pair == ("Indonesia",)
+    af = next(g for g in r.groups if g.group == "African States")
+    assert len(af.rapporteur) > 10 and not af.president
+
+
+def test_room_names_the_state_every_pair_needs() -> None:
+    parties = full_parties(3)
+    parties["Benin"] = parties["Chad"] = ("convention",)  # only Algeria can hold Africa's
+    r = room(prepare(make_case(parties, president=AP, rapporteur=AF)))  # protocol seat
+    af = next(g for g in r.groups if g.group == AF)
+    assert af.in_every_pair == ("Algeria",) and af.protocol_seat == ("Algeria",)
+    assert set(af.pairs) == {("Algeria", "Benin"), ("Algeria", "Chad")}
+
+
+def test_replace_reports_why_a_second_post_changed() -> None:
+    parties = full_parties(3)
+    parties["Belarus"] = parties["Croatia"] = ("convention",)  # only Albania: protocol seat
+    parties["Estonia"] = ("convention", "trafficking")
+    el = prepare(make_case(parties, president=AP, rapporteur=AF))
+    current = solve(el).slate
+    assert Seat("Vice-President", "Albania") in current
+    r = replace(el, current, ["Albania"])
+    assert r.status == "solved"
+    change = next(c for c in r.changes if c.before == "Albania")
+    assert change.reason == "Albania withdrew" and change.after == "Estonia"
+    assert changed_posts(current, r.slate) == 1
+
+
+def test_what_if_changes_the_case() -> None:
+    case = make_case(full_parties(3), president=AP, rapporteur=AF)
+    changed, said = what_if(case, absent=["Algeria"],
+                            ratified=[("Kenya", "convention", dt.date(2003, 1, 1))],
+                            nominate=[("Chad", "Rapporteur")])
+    el = prepare(changed)
+    assert el.status["Algeria"].reason == "not present"
+    assert el.status["Kenya"].party_to_convention
+    assert solve(el).slate[-1] == Seat("Rapporteur", "Chad")
+    assert len(said) == 3 and said[0] == "What-if: Algeria is absent."
+    assert NAMES[EE][0] in {s.state for s in solve(el).slate}
