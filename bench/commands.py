@@ -1,4 +1,4 @@
-"""Median wall time of `planner solve` on the default case, next to the import floor.
+"""Median wall times of the planner's commands on the default case, next to the import floor.
 
 Run: .venv/bin/python bench/solve_time.py [--runs N]
 Prints a table; tests never time anything.
@@ -41,13 +41,20 @@ def main() -> None:
         ("planner solve (default case, writes workbook)", [planner, "solve"]),
         ("planner solve untoc-cop1-2004 --no-write",
          [planner, "solve", "untoc-cop1-2004", "--no-write"]),
+        ("planner alternatives -k 10 --no-write", [planner, "alternatives", "-k", "10",
+                                                   "--no-write"]),
+        ("planner alternatives -k 50 --no-write", [planner, "alternatives", "-k", "50",
+                                                   "--no-write"]),
+        ("planner alternatives -k 50 (writes workbook)", [planner, "alternatives", "-k", "50"]),
+        ("planner room --no-write", [planner, "room", "--no-write"]),
     ]
     results = [(name, median_wall(cmd, args.runs)) for name, cmd in rows]
     floor = results[0][1]
+    solve = results[3][1]
     width = max(len(n) for n, _ in results)
-    print(f"{'command'.ljust(width)}  median s  x floor   ({args.runs} runs each)")
+    print(f"{'command'.ljust(width)}  median s  x floor  x solve   ({args.runs} runs each)")
     for name, t in results:
-        print(f"{name.ljust(width)}  {t:8.3f}  {t / floor:7.2f}")
+        print(f"{name.ljust(width)}  {t:8.3f}  {t / floor:7.2f}  {t / solve:7.2f}")
 
 
 if __name__ == "__main__":
