@@ -428,7 +428,7 @@ class _Loader:
             if not values.get(key, (None, ""))[1]:
                 self.problems.add(t.where(None, "key"), f"the session table gives no {key}",
                                   f"add a row with key {key!r} and its value")
-        if "session" not in values or "opening_date" not in values:
+        if not all(values.get(k, (None, ""))[1] for k in ("session", "opening_date")):
             return None
         row, _ = values["session"]
         number = self.integer(t, row, "value", 1, 1)
@@ -523,7 +523,9 @@ class _Loader:
         memberships = self.groups(tables["groups"]) if "groups" in tables else []
         convention = next((i for i in instruments if i.kind == "convention"), None)
         session = self.session(tables["session"], convention) if "session" in tables else None
-        attendance = self.attendance(tables["attendance"]) if "attendance" in tables else None
+        # an attendance table with no rows (as planner init leaves it) means not given
+        attendance = (self.attendance(tables["attendance"])
+                      if "attendance" in tables and tables["attendance"].rows else None)
         nominations = self.nominations(tables["nominations"]) if "nominations" in tables else []
         rotation = self.rotation(tables["rotation"]) if "rotation" in tables else []
         self.problems.raise_if_any()

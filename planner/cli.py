@@ -104,15 +104,37 @@ def target_path(c: Case, out: Path | None, no_write: bool, kind: str) -> Path | 
 
 
 def write_with_info(target: Path | None, sheets: list[Any], c: Case, options: dict[str, Any],
-                    notes: Sequence[str], solver: dict[str, Any] | None = None) -> None:
+                    notes: Sequence[str], solver: dict[str, Any] | None = None,
+                    what: str = "Bureau planner") -> None:
     """The workbook with its Run info sheet, written whole or not at all."""
-    from .report import SheetData, info_frame, input_paths, run_info, write_workbook
+    from .report import SheetData, book_meta, info_frame, input_paths, run_info, write_workbook
 
     if target is None:
         return
     info = info_frame(run_info(c, options, solver, notes))
-    write_workbook(target, [*sheets, SheetData("Run info", info)], input_paths(c))
+    write_workbook(target, [*sheets, SheetData("Run info", info)], input_paths(c),
+                   book_meta(c, what))
     click.echo(f"Written: {target}", err=True)
+
+
+def csv_option(f: F) -> F:
+    return click.option("--csv", "csv_dir", type=click.Path(file_okay=False, path_type=Path),
+                        help="Also write each table as UTF-8 CSV (with BOM) into this folder.")(f)
+
+
+def write_csvs(folder: Path | None, sheets: Sequence[Any], c: Case) -> None:
+    """The workbook's tables as CSV files that Excel opens with accents intact."""
+    from .report import check_output_path, input_paths, write_csv
+
+    if folder is None:
+        return
+    for sheet in sheets:  # refuse before writing any, so that none or all are written
+        check_output_path(folder / f"{c.name}-{sheet.title}.csv", input_paths(c))
+    for sheet in sheets:
+        if sheet.frame is not None:
+            name = sheet.title.lower().replace(" ", "-")
+            write_csv(folder / f"{c.name}-{name}.csv", sheet.frame, input_paths(c))
+    click.echo(f"Written: {folder}/", err=True)
 
 
 def conflicts_json(conflicts: Sequence[Any]) -> list[dict[str, Any]]:
@@ -169,11 +191,12 @@ def cli() -> None:
               help="Workbook to write (default outputs/CASE-slate.xlsx).")
 @click.option("--no-write", is_flag=True, help="Do not write a workbook.")
 @click.option("--time-limit", type=click.FloatRange(0.1, 3600), default=20.0, show_default=True,
-              help="Deterministic time limit per stage of the search.")
+              help="Deterministic time limit of the search.")
+@csv_option
 @json_option
 @click.pass_context
 def solve(ctx: click.Context, case: str | None, out: Path | None, no_write: bool,
-          time_limit: float, as_json: bool) -> None:
+          time_limit: float, csv_dir: Path | None, as_json: bool) -> None:
     """Find the best bureau slate under rule 22, or say which rules conflict.
 
     \b
@@ -191,7 +214,6 @@ def solve(ctx: click.Context, case: str | None, out: Path | None, no_write: bool
         slate_json,
         solve_sheets,
         table_text,
-        write_workbook,
     )
     from .rules import check
 
@@ -206,8 +228,10 @@ def solve(ctx: click.Context, case: str | None, out: Path | None, no_write: bool
     outcomes = check(el, result.slate) if result.status == "solved" else ()
     options = {"case": str(c.path), "out": "" if no_write else str(target),
                "time_limit": time_limit}
-    if not no_write:
-        write_workbook(target, solve_sheets(el, result, outcomes, options), input_paths(c))
+    sheets = solve_sheets(el, result, outcomes)
+    write_with_info(None if no_write else target, sheets, c, options, el.notes,
+                    {"status": result.status, **result.solver}, "Proposed bureau")
+    write_csvs(csv_dir, sheets, c)
     code = EXIT_OK if result.status == "solved" else EXIT_NO_SLATE
     if as_json:
         _emit_json({
@@ -321,13 +345,10 @@ def status(case: str | None, on: str | None, out: Path | None, eligible_only: bo
     from .report import (
         SheetData,
         eligibility_frame,
-        info_frame,
         input_paths,
         provenance,
-        run_info,
         table_text,
         write_csv,
-        write_workbook,
     )
 
     c = _load(case)
@@ -346,9 +367,9 @@ def status(case: str | None, on: str | None, out: Path | None, eligible_only: bo
         if out.suffix.lower() == ".csv":
             write_csv(out, frame, input_paths(c))
         else:
-            info = run_info(c, {"date": a.date.isoformat(), "out": str(out)}, None, el.notes)
-            write_workbook(out, [SheetData("Eligibility", frame),
-                                 SheetData("Run info", info_frame(info))], input_paths(c))
+            write_with_info(out, [SheetData("Eligibility", frame)], c,
+                            {"date": a.date.isoformat(), "out": str(out)}, el.notes,
+                            what="Party status")
     if as_json:
         _emit_json({
             "opening_date": a.date.isoformat(),
@@ -373,6 +394,46 @@ def status(case: str | None, on: str | None, out: Path | None, eligible_only: bo
         click.echo(f"Data warning: {w}")
     if out is not None:
         click.echo(f"Written: {out}", err=True)
+
+
+@cli.command(name="init")
+@click.argument("dest", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--from", "source", help="Pre-fill the sheets from this case (folder, workbook or "
+              "shipped case name).")
+@click.option("--session", "number", type=click.IntRange(1, 999), help="The session's number.")
+@click.option("--opening", help="The session's opening date (2014-10-06).")
+@click.option("--force", is_flag=True, help="Overwrite DEST if it exists.")
+def init_cmd(dest: Path, source: str | None, number: int | None, opening: str | None,
+             force: bool) -> None:
+    """Write a case workbook to fill in: one sheet per table, with instructions, drop-down
+    lists, date cells and example rows. Every command reads it back as CASE.
+
+    \b
+    Example:
+      planner init outputs/cop7.xlsx --from untoc-cop6-2012 --session 7 --opening 2014-10-06
+      planner init blank-case.xlsx
+    """
+    from .dates import DATE_FIX, DateError, parse_date
+    from .errors import UsageError
+    from .report import check_output_path, input_paths
+    from .template import write_template
+
+    when = None
+    if opening:
+        try:
+            when = parse_date(opening)
+        except DateError as exc:
+            raise UsageError(f"--opening: {exc} ({DATE_FIX})") from None
+    c = _load(source) if source else None
+    if c is not None:
+        check_output_path(dest, input_paths(c))
+    if dest.exists() and not force:
+        raise UsageError(f"{dest} exists; it may be someone's filled-in case. Give another "
+                         "name, or --force to overwrite it")
+    if dest.suffix.lower() != ".xlsx":
+        raise UsageError(f"{dest}: the case workbook must end in .xlsx")
+    write_template(dest, c, number, when)
+    click.echo(f"Written: {dest}", err=True)
 
 
 def main() -> None:

@@ -20,12 +20,14 @@ from .cli import (
     _load,
     cli,
     conflicts_json,
+    csv_option,
     echo_conflicts,
     echo_notes,
     json_option,
     out_options,
     state_args,
     target_path,
+    write_csvs,
     write_with_info,
 )
 
@@ -94,11 +96,12 @@ def _fixes(values: tuple[str, ...], spec: BureauSpec) -> list[tuple[str, str]]:
 @click.option("--vary", metavar="GROUP",
               help="Keep the other groups as in the best slate; list this group's options.")
 @out_options("alternatives")
+@csv_option
 @json_option
 @click.pass_context
 def alternatives_cmd(ctx: click.Context, case: str | None, k: int, fix: tuple[str, ...],
                      exclude: tuple[str, ...], vary: str | None, out: Path | None,
-                     no_write: bool, as_json: bool) -> None:
+                     no_write: bool, csv_dir: Path | None, as_json: bool) -> None:
     """The k best distinct slates, best first, each with its score by preference.
 
     Two slates that differ only in which Vice-President is which are the same slate.
@@ -135,7 +138,7 @@ def alternatives_cmd(ctx: click.Context, case: str | None, k: int, fix: tuple[st
     options = {"case": str(c.path), "k": k, "fix": list(fix), "exclude": excluded,
                "vary": group or "", "out": str(target or "")}
     code = EXIT_OK if result.status == "solved" else EXIT_NO_SLATE
-    if target is not None and result.slates:
+    if (target is not None or csv_dir is not None) and result.slates:
         grid, changed = side_by_side(el, result.slates, [f"slate {n}" for n in names])
         sheets = [
             SheetData("Slates", slates_frame(el, result.slates, names)),
@@ -148,7 +151,8 @@ def alternatives_cmd(ctx: click.Context, case: str | None, k: int, fix: tuple[st
 
         sheets = [SheetData("Conflicts", conflicts_frame(result.conflicts))]
     write_with_info(target, sheets, c, options, el.notes,
-                    {"status": result.status, "method": result.method})
+                    {"status": result.status, "method": result.method}, "Alternative slates")
+    write_csvs(csv_dir, sheets, c)
     if as_json:
         _emit_json({
             "status": result.status,

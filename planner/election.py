@@ -127,7 +127,7 @@ def prepare(case: Case, on: dt.date | None = None,
     assessment = assess(case, on, extra_states)
     president, rapporteur, basis, notes = _rotation(case)
     if assessment.attendance_assumed:
-        notes.insert(0, "No attendance table: every State party is taken as present.")
+        notes.insert(0, "No attendance list: every State party is taken as present.")
     status = assessment.by_state()
     nominated = {n.state for n in case.nominations}
     for n in case.nominations:

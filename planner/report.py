@@ -176,53 +176,131 @@ def safe_cell(value: Any) -> Any:
 
 @dataclass(frozen=True)
 class SheetData:
+    """A sheet: a frame written as a named table, or a custom layout (build)."""
+
     title: str
-    frame: pd.DataFrame
+    frame: pd.DataFrame | None = None
     style: Callable[[Any], None] | None = None  # applied to the worksheet once written
+    build: Callable[[Any], None] | None = None  # lays the sheet out itself (Bureau)
 
 
-def _write_sheet(ws: Any, frame: pd.DataFrame) -> None:
-    from openpyxl.styles import Font
+@dataclass(frozen=True)
+class BookMeta:
+    """What the printed pages and the file's properties say about the workbook."""
+
+    title: str
+    subject: str
+    header: str
+
+
+def book_meta(case: Case, what: str) -> BookMeta:
+    s = case.session
+    return BookMeta(
+        title=f"{what}: session {s.number}",
+        subject=s.conference,
+        header=f"{case.spec.conference_short} - session {s.number} - opening "
+               f"{s.opening_date.isoformat()}",
+    )
+
+
+def safe_text_cells(ws: Any, min_row: int = 1) -> None:
+    """Text a spreadsheet would run as a formula is kept as text, so nothing runs when a
+    delegate opens the file."""
+    for row in ws.iter_rows(min_row=min_row):
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_PREFIXES):
+                cell.data_type = "s"
+                cell.quotePrefix = True
+
+
+def size_columns(ws: Any, minimum: int = 8, maximum: int = 80, min_row: int = 1) -> None:
     from openpyxl.utils import get_column_letter
+
+    widths: dict[int, int] = {}
+    for row in ws.iter_rows(min_row=min_row):
+        for cell in row:
+            if cell.value is not None:
+                n = min(len(str(cell.value)), maximum)
+                widths[cell.column] = max(widths.get(cell.column, 0), n)
+    for col, w in widths.items():
+        ws.column_dimensions[get_column_letter(col)].width = max(minimum, w + 2)
+
+
+def _table_name(title: str, used: set[str]) -> str:
+    base = "".join(c if c.isalnum() else "_" for c in title).strip("_") or "Table"
+    if not base[0].isalpha():
+        base = "T_" + base
+    name, n = base, 2
+    while name.lower() in used:
+        name, n = f"{base}_{n}", n + 1
+    used.add(name.lower())
+    return name
+
+
+def _write_sheet(ws: Any, frame: pd.DataFrame, table_name: str | None) -> None:
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.table import Table, TableStyleInfo
 
     headers = [str(c) for c in frame.columns]
     ws.append(headers)
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    widths = [len(h) for h in headers]
     for values in frame.itertuples(index=False, name=None):
-        row = [safe_cell(v) for v in values]
-        ws.append(row)
-        for i, v in enumerate(row):
-            widths[i] = max(widths[i], min(len(str(v)) if v is not None else 0, 80))
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_PREFIXES):
-                cell.data_type = "s"  # stored as text, never run as a formula
-                cell.quotePrefix = True
+        ws.append([safe_cell(v) for v in values])
+    safe_text_cells(ws, 2)
     ws.freeze_panes = "A2"
-    if headers:
+    ws.print_title_rows = "1:1"
+    if headers and len(frame.index) and table_name:
+        # a named table carries its own filter buttons; a sheet filter beside it is an error
+        table = Table(displayName=table_name, ref=ws.dimensions)
+        table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
+        ws.add_table(table)
+    elif headers:
         ws.auto_filter.ref = ws.dimensions
-    for i, w in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = max(8, w + 2)
+    size_columns(ws)
 
 
-def write_workbook(path: Path, sheets: Sequence[SheetData], forbidden: Sequence[Path] = ()
-                   ) -> None:
+def _print_setup(ws: Any, meta: BookMeta | None) -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if meta is not None:
+        ws.oddHeader.center.text = meta.header.replace("&", "&&")
+        ws.oddHeader.center.size = 9
+    ws.oddFooter.left.text = "&A"
+    ws.oddFooter.right.text = "Page &P of &N"
+
+
+def write_workbook(path: Path, sheets: Sequence[SheetData], forbidden: Sequence[Path] = (),
+                   meta: BookMeta | None = None) -> None:
     """Write all sheets at once: to a temporary file beside path, then renamed over it."""
-    import pandas as pd
     from openpyxl import Workbook
 
     check_output_path(path, forbidden)
     wb = Workbook()
+    used: set[str] = set()
     for i, sheet in enumerate(sheets):
         ws = wb.active if i == 0 else wb.create_sheet()
         assert ws is not None
         ws.title = sheet.title
-        _write_sheet(ws, sheet.frame if isinstance(sheet.frame, pd.DataFrame)
-                     else pd.DataFrame(sheet.frame))
+        if sheet.build is not None:
+            sheet.build(ws)
+        elif sheet.frame is not None:
+            _write_sheet(ws, sheet.frame, _table_name(sheet.title, used))
         if sheet.style is not None:
             sheet.style(ws)
+        _print_setup(ws, meta)
+    if meta is not None:
+        wb.properties.title = meta.title
+        wb.properties.subject = meta.subject
+    wb.properties.creator = f"bureau-planner {__version__}"
+    wb.properties.description = f"Written by bureau-planner {__version__}"
+    save_atomic(wb, path)
+
+
+def save_atomic(wb: Any, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
@@ -268,17 +346,20 @@ def info_frame(rows: Sequence[tuple[str, str]]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["item", "value"])
 
 
-def solve_sheets(el: Election, result: Result, outcomes: Sequence[Outcome],
-                 options: Mapping[str, Any]) -> list[SheetData]:
-    sheets = [SheetData("Slate", slate_frame(el, result.slate))]
+def solve_sheets(el: Election, result: Result, outcomes: Sequence[Outcome]) -> list[SheetData]:
+    from .pack import bureau_builder
+
+    sheets = [
+        SheetData("Bureau", build=bureau_builder(el, result.slate, outcomes, result.conflicts,
+                                                 result.status)),
+        SheetData("Slate", slate_frame(el, result.slate)),
+    ]
     if result.status == "infeasible":
         sheets.append(SheetData("Conflicts", conflicts_frame(result.conflicts)))
     else:
         sheets.append(SheetData("Rule check", outcomes_frame(outcomes)))
         sheets.append(SheetData("Score", score_frame(result.score)))
     sheets.append(SheetData("Eligibility", eligibility_frame(el.assessment)))
-    info = run_info(el.case, options, {"status": result.status, **result.solver}, el.notes)
-    sheets.append(SheetData("Run info", info_frame(info)))
     return sheets
 
 

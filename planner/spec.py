@@ -32,6 +32,7 @@ class PostSpec:
 @dataclass(frozen=True)
 class BureauSpec:
     conference: str
+    conference_short: str
     groups: tuple[GroupSpec, ...]
     posts: tuple[PostSpec, ...]
     seats_per_group: int
@@ -73,6 +74,7 @@ class BureauSpec:
 UNTOC = BureauSpec(
     conference="Conference of the Parties to the United Nations Convention against "
     "Transnational Organized Crime",
+    conference_short="UNTOC Conference of the Parties",
     groups=(
         GroupSpec("African States", "African", ("Africa", "African Group", "AG")),
         GroupSpec(

@@ -113,7 +113,8 @@ def _from_frame(name: str, file: str, sheet: str | None, frame: pd.DataFrame) ->
     rows: list[Row] = []
     for number, values in enumerate(frame.iloc[1:].itertuples(index=False, name=None), start=2):
         cells = {key: values[pos] for pos, key in positions}
-        if any(cell_text(v) for v in cells.values()):
+        # rows marked in an "example" column (as planner init writes them) are not data
+        if any(cell_text(v) for v in cells.values()) and not cell_text(cells.get("example")):
             rows.append(Row(number, cells))
     return Table(name, file, sheet, headers, tuple(rows), frame)
 

@@ -30,6 +30,7 @@ CONV_P = ("convention", "trafficking")
 # a 2-group conference small enough to enumerate every slate
 TINY = BureauSpec(
     conference="Tiny conference",
+    conference_short="Tiny",
     groups=(GroupSpec(AF, "African"), GroupSpec(AP, "Asia-Pacific")),
     posts=(PostSpec("President", 1), PostSpec("Vice-President", 2), PostSpec("Rapporteur", 1)),
     seats_per_group=2,

@@ -41,12 +41,13 @@ def test_solve_default_case_writes_the_workbook(tmp_path: Path) -> None:
     assert "Indonesia" in r.output and "President" in r.output
     assert "every State party is taken as present" in r.output
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["Slate", "Rule check", "Score", "Eligibility", "Run info"]
+    assert wb.sheetnames == ["Bureau", "Slate", "Rule check", "Score", "Eligibility",
+                             "Run info"]
     slate = list(wb["Slate"].iter_rows(values_only=True))
     assert slate[0] == ("post", "state", "group", "representative", "carries")
     assert slate[1][:4] == ("President", "Indonesia", "Asia-Pacific States", "Rachmat Budiman")
     assert len(slate) == 11
-    assert wb["Slate"].freeze_panes == "A2" and wb["Slate"].auto_filter.ref
+    assert wb["Slate"].freeze_panes == "A2" and "Slate" in wb["Slate"].tables
     checks = list(wb["Rule check"].iter_rows(min_row=2, values_only=True))
     assert checks and all(row[3] == "pass" for row in checks)
     info = dict(wb["Run info"].iter_rows(min_row=2, values_only=True))

@@ -32,7 +32,7 @@ def assert_solves(el: Election) -> Slate:
 
 def test_post_counts_conflict_with_seats_per_group() -> None:
     # three seats a group in five groups cannot fill ten posts
-    spec = BureauSpec(UNTOC.conference, UNTOC.groups, UNTOC.posts, 3, 2)
+    spec = BureauSpec(UNTOC.conference, "UNTOC", UNTOC.groups, UNTOC.posts, 3, 2)
     el = prepare(make_case(full_parties(4), spec=spec))
     ids = conflict_ids(el)
     assert ("post_counts", ()) in ids
@@ -174,7 +174,7 @@ def test_if_possible_all_protocols() -> None:
 def test_open_rotation_is_said() -> None:
     el = prepare(make_case(full_parties(2)))
     assert any("President" in n and "open to every group" in n for n in el.notes)
-    assert any("No attendance table" in n for n in el.notes)
+    assert any("No attendance list" in n for n in el.notes)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -273,7 +273,7 @@ def test_every_rule_has_citation_and_wording() -> None:
 
 
 def test_rules_scale_with_the_spec() -> None:
-    spec = BureauSpec("x", (GroupSpec(AF, "A"), GroupSpec(AP, "B"), GroupSpec(EE, "C")),
+    spec = BureauSpec("x", "x", (GroupSpec(AF, "A"), GroupSpec(AP, "B"), GroupSpec(EE, "C")),
                       (PostSpec("President", 1), PostSpec("Vice-President", 4),
                        PostSpec("Rapporteur", 1)), 2, 1)
     el = prepare(make_case(full_parties(3, (AF, AP, EE)), spec=spec))

@@ -1,0 +1,179 @@
+"""The workbooks people fill in and read: init, edited by hand, read back; and every workbook
+the planner writes opened in a real spreadsheet application (LibreOffice) and printed to PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from planner.case import Case, load_case, shipped_cases
+from planner.errors import InputError
+
+from .test_cli import run
+
+COP6 = shipped_cases()["untoc-cop6-2012"]
+
+
+def same_case(a: Case, b: Case) -> None:
+    assert {(d.state, d.instrument, d.date) for d in a.deposits} == {
+        (d.state, d.instrument, d.date) for d in b.deposits}
+    assert a.memberships == b.memberships
+    assert a.session == b.session
+    assert [(n.state, n.post, n.priority, n.representative) for n in a.nominations] == [
+        (n.state, n.post, n.priority, n.representative) for n in b.nominations]
+    assert [(i.id, i.kind, i.entry_into_force) for i in a.instruments] == [
+        (i.id, i.kind, i.entry_into_force) for i in b.instruments]
+
+
+@pytest.fixture(scope="module")
+def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    d = tmp_path_factory.mktemp("books")
+    paths = {name: d / f"{name}.xlsx" for name in ("init", "solve", "alternatives", "compare")}
+    assert run("init", paths["init"], "--from", "untoc-cop6-2012").exit_code == 0
+    assert run("solve", "--out", paths["solve"]).exit_code == 0
+    assert run("alternatives", "-k", "3", "--out", paths["alternatives"]).exit_code == 0
+    assert run("compare", paths["alternatives"], paths["solve"], "--out",
+               paths["compare"]).exit_code == 0
+    return paths
+
+
+def test_init_reads_back_as_the_case(books: dict[str, Path]) -> None:
+    same_case(load_case(books["init"]), load_case(COP6))
+    wb = openpyxl.load_workbook(books["init"])
+    assert wb.sheetnames[0] == "Instructions" and wb["Lists"].sheet_state == "hidden"
+    rat = wb["ratifications"]
+    assert rat.freeze_panes == "A2" and rat["A1"].font.b
+    assert isinstance(rat["C2"].value, dt.datetime) and rat["C2"].number_format == "yyyy-mm-dd"
+    lists = {str(v.formula1) for v in rat.data_validations.dataValidation}
+    assert any("Lists!$A$2" in f for f in lists)
+
+
+def test_init_blank_has_example_rows_that_are_ignored(tmp_path: Path) -> None:
+    dest = tmp_path / "blank.xlsx"
+    assert run("init", dest, "--session", "7", "--opening", "2014-10-06").exit_code == 0
+    frame = pd.read_excel(dest, sheet_name="groups", engine="openpyxl")
+    assert frame.loc[0, "example"].startswith("example")
+    r = run("solve", dest, "--no-write")
+    assert r.exit_code == 2
+    assert "0 instruments are of kind 'convention'" in r.output  # the example row is ignored
+    assert run("init", dest).exit_code == 2  # never overwrites a workbook
+
+
+def test_edited_by_a_person(books: dict[str, Path], tmp_path: Path) -> None:
+    edited = tmp_path / "edited.xlsx"
+    wb = openpyxl.load_workbook(books["init"])
+    groups = wb["groups"]
+    groups.insert_rows(5, amount=3)  # blank rows in the middle
+    groups["A2"].value = f"  {groups['A2'].value}  "  # trailing spaces
+    groups.move_range("A1:A400", cols=4)  # the state column moved to the right
+    session = wb["session"]
+    for row in session.iter_rows(min_row=2):
+        if row[0].value == "session":
+            row[1].value = "6"  # a number stored as text
+        if row[0].value == "opening_date":
+            row[1].value = "15 Oct 2012"  # a date typed as text
+    rat = wb["ratifications"]
+    rat["C2"].value = rat["C2"].value.strftime("%Y-%m-%d")
+    rat["A1"].value = " State "  # header in another case, with spaces
+    wb.save(edited)
+    same_case(load_case(edited), load_case(COP6))
+
+
+def test_wrong_cells_are_reported_by_sheet_row_and_column(books: dict[str, Path],
+                                                          tmp_path: Path) -> None:
+    bad = tmp_path / "bad.xlsx"
+    wb = openpyxl.load_workbook(books["init"])
+    wb["groups"]["A3"].value = "Nigerr"
+    wb["ratifications"]["C4"].value = "31 Feb 2003"
+    wb.save(bad)
+    with pytest.raises(InputError) as err:
+        load_case(bad)
+    text = str(err.value)
+    assert "bad.xlsx, sheet groups, row 3, column state: unknown State 'Nigerr'" in text
+    assert "sheet ratifications, row 4, column deposit_date: '31 Feb 2003'" in text
+
+
+def test_workbooks_read_back_with_pandas(books: dict[str, Path]) -> None:
+    data = json.loads(run("solve", "--json", "--no-write").stdout)
+    slate = pd.read_excel(books["solve"], sheet_name="Slate", engine="openpyxl")
+    assert slate[["post", "state", "group"]].to_dict("records") == [
+        {k: s[k] for k in ("post", "state", "group")} for s in data["slate"]]
+    alt = json.loads(run("alternatives", "-k", "3", "--json", "--no-write").stdout)
+    slates = pd.read_excel(books["alternatives"], sheet_name="Slates", engine="openpyxl",
+                           dtype={"rank": str})
+    for item in alt["slates"]:
+        rows = slates[slates["rank"] == str(item["rank"])]
+        assert rows["state"].tolist() == [s["state"] for s in item["slate"]]
+    cmp = pd.read_excel(books["compare"], sheet_name="Comparison", engine="openpyxl")
+    assert list(cmp.columns) == ["group", "post", "A", "B", "C", "D"]
+    assert (cmp["A"] == cmp["D"]).all()  # slate 1 of alternatives is the solve slate
+    bureau = openpyxl.load_workbook(books["solve"])["Bureau"]
+    values = [c.value for row in bureau.iter_rows() for c in row]
+    assert "Proposed bureau" in values and "Rachmat Budiman" in values
+    assert bureau._charts and bureau.conditional_formatting
+    props = openpyxl.load_workbook(books["solve"]).properties
+    assert props.creator.startswith("bureau-planner") and props.title
+    ws = openpyxl.load_workbook(books["solve"])["Eligibility"]
+    assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$1:$1"
+    assert "Page &P of &N" in ws.oddFooter.right.text
+
+
+def test_csv_for_other_tools(tmp_path: Path) -> None:
+    case = tmp_path / "case"
+    shutil.copytree(COP6, case)
+    (case / "nominations.csv").write_text(
+        "state,post,representative\nIndonesia,President,=cmd|' /C calc'!A0\n", encoding="utf-8")
+    r = run("solve", case, "--no-write", "--csv", tmp_path / "csv")
+    assert r.exit_code == 0
+    text = (tmp_path / "csv" / "case-slate.csv").read_bytes()
+    assert text.startswith(b"\xef\xbb\xbf")
+    assert "'=cmd|' /C calc'!A0" in text.decode("utf-8-sig")
+    assert "Côte d'Ivoire" in (tmp_path / "csv" / "case-eligibility.csv").read_text(
+        encoding="utf-8-sig")
+    r = run("alternatives", "-k", "2", "--no-write", "--csv", tmp_path / "alt")
+    assert (tmp_path / "alt" / "untoc-cop6-2012-slates.csv").exists()
+
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+# in CI (.ci/run installs both) a missing application is a failure, not a skip
+NO_LO = not os.environ.get("CI") and (SOFFICE is None or shutil.which("pdftotext") is None)
+
+
+@pytest.mark.skipif(NO_LO, reason="LibreOffice or pdftotext is not installed (apt-get install "
+                    "libreoffice-calc-nogui poppler-utils); .ci/run installs them")
+def test_libreoffice_opens_and_prints_every_workbook(books: dict[str, Path],
+                                                     tmp_path: Path) -> None:
+    assert SOFFICE is not None
+    out = tmp_path / "pdf"
+    profile = (tmp_path / "lo-profile").as_uri()
+    done = subprocess.run(
+        [SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(out), *map(str, books.values())],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    messages = (done.stdout + done.stderr).lower()
+    assert "error" not in messages and "repair" not in messages and "corrupt" not in messages
+    assert messages.count("convert ") == len(books)
+    texts = {}
+    for name in books:
+        pdf = out / f"{name}.pdf"
+        assert pdf.stat().st_size > 1000
+        texts[name] = subprocess.run(["pdftotext", "-layout", str(pdf), "-"],
+                                     capture_output=True, text=True, check=True).stdout
+    solve = texts["solve"]
+    for word in ("Proposed bureau", "Indonesia", "Rachmat Budiman", "Vice-President",
+                 "Rapporteur", "Rule check", "pass", "protocol_seat", "Page 1 of"):
+        assert word in solve, word
+    assert "FAIL" not in solve
+    assert "Indonesia" in texts["alternatives"] and "slate 3" in texts["alternatives"]
+    assert "in A," in texts["compare"] and "valid" in texts["compare"]
+    assert "Instructions" in texts["init"] or "How to fill in" in texts["init"]
