@@ -47,6 +47,11 @@ def main() -> None:
                                                    "--no-write"]),
         ("planner alternatives -k 50 (writes workbook)", [planner, "alternatives", "-k", "50"]),
         ("planner room --no-write", [planner, "room", "--no-write"]),
+        ("planner rotation", [planner, "rotation"]),
+        ("planner plan --sessions 7-11 --no-write (5 sessions)",
+         [planner, "plan", "--sessions", "7-11", "--no-write"]),
+        ("planner plan --sessions 7-11 (writes workbook)",
+         [planner, "plan", "--sessions", "7-11"]),
     ]
     results = [(name, median_wall(cmd, args.runs)) for name, cmd in rows]
     floor = results[0][1]

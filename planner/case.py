@@ -18,9 +18,10 @@ if TYPE_CHECKING:
     import pandas as pd
 
 TABLES = ("instruments", "ratifications", "groups", "session", "attendance", "nominations",
-          "rotation")
+          "rotation", "sessions", "expected_ratifications", "bureau_history")
 REQUIRED_TABLES = ("instruments", "groups", "session")
-SESSION_KEYS = ("conference", "session", "opening_date", "president_group", "rapporteur_group")
+SESSION_KEYS = ("conference", "session", "opening_date", "president_group", "rapporteur_group",
+                "rotation_cycle", "rotation_start", "rapporteur_offset")
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,9 @@ class Session:
     opening_date: dt.date
     president_group: str | None
     rapporteur_group: str | None
+    rotation_cycle: tuple[str, ...] | None = None  # the groups in presidency order
+    rotation_start: int | None = None  # a session whose President is rotation_cycle[0]
+    rapporteur_offset: int = 1  # the Rapporteur's group presided this many sessions before
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,15 @@ class RotationEntry:
     session: int
     president_group: str | None
     rapporteur_group: str | None
+
+
+@dataclass(frozen=True)
+class PastOfficer:
+    """An officer of an earlier bureau (bureau_history)."""
+
+    session: int
+    post: str
+    state: str
 
 
 @dataclass(frozen=True)
@@ -104,6 +117,9 @@ class Case:
     rotation: tuple[RotationEntry, ...]
     warnings: tuple[str, ...]
     files: tuple[InputFile, ...] = field(compare=False)
+    schedule: tuple[tuple[int, dt.date], ...] = ()  # sessions table: later openings
+    expected: tuple[Deposit, ...] = ()  # expected_ratifications: forecasts, not facts
+    history: tuple[PastOfficer, ...] = ()  # bureau_history
 
     @cached_property
     def group_of(self) -> dict[str, str]:
@@ -124,6 +140,7 @@ class Case:
         names = {m.state for m in self.memberships}
         names |= {d.state for d in self.deposits} | {s.state for s in self.signatures}
         names |= {n.state for n in self.nominations}
+        names |= {d.state for d in self.expected} | {h.state for h in self.history}
         names |= self.attendance or frozenset()
         return tuple(sorted(names))
 
@@ -438,7 +455,24 @@ class _Loader:
         for key in ("president_group", "rapporteur_group"):
             if values.get(key, (None, ""))[1]:
                 groups[key] = self.group(t, values[key][0], "value")
-        if number is None or opening is None:
+        cycle = None
+        if values.get("rotation_cycle", (None, ""))[1]:
+            row, text = values["rotation_cycle"]
+            names = [self.spec.find_group(part) for part in text.replace(",", ";").split(";")
+                     if part.strip()]
+            if None in names or sorted(n for n in names if n) != sorted(self.spec.group_names):
+                self.problems.add(t.where(row.number, "value"),
+                                  f"{text!r} is not an order of the {len(self.spec.groups)} "
+                                  "regional groups",
+                                  "list every group once, separated by ';', e.g. Asia-Pacific; "
+                                  "Eastern European; GRULAC; WEOG; African")
+            else:
+                cycle = tuple(n for n in names if n)
+        start = (self.integer(t, values["rotation_start"][0], "value", 1, 1)
+                 if values.get("rotation_start", (None, ""))[1] else None)
+        offset = (self.integer(t, values["rapporteur_offset"][0], "value", 1, 1)
+                  if values.get("rapporteur_offset", (None, ""))[1] else 1)
+        if number is None or opening is None or offset is None:
             return None
         if convention is not None and opening < convention.entry_into_force:
             self.problems.add(
@@ -449,7 +483,7 @@ class _Loader:
             )
         conference = values.get("conference", (None, ""))[1] or self.spec.conference
         return Session(conference, number, opening, groups.get("president_group"),
-                       groups.get("rapporteur_group"))
+                       groups.get("rapporteur_group"), cycle, start, offset)
 
     def attendance(self, t: Table) -> frozenset[str]:
         if not t.require(self.problems, "state"):
@@ -481,6 +515,55 @@ class _Loader:
                 continue
             out[(state, post)] = new
         return sorted(out.values(), key=lambda n: (n.post, n.priority, n.state))
+
+    def schedule(self, t: Table) -> list[tuple[int, dt.date]]:
+        if not t.require(self.problems, "session", "opening_date"):
+            return []
+        out: dict[int, dt.date] = {}
+        for row in t.rows:
+            number = self.integer(t, row, "session", 1, 1)
+            date = self.date(t, row, "opening_date")
+            if number is not None and date is not None:
+                if number in out and out[number] != date:
+                    self.problems.add(t.where(row.number, "opening_date"),
+                                      f"session {number} is given two opening dates",
+                                      "keep one row per session")
+                out[number] = date
+        return sorted(out.items())
+
+    def expected(self, t: Table, instruments: set[str]) -> list[Deposit]:
+        if not t.require(self.problems, "state", "instrument", "expected_date"):
+            return []
+        out = []
+        for row in t.rows:
+            state = self.state(t, row, "state")
+            ident = row.text("instrument")
+            if ident not in instruments:
+                self.problems.add(t.where(row.number, "instrument"),
+                                  f"unknown instrument {ident!r}",
+                                  "use an id from the instruments table: "
+                                  + ", ".join(sorted(instruments)))
+                continue
+            date = self.date(t, row, "expected_date")
+            if state is not None and date is not None:
+                out.append(Deposit(state, ident, date, "expected", t.where(row.number)))
+        return out
+
+    def history(self, t: Table) -> list[PastOfficer]:
+        if not t.require(self.problems, "session", "post", "state"):
+            return []
+        out = []
+        for row in t.rows:
+            number = self.integer(t, row, "session", 1, 1)
+            text = row.text("post")
+            post = self.spec.find_post(text)
+            if post is None:
+                self.problems.add(t.where(row.number, "post"), f"unknown post {text!r}",
+                                  "use one of: " + ", ".join(self.spec.post_names))
+            state = self.state(t, row, "state")
+            if number is not None and post is not None and state is not None:
+                out.append(PastOfficer(number, post, state))
+        return sorted(out, key=lambda h: (h.session, h.post, h.state))
 
     def rotation(self, t: Table) -> list[RotationEntry]:
         if not t.require(self.problems, "session"):
@@ -528,6 +611,10 @@ class _Loader:
                       if "attendance" in tables and tables["attendance"].rows else None)
         nominations = self.nominations(tables["nominations"]) if "nominations" in tables else []
         rotation = self.rotation(tables["rotation"]) if "rotation" in tables else []
+        schedule = self.schedule(tables["sessions"]) if "sessions" in tables else []
+        expected = (self.expected(tables["expected_ratifications"], ids)
+                    if "expected_ratifications" in tables else [])
+        history = self.history(tables["bureau_history"]) if "bureau_history" in tables else []
         self.problems.raise_if_any()
         assert session is not None and convention is not None
         self.warn_protocols_without_convention(unique, convention)
@@ -546,6 +633,9 @@ class _Loader:
             warnings=tuple(self.warnings),
             files=tuple(InputFile(shown, sha256_of(p))
                         for p, shown in sorted(self.files.items(), key=lambda kv: kv[1])),
+            schedule=tuple(schedule),
+            expected=tuple(sorted(expected, key=lambda d: (d.state, d.instrument, d.date))),
+            history=tuple(history),
         )
 
     def warn_protocols_without_convention(self, deposits: list[Deposit],

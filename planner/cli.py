@@ -440,7 +440,7 @@ def main() -> None:
     cli(prog_name="planner")
 
 
-from . import cli_consult  # noqa: E402,F401  (registers the consultation commands)
+from . import cli_consult, cli_plan  # noqa: E402,F401  (they register their commands)
 
 if __name__ == "__main__":
     main()

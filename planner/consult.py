@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from .case import Case, Deposit, Nomination
 from .election import NO_GROUP, Election, Seat, Slate, ordered_slate, prepare, state_order
 from .errors import Where
+from .forms import NotDecomposable
 from .model import Conflict, RuleModel, SlateModel, SolverOptions, explain, preference_weights
 from .rules import SOFT_RULES, carries, check, score
-from .space import GroupRoom, NotDecomposable, SlateSpace
+from .space import GroupRoom, SlateSpace
 from .spec import PRESIDENT
 
 Progress = Callable[[int, int], None]

@@ -98,27 +98,19 @@ def ordered_slate(el: Election, held: Iterable[tuple[str, str]]) -> Slate:
 
 
 def _rotation(case: Case) -> tuple[str | None, str | None, str, list[str]]:
-    s = case.session
-    row = next((r for r in case.rotation if r.session == s.number), None)
-    notes: list[str] = []
-    groups: dict[str, str | None] = {}
-    basis: list[str] = []
-    for post, override, history in (
-        (PRESIDENT, s.president_group, row.president_group if row else None),
-        (RAPPORTEUR, s.rapporteur_group, row.rapporteur_group if row else None),
-    ):
-        if override:
-            groups[post] = override
-            basis.append(f"{post}: session table")
-        elif history:
-            groups[post] = history
-            basis.append(f"{post}: rotation table, session {s.number}")
-        else:
-            groups[post] = None
-            basis.append(f"{post}: open to every group")
-            notes.append(f"No regional group is named for the {post} at session {s.number}: "
-                         "the post is open to every group.")
-    return groups[PRESIDENT], groups[RAPPORTEUR], "; ".join(basis), notes
+    from .rotation import cycle_of, turns
+
+    turn = turns(case, [case.session.number])[0]
+    notes = []
+    for post, group in ((PRESIDENT, turn.president_group), (RAPPORTEUR, turn.rapporteur_group)):
+        if group is None:
+            notes.append(f"No regional group is named for the {post} at session "
+                         f"{case.session.number}: the post is open to every group.")
+    used = "cycle from" in turn.basis or "presidency at session" in turn.basis
+    if used:
+        notes.append(f"Rotation: {turn.basis}.")
+        notes.extend(f"Rotation: {b}." for b in cycle_of(case).breaks)
+    return turn.president_group, turn.rapporteur_group, turn.basis, notes
 
 
 def prepare(case: Case, on: dt.date | None = None,

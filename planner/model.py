@@ -90,22 +90,11 @@ def _slate(el: Election, solver: cp_model.CpSolver,
     return ordered_slate(el, [k for k, v in x.items() if solver.boolean_value(v)])
 
 
-class IntervalBackend:
-    """The range an expression can take, from its definition alone: for exact weights."""
+def preference_range(el: Election, soft: Any) -> tuple[int, int]:
+    """The values a preference can take on a slate of this election, from its definition."""
+    from .forms import FormBackend, form_range
 
-    def holds(self, state: str, post: str) -> tuple[int, int]:
-        return (0, 1)
-
-    def total(self, terms: Iterable[tuple[int, int]]) -> tuple[int, int]:
-        items = list(terms)
-        return (sum(t[0] for t in items), sum(t[1] for t in items))
-
-    def capped(self, expr: tuple[int, int], cap: int) -> tuple[int, int]:
-        return (min(expr[0], cap), min(expr[1], cap))
-
-    def scaled(self, expr: tuple[int, int], factor: int) -> tuple[int, int]:
-        a, b = expr[0] * factor, expr[1] * factor
-        return (min(a, b), max(a, b))
+    return form_range(soft.value(el, FormBackend()), el.spec.total_posts)
 
 
 def preference_weights(el: Election) -> dict[str, int]:
@@ -113,10 +102,9 @@ def preference_weights(el: Election) -> dict[str, int]:
     each level weighs more than the whole range of every level after it."""
     weights: dict[str, int] = {}
     weight = 1
-    ib = IntervalBackend()
     for soft in reversed(SOFT_RULES):
         weights[soft.id] = weight
-        lo, hi = soft.value(el, ib)
+        lo, hi = preference_range(el, soft)
         weight *= hi - lo + 1
     return weights
 
@@ -127,7 +115,8 @@ class SlateModel:
 
     def __init__(self, el: Election, options: SolverOptions | None = None,
                  fixed: Iterable[tuple[str, str]] = (), excluded: Iterable[str] = (),
-                 keep: Slate = (), keep_president: bool = False) -> None:
+                 keep: Slate = (), keep_president: bool = False,
+                 forbidden: Iterable[tuple[str, str]] = ()) -> None:
         """keep: a slate to change as little as possible (fewest posts changing hands before
         any preference); keep_president: above that, keep its President if at all possible."""
         self.el = el
@@ -144,13 +133,14 @@ class SlateModel:
         for state in excluded:
             self.model.add(cp_model.LinearExpr.sum(
                 [b.holds(state, p) for p in el.spec.post_names]) == 0)
+        for state, post in forbidden:
+            self.model.add(b.holds(state, post) == 0)
         weights = preference_weights(el)
         terms = [soft.value(el, b) * (-weights[soft.id] if soft.maximise else weights[soft.id])
                  for soft in SOFT_RULES]
         if keep:
             # one more level above the preferences: posts that change hands
-            ib = IntervalBackend()
-            span = sum(weights[s.id] * (s.value(el, ib)[1] - s.value(el, ib)[0])
+            span = sum(weights[s.id] * (preference_range(el, s)[1] - preference_range(el, s)[0])
                        for s in SOFT_RULES) + 1
             kept = [b.holds(seat.state, seat.post) for seat in keep]
             terms.append((len(kept) - cp_model.LinearExpr.sum(kept)) * span)
@@ -285,18 +275,22 @@ class RuleModel:
             out.append(Conflict(rule.id, rule.title(scope), scope, rule.conflict(self.el, scope)))
         return tuple(out)
 
+    def restrict(self, forbidden: Iterable[tuple[str, str]] = (),
+                 kept: Iterable[tuple[str, str]] = ()) -> cp_model.IntVar:
+        """A literal that, assumed, keeps some (state, post) pairs and forbids others."""
+        lit = self.model.new_bool_var("restrict")
+        for key in kept:
+            self.model.add(self.x[key] == 1).only_enforce_if(lit)
+        for key in forbidden:
+            if key in self.x:
+                self.model.add(self.x[key] == 0).only_enforce_if(lit)
+        return lit
+
     def why_not(self, kept: Iterable[tuple[str, str]], excluded: Iterable[str] = ()
                 ) -> tuple[Conflict, ...]:
         """The rules that stop these officers from all staying (with excluded States out)."""
-        m = self.model
-        lit = m.new_bool_var("keep")
-        for key in kept:
-            m.add(self.x[key] == 1).only_enforce_if(lit)
-        for state in excluded:
-            for post in self.el.spec.post_names:
-                if (state, post) in self.x:
-                    m.add(self.x[(state, post)] == 0).only_enforce_if(lit)
-        core = self.minimal_core([lit])
+        forbidden = [(s, p) for s in excluded for p in self.el.spec.post_names]
+        core = self.minimal_core([self.restrict(forbidden, kept)])
         return self.conflicts(core) if core else ()
 
 

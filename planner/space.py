@@ -17,76 +17,14 @@ from __future__ import annotations
 import heapq
 import itertools
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 
 from .election import NO_GROUP, Election, Slate, ordered_slate, state_order
+from .forms import Form, FormBackend, Key, NotDecomposable
 from .model import preference_weights
 from .rules import HARD_RULES, SOFT_RULES, Need
 from .spec import PRESIDENT, RAPPORTEUR, VICE_PRESIDENT
-
-Key = tuple[str, str]  # (state, post)
-
-
-class NotDecomposable(Exception):
-    """The rules tie groups together in a way this method does not handle."""
-
-
-@dataclass(frozen=True)
-class Form:
-    """A linear form over 'state holds post', plus capped sub-forms: const + sum + sum of caps."""
-
-    terms: Mapping[Key, int] = field(default_factory=dict)
-    const: int = 0
-    caps: tuple[tuple[Form, int, int], ...] = ()  # (form, cap, weight)
-
-    def value(self, held: tuple[Key, ...]) -> int:
-        get = self.terms.get
-        total = self.const
-        for k in held:
-            total += get(k, 0)
-        for form, cap, weight in self.caps:
-            total += weight * min(form.value(held), cap)
-        return total
-
-    def support(self) -> set[Key]:
-        out = set(self.terms)
-        for form, _cap, _w in self.caps:
-            out |= form.support()
-        return out
-
-    def split(self) -> tuple[Form, dict[Key, list[tuple[Form, int, int]]]]:
-        """The linear part, and the caps indexed by the keys that can move them off zero."""
-        index: dict[Key, list[tuple[Form, int, int]]] = {}
-        for cap in self.caps:
-            if cap[0].value(()) != 0:
-                raise NotDecomposable("a capped preference is not zero on an empty slate")
-            for k in cap[0].support():
-                index.setdefault(k, []).append(cap)
-        return Form(self.terms, self.const), index
-
-
-class FormBackend:
-    def holds(self, state: str, post: str) -> Form:
-        return Form({(state, post): 1})
-
-    def total(self, terms: Iterable[Form]) -> Form:
-        merged: dict[Key, int] = {}
-        const = 0
-        caps: list[tuple[Form, int, int]] = []
-        for f in terms:
-            for k, v in f.terms.items():
-                merged[k] = merged.get(k, 0) + v
-            const += f.const
-            caps.extend(f.caps)
-        return Form(merged, const, tuple(caps))
-
-    def capped(self, expr: Form, cap: int) -> Form:
-        return Form({}, 0, ((expr, cap, 1),))
-
-    def scaled(self, expr: Form, factor: int) -> Form:
-        return Form({k: v * factor for k, v in expr.terms.items()}, expr.const * factor,
-                    tuple((f, c, w * factor) for f, c, w in expr.caps))
 
 
 def _as_form(value: Form | int) -> Form:

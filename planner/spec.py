@@ -37,6 +37,9 @@ class BureauSpec:
     posts: tuple[PostSpec, ...]
     seats_per_group: int
     min_all_instruments: int
+    # the presidency's cycle when neither the case nor its history gives one, from this session
+    default_cycle: tuple[str, ...] = ()
+    default_cycle_start: int = 1
 
     @property
     def post_names(self) -> tuple[str, ...]:
@@ -105,4 +108,9 @@ UNTOC = BureauSpec(
     ),
     seats_per_group=2,
     min_all_instruments=2,
+    # every session with a known President fits it (../shared/data/sessions.csv)
+    default_cycle=("Asia-Pacific States", "Eastern European States",
+                   "Latin American and Caribbean States", "Western European and other States",
+                   "African States"),
+    default_cycle_start=1,
 )

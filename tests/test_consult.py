@@ -22,9 +22,10 @@ from planner.consult import (
     what_if,
 )
 from planner.election import Election, Seat, prepare
+from planner.forms import NotDecomposable
 from planner.model import solve
 from planner.rules import check
-from planner.space import NotDecomposable, SlateSpace
+from planner.space import SlateSpace
 
 from .factory import AF, AP, EE, NAMES, brute_force_slates, full_parties, make_case
 from .test_rules import tiny_elections

@@ -172,9 +172,17 @@ def test_if_possible_all_protocols() -> None:
 
 
 def test_open_rotation_is_said() -> None:
-    el = prepare(make_case(full_parties(2)))
+    no_cycle = BureauSpec(UNTOC.conference, "UNTOC", UNTOC.groups, UNTOC.posts, 2, 2)
+    el = prepare(make_case(full_parties(2), spec=no_cycle))
+    assert el.president_group is None
     assert any("President" in n and "open to every group" in n for n in el.notes)
     assert any("No attendance list" in n for n in el.notes)
+
+
+def test_default_cycle_is_an_assumption_said() -> None:
+    el = prepare(make_case(full_parties(2)))  # session 6, no groups named anywhere
+    assert (el.president_group, el.rapporteur_group) == (AP, AF)
+    assert any("the default cycle" in n and "an assumption" in n for n in el.notes)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,0 +1,286 @@
+"""Rotation across sessions and multi-session plans: cycle inference, the Rapporteur offset,
+party status moving between sessions, fairness against brute force, and the CLI."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import itertools
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from planner import plan as plan_module
+from planner.case import Case, Deposit, PastOfficer, RotationEntry, load_case, shipped_cases
+from planner.election import Election, Slate, prepare
+from planner.errors import Where
+from planner.plan import Willing, plan, session_case
+from planner.rotation import cycle_of, infer_cycle, turns
+from planner.rules import SOFT_RULES, check, score
+
+from .factory import AF, AP, EE, LA, NAMES, TINY, WE, brute_force_slates, full_parties, make_case
+from .test_cli import run
+
+CYCLE = (AP, EE, LA, WE, AF)
+GROUPS = (AF, AP, EE, LA, WE)
+
+
+def history(*pairs: tuple[int, str]) -> list[tuple[int, str]]:
+    return list(pairs)
+
+
+def test_cycle_fits_history() -> None:
+    order, breaks = infer_cycle(history(*zip(range(1, 6), CYCLE, strict=True)), GROUPS)
+    assert order is not None and not breaks
+    assert [order[s % 5] for s in range(1, 11)] == list(CYCLE) * 2
+
+
+def test_four_sessions_fix_the_fifth() -> None:
+    order, _ = infer_cycle(history((1, AP), (2, EE), (3, LA), (4, WE)), GROUPS)
+    assert order is not None and order[5 % 5] == AF
+
+
+def test_history_that_breaks_once() -> None:
+    rows = [*zip(range(1, 6), CYCLE, strict=True), (6, EE)]
+    order, breaks = infer_cycle(rows, GROUPS)
+    assert order is not None and breaks == (6,)
+
+
+def test_history_too_short_to_decide() -> None:
+    order, breaks = infer_cycle(history((1, AP), (5, AF), (6, AP)), GROUPS)
+    assert order is None and not breaks
+
+
+def with_rotation(case: Case, rows: list[tuple[int, str | None, str | None]], **session: object
+                  ) -> Case:
+    return dataclasses.replace(
+        case, rotation=tuple(RotationEntry(*r) for r in rows),
+        session=dataclasses.replace(case.session, **session))  # type: ignore[arg-type]
+
+
+def test_rotation_from_history_and_the_rapporteur_offset() -> None:
+    base = make_case(full_parties(2))
+    case = with_rotation(base, [(s, g, None) for s, g in zip(range(1, 5), CYCLE[:4], strict=True)],
+                         president_group=None, rapporteur_group=None)
+    cycle = cycle_of(case)
+    assert cycle.source == "history" and "sessions 1, 2, 3, 4" in cycle.evidence
+    t = {x.session: x for x in turns(case, range(6, 9))}
+    assert (t[6].president_group, t[6].rapporteur_group) == (AP, AF)
+    assert (t[7].president_group, t[7].rapporteur_group) == (EE, AP)
+    two = dataclasses.replace(case, session=dataclasses.replace(case.session,
+                                                                rapporteur_offset=2))
+    t2 = {x.session: x for x in turns(two, range(7, 9))}
+    assert t2[8].rapporteur_group == t[6].president_group == AP
+    assert "presidency at session 6 (offset 2" in t2[8].basis
+
+
+def test_history_contradicting_the_setting_names_the_session() -> None:
+    base = make_case(full_parties(2))
+    case = with_rotation(base, [(1, AP, None), (2, LA, None)], president_group=None,
+                         rapporteur_group=None, rotation_cycle=CYCLE, rotation_start=1)
+    cycle = cycle_of(case)
+    assert cycle.source == "setting"
+    assert cycle.breaks == ("session 2 breaks the cycle: its President came from the Latin "
+                            "American and Caribbean States, the cycle gives the Eastern "
+                            "European States",)
+    el = prepare(case)
+    assert any("session 2 breaks the cycle" in n for n in el.notes)
+
+
+def test_shipped_history_fits_the_default_cycle() -> None:
+    case = load_case(shipped_cases()["untoc-cop6-2012"])
+    cycle = cycle_of(case)
+    assert cycle.source == "default" and not cycle.breaks
+    t = turns(case, range(6, 11))
+    assert [x.president_group for x in t] == [AP, EE, LA, WE, AF]
+    assert [x.rapporteur_group for x in t] == [AF, AP, EE, LA, WE]
+
+
+def test_party_status_moves_between_sessions() -> None:
+    parties = full_parties(3)
+    case = make_case(parties, deposits_on={"Chad": dt.date(2014, 1, 10)})
+    case = dataclasses.replace(case, schedule=((6, dt.date(2012, 10, 15)),
+                                               (7, dt.date(2014, 10, 6))))
+    result = plan(case, [6, 7])
+    assert result.status == "solved"
+    first, second = result.sessions
+    assert first.election.status["Chad"].reason.startswith("not yet a party")
+    assert second.election.status["Chad"].eligible
+
+
+def test_expected_ratifications_are_forecasts() -> None:
+    parties = full_parties(2)
+    parties.pop("Chad", None)
+    parties["Benin"] = ("convention",)  # Africa needs a protocol party: Algeria only ...
+    case = make_case(parties, groups={**{s: g for g, n in NAMES.items() for s in n[:2]}})
+    expected = (Deposit("Benin", "trafficking", dt.date(2013, 1, 1), "expected", Where("t")),)
+    case = dataclasses.replace(case, expected=expected)
+    result = plan(case, [7])
+    sp = result.sessions[0]
+    assert "Benin" in {s.state for s in sp.slate}
+    assert sp.forecasts == ("Benin",)
+    assert sp.election.status["Benin"].protocol_seat
+    known = prepare(session_case(case, sp.turn, sp.opening, with_forecasts=False))
+    assert not known.status["Benin"].protocol_seat
+
+
+# ---------------------------------------------------------------------------------------------
+# Fairness against brute force on tiny two-session plans
+
+
+def fairness(case: Case, window: list[int], elections: list[Election], slates: list[Slate]
+             ) -> tuple[int, ...]:
+    """The three fairness counts, computed the plain way, then the preferences summed."""
+    served = {h.state for h in case.history if h.session < window[0]}
+    last = {h.state for h in case.history if h.session == window[0] - 1}
+    repeat = consecutive = 0
+    lone: dict[str, int] = {}
+    for el, slate in zip(elections, slates, strict=True):
+        now = {s.state for s in slate}
+        for s in now:
+            g = el.group(s)
+            willing_unserved = [m for m in el.members(g) if el.status[m].eligible
+                                and m not in served]
+            if s in served and willing_unserved:
+                repeat += 1
+            if s in last:
+                consecutive += 1
+            q = [m for m in now if el.group(m) == g and el.status[m].protocol_seat]
+            if q == [s]:
+                lone[s] = lone.get(s, 0) + 1
+        served |= now
+        last = now
+    prefs = [sum((-1 if r.maximise else 1) * score(el, sl)[r.id]
+                 for el, sl in zip(elections, slates, strict=True)) for r in SOFT_RULES[:-1]]
+    return (repeat, consecutive, sum(max(0, n - 1) for n in lone.values()), *prefs)
+
+
+@st.composite
+def tiny_plans(draw: st.DrawFn) -> tuple[Case, list[int]]:
+    parties: dict[str, tuple[str, ...]] = {}
+    groups: dict[str, str] = {}
+    for g in (AF, AP):
+        for s in NAMES[g][: draw(st.integers(2, 3))]:
+            groups[s] = g
+            parties[s] = draw(st.sampled_from([("convention",), ("convention", "trafficking"),
+                                               ("convention", "trafficking", "firearms")]))
+    case = make_case(parties, groups=groups, spec=TINY)
+    past = draw(st.lists(st.sampled_from(sorted(groups)), max_size=3, unique=True))
+    when = draw(st.sampled_from([4, 5]))  # 5 is the bureau just before the window
+    case = dataclasses.replace(case, history=tuple(PastOfficer(when, "Vice-President", s)
+                                                   for s in past))
+    return case, [6, 7]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=tiny_plans(), joint=st.booleans())
+def test_plan_is_best_by_brute_force(data: tuple[Case, list[int]], joint: bool) -> None:
+    case, window = data
+    with pytest.MonkeyPatch.context() as mp:
+        if joint:  # force the joint model even where the session-by-session answer is proven
+            mp.setattr(plan_module, "_at_bound", lambda *a: False)
+        result = plan(case, window)
+    elections = [prepare(session_case(case, t, dt.date(2012 + 2 * (t.session - 6), 10, 15)))
+                 for t in turns(case, window)]
+    options = [brute_force_slates(el) for el in elections]
+    if not all(options):
+        assert result.status == "infeasible" and result.failing_session in window
+        return
+    best = min(fairness(case, window, elections, list(combo))
+               for combo in itertools.product(*options))
+    assert result.status == "solved"
+    slates = [sp.slate for sp in result.sessions]
+    for el, slate in zip(elections, slates, strict=True):
+        assert all(o.passed for o in check(el, slate))
+    assert fairness(case, window, elections, slates) == best
+
+
+def test_pool_limits_who_is_planned() -> None:
+    case = make_case(full_parties(3))
+    pool = {s: Willing(frozenset({7}), None) for s in full_parties(3)}
+    pool["Algeria"] = Willing(None, frozenset({"Vice-President"}))
+    result = plan(case, [7], pool)
+    assert result.status == "solved"
+    assert all(s.post == "Vice-President" for s in result.sessions[0].slate
+               if s.state == "Algeria")
+    short = {s: w for s, w in pool.items() if s not in NAMES[EE]}
+    failed = plan(case, [7], short)
+    assert failed.status == "infeasible" and failed.failing_session == 7
+    assert any(c.rule == "two_per_group" and c.scope == (EE,) for c in failed.conflicts)
+
+
+def test_plan_of_the_real_case_passes_check() -> None:
+    case = load_case(shipped_cases()["untoc-cop6-2012"])
+    result = plan(case, range(7, 12))
+    assert result.status == "solved"
+    assert [sp.opening for sp in result.sessions][:2] == [dt.date(2014, 10, 6),
+                                                          dt.date(2016, 10, 17)]
+    for sp in result.sessions:
+        assert all(o.passed for o in check(sp.election, sp.slate))
+        states = {s.state for s in sp.slate}
+        assert not states & {"Philippines", "Kenya", "Indonesia"}  # served before
+    assert result.fairness == {"repeat_service": 0, "consecutive_terms": 0,
+                               "protocol_seat_repeats": 0}
+
+
+def test_cli_rotation_and_plan(tmp_path: Path) -> None:
+    data = json.loads(run("rotation", "--until", "9", "--json").stdout)
+    assert [s["president_group"] for s in data["sessions"]] == [AP, EE, LA, WE]
+    assert data["sessions"][0]["basis"].startswith("President: session table")
+    out = tmp_path / "plan.xlsx"
+    r = run("plan", "--sessions", "7-9", "--json", "--out", out)
+    assert r.exit_code == 0
+    plan_data = json.loads(r.stdout)
+    assert plan_data["status"] == "solved"
+    assert [s["session"] for s in plan_data["sessions"]] == [7, 8, 9]
+    assert {"post", "state", "group"} <= set(plan_data["sessions"][0]["slate"][0])
+    import openpyxl
+
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["Session 7", "Session 8", "Session 9", "Matrix", "Fairness",
+                             "Run info"]
+    matrix = list(wb["Matrix"].iter_rows(values_only=True))
+    assert matrix[0] == ("state", "group", "session 7", "session 8", "session 9")
+    assert len(matrix) == 31
+    r = run("plan", "--sessions", "9-7")
+    assert r.exit_code == 2 and "is not a range of sessions" in r.output
+    pool = tmp_path / "pool.csv"
+    pool.write_text("state,sessions,posts\nNigerr,7,\n", encoding="utf-8")
+    r = run("plan", "--sessions", "7", "--pool", pool, "--no-write")
+    assert r.exit_code == 2 and "unknown State 'Nigerr'" in r.output
+
+
+@pytest.mark.parametrize("joint", [False, True])
+def test_no_state_again_while_another_has_not_served(joint: bool) -> None:
+    parties = {s: ("convention", "trafficking") for s in full_parties(3)}
+    parties["Algeria"] = ("convention", "trafficking", "firearms")  # the preferences' favourite
+    parties["China"] = parties["Fiji"] = ("convention", "trafficking", "firearms")
+    case = make_case(parties, spec=TINY, groups={s: g for g in (AF, AP) for s in NAMES[g][:3]})
+    case = dataclasses.replace(case, history=(PastOfficer(4, "Vice-President", "Algeria"),))
+    with pytest.MonkeyPatch.context() as mp:
+        if joint:
+            mp.setattr(plan_module, "_at_bound", lambda *a: False)
+        first = plan(case, [6]).sessions[0].slate
+        fresh = plan(dataclasses.replace(case, history=()), [6]).sessions[0].slate
+    assert "Algeria" not in {s.state for s in first}
+    assert "Algeria" in {s.state for s in fresh}
+
+
+@pytest.mark.parametrize("joint", [False, True])
+def test_no_two_terms_in_a_row_where_avoidable(joint: bool) -> None:
+    parties = {s: ("convention", "trafficking") for s in full_parties(3)}
+    parties["Algeria"] = ("convention", "trafficking", "firearms")
+    parties["China"] = parties["Fiji"] = ("convention", "trafficking", "firearms")
+    groups = {s: g for g in (AF, AP) for s in NAMES[g][:3]}
+    case = make_case(parties, spec=TINY, groups=groups)
+    with pytest.MonkeyPatch.context() as mp:
+        if joint:
+            mp.setattr(plan_module, "_at_bound", lambda *a: False)
+        result = plan(case, [6, 7, 8])
+    africa = [{s.state for s in sp.slate if groups.get(s.state) == AF} for sp in result.sessions]
+    # three States, two seats: each session one State must return, never the same pair twice
+    assert africa[0] != africa[1] and africa[1] != africa[2]
+    assert result.fairness["consecutive_terms"] == 2 * 2  # one return per group per session
