@@ -42,6 +42,7 @@ from .status import assess
 
 Key = tuple[str, str]
 FAIRNESS = ("repeat_service", "consecutive_terms", "protocol_seat_repeats")
+TIE_BREAK_EFFORT = 0.2  # deterministic seconds for the joint plan's tie-break
 
 
 @dataclass(frozen=True)
@@ -204,6 +205,7 @@ def _joint(case: Case, window: list[int], elections: list[Election],
     solver = options.parameters()
     stages: list[str] = []
     fairness: dict[str, int] = {}
+    slates: list[Slate] = []
     # one weighted solve for every level but the tie-break: each level outweighs the whole
     # range of the levels below it, so the order is exact; the ranges here are small
     head, (tie_name, tie_expr, _s) = levels[:-1], levels[-1]
@@ -214,23 +216,28 @@ def _joint(case: Case, window: list[int], elections: list[Election],
     for name, expr in (("fairness and preferences", cp_model.LinearExpr.sum(weighted)),
                        (tie_name, tie_expr)):
         model.minimize(expr)
+        if name == tie_name:
+            # the tie-break is no rule: a short, fixed (deterministic) effort, not a proof
+            solver.parameters.max_deterministic_time = min(options.time_limit, TIE_BREAK_EFFORT)
         status = solver.solve(model)
         stages.append(f"{name}: {solver.status_name(status)}")
         if status == cp_model.INFEASIBLE:
             return None
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            if name == tie_name:
+                break  # keep the slates of the level before
             raise RuntimeError("the plan found no solution within the time limit")
         if name != tie_name:
             for level, e, _spread in head:
                 if level in FAIRNESS:
                     fairness[level] = round(solver.value(e))
                 model.add(e == round(solver.value(e)))
+        slates = [ordered_slate(el, [k for k, v in x.items() if solver.boolean_value(v)])
+                  for el, x in zip(elections, xs, strict=True)]
         model.clear_hints()  # type: ignore[no-untyped-call]
         for x in xs:
             for v in x.values():
                 model.add_hint(v, solver.boolean_value(v))
-    slates = [ordered_slate(el, [k for k, v in x.items() if solver.boolean_value(v)])
-              for el, x in zip(elections, xs, strict=True)]
     return slates, fairness, stages
 
 
