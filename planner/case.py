@@ -31,6 +31,7 @@ class Instrument:
     kind: str  # convention | protocol
     entry_into_force: dt.date
     days_after_deposit: int
+    adopted: dt.date | None = None
 
     @property
     def is_protocol(self) -> bool:
@@ -159,6 +160,7 @@ class _Loader:
         self.warnings: list[str] = []
         self.files: dict[Path, str] = {}
         self.sheets: dict[str, pd.DataFrame] | None = None
+        self.membership_of: dict[str, str] = {}
         self.base = path if path.is_dir() else path.parent
 
     # -- locating tables
@@ -206,7 +208,7 @@ class _Loader:
                 sheet = by_key.get(name)
                 if sheet is not None:
                     found[name] = table_from_sheet(
-                        name, self.shown(self.path), sheet, self.sheets[sheet]
+                        name, self.shown(self.path), sheet, self.sheets[sheet], self.problems
                     )
         for name in REQUIRED_TABLES:
             if name not in found and not self.problems:
@@ -294,10 +296,12 @@ class _Loader:
                                   "write 'convention' or 'protocol'")
             eif = self.date(t, row, "entry_into_force")
             days = self.integer(t, row, "days_after_deposit", 30, 0)
+            adopted = self.date(t, row, "adopted", required=False) if t.has("adopted") else None
             if t.has("status_file") and row.text("status_file"):
                 status_files[ident] = (row, row.text("status_file"))
             if eif is not None and days is not None and kind in {"convention", "protocol"}:
-                out.append(Instrument(ident, row.text("title") or ident, kind, eif, days))
+                out.append(Instrument(ident, row.text("title") or ident, kind, eif, days,
+                                      adopted))
         conventions = [i for i in out if i.kind == "convention"]
         if len(out) == len(seen) and len(conventions) != 1:
             self.problems.add(t.where(), f"{len(conventions)} instruments are of kind 'convention'",
@@ -310,7 +314,7 @@ class _Loader:
         if self.sheets is not None and ref.strip().lower() in {s.lower() for s in self.sheets}:
             sheet = next(s for s in self.sheets if s.lower() == ref.strip().lower())
             status = table_from_sheet(f"{instrument} status", self.shown(self.path), sheet,
-                                      self.sheets[sheet])
+                                      self.sheets[sheet], self.problems)
         else:
             path = self.base / ref
             if not path.is_file():
@@ -383,6 +387,21 @@ class _Loader:
             action = row.text("action").lower() if t.has("action") else ""
             deposits.append(Deposit(state, ident, date, action or "ratification",
                                     t.where(row.number)))
+
+    def plausible_dates(self, deposits: list[Deposit], instruments: list[Instrument]) -> None:
+        """A deposit cannot come before its instrument was adopted, nor after today."""
+        adopted = {i.id: i.adopted for i in instruments}
+        today = dt.date.today()
+        for d in deposits:
+            when = adopted.get(d.instrument)
+            if when is not None and d.date < when:
+                self.problems.add(d.where, f"{d.state}'s deposit for {d.instrument} is dated "
+                                  f"{d.date}, before the instrument was adopted ({when})",
+                                  "check the date")
+            if d.date > today:
+                self.problems.add(d.where, f"{d.state}'s deposit for {d.instrument} is dated "
+                                  f"{d.date}, in the future",
+                                  "put expected deposits in the expected_ratifications table")
 
     def unique_deposits(self, deposits: list[Deposit]) -> list[Deposit]:
         by_key: dict[tuple[str, str], Deposit] = {}
@@ -503,6 +522,15 @@ class _Loader:
                                   "use one of: " + ", ".join(self.spec.post_names))
             priority = self.integer(t, row, "priority", 1, 1) if t.has("priority") else 1
             representative = row.text("representative") if t.has("representative") else ""
+            if t.has("group") and row.text("group"):
+                nominating = self.group(t, row, "group")
+                own = self.membership_of.get(state or "")
+                if nominating and state and own != nominating:
+                    self.problems.add(
+                        t.where(row.number, "group"),
+                        f"{state} is nominated by the {nominating}, but it "
+                        + (f"belongs to the {own}" if own else "is in no regional group"),
+                        "a group nominates its own States; check the State or the group")
             if state is None or post is None or priority is None:
                 continue
             new = Nomination(state, post, priority, representative, t.where(row.number))
@@ -602,8 +630,10 @@ class _Loader:
                 "no ratifications table and no status_file for " + ", ".join(missing),
                 "add a ratifications table, or name each instrument's UNTC status table",
             )
+        self.plausible_dates(deposits, instruments)
         unique = self.unique_deposits(deposits)
         memberships = self.groups(tables["groups"]) if "groups" in tables else []
+        self.membership_of = {m.state: m.group for m in memberships}
         convention = next((i for i in instruments if i.kind == "convention"), None)
         session = self.session(tables["session"], convention) if "session" in tables else None
         # an attendance table with no rows (as planner init leaves it) means not given
@@ -630,7 +660,7 @@ class _Loader:
             attendance=attendance,
             nominations=tuple(nominations),
             rotation=tuple(rotation),
-            warnings=tuple(self.warnings),
+            warnings=tuple(self.problems.notices + self.warnings),
             files=tuple(InputFile(shown, sha256_of(p))
                         for p, shown in sorted(self.files.items(), key=lambda kv: kv[1])),
             schedule=tuple(schedule),

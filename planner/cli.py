@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_OK, EXIT_NO_SLATE, EXIT_INPUT, EXIT_BUG = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130  # as a shell reports a run stopped by Ctrl-C
 
 
 class PlannerGroup(click.Group):
@@ -44,18 +45,36 @@ class PlannerGroup(click.Group):
             ctx.exit(EXIT_INPUT)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except KeyboardInterrupt:
+            # every output is written to a temporary file first, so none is left half-written
+            click.echo("\ninterrupted: no output was written or changed", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
         except BrokenPipeError:
             # the reader went away (planner ... | head): stop quietly
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             ctx.exit(EXIT_OK)
         except Exception as exc:
+            if _interrupted(exc):  # Ctrl-C during a C extension's import arrives as ImportError
+                click.echo("\ninterrupted: no output was written or changed", err=True)
+                ctx.exit(EXIT_INTERRUPTED)
             if os.environ.get("PLANNER_DEBUG"):
                 raise
             click.echo(f"internal error: {type(exc).__name__}: {exc}\n"
                        "This is a bug in the planner; run again with PLANNER_DEBUG=1 for "
                        "details and report it.", err=True)
             ctx.exit(EXIT_BUG)
+
+
+def _interrupted(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    for _ in range(10):
+        if seen is None:
+            return False
+        if isinstance(seen, KeyboardInterrupt):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _resolve_case(arg: str | None) -> Path:

@@ -60,9 +60,13 @@ class Problems:
 
     def __init__(self) -> None:
         self.items: list[Problem] = []
+        self.notices: list[str] = []  # read, but worth a look: carried into the case's warnings
 
     def add(self, where: Where, message: str, fix: str = "") -> None:
         self.items.append(Problem(where, message, fix))
+
+    def notice(self, text: str) -> None:
+        self.notices.append(text)
 
     def raise_if_any(self) -> None:
         if self.items:

@@ -26,6 +26,9 @@ class SolverOptions:
         solver.parameters.num_workers = self.workers
         solver.parameters.random_seed = self.seed
         solver.parameters.max_deterministic_time = self.time_limit
+        # CP-SAT's own Ctrl-C handler is left as SIG_DFL after a solve, so that a later Ctrl-C
+        # kills the process outright; keep Python's, which cleans up temporary files
+        solver.parameters.catch_sigint_signal = False
         return solver
 
 

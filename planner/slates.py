@@ -23,7 +23,7 @@ def _tables(path: Path, problems: Problems) -> Table | None:
         if name is None:
             problems.add(Where(str(path)), "the workbook has no sheet", "add a Slate sheet")
             return None
-        return table_from_sheet("slate", str(path), name, sheets[name])
+        return table_from_sheet("slate", str(path), name, sheets[name], problems)
     return read_table_file("slate", path, str(path), problems)
 
 

@@ -73,7 +73,8 @@ def assess(case: Case, on: dt.date | None = None,
         party = convention.id in held
         group = case.group_of.get(state)
         present = case.attendance is None or state in case.attendance
-        if not registry().get(state).is_state:
+        known = registry().entries.get(state)  # generated conferences use made-up names
+        if known is not None and not known.is_state:
             reason = "not a State"
         elif group is None:
             reason = "in no regional group"

@@ -11,10 +11,9 @@ import hashlib
 import math
 import re
 import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from .errors import Problems, Where
 
@@ -98,12 +97,26 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _from_frame(name: str, file: str, sheet: str | None, frame: pd.DataFrame) -> Table:
-    """The first row of frame is the header; rows are numbered from 1 as in a spreadsheet."""
+# Documented limits: a case is a few hundred rows; anything far larger is a mistake or an attack.
+MAX_FILE_BYTES = 20 * 1024 * 1024  # any one input file
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # an .xlsx, unpacked
+MAX_ROWS = 10_000  # rows of one table
+# calamine reads the shipped tables about 9 times faster than openpyxl (bench/run.py)
+XLSX_ENGINE: Literal["calamine", "openpyxl"] = "calamine"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _from_frame(name: str, file: str, sheet: str | None, frame: pd.DataFrame,
+                problems: Problems | None = None) -> Table:
+    """The first non-blank row of frame is the header; rows are numbered from 1 as in a
+    spreadsheet. Text with control characters is reported, not read."""
     headers: dict[str, str] = {}
     positions: list[tuple[int, str]] = []
-    if len(frame.index) > 0:
-        for pos, value in enumerate(frame.iloc[0].tolist()):
+    values_list = list(frame.itertuples(index=False, name=None))
+    top = next((i for i, r in enumerate(values_list) if any(cell_text(v) for v in r)), None)
+    if top is not None:
+        for pos, value in enumerate(values_list[top]):
             text = cell_text(value)
             if text:
                 key = header_key(text)
@@ -111,44 +124,115 @@ def _from_frame(name: str, file: str, sheet: str | None, frame: pd.DataFrame) ->
                     headers[key] = text
                     positions.append((pos, key))
     rows: list[Row] = []
-    for number, values in enumerate(frame.iloc[1:].itertuples(index=False, name=None), start=2):
+    start = (top or 0) + 1
+    for number, values in enumerate(values_list[start:], start=start + 1):
         cells = {key: values[pos] for pos, key in positions}
         # rows marked in an "example" column (as planner init writes them) are not data
         if any(cell_text(v) for v in cells.values()) and not cell_text(cells.get("example")):
             rows.append(Row(number, cells))
+            if problems is not None:
+                for key, v in cells.items():
+                    if isinstance(v, str) and _CONTROL.search(v):
+                        problems.add(Where(file, sheet, number, headers[key]),
+                                     "the cell holds a control character "
+                                     f"(U+{ord(_CONTROL.search(v)[0]):04X})",  # type: ignore[index]
+                                     "retype the cell's text")
+    if problems is not None and len(rows) > MAX_ROWS:
+        problems.add(Where(file, sheet), f"the {name} table has {len(rows):,} rows, more than "
+                     f"the {MAX_ROWS:,} a case may have", "check that this is the right file")
+        rows = rows[:0]
     return Table(name, file, sheet, headers, tuple(rows), frame)
 
 
+def _too_big(path: Path, where: Where, problems: Problems) -> bool:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        problems.add(where, f"cannot read the file ({exc.strerror})", "check the path and rights")
+        return True
+    if size > MAX_FILE_BYTES:
+        problems.add(where, f"the file is {size / 2**20:.0f} MiB, more than the "
+                     f"{MAX_FILE_BYTES // 2**20} MiB an input may have",
+                     "check that this is the right file")
+        return True
+    return False
+
+
+def _decode(raw: bytes) -> tuple[str, str]:
+    """Text and the encoding it was read in: UTF-8 (with or without BOM), UTF-16 with BOM, or
+    Windows-1252 (Latin-1 as Excel writes it) as the last resort."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16"), "UTF-16"
+    try:
+        return raw.decode("utf-8-sig"), "UTF-8"
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="strict"), "Windows-1252"
+
+
 def read_csv_table(name: str, path: Path, shown: str, problems: Problems) -> Table | None:
+    import csv
+    import io
+
     import pandas as pd
 
     where = Where(shown)
-    try:
-        frame = pd.read_csv(
-            path,
-            header=None,
-            dtype=str,
-            keep_default_na=False,
-            encoding="utf-8-sig",
-            skip_blank_lines=False,
-        )
-    except UnicodeDecodeError:
-        problems.add(where, "the file is not UTF-8 text", "save it as 'CSV UTF-8' from Excel")
+    if _too_big(path, where, problems):
         return None
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.add(where, f"cannot read the file ({exc.strerror})", "check the path and rights")
+        return None
+    if raw.startswith(b"PK\x03\x04") or raw.startswith(_OLE_MAGIC):
+        problems.add(where, "the file is a workbook, not CSV text", f"save it as {name}.xlsx, or "
+                     "export it as CSV")
+        return None
+    try:
+        text, encoding = _decode(raw)
+    except UnicodeDecodeError:
+        problems.add(where, "the file is not text in a known encoding",
+                     "save it as 'CSV UTF-8' from Excel")
+        return None
+    if "\x00" in text:
+        problems.add(where, "the file is not CSV text (it holds NUL bytes)", "save it as CSV")
+        return None
+    if encoding == "Windows-1252":
+        problems.notice(f"{shown} was read as Windows-1252 (Latin-1), not UTF-8; check its "
+                        "accented names")
+    first = text.split("\n", 1)[0]
+    sep = max([",", ";", "\t"], key=first.count) if first.strip() else ","
+    try:
+        frame = pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False,
+                            skip_blank_lines=False, sep=sep, quoting=csv.QUOTE_MINIMAL)
     except pd.errors.EmptyDataError:
         problems.add(where, "the file is empty", f"put the {name} table in it, with a header row")
         return None
     except (pd.errors.ParserError, ValueError) as exc:
-        problems.add(where, f"the file is not a readable CSV table ({exc})", "save it as CSV")
+        problems.add(where, f"the file is not a readable CSV table ({str(exc).strip()})",
+                     "save it as CSV, one row per line")
         return None
-    except OSError as exc:
-        problems.add(where, f"cannot read the file ({exc.strerror})", "check the path and rights")
-        return None
-    table = _from_frame(name, shown, None, frame)
+    table = _from_frame(name, shown, None, frame, problems)
     if not table.headers:
         problems.add(where, "the file is empty", f"put the {name} table in it, with a header row")
         return None
     return table
+
+
+def _unsafe_zip(path: Path) -> str | None:
+    """Why an .xlsx must not be opened: too large unpacked, or an XML entity declaration."""
+    with zipfile.ZipFile(path) as z:
+        infos = z.infolist()
+        total = sum(i.file_size for i in infos)
+        if total > MAX_UNPACKED_BYTES:
+            return (f"it unpacks to {total / 2**20:.0f} MiB, more than the "
+                    f"{MAX_UNPACKED_BYTES // 2**20} MiB a workbook may")
+        for info in infos:
+            if info.filename.endswith((".xml", ".rels")):
+                with z.open(info) as fh:
+                    head = fh.read(4096)
+                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                    return "it declares XML entities, which a workbook never needs"
+    return None
 
 
 def read_workbook(path: Path, shown: str, problems: Problems) -> dict[str, pd.DataFrame] | None:
@@ -156,14 +240,29 @@ def read_workbook(path: Path, shown: str, problems: Problems) -> dict[str, pd.Da
     import pandas as pd
 
     where = Where(shown)
+    if _too_big(path, where, problems):
+        return None
+    with path.open("rb") as fh:
+        magic = fh.read(8)
+    if magic == _OLE_MAGIC:
+        problems.add(where, "the workbook is password-protected, or an old .xls",
+                     "save it as 'Excel Workbook' (.xlsx) without a password")
+        return None
     if not zipfile.is_zipfile(path):
         problems.add(where, "the file is not an .xlsx workbook", "save it as 'Excel Workbook'")
         return None
     try:
+        unsafe = _unsafe_zip(path)
+    except zipfile.BadZipFile:
+        unsafe = "it is not a readable zip archive"
+    if unsafe:
+        problems.add(where, f"the workbook is refused: {unsafe}", "save it again in Excel")
+        return None
+    try:
         sheets: dict[str, pd.DataFrame] = pd.read_excel(
-            path, sheet_name=None, header=None, dtype=object, engine="openpyxl"
+            path, sheet_name=None, header=None, dtype=object, engine=XLSX_ENGINE
         )
-    except Exception as exc:  # openpyxl raises many kinds on a broken workbook
+    except Exception as exc:  # the readers raise many kinds on a broken workbook
         problems.add(
             where, f"the workbook cannot be read ({type(exc).__name__})", "save it again in Excel"
         )
@@ -171,8 +270,9 @@ def read_workbook(path: Path, shown: str, problems: Problems) -> dict[str, pd.Da
     return sheets
 
 
-def table_from_sheet(name: str, shown: str, sheet: str, frame: pd.DataFrame) -> Table:
-    return _from_frame(name, shown, sheet, frame)
+def table_from_sheet(name: str, shown: str, sheet: str, frame: pd.DataFrame,
+                     problems: Problems | None = None) -> Table:
+    return _from_frame(name, shown, sheet, frame, problems)
 
 
 def read_table_file(name: str, path: Path, shown: str, problems: Problems) -> Table | None:
@@ -185,13 +285,9 @@ def read_table_file(name: str, path: Path, shown: str, problems: Problems) -> Ta
             problems.add(Where(shown), "the workbook has no sheet", "add a sheet with the table")
             return None
         sheet, frame = next(iter(sheets.items()))
-        table = table_from_sheet(name, shown, sheet, frame)
+        table = table_from_sheet(name, shown, sheet, frame, problems)
         if not table.headers:
             problems.add(Where(shown, sheet), "the sheet is empty", "put the table in it")
             return None
         return table
     return read_csv_table(name, path, shown, problems)
-
-
-def iter_rows(table: Table) -> Iterator[Row]:
-    return iter(table.rows)

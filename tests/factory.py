@@ -105,9 +105,10 @@ def write_case(root: Path, parties: Mapping[str, Iterable[str]] | None = None,
     """A small valid case folder with a ratifications table (not UNTC files)."""
     parties = parties if parties is not None else full_parties()
     write_csv(root / "instruments.csv",
-              ["instrument", "title", "kind", "entry_into_force", "days_after_deposit"],
-              [(i.id, i.title, i.kind, i.entry_into_force.isoformat(), i.days_after_deposit)
-               for i in INSTRUMENTS])
+              ["instrument", "title", "kind", "adopted", "entry_into_force",
+               "days_after_deposit"],
+              [(i.id, i.title, i.kind, "2000-11-15", i.entry_into_force.isoformat(),
+                i.days_after_deposit) for i in INSTRUMENTS])
     write_csv(root / "ratifications.csv", ["state", "instrument", "deposit_date", "action"],
               [(s, i, "2002-01-01", "") for s, ids in parties.items() for i in ids])
     write_csv(root / "groups.csv", ["state", "group"],

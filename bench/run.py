@@ -1,0 +1,139 @@
+"""The planner's benchmarks: one table of median wall time and peak memory (5 runs each).
+
+Run: .venv/bin/python bench/run.py [--runs N]
+Prints the table and writes it to outputs/bench/bench.md and bench.csv. Tests never time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+PLANNER = str(BIN / "planner")
+UNTC = ROOT / "inputs" / "untoc-cop6-2012"
+
+
+def measure(cmd: list[str], cwd: str) -> tuple[float, float]:
+    """Wall seconds and peak resident memory (MiB) of one run of a command."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode not in (0, 1):
+        err = proc.stderr.read().decode() if proc.stderr else ""
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {err}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def generated(states: int, groups: int, posts: int) -> list[str]:
+    code = (f"import sys; sys.path.insert(0, {str(ROOT / 'bench')!r}); "
+            "from generate import conference; from planner.election import prepare; "
+            "from planner.model import solve; "
+            f"r = solve(prepare(conference({states}, {groups}, {posts}))); "
+            "assert r.status == 'solved', r.status")
+    return [sys.executable, "-c", code]
+
+
+def reading(engine: str, folder: Path) -> list[str]:
+    code = ("import pandas as pd, glob; "
+            f"[pd.read_excel(f, header=None, dtype=object, engine={engine!r}) "
+            f"for f in sorted(glob.glob({str(folder / '*.xlsx')!r}))]")
+    return [sys.executable, "-c", code]
+
+
+def reading_inside(engine: str, folder: Path, runs: int) -> float:
+    """Reading alone, in one process, without the interpreter's start and imports."""
+    import pandas as pd
+
+    files = sorted(folder.glob("*.xlsx"))
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        for f in files:
+            pd.read_excel(f, header=None, dtype=object, engine=engine)  # type: ignore[call-overload]
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="planner-bench-"))
+    try:
+        subprocess.run([PLANNER, "solve", "--no-write", "--csv", str(work)], check=True,
+                       capture_output=True)
+        slate = str(work / "untoc-cop6-2012-slate.csv")
+        books = work / "xlsx"
+        books.mkdir()
+        import pandas as pd
+
+        for f in [*sorted((UNTC / "untc").glob("*.csv")), UNTC / "groups.csv"]:
+            pd.read_csv(f, dtype=str, keep_default_na=False).to_excel(
+                books / f"{f.stem}.xlsx", index=False)
+        rows: list[tuple[str, list[str]]] = [
+            ("import floor (pandas, cp_model, openpyxl)",
+             [sys.executable, "-c", "import pandas, ortools.sat.python.cp_model, openpyxl"]),
+            ("planner --help", [PLANNER, "--help"]),
+            ("planner status", [PLANNER, "status"]),
+            ("planner solve --no-write", [PLANNER, "solve", "--no-write"]),
+            ("planner solve (writes the pack)", [PLANNER, "solve", "--out",
+                                                 str(work / "s.xlsx")]),
+            ("planner check", [PLANNER, "check", slate]),
+            ("planner alternatives -k 10", [PLANNER, "alternatives", "-k", "10",
+                                            "--no-write"]),
+            ("planner alternatives -k 50", [PLANNER, "alternatives", "-k", "50",
+                                            "--no-write"]),
+            ("planner room", [PLANNER, "room", "--no-write"]),
+            ("planner replace --withdraw (first Vice-President)",
+             [PLANNER, "replace", "--slate", slate, "--withdraw", "Benin", "--no-write"]),
+            ("planner plan --sessions 7-11 (5 sessions)",
+             [PLANNER, "plan", "--sessions", "7-11", "--no-write"]),
+            ("read 4 UNTC tables + groups as .xlsx, calamine (process)",
+             reading("calamine", books)),
+            ("read 4 UNTC tables + groups as .xlsx, openpyxl (process)",
+             reading("openpyxl", books)),
+            ("solve, generated: 200 States, 5 groups, 10 posts", generated(200, 5, 10)),
+            ("solve, generated: 1,000 States, 10 groups, 30 posts", generated(1000, 10, 30)),
+            ("solve, generated: 5,000 States, 20 groups, 100 posts",
+             generated(5000, 20, 100)),
+        ]
+        results = []
+        for name, cmd in rows:
+            runs = [measure(cmd, str(work)) for _ in range(args.runs)]
+            results.append((name, statistics.median(w for w, _m in runs),
+                            max(m for _w, m in runs)))
+        inside = {e: reading_inside(e, books, args.runs) for e in ("calamine", "openpyxl")}
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    floor = results[0][1]
+    lines = ["| command | median wall s | x import floor | peak MiB |",
+             "| --- | --- | --- | --- |"]
+    lines += [f"| {n} | {w:.3f} | {w / floor:.2f} | {m:.0f} |" for n, w, m in results]
+    lines += [f"| reading alone (in process), calamine | {inside['calamine']:.3f} | | |",
+              f"| reading alone (in process), openpyxl | {inside['openpyxl']:.3f} | | |"]
+    table = "\n".join(lines)
+    print(f"median of {args.runs} runs on {os.cpu_count()} cores\n")
+    print(table)
+    out = ROOT / "outputs" / "bench"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "bench.md").write_text(table + "\n", encoding="utf-8")
+    with (out / "bench.csv").open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["command", "median_wall_s", "x_import_floor", "peak_mib"])
+        w.writerows([(n, f"{t:.3f}", f"{t / floor:.2f}", f"{m:.0f}") for n, t, m in results])
+
+
+if __name__ == "__main__":
+    main()
