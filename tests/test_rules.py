@@ -287,3 +287,16 @@ def test_rules_scale_with_the_spec() -> None:
     el = prepare(make_case(full_parties(3, (AF, AP, EE)), spec=spec))
     slate = assert_solves(el)
     assert len(slate) == 6
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_check_agrees_with_an_independent_reading(data: st.DataObject) -> None:
+    from .independent import rule22_failures
+
+    el = data.draw(tiny_elections())
+    slate = data.draw(any_slate(el))
+    assert all(o.passed for o in check(el, slate)) == (not rule22_failures(el, slate))
+    result = solve(el)
+    if result.status == "solved":
+        assert rule22_failures(el, result.slate) == []
