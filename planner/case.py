@@ -234,6 +234,15 @@ class _Loader:
                               did_you_mean(text))
         return name
 
+    def instrument(self, t: Table, row: Row, instruments: set[str]) -> str | None:
+        ident = row.text("instrument")
+        if ident not in instruments:
+            self.problems.add(t.where(row.number, "instrument"), f"unknown instrument {ident!r}",
+                              "use an id from the instruments table: "
+                              + ", ".join(sorted(instruments)))
+            return None
+        return ident
+
     def date(self, t: Table, row: Row, column: str, required: bool = True) -> dt.date | None:
         value = row.raw(column)
         if not row.text(column):
@@ -368,12 +377,8 @@ class _Loader:
             return
         for row in t.rows:
             state = self.state(t, row, "state")
-            ident = row.text("instrument")
-            if ident not in instruments:
-                self.problems.add(t.where(row.number, "instrument"),
-                                  f"unknown instrument {ident!r}",
-                                  "use an id from the instruments table: "
-                                  + ", ".join(sorted(instruments)))
+            ident = self.instrument(t, row, instruments)
+            if ident is None:
                 continue
             date = self.date(t, row, "deposit_date", required=False)
             signed = (self.date(t, row, "signature_date", required=False)
@@ -565,12 +570,8 @@ class _Loader:
         out = []
         for row in t.rows:
             state = self.state(t, row, "state")
-            ident = row.text("instrument")
-            if ident not in instruments:
-                self.problems.add(t.where(row.number, "instrument"),
-                                  f"unknown instrument {ident!r}",
-                                  "use an id from the instruments table: "
-                                  + ", ".join(sorted(instruments)))
+            ident = self.instrument(t, row, instruments)
+            if ident is None:
                 continue
             date = self.date(t, row, "expected_date")
             if state is not None and date is not None:

@@ -7,6 +7,7 @@ Heavy libraries are imported inside the commands, so that --help answers at once
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sys
@@ -173,6 +174,18 @@ def echo_notes(notes: Sequence[str], warnings: Sequence[str] = ()) -> None:
         click.echo(f"Note: {note}")
     for w in warnings:
         click.echo(f"Data warning: {w}")
+
+
+def date_option(text: str | None, option: str) -> dt.date | None:
+    from .dates import DATE_FIX, DateError, parse_date
+    from .errors import UsageError
+
+    if not text:
+        return None
+    try:
+        return parse_date(text)
+    except DateError as exc:
+        raise UsageError(f"{option}: {exc} ({DATE_FIX})") from None
 
 
 def state_args(values: Sequence[str], option: str) -> list[str]:
@@ -358,9 +371,7 @@ def status(case: str | None, on: str | None, out: Path | None, eligible_only: bo
       planner status
       planner status untoc-cop1-2004 --date 2004-06-28 --out outputs/cop1-status.xlsx
     """
-    from .dates import DATE_FIX, DateError, parse_date
     from .election import prepare
-    from .errors import UsageError
     from .report import (
         SheetData,
         eligibility_frame,
@@ -371,13 +382,7 @@ def status(case: str | None, on: str | None, out: Path | None, eligible_only: bo
     )
 
     c = _load(case)
-    when = None
-    if on:
-        try:
-            when = parse_date(on)
-        except DateError as exc:
-            raise UsageError(f"--date: {exc} ({DATE_FIX})") from None
-    el = prepare(c, when)
+    el = prepare(c, date_option(on, "--date"))
     a = el.assessment
     frame = eligibility_frame(a)
     if eligible_only:
@@ -432,17 +437,11 @@ def init_cmd(dest: Path, source: str | None, number: int | None, opening: str | 
       planner init outputs/cop7.xlsx --from untoc-cop6-2012 --session 7 --opening 2014-10-06
       planner init blank-case.xlsx
     """
-    from .dates import DATE_FIX, DateError, parse_date
     from .errors import UsageError
     from .report import check_output_path, input_paths
     from .template import write_template
 
-    when = None
-    if opening:
-        try:
-            when = parse_date(opening)
-        except DateError as exc:
-            raise UsageError(f"--opening: {exc} ({DATE_FIX})") from None
+    when = date_option(opening, "--opening")
     c = _load(source) if source else None
     if c is not None:
         check_output_path(dest, input_paths(c))
