@@ -116,9 +116,9 @@ def alternatives_cmd(ctx: click.Context, case: str | None, k: int, fix: tuple[st
     from .election import prepare
     from .report import (
         SheetData,
-        mark_changed,
         scores_frame,
         side_by_side,
+        side_by_side_style,
         slate_json,
         slates_frame,
         table_text,
@@ -142,8 +142,7 @@ def alternatives_cmd(ctx: click.Context, case: str | None, k: int, fix: tuple[st
         grid, changed = side_by_side(el, result.slates, [f"slate {n}" for n in names])
         sheets = [
             SheetData("Slates", slates_frame(el, result.slates, names)),
-            SheetData("Side by side", grid,
-                      lambda ws: mark_changed(ws, changed, 3, 2 + len(names))),
+            SheetData("Side by side", grid, side_by_side_style(el, result.slates, changed)),
             SheetData("Scores", scores_frame(el, result.slates, names)),
         ]
     else:
@@ -274,9 +273,9 @@ def compare_cmd(ctx: click.Context, slates: tuple[str, ...], case: str | None, o
         SheetData,
         differences,
         labels,
-        mark_changed,
         scores_frame,
         side_by_side,
+        side_by_side_style,
         slate_json,
         table_text,
     )
@@ -296,7 +295,7 @@ def compare_cmd(ctx: click.Context, slates: tuple[str, ...], case: str | None, o
     legend = pd.DataFrame({"slate": names, "from": [label for label, _s in loaded]})
     options = {"case": str(c.path), "slates": list(slates), "out": str(target or "")}
     write_with_info(target, [
-        SheetData("Comparison", grid, lambda ws: mark_changed(ws, changed, 3, 2 + len(names))),
+        SheetData("Comparison", grid, side_by_side_style(el, lists, changed)),
         SheetData("Differences", pd.DataFrame({"difference": diffs})),
         SheetData("Checks", scores_frame(el, lists, names)),
         SheetData("Slates", legend),

@@ -466,6 +466,29 @@ def mark_changed(ws: Any, changed: Sequence[bool], first_col: int, last_col: int
                 ws.cell(row=i, column=col).fill = fill
 
 
+def side_by_side_style(el: Election, slates: Sequence[Slate], changed: Sequence[bool]
+                       ) -> Callable[[Any], None]:
+    """Changed rows filled, and under the grid each slate's rule check and score."""
+    def style(ws: Any) -> None:
+        from openpyxl.styles import Font
+
+        from .rules import SOFT_RULES, score
+
+        mark_changed(ws, changed, 3, 2 + len(slates))
+        ws.append([])
+        checks = []
+        for slate in slates:
+            failed = sorted({o.rule for o in check(el, slate) if not o.passed})
+            checks.append("valid" if not failed else "FAILS " + "; ".join(failed))
+        ws.append(["rule check", "", *checks])
+        ws.cell(ws.max_row, 1).font = Font(bold=True)
+        scores = [score(el, slate) for slate in slates]
+        for rule in SOFT_RULES:
+            better = "higher" if rule.maximise else "lower"
+            ws.append([rule.id, f"{better} is better", *[sc[rule.id] for sc in scores]])
+    return style
+
+
 def slates_frame(el: Election, slates: Sequence[Slate], names: Sequence[str]) -> pd.DataFrame:
     import pandas as pd
 

@@ -114,7 +114,10 @@ def test_workbooks_read_back_with_pandas(books: dict[str, Path]) -> None:
         assert rows["state"].tolist() == [s["state"] for s in item["slate"]]
     cmp = pd.read_excel(books["compare"], sheet_name="Comparison", engine="openpyxl")
     assert list(cmp.columns) == ["group", "post", "A", "B", "C", "D"]
-    assert (cmp["A"] == cmp["D"]).all()  # slate 1 of alternatives is the solve slate
+    grid = cmp[cmp["post"].isin(["President", "Vice-President", "Rapporteur"])]
+    assert len(grid) == 10 and (grid["A"] == grid["D"]).all()  # alternative 1 is solve's
+    under = cmp.set_index("group").loc[["rule check", "tie_break"]]
+    assert list(under.loc["rule check", ["A", "B", "C", "D"]]) == ["valid"] * 4
     bureau = openpyxl.load_workbook(books["solve"])["Bureau"]
     values = [c.value for row in bureau.iter_rows() for c in row]
     assert "Proposed bureau" in values and "Rachmat Budiman" in values
