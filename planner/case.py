@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -694,6 +695,9 @@ def load_case(path: Path | str, spec: BureauSpec = UNTOC) -> Case:
     if not p.exists():
         raise InputError([Problem(Where(str(p)), "no such file or folder",
                                   "give the path of a case folder or workbook")])
+    if not os.access(p, os.R_OK | (os.X_OK if p.is_dir() else 0)):
+        raise InputError([Problem(Where(str(p)), "permission denied: the planner cannot read it",
+                                  "ask for read access, or copy the case somewhere readable")])
     if p.is_file() and p.suffix.lower() != ".xlsx":
         raise InputError([Problem(Where(str(p)), "a case is a folder or an .xlsx workbook",
                                   "give the case folder, or a workbook with one sheet per table")])
