@@ -176,7 +176,7 @@ class SlateModel:
                        <= len(held) - 1)
 
     def info(self, started: float) -> dict[str, Any]:
-        return _solver_info(self.options, self.stages, started)
+        return solver_info(self.options, self.stages, started)
 
 
 def solve(el: Election, options: SolverOptions | None = None) -> Result:
@@ -191,7 +191,7 @@ def solve(el: Election, options: SolverOptions | None = None) -> Result:
     return Result("solved", slate, score(el, slate), (), sm.info(started))
 
 
-def _solver_info(options: SolverOptions, stages: list[str], started: float) -> dict[str, Any]:
+def solver_info(options: SolverOptions, stages: list[str], started: float) -> dict[str, Any]:
     from importlib.metadata import version
 
     return {

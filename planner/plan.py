@@ -35,6 +35,7 @@ from .model import (
     SlateModel,
     SolverOptions,
     preference_range,
+    solver_info,
 )
 from .rotation import Turn, turns
 from .rules import HARD_RULES, SOFT_RULES, on_bureau, score
@@ -154,7 +155,7 @@ def plan(case: Case, sessions: Sequence[int], pool: dict[str, Willing] | None = 
                                  _forecast_officers(case, turn, openings[turn.session], el,
                                                     slate)))
     return PlanResult("solved", tuple(plans), fairness, (), None, tuple(notes),
-                      _info(options, stages, started))
+                      solver_info(options, stages, started))
 
 
 def _at_bound(window: list[int], elections: list[Election], slates: list[Slate],
@@ -374,16 +375,9 @@ def _infeasible(case: Case, window: list[int], elections: list[Election],
                     "pool", "the pool", (), "the pool limits who may serve at session "
                     f"{session}; with it, these rules cannot all hold"))
             return PlanResult("infeasible", (), {}, conflicts, session, tuple(notes),
-                              _info(options, stages, started))
+                              solver_info(options, stages, started))
     return PlanResult("infeasible", (), {}, (), None, tuple(notes),
-                      _info(options, stages, started))
-
-
-def _info(options: SolverOptions, stages: list[str], started: float) -> dict[str, Any]:
-    from importlib.metadata import version
-
-    return {"ortools": version("ortools"), "workers": options.workers, "seed": options.seed,
-            "stages": stages, "seconds": round(time.perf_counter() - started, 3)}
+                      solver_info(options, stages, started))
 
 
 def fairness_summary(result: PlanResult, case: Case) -> list[dict[str, Any]]:

@@ -300,31 +300,29 @@ def write_workbook(path: Path, sheets: Sequence[SheetData], forbidden: Sequence[
     save_atomic(wb, path)
 
 
-def save_atomic(wb: Any, path: Path) -> None:
+def write_atomic(path: Path, write: Callable[[str], None]) -> None:
+    """Whole or not at all: write to a temporary file beside path, then rename it over path
+    (a rename within one folder is atomic), removing the temporary file on any failure."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
-        wb.save(tmp)
+        write(tmp)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def save_atomic(wb: Any, path: Path) -> None:
+    write_atomic(path, wb.save)
 
 
 def write_csv(path: Path, frame: pd.DataFrame, forbidden: Sequence[Path] = ()) -> None:
     check_output_path(path, forbidden)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
     safe = frame.map(lambda v: f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_PREFIXES)
                      else v)
-    try:
-        safe.to_csv(tmp, index=False, encoding="utf-8-sig")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, lambda tmp: safe.to_csv(tmp, index=False, encoding="utf-8-sig"))
 
 
 def check_output_path(path: Path, forbidden: Sequence[Path]) -> None:
