@@ -240,7 +240,6 @@ def solve(ctx: click.Context, case: str | None, out: Path | None, no_write: bool
     from .model import SolverOptions
     from .model import solve as run
     from .report import (
-        input_paths,
         provenance,
         slate_frame,
         slate_json,
@@ -251,17 +250,12 @@ def solve(ctx: click.Context, case: str | None, out: Path | None, no_write: bool
 
     c = _load(case)
     el = prepare(c)
-    target = out or Path("outputs") / f"{c.name}-slate.xlsx"
-    if not no_write:
-        from .report import check_output_path
-
-        check_output_path(target, input_paths(c))
+    target = target_path(c, out, no_write, "slate")
     result = run(el, SolverOptions(time_limit=time_limit))
     outcomes = check(el, result.slate) if result.status == "solved" else ()
-    options = {"case": str(c.path), "out": "" if no_write else str(target),
-               "time_limit": time_limit}
+    options = {"case": str(c.path), "out": str(target or ""), "time_limit": time_limit}
     sheets = solve_sheets(el, result, outcomes)
-    write_with_info(None if no_write else target, sheets, c, options, el.notes,
+    write_with_info(target, sheets, c, options, el.notes,
                     {"status": result.status, **result.solver}, "Proposed bureau")
     write_csvs(csv_dir, sheets, c)
     code = EXIT_OK if result.status == "solved" else EXIT_NO_SLATE
@@ -277,7 +271,7 @@ def solve(ctx: click.Context, case: str | None, out: Path | None, no_write: bool
             "assumptions": list(el.notes),
             "warnings": list(c.warnings),
             "solver": result.solver,
-            "workbook": None if no_write else str(target),
+            "workbook": str(target) if target else None,
             "run": provenance(c, options),
         })
         ctx.exit(code)
@@ -297,12 +291,7 @@ def solve(ctx: click.Context, case: str | None, out: Path | None, no_write: bool
     else:
         click.echo("\nNo slate was found within the time limit; it was not proven impossible. "
                    "Run again with a larger --time-limit.")
-    for note in el.notes:
-        click.echo(f"Note: {note}")
-    for w in c.warnings:
-        click.echo(f"Data warning: {w}")
-    if not no_write:
-        click.echo(f"Written: {target}", err=True)
+    echo_notes(el.notes, c.warnings)
     ctx.exit(code)
 
 
@@ -350,8 +339,7 @@ def check_cmd(ctx: click.Context, paths: tuple[str, ...], as_json: bool) -> None
     failed = sum(not o.passed for o in outcomes)
     click.echo("\nThe slate meets every rule." if valid else
                f"\nThe slate breaks {failed} rule instance{'s' if failed > 1 else ''}.")
-    for note in el.notes:
-        click.echo(f"Note: {note}")
+    echo_notes(el.notes)
     ctx.exit(code)
 
 
@@ -390,6 +378,7 @@ def status(case: str | None, on: str | None, out: Path | None, eligible_only: bo
     if out is not None:
         if out.suffix.lower() == ".csv":
             write_csv(out, frame, input_paths(c))
+            click.echo(f"Written: {out}", err=True)
         else:
             write_with_info(out, [SheetData("Eligibility", frame)], c,
                             {"date": a.date.isoformat(), "out": str(out)}, el.notes,
@@ -412,12 +401,7 @@ def status(case: str | None, on: str | None, out: Path | None, eligible_only: bo
     click.echo(f"\nAt {a.date.isoformat()}: instruments in force: "
                + ", ".join(i.id for i in a.in_force)
                + f"; {len(a.eligible())} States can sit.")
-    for note in el.notes:
-        click.echo(f"Note: {note}")
-    for w in c.warnings:
-        click.echo(f"Data warning: {w}")
-    if out is not None:
-        click.echo(f"Written: {out}", err=True)
+    echo_notes(el.notes, c.warnings)
 
 
 @cli.command(name="init")

@@ -25,9 +25,9 @@ def slate_key(slate: Slate) -> frozenset[tuple[str, str]]:
     return frozenset((s.state, s.post) for s in slate)
 
 
-def cost(el: Election, slate: Slate) -> int:
+def cost(el: Election, slate: Slate, weights: dict[str, int] | None = None) -> int:
     """The weighted preferences the model minimises (lower is better)."""
-    weights = preference_weights(el)
+    weights = weights or preference_weights(el)
     values = score(el, slate)
     return sum(weights[r.id] * (-values[r.id] if r.maximise else values[r.id])
                for r in SOFT_RULES)
@@ -143,6 +143,7 @@ def candidates(el: Election, slate: Slate, post: str, group: str | None) -> list
     """Every State that could take the seat with the rest of the slate as it is, best first.
     el must know the slate's States (prepare(..., extra_states=...))."""
     now = score(el, slate)
+    weights = preference_weights(el)
     out: list[tuple[int, tuple[str, str], Candidate]] = []
     on_slate = {s.state for s in slate}
     for holder in seat_holders(el, slate, post, group):
@@ -157,7 +158,7 @@ def candidates(el: Election, slate: Slate, post: str, group: str | None) -> list
             cand = Candidate(state, holder.state, trial, values,
                              {k: values[k] - now.get(k, 0) for k in values},
                              carries(el, state, post))
-            out.append((cost(el, trial), state_order(state), cand))
+            out.append((cost(el, trial, weights), state_order(state), cand))
     out.sort(key=lambda t: (t[0], t[1], t[2].replaces))
     return [c for _cost, _order, c in out]
 

@@ -9,7 +9,7 @@ from functools import cached_property
 
 from .case import Case, Nomination
 from .names import normalise
-from .spec import PRESIDENT, RAPPORTEUR, BureauSpec
+from .spec import POST_ORDER, PRESIDENT, RAPPORTEUR, BureauSpec
 from .status import Assessment, StateStatus, assess
 
 NO_GROUP = "no regional group"
@@ -83,18 +83,20 @@ def state_order(name: str) -> tuple[str, str]:
     return (normalise(name), name)
 
 
+def seat_order(el: Election, state: str, post: str) -> tuple[int, int, tuple[str, str]]:
+    """President, then Vice-Presidents by group then name, then Rapporteur."""
+    groups = el.spec.group_names
+    group = el.group(state)
+    return (POST_ORDER.get(post, 1), groups.index(group) if group in groups else len(groups),
+            state_order(state))
+
+
 def ordered_slate(el: Election, held: Iterable[tuple[str, str]]) -> Slate:
-    """(state, post) pairs as a slate: President, Vice-Presidents by group then name,
-    Rapporteur; with the representatives the nominations name."""
+    """(state, post) pairs as a slate in bureau order, with the representatives the
+    nominations name."""
     reps = {(n.state, n.post): n.representative for n in el.case.nominations}
-    groups = {g: i for i, g in enumerate(el.spec.group_names)}
-    rank = {PRESIDENT: 0, RAPPORTEUR: 2}
-
-    def key(k: tuple[str, str]) -> tuple[int, int, tuple[str, str]]:
-        s, p = k
-        return (rank.get(p, 1), groups.get(el.group(s) or "", 99), state_order(s))
-
-    return tuple(Seat(p, s, reps.get((s, p), "")) for s, p in sorted(held, key=key))
+    return tuple(Seat(p, s, reps.get((s, p), ""))
+                 for s, p in sorted(held, key=lambda k: seat_order(el, *k)))
 
 
 def _rotation(case: Case) -> tuple[str | None, str | None, str, list[str]]:

@@ -83,9 +83,19 @@ class ModelBackend:
             ct.only_enforce_if(enforce)
 
 
-def _variables(el: Election, model: cp_model.CpModel) -> dict[tuple[str, str], cp_model.IntVar]:
-    return {(s, p): model.new_bool_var(f"{s}|{p}") for s in el.universe
+def variables(el: Election, model: cp_model.CpModel, prefix: str = ""
+              ) -> dict[tuple[str, str], cp_model.IntVar]:
+    """One Boolean per State and post: the Vice-Presidents are a set, not eight posts."""
+    return {(s, p): model.new_bool_var(f"{prefix}{s}|{p}") for s in el.universe
             for p in el.spec.post_names}
+
+
+def post_hard_rules(el: Election, b: ModelBackend) -> None:
+    """Every hard rule, from its one definition, as plain constraints."""
+    for rule in HARD_RULES:
+        for scope in rule.scopes(el):
+            for need in rule.needs(el, scope, b):
+                b.post(need)
 
 
 def _slate(el: Election, solver: cp_model.CpSolver,
@@ -125,12 +135,9 @@ class SlateModel:
         self.el = el
         self.options = options or SolverOptions()
         self.model = cp_model.CpModel()
-        self.x = _variables(el, self.model)
+        self.x = variables(el, self.model)
         b = ModelBackend(self.model, self.x)
-        for rule in HARD_RULES:
-            for scope in rule.scopes(el):
-                for need in rule.needs(el, scope, b):
-                    b.post(need)
+        post_hard_rules(el, b)
         for state, post in fixed:
             self.model.add(b.holds(state, post) == 1)
         for state in excluded:
@@ -143,8 +150,8 @@ class SlateModel:
                  for soft in SOFT_RULES]
         if keep:
             # one more level above the preferences: posts that change hands
-            span = sum(weights[s.id] * (preference_range(el, s)[1] - preference_range(el, s)[0])
-                       for s in SOFT_RULES) + 1
+            ranges = {s.id: preference_range(el, s) for s in SOFT_RULES}
+            span = sum(weights[k] * (hi - lo) for k, (lo, hi) in ranges.items()) + 1
             kept = [b.holds(seat.state, seat.post) for seat in keep]
             terms.append((len(kept) - cp_model.LinearExpr.sum(kept)) * span)
             if keep_president:
@@ -210,7 +217,7 @@ class RuleModel:
     def __init__(self, el: Election, options: SolverOptions | None = None) -> None:
         self.el = el
         self.model = cp_model.CpModel()
-        self.x = _variables(el, self.model)
+        self.x = variables(el, self.model)
         b = ModelBackend(self.model, self.x)
         self.instances: dict[int, tuple[Rule, Scope]] = {}
         self.literals: list[cp_model.IntVar] = []

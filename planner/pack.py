@@ -6,9 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from .election import NO_GROUP, Election, Slate
+from .election import Election, Slate, seat_order
 from .rules import Outcome, carries
-from .spec import PRESIDENT, RAPPORTEUR
 
 if TYPE_CHECKING:
     from .model import Conflict
@@ -20,11 +19,8 @@ FAIL_FILL = "FFC7CE"
 def bureau_rows(el: Election, slate: Slate) -> list[tuple[str, str, str, str, str]]:
     """(office, State, group, representative, rules carried): the President, then the
     Vice-Presidents group by group, then the Rapporteur."""
-    order = {g: i for i, g in enumerate(el.spec.group_names)}
     rows = []
-    for seat in sorted(slate, key=lambda s: (
-            {PRESIDENT: 0, RAPPORTEUR: 2}.get(s.post, 1),
-            order.get(el.group(s.state) or NO_GROUP, 99), el.rank.get(s.state, 0))):
+    for seat in sorted(slate, key=lambda s: seat_order(el, s.state, s.post)):
         rows.append((seat.post, seat.state, el.group(seat.state) or "", seat.representative,
                      "; ".join(carries(el, seat.state, seat.post))))
     return rows

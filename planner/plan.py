@@ -34,11 +34,13 @@ from .model import (
     RuleModel,
     SlateModel,
     SolverOptions,
+    post_hard_rules,
     preference_range,
     solver_info,
+    variables,
 )
 from .rotation import Turn, turns
-from .rules import HARD_RULES, SOFT_RULES, on_bureau, score
+from .rules import SOFT_RULES, on_bureau, score
 from .status import assess
 
 Key = tuple[str, str]
@@ -179,14 +181,9 @@ def _joint(case: Case, window: list[int], elections: list[Election],
     model = cp_model.CpModel()
     xs: list[dict[Key, cp_model.IntVar]] = []
     for t, el in enumerate(elections):
-        x = {(s, p): model.new_bool_var(f"t{t}|{s}|{p}") for s in el.universe
-             for p in el.spec.post_names}
+        x = variables(el, model, f"t{t}|")
         xs.append(x)
-        b = ModelBackend(model, x)
-        for rule in HARD_RULES:
-            for scope in rule.scopes(el):
-                for need in rule.needs(el, scope, b):
-                    b.post(need)
+        post_hard_rules(el, ModelBackend(model, x))
         for key in _unwilling(el, window[t], pool):
             model.add(x[key] == 0)
     levels = _fairness(model, case, window, elections, xs, pool)

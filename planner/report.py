@@ -120,8 +120,7 @@ def provenance(case: Case, options: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "planner": __version__,
         "python": platform.python_version(),
-        "pandas": version("pandas"),
-        "ortools": version("ortools"),
+        **{lib: version(lib) for lib in ("pandas", "openpyxl", "ortools")},
         "options": dict(options),
         "inputs": [{"path": f.path, "sha256": f.sha256} for f in case.files],
     }
@@ -129,15 +128,10 @@ def provenance(case: Case, options: Mapping[str, Any]) -> dict[str, Any]:
 
 def run_info(case: Case, options: Mapping[str, Any], solver: Mapping[str, Any] | None,
              notes: Sequence[str]) -> list[tuple[str, str]]:
-    import openpyxl
-    import pandas
-
+    made = provenance(case, options)
     rows: list[tuple[str, str]] = [
         ("written", dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
-        ("planner", __version__),
-        ("python", platform.python_version()),
-        ("pandas", pandas.__version__),
-        ("openpyxl", openpyxl.__version__),
+        *((k, str(made[k])) for k in ("planner", "python", "pandas", "openpyxl", "ortools")),
         ("command", " ".join(["planner", *sys.argv[1:]]) if sys.argv else "planner"),
         ("case", str(case.path)),
         ("conference", case.session.conference),
@@ -149,7 +143,7 @@ def run_info(case: Case, options: Mapping[str, Any], solver: Mapping[str, Any] |
         rows += [(f"solver {k}", str(v)) for k, v in solver.items()]
     rows += [("assumption", n) for n in notes]
     rows += [("data warning", w) for w in case.warnings]
-    rows += [(f"input {f.path}", f"sha256 {f.sha256}") for f in case.files]
+    rows += [(f"input {i['path']}", f"sha256 {i['sha256']}") for i in made["inputs"]]
     return rows
 
 

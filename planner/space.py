@@ -24,7 +24,7 @@ from .election import NO_GROUP, Election, Slate, ordered_slate, state_order
 from .forms import Form, FormBackend, Key, NotDecomposable
 from .model import preference_weights
 from .rules import HARD_RULES, SOFT_RULES, Need
-from .spec import PRESIDENT, RAPPORTEUR, VICE_PRESIDENT
+from .spec import POST_ORDER, PRESIDENT, RAPPORTEUR
 
 
 def _as_form(value: Form | int) -> Form:
@@ -247,14 +247,10 @@ class SlateSpace:
             ))
         return out
 
-    def _candidates(self, i: int, state: tuple[int, ...]) -> list[tuple[int, Option, tuple[int,
-                                                                                          ...]]]:
-        """Options of group i that can be completed from state, best completion first."""
-        return self._cand_cache(i, state)
-
     @cache  # noqa: B019
-    def _cand_cache(self, i: int, state: tuple[int, ...]
+    def _candidates(self, i: int, state: tuple[int, ...]
                     ) -> list[tuple[int, Option, tuple[int, ...]]]:
+        """Options of group i that can be completed from state, best completion first."""
         streams = []
         for delta, opts in self._classes[i].items():
             nxt = self._step(state, delta)
@@ -295,9 +291,6 @@ class SlateSpace:
         return ordered_slate(self.el, held)
 
 
-_POST_ORDER = {PRESIDENT: 0, VICE_PRESIDENT: 1, RAPPORTEUR: 2}
-
-
 def _canonical(el: Election, held: Iterable[Key]) -> tuple[tuple[int, int], ...]:
     """A fixed order among slates of equal cost: by post, then alphabetical position."""
-    return tuple(sorted((_POST_ORDER.get(p, 1), el.rank[s]) for s, p in held))
+    return tuple(sorted((POST_ORDER.get(p, 1), el.rank[s]) for s, p in held))

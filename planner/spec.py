@@ -13,6 +13,8 @@ from .names import normalise
 PRESIDENT = "President"
 VICE_PRESIDENT = "Vice-President"
 RAPPORTEUR = "Rapporteur"
+# the order in which a bureau is listed: the President, the Vice-Presidents, the Rapporteur
+POST_ORDER = {PRESIDENT: 0, VICE_PRESIDENT: 1, RAPPORTEUR: 2}
 
 
 @dataclass(frozen=True)
