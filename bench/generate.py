@@ -7,9 +7,9 @@ import datetime as dt
 import random
 from pathlib import Path
 
-from planner.case import Case, Deposit, Instrument, Membership, Nomination, Session
+from planner.domain.body import BureauSpec, GroupSpec, PostSpec
+from planner.domain.case import Case, Deposit, Instrument, Membership, Nomination, Session
 from planner.errors import Where
-from planner.spec import BureauSpec, GroupSpec, PostSpec
 
 OPENING = dt.date(2012, 10, 15)
 INSTRUMENTS = (

@@ -13,11 +13,18 @@ import tempfile
 import time
 from pathlib import Path
 
-from planner.case import default_case_path, load_case
-from planner.election import prepare
-from planner.model import solve
-from planner.report import SheetData, book_meta, info_frame, run_info, solve_sheets, write_workbook
-from planner.rules import check
+from planner.io.reader import default_case_path, load_case
+from planner.report.workbook import (
+    SheetData,
+    book_meta,
+    info_frame,
+    run_info,
+    solve_sheets,
+    write_workbook,
+)
+from planner.rules.base import check
+from planner.rules.election import prepare
+from planner.solve.model import solve
 
 
 def main() -> None:

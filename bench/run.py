@@ -38,8 +38,8 @@ def measure(cmd: list[str], cwd: str) -> tuple[float, float]:
 
 def generated(states: int, groups: int, posts: int) -> list[str]:
     code = (f"import sys; sys.path.insert(0, {str(ROOT / 'bench')!r}); "
-            "from generate import conference; from planner.election import prepare; "
-            "from planner.model import solve; "
+            "from generate import conference; from planner.rules.election import prepare; "
+            "from planner.solve.model import solve; "
             f"r = solve(prepare(conference({states}, {groups}, {posts}))); "
             "assert r.status == 'solved', r.status")
     return [sys.executable, "-c", code]

@@ -8,11 +8,12 @@ import itertools
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from planner.case import Case, Deposit, Instrument, Membership, Nomination, Session
-from planner.election import Election, Slate, ordered_slate
+from planner.domain.body import UNTOC, BureauSpec, GroupSpec, PostSpec
+from planner.domain.case import Case, Deposit, Instrument, Membership, Nomination, Session
+from planner.domain.slate import Slate
 from planner.errors import Where
-from planner.rules import check
-from planner.spec import UNTOC, BureauSpec, GroupSpec, PostSpec
+from planner.rules.base import check
+from planner.rules.election import Election, ordered_slate
 
 AF, AP, EE, LA, WE = UNTOC.group_names
 OPENING = dt.date(2012, 10, 15)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from planner.election import NO_GROUP, Election, Slate
+from planner.domain.slate import NO_GROUP, Slate
+from planner.rules.election import Election
 
 
 def rule22_failures(el: Election, slate: Slate) -> list[str]:

@@ -10,10 +10,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from planner.case import load_case
-from planner.election import prepare
 from planner.errors import InputError
-from planner.model import solve
+from planner.io.reader import load_case
+from planner.rules.election import prepare
+from planner.solve.model import solve
 
 from .factory import AF, AP, EE, LA, NAMES, write_case, write_csv
 
@@ -95,6 +95,6 @@ def test_missing_sheet_in_workbook(tmp_path: Path) -> None:
 
 
 def test_help_imports_no_heavy_library() -> None:
-    code = ("import sys; from planner.cli import cli; "
+    code = ("import sys; from planner.cli.main import cli; "
             "assert not {'pandas', 'ortools', 'openpyxl'} & set(sys.modules), sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True)

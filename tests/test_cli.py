@@ -10,8 +10,8 @@ import openpyxl
 import pytest
 from click.testing import CliRunner, Result
 
-from planner.case import shipped_cases
-from planner.cli import cli
+from planner.cli.main import cli
+from planner.io.reader import shipped_cases
 
 from .factory import AF, AP, EE, NAMES, full_parties, write_case, write_csv
 

@@ -9,9 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner import consult
-from planner.case import load_case, shipped_cases
-from planner.consult import (
+from planner.consult import rounds as consult
+from planner.consult.rounds import (
     alternatives,
     candidates,
     changed_posts,
@@ -21,11 +20,13 @@ from planner.consult import (
     slate_key,
     what_if,
 )
-from planner.election import Election, Seat, prepare
-from planner.forms import NotDecomposable
-from planner.model import solve
-from planner.rules import check
-from planner.space import SlateSpace
+from planner.domain.slate import Seat
+from planner.io.reader import load_case, shipped_cases
+from planner.rules.base import check
+from planner.rules.election import Election, prepare
+from planner.solve.forms import NotDecomposable
+from planner.solve.model import solve
+from planner.solve.space import SlateSpace
 
 from .factory import AF, AP, EE, NAMES, brute_force_slates, full_parties, make_case
 from .test_rules import tiny_elections

@@ -16,7 +16,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from planner.tables import MAX_ROWS
+from planner.io.tables import MAX_ROWS
 
 from .factory import write_case, write_csv
 from .test_cli import run

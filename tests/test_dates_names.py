@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from planner.dates import DateError, parse_date, parse_untc_consent
-from planner.names import did_you_mean, normalise, registry
+from planner.domain.names import did_you_mean, normalise, registry
+from planner.io.dates import DateError, parse_date, parse_untc_consent
 
 
 @pytest.mark.parametrize(

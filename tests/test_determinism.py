@@ -14,7 +14,7 @@ from pathlib import Path
 
 import openpyxl
 
-from planner.case import shipped_cases
+from planner.io.reader import shipped_cases
 
 from .test_cli import run
 

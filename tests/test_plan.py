@@ -13,13 +13,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner import plan as plan_module
-from planner.case import Case, Deposit, PastOfficer, RotationEntry, load_case, shipped_cases
-from planner.election import Election, Slate, prepare
+from planner.consult import plan as plan_module
+from planner.consult.plan import Willing, plan, session_case
+from planner.domain.case import Case, Deposit, PastOfficer, RotationEntry
+from planner.domain.rotation import cycle_of, infer_cycle, turns
+from planner.domain.slate import Slate
 from planner.errors import Where
-from planner.plan import Willing, plan, session_case
-from planner.rotation import cycle_of, infer_cycle, turns
-from planner.rules import SOFT_RULES, check, score
+from planner.io.reader import load_case, shipped_cases
+from planner.rules.base import SOFT_RULES, check, score
+from planner.rules.election import Election, prepare
 
 from .factory import AF, AP, EE, LA, NAMES, TINY, WE, brute_force_slates, full_parties, make_case
 from .test_cli import run

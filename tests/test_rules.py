@@ -8,10 +8,11 @@ import itertools
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.election import Election, Seat, Slate, prepare
-from planner.model import RuleModel, solve
-from planner.rules import HARD_RULES, check
-from planner.spec import UNTOC, BureauSpec, GroupSpec, PostSpec
+from planner.domain.body import UNTOC, BureauSpec, GroupSpec, PostSpec
+from planner.domain.slate import Seat, Slate
+from planner.rules.base import HARD_RULES, check
+from planner.rules.election import Election, prepare
+from planner.solve.model import RuleModel, solve
 
 from .factory import AF, ALL, AP, CONV, CONV_P, EE, NAMES, TINY, full_parties, make_case
 
@@ -269,7 +270,7 @@ def test_solver_matches_brute_force(el: Election) -> None:
 
 
 def _priority_cost(el: Election, slate: Slate) -> int:
-    from planner.rules import score
+    from planner.rules.base import score
 
     return score(el, slate)["nomination_priority"]
 

@@ -14,8 +14,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from planner.case import Case, load_case, shipped_cases
+from planner.domain.case import Case
 from planner.errors import InputError
+from planner.io.reader import load_case, shipped_cases
 
 from .test_cli import run
 

@@ -7,11 +7,12 @@ from collections import Counter
 
 import pytest
 
-from planner.case import Case, load_case, shipped_cases
-from planner.election import prepare
-from planner.model import solve
-from planner.rules import check
-from planner.status import assess, in_force_from
+from planner.domain.case import Case
+from planner.domain.status import assess, in_force_from
+from planner.io.reader import load_case, shipped_cases
+from planner.rules.base import check
+from planner.rules.election import prepare
+from planner.solve.model import solve
 
 from .factory import INSTRUMENTS
 

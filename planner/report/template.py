@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .case import Case
-from .election import state_order
-from .names import registry
-from .spec import UNTOC, BureauSpec
+from planner.domain.body import UNTOC, BureauSpec
+from planner.domain.case import Case
+from planner.domain.names import registry
+from planner.domain.slate import state_order
 
 EXAMPLE = "example: this row is ignored"
 DATE_FORMAT = "yyyy-mm-dd"
@@ -160,8 +160,8 @@ def write_template(dest: Path, case: Case | None = None, session: int | None = N
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from . import __version__
-    from .report import safe_text_cells, save_atomic
+    from planner import __version__
+    from planner.report.workbook import safe_text_cells, save_atomic
 
     wb = Workbook()
     ws = wb.active

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from .errors import Problems, Where
+from planner.errors import Problems, Where
 
 if TYPE_CHECKING:
     import pandas as pd

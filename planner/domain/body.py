@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .names import normalise
+from planner.domain.names import normalise
 
 PRESIDENT = "President"
 VICE_PRESIDENT = "Vice-President"

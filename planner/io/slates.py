@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .election import Seat, Slate
-from .errors import InputError, Problem, Problems, Where
-from .names import did_you_mean, registry
-from .spec import BureauSpec
-from .tables import Row, Table, read_table_file, read_workbook, table_from_sheet
+from planner.domain.body import BureauSpec
+from planner.domain.names import did_you_mean, registry
+from planner.domain.slate import Seat, Slate
+from planner.errors import InputError, Problem, Problems, Where
+from planner.io.tables import Row, Table, read_table_file, read_workbook, table_from_sheet
 
 
 def _tables(path: Path, problems: Problems) -> Table | None:

@@ -10,9 +10,10 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from .election import Election, Slate, ordered_slate
-from .rules import HARD_RULES, SOFT_RULES, Need, Rule, Scope, score
-from .spec import PRESIDENT
+from planner.domain.body import PRESIDENT
+from planner.domain.slate import Slate
+from planner.rules.base import HARD_RULES, SOFT_RULES, Need, Rule, Scope, score
+from planner.rules.election import Election, ordered_slate
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,7 @@ def _slate(el: Election, solver: cp_model.CpSolver,
 
 def preference_range(el: Election, soft: Any) -> tuple[int, int]:
     """The values a preference can take on a slate of this election, from its definition."""
-    from .forms import FormBackend, form_range
+    from planner.solve.forms import FormBackend, form_range
 
     return form_range(soft.value(el, FormBackend()), el.spec.total_posts)
 

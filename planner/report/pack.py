@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from .election import Election, Slate, seat_order
-from .rules import Outcome, carries
+from planner.domain.slate import Slate
+from planner.rules.base import Outcome, carries
+from planner.rules.election import Election, seat_order
 
 if TYPE_CHECKING:
-    from .model import Conflict
+    from planner.solve.model import Conflict
 
 PASS_FILL = "C6EFCE"
 FAIL_FILL = "FFC7CE"
@@ -44,7 +45,7 @@ def bureau_builder(el: Election, slate: Slate, outcomes: Sequence[Outcome],
         from openpyxl.formatting.rule import CellIsRule
         from openpyxl.styles import Alignment, Font, PatternFill
 
-        from .report import safe_text_cells, size_columns
+        from planner.report.workbook import safe_text_cells, size_columns
 
         s = el.case.session
         bold = Font(bold=True)

@@ -8,14 +8,22 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from .case import Case, Deposit, Nomination
-from .election import NO_GROUP, Election, Seat, Slate, ordered_slate, prepare, state_order
-from .errors import Where
-from .forms import NotDecomposable
-from .model import Conflict, RuleModel, SlateModel, SolverOptions, explain, preference_weights
-from .rules import SOFT_RULES, carries, check, score
-from .space import GroupRoom, SlateSpace
-from .spec import PRESIDENT
+from planner.domain.body import PRESIDENT
+from planner.domain.case import Case, Deposit, Nomination
+from planner.domain.slate import NO_GROUP, Seat, Slate, state_order
+from planner.errors import Where
+from planner.rules.base import SOFT_RULES, carries, check, score
+from planner.rules.election import Election, ordered_slate, prepare
+from planner.solve.forms import NotDecomposable
+from planner.solve.model import (
+    Conflict,
+    RuleModel,
+    SlateModel,
+    SolverOptions,
+    explain,
+    preference_weights,
+)
+from planner.solve.space import GroupRoom, SlateSpace
 
 Progress = Callable[[int, int], None]
 

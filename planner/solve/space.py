@@ -20,11 +20,12 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 
-from .election import NO_GROUP, Election, Slate, ordered_slate, state_order
-from .forms import Form, FormBackend, Key, NotDecomposable
-from .model import preference_weights
-from .rules import HARD_RULES, SOFT_RULES, Need
-from .spec import POST_ORDER, PRESIDENT, RAPPORTEUR
+from planner.domain.body import POST_ORDER, PRESIDENT, RAPPORTEUR
+from planner.domain.slate import NO_GROUP, Slate, state_order
+from planner.rules.base import HARD_RULES, SOFT_RULES, Need
+from planner.rules.election import Election, ordered_slate
+from planner.solve.forms import Form, FormBackend, Key, NotDecomposable
+from planner.solve.model import preference_weights
 
 
 def _as_form(value: Form | int) -> Form:

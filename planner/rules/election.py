@@ -7,22 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
-from .case import Case, Nomination
-from .names import normalise
-from .spec import POST_ORDER, PRESIDENT, RAPPORTEUR, BureauSpec
-from .status import Assessment, StateStatus, assess
-
-NO_GROUP = "no regional group"
-
-
-@dataclass(frozen=True)
-class Seat:
-    post: str
-    state: str
-    representative: str = ""
-
-
-Slate = tuple[Seat, ...]
+from planner.domain.body import POST_ORDER, PRESIDENT, RAPPORTEUR, BureauSpec
+from planner.domain.case import Case, Nomination
+from planner.domain.rotation import cycle_of, turns
+from planner.domain.slate import NO_GROUP, Seat, Slate, state_order
+from planner.domain.status import Assessment, StateStatus, assess
 
 
 @dataclass(frozen=True)
@@ -79,10 +68,6 @@ class Election:
         return None
 
 
-def state_order(name: str) -> tuple[str, str]:
-    return (normalise(name), name)
-
-
 def seat_order(el: Election, state: str, post: str) -> tuple[int, int, tuple[str, str]]:
     """President, then Vice-Presidents by group then name, then Rapporteur."""
     groups = el.spec.group_names
@@ -100,8 +85,6 @@ def ordered_slate(el: Election, held: Iterable[tuple[str, str]]) -> Slate:
 
 
 def _rotation(case: Case) -> tuple[str | None, str | None, str, list[str]]:
-    from .rotation import cycle_of, turns
-
     turn = turns(case, [case.session.number])[0]
     notes = []
     for post, group in ((PRESIDENT, turn.president_group), (RAPPORTEUR, turn.rapporteur_group)):

@@ -13,8 +13,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Generic, Protocol, TypeVar
 
-from .election import NO_GROUP, Election, Slate
-from .spec import PRESIDENT, RAPPORTEUR
+from planner.domain.body import PRESIDENT, RAPPORTEUR
+from planner.domain.slate import NO_GROUP, Slate
+from planner.rules.election import Election
 
 E = TypeVar("E")
 Scope = tuple[str, ...]

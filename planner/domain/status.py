@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .case import Case, Deposit, Instrument
-from .names import registry
+from planner.domain.case import Case, Deposit, Instrument
+from planner.domain.names import registry
 
 
 def in_force_from(instrument: Instrument, deposit: dt.date) -> dt.date:

@@ -26,9 +26,13 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from .case import Case
-from .election import NO_GROUP, Election, Slate, ordered_slate, prepare
-from .model import (
+from planner.domain.case import Case
+from planner.domain.rotation import Turn, turns
+from planner.domain.slate import NO_GROUP, Slate
+from planner.domain.status import assess
+from planner.rules.base import SOFT_RULES, on_bureau, score
+from planner.rules.election import Election, ordered_slate, prepare
+from planner.solve.model import (
     Conflict,
     ModelBackend,
     RuleModel,
@@ -39,9 +43,6 @@ from .model import (
     solver_info,
     variables,
 )
-from .rotation import Turn, turns
-from .rules import SOFT_RULES, on_bureau, score
-from .status import assess
 
 Key = tuple[str, str]
 FAIRNESS = ("repeat_service", "consecutive_terms", "protocol_seat_repeats")
@@ -438,9 +439,9 @@ def load_pool(path: Any, spec: Any) -> dict[str, Willing]:
     """The pool file: state, and optionally the sessions and posts it is willing to serve."""
     from pathlib import Path
 
-    from .errors import InputError, Problem, Problems, Where
-    from .names import did_you_mean, registry
-    from .tables import read_table_file
+    from planner.domain.names import did_you_mean, registry
+    from planner.errors import InputError, Problem, Problems, Where
+    from planner.io.tables import read_table_file
 
     p = Path(path)
     if not p.is_file():

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .cli import (
+from planner.cli.common import (
     EXIT_NO_SLATE,
     EXIT_OK,
     _emit_json,
@@ -29,7 +29,7 @@ from .cli import (
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .plan import PlanResult
+    from planner.consult.plan import PlanResult
 
 
 @cli.command(name="rotation")
@@ -45,8 +45,8 @@ def rotation_cmd(case: str | None, until: int | None, as_json: bool) -> None:
       planner rotation --until 12
       planner rotation untoc-cop1-2004 --json
     """
-    from .report import table_text
-    from .rotation import cycle_of, turns
+    from planner.domain.rotation import cycle_of, turns
+    from planner.report.workbook import table_text
 
     c = _load(case)
     first = c.session.number
@@ -108,10 +108,10 @@ def plan_cmd(ctx: click.Context, case: str | None, sessions_text: str, pool_path
     """
     import pandas as pd
 
-    from .pack import bureau_builder
-    from .plan import fairness_summary, load_pool, parse_sessions, plan
-    from .report import SheetData, slate_json, table_text
-    from .rules import check
+    from planner.consult.plan import fairness_summary, load_pool, parse_sessions, plan
+    from planner.report.pack import bureau_builder
+    from planner.report.workbook import SheetData, slate_json, table_text
+    from planner.rules.base import check
 
     c = _load(case)
     try:
@@ -137,7 +137,7 @@ def plan_cmd(ctx: click.Context, case: str | None, sessions_text: str, pool_path
                 [{**f, "serving_more_than_once": ", ".join(f["serving_more_than_once"])}
                  for f in summary])))
         else:
-            from .report import conflicts_frame
+            from planner.report.workbook import conflicts_frame
 
             sheets.append(SheetData("Conflicts", conflicts_frame(result.conflicts)))
         write_with_info(target, sheets, c, options, list(result.notes), result.solver,

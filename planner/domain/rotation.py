@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .case import Case
-from .spec import PRESIDENT, RAPPORTEUR
+from planner.domain.body import PRESIDENT, RAPPORTEUR
+from planner.domain.case import Case
 
 
 @dataclass(frozen=True)

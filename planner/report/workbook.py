@@ -12,17 +12,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__
-from .case import Case
-from .election import NO_GROUP, Election, Slate
-from .errors import UsageError
-from .rules import SOFT_RULES, Outcome, carries, check
-from .status import Assessment
+from planner import __version__
+from planner.domain.case import Case
+from planner.domain.slate import NO_GROUP, Slate
+from planner.domain.status import Assessment
+from planner.errors import UsageError
+from planner.rules.base import SOFT_RULES, Outcome, carries, check
+from planner.rules.election import Election
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .model import Conflict, Result
+    from planner.solve.model import Conflict, Result
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -339,7 +340,7 @@ def info_frame(rows: Sequence[tuple[str, str]]) -> pd.DataFrame:
 
 
 def solve_sheets(el: Election, result: Result, outcomes: Sequence[Outcome]) -> list[SheetData]:
-    from .pack import bureau_builder
+    from planner.report.pack import bureau_builder
 
     sheets = [
         SheetData("Bureau", build=bureau_builder(el, result.slate, outcomes, result.conflicts,
@@ -464,7 +465,7 @@ def side_by_side_style(el: Election, slates: Sequence[Slate], changed: Sequence[
     def style(ws: Any) -> None:
         from openpyxl.styles import Font
 
-        from .rules import SOFT_RULES, score
+        from planner.rules.base import SOFT_RULES, score
 
         mark_changed(ws, changed, 3, 2 + len(slates))
         ws.append([])
@@ -495,7 +496,7 @@ def slates_frame(el: Election, slates: Sequence[Slate], names: Sequence[str]) ->
 def scores_frame(el: Election, slates: Sequence[Slate], names: Sequence[str]) -> pd.DataFrame:
     import pandas as pd
 
-    from .rules import score
+    from planner.rules.base import score
 
     rows = []
     for name, slate in zip(names, slates, strict=True):

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .cli import (
+from planner.cli.common import (
     EXIT_NO_SLATE,
     EXIT_OK,
     _emit_json,
@@ -32,7 +32,7 @@ from .cli import (
 )
 
 if TYPE_CHECKING:
-    from .spec import BureauSpec
+    from planner.domain.body import BureauSpec
 
 
 class _Progress:
@@ -112,9 +112,8 @@ def alternatives_cmd(ctx: click.Context, case: str | None, k: int, fix: tuple[st
       planner alternatives -k 5 --fix Vice-President=Poland --exclude Serbia
       planner alternatives --vary "Eastern European" -k 20
     """
-    from .consult import alternatives
-    from .election import prepare
-    from .report import (
+    from planner.consult.rounds import alternatives
+    from planner.report.workbook import (
         SheetData,
         scores_frame,
         side_by_side,
@@ -123,7 +122,8 @@ def alternatives_cmd(ctx: click.Context, case: str | None, k: int, fix: tuple[st
         slates_frame,
         table_text,
     )
-    from .rules import score
+    from planner.rules.base import score
+    from planner.rules.election import prepare
 
     c = _load(case)
     fixed = _fixes(fix, c.spec)
@@ -146,7 +146,7 @@ def alternatives_cmd(ctx: click.Context, case: str | None, k: int, fix: tuple[st
             SheetData("Scores", scores_frame(el, result.slates, names)),
         ]
     else:
-        from .report import conflicts_frame
+        from planner.report.workbook import conflicts_frame
 
         sheets = [SheetData("Conflicts", conflicts_frame(result.conflicts))]
     write_with_info(target, sheets, c, options, el.notes,
@@ -197,10 +197,10 @@ def room_cmd(ctx: click.Context, case: str | None, out: Path | None, no_write: b
     """
     import pandas as pd
 
-    from .consult import room
-    from .election import prepare
-    from .report import SheetData
-    from .rules import listing
+    from planner.consult.rounds import room
+    from planner.report.workbook import SheetData
+    from planner.rules.base import listing
+    from planner.rules.election import prepare
 
     c = _load(case)
     target = target_path(c, out, no_write, "room")
@@ -267,9 +267,10 @@ def compare_cmd(ctx: click.Context, slates: tuple[str, ...], case: str | None, o
     """
     import pandas as pd
 
-    from .consult import prepare_with
-    from .errors import UsageError
-    from .report import (
+    from planner.consult.rounds import prepare_with
+    from planner.errors import UsageError
+    from planner.io.slates import load_slates
+    from planner.report.workbook import (
         SheetData,
         differences,
         labels,
@@ -279,8 +280,7 @@ def compare_cmd(ctx: click.Context, slates: tuple[str, ...], case: str | None, o
         slate_json,
         table_text,
     )
-    from .rules import check, score
-    from .slates import load_slates
+    from planner.rules.base import check, score
 
     c = _load(case)
     target = target_path(c, out, no_write, "compare")
@@ -325,7 +325,7 @@ def compare_cmd(ctx: click.Context, slates: tuple[str, ...], case: str | None, o
 def _what_ifs(absent: tuple[str, ...], ratified: tuple[str, ...], nominate: tuple[str, ...],
               spec: BureauSpec
               ) -> tuple[list[str], list[tuple[str, str, Any]], list[tuple[str, str]]]:
-    from .dates import DATE_FIX, DateError, parse_date
+    from planner.io.dates import DATE_FIX, DateError, parse_date
 
     gone = state_args(absent, "--absent")
     deposits = []
@@ -374,17 +374,17 @@ def replace_cmd(ctx: click.Context, case: str | None, slate_path: str, withdraw:
     """
     import pandas as pd
 
-    from .consult import prepare_with, replace, what_if
-    from .errors import UsageError
-    from .report import (
+    from planner.consult.rounds import prepare_with, replace, what_if
+    from planner.errors import UsageError
+    from planner.io.slates import load_slate
+    from planner.report.workbook import (
         SheetData,
         outcomes_frame,
         slate_frame,
         slate_json,
         table_text,
     )
-    from .rules import check
-    from .slates import load_slate
+    from planner.rules.base import check
 
     base = _load(case)
     gone = state_args(withdraw, "--withdraw")
@@ -411,7 +411,7 @@ def replace_cmd(ctx: click.Context, case: str | None, slate_path: str, withdraw:
         sheets = [SheetData("Slate", slate_frame(el, r.slate)), SheetData("Changes", changes),
                   SheetData("Rule check", outcomes_frame(check(el, r.slate)))]
     else:
-        from .report import conflicts_frame
+        from planner.report.workbook import conflicts_frame
 
         sheets = [SheetData("Conflicts", conflicts_frame(r.conflicts))]
     write_with_info(target, sheets, c, options, notes, {"status": r.status})
@@ -459,10 +459,10 @@ def candidates_cmd(ctx: click.Context, case: str | None, slate_path: str, post_t
     """
     import pandas as pd
 
-    from .consult import candidates, prepare_with, seat_holders
-    from .errors import UsageError
-    from .report import SheetData, table_text
-    from .slates import load_slate
+    from planner.consult.rounds import candidates, prepare_with, seat_holders
+    from planner.errors import UsageError
+    from planner.io.slates import load_slate
+    from planner.report.workbook import SheetData, table_text
 
     c = _load(case)
     post = _post(post_text, "--post", c.spec)

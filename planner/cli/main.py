@@ -1,0 +1,20 @@
+"""The planner's command line: the group and every command registered on it.
+
+Exit codes: 0 done (a slate found, a slate valid); 1 no valid slate (or the slate breaks a
+rule); 2 bad input or usage; 3 an internal error (a bug: please report it).
+"""
+
+from __future__ import annotations
+
+from planner.cli import commands, consult, plan  # noqa: F401  (they register their commands)
+from planner.cli.common import cli
+
+__all__ = ["cli", "main"]
+
+
+def main() -> None:
+    cli(prog_name="planner")
+
+
+if __name__ == "__main__":
+    main()

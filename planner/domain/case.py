@@ -1,0 +1,133 @@
+"""The typed case: frozen domain objects (the reader in planner.io.reader builds them)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from planner.domain.body import BureauSpec
+from planner.errors import Where
+
+
+@dataclass(frozen=True)
+class Instrument:
+    id: str
+    title: str
+    kind: str  # convention | protocol
+    entry_into_force: dt.date
+    days_after_deposit: int
+    adopted: dt.date | None = None
+
+    @property
+    def is_protocol(self) -> bool:
+        return self.kind == "protocol"
+
+
+@dataclass(frozen=True)
+class Deposit:
+    state: str
+    instrument: str
+    date: dt.date
+    action: str
+    where: Where
+
+
+@dataclass(frozen=True)
+class Signature:
+    state: str
+    instrument: str
+    date: dt.date | None
+
+
+@dataclass(frozen=True)
+class Membership:
+    state: str
+    group: str
+
+
+@dataclass(frozen=True)
+class Session:
+    conference: str
+    number: int
+    opening_date: dt.date
+    president_group: str | None
+    rapporteur_group: str | None
+    rotation_cycle: tuple[str, ...] | None = None  # the groups in presidency order
+    rotation_start: int | None = None  # a session whose President is rotation_cycle[0]
+    rapporteur_offset: int = 1  # the Rapporteur's group presided this many sessions before
+
+
+@dataclass(frozen=True)
+class Nomination:
+    state: str
+    post: str
+    priority: int
+    representative: str
+    where: Where
+
+
+@dataclass(frozen=True)
+class RotationEntry:
+    session: int
+    president_group: str | None
+    rapporteur_group: str | None
+
+
+@dataclass(frozen=True)
+class PastOfficer:
+    """An officer of an earlier bureau (bureau_history)."""
+
+    session: int
+    post: str
+    state: str
+
+
+@dataclass(frozen=True)
+class InputFile:
+    path: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    path: Path
+    spec: BureauSpec
+    instruments: tuple[Instrument, ...]
+    deposits: tuple[Deposit, ...]
+    signatures: tuple[Signature, ...]
+    memberships: tuple[Membership, ...]
+    session: Session
+    attendance: frozenset[str] | None
+    nominations: tuple[Nomination, ...]
+    rotation: tuple[RotationEntry, ...]
+    warnings: tuple[str, ...]
+    files: tuple[InputFile, ...] = field(compare=False)
+    schedule: tuple[tuple[int, dt.date], ...] = ()  # sessions table: later openings
+    expected: tuple[Deposit, ...] = ()  # expected_ratifications: forecasts, not facts
+    history: tuple[PastOfficer, ...] = ()  # bureau_history
+
+    @cached_property
+    def group_of(self) -> dict[str, str]:
+        return {m.state: m.group for m in self.memberships}
+
+    @property
+    def convention(self) -> Instrument:
+        return next(i for i in self.instruments if i.kind == "convention")
+
+    @cached_property
+    def deposits_by_state(self) -> dict[str, dict[str, Deposit]]:
+        out: dict[str, dict[str, Deposit]] = {}
+        for d in self.deposits:
+            out.setdefault(d.state, {})[d.instrument] = d
+        return out
+
+    def known_states(self) -> tuple[str, ...]:
+        names = {m.state for m in self.memberships}
+        names |= {d.state for d in self.deposits} | {s.state for s in self.signatures}
+        names |= {n.state for n in self.nominations}
+        names |= {d.state for d in self.expected} | {h.state for h in self.history}
+        names |= self.attendance or frozenset()
+        return tuple(sorted(names))

@@ -1,0 +1,24 @@
+"""A slate: who holds which post. Vice-Presidents (and the like) are a set, so a slate's order
+is only the order in which it is shown."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from planner.domain.names import normalise
+
+NO_GROUP = "no regional group"
+
+
+@dataclass(frozen=True)
+class Seat:
+    post: str
+    state: str
+    representative: str = ""
+
+
+Slate = tuple[Seat, ...]
+
+
+def state_order(name: str) -> tuple[str, str]:
+    return (normalise(name), name)
