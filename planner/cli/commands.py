@@ -164,13 +164,13 @@ def status(case: str | None, on: str | None, out: Path | None, eligible_only: bo
       planner status
       planner status untoc-cop1-2004 --date 2004-06-28 --out outputs/cop1-status.xlsx
     """
+    from planner.report.files import write_csv
     from planner.report.workbook import (
         SheetData,
         eligibility_frame,
         input_paths,
         provenance,
         table_text,
-        write_csv,
     )
     from planner.rules.election import prepare
 
@@ -227,8 +227,9 @@ def init_cmd(dest: Path, source: str | None, number: int | None, opening: str | 
       planner init blank-case.xlsx
     """
     from planner.errors import UsageError
+    from planner.report.files import check_output_path
     from planner.report.template import write_template
-    from planner.report.workbook import check_output_path, input_paths
+    from planner.report.workbook import input_paths
 
     when = date_option(opening, "--opening")
     c = _load(source) if source else None

@@ -116,7 +116,8 @@ def out_options(kind: str) -> Callable[[F], F]:
 
 def target_path(c: Case, out: Path | None, no_write: bool, kind: str) -> Path | None:
     """Where the workbook goes; refused before any work if it would overwrite an input."""
-    from planner.report.workbook import check_output_path, input_paths
+    from planner.report.files import check_output_path
+    from planner.report.workbook import input_paths
 
     if no_write:
         return None
@@ -153,7 +154,8 @@ def csv_option(f: F) -> F:
 
 def write_csvs(folder: Path | None, sheets: Sequence[Any], c: Case) -> None:
     """The workbook's tables as CSV files that Excel opens with accents intact."""
-    from planner.report.workbook import check_output_path, input_paths, write_csv
+    from planner.report.files import check_output_path, write_csv
+    from planner.report.workbook import input_paths
 
     if folder is None:
         return

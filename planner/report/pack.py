@@ -45,7 +45,7 @@ def bureau_builder(el: Election, slate: Slate, outcomes: Sequence[Outcome],
         from openpyxl.formatting.rule import CellIsRule
         from openpyxl.styles import Alignment, Font, PatternFill
 
-        from planner.report.workbook import safe_text_cells, size_columns
+        from planner.report.files import safe_text_cells, size_columns
 
         s = el.case.session
         bold = Font(bold=True)

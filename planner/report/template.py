@@ -161,7 +161,7 @@ def write_template(dest: Path, case: Case | None = None, session: int | None = N
     from openpyxl.worksheet.datavalidation import DataValidation
 
     from planner import __version__
-    from planner.report.workbook import safe_text_cells, save_atomic
+    from planner.report.files import safe_text_cells, save_atomic
 
     wb = Workbook()
     ws = wb.active
