@@ -14,6 +14,7 @@ class Where:
     sheet: str | None = None
     row: int | None = None
     column: str | None = None
+    key: str | None = None  # a key of a TOML file, such as rules[2].kind
 
     def __str__(self) -> str:
         parts = [self.file]
@@ -23,6 +24,8 @@ class Where:
             parts.append(f"row {self.row}")
         if self.column:
             parts.append(f"column {self.column}")
+        if self.key:
+            parts.append(f"key {self.key}")
         return ", ".join(parts)
 
 

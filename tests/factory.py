@@ -3,19 +3,47 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import itertools
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
-from planner.domain.body import UNTOC, BureauSpec, GroupSpec, PostSpec
+from planner.domain.body import Body, GroupSpec, PostSpec
 from planner.domain.case import Case, Deposit, Instrument, Membership, Nomination, Session
 from planner.domain.slate import Slate
 from planner.errors import Where
 from planner.rules.base import check
-from planner.rules.election import Election, ordered_slate
+from planner.rules.election import Election, ordered_slate, prepare
+from planner.rules.kinds import GroupOfficers, PartyTo
+from planner.rules.profile import Profile, load_profile
 
+UNTOC_PROFILE = load_profile("untoc-cop")
+UNTOC = UNTOC_PROFILE.body
 AF, AP, EE, LA, WE = UNTOC.group_names
+_PROFILES: dict[Body, Profile] = {UNTOC: UNTOC_PROFILE}
+
+
+def untoc_like(body: Body, seats: int = 2, min_all: int = 2) -> Profile:
+    """Rule 22's profile over another body shape, with other seat numbers."""
+    rules = tuple(
+        dataclasses.replace(r, count=seats) if isinstance(r, GroupOfficers)
+        else dataclasses.replace(r, at_least=min_all)
+        if isinstance(r, PartyTo) and r.scope == "bureau" else r
+        for r in UNTOC_PROFILE.rules)
+    profile = dataclasses.replace(UNTOC_PROFILE, body=body, rules=rules)
+    _PROFILES[body] = profile
+    return profile
+
+
+def profile_of(case: Case) -> Profile:
+    return _PROFILES.get(case.body, UNTOC_PROFILE)
+
+
+def prep(case: Case, *args: Any, **kwargs: Any) -> Election:
+    """The election of a test case under the profile it was made with."""
+    return prepare(case, _PROFILES.get(case.body, UNTOC_PROFILE), *args, **kwargs)
 OPENING = dt.date(2012, 10, 15)
 EARLY = dt.date(2002, 1, 1)  # in force for every instrument by the opening
 
@@ -29,14 +57,14 @@ CONV = ("convention",)
 CONV_P = ("convention", "trafficking")
 
 # a 2-group conference small enough to enumerate every slate
-TINY = BureauSpec(
+TINY = untoc_like(dataclasses.replace(
+    UNTOC,
     conference="Tiny conference",
     conference_short="Tiny",
     groups=(GroupSpec(AF, "African"), GroupSpec(AP, "Asia-Pacific")),
     posts=(PostSpec("President", 1), PostSpec("Vice-President", 2), PostSpec("Rapporteur", 1)),
-    seats_per_group=2,
-    min_all_instruments=2,
-)
+    default_cycle=(),
+))
 
 # real State names, a handful per group
 NAMES = {
@@ -52,7 +80,7 @@ def make_case(
     parties: Mapping[str, Iterable[str]],
     *,
     groups: Mapping[str, str] | None = None,
-    spec: BureauSpec = UNTOC,
+    spec: Profile = UNTOC_PROFILE,
     president: str | None = None,
     rapporteur: str | None = None,
     nominations: Iterable[tuple[str, str, int]] = (),
@@ -71,7 +99,7 @@ def make_case(
     return Case(
         name="test",
         path=Path("test"),
-        spec=spec,
+        body=spec.body,
         instruments=INSTRUMENTS,
         deposits=deposits,
         signatures=(),
@@ -125,7 +153,7 @@ def write_case(root: Path, parties: Mapping[str, Iterable[str]] | None = None,
 def brute_force_slates(el: Election) -> list[Slate]:
     """Every assignment of the posts to distinct States of the universe that passes check,
     Vice-Presidents unordered. Tiny cases only: it grows as n^posts."""
-    posts = [p.name for p in el.spec.posts for _ in range(p.count)]
+    posts = [p.name for p in el.body.posts for _ in range(p.count)]
     out: dict[frozenset[tuple[str, str]], Slate] = {}
     for states in itertools.permutations(el.universe, len(posts)):
         held = frozenset(zip(states, posts, strict=True))

@@ -1,18 +1,43 @@
-"""Rule 22 written again, from the rules' text, without the planner's rules module: a second
-opinion on any slate, for the property tests."""
+"""Rule 22 written again, from the rules' text, without the planner's rules, profiles or party
+status: a second opinion on any slate, for the property tests. Party status is recomputed here
+from the case's deposits alone."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 
+from planner.domain.case import Case
 from planner.domain.slate import NO_GROUP, Slate
 from planner.rules.election import Election
+
+SEATS_PER_GROUP = 2  # rule 22(3)
+MIN_ALL_INSTRUMENTS = 2  # rule 22(3)
+
+
+def standing(case: Case, state: str) -> tuple[bool, bool, bool]:
+    """(party to the Convention, and to a Protocol, party to every instrument) at the opening:
+    an instrument binds a State from the later of its entry into force and the deposit plus
+    its delay."""
+    opening = case.session.opening_date
+    in_force = [i for i in case.instruments if i.entry_into_force <= opening]
+    held = {d.instrument for d in case.deposits if d.state == state and max(
+        next(i.entry_into_force for i in in_force if i.id == d.instrument),
+        d.date + dt.timedelta(days=next(i.days_after_deposit for i in in_force
+                                        if i.id == d.instrument))) <= opening
+        and any(i.id == d.instrument for i in in_force)}
+    convention = any(i.id in held and i.kind == "convention" for i in in_force)
+    protocol = convention and any(i.id in held and i.kind == "protocol" for i in in_force)
+    return convention, protocol, all(i.id in held for i in in_force)
 
 
 def rule22_failures(el: Election, slate: Slate) -> list[str]:
     """What is wrong with the slate, in short words; empty when it meets rule 22."""
     out: list[str] = []
-    spec = el.spec
+    spec = el.body
+    case = el.case
+    group_of = {m.state: m.group for m in case.memberships}
+    present = case.attendance
     posts = Counter(s.post for s in slate)
     for p in spec.posts:
         if posts[p.name] != p.count:
@@ -21,34 +46,34 @@ def rule22_failures(el: Election, slate: Slate) -> list[str]:
     if len(set(states)) != len(states):
         out.append("a State holds two posts")
     for s in states:
-        st = el.status[s]
-        if not st.eligible:
-            out.append(f"{s} cannot sit: {st.reason}")
+        if s not in group_of or not standing(case, s)[0] or (present is not None
+                                                             and s not in present):
+            out.append(f"{s} cannot sit")
     by_group: dict[str, list[str]] = {}
     for s in slate:
-        by_group.setdefault(el.group(s.state) or NO_GROUP, []).append(s.state)
+        by_group.setdefault(group_of.get(s.state, NO_GROUP), []).append(s.state)
     for g in spec.group_names:
         members = by_group.get(g, [])
-        if len(members) != spec.seats_per_group:
+        if len(members) != SEATS_PER_GROUP:
             out.append(f"{g} holds {len(members)} posts")
-        if not any(el.status[m].protocol_seat for m in members):
+        if not any(standing(case, m)[1] for m in members):
             out.append(f"{g} has no officer party to the Convention and a Protocol")
-    if sum(el.status[s].all_instruments for s in states) < spec.min_all_instruments:
+    if sum(standing(case, s)[2] for s in states) < MIN_ALL_INSTRUMENTS:
         out.append("too few officers party to every instrument")
     for post, group in (("President", el.president_group), ("Rapporteur", el.rapporteur_group)):
         holders = [s.state for s in slate if s.post == post]
-        if group is not None and not all(el.group(h) == group for h in holders):
+        if group is not None and not all(group_of.get(h) == group for h in holders):
             out.append(f"the {post} is not from the {group}")
     for n in el.case.nominations:
-        group = el.group(n.state) or NO_GROUP
+        group = group_of.get(n.state, NO_GROUP)
         mine = {m.post for m in el.case.nominations if m.state == n.state}
         held = [s.post for s in slate if s.state == n.state]
         if any(p not in mine for p in held):
             out.append(f"{n.state} holds a post it was not nominated for")
         seats = [s.state for s in slate if s.post == n.post and
-                 (el.group(s.state) or NO_GROUP) == group]
+                 (group_of.get(s.state, NO_GROUP)) == group]
         nominees = {m.state for m in el.case.nominations if m.post == n.post and
-                    (el.group(m.state) or NO_GROUP) == group}
+                    group_of.get(m.state, NO_GROUP) == group}
         if sum(s in nominees for s in seats) < min(len(seats), len(nominees)):
             out.append(f"the {group}' {n.post} seats do not go to their nominees")
     return out

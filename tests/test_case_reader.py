@@ -12,17 +12,16 @@ import pytest
 
 from planner.errors import InputError
 from planner.io.reader import load_case
-from planner.rules.election import prepare
 from planner.solve.model import solve
 
-from .factory import AF, AP, EE, LA, NAMES, write_case, write_csv
+from .factory import AF, AP, EE, LA, NAMES, UNTOC, prep, write_case, write_csv
 
 
 def test_attendance_limits_who_can_sit(tmp_path: Path) -> None:
     case = write_case(tmp_path / "case")
     present = [s for names in NAMES.values() for s in names[:3] if s != "Albania"]
     write_csv(case / "attendance.csv", ["state"], [(s,) for s in present])
-    el = prepare(load_case(case))
+    el = prep(load_case(case, UNTOC))
     assert el.status["Albania"].reason == "not present"
     assert not any("attendance" in n for n in el.notes)
     assert "Albania" not in {s.state for s in solve(el).slate}
@@ -34,7 +33,7 @@ def test_rotation_table_applies_without_override(tmp_path: Path) -> None:
               [("session", 7), ("opening_date", "2014-10-06")])
     write_csv(case / "rotation.csv", ["session", "president_group", "rapporteur_group"],
               [(6, "Asia-Pacific", "Africa"), (7, "EEG", "Asia-Pacific")])
-    el = prepare(load_case(case))
+    el = prep(load_case(case, UNTOC))
     assert (el.president_group, el.rapporteur_group) == (EE, AP)
     assert "rotation table, session 7" in el.rotation_basis
     slate = solve(el).slate
@@ -44,7 +43,7 @@ def test_rotation_table_applies_without_override(tmp_path: Path) -> None:
 def test_session_override_beats_rotation(tmp_path: Path) -> None:
     case = write_case(tmp_path / "case", president=LA, rapporteur=AF)
     write_csv(case / "rotation.csv", ["session", "president_group"], [(6, "Asia-Pacific")])
-    el = prepare(load_case(case))
+    el = prep(load_case(case, UNTOC))
     assert el.president_group == LA
 
 
@@ -53,7 +52,7 @@ def test_protocol_deposit_without_convention_is_a_warning(tmp_path: Path) -> Non
     rows = (case / "ratifications.csv").read_text(encoding="utf-8")
     rows += "Kenya,trafficking,2005-01-01,\n"
     (case / "ratifications.csv").write_text(rows, encoding="utf-8")
-    c = load_case(case)
+    c = load_case(case, UNTOC)
     assert len(c.warnings) == 1
     assert c.warnings[0].startswith("Kenya deposited its instrument for trafficking on "
                                     "2005-01-01 without having deposited one for the Convention")
@@ -79,10 +78,10 @@ def test_excel_cells_dates_numbers_as_text(tmp_path: Path) -> None:
                 cells[2] = 37257  # 2002-01-01 as an Excel serial
             sheet.append(cells)
     wb.save(book)
-    c = load_case(book)
+    c = load_case(book, UNTOC)
     assert c.session.opening_date == dt.date(2012, 10, 15) and c.session.number == 6
     assert {d.date for d in c.deposits} == {dt.date(2002, 1, 1)}
-    assert solve(prepare(c)).status == "solved"
+    assert solve(prep(c)).status == "solved"
 
 
 def test_missing_sheet_in_workbook(tmp_path: Path) -> None:
@@ -90,7 +89,7 @@ def test_missing_sheet_in_workbook(tmp_path: Path) -> None:
     wb = openpyxl.Workbook()
     wb.save(book)
     with pytest.raises(InputError) as err:
-        load_case(book)
+        load_case(book, UNTOC)
     assert "add a sheet named 'instruments' to the workbook" in str(err.value)
 
 

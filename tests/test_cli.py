@@ -82,9 +82,9 @@ def test_infeasible_case_exits_1_with_rules_in_words(tmp_path: Path) -> None:
     out = tmp_path / "slate.xlsx"
     r = run("solve", case, "--out", out)
     assert r.exit_code == 1
-    assert ("rule 22(3): one of the two officers of each group is from a State party to the "
-            "Convention and to one or more Protocols in force; none of the Eastern European "
-            "States present is.") in r.output
+    assert ("rule 22(3): One of each group's two officers is from a State party to the "
+            "Convention and to one or more of the Protocols in force at the opening. None of the "
+            "Eastern European States present is.") in r.output
     assert "[protocol_seat]" in r.output
     wb = openpyxl.load_workbook(out)
     conflicts = list(wb["Conflicts"].iter_rows(min_row=2, values_only=True))

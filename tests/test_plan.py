@@ -20,10 +20,25 @@ from planner.domain.rotation import cycle_of, infer_cycle, turns
 from planner.domain.slate import Slate
 from planner.errors import Where
 from planner.io.reader import load_case, shipped_cases
-from planner.rules.base import SOFT_RULES, check, score
-from planner.rules.election import Election, prepare
+from planner.rules.base import check, score
+from planner.rules.election import Election
+from planner.rules.kinds import qualifies
 
-from .factory import AF, AP, EE, LA, NAMES, TINY, WE, brute_force_slates, full_parties, make_case
+from .factory import (
+    AF,
+    AP,
+    EE,
+    LA,
+    NAMES,
+    TINY,
+    UNTOC,
+    WE,
+    brute_force_slates,
+    full_parties,
+    make_case,
+    prep,
+    profile_of,
+)
 from .test_cli import run
 
 CYCLE = (AP, EE, LA, WE, AF)
@@ -88,12 +103,12 @@ def test_history_contradicting_the_setting_names_the_session() -> None:
     assert cycle.breaks == ("session 2 breaks the cycle: its President came from the Latin "
                             "American and Caribbean States, the cycle gives the Eastern "
                             "European States",)
-    el = prepare(case)
+    el = prep(case)
     assert any("session 2 breaks the cycle" in n for n in el.notes)
 
 
 def test_shipped_history_fits_the_default_cycle() -> None:
-    case = load_case(shipped_cases()["untoc-cop6-2012"])
+    case = load_case(shipped_cases()["untoc-cop6-2012"], UNTOC)
     cycle = cycle_of(case)
     assert cycle.source == "default" and not cycle.breaks
     t = turns(case, range(6, 11))
@@ -106,7 +121,7 @@ def test_party_status_moves_between_sessions() -> None:
     case = make_case(parties, deposits_on={"Chad": dt.date(2014, 1, 10)})
     case = dataclasses.replace(case, schedule=((6, dt.date(2012, 10, 15)),
                                                (7, dt.date(2014, 10, 6))))
-    result = plan(case, [6, 7])
+    result = plan(case, profile_of(case), [6, 7])
     assert result.status == "solved"
     first, second = result.sessions
     assert first.election.status["Chad"].reason.startswith("not yet a party")
@@ -120,13 +135,13 @@ def test_expected_ratifications_are_forecasts() -> None:
     case = make_case(parties, groups={**{s: g for g, n in NAMES.items() for s in n[:2]}})
     expected = (Deposit("Benin", "trafficking", dt.date(2013, 1, 1), "expected", Where("t")),)
     case = dataclasses.replace(case, expected=expected)
-    result = plan(case, [7])
+    result = plan(case, profile_of(case), [7])
     sp = result.sessions[0]
     assert "Benin" in {s.state for s in sp.slate}
     assert sp.forecasts == ("Benin",)
-    assert sp.election.status["Benin"].protocol_seat
-    known = prepare(session_case(case, sp.turn, sp.opening, with_forecasts=False))
-    assert not known.status["Benin"].protocol_seat
+    assert qualifies(sp.election, "Benin", "convention_and_a_protocol")
+    known = prep(session_case(case, sp.turn, sp.opening, with_forecasts=False))
+    assert not qualifies(known, "Benin", "convention_and_a_protocol")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -150,13 +165,13 @@ def fairness(case: Case, window: list[int], elections: list[Election], slates: l
                 repeat += 1
             if s in last:
                 consecutive += 1
-            q = [m for m in now if el.group(m) == g and el.status[m].protocol_seat]
+            q = [m for m in now if el.group(m) == g and qualifies(el, m, "convention_and_a_protocol")]
             if q == [s]:
                 lone[s] = lone.get(s, 0) + 1
         served |= now
         last = now
     prefs = [sum((-1 if r.maximise else 1) * score(el, sl)[r.id]
-                 for el, sl in zip(elections, slates, strict=True)) for r in SOFT_RULES[:-1]]
+                 for el, sl in zip(elections, slates, strict=True)) for r in elections[0].profile.preferences[:-1]]
     return (repeat, consecutive, sum(max(0, n - 1) for n in lone.values()), *prefs)
 
 
@@ -184,8 +199,8 @@ def test_plan_is_best_by_brute_force(data: tuple[Case, list[int]], joint: bool) 
     with pytest.MonkeyPatch.context() as mp:
         if joint:  # force the joint model even where the session-by-session answer is proven
             mp.setattr(plan_module, "_at_bound", lambda *a: False)
-        result = plan(case, window)
-    elections = [prepare(session_case(case, t, dt.date(2012 + 2 * (t.session - 6), 10, 15)))
+        result = plan(case, profile_of(case), window)
+    elections = [prep(session_case(case, t, dt.date(2012 + 2 * (t.session - 6), 10, 15)))
                  for t in turns(case, window)]
     options = [brute_force_slates(el) for el in elections]
     if not all(options):
@@ -204,19 +219,19 @@ def test_pool_limits_who_is_planned() -> None:
     case = make_case(full_parties(3))
     pool = {s: Willing(frozenset({7}), None) for s in full_parties(3)}
     pool["Algeria"] = Willing(None, frozenset({"Vice-President"}))
-    result = plan(case, [7], pool)
+    result = plan(case, profile_of(case), [7], pool)
     assert result.status == "solved"
     assert all(s.post == "Vice-President" for s in result.sessions[0].slate
                if s.state == "Algeria")
     short = {s: w for s, w in pool.items() if s not in NAMES[EE]}
-    failed = plan(case, [7], short)
+    failed = plan(case, profile_of(case), [7], short)
     assert failed.status == "infeasible" and failed.failing_session == 7
     assert any(c.rule == "two_per_group" and c.scope == (EE,) for c in failed.conflicts)
 
 
 def test_plan_of_the_real_case_passes_check() -> None:
-    case = load_case(shipped_cases()["untoc-cop6-2012"])
-    result = plan(case, range(7, 12))
+    case = load_case(shipped_cases()["untoc-cop6-2012"], UNTOC)
+    result = plan(case, profile_of(case), range(7, 12))
     assert result.status == "solved"
     assert [sp.opening for sp in result.sessions][:2] == [dt.date(2014, 10, 6),
                                                           dt.date(2016, 10, 17)]
@@ -265,8 +280,8 @@ def test_no_state_again_while_another_has_not_served(joint: bool) -> None:
     with pytest.MonkeyPatch.context() as mp:
         if joint:
             mp.setattr(plan_module, "_at_bound", lambda *a: False)
-        first = plan(case, [6]).sessions[0].slate
-        fresh = plan(dataclasses.replace(case, history=()), [6]).sessions[0].slate
+        first = plan(case, profile_of(case), [6]).sessions[0].slate
+        fresh = plan(dataclasses.replace(case, history=()), profile_of(case), [6]).sessions[0].slate
     assert "Algeria" not in {s.state for s in first}
     assert "Algeria" in {s.state for s in fresh}
 
@@ -281,7 +296,7 @@ def test_no_two_terms_in_a_row_where_avoidable(joint: bool) -> None:
     with pytest.MonkeyPatch.context() as mp:
         if joint:
             mp.setattr(plan_module, "_at_bound", lambda *a: False)
-        result = plan(case, [6, 7, 8])
+        result = plan(case, profile_of(case), [6, 7, 8])
     africa = [{s.state for s in sp.slate if groups.get(s.state) == AF} for sp in result.sessions]
     # three States, two seats: each session one State must return, never the same pair twice
     assert africa[0] != africa[1] and africa[1] != africa[2]

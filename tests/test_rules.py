@@ -3,18 +3,34 @@ and the two faces of every rule (check on a slate, constraints in the model) agr
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.domain.body import UNTOC, BureauSpec, GroupSpec, PostSpec
+from planner.domain.body import GroupSpec, PostSpec
 from planner.domain.slate import Seat, Slate
-from planner.rules.base import HARD_RULES, check
-from planner.rules.election import Election, prepare
+from planner.rules.base import check
+from planner.rules.election import Election
 from planner.solve.model import RuleModel, solve
 
-from .factory import AF, ALL, AP, CONV, CONV_P, EE, NAMES, TINY, full_parties, make_case
+from .factory import (
+    AF,
+    ALL,
+    AP,
+    CONV,
+    CONV_P,
+    EE,
+    NAMES,
+    TINY,
+    UNTOC,
+    UNTOC_PROFILE,
+    full_parties,
+    make_case,
+    prep,
+    untoc_like,
+)
 
 
 def conflict_ids(el: Election) -> set[tuple[str, tuple[str, ...]]]:
@@ -33,12 +49,13 @@ def assert_solves(el: Election) -> Slate:
 
 def test_post_counts_conflict_with_seats_per_group() -> None:
     # three seats a group in five groups cannot fill ten posts
-    spec = BureauSpec(UNTOC.conference, "UNTOC", UNTOC.groups, UNTOC.posts, 3, 2)
-    el = prepare(make_case(full_parties(4), spec=spec))
+    spec = untoc_like(dataclasses.replace(UNTOC, conference_short="UNTOC3", default_cycle=()),
+                      seats=3)
+    el = prep(make_case(full_parties(4), spec=spec))
     ids = conflict_ids(el)
     assert ("post_counts", ()) in ids
     assert {r for r, _ in ids} == {"post_counts", "two_per_group"}
-    assert_solves(prepare(make_case(full_parties(4))))
+    assert_solves(prep(make_case(full_parties(4))))
 
 
 def test_one_post_per_state() -> None:
@@ -46,11 +63,11 @@ def test_one_post_per_state() -> None:
     parties.pop("Benin"), parties.pop("Chad")  # Africa has Algeria only ... and one more
     parties["Egypt"] = ALL
     nominations = [("Algeria", "President", 1), ("Algeria", "Rapporteur", 1)]
-    el = prepare(make_case(parties, president=AF, rapporteur=AF, nominations=nominations))
+    el = prep(make_case(parties, president=AF, rapporteur=AF, nominations=nominations))
     ids = conflict_ids(el)
     assert ("one_post_per_state", (AF,)) in ids
     assert ("nominations", (AF, "President")) in ids and ("nominations", (AF, "Rapporteur")) in ids
-    slate = assert_solves(prepare(make_case(parties, president=AF, rapporteur=AF,
+    slate = assert_solves(prep(make_case(parties, president=AF, rapporteur=AF,
                                             nominations=nominations[:1])))
     assert Seat("President", "Algeria") in slate
 
@@ -58,14 +75,14 @@ def test_one_post_per_state() -> None:
 def test_eligibility_binds_a_nominee_who_is_absent() -> None:
     parties = full_parties(3)
     present = [s for s in parties if s != "China"]
-    el = prepare(make_case(parties, president=AP, attendance=present,
+    el = prep(make_case(parties, president=AP, attendance=present,
                            nominations=[("China", "President", 1)]))
     ids = conflict_ids(el)
     assert ids == {("eligibility", (AP,)), ("president_rotation", (AP,)),
                    ("nominations", (AP, "President"))}
     msg = next(c.message for c in solve(el).conflicts if c.rule == "eligibility")
     assert msg.startswith("rule 22(1)") and "China is not present" in msg
-    assert_solves(prepare(make_case(parties, president=AP, nominations=[("China", "President",
+    assert_solves(prep(make_case(parties, president=AP, nominations=[("China", "President",
                                                                           1)])))
 
 
@@ -74,7 +91,7 @@ def test_eligibility_of_a_nominee_not_yet_a_party() -> None:
 
     parties = full_parties(3)
     late = {"India": dt.date(2012, 10, 1)}  # in force for India on 2012-10-31
-    el = prepare(make_case(parties, president=AP, deposits_on=late,
+    el = prep(make_case(parties, president=AP, deposits_on=late,
                            nominations=[("India", "President", 1)]))
     msg = next(c.message for c in solve(el).conflicts if c.rule == "eligibility")
     assert "the Convention enters into force for it on 2012-10-31" in msg
@@ -84,62 +101,62 @@ def test_two_per_group() -> None:
     parties = full_parties(3)
     for s in NAMES[EE][1:3]:
         parties.pop(s)
-    el = prepare(make_case(parties))
+    el = prep(make_case(parties))
     # without one post per State, Albania could sit twice
     assert conflict_ids(el) == {("two_per_group", (EE,)), ("one_post_per_state", (EE,))}
     msg = solve(el).conflicts[-1].message
-    assert msg == ("rule 22(3): each regional group is represented by 2 officers; the Eastern "
+    assert msg == ("rule 22(3): each regional group has exactly 2 officer(s); the Eastern "
                    "European States have 1 State(s) that can sit (Albania).")
     parties["Belarus"] = CONV
-    assert_solves(prepare(make_case(parties)))
+    assert_solves(prep(make_case(parties)))
 
 
 def test_protocol_seat() -> None:
     parties = full_parties(3)
     for s in NAMES[EE][:3]:
         parties[s] = CONV
-    el = prepare(make_case(parties))
+    el = prep(make_case(parties))
     assert conflict_ids(el) == {("protocol_seat", (EE,))}
-    assert "none of the Eastern European States present is" in solve(el).conflicts[0].message
+    assert "None of the Eastern European States present is" in solve(el).conflicts[0].message
     parties["Croatia"] = CONV_P
-    slate = assert_solves(prepare(make_case(parties)))
+    slate = assert_solves(prep(make_case(parties)))
     assert "Croatia" in {s.state for s in slate}
 
 
 def test_all_instruments() -> None:
     parties = {s: CONV_P for s in full_parties(3)}
     parties["Algeria"] = ALL
-    el = prepare(make_case(parties))
+    el = prep(make_case(parties))
     assert conflict_ids(el) == {("all_instruments", ()), ("one_post_per_state", (AF,))}
-    assert "1 State(s) present are (Algeria)" in solve(el).conflicts[-1].message
+    assert "1 State(s) present qualify (Algeria)" in solve(el).conflicts[-1].message
     parties["Poland"] = ALL
-    slate = {s.state for s in assert_solves(prepare(make_case(parties)))}
+    slate = {s.state for s in assert_solves(prep(make_case(parties)))}
     assert {"Algeria", "Poland"} <= slate
 
 
 def test_president_rotation() -> None:
     parties = full_parties(2)
     vps = [(s, "Vice-President", 1) for s in NAMES[EE][:2]]
-    el = prepare(make_case(parties, president=EE, nominations=vps))
+    el = prep(make_case(parties, president=EE, nominations=vps))
     assert conflict_ids(el) == {("president_rotation", (EE,)),
                                 ("nominations", (EE, "Vice-President"))}
-    slate = assert_solves(prepare(make_case(parties, president=AP, nominations=vps)))
+    slate = assert_solves(prep(make_case(parties, president=AP, nominations=vps)))
     assert next(s for s in slate if s.post == "President").state in NAMES[AP]
 
 
 def test_rapporteur_rotation() -> None:
     parties = full_parties(2)
     vps = [(s, "Vice-President", 1) for s in NAMES[AF][:2]]
-    el = prepare(make_case(parties, rapporteur=AF, nominations=vps))
+    el = prep(make_case(parties, rapporteur=AF, nominations=vps))
     assert conflict_ids(el) == {("rapporteur_rotation", (AF,)),
                                 ("nominations", (AF, "Vice-President"))}
-    slate = assert_solves(prepare(make_case(parties, rapporteur=EE, nominations=vps)))
+    slate = assert_solves(prep(make_case(parties, rapporteur=EE, nominations=vps)))
     assert next(s for s in slate if s.post == "Rapporteur").state in NAMES[EE]
 
 
 def test_nominations_fill_seats_first_and_leave_the_rest_open() -> None:
     parties = full_parties(6)
-    el = prepare(make_case(parties, president=AP, rapporteur=AF,
+    el = prep(make_case(parties, president=AP, rapporteur=AF,
                            nominations=[("Poland", "Vice-President", 1)]))
     slate = assert_solves(el)
     ee = [s for s in slate if s.state in NAMES[EE]]
@@ -149,7 +166,7 @@ def test_nominations_fill_seats_first_and_leave_the_rest_open() -> None:
 def test_nomination_priorities_prefer_first_choices() -> None:
     parties = full_parties(6)
     nominations = [("Oman", "President", 2), ("Nepal", "President", 1)]
-    slate = assert_solves(prepare(make_case(parties, president=AP, nominations=nominations)))
+    slate = assert_solves(prep(make_case(parties, president=AP, nominations=nominations)))
     assert slate[0] == Seat("President", "Nepal")
 
 
@@ -157,7 +174,7 @@ def test_a_nominee_holds_only_its_post() -> None:
     parties = full_parties(2)
     # Nepal is not among the first two Asia-Pacific names; nominated for Rapporteur only
     parties["Nepal"] = ALL
-    el = prepare(make_case(parties, president=AP, rapporteur=AF,
+    el = prep(make_case(parties, president=AP, rapporteur=AF,
                            nominations=[("Nepal", "Rapporteur", 1)]))
     slate = assert_solves(el)
     assert "Nepal" not in {s.state for s in slate}
@@ -168,20 +185,20 @@ def test_if_possible_all_protocols() -> None:
     for s in NAMES[EE][:3]:
         parties[s] = CONV_P
     parties["Estonia"] = ALL
-    slate = assert_solves(prepare(make_case(parties)))
+    slate = assert_solves(prep(make_case(parties)))
     assert "Estonia" in {s.state for s in slate}
 
 
 def test_open_rotation_is_said() -> None:
-    no_cycle = BureauSpec(UNTOC.conference, "UNTOC", UNTOC.groups, UNTOC.posts, 2, 2)
-    el = prepare(make_case(full_parties(2), spec=no_cycle))
+    no_cycle = untoc_like(dataclasses.replace(UNTOC, default_cycle=()))
+    el = prep(make_case(full_parties(2), spec=no_cycle))
     assert el.president_group is None
     assert any("President" in n and "open to every group" in n for n in el.notes)
     assert any("No attendance list" in n for n in el.notes)
 
 
 def test_default_cycle_is_an_assumption_said() -> None:
-    el = prepare(make_case(full_parties(2)))  # session 6, no groups named anywhere
+    el = prep(make_case(full_parties(2)))  # session 6, no groups named anywhere
     assert (el.president_group, el.rapporteur_group) == (AP, AF)
     assert any("the default cycle" in n and "an assumption" in n for n in el.notes)
 
@@ -217,7 +234,7 @@ def tiny_elections(draw: st.DrawFn) -> Election:
         nominations=nominations,
         attendance=[s for s in states if s not in absent] if absent else None,
     )
-    return prepare(case, extra_states=frozenset(states))
+    return prep(case, extra_states=frozenset(states))
 
 
 def all_slates(el: Election) -> list[Slate]:
@@ -233,7 +250,7 @@ def all_slates(el: Election) -> list[Slate]:
 
 @st.composite
 def any_slate(draw: st.DrawFn, el: Election) -> Slate:
-    seats = draw(st.lists(st.tuples(st.sampled_from(TINY.post_names),
+    seats = draw(st.lists(st.tuples(st.sampled_from(TINY.body.post_names),
                                     st.sampled_from(el.universe)),
                           min_size=2, max_size=6, unique=True))
     return tuple(Seat(p, s) for p, s in seats)
@@ -276,16 +293,18 @@ def _priority_cost(el: Election, slate: Slate) -> int:
 
 
 def test_every_rule_has_citation_and_wording() -> None:
-    for rule in HARD_RULES:
+    for rule in UNTOC_PROFILE.rules:
         assert rule.id and rule.citation and rule.wording
-    assert len({r.id for r in HARD_RULES}) == len(HARD_RULES)
+    assert len({r.id for r in UNTOC_PROFILE.rules}) == len(UNTOC_PROFILE.rules)
 
 
 def test_rules_scale_with_the_spec() -> None:
-    spec = BureauSpec("x", "x", (GroupSpec(AF, "A"), GroupSpec(AP, "B"), GroupSpec(EE, "C")),
-                      (PostSpec("President", 1), PostSpec("Vice-President", 4),
-                       PostSpec("Rapporteur", 1)), 2, 1)
-    el = prepare(make_case(full_parties(3, (AF, AP, EE)), spec=spec))
+    spec = untoc_like(dataclasses.replace(
+        UNTOC, conference="x", conference_short="x",
+        groups=(GroupSpec(AF, "A"), GroupSpec(AP, "B"), GroupSpec(EE, "C")),
+        posts=(PostSpec("President", 1), PostSpec("Vice-President", 4),
+               PostSpec("Rapporteur", 1)), default_cycle=()), seats=2, min_all=1)
+    el = prep(make_case(full_parties(3, (AF, AP, EE)), spec=spec))
     slate = assert_solves(el)
     assert len(slate) == 6
 

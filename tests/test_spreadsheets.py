@@ -18,6 +18,7 @@ from planner.domain.case import Case
 from planner.errors import InputError
 from planner.io.reader import load_case, shipped_cases
 
+from .factory import UNTOC
 from .test_cli import run
 
 COP6 = shipped_cases()["untoc-cop6-2012"]
@@ -47,7 +48,7 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 def test_init_reads_back_as_the_case(books: dict[str, Path]) -> None:
-    same_case(load_case(books["init"]), load_case(COP6))
+    same_case(load_case(books["init"], UNTOC), load_case(COP6, UNTOC))
     wb = openpyxl.load_workbook(books["init"])
     assert wb.sheetnames[0] == "Instructions" and wb["Lists"].sheet_state == "hidden"
     rat = wb["ratifications"]
@@ -85,7 +86,7 @@ def test_edited_by_a_person(books: dict[str, Path], tmp_path: Path) -> None:
     rat["C2"].value = rat["C2"].value.strftime("%Y-%m-%d")
     rat["A1"].value = " State "  # header in another case, with spaces
     wb.save(edited)
-    same_case(load_case(edited), load_case(COP6))
+    same_case(load_case(edited, UNTOC), load_case(COP6, UNTOC))
 
 
 def test_wrong_cells_are_reported_by_sheet_row_and_column(books: dict[str, Path],
@@ -96,7 +97,7 @@ def test_wrong_cells_are_reported_by_sheet_row_and_column(books: dict[str, Path]
     wb["ratifications"]["C4"].value = "31 Feb 2003"
     wb.save(bad)
     with pytest.raises(InputError) as err:
-        load_case(bad)
+        load_case(bad, UNTOC)
     text = str(err.value)
     assert "bad.xlsx, sheet groups, row 3, column state: unknown State 'Nigerr'" in text
     assert "sheet ratifications, row 4, column deposit_date: '31 Feb 2003'" in text

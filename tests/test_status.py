@@ -11,20 +11,19 @@ from planner.domain.case import Case
 from planner.domain.status import assess, in_force_from
 from planner.io.reader import load_case, shipped_cases
 from planner.rules.base import check
-from planner.rules.election import prepare
 from planner.solve.model import solve
 
-from .factory import INSTRUMENTS
+from .factory import INSTRUMENTS, UNTOC, prep
 
 
 @pytest.fixture(scope="module")
 def cop6() -> Case:
-    return load_case(shipped_cases()["untoc-cop6-2012"])
+    return load_case(shipped_cases()["untoc-cop6-2012"], UNTOC)
 
 
 @pytest.fixture(scope="module")
 def cop1() -> Case:
-    return load_case(shipped_cases()["untoc-cop1-2004"])
+    return load_case(shipped_cases()["untoc-cop1-2004"], UNTOC)
 
 
 def test_in_force_from_is_the_later_date() -> None:
@@ -105,8 +104,8 @@ def test_status_moves_with_the_date(cop6: Case) -> None:
 
 @pytest.mark.parametrize("name", ["untoc-cop6-2012", "untoc-cop1-2004"])
 def test_real_cases_solve_and_pass_check(name: str) -> None:
-    case = load_case(shipped_cases()[name])
-    el = prepare(case)
+    case = load_case(shipped_cases()[name], UNTOC)
+    el = prep(case)
     result = solve(el)
     assert result.status == "solved"
     assert len(result.slate) == 10
@@ -115,7 +114,7 @@ def test_real_cases_solve_and_pass_check(name: str) -> None:
 
 
 def test_cop6_slate_follows_the_session(cop6: Case) -> None:
-    el = prepare(cop6)
+    el = prep(cop6)
     slate = solve(el).slate
     assert slate[0].post == "President" and slate[0].state == "Indonesia"
     assert slate[0].representative == "Rachmat Budiman"
@@ -123,6 +122,6 @@ def test_cop6_slate_follows_the_session(cop6: Case) -> None:
 
 
 def test_same_case_same_slate(cop6: Case) -> None:
-    first = solve(prepare(cop6)).slate
-    again = solve(prepare(load_case(shipped_cases()["untoc-cop6-2012"]))).slate
+    first = solve(prep(cop6)).slate
+    again = solve(prep(load_case(shipped_cases()["untoc-cop6-2012"], UNTOC))).slate
     assert first == again

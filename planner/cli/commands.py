@@ -11,6 +11,7 @@ from planner.cli.common import (
     EXIT_OK,
     _emit_json,
     _load,
+    chosen_profile,
     cli,
     csv_option,
     date_option,
@@ -53,8 +54,8 @@ def solve(ctx: click.Context, case: str | None, out: Path | None, no_write: bool
     from planner.solve.model import SolverOptions
     from planner.solve.model import solve as run
 
-    c = _load(case)
-    el = prepare(c)
+    c, profile = _load(case)
+    el = prepare(c, profile)
     target = target_path(c, out, no_write, "slate")
     result = run(el, SolverOptions(time_limit=time_limit))
     outcomes = check(el, result.slate) if result.status == "solved" else ()
@@ -120,9 +121,9 @@ def check_cmd(ctx: click.Context, paths: tuple[str, ...], as_json: bool) -> None
     if len(paths) > 2:
         raise click.UsageError("give at most CASE and SLATE")
     case_arg, slate_arg = (None, paths[0]) if len(paths) == 1 else paths
-    c = _load(case_arg)
-    slate = load_slate(slate_arg, c.spec)
-    el = prepare(c, extra_states=frozenset(s.state for s in slate))
+    c, profile = _load(case_arg)
+    slate = load_slate(slate_arg, c.body)
+    el = prepare(c, profile, extra_states=frozenset(s.state for s in slate))
     outcomes = check(el, slate)
     valid = all(o.passed for o in outcomes)
     code = EXIT_OK if valid else EXIT_NO_SLATE
@@ -174,10 +175,10 @@ def status(case: str | None, on: str | None, out: Path | None, eligible_only: bo
     )
     from planner.rules.election import prepare
 
-    c = _load(case)
-    el = prepare(c, date_option(on, "--date"))
+    c, profile = _load(case)
+    el = prepare(c, profile, date_option(on, "--date"))
     a = el.assessment
-    frame = eligibility_frame(a)
+    frame = eligibility_frame(el)
     if eligible_only:
         frame = frame[frame["eligible"] == "yes"]
     if out is not None:
@@ -232,7 +233,10 @@ def init_cmd(dest: Path, source: str | None, number: int | None, opening: str | 
     from planner.report.workbook import input_paths
 
     when = date_option(opening, "--opening")
-    c = _load(source) if source else None
+    from planner.rules.profile import load_profile
+
+    loaded = _load(source) if source else None
+    c, profile = loaded if loaded else (None, load_profile(chosen_profile()))
     if c is not None:
         check_output_path(dest, input_paths(c))
     if dest.exists() and not force:
@@ -240,5 +244,5 @@ def init_cmd(dest: Path, source: str | None, number: int | None, opening: str | 
                          "name, or --force to overwrite it")
     if dest.suffix.lower() != ".xlsx":
         raise UsageError(f"{dest}: the case workbook must end in .xlsx")
-    write_template(dest, c, number, when)
+    write_template(dest, profile.body, profile.name, c, number, when)
     click.echo(f"Written: {dest}", err=True)

@@ -21,6 +21,7 @@ import click
 
 if TYPE_CHECKING:
     from planner.domain.case import Case
+    from planner.rules.profile import Profile
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -91,10 +92,39 @@ def _resolve_case(arg: str | None) -> Path:
     return p
 
 
-def _load(arg: str | None) -> Case:
-    from planner.io.reader import load_case
+PROFILE_KEY = "planner.profile"
 
-    return load_case(_resolve_case(arg))
+
+def _store_profile(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value:
+        ctx.meta[PROFILE_KEY] = value
+
+
+def profile_option() -> click.Option:
+    return click.Option(["--profile"], metavar="NAME|FILE", expose_value=False, is_eager=True,
+                        callback=_store_profile,
+                        help="The body's profile: a shipped name (planner profiles) or a "
+                             ".toml file. Default: the one the case names, else untoc-cop.")
+
+
+def chosen_profile() -> str | None:
+    ctx = click.get_current_context(silent=True)
+    return ctx.meta.get(PROFILE_KEY) if ctx is not None else None
+
+
+def _load(arg: str | None) -> tuple[Case, Profile]:
+    """The case and its profile; without CASE, the profile's own shipped case."""
+    from planner.errors import UsageError
+    from planner.io.reader import shipped_cases
+    from planner.rules.profile import load_profile, open_case
+
+    name = chosen_profile()
+    if arg is None and name is not None:
+        profile = load_profile(name)
+        if profile.default_case not in shipped_cases():
+            raise UsageError(f"the profile {profile.name} ships no case: name a CASE")
+        return open_case(shipped_cases()[str(profile.default_case)], name)
+    return open_case(_resolve_case(arg), name)
 
 
 def _emit_json(data: Any) -> None:

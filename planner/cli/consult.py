@@ -32,7 +32,7 @@ from planner.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from planner.domain.body import BureauSpec
+    from planner.domain.body import Body
 
 
 class _Progress:
@@ -54,7 +54,7 @@ class _Progress:
             click.echo("", err=True)
 
 
-def _post(text: str, option: str, spec: BureauSpec) -> str:
+def _post(text: str, option: str, spec: Body) -> str:
     post = spec.find_post(text)
     if post is None:
         raise click.BadParameter(f"unknown post {text!r}; use one of: "
@@ -62,7 +62,7 @@ def _post(text: str, option: str, spec: BureauSpec) -> str:
     return post
 
 
-def _group(text: str | None, option: str, spec: BureauSpec) -> str | None:
+def _group(text: str | None, option: str, spec: Body) -> str | None:
     if text is None:
         return None
     group = spec.find_group(text)
@@ -72,11 +72,11 @@ def _group(text: str | None, option: str, spec: BureauSpec) -> str | None:
     return group
 
 
-def _short(spec: BureauSpec) -> Callable[[str], str]:
+def _short(spec: Body) -> Callable[[str], str]:
     return lambda g: spec.group(g).short if g in spec.group_names else g
 
 
-def _fixes(values: tuple[str, ...], spec: BureauSpec) -> list[tuple[str, str]]:
+def _fixes(values: tuple[str, ...], spec: Body) -> list[tuple[str, str]]:
     out = []
     for value in values:
         post, sep, state = value.partition("=")
@@ -125,12 +125,12 @@ def alternatives_cmd(ctx: click.Context, case: str | None, k: int, fix: tuple[st
     from planner.rules.base import score
     from planner.rules.election import prepare
 
-    c = _load(case)
-    fixed = _fixes(fix, c.spec)
+    c, profile = _load(case)
+    fixed = _fixes(fix, c.body)
     excluded = state_args(exclude, "--exclude")
-    group = _group(vary, "--vary", c.spec)
+    group = _group(vary, "--vary", c.body)
     target = target_path(c, out, no_write, "alternatives")
-    el = prepare(c, extra_states=frozenset(s for s, _p in fixed))
+    el = prepare(c, profile, extra_states=frozenset(s for s, _p in fixed))
     progress = _Progress("slates")
     result = alternatives(el, k, fixed, excluded, group, progress=progress)
     progress.close()
@@ -166,7 +166,7 @@ def alternatives_cmd(ctx: click.Context, case: str | None, k: int, fix: tuple[st
         echo_conflicts(result.conflicts)
     else:
         grid, changed = side_by_side(el, result.slates, names)
-        grid["group"] = grid["group"].map(_short(c.spec))
+        grid["group"] = grid["group"].map(_short(c.body))
         grid.insert(0, "", ["*" if f else "" for f in changed])
         click.echo(table_text(grid, ["", "group", "post", *names], limit=24))
         click.echo("\n" + table_text(scores_frame(el, result.slates, names),
@@ -202,47 +202,64 @@ def room_cmd(ctx: click.Context, case: str | None, out: Path | None, no_write: b
     from planner.rules.base import listing
     from planner.rules.election import prepare
 
-    c = _load(case)
+    c, profile = _load(case)
     target = target_path(c, out, no_write, "room")
-    el = prepare(c)
+    el = prepare(c, profile)
     r = room(el)
+    from planner.rules.kinds import CONDITIONS
+
     frame = pd.DataFrame([
-        {"group": g.group, "valid pairs": len(g.pairs), "options": g.options,
-         "States in some valid pair": len(g.states),
-         "protocol seat": ", ".join(g.protocol_seat), "President": ", ".join(g.president),
-         "Rapporteur": ", ".join(g.rapporteur), "in every valid pair": ", ".join(g.in_every_pair)}
+        {"group": g.group, "valid pairs": len(g.pairs) if r.total is not None else "",
+         "options": g.options if r.total is not None else "",
+         "States in some valid slate": len(g.states),
+         **{CONDITIONS[k]: ", ".join(v) for k, v in g.standing.items()},
+         **{post: ", ".join(v) for post, v in g.single_posts.items()},
+         "in every valid slate": ", ".join(g.in_every_pair)}
         for g in r.groups
     ])
-    pairs = pd.DataFrame([{"group": g.group, "first": p[0], "second": p[1] if len(p) > 1 else ""}
+    pairs = pd.DataFrame([{"group": g.group, "officers": ", ".join(p)}
                           for g in r.groups for p in g.pairs])
-    options = {"case": str(c.path), "out": str(target or "")}
+    options = {"case": str(c.path), "out": str(target or ""), "profile": profile.name}
+    counted = (f"valid slates in all: {r.total}" if r.total is not None
+               else f"valid slates not counted exactly: {r.not_exact}")
     write_with_info(target, [SheetData("Room", frame), SheetData("Pairs", pairs)], c, options,
-                    [*el.notes, f"valid slates in all: {r.total}"])
-    code = EXIT_OK if r.total else EXIT_NO_SLATE
+                    [*el.notes, counted])
+    code = EXIT_OK if (r.total if r.total is not None else r.groups) else EXIT_NO_SLATE
     if as_json:
         _emit_json({
+            "profile": profile.name,
             "total_slates": r.total,
+            "exact": r.total is not None,
+            "not_exact_because": r.not_exact or None,
             "groups": [{"group": g.group, "valid_pairs": len(g.pairs), "options": g.options,
-                        "states": list(g.states), "protocol_seat": list(g.protocol_seat),
-                        "president": list(g.president), "rapporteur": list(g.rapporteur),
+                        "states": list(g.states),
+                        "standing": {k: list(v) for k, v in g.standing.items()},
+                        "single_posts": {k: list(v) for k, v in g.single_posts.items()},
                         "in_every_pair": list(g.in_every_pair),
                         "pairs": [list(p) for p in g.pairs]} for g in r.groups],
             "conflicts": conflicts_json(r.conflicts),
             "assumptions": list(el.notes),
         })
         ctx.exit(code)
-    click.echo(f"Valid slates in all: {r.total:,} (Vice-Presidents unordered)\n")
+    if r.total is not None:
+        click.echo(f"Valid slates in all: {r.total:,} (Vice-Presidents unordered)\n")
+    else:
+        click.echo(f"Valid slates in all: not counted exactly ({r.not_exact}); who can sit was "
+                   "asked of the model one question at a time.\n")
     for g in r.groups:
-        line = f"{g.group}: {len(g.pairs)} valid pair(s) of {len(g.states)} State(s)"
+        if r.total is not None:
+            line = f"{g.group}: {len(g.pairs)} valid set(s) of officers of {len(g.states)} State(s)"
+        else:
+            line = f"{g.group}: {len(g.states)} State(s) can sit"
         if g.in_every_pair:
             line += f"; all need {listing(list(g.in_every_pair))}"
         click.echo(line)
-        if g.president:
-            click.echo(f"    President: {listing(list(g.president))}")
-        if g.rapporteur:
-            click.echo(f"    Rapporteur: {listing(list(g.rapporteur))}")
-        click.echo(f"    protocol seat: {listing(list(g.protocol_seat))}")
-    if not r.total:
+        for post, holders in g.single_posts.items():
+            if holders:
+                click.echo(f"    {post}: {listing(list(holders))}")
+        for k, v in g.standing.items():
+            click.echo(f"    {CONDITIONS[k]}: {listing(list(v))}")
+    if r.conflicts:
         click.echo("")
         echo_conflicts(r.conflicts)
     echo_notes(el.notes, c.warnings)
@@ -282,14 +299,14 @@ def compare_cmd(ctx: click.Context, slates: tuple[str, ...], case: str | None, o
     )
     from planner.rules.base import check, score
 
-    c = _load(case)
+    c, profile = _load(case)
     target = target_path(c, out, no_write, "compare")
-    loaded = [item for path in slates for item in load_slates(path, c.spec, whole=True)]
+    loaded = [item for path in slates for item in load_slates(path, c.body, whole=True)]
     if len(loaded) < 2:
         raise UsageError("compare needs two or more slates (files, or a workbook with several)")
     names = labels(len(loaded))
     lists = [s for _label, s in loaded]
-    el = prepare_with(c, lists)
+    el = prepare_with(c, profile, lists)
     grid, changed = side_by_side(el, lists, names)
     diffs = differences(el, lists, names)
     legend = pd.DataFrame({"slate": names, "from": [label for label, _s in loaded]})
@@ -310,7 +327,7 @@ def compare_cmd(ctx: click.Context, slates: tuple[str, ...], case: str | None, o
         ctx.exit(EXIT_OK)
     for n, (label, _s) in zip(names, loaded, strict=True):
         click.echo(f"{n}: {label}")
-    grid["group"] = grid["group"].map(_short(c.spec))
+    grid["group"] = grid["group"].map(_short(c.body))
     grid.insert(0, "", ["*" if f else "" for f in changed])
     click.echo("\n" + table_text(grid, ["", "group", "post", *names], limit=28))
     click.echo("\n" + table_text(scores_frame(el, lists, names),
@@ -323,7 +340,7 @@ def compare_cmd(ctx: click.Context, slates: tuple[str, ...], case: str | None, o
 
 
 def _what_ifs(absent: tuple[str, ...], ratified: tuple[str, ...], nominate: tuple[str, ...],
-              spec: BureauSpec
+              spec: Body
               ) -> tuple[list[str], list[tuple[str, str, Any]], list[tuple[str, str]]]:
     from planner.io.dates import DATE_FIX, DateError, parse_date
 
@@ -386,9 +403,9 @@ def replace_cmd(ctx: click.Context, case: str | None, slate_path: str, withdraw:
     )
     from planner.rules.base import check
 
-    base = _load(case)
+    base, profile = _load(case)
     gone = state_args(withdraw, "--withdraw")
-    absent_states, deposits, nominations = _what_ifs(absent, ratified, nominate, base.spec)
+    absent_states, deposits, nominations = _what_ifs(absent, ratified, nominate, base.body)
     if not (gone or absent_states or deposits or nominations):
         raise UsageError("say what changed: --withdraw, --absent, --ratified or --nominate")
     ids = {i.id for i in base.instruments}
@@ -396,10 +413,10 @@ def replace_cmd(ctx: click.Context, case: str | None, slate_path: str, withdraw:
         if instrument not in ids:
             raise click.BadParameter(f"unknown instrument {instrument!r}; use one of: "
                                      + ", ".join(sorted(ids)), param_hint="--ratified")
-    current = load_slate(slate_path, base.spec, whole=True)
+    current = load_slate(slate_path, base.body, whole=True)
     c, said = what_if(base, absent_states, deposits, nominations, gone)
     target = target_path(c, out, no_write, "replace")
-    el = prepare_with(c, [current])
+    el = prepare_with(c, profile, [current])
     r = replace(el, current, gone)
     notes = [*said, *el.notes]
     changes = pd.DataFrame([{"post": x.post, "group": x.group, "before": x.before,
@@ -464,12 +481,12 @@ def candidates_cmd(ctx: click.Context, case: str | None, slate_path: str, post_t
     from planner.io.slates import load_slate
     from planner.report.workbook import SheetData, table_text
 
-    c = _load(case)
-    post = _post(post_text, "--post", c.spec)
-    group = _group(group_text, "--group", c.spec)
-    current = load_slate(slate_path, c.spec, whole=True)
+    c, profile = _load(case)
+    post = _post(post_text, "--post", c.body)
+    group = _group(group_text, "--group", c.body)
+    current = load_slate(slate_path, c.body, whole=True)
     target = target_path(c, out, no_write, "candidates")
-    el = prepare_with(c, [current])
+    el = prepare_with(c, profile, [current])
     holders = seat_holders(el, current, post, group)
     if not holders:
         where = f" of the {group}" if group else ""

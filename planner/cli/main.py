@@ -7,7 +7,13 @@ rule); 2 bad input or usage; 3 an internal error (a bug: please report it).
 from __future__ import annotations
 
 from planner.cli import commands, consult, plan  # noqa: F401  (they register their commands)
-from planner.cli.common import cli
+from planner.cli.common import cli, profile_option
+
+# every command that reads a case takes --profile
+for _command in cli.commands.values():
+    if any(p.name == "case" or p.name == "case_arg" or p.name == "source"
+           for p in _command.params):
+        _command.params.append(profile_option())
 
 __all__ = ["cli", "main"]
 

@@ -48,7 +48,7 @@ def rotation_cmd(case: str | None, until: int | None, as_json: bool) -> None:
     from planner.domain.rotation import cycle_of, turns
     from planner.report.workbook import table_text
 
-    c = _load(case)
+    c, _profile = _load(case)
     first = c.session.number
     last = until if until is not None else first + 4
     if last < first:
@@ -69,7 +69,7 @@ def rotation_cmd(case: str | None, until: int | None, as_json: bool) -> None:
         return
     import pandas as pd
 
-    short = {g.name: g.short for g in c.spec.groups}
+    short = {g.name: g.short for g in c.body.groups}
     frame = pd.DataFrame([{"session": t.session,
                            "President": short.get(t.president_group or "", "open"),
                            "Rapporteur": short.get(t.rapporteur_group or "", "open")}
@@ -113,14 +113,14 @@ def plan_cmd(ctx: click.Context, case: str | None, sessions_text: str, pool_path
     from planner.report.workbook import SheetData, slate_json, table_text
     from planner.rules.base import check
 
-    c = _load(case)
+    c, profile = _load(case)
     try:
         window = parse_sessions(sessions_text)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--sessions") from None
-    pool = load_pool(pool_path, c.spec) if pool_path else None
+    pool = load_pool(pool_path, c.body) if pool_path else None
     target = target_path(c, out, no_write, "plan")
-    result = plan(c, window, pool)
+    result = plan(c, profile, window, pool)
     summary = fairness_summary(result, c) if result.status == "solved" else []
     options = {"case": str(c.path), "sessions": sessions_text, "pool": pool_path or "",
                "out": str(target or "")}
@@ -165,7 +165,7 @@ def plan_cmd(ctx: click.Context, case: str | None, sessions_text: str, pool_path
         echo_conflicts(result.conflicts)
         echo_notes(result.notes)
         ctx.exit(code)
-    short = {g.name: g.short for g in c.spec.groups}
+    short = {g.name: g.short for g in c.body.groups}
     rows = []
     for sp in result.sessions:
         for seat in sp.slate:

@@ -30,8 +30,10 @@ from planner.domain.case import Case
 from planner.domain.rotation import Turn, turns
 from planner.domain.slate import NO_GROUP, Slate
 from planner.domain.status import assess
-from planner.rules.base import SOFT_RULES, on_bureau, score
+from planner.rules.base import on_bureau, score
 from planner.rules.election import Election, ordered_slate, prepare
+from planner.rules.kinds import qualifies
+from planner.rules.profile import Profile
 from planner.solve.model import (
     Conflict,
     ModelBackend,
@@ -45,7 +47,6 @@ from planner.solve.model import (
 )
 
 Key = tuple[str, str]
-FAIRNESS = ("repeat_service", "consecutive_terms", "protocol_seat_repeats")
 TIE_BREAK_EFFORT = 0.2  # deterministic seconds for the joint plan's tie-break
 
 
@@ -122,7 +123,8 @@ def _merge(known: Iterable[Any], expected: Iterable[Any]) -> tuple[Any, ...]:
     return tuple(sorted(by_key.values(), key=lambda d: (d.state, d.instrument)))
 
 
-def plan(case: Case, sessions: Sequence[int], pool: dict[str, Willing] | None = None,
+def plan(case: Case, profile: Profile, sessions: Sequence[int],
+         pool: dict[str, Willing] | None = None,
          options: SolverOptions | None = None) -> PlanResult:
     started = time.perf_counter()
     options = options or SolverOptions()
@@ -137,7 +139,7 @@ def plan(case: Case, sessions: Sequence[int], pool: dict[str, Willing] | None = 
     if pool is None:
         notes.append("No pool: every eligible State is taken as willing to serve.")
     plan_turns = turns(case, window)
-    elections = [prepare(session_case(case, turn, openings[turn.session]))
+    elections = [prepare(session_case(case, turn, openings[turn.session]), profile)
                  for turn in plan_turns]
     greedy, clean = _greedy(case, window, elections, pool, options)
     if greedy is None:
@@ -145,7 +147,7 @@ def plan(case: Case, sessions: Sequence[int], pool: dict[str, Willing] | None = 
     if clean and _at_bound(window, elections, greedy, pool, options):
         # nobody serves twice, and every session is as good as it could be alone: no joint
         # plan can do better on any level above the tie-break
-        slates, fairness = greedy, dict.fromkeys(FAIRNESS, 0)
+        slates, fairness = greedy, dict.fromkeys(profile.fairness, 0)
         stages = ["session by session, optimal by bound"]
     else:
         joint = _joint(case, window, elections, pool, options, greedy)
@@ -170,7 +172,7 @@ def _at_bound(window: list[int], elections: list[Election], slates: list[Slate],
         if status != "solved":
             return False
         a, b = score(el, slate), score(el, alone)
-        if any(a[r.id] != b[r.id] for r in SOFT_RULES[:-1]):
+        if any(a[r.id] != b[r.id] for r in el.profile.preferences[:-1]):
             return False
     return True
 
@@ -187,9 +189,10 @@ def _joint(case: Case, window: list[int], elections: list[Election],
         post_hard_rules(el, ModelBackend(model, x))
         for key in _unwilling(el, window[t], pool):
             model.add(x[key] == 0)
-    levels = _fairness(model, case, window, elections, xs, pool)
+    levels = [level for level in _fairness(model, case, window, elections, xs, pool)
+              if level[0] in elections[0].profile.fairness]
     # rule 22's preferences summed over the sessions, level by level; the tie-break comes last
-    for soft in SOFT_RULES:
+    for soft in elections[0].profile.preferences:
         terms, spread = [], 0
         for el, x in zip(elections, xs, strict=True):
             value = soft.value(el, ModelBackend(model, x))
@@ -228,7 +231,7 @@ def _joint(case: Case, window: list[int], elections: list[Election],
             raise RuntimeError("the plan found no solution within the time limit")
         if name != tie_name:
             for level, e, _spread in head:
-                if level in FAIRNESS:
+                if level in elections[0].profile.fairness:
                     fairness[level] = round(solver.value(e))
                 model.add(e == round(solver.value(e)))
         slates = [ordered_slate(el, [k for k, v in x.items() if solver.boolean_value(v)])
@@ -241,7 +244,7 @@ def _joint(case: Case, window: list[int], elections: list[Election],
 
 
 def _unwilling(el: Election, session: int, pool: dict[str, Willing] | None) -> list[Key]:
-    return [(s, p) for s in el.universe for p in el.spec.post_names
+    return [(s, p) for s in el.universe for p in el.body.post_names
             if not _willing(pool, s, session, p)]
 
 
@@ -302,13 +305,15 @@ def _fairness(model: cp_model.CpModel, case: Case, window: list[int],
                 v = model.new_bool_var("")
                 model.add_max_equality(v, earlier)
                 prior[s] = v
-        for g in el.spec.group_names:
+        for g in el.body.group_names:
             members = el.members(g)
             willing = [s for s in members if el.status[s].eligible
-                       and any(_willing(pool, s, window[t], p) for p in el.spec.post_names)]
+                       and any(_willing(pool, s, window[t], p) for p in el.body.post_names)]
             unserved = model.new_bool_var("")
             model.add_max_equality(unserved, [1 - prior[s] for s in willing] or [0])
-            qualified = [s for s in members if el.status[s].protocol_seat]
+            condition = el.profile.fairness_condition
+            qualified = ([s for s in members if qualifies(el, s, condition)]
+                         if condition else [])
             for s in members:
                 if isinstance(prior[s], int) and prior[s] == 0:
                     continue
@@ -334,8 +339,8 @@ def _fairness(model: cp_model.CpModel, case: Case, window: list[int],
             model.add(e >= cp_model.LinearExpr.sum(ones) - 1)
             excess.append(e)
     # each session seats total_posts officers and one protocol seat per group, at most
-    officers = len(window) * elections[0].spec.total_posts
-    seats = len(window) * len(elections[0].spec.groups)
+    officers = len(window) * elections[0].body.total_posts
+    seats = len(window) * len(elections[0].body.groups)  # one seat per group needs a standing
     return [("repeat_service", cp_model.LinearExpr.sum(repeats), min(len(repeats), officers)),
             ("consecutive_terms", cp_model.LinearExpr.sum(consecutive),
              min(len(consecutive), officers)),
@@ -352,8 +357,7 @@ def _forecast_officers(case: Case, turn: Turn, opening: dt.date, el: Election, s
     out = []
     for seat in slate:
         known, hoped = facts[seat.state], el.status[seat.state]
-        if (known.eligible, known.protocol_seat, known.all_instruments) != (
-                hoped.eligible, hoped.protocol_seat, hoped.all_instruments):
+        if (known.eligible, known.instruments) != (hoped.eligible, hoped.instruments):
             out.append(seat.state)
     return tuple(out)
 
@@ -401,7 +405,7 @@ def fairness_summary(result: PlanResult, case: Case) -> list[dict[str, Any]]:
             last[seat.state] = sp.session
         previous = now
     out = []
-    for g in case.spec.group_names:
+    for g in case.body.group_names:
         states = served.get(g, [])
         longest = max(waits.get(g, []), default=None)
         out.append({

@@ -8,22 +8,21 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from planner.domain.body import PRESIDENT
 from planner.domain.case import Case, Deposit, Nomination
 from planner.domain.slate import NO_GROUP, Seat, Slate, state_order
 from planner.errors import Where
-from planner.rules.base import SOFT_RULES, carries, check, score
+from planner.rules.base import carries, check, cost, preference_weights, score
 from planner.rules.election import Election, ordered_slate, prepare
-from planner.solve.forms import NotDecomposable
+from planner.rules.forms import NotDecomposable
+from planner.rules.profile import Profile
 from planner.solve.model import (
     Conflict,
     RuleModel,
     SlateModel,
     SolverOptions,
     explain,
-    preference_weights,
 )
-from planner.solve.space import GroupRoom, SlateSpace
+from planner.solve.space import GroupRoom, SlateSpace, room_by_model
 
 Progress = Callable[[int, int], None]
 
@@ -31,14 +30,6 @@ Progress = Callable[[int, int], None]
 def slate_key(slate: Slate) -> frozenset[tuple[str, str]]:
     """Who holds what: Vice-Presidents are a set, so their order does not matter."""
     return frozenset((s.state, s.post) for s in slate)
-
-
-def cost(el: Election, slate: Slate, weights: dict[str, int] | None = None) -> int:
-    """The weighted preferences the model minimises (lower is better)."""
-    weights = weights or preference_weights(el)
-    values = score(el, slate)
-    return sum(weights[r.id] * (-values[r.id] if r.maximise else values[r.id])
-               for r in SOFT_RULES)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -70,7 +61,7 @@ def alternatives(el: Election, k: int, fixed: Sequence[tuple[str, str]] = (),
     if vary is not None:
         keep = [(s.state, s.post) for s in best if (el.group(s.state) or NO_GROUP) != vary]
         only = {}
-        for g in (*el.spec.group_names, NO_GROUP):
+        for g in el.groups_in_play:
             if g != vary:
                 only[g] = tuple(key for key in keep if (el.group(key[0]) or NO_GROUP) == g)
     found = [best]
@@ -116,16 +107,24 @@ def alternatives(el: Election, k: int, fixed: Sequence[tuple[str, str]] = (),
 
 @dataclass(frozen=True)
 class Room:
-    total: int
+    total: int | None  # None: the rules do not decompose, so no exact count is given
     groups: tuple[GroupRoom, ...]
     conflicts: tuple[Conflict, ...]
+    not_exact: str  # why there is no exact count ('' when there is)
 
 
 def room(el: Election, options: SolverOptions | None = None) -> Room:
-    space = SlateSpace(el)
+    """How many valid slates there are, and each group's room; exact where the rules decompose
+    by group, else asked of the model (and then no count: never a wrong one)."""
+    try:
+        space = SlateSpace(el)
+    except NotDecomposable as exc:
+        groups = room_by_model(el, options)
+        conflicts = () if groups else explain(el, options)
+        return Room(None, tuple(groups), conflicts, str(exc))
     total = space.count()
     conflicts = explain(el, options) if total == 0 else ()
-    return Room(total, tuple(space.room()), conflicts)
+    return Room(total, tuple(space.room()), conflicts, "")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -165,7 +164,7 @@ def candidates(el: Election, slate: Slate, post: str, group: str | None) -> list
             values = score(el, trial)
             cand = Candidate(state, holder.state, trial, values,
                              {k: values[k] - now.get(k, 0) for k in values},
-                             carries(el, state, post))
+                             carries(el, trial, state, post))
             out.append((cost(el, trial, weights), state_order(state), cand))
     out.sort(key=lambda t: (t[0], t[1], t[2].replaces))
     return [c for _cost, _order, c in out]
@@ -197,7 +196,7 @@ def replace(el: Election, current: Slate, withdrawn: Iterable[str],
     """Keep every officer who can stay and change as few posts as possible; keep the President
     unless the President's State withdrew. Each change says why it was needed."""
     gone = sorted(set(withdrawn), key=state_order)
-    president = next((s for s in current if s.post == PRESIDENT), None)
+    president = next((s for s in current if s.post == el.body.head_post), None)
     keep_president = president is not None and president.state not in gone
     sm = SlateModel(el, options, excluded=gone, keep=current, keep_president=keep_president)
     status, slate = sm.next()
@@ -277,7 +276,7 @@ def what_if(case: Case, absent: Iterable[str] = (), ratified: Iterable[tuple[str
     return changed, tuple(said)
 
 
-def prepare_with(case: Case, slates: Iterable[Slate]) -> Election:
+def prepare_with(case: Case, profile: Profile, slates: Iterable[Slate]) -> Election:
     """The election, knowing every State named in the slates."""
     names = frozenset(s.state for slate in slates for s in slate)
-    return prepare(case, extra_states=names)
+    return prepare(case, profile, extra_states=names)

@@ -1,7 +1,6 @@
-"""What the rules of procedure fix for one conference: posts, groups and seat numbers.
-
-Kept as data so that another conference with rules of the same kind (the UNCAC Conference of the
-States Parties, say) can be described without touching the rules' code.
+"""The shape of one body's bureau: its posts, the groupings of States it uses, who may sit and
+whose turn it is. The profile (planner.rules.profile) adds the rules; this is the part the case
+reader and the domain need.
 """
 
 from __future__ import annotations
@@ -10,11 +9,10 @@ from dataclasses import dataclass
 
 from planner.domain.names import normalise
 
-PRESIDENT = "President"
-VICE_PRESIDENT = "Vice-President"
-RAPPORTEUR = "Rapporteur"
-# the order in which a bureau is listed: the President, the Vice-Presidents, the Rapporteur
-POST_ORDER = {PRESIDENT: 0, VICE_PRESIDENT: 1, RAPPORTEUR: 2}
+# the eligibility bases a body may use
+TREATY = "treaty"  # parties to the body's treaty at the opening (deposits and entry into force)
+MEMBERSHIP = "membership"  # members of the body, as its members table lists them
+ELIGIBILITY_BASES = (TREATY, MEMBERSHIP)
 
 
 @dataclass(frozen=True)
@@ -32,13 +30,17 @@ class PostSpec:
 
 
 @dataclass(frozen=True)
-class BureauSpec:
+class Body:
     conference: str
     conference_short: str
     groups: tuple[GroupSpec, ...]
-    posts: tuple[PostSpec, ...]
-    seats_per_group: int
-    min_all_instruments: int
+    posts: tuple[PostSpec, ...]  # in the order a bureau is listed: the head post first
+    eligibility: str = TREATY
+    constituencies: tuple[str, ...] = ()  # lists of States the case gives (e.g. SIDS)
+    # the post whose group follows the cycle, and the post whose group follows that one
+    # rapporteur_offset sessions later (None: that post does not rotate)
+    rotating_post: str | None = None
+    following_post: str | None = None
     # the presidency's cycle when neither the case nor its history gives one, from this session
     default_cycle: tuple[str, ...] = ()
     default_cycle_start: int = 1
@@ -55,11 +57,22 @@ class BureauSpec:
     def total_posts(self) -> int:
         return sum(p.count for p in self.posts)
 
+    @property
+    def head_post(self) -> str:
+        return self.posts[0].name
+
     def post(self, name: str) -> PostSpec:
         return next(p for p in self.posts if p.name == name)
 
+    def post_rank(self, name: str) -> int:
+        names = self.post_names
+        return names.index(name) if name in names else len(names)
+
     def group(self, name: str) -> GroupSpec:
         return next(g for g in self.groups if g.name == name)
+
+    def short(self, group: str) -> str:
+        return self.group(group).short if group in self.group_names else group
 
     def find_group(self, text: str) -> str | None:
         key = normalise(text)
@@ -75,44 +88,21 @@ class BureauSpec:
                 return p.name
         return None
 
+    def find_constituency(self, text: str) -> str | None:
+        key = normalise(text)
+        return next((c for c in self.constituencies if normalise(c) == key), None)
 
-UNTOC = BureauSpec(
-    conference="Conference of the Parties to the United Nations Convention against "
-    "Transnational Organized Crime",
-    conference_short="UNTOC Conference of the Parties",
-    groups=(
-        GroupSpec("African States", "African", ("Africa", "African Group", "AG")),
-        GroupSpec(
-            "Asia-Pacific States",
-            "Asia-Pacific",
-            ("Asia and the Pacific", "Asian States", "Asia-Pacific Group", "APG"),
-        ),
-        GroupSpec(
-            "Eastern European States",
-            "Eastern European",
-            ("Eastern Europe", "Eastern European Group", "EEG"),
-        ),
-        GroupSpec(
-            "Latin American and Caribbean States",
-            "Latin American and Caribbean",
-            ("Latin America and the Caribbean", "GRULAC"),
-        ),
-        GroupSpec(
-            "Western European and other States",
-            "Western European and other",
-            ("Western European and Others", "Western European and other States Group", "WEOG"),
-        ),
-    ),
-    posts=(
-        PostSpec(PRESIDENT, 1, ("Chair", "Chairperson")),
-        PostSpec(VICE_PRESIDENT, 8, ("Vice President", "VP", "Vice-Chair")),
-        PostSpec(RAPPORTEUR, 1, ()),
-    ),
-    seats_per_group=2,
-    min_all_instruments=2,
-    # every session with a known President fits it (../shared/data/sessions.csv)
-    default_cycle=("Asia-Pacific States", "Eastern European States",
-                   "Latin American and Caribbean States", "Western European and other States",
-                   "African States"),
-    default_cycle_start=1,
+
+# the five regional groups of the United Nations, as most bodies use them
+UN_REGIONAL_GROUPS = (
+    GroupSpec("African States", "African", ("Africa", "African Group", "AG")),
+    GroupSpec("Asia-Pacific States", "Asia-Pacific",
+              ("Asia and the Pacific", "Asian States", "Asia-Pacific Group", "APG")),
+    GroupSpec("Eastern European States", "Eastern European",
+              ("Eastern Europe", "Eastern European Group", "EEG")),
+    GroupSpec("Latin American and Caribbean States", "Latin American and Caribbean",
+              ("Latin America and the Caribbean", "GRULAC")),
+    GroupSpec("Western European and other States", "Western European and other",
+              ("Western European and Others", "Western European and other States Group",
+               "WEOG")),
 )

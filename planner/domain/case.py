@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from planner.domain.body import BureauSpec
+from planner.domain.body import Body
 from planner.errors import Where
 
 
@@ -57,6 +57,8 @@ class Session:
     rotation_cycle: tuple[str, ...] | None = None  # the groups in presidency order
     rotation_start: int | None = None  # a session whose President is rotation_cycle[0]
     rapporteur_offset: int = 1  # the Rapporteur's group presided this many sessions before
+    host: str | None = None  # the host State, where a rule gives it the presidency
+    profile: str | None = None  # the profile the case names for itself
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,7 @@ class InputFile:
 class Case:
     name: str
     path: Path
-    spec: BureauSpec
+    body: Body
     instruments: tuple[Instrument, ...]
     deposits: tuple[Deposit, ...]
     signatures: tuple[Signature, ...]
@@ -108,14 +110,19 @@ class Case:
     schedule: tuple[tuple[int, dt.date], ...] = ()  # sessions table: later openings
     expected: tuple[Deposit, ...] = ()  # expected_ratifications: forecasts, not facts
     history: tuple[PastOfficer, ...] = ()  # bureau_history
+    members: frozenset[str] | None = None  # the body's members, where membership decides
+    constituencies: tuple[tuple[str, frozenset[str]], ...] = ()  # (name, States)
 
     @cached_property
     def group_of(self) -> dict[str, str]:
         return {m.state: m.group for m in self.memberships}
 
     @property
-    def convention(self) -> Instrument:
-        return next(i for i in self.instruments if i.kind == "convention")
+    def convention(self) -> Instrument | None:
+        return next((i for i in self.instruments if i.kind == "convention"), None)
+
+    def constituency(self, name: str) -> frozenset[str]:
+        return next((states for n, states in self.constituencies if n == name), frozenset())
 
     @cached_property
     def deposits_by_state(self) -> dict[str, dict[str, Deposit]]:
@@ -130,4 +137,5 @@ class Case:
         names |= {n.state for n in self.nominations}
         names |= {d.state for d in self.expected} | {h.state for h in self.history}
         names |= self.attendance or frozenset()
+        names |= self.members or frozenset()
         return tuple(sorted(names))

@@ -108,3 +108,13 @@ def did_you_mean(text: str) -> str:
     if hints:
         return "did you mean " + " or ".join(repr(h) for h in hints) + "?"
     return "use the State's UN name, as in the UN Treaty Collection"
+
+
+def did_you_mean_among(text: str, choices: list[str], what: str) -> str:
+    """A fix suggestion for an unknown name among a short list of choices."""
+    from rapidfuzz import fuzz, process
+
+    best = process.extractOne(normalise(text), {c: normalise(c) for c in choices},
+                              scorer=fuzz.ratio, score_cutoff=60)
+    known = "known: " + ", ".join(choices)
+    return f"did you mean {best[2]!r}? ({known})" if best else f"use a {what} name ({known})"

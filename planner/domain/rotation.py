@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from planner.domain.body import PRESIDENT, RAPPORTEUR
 from planner.domain.case import Case
 
 
@@ -73,7 +72,7 @@ def _sessions(items: Iterable[int]) -> str:
 
 
 def cycle_of(case: Case) -> Cycle:
-    spec = case.spec
+    spec = case.body
     groups = spec.group_names
     n = len(groups)
     history = _presidency_history(case)
@@ -88,6 +87,8 @@ def cycle_of(case: Case) -> Cycle:
         start = 0  # places are session % n
         sessions = _sessions(s for s, _g in history if s not in history_breaks)
         source, evidence = "history", f"the presidency history of sessions {sessions}"
+    elif spec.rotating_post is None:
+        return Cycle(None, 1, "none", "no post rotates among the groups in this body", ())
     elif spec.default_cycle:
         order = spec.default_cycle
         start = spec.default_cycle_start
@@ -119,6 +120,7 @@ def turns(case: Case, sessions: Iterable[int]) -> list[Turn]:
     offset = case.session.rapporteur_offset
     rows = {r.session: r for r in case.rotation}
     s = case.session
+    body = case.body
 
     def president(session: int) -> tuple[str | None, str]:
         if session == s.number and s.president_group:
@@ -126,15 +128,22 @@ def turns(case: Case, sessions: Iterable[int]) -> list[Turn]:
         row = rows.get(session)
         if row and row.president_group:
             return row.president_group, f"rotation table, session {session}"
+        if body.rotating_post is None:
+            return None, "open to every group: the post does not rotate in this body"
         if cycle.order is not None and session >= 1:
             group = cycle.order[(session - cycle.start) % len(cycle.order)]
             return group, f"cycle from {cycle.evidence}"
         return None, "open to every group: no rotation is known"
 
+    head = body.rotating_post or body.head_post
     out = []
     for session in sorted(set(sessions)):
         pg, pbasis = president(session)
         rg: str | None
+        if body.following_post is None:
+            rg, rbasis = None, "no post follows the presidency's rotation in this body"
+            out.append(Turn(session, pg, rg, f"{head}: {pbasis}"))
+            continue
         if session == s.number and s.rapporteur_group:
             rg, rbasis = s.rapporteur_group, "session table"
         elif rows.get(session) and rows[session].rapporteur_group:
@@ -148,5 +157,5 @@ def turns(case: Case, sessions: Iterable[int]) -> list[Turn]:
         else:
             rg, rbasis = None, (f"open to every group: no session {session - offset} "
                                 "to take the Rapporteur from")
-        out.append(Turn(session, pg, rg, f"{PRESIDENT}: {pbasis}; {RAPPORTEUR}: {rbasis}"))
+        out.append(Turn(session, pg, rg, f"{head}: {pbasis}; {body.following_post}: {rbasis}"))
     return out

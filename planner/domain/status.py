@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from planner.domain.body import MEMBERSHIP
 from planner.domain.case import Case, Deposit, Instrument
 from planner.domain.names import registry
 
@@ -27,10 +28,7 @@ class StateStatus:
     present: bool
     eligible: bool
     reason: str  # why not eligible; '' when eligible
-    party_to_convention: bool
-    protocol_seat: bool  # party to the Convention and to one or more Protocols in force
-    all_protocols: bool  # party to the Convention and to every Protocol in force
-    all_instruments: bool  # party to every instrument in force
+    party: bool  # party to the body's treaty (or member of the body) at the date
 
 
 @dataclass(frozen=True)
@@ -55,14 +53,30 @@ def _party_reason(convention: Instrument, deposit: Deposit | None, signed: bool,
     return f"not yet a party: the Convention enters into force for it on {start.isoformat()}"
 
 
+def _standing(case: Case, state: str, held: tuple[str, ...], date: dt.date,
+              signed: set[str]) -> tuple[bool, str]:
+    """Whether the State is a party (or a member), and if not, why."""
+    if case.body.eligibility == MEMBERSHIP:
+        if case.members is not None and state in case.members:
+            return True, ""
+        return False, "not a member of the body"
+    convention = case.convention
+    if convention is None:
+        return False, "not a party: the case names no treaty"
+    if convention.id in held:
+        return True, ""
+    deposit = case.deposits_by_state.get(state, {}).get(convention.id)
+    return False, _party_reason(convention, deposit, state in signed, date)
+
+
 def assess(case: Case, on: dt.date | None = None,
            extra_states: frozenset[str] = frozenset()) -> Assessment:
     """Every State the case knows of (and extra_states), with its status at date on."""
     date = on or case.session.opening_date
     in_force = instruments_in_force(case, date)
-    protocols = [i for i in in_force if i.is_protocol]
     convention = case.convention
-    signed = {s.state for s in case.signatures if s.instrument == convention.id}
+    signed = {s.state for s in case.signatures
+              if convention is not None and s.instrument == convention.id}
     out: list[StateStatus] = []
     for state in sorted(set(case.known_states()) | extra_states):
         deposits = case.deposits_by_state.get(state, {})
@@ -70,7 +84,7 @@ def assess(case: Case, on: dt.date | None = None,
             i.id for i in in_force
             if i.id in deposits and in_force_from(i, deposits[i.id].date) <= date
         )
-        party = convention.id in held
+        party, why_not = _standing(case, state, held, date, signed)
         group = case.group_of.get(state)
         present = case.attendance is None or state in case.attendance
         known = registry().entries.get(state)  # generated conferences use made-up names
@@ -79,12 +93,11 @@ def assess(case: Case, on: dt.date | None = None,
         elif group is None:
             reason = "in no regional group"
         elif not party:
-            reason = _party_reason(convention, deposits.get(convention.id), state in signed, date)
+            reason = why_not
         elif not present:
             reason = "not present"
         else:
             reason = ""
-        own_protocols = [p for p in protocols if p.id in held]
         out.append(StateStatus(
             state=state,
             group=group,
@@ -92,9 +105,6 @@ def assess(case: Case, on: dt.date | None = None,
             present=present,
             eligible=not reason,
             reason=reason,
-            party_to_convention=party,
-            protocol_seat=party and bool(own_protocols),
-            all_protocols=party and len(own_protocols) == len(protocols),
-            all_instruments=len(held) == len(in_force),
+            party=party,
         ))
     return Assessment(date, in_force, tuple(out), case.attendance is None)

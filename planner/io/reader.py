@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from planner.domain.body import UNTOC, BureauSpec
+from planner.domain.body import MEMBERSHIP, TREATY, Body
 from planner.domain.case import (
     Case,
     Deposit,
@@ -36,10 +36,16 @@ if TYPE_CHECKING:
     import pandas as pd
 
 TABLES = ("instruments", "ratifications", "groups", "session", "attendance", "nominations",
-          "rotation", "sessions", "expected_ratifications", "bureau_history")
-REQUIRED_TABLES = ("instruments", "groups", "session")
+          "rotation", "sessions", "expected_ratifications", "bureau_history", "members",
+          "constituencies")
 SESSION_KEYS = ("conference", "session", "opening_date", "president_group", "rapporteur_group",
-                "rotation_cycle", "rotation_start", "rapporteur_offset")
+                "rotation_cycle", "rotation_start", "rapporteur_offset", "host", "profile")
+
+
+def required_tables(body: Body) -> tuple[str, ...]:
+    """The tables a case of this body cannot do without."""
+    basis = {TREATY: "instruments", MEMBERSHIP: "members"}[body.eligibility]
+    return (basis, "groups", "session")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -49,9 +55,9 @@ SESSION_KEYS = ("conference", "session", "opening_date", "president_group", "rap
 class _Loader:
     """Reads one case; every problem is collected, and raised together at the end."""
 
-    def __init__(self, path: Path, spec: BureauSpec) -> None:
+    def __init__(self, path: Path, body: Body) -> None:
         self.path = path
-        self.spec = spec
+        self.body = body
         self.problems = Problems()
         self.warnings: list[str] = []
         self.files: dict[Path, str] = {}
@@ -106,7 +112,7 @@ class _Loader:
                     found[name] = table_from_sheet(
                         name, self.shown(self.path), sheet, self.sheets[sheet], self.problems
                     )
-        for name in REQUIRED_TABLES:
+        for name in required_tables(self.body):
             if name not in found and not self.problems:
                 where = Where(self.shown(self.path))
                 if self.path.is_dir():
@@ -153,12 +159,12 @@ class _Loader:
 
     def group(self, t: Table, row: Row, column: str) -> str | None:
         text = row.text(column)
-        found = self.spec.find_group(text) if text else None
+        found = self.body.find_group(text) if text else None
         if found is None:
             self.problems.add(
                 t.where(row.number, column),
                 f"unknown regional group {text!r}" if text else "the regional group is missing",
-                "use one of: " + "; ".join(self.spec.group_names),
+                "use one of: " + "; ".join(self.body.group_names),
             )
         return found
 
@@ -378,11 +384,11 @@ class _Loader:
         cycle = None
         if values.get("rotation_cycle", (None, ""))[1]:
             row, text = values["rotation_cycle"]
-            names = [self.spec.find_group(part) for part in text.replace(",", ";").split(";")
+            names = [self.body.find_group(part) for part in text.replace(",", ";").split(";")
                      if part.strip()]
-            if None in names or sorted(n for n in names if n) != sorted(self.spec.group_names):
+            if None in names or sorted(n for n in names if n) != sorted(self.body.group_names):
                 self.problems.add(t.where(row.number, "value"),
-                                  f"{text!r} is not an order of the {len(self.spec.groups)} "
+                                  f"{text!r} is not an order of the {len(self.body.groups)} "
                                   "regional groups",
                                   "list every group once, separated by ';', e.g. Asia-Pacific; "
                                   "Eastern European; GRULAC; WEOG; African")
@@ -401,9 +407,36 @@ class _Loader:
                 f"({convention.entry_into_force})",
                 "check the opening date",
             )
-        conference = values.get("conference", (None, ""))[1] or self.spec.conference
+        conference = values.get("conference", (None, ""))[1] or self.body.conference
+        host = (self.state(t, values["host"][0], "value")
+                if values.get("host", (None, ""))[1] else None)
+        profile = values.get("profile", (None, ""))[1] or None
         return Session(conference, number, opening, groups.get("president_group"),
-                       groups.get("rapporteur_group"), cycle, start, offset)
+                       groups.get("rapporteur_group"), cycle, start, offset, host, profile)
+
+    def members(self, t: Table) -> frozenset[str]:
+        if not t.require(self.problems, "state"):
+            return frozenset()
+        return frozenset(s for row in t.rows if (s := self.state(t, row, "state")))
+
+    def constituencies(self, t: Table) -> tuple[tuple[str, frozenset[str]], ...]:
+        if not t.require(self.problems, "state", "constituency"):
+            return ()
+        out: dict[str, set[str]] = {}
+        for row in t.rows:
+            state = self.state(t, row, "state")
+            text = row.text("constituency")
+            name = self.body.find_constituency(text)
+            if name is None:
+                self.problems.add(
+                    t.where(row.number, "constituency"),
+                    f"unknown constituency {text!r}" if text else "the constituency is missing",
+                    ("use one of: " + "; ".join(self.body.constituencies))
+                    if self.body.constituencies else
+                    "this body's profile uses no constituency; remove the table")
+            elif state is not None:
+                out.setdefault(name, set()).add(state)
+        return tuple((n, frozenset(s)) for n, s in sorted(out.items()))
 
     def attendance(self, t: Table) -> frozenset[str]:
         if not t.require(self.problems, "state"):
@@ -417,10 +450,10 @@ class _Loader:
         for row in t.rows:
             state = self.state(t, row, "state")
             text = row.text("post")
-            post = self.spec.find_post(text)
+            post = self.body.find_post(text)
             if post is None:
                 self.problems.add(t.where(row.number, "post"), f"unknown post {text!r}",
-                                  "use one of: " + ", ".join(self.spec.post_names))
+                                  "use one of: " + ", ".join(self.body.post_names))
             priority = self.integer(t, row, "priority", 1, 1) if t.has("priority") else 1
             representative = row.text("representative") if t.has("representative") else ""
             if t.has("group") and row.text("group"):
@@ -481,10 +514,10 @@ class _Loader:
         for row in t.rows:
             number = self.integer(t, row, "session", 1, 1)
             text = row.text("post")
-            post = self.spec.find_post(text)
+            post = self.body.find_post(text)
             if post is None:
                 self.problems.add(t.where(row.number, "post"), f"unknown post {text!r}",
-                                  "use one of: " + ", ".join(self.spec.post_names))
+                                  "use one of: " + ", ".join(self.body.post_names))
             state = self.state(t, row, "state")
             if number is not None and post is not None and state is not None:
                 out.append(PastOfficer(number, post, state))
@@ -520,7 +553,8 @@ class _Loader:
             self.untc(ident, tables["instruments"], row, ref, deposits, signatures)
         if "ratifications" in tables:
             self.ratifications(tables["ratifications"], ids, deposits, signatures)
-        elif instruments and len(status_files) < len(instruments) and not self.problems:
+        elif (self.body.eligibility == TREATY and instruments
+              and len(status_files) < len(instruments) and not self.problems):
             missing = sorted(ids - set(status_files))
             self.problems.add(
                 tables["instruments"].where(None, "status_file"),
@@ -542,13 +576,17 @@ class _Loader:
         expected = (self.expected(tables["expected_ratifications"], ids)
                     if "expected_ratifications" in tables else [])
         history = self.history(tables["bureau_history"]) if "bureau_history" in tables else []
+        members = self.members(tables["members"]) if "members" in tables else None
+        constituencies = (self.constituencies(tables["constituencies"])
+                          if "constituencies" in tables else ())
         self.problems.raise_if_any()
-        assert session is not None and convention is not None
-        self.warn_protocols_without_convention(unique, convention)
+        assert session is not None
+        if convention is not None:
+            self.warn_protocols_without_convention(unique, convention)
         return Case(
             name=self.path.stem if self.path.is_file() else self.path.name,
             path=self.path,
-            spec=self.spec,
+            body=self.body,
             instruments=tuple(instruments),
             deposits=tuple(unique),
             signatures=tuple(sorted(set(signatures), key=_signature_key)),
@@ -563,6 +601,8 @@ class _Loader:
             schedule=tuple(schedule),
             expected=tuple(sorted(expected, key=lambda d: (d.state, d.instrument, d.date))),
             history=tuple(history),
+            members=members,
+            constituencies=constituencies,
         )
 
     def warn_protocols_without_convention(self, deposits: list[Deposit],
@@ -584,7 +624,7 @@ def _signature_key(s: Signature) -> tuple[str, str, dt.date]:
     return (s.state, s.instrument, s.date or dt.date.min)
 
 
-def load_case(path: Path | str, spec: BureauSpec = UNTOC) -> Case:
+def load_case(path: Path | str, body: Body) -> Case:
     """Read a case folder or workbook. Raises InputError with every problem found."""
     p = Path(path)
     if not p.exists():
@@ -596,7 +636,35 @@ def load_case(path: Path | str, spec: BureauSpec = UNTOC) -> Case:
     if p.is_file() and p.suffix.lower() != ".xlsx":
         raise InputError([Problem(Where(str(p)), "a case is a folder or an .xlsx workbook",
                                   "give the case folder, or a workbook with one sheet per table")])
-    return _Loader(p, spec).load()
+    return _Loader(p, body).load()
+
+
+def named_profile(path: Path | str) -> str | None:
+    """The profile a case names in its session table (key 'profile'), if it names one and the
+    table can be read; the full reading reports any problem with it."""
+    p = Path(path)
+    problems = Problems()
+    table: Table | None = None
+    try:
+        if p.is_dir():
+            found = [p / f"session{ext}" for ext in (".csv", ".xlsx")
+                     if (p / f"session{ext}").is_file()]
+            if len(found) == 1:
+                table = read_table_file("session", found[0], str(found[0]), problems)
+        elif p.is_file() and p.suffix.lower() == ".xlsx":
+            sheets = read_workbook(p, str(p), problems)
+            by_key = {s.strip().lower(): s for s in sheets or {}}
+            if sheets is not None and "session" in by_key:
+                table = table_from_sheet("session", str(p), by_key["session"],
+                                         sheets[by_key["session"]], problems)
+    except OSError:
+        return None
+    if table is None or not table.has("key") or not table.has("value"):
+        return None
+    for row in table.rows:
+        if row.text("key").strip().lower() == "profile" and row.text("value"):
+            return row.text("value").strip()
+    return None
 
 
 def default_case_path() -> Path:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from planner.domain.body import BureauSpec
+from planner.domain.body import Body
 from planner.domain.names import did_you_mean, registry
 from planner.domain.slate import Seat, Slate
 from planner.errors import InputError, Problem, Problems, Where
@@ -27,7 +27,7 @@ def _tables(path: Path, problems: Problems) -> Table | None:
     return read_table_file("slate", path, str(path), problems)
 
 
-def _seat(table: Table, row: Row, spec: BureauSpec, problems: Problems) -> Seat | None:
+def _seat(table: Table, row: Row, spec: Body, problems: Problems) -> Seat | None:
     text = row.text("post")
     post = spec.find_post(text)
     if post is None:
@@ -46,7 +46,7 @@ def _seat(table: Table, row: Row, spec: BureauSpec, problems: Problems) -> Seat 
     return Seat(post, state, representative)
 
 
-def _complete(table: Table, rows: list[tuple[Row, Seat]], label: str, spec: BureauSpec,
+def _complete(table: Table, rows: list[tuple[Row, Seat]], label: str, spec: Body,
               problems: Problems) -> None:
     """A whole bureau: each post as many times as the rules fill it, each State once."""
     total = spec.total_posts
@@ -71,7 +71,7 @@ def _complete(table: Table, rows: list[tuple[Row, Seat]], label: str, spec: Bure
         seen.setdefault(s.state, r.number)
 
 
-def load_slates(path: Path | str, spec: BureauSpec, whole: bool = False
+def load_slates(path: Path | str, spec: Body, whole: bool = False
                 ) -> list[tuple[str, Slate]]:
     """Every slate in the file, with a label (the file name, and the rank where there are
     several). whole: refuse slates that are not a complete bureau (exit 2), for commands that
@@ -105,7 +105,7 @@ def load_slates(path: Path | str, spec: BureauSpec, whole: bool = False
     return out
 
 
-def load_slate(path: Path | str, spec: BureauSpec, whole: bool = False) -> Slate:
+def load_slate(path: Path | str, spec: Body, whole: bool = False) -> Slate:
     slates = load_slates(path, spec, whole)
     if len(slates) > 1:
         raise InputError([Problem(Where(str(path)), f"the file holds {len(slates)} slates",

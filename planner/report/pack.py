@@ -23,7 +23,7 @@ def bureau_rows(el: Election, slate: Slate) -> list[tuple[str, str, str, str, st
     rows = []
     for seat in sorted(slate, key=lambda s: seat_order(el, s.state, s.post)):
         rows.append((seat.post, seat.state, el.group(seat.state) or "", seat.representative,
-                     "; ".join(carries(el, seat.state, seat.post))))
+                     "; ".join(carries(el, slate, seat.state, seat.post))))
     return rows
 
 
@@ -31,9 +31,9 @@ def instrument_counts(el: Election, slate: Slate) -> list[list[Any]]:
     """Per group, how many of its officers are parties to each instrument in force."""
     ids = [i.id for i in el.assessment.in_force]
     table: list[list[Any]] = [["group", *ids]]
-    for g in el.spec.group_names:
+    for g in el.body.group_names:
         officers = [s.state for s in slate if el.group(s.state) == g]
-        table.append([el.spec.group(g).short,
+        table.append([el.body.group(g).short,
                       *[sum(i in el.status[s].instruments for s in officers) for i in ids]])
     return table
 
@@ -101,7 +101,8 @@ def bureau_builder(el: Election, slate: Slate, outcomes: Sequence[Outcome],
             chart.y_axis.title = "officers"
             chart.y_axis.majorUnit = 1
             chart.y_axis.scaling.min = 0
-            chart.y_axis.scaling.max = el.spec.seats_per_group
+            chart.y_axis.scaling.max = max(el.profile.most_officers(g)
+                                           for g in el.body.group_names)
             width = len(counts[0])
             data = Reference(ws, min_col=2, max_col=width, min_row=first,
                              max_row=first + len(counts) - 1)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from planner.domain.body import UNTOC, BureauSpec
+from planner.domain.body import TREATY, Body
 from planner.domain.case import Case
 from planner.domain.names import registry
 from planner.domain.slate import state_order
@@ -64,6 +64,14 @@ SHEETS: dict[str, tuple[Column, ...]] = {
         Column("priority", "1 for the first choice, 2 for the next ..."),
         Column("representative", "the representative's name, if known"),
     ),
+    "members": (
+        Column("state", "a member of the body (where membership, not a treaty, decides who "
+               "may sit)", "state"),
+    ),
+    "constituencies": (
+        Column("state", "a State of a constituency the profile names", "state"),
+        Column("constituency", "the constituency, e.g. small island developing States"),
+    ),
     "rotation": (
         Column("session", "an earlier session's number"),
         Column("president_group", "the group that held the presidency", "group"),
@@ -93,11 +101,14 @@ Then run:  planner solve THIS-WORKBOOK.xlsx
 """
 
 
-def _rows(case: Case | None, session: int | None, opening: dt.date | None
-          ) -> dict[str, list[list[Any]]]:
+def _rows(body: Body, profile: str, case: Case | None, session: int | None,
+          opening: dt.date | None) -> dict[str, list[list[Any]]]:
     if case is None:
         return {
-            "session": [["conference", UNTOC.conference], ["session", session or ""],
+            "members": [["Kenya", EXAMPLE]],
+            "constituencies": [],
+            "session": [["profile", profile], ["conference", body.conference],
+                        ["session", session or ""],
                         ["opening_date", opening or ""], ["president_group", ""],
                         ["rapporteur_group", ""]],
             "instruments": [["convention", "United Nations Convention against Transnational "
@@ -111,7 +122,11 @@ def _rows(case: Case | None, session: int | None, opening: dt.date | None
         }
     s = case.session
     return {
-        "session": [["conference", s.conference], ["session", session or s.number],
+        "members": [[m] for m in sorted(case.members or (), key=state_order)],
+        "constituencies": [[st, name] for name, states in case.constituencies
+                           for st in sorted(states, key=state_order)],
+        "session": [["profile", profile], ["conference", s.conference],
+                    ["session", session or s.number],
                     ["opening_date", opening or s.opening_date],
                     ["president_group", "" if session else s.president_group or ""],
                     ["rapporteur_group", "" if session else s.rapporteur_group or ""]],
@@ -140,7 +155,7 @@ def _signed(case: Case, state: str, instrument: str) -> dt.date | str:
                  and g.instrument == instrument and g.date), "")
 
 
-def _lists(case: Case | None, spec: BureauSpec) -> dict[str, Sequence[str]]:
+def _lists(case: Case | None, spec: Body) -> dict[str, Sequence[str]]:
     if case is not None:
         states = case.known_states()
         instruments = [i.id for i in case.instruments]
@@ -152,8 +167,8 @@ def _lists(case: Case | None, spec: BureauSpec) -> dict[str, Sequence[str]]:
             "yesno": ("yes", "no")}
 
 
-def write_template(dest: Path, case: Case | None = None, session: int | None = None,
-                   opening: dt.date | None = None, spec: BureauSpec = UNTOC) -> None:
+def write_template(dest: Path, body: Body, profile: str, case: Case | None = None,
+                   session: int | None = None, opening: dt.date | None = None) -> None:
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font
@@ -174,7 +189,7 @@ def write_template(dest: Path, case: Case | None = None, session: int | None = N
 
     lists = wb.create_sheet("Lists")
     ranges: dict[str, str] = {}
-    for col, (name, values) in enumerate(_lists(case, spec).items(), start=1):
+    for col, (name, values) in enumerate(_lists(case, body).items(), start=1):
         letter = get_column_letter(col)
         lists.cell(1, col, name).font = Font(bold=True)
         for row, value in enumerate(values, start=2):
@@ -183,10 +198,16 @@ def write_template(dest: Path, case: Case | None = None, session: int | None = N
     lists.sheet_state = "hidden"
 
     grey = Font(italic=True, color="808080")
+    unused = ({"members"} if body.eligibility == TREATY else {"instruments", "ratifications"})
+    if not body.constituencies:
+        unused.add("constituencies")
+    all_rows = _rows(body, profile, case, session, opening)
     for name, columns in SHEETS.items():
+        if name in unused:
+            continue
         sheet = wb.create_sheet(name)
         headers = [c.name for c in columns]
-        rows = _rows(case, session, opening)[name]
+        rows = all_rows[name]
         if any(len(r) > len(headers) for r in rows):
             headers.append("example")
         sheet.append(headers)

@@ -13,15 +13,15 @@ from typing import TYPE_CHECKING, Any
 from planner import __version__
 from planner.domain.case import Case
 from planner.domain.slate import NO_GROUP, Slate
-from planner.domain.status import Assessment
 from planner.report.files import (
     check_output_path,
     safe_text_cells,
     save_atomic,
     size_columns,
 )
-from planner.rules.base import SOFT_RULES, Outcome, carries, check
+from planner.rules.base import Outcome, carries, check
 from planner.rules.election import Election
+from planner.rules.kinds import CONDITIONS, qualifies
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -44,7 +44,7 @@ def slate_frame(el: Election, slate: Slate) -> pd.DataFrame:
                 "state": s.state,
                 "group": el.group(s.state) or "",
                 "representative": s.representative,
-                "carries": "; ".join(carries(el, s.state, s.post)),
+                "carries": "; ".join(carries(el, slate, s.state, s.post)),
             }
             for s in slate
         ],
@@ -80,11 +80,11 @@ def conflicts_frame(conflicts: Sequence[Conflict]) -> pd.DataFrame:
     )
 
 
-def score_frame(values: Mapping[str, int]) -> pd.DataFrame:
+def score_frame(el: Election, values: Mapping[str, int]) -> pd.DataFrame:
     import pandas as pd
 
     rows = []
-    for r in SOFT_RULES:
+    for r in el.profile.preferences:
         if r.id in values:
             row: dict[str, Any] = {"preference": r.id, "citation": r.citation,
                                    "value": values[r.id],
@@ -94,26 +94,26 @@ def score_frame(values: Mapping[str, int]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def eligibility_frame(a: Assessment) -> pd.DataFrame:
+def eligibility_frame(el: Election) -> pd.DataFrame:
+    """Every State the case knows: its group, standing and whether it can sit, and why not;
+    a column for each standing the profile's rules ask about."""
     import pandas as pd
 
-    return pd.DataFrame(
-        [
-            {
-                "state": s.state,
-                "group": s.group or "",
-                "instruments in force": ", ".join(s.instruments),
-                "eligible": "yes" if s.eligible else "no",
-                "reason": s.reason,
-                "protocol seat": "yes" if s.protocol_seat else "no",
-                "all Protocols": "yes" if s.all_protocols else "no",
-                "all instruments": "yes" if s.all_instruments else "no",
-            }
-            for s in a.states
-        ],
-        columns=["state", "group", "instruments in force", "eligible", "reason",
-                 "protocol seat", "all Protocols", "all instruments"],
-    )
+    conditions = el.profile.conditions()
+    rows = []
+    for s in el.assessment.states:
+        row: dict[str, Any] = {"state": s.state, "group": s.group or ""}
+        if el.body.eligibility == "treaty":
+            row["instruments in force"] = ", ".join(s.instruments)
+        row["eligible"] = "yes" if s.eligible else "no"
+        row["reason"] = s.reason
+        for c in conditions:
+            row[CONDITIONS[c]] = "yes" if qualifies(el, s.state, c) else "no"
+        rows.append(row)
+    columns = ["state", "group", *(["instruments in force"] if el.body.eligibility == "treaty"
+                                   else []), "eligible", "reason",
+               *(CONDITIONS[c] for c in conditions)]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def provenance(case: Case, options: Mapping[str, Any]) -> dict[str, Any]:
@@ -195,7 +195,7 @@ def book_meta(case: Case, what: str) -> BookMeta:
     return BookMeta(
         title=f"{what}: session {s.number}",
         subject=s.conference,
-        header=f"{case.spec.conference_short} - session {s.number} - opening "
+        header=f"{case.body.conference_short} - session {s.number} - opening "
                f"{s.opening_date.isoformat()}",
     )
 
@@ -308,8 +308,8 @@ def solve_sheets(el: Election, result: Result, outcomes: Sequence[Outcome]) -> l
         sheets.append(SheetData("Conflicts", conflicts_frame(result.conflicts)))
     else:
         sheets.append(SheetData("Rule check", outcomes_frame(outcomes)))
-        sheets.append(SheetData("Score", score_frame(result.score)))
-    sheets.append(SheetData("Eligibility", eligibility_frame(el.assessment)))
+        sheets.append(SheetData("Score", score_frame(el, result.score)))
+    sheets.append(SheetData("Eligibility", eligibility_frame(el)))
     return sheets
 
 
@@ -321,7 +321,7 @@ def slate_json(el: Election, slate: Slate) -> list[dict[str, Any]]:
     return [
         {"post": s.post, "state": s.state, "group": el.group(s.state),
          "representative": s.representative or None,
-         "carries": list(carries(el, s.state, s.post))}
+         "carries": list(carries(el, slate, s.state, s.post))}
         for s in slate
     ]
 
@@ -372,8 +372,8 @@ def side_by_side(el: Election, slates: Sequence[Slate], names: Sequence[str]
     held = [_by_group_post(el, s) for s in slates]
     rows: list[dict[str, str]] = []
     changed: list[bool] = []
-    for group in (*el.spec.group_names, NO_GROUP):
-        for post in el.spec.post_names:
+    for group in (*el.body.group_names, NO_GROUP):
+        for post in el.body.post_names:
             lists = [sorted(h.get((group, post), []), key=el.rank.__getitem__) for h in held]
             if not any(lists):
                 continue
@@ -393,14 +393,14 @@ def differences(el: Election, slates: Sequence[Slate], names: Sequence[str]) -> 
     base = _by_group_post(el, slates[0])
     for name, slate in zip(names[1:], slates[1:], strict=True):
         other = _by_group_post(el, slate)
-        for group in (*el.spec.group_names, NO_GROUP):
-            for post in el.spec.post_names:
+        for group in (*el.body.group_names, NO_GROUP):
+            for post in el.body.post_names:
                 a = set(base.get((group, post), []))
                 b = set(other.get((group, post), []))
                 if a != b:
                     only_a = ", ".join(sorted(a - b, key=el.rank.__getitem__)) or "nobody"
                     only_b = ", ".join(sorted(b - a, key=el.rank.__getitem__)) or "nobody"
-                    short = el.spec.group(group).short if group in el.spec.group_names else group
+                    short = el.body.group(group).short if group in el.body.group_names else group
                     out.append(f"{post} ({short}): {only_a} in {names[0]}, {only_b} in {name}")
     return out
 
@@ -422,7 +422,7 @@ def side_by_side_style(el: Election, slates: Sequence[Slate], changed: Sequence[
     def style(ws: Any) -> None:
         from openpyxl.styles import Font
 
-        from planner.rules.base import SOFT_RULES, score
+        from planner.rules.base import score
 
         mark_changed(ws, changed, 3, 2 + len(slates))
         ws.append([])
@@ -433,7 +433,7 @@ def side_by_side_style(el: Election, slates: Sequence[Slate], changed: Sequence[
         ws.append(["rule check", "", *checks])
         ws.cell(ws.max_row, 1).font = Font(bold=True)
         scores = [score(el, slate) for slate in slates]
-        for rule in SOFT_RULES:
+        for rule in el.profile.preferences:
             better = "higher" if rule.maximise else "lower"
             ws.append([rule.id, f"{better} is better", *[sc[rule.id] for sc in scores]])
     return style

@@ -1,8 +1,10 @@
-"""The rules of procedure, each defined once.
+"""What a rule is, and the two faces every rule shares.
 
 A rule states its constraints once, through a Backend: evaluated on a given slate (plain Python
-integers) they check it; built on CP-SAT variables they are posted to the model. So the checker
-and the model cannot drift apart; tests/test_rules.py holds them to it.
+integers) they check it; built on CP-SAT variables they are posted to the model; built as linear
+forms (planner.rules.forms) they let the enumeration count and list slates and let `carries`
+tell which rules an officer is needed for. So no face can drift from another; tests hold them
+to it. Preferences and fairness rules are written the same way.
 """
 
 from __future__ import annotations
@@ -11,14 +13,16 @@ from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import ClassVar, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, ClassVar, Generic, Protocol, TypeVar
 
-from planner.domain.body import PRESIDENT, RAPPORTEUR
 from planner.domain.slate import NO_GROUP, Slate
-from planner.rules.election import Election
+
+if TYPE_CHECKING:
+    from planner.rules.election import Election
 
 E = TypeVar("E")
 Scope = tuple[str, ...]
+OPS = ("==", ">=", "<=")
 
 
 class Backend(Protocol[E]):
@@ -75,7 +79,7 @@ def holds_need(need: Need[int]) -> bool:
 
 
 def on_bureau(el: Election, b: Backend[E], state: str) -> E:
-    return b.total(b.holds(state, p) for p in el.spec.post_names)
+    return b.total(b.holds(state, p) for p in el.body.post_names)
 
 
 def officers(el: Election, b: Backend[E], states: Iterable[str]) -> E:
@@ -91,16 +95,22 @@ def listing(names: Sequence[str], limit: int = 6) -> str:
     return ", ".join(names)
 
 
-def group_label(el: Election, group: str) -> str:
+def group_label(group: str) -> str:
     return "States in no regional group" if group == NO_GROUP else f"the {group}"
 
 
+@dataclass(frozen=True)
 class Rule(ABC):
-    """A hard rule: every slate must meet it. One instance per scope (a group, say)."""
+    """A hard rule: every slate must meet it. One instance per scope (a group, say).
 
-    id: ClassVar[str]
-    citation: ClassVar[str]
-    wording: ClassVar[str]
+    A scope whose first element is a group (or NO_GROUP) declares that the instance concerns
+    that group's officers only; the enumeration checks the declaration against the
+    constraints themselves."""
+
+    kind: ClassVar[str]
+    id: str
+    citation: str
+    wording: str
 
     def scopes(self, el: Election) -> tuple[Scope, ...]:
         return ((),)
@@ -116,280 +126,23 @@ class Rule(ABC):
         return f"{self.citation} ({', '.join(scope)})" if scope else self.citation
 
 
-class PostCounts(Rule):
-    id = "post_counts"
-    citation = "rule 22(1)"
-    wording = "A President, eight Vice-Presidents and a Rapporteur are elected."
+@dataclass(frozen=True)
+class Preference(ABC):
+    """A soft rule: among valid slates, one value to make as high (or low) as possible."""
 
-    def needs(self, el: Election, scope: Scope, b: Backend[E]) -> Iterator[Need[E]]:
-        for post in el.spec.posts:
-            yield Need(b.total(b.holds(s, post.name) for s in el.universe), "==", post.count,
-                       f"{post.name} posts filled")
-
-    def conflict(self, el: Election, scope: Scope) -> str:
-        counts = ", ".join(f"{p.count} {p.name}" for p in el.spec.posts)
-        return f"{self.citation}: the Conference elects {counts}."
-
-
-class OnePostPerState(Rule):
-    id = "one_post_per_state"
-    citation = "rule 22(1)"
-    wording = "Each officer is the representative of a different State party."
-
-    def scopes(self, el: Election) -> tuple[Scope, ...]:
-        # per group, so that the rule is local to a group like the rules of rule 22(3)
-        return tuple((g,) for g in (*el.spec.group_names, NO_GROUP) if el.members(g))
-
-    def needs(self, el: Election, scope: Scope, b: Backend[E]) -> Iterator[Need[E]]:
-        for s in el.members(scope[0]):
-            yield Need(on_bureau(el, b, s), "<=", 1, f"posts held by {s}")
-
-    def conflict(self, el: Election, scope: Scope) -> str:
-        return f"{self.citation}: no State holds more than one post."
-
-
-class Eligibility(Rule):
-    id = "eligibility"
-    citation = "rule 22(1)"
-    wording = "Officers are elected from among the representatives of the States parties present."
-
-    def barred(self, el: Election, scope: Scope) -> list[str]:
-        return [s for s in el.members(scope[0]) if not el.status[s].eligible]
-
-    def scopes(self, el: Election) -> tuple[Scope, ...]:
-        groups = (*el.spec.group_names, NO_GROUP)
-        return tuple((g,) for g in groups if self.barred(el, (g,)))
-
-    def needs(self, el: Election, scope: Scope, b: Backend[E]) -> Iterator[Need[E]]:
-        barred = self.barred(el, scope)
-        reasons = "; ".join(f"{s}: {el.status[s].reason}" for s in barred)
-        yield Need(officers(el, b, barred), "==", 0,
-                   f"officers from States that cannot sit ({reasons})")
-
-    def conflict(self, el: Election, scope: Scope) -> str:
-        barred = "; ".join(f"{s} is {el.status[s].reason}" for s in self.barred(el, scope))
-        return f"{self.citation}: officers come from the States parties present; {barred}."
-
-
-class TwoPerGroup(Rule):
-    id = "two_per_group"
-    citation = "rule 22(3)"
-    wording = "Each of the five regional groups is represented by two officers."
-
-    def scopes(self, el: Election) -> tuple[Scope, ...]:
-        return tuple((g,) for g in el.spec.group_names)
-
-    def needs(self, el: Election, scope: Scope, b: Backend[E]) -> Iterator[Need[E]]:
-        n = el.spec.seats_per_group
-        yield Need(officers(el, b, el.members(scope[0])), "==", n,
-                   f"officers from the {scope[0]}")
-
-    def conflict(self, el: Election, scope: Scope) -> str:
-        able = [s for s in el.members(scope[0]) if el.status[s].eligible]
-        return (f"{self.citation}: each regional group is represented by "
-                f"{el.spec.seats_per_group} officers; the {scope[0]} have {len(able)} State(s) "
-                f"that can sit ({listing(able)}).")
-
-
-class ProtocolSeat(Rule):
-    id = "protocol_seat"
-    citation = "rule 22(3)"
-    wording = ("One of each group's two officers is from a State party to the Convention and to "
-               "one or more of the Protocols in force at the opening.")
-
-    def scopes(self, el: Election) -> tuple[Scope, ...]:
-        return tuple((g,) for g in el.spec.group_names)
-
-    def qualified(self, el: Election, group: str) -> list[str]:
-        return [s for s in el.members(group) if el.status[s].protocol_seat]
-
-    def needs(self, el: Election, scope: Scope, b: Backend[E]) -> Iterator[Need[E]]:
-        yield Need(officers(el, b, self.qualified(el, scope[0])), ">=", 1,
-                   f"officers of the {scope[0]} party to the Convention and to a Protocol "
-                   "in force")
-
-    def conflict(self, el: Election, scope: Scope) -> str:
-        able = [s for s in self.qualified(el, scope[0]) if el.status[s].eligible]
-        head = (f"{self.citation}: one of the two officers of each group is from a State party "
-                "to the Convention and to one or more Protocols in force; ")
-        if not able:
-            return head + f"none of the {scope[0]} present is."
-        return head + f"of the {scope[0]} present, only {listing(able)} qualify."
-
-
-class AllInstruments(Rule):
-    id = "all_instruments"
-    citation = "rule 22(3)"
-    wording = ("The bureau includes at least two representatives of States that are parties to "
-               "all the instruments in force at the opening.")
-
-    def qualified(self, el: Election) -> list[str]:
-        return [s for s in el.universe if el.status[s].all_instruments]
-
-    def needs(self, el: Election, scope: Scope, b: Backend[E]) -> Iterator[Need[E]]:
-        n = el.spec.min_all_instruments
-        yield Need(officers(el, b, self.qualified(el)), ">=", n,
-                   "officers from States party to every instrument in force")
-
-    def conflict(self, el: Election, scope: Scope) -> str:
-        able = [s for s in self.qualified(el) if el.status[s].eligible]
-        names = ", ".join(i.id for i in el.assessment.in_force)
-        return (f"{self.citation}: the bureau includes at least {el.spec.min_all_instruments} "
-                f"States parties to all instruments in force ({names}); {len(able)} State(s) "
-                f"present are ({listing(able)}).")
-
-
-class _PostRotation(Rule):
-    post: ClassVar[str]
-
-    def scopes(self, el: Election) -> tuple[Scope, ...]:
-        group = el.post_group(self.post)
-        return ((group,),) if group else ()
-
-    def needs(self, el: Election, scope: Scope, b: Backend[E]) -> Iterator[Need[E]]:
-        yield Need(b.total(b.holds(s, self.post) for s in el.members(scope[0])), "==", 1,
-                   f"{self.post}s from the {scope[0]}")
-
-    def conflict(self, el: Election, scope: Scope) -> str:
-        return (f"{self.citation}: the offices of President and Rapporteur rotate; at this "
-                f"session the {self.post} comes from the {scope[0]} ({el.rotation_basis}).")
-
-
-class PresidentRotation(_PostRotation):
-    id = "president_rotation"
-    citation = "rule 22(3)"
-    wording = ("The offices of President and Rapporteur normally rotate among the five regional "
-               "groups: the President comes from the group whose turn it is.")
-    post = PRESIDENT
-
-
-class RapporteurRotation(_PostRotation):
-    id = "rapporteur_rotation"
-    citation = "rule 22(3)"
-    wording = ("The offices of President and Rapporteur normally rotate among the five regional "
-               "groups: the Rapporteur comes from the group whose turn it is.")
-    post = RAPPORTEUR
-
-
-class Nominations(Rule):
-    id = "nominations"
-    citation = "nominations by the regional groups"
-    wording = ("Where a group has nominated States for a post, its seats of that post go to its "
-               "nominees, as many as it nominated; a nominee holds only a post it was nominated "
-               "for; seats for which the group nominated nobody stay open to its States.")
-
-    def scopes(self, el: Election) -> tuple[Scope, ...]:
-        keys = sorted({((el.group(n.state) or NO_GROUP), n.post) for n in el.case.nominations})
-        return tuple(keys)
-
-    def needs(self, el: Election, scope: Scope, b: Backend[E]) -> Iterator[Need[E]]:
-        group, post = scope
-        nominees = el.nominees(group, post)
-        names = [n.state for n in nominees]
-        seats = b.total(b.holds(s, post) for s in el.members(group))
-        filled = b.total(b.holds(s, post) for s in names)
-        # a cap at or above the most seats a group can hold of the post is no cap at all
-        most = min(el.spec.post(post).count, el.spec.seats_per_group)
-        wanted = seats if len(names) >= most else b.capped(seats, len(names))
-        yield Need(filled, ">=", wanted,
-                   f"{post} seats of the {group} held by their nominees ({listing(names)})")
-        for n in nominees:
-            for other in el.spec.post_names:
-                if other not in el.nominated_posts(n.state):
-                    yield Need(b.holds(n.state, other), "==", 0,
-                               f"{other} posts held by {n.state}, a nominee for {post} only")
-
-    def conflict(self, el: Election, scope: Scope) -> str:
-        group, post = scope
-        names = [n.state for n in el.nominees(group, post)]
-        return (f"{self.citation}: {group_label(el, group)} nominated {listing(names)} for {post}, "
-                f"and a nominee holds only a post it was nominated for.")
-
-
-HARD_RULES: tuple[Rule, ...] = (
-    PostCounts(),
-    OnePostPerState(),
-    Eligibility(),
-    TwoPerGroup(),
-    ProtocolSeat(),
-    AllInstruments(),
-    PresidentRotation(),
-    RapporteurRotation(),
-    Nominations(),
-)
-
-
-# ---------------------------------------------------------------------------------------------
-# Soft rules: preferences, in lexicographic order
-
-
-class SoftRule(ABC):
-    id: ClassVar[str]
-    citation: ClassVar[str]
-    wording: ClassVar[str]
+    kind: ClassVar[str]
+    id: str
+    citation: str
+    wording: str
     maximise: ClassVar[bool]
 
     @abstractmethod
     def value(self, el: Election, b: Backend[E]) -> E: ...
 
-
-class NominationPriority(SoftRule):
-    id = "nomination_priority"
-    citation = "nominations by the regional groups"
-    wording = ("Groups' first choices before their later ones "
-               "(sum of priority - 1; lower is better).")
-    maximise = False
-
-    def value(self, el: Election, b: Backend[E]) -> E:
-        return b.total(b.scaled(b.holds(n.state, n.post), n.priority - 1)
-                       for n in el.case.nominations if n.priority > 1)
-
-
-class AllProtocolsSeat(SoftRule):
-    id = "protocol_seat_all"
-    citation = "rule 22(3)"
-    wording = ("Each group's protocol seat held, if possible, by a party to all the Protocols in "
-               "force (groups where it is; higher is better).")
-    maximise = True
-
-    def value(self, el: Election, b: Backend[E]) -> E:
-        return b.total(
-            b.capped(officers(el, b, [s for s in el.members(g) if el.status[s].all_protocols]), 1)
-            for g in el.spec.group_names
-        )
-
-
-class MoreAllInstruments(SoftRule):
-    id = "all_instruments_count"
-    citation = "rule 22(3)"
-    wording = "Officers from States party to every instrument in force (higher is better)."
-    maximise = True
-
-    def value(self, el: Election, b: Backend[E]) -> E:
-        return officers(el, b, [s for s in el.universe if el.status[s].all_instruments])
-
-
-class TieBreak(SoftRule):
-    id = "tie_break"
-    citation = "the planner's tie-break, not a rule"
-    wording = ("Among otherwise equal slates, States earlier in alphabetical order, first for "
-               "seats, then for the President's and Rapporteur's posts (lower is better).")
-    maximise = False
-
-    def value(self, el: Election, b: Backend[E]) -> E:
-        weight = 2 * len(el.universe) + 1
-        seats = b.total(b.scaled(on_bureau(el, b, s), weight * r) for s, r in el.rank.items())
-        chairs = b.total(b.scaled(b.total([b.holds(s, PRESIDENT), b.holds(s, RAPPORTEUR)]), r)
-                         for s, r in el.rank.items())
-        return b.total([seats, chairs])
-
-
-SOFT_RULES: tuple[SoftRule, ...] = (
-    NominationPriority(),
-    AllProtocolsSeat(),
-    MoreAllInstruments(),
-    TieBreak(),
-)
+    def signed(self, el: Election, b: Backend[E]) -> E:
+        """The value to minimise."""
+        v = self.value(el, b)
+        return b.scaled(v, -1) if self.maximise else v
 
 
 # ---------------------------------------------------------------------------------------------
@@ -405,19 +158,19 @@ class Outcome:
     message: str
 
 
-_BOUND = {"==": "exactly", ">=": "at least", "<=": "at most"}
+BOUND_WORDS = {"==": "exactly", ">=": "at least", "<=": "at most"}
 
 
 def check(el: Election, slate: Slate) -> tuple[Outcome, ...]:
     """Each rule instance, passed or failed with the reason, on a given slate."""
     b = EvalBackend(slate)
     out: list[Outcome] = []
-    for rule in HARD_RULES:
+    for rule in el.profile.rules:
         for scope in rule.scopes(el):
             failed = [n for n in rule.needs(el, scope, b) if not holds_need(n)]
             if failed:
                 text = f"{rule.citation}: " + "; ".join(
-                    f"{n.says}: needs {_BOUND[n.op]} {n.rhs}, this slate has {n.lhs}"
+                    f"{n.says}: needs {BOUND_WORDS[n.op]} {n.rhs}, this slate has {n.lhs}"
                     for n in failed
                 )
             else:
@@ -428,22 +181,54 @@ def check(el: Election, slate: Slate) -> tuple[Outcome, ...]:
 
 def score(el: Election, slate: Slate) -> dict[str, int]:
     b = EvalBackend(slate)
-    return {r.id: r.value(el, b) for r in SOFT_RULES}
+    return {p.id: p.value(el, b) for p in el.profile.preferences}
 
 
-def carries(el: Election, state: str, post: str) -> tuple[str, ...]:
-    """The rules an officer helps the slate meet, by rule id."""
-    s = el.status[state]
+def preference_weights(el: Election) -> dict[str, int]:
+    """Weights that make one weighted sum order slates exactly as the preferences in turn do:
+    each level weighs more than the whole range of every level after it."""
+    from planner.rules.forms import FormBackend, form_range
+
+    weights: dict[str, int] = {}
+    weight = 1
+    for pref in reversed(el.profile.preferences):
+        weights[pref.id] = weight
+        lo, hi = form_range(pref.value(el, FormBackend()), el.body.total_posts)
+        weight *= hi - lo + 1
+    return weights
+
+
+def objective(el: Election, b: Backend[E], weights: dict[str, int] | None = None) -> E:
+    """The preferences as one weighted sum to minimise: the one objective every face uses."""
+    weights = weights or preference_weights(el)
+    return b.total(b.scaled(p.signed(el, b), weights[p.id]) for p in el.profile.preferences)
+
+
+def cost(el: Election, slate: Slate, weights: dict[str, int] | None = None) -> int:
+    """The objective on a given slate (lower is better)."""
+    return objective(el, EvalBackend(slate), weights)
+
+
+def carries(el: Election, slate: Slate, state: str, post: str) -> tuple[str, ...]:
+    """The rules and preferences this officer is needed for, by id: those that hold on the
+    slate but would fail (or, for a preference, get worse) if the seat went to a State of the
+    same group with no standing of its own. Derived from the rules' own constraints."""
+    from planner.rules.forms import PLAIN_MEMBER, FormBackend, as_form, passes, with_plain_member
+
+    fb = FormBackend()
+    held = tuple((s.state, s.post) for s in slate)
+    swapped = (*(k for k in held if k != (state, post)), (PLAIN_MEMBER, post))
+    members = el.members(el.group_or_none(state))
     out: list[str] = []
-    if s.protocol_seat:
-        out.append("protocol_seat (all Protocols)" if s.all_protocols else "protocol_seat")
-    if s.all_instruments:
-        out.append("all_instruments")
-    if post == PRESIDENT and el.president_group and s.group == el.president_group:
-        out.append("president_rotation")
-    if post == RAPPORTEUR and el.rapporteur_group and s.group == el.rapporteur_group:
-        out.append("rapporteur_rotation")
-    for n in el.case.nominations:
-        if n.state == state and n.post == post:
-            out.append(f"nominations (priority {n.priority})")
-    return tuple(out)
+    for rule in el.profile.rules:
+        for scope in rule.scopes(el):
+            for need in rule.needs(el, scope, fb):
+                diff = with_plain_member(fb.total([need.lhs, fb.scaled(as_form(need.rhs), -1)]),
+                                         members, post)
+                if passes(diff.value(held), need.op) and not passes(diff.value(swapped), need.op):
+                    out.append(rule.id)
+    for pref in el.profile.preferences:
+        f = with_plain_member(pref.signed(el, fb), members, post)
+        if f.value(swapped) > f.value(held):
+            out.append(pref.id)
+    return tuple(dict.fromkeys(out))

@@ -1,4 +1,5 @@
-"""What the rules need to know about one election: who can sit, who is nominated, whose turn."""
+"""What the rules need to know about one election: the body's profile, who can sit, who is
+nominated, whose turn it is."""
 
 from __future__ import annotations
 
@@ -6,27 +7,32 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-from planner.domain.body import POST_ORDER, PRESIDENT, RAPPORTEUR, BureauSpec
+from planner.domain.body import Body
 from planner.domain.case import Case, Nomination
 from planner.domain.rotation import cycle_of, turns
 from planner.domain.slate import NO_GROUP, Seat, Slate, state_order
 from planner.domain.status import Assessment, StateStatus, assess
 
+if TYPE_CHECKING:
+    from planner.rules.profile import Profile
+
 
 @dataclass(frozen=True)
 class Election:
     case: Case
+    profile: Profile
     assessment: Assessment
-    president_group: str | None
-    rapporteur_group: str | None
+    president_group: str | None  # the group whose turn it is for the rotating (head) post
+    rapporteur_group: str | None  # the group whose turn it is for the following post
     rotation_basis: str
     notes: tuple[str, ...]  # assumptions the planner made, to be shown with every result
     universe: tuple[str, ...]  # States that may appear in a slate: eligible, nominated, given
 
     @property
-    def spec(self) -> BureauSpec:
-        return self.case.spec
+    def body(self) -> Body:
+        return self.case.body
 
     @property
     def opening(self) -> dt.date:
@@ -39,6 +45,9 @@ class Election:
     def group(self, state: str) -> str | None:
         return self.status[state].group
 
+    def group_or_none(self, state: str) -> str:
+        return self.status[state].group or NO_GROUP
+
     @cached_property
     def _members(self) -> dict[str, tuple[str, ...]]:
         out: dict[str, list[str]] = {}
@@ -48,6 +57,12 @@ class Election:
 
     def members(self, group: str) -> tuple[str, ...]:
         return self._members.get(group, ())
+
+    @property
+    def groups_in_play(self) -> tuple[str, ...]:
+        """The body's groups, then States in no group where the universe has any."""
+        extra = (NO_GROUP,) if self.members(NO_GROUP) else ()
+        return (*self.body.group_names, *extra)
 
     def nominees(self, group: str, post: str) -> tuple[Nomination, ...]:
         return tuple(n for n in self.case.nominations
@@ -61,18 +76,18 @@ class Election:
         return {s: i for i, s in enumerate(self.universe)}
 
     def post_group(self, post: str) -> str | None:
-        if post == PRESIDENT:
+        if post == self.body.rotating_post:
             return self.president_group
-        if post == RAPPORTEUR:
+        if post == self.body.following_post:
             return self.rapporteur_group
         return None
 
 
 def seat_order(el: Election, state: str, post: str) -> tuple[int, int, tuple[str, str]]:
-    """President, then Vice-Presidents by group then name, then Rapporteur."""
-    groups = el.spec.group_names
+    """Posts in the body's order, then by group, then by name."""
+    groups = el.body.group_names
     group = el.group(state)
-    return (POST_ORDER.get(post, 1), groups.index(group) if group in groups else len(groups),
+    return (el.body.post_rank(post), groups.index(group) if group in groups else len(groups),
             state_order(state))
 
 
@@ -85,10 +100,12 @@ def ordered_slate(el: Election, held: Iterable[tuple[str, str]]) -> Slate:
 
 
 def _rotation(case: Case) -> tuple[str | None, str | None, str, list[str]]:
+    body = case.body
     turn = turns(case, [case.session.number])[0]
     notes = []
-    for post, group in ((PRESIDENT, turn.president_group), (RAPPORTEUR, turn.rapporteur_group)):
-        if group is None:
+    for post, group in ((body.rotating_post, turn.president_group),
+                        (body.following_post, turn.rapporteur_group)):
+        if post is not None and group is None:
             notes.append(f"No regional group is named for the {post} at session "
                          f"{case.session.number}: the post is open to every group.")
     used = "cycle from" in turn.basis or "presidency at session" in turn.basis
@@ -98,18 +115,20 @@ def _rotation(case: Case) -> tuple[str | None, str | None, str, list[str]]:
     return turn.president_group, turn.rapporteur_group, turn.basis, notes
 
 
-def prepare(case: Case, on: dt.date | None = None,
+def prepare(case: Case, profile: Profile, on: dt.date | None = None,
             extra_states: frozenset[str] = frozenset()) -> Election:
     """The election at the case's session (or at date on), with extra_states in the universe."""
     assessment = assess(case, on, extra_states)
     president, rapporteur, basis, notes = _rotation(case)
     if assessment.attendance_assumed:
-        notes.insert(0, "No attendance list: every State party is taken as present.")
+        what = "member" if case.body.eligibility == "membership" else "State party"
+        notes.insert(0, f"No attendance list: every {what} is taken as present.")
     status = assessment.by_state()
     nominated = {n.state for n in case.nominations}
+    body = case.body
     for n in case.nominations:
         group = status[n.state].group
-        turn = {PRESIDENT: president, RAPPORTEUR: rapporteur}.get(n.post)
+        turn = {body.rotating_post: president, body.following_post: rapporteur}.get(n.post)
         if group is None:
             notes.append(f"{n.state} is nominated for {n.post} but is in no regional group, "
                          "so it cannot hold a group's seat.")
@@ -119,6 +138,7 @@ def prepare(case: Case, on: dt.date | None = None,
     universe = {s.state for s in assessment.states if s.eligible} | nominated | extra_states
     return Election(
         case=case,
+        profile=profile,
         assessment=assessment,
         president_group=president,
         rapporteur_group=rapporteur,

@@ -10,9 +10,8 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from planner.domain.body import PRESIDENT
 from planner.domain.slate import Slate
-from planner.rules.base import HARD_RULES, SOFT_RULES, Need, Rule, Scope, score
+from planner.rules.base import Need, Rule, Scope, objective, preference_weights, score
 from planner.rules.election import Election, ordered_slate
 
 
@@ -88,12 +87,12 @@ def variables(el: Election, model: cp_model.CpModel, prefix: str = ""
               ) -> dict[tuple[str, str], cp_model.IntVar]:
     """One Boolean per State and post: the Vice-Presidents are a set, not eight posts."""
     return {(s, p): model.new_bool_var(f"{prefix}{s}|{p}") for s in el.universe
-            for p in el.spec.post_names}
+            for p in el.body.post_names}
 
 
 def post_hard_rules(el: Election, b: ModelBackend) -> None:
     """Every hard rule, from its one definition, as plain constraints."""
-    for rule in HARD_RULES:
+    for rule in el.profile.rules:
         for scope in rule.scopes(el):
             for need in rule.needs(el, scope, b):
                 b.post(need)
@@ -104,23 +103,11 @@ def _slate(el: Election, solver: cp_model.CpSolver,
     return ordered_slate(el, [k for k, v in x.items() if solver.boolean_value(v)])
 
 
-def preference_range(el: Election, soft: Any) -> tuple[int, int]:
+def preference_range(el: Election, pref: Any) -> tuple[int, int]:
     """The values a preference can take on a slate of this election, from its definition."""
-    from planner.solve.forms import FormBackend, form_range
+    from planner.rules.forms import FormBackend, form_range
 
-    return form_range(soft.value(el, FormBackend()), el.spec.total_posts)
-
-
-def preference_weights(el: Election) -> dict[str, int]:
-    """Weights that make one weighted sum order slates exactly as the preferences in turn do:
-    each level weighs more than the whole range of every level after it."""
-    weights: dict[str, int] = {}
-    weight = 1
-    for soft in reversed(SOFT_RULES):
-        weights[soft.id] = weight
-        lo, hi = preference_range(el, soft)
-        weight *= hi - lo + 1
-    return weights
+    return form_range(pref.value(el, FormBackend()), el.body.total_posts)
 
 
 class SlateModel:
@@ -143,21 +130,20 @@ class SlateModel:
             self.model.add(b.holds(state, post) == 1)
         for state in excluded:
             self.model.add(cp_model.LinearExpr.sum(
-                [b.holds(state, p) for p in el.spec.post_names]) == 0)
+                [b.holds(state, p) for p in el.body.post_names]) == 0)
         for state, post in forbidden:
             self.model.add(b.holds(state, post) == 0)
         weights = preference_weights(el)
-        terms = [soft.value(el, b) * (-weights[soft.id] if soft.maximise else weights[soft.id])
-                 for soft in SOFT_RULES]
+        terms = [objective(el, b, weights)]
         if keep:
             # one more level above the preferences: posts that change hands
-            ranges = {s.id: preference_range(el, s) for s in SOFT_RULES}
+            ranges = {s.id: preference_range(el, s) for s in el.profile.preferences}
             span = sum(weights[k] * (hi - lo) for k, (lo, hi) in ranges.items()) + 1
             kept = [b.holds(seat.state, seat.post) for seat in keep]
             terms.append((len(kept) - cp_model.LinearExpr.sum(kept)) * span)
             if keep_president:
                 chair = [b.holds(seat.state, seat.post) for seat in keep
-                         if seat.post == PRESIDENT]
+                         if seat.post == el.body.head_post]
                 terms.append((len(chair) - cp_model.LinearExpr.sum(chair))
                              * span * (len(kept) + 1))
         self.model.minimize(cp_model.LinearExpr.sum(terms))
@@ -222,7 +208,7 @@ class RuleModel:
         b = ModelBackend(self.model, self.x)
         self.instances: dict[int, tuple[Rule, Scope]] = {}
         self.literals: list[cp_model.IntVar] = []
-        for rule in HARD_RULES:
+        for rule in el.profile.rules:
             for scope in rule.scopes(el):
                 lit = self.model.new_bool_var(f"{rule.id}{scope}")
                 self.instances[lit.index] = (rule, scope)
@@ -300,7 +286,7 @@ class RuleModel:
     def why_not(self, kept: Iterable[tuple[str, str]], excluded: Iterable[str] = ()
                 ) -> tuple[Conflict, ...]:
         """The rules that stop these officers from all staying (with excluded States out)."""
-        forbidden = [(s, p) for s in excluded for p in self.el.spec.post_names]
+        forbidden = [(s, p) for s in excluded for p in self.el.body.post_names]
         core = self.minimal_core([self.restrict(forbidden, kept)])
         return self.conflicts(core) if core else ()
 

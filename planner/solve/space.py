@@ -1,31 +1,38 @@
 """The space of valid slates, taken group by group: exact counts and slates in objective order.
 
-Every rule of rule 22(3) concerns one regional group, and the preferences add up over groups; only
-a few constraints (posts filled, officers party to every instrument) tie the groups together, and
-they are sums. So the space of valid slates is a product of each group's valid options, filtered
-by those sums. This module builds that product from the rules' own definitions, through a third
-backend that turns each rule into linear forms: no rule is restated here. It counts slates
-exactly (billions, without listing them), tells which options of a group belong to some valid
-slate, and lists slates best first.
+Most rules concern one group's officers, and the preferences add up over groups; the few
+constraints that tie groups together (posts filled, officers party to every instrument) are
+sums. Then the space of valid slates is a product of each group's valid options, filtered by
+those sums. This module builds that product from the profile's rules, through a third backend
+that turns each rule into linear forms: no rule is restated here. Which group a constraint
+concerns is read from the constraint itself (the States it names), and how many officers a
+group can hold from the constraints that bound its officers; nothing assumes a shape.
 
-A rule this shape does not fit (a constraint tying groups together other than through a sum)
-raises NotDecomposable; callers then fall back on the CP-SAT model.
+Where the rules do not fit (a constraint tying groups together other than through a plain sum,
+a group whose officers no rule bounds, a group with too many options to list) the space raises
+NotDecomposable with the reason; callers then fall back on the CP-SAT model and say so. It
+never counts wrong in silence.
 """
 
 from __future__ import annotations
 
 import heapq
 import itertools
+import math
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
-from planner.domain.body import POST_ORDER, PRESIDENT, RAPPORTEUR
 from planner.domain.slate import NO_GROUP, Slate, state_order
-from planner.rules.base import HARD_RULES, SOFT_RULES, Need
+from planner.rules.base import Need, objective, preference_weights
 from planner.rules.election import Election, ordered_slate
-from planner.solve.forms import Form, FormBackend, Key, NotDecomposable
-from planner.solve.model import preference_weights
+from planner.rules.forms import Form, FormBackend, Key, NotDecomposable, form_range
+from planner.rules.kinds import qualifies
+from planner.solve.model import ModelBackend, SolverOptions, post_hard_rules, variables
+
+# beyond this many (States, posts) options in one group, listing them costs too much memory
+MAX_OPTIONS = 300_000
 
 
 def _as_form(value: Form | int) -> Form:
@@ -69,9 +76,8 @@ class GroupRoom:
     options: int  # (pair, posts) options that belong to some valid slate
     pairs: tuple[tuple[str, ...], ...]
     states: tuple[str, ...]
-    protocol_seat: tuple[str, ...]
-    president: tuple[str, ...]
-    rapporteur: tuple[str, ...]
+    standing: dict[str, tuple[str, ...]]  # condition -> States that can sit and meet it
+    single_posts: dict[str, tuple[str, ...]]  # post held by one officer -> who can hold it
     in_every_pair: tuple[str, ...]
 
 
@@ -80,78 +86,122 @@ class SlateSpace:
                  only: Mapping[str, tuple[Key, ...]] | None = None) -> None:
         self.el = el
         b = FormBackend()
-        groups = [g for g in (*el.spec.group_names, NO_GROUP) if g in el.spec.group_names
-                  or el.members(g)]
-        self.groups = tuple(groups)
-        local: dict[str, list[_Check]] = {g: [] for g in groups}
+        self.groups = el.groups_in_play
+        group_of = {s: el.group_or_none(s) for s in el.universe}
+        local: dict[str, list[_Check]] = {g: [] for g in self.groups}
         cross: list[tuple[Form, str, int]] = []
-        for rule in HARD_RULES:
+        self.impossible = False  # a constraint no slate can meet, whatever it holds
+        for rule in el.profile.rules:
             for scope in rule.scopes(el):
                 for need in rule.needs(el, scope, b):
-                    if scope:
-                        local[scope[0]].append(_check(need))
+                    check = _check(need)
+                    touched = {group_of[s] for s, _p in check.diff.support()}
+                    if not touched:
+                        self.impossible |= not check.passes(())
+                        continue
+                    if len(touched) == 1:
+                        local[touched.pop()].append(check)
                         continue
                     lhs, rhs = need.lhs, need.rhs
                     if lhs.caps or isinstance(rhs, Form) or any(v < 0 for v in
                                                                 lhs.terms.values()):
-                        raise NotDecomposable(f"{rule.id}: not a plain sum across groups")
+                        raise NotDecomposable(f"{rule.id}: ties the groups together other than "
+                                              "by a plain sum")
                     cross.append((lhs, need.op, rhs - lhs.const))
         self.cross = tuple(cross)
         weights = preference_weights(el)
-        objective = b.total(
-            b.scaled(soft.value(el, b), -weights[soft.id] if soft.maximise else weights[soft.id])
-            for soft in SOFT_RULES
-        )
-        self._check_additive(objective)
-        self._linear_cost, self._caps_by_key = objective.split()
+        objective_form = objective(el, b, weights)
+        self._check_additive(objective_form)
+        self._linear_cost, self._caps_by_key = objective_form.split()
         fixed_by_group: dict[str, set[Key]] = {}
         for state, post in fixed:
-            fixed_by_group.setdefault(el.group(state) or NO_GROUP, set()).add((state, post))
+            fixed_by_group.setdefault(el.group_or_none(state), set()).add((state, post))
         self.options: dict[str, list[Option]] = {}
-        for g in groups:
+        for g in self.groups:
             opts = self._options(g, local[g], fixed_by_group.get(g, set()), set(excluded))
             if only is not None and g in only:
                 opts = [o for o in opts if o.held == tuple(sorted(only[g]))]
-            self.options[g] = opts
+            self.options[g] = [] if self.impossible else opts
         self.start = tuple(0 for _ in cross)
-        self._classes = [self._by_delta(self.options[g]) for g in groups]
+        self._classes = [self._by_delta(self.options[g]) for g in self.groups]
 
     # -- building
 
     def _check_additive(self, objective: Form) -> None:
-        group_of = {s: (self.el.group(s) or NO_GROUP) for s in self.el.universe}
+        group_of = {s: self.el.group_or_none(s) for s in self.el.universe}
         if objective.const:
             raise NotDecomposable("a preference counts an empty slate")
         for form, _cap, _w in objective.caps:
             if len({group_of.get(s) for s, _p in form.support()}) > 1:
                 raise NotDecomposable("a preference caps a sum across groups")
 
+    def _most(self, group: str, checks: list[_Check], members: list[str]) -> int:
+        """The most officers the group's own constraints let it hold."""
+        keys = [(s, p) for s in members for p in self.el.body.post_names]
+        if not keys:
+            return 0
+        most: int | None = None
+        for c in checks:
+            if c.op == ">=" or any(c.diff.terms.get(k, 0) < 1 for k in keys):
+                continue
+            # officers + const + caps <= 0, and the caps cannot go below their lowest
+            floor = 0
+            for form, cap, weight in c.diff.caps:
+                lo, hi = form_range(form, self.el.body.total_posts)
+                floor += min(weight * min(lo, cap), weight * min(hi, cap))
+            bound = -c.diff.const - floor
+            most = bound if most is None else min(most, bound)
+        if most is None:
+            raise NotDecomposable(f"no rule bounds how many officers the {group} hold")
+        return max(0, min(most, len(members)))
+
+    @staticmethod
+    def _barred(checks: list[_Check]) -> set[Key]:
+        """(State, post) pairs a constraint of the form 'sum <= 0' rules out."""
+        out: set[Key] = set()
+        for c in checks:
+            terms = c.diff.terms
+            if (c.op in ("==", "<=") and not c.diff.caps and c.diff.const == 0
+                    and all(v >= 0 for v in terms.values())):
+                out |= {k for k, v in terms.items() if v > 0}
+        return out
+
     def _options(self, group: str, checks: list[_Check], must: set[Key],
                  excluded: set[str]) -> list[Option]:
         el = self.el
-        members = [s for s in el.members(group) if s not in excluded]
-        seats = el.spec.seats_per_group if group in el.spec.group_names else 0
+        posts = el.body.post_names
+        barred = self._barred(checks)
+        members = [s for s in el.members(group) if s not in excluded
+                   and any((s, p) not in barred for p in posts)]
+        most = self._most(group, checks, members)
+        size = sum(math.comb(len(members), k) * len(posts) ** k for k in range(most + 1))
+        if size > MAX_OPTIONS:
+            raise NotDecomposable(f"the {group} have about {size:,} ways to fill their seats, "
+                                  "too many to list")
+        counts = {p.name: p.count for p in el.body.posts}
         touching: dict[Key, list[int]] = {}
         for i, c in enumerate(checks):
             for k in c.diff.support():
                 touching.setdefault(k, []).append(i)
         failing = {i for i, c in enumerate(checks) if not c.passes(())}
         out: list[Option] = []
-        posts = el.spec.post_names
-        for chosen in itertools.combinations(members, seats):
-            for assigned in itertools.product(posts, repeat=seats):
-                held = tuple(sorted(zip(chosen, assigned, strict=True)))
-                if not must <= set(held):
-                    continue
-                touched = {i for k in held for i in touching.get(k, ())}
-                if not failing <= touched:
-                    continue
-                if all(checks[i].passes(held) for i in touched):
-                    out.append(Option(
-                        group, held,
-                        tuple(form.value(held) for form, _op, _rhs in self.cross),
-                        self._cost(held),
-                    ))
+        for seats in range(most + 1):
+            for chosen in itertools.combinations(members, seats):
+                for assigned in itertools.product(posts, repeat=seats):
+                    if any(assigned.count(p) > counts[p] for p in set(assigned)):
+                        continue
+                    held = tuple(sorted(zip(chosen, assigned, strict=True)))
+                    if not must <= set(held) or any(k in barred for k in held):
+                        continue
+                    touched = {i for k in held for i in touching.get(k, ())}
+                    if not failing <= touched:
+                        continue
+                    if all(checks[i].passes(held) for i in touched):
+                        out.append(Option(
+                            group, held,
+                            tuple(form.value(held) for form, _op, _rhs in self.cross),
+                            self._cost(held),
+                        ))
         out.sort(key=lambda o: (o.cost, _canonical(el, o.held)))
         return out
 
@@ -233,17 +283,17 @@ class SlateSpace:
             ]
             states = sorted({s for o in alive for s in o.states}, key=state_order)
             every = [s for s in states if all(s in o.states for o in alive)]
-            status = self.el.status
+            single = [p.name for p in self.el.body.posts if p.count == 1]
             out.append(GroupRoom(
                 group=g,
                 options=len(alive),
                 pairs=tuple(sorted({o.states for o in alive})),
                 states=tuple(states),
-                protocol_seat=tuple(s for s in states if status[s].protocol_seat),
-                president=tuple(sorted({s for o in alive for s, p in o.held if p == PRESIDENT},
-                                       key=state_order)),
-                rapporteur=tuple(sorted({s for o in alive for s, p in o.held if p == RAPPORTEUR},
-                                        key=state_order)),
+                standing={c: tuple(s for s in states if qualifies(self.el, s, c))
+                          for c in self.el.profile.conditions()},
+                single_posts={post: tuple(sorted({s for o in alive for s, p in o.held
+                                                  if p == post}, key=state_order))
+                              for post in single},
                 in_every_pair=tuple(every),
             ))
         return out
@@ -294,4 +344,61 @@ class SlateSpace:
 
 def _canonical(el: Election, held: Iterable[Key]) -> tuple[tuple[int, int], ...]:
     """A fixed order among slates of equal cost: by post, then alphabetical position."""
-    return tuple(sorted((POST_ORDER.get(p, 1), el.rank[s]) for s, p in held))
+    return tuple(sorted((el.body.post_rank(p), el.rank[s]) for s, p in held))
+
+
+def room_by_model(el: Election, options: SolverOptions | None = None) -> list[GroupRoom]:
+    """Each group's room, asked of the CP-SAT model one question at a time, where the rules do
+    not decompose: who can sit, who can hold each single post, who is on every valid slate.
+    Every slate found answers several questions at once."""
+    from ortools.sat.python import cp_model
+
+    model = cp_model.CpModel()
+    x = variables(el, model)
+    post_hard_rules(el, ModelBackend(model, x))
+    solver = (options or SolverOptions()).parameters()
+    posts = el.body.post_names
+    single = [p.name for p in el.body.posts if p.count == 1]
+    held: dict[str, set[str]] = {p: set() for p in posts}
+    sat: set[str] = set()
+    absent: set[str] = set()
+
+    def found(assumed: list[Any]) -> bool:
+        model.clear_assumptions()
+        model.add_assumptions(assumed)
+        if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return False
+        on: set[str] = set()
+        for (s, p), v in x.items():
+            if solver.boolean_value(v):
+                on.add(s)
+                held[p].add(s)
+        sat.update(on)
+        absent.update(s for s in el.universe if s not in on)
+        return True
+
+    if not found([]):
+        return []
+    for s in el.universe:
+        if s not in sat:
+            lit = model.new_bool_var("")
+            model.add(sum(x[(s, p)] for p in posts) >= 1).only_enforce_if(lit)
+            found([lit])
+        for p in single:
+            if s in sat and s not in held[p]:
+                found([x[(s, p)]])
+    for s in sorted(sat - absent):
+        lit = model.new_bool_var("")
+        model.add(sum(x[(s, p)] for p in posts) == 0).only_enforce_if(lit)
+        found([lit])
+    out = []
+    for g in el.body.group_names:
+        states = [s for s in el.members(g) if s in sat]
+        out.append(GroupRoom(
+            group=g, options=0, pairs=(), states=tuple(states),
+            standing={c: tuple(s for s in states if qualifies(el, s, c))
+                      for c in el.profile.conditions()},
+            single_posts={p: tuple(s for s in states if s in held[p]) for p in single},
+            in_every_pair=tuple(s for s in states if s not in absent),
+        ))
+    return out

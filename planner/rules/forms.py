@@ -84,3 +84,28 @@ def form_range(form: Form, officers: int) -> tuple[int, int]:
         a, b = weight * min(sub_lo, cap), weight * min(sub_hi, cap)
         lo, hi = lo + min(a, b), hi + max(a, b)
     return lo, hi
+
+
+def as_form(value: Form | int) -> Form:
+    return value if isinstance(value, Form) else Form({}, value)
+
+
+def passes(value: int, op: str) -> bool:
+    """Whether lhs - rhs = value meets op against zero."""
+    return value == 0 if op == "==" else (value >= 0 if op == ">=" else value <= 0)
+
+
+# a State of a group with no standing of its own: it counts wherever every member of its group
+# counts alike (group sizes, posts filled), and nowhere that tells States apart
+PLAIN_MEMBER = "\x00a plain member of the group"
+
+
+def with_plain_member(form: Form, members: Iterable[str], post: str) -> Form:
+    members = tuple(members)
+    coefs = {form.terms.get((s, post), 0) for s in members}
+    common = coefs.pop() if len(coefs) == 1 else 0
+    terms = dict(form.terms)
+    if common:
+        terms[(PLAIN_MEMBER, post)] = common
+    caps = tuple((with_plain_member(f, members, post), c, w) for f, c, w in form.caps)
+    return Form(terms, form.const, caps)

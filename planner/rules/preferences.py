@@ -1,0 +1,77 @@
+"""The library of preference kinds: what makes one valid slate better than another, in the order
+a profile lists them (each level outweighs every level after it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from planner.rules.base import Backend, E, Preference, officers
+from planner.rules.kinds import members_meeting
+
+if TYPE_CHECKING:
+    from planner.rules.election import Election
+
+
+@dataclass(frozen=True)
+class NominationPriority(Preference):
+    """Groups' first choices before their later ones (sum of priority - 1)."""
+
+    kind = "nomination_priority"
+    maximise = False
+
+    def value(self, el: Election, b: Backend[E]) -> E:
+        return b.total(b.scaled(b.holds(n.state, n.post), n.priority - 1)
+                       for n in el.case.nominations if n.priority > 1)
+
+
+@dataclass(frozen=True)
+class GroupsWith(Preference):
+    """Groups with at least one officer meeting a standing (more is better)."""
+
+    kind = "groups_with"
+    maximise = True
+    condition: str = "convention_and_all_protocols"
+
+    def value(self, el: Election, b: Backend[E]) -> E:
+        return b.total(
+            b.capped(officers(el, b, members_meeting(el, el.members(g), self.condition)), 1)
+            for g in el.body.group_names
+        )
+
+
+@dataclass(frozen=True)
+class OfficersWith(Preference):
+    """Officers meeting a standing (more is better)."""
+
+    kind = "officers_with"
+    maximise = True
+    condition: str = "all_instruments"
+
+    def value(self, el: Election, b: Backend[E]) -> E:
+        return officers(el, b, members_meeting(el, el.universe, self.condition))
+
+
+@dataclass(frozen=True)
+class TieBreak(Preference):
+    """Among otherwise equal slates, States earlier in alphabetical order, first for seats,
+    then for the posts after the first (lower is better). Not a rule: the planner's own."""
+
+    kind = "tie_break"
+    maximise = False
+
+    def value(self, el: Election, b: Backend[E]) -> E:
+        weight = 2 * len(el.universe) + 1
+        seats = b.total(b.scaled(officers(el, b, [s]), weight * r) for s, r in el.rank.items())
+        named = [p for p in el.body.post_names if el.body.post(p).count == 1]
+        chairs = b.total(b.scaled(b.total(b.holds(s, p) for p in named), r)
+                         for s, r in el.rank.items())
+        return b.total([seats, chairs])
+
+
+PREFERENCE_KINDS: dict[str, type[Preference]] = {k.kind: k for k in (
+    NominationPriority, GroupsWith, OfficersWith, TieBreak)}
+
+TIE_BREAK = TieBreak("tie_break", "the planner's tie-break, not a rule",
+                     "Among otherwise equal slates, States earlier in alphabetical order, first "
+                     "for seats, then for the single posts (lower is better).")

@@ -1,0 +1,336 @@
+"""A conference profile: everything that is particular to one body, written as a TOML file.
+
+A profile names the body's posts, the groups of States it uses, who may sit (parties to its
+treaty, or members of the body), its hard rules and preferences (composed from the kinds in
+planner.rules.kinds and planner.rules.preferences, each with its citation and wording), the
+rotation of its posts and the fairness rules of its plans. The shipped profiles are in
+planner/rules/profiles/; a secretariat adds a body by writing one more file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from planner.domain.body import (
+    ELIGIBILITY_BASES,
+    MEMBERSHIP,
+    UN_REGIONAL_GROUPS,
+    Body,
+    GroupSpec,
+    PostSpec,
+)
+from planner.domain.case import Case
+from planner.errors import InputError, Problem, Problems, Where
+from planner.rules.base import Preference, Rule
+from planner.rules.kinds import BOUNDS, CONDITIONS, RULE_KINDS, ConstituencySeat, GroupOfficers
+from planner.rules.preferences import PREFERENCE_KINDS, TIE_BREAK
+
+DEFAULT_PROFILE = "untoc-cop"
+FAIRNESS_RULES = {
+    "repeat_service": "No State serves again while a willing State of its group has not served "
+                      "(in the plan or the bureau history).",
+    "consecutive_terms": "No State on two consecutive bureaus.",
+    "protocol_seat_repeats": "The same State does not keep carrying its group's seat that needs "
+                             "a standing (the group's only officer meeting it).",
+}
+UN_GROUPS = "un-regional-groups"
+TOP_KEYS = {"name", "conference", "short", "source", "eligibility", "notes", "groups", "posts",
+            "constituencies", "rotation", "rules", "preferences", "fairness", "default_case",
+            "fairness_condition"}
+ROTATION_KEYS = {"post", "following", "default_cycle", "default_start"}
+COMMON_KEYS = {"kind", "id", "citation", "text"}
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    body: Body
+    rules: tuple[Rule, ...]
+    preferences: tuple[Preference, ...]  # in order; the tie-break is always last
+    fairness: tuple[str, ...]  # the plan's fairness rules, in order
+    fairness_condition: str | None  # the standing protocol_seat_repeats follows
+    source: str
+    notes: tuple[str, ...]  # what the profile assumes where a text was not found
+    default_case: str | None
+    path: str
+
+    def most_officers(self, group: str) -> int:
+        """The most officers the rules let one group hold."""
+        most = self.body.total_posts
+        extra = sum(r.seats for r in self.rules if isinstance(r, ConstituencySeat))
+        for r in self.rules:
+            if isinstance(r, GroupOfficers) and r.bound in ("exactly", "at_most"):
+                most = min(most, r.count + extra)
+        return most
+
+    def conditions(self) -> tuple[str, ...]:
+        """The standings the rules and preferences ask about, in CONDITIONS order."""
+        used = {getattr(x, "condition", None) for x in (*self.rules, *self.preferences)}
+        used.add(self.fairness_condition)
+        return tuple(c for c in CONDITIONS if c in used)
+
+    def rule(self, rule_id: str) -> Rule | Preference | None:
+        for r in self.rules:
+            if r.id == rule_id:
+                return r
+        return next((p for p in self.preferences if p.id == rule_id), None)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+
+class _Reader:
+    def __init__(self, shown: str) -> None:
+        self.shown = shown
+        self.problems = Problems()
+
+    def bad(self, key: str, message: str, fix: str) -> None:
+        self.problems.add(Where(self.shown, key=key), message, fix)
+
+    def text(self, data: Mapping[str, Any], key: str, where: str, required: bool = True,
+             default: str = "") -> str:
+        value = data.get(key)
+        if value is None:
+            if required:
+                self.bad(where, "is missing", f"add {key} = \"...\"")
+            return default
+        if not isinstance(value, str) or not value.strip():
+            self.bad(where, f"must be text, not {value!r}", f"write {key} = \"...\"")
+            return default
+        return value.strip()
+
+    def integer(self, data: Mapping[str, Any], key: str, where: str, default: int,
+                low: int = 0) -> int:
+        value = data.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= 1000:
+            self.bad(where, f"must be a whole number from {low} to 1000, not {value!r}",
+                     f"write {key} = {default}")
+            return default
+        return value
+
+    def texts(self, data: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.bad(where, f"must be a list of text, not {value!r}", f'write {key} = ["..."]')
+            return ()
+        return tuple(v.strip() for v in value)
+
+    def tables(self, data: Mapping[str, Any], key: str) -> list[dict[str, Any]]:
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            self.bad(key, "must be a list of tables", f"write each entry as [[{key}]]")
+            return []
+        return value
+
+    def unknown(self, data: Mapping[str, Any], allowed: set[str], where: str) -> None:
+        for key in sorted(set(data) - allowed):
+            self.bad(f"{where}.{key}" if where else key, "is not a key of a profile here",
+                     "allowed: " + ", ".join(sorted(allowed)))
+
+    def choice(self, value: Any, allowed: Sequence[str], where: str) -> str | None:
+        if value not in allowed:
+            self.bad(where, f"{value!r} is not allowed", "allowed: " + ", ".join(allowed))
+            return None
+        return str(value)
+
+    # -- parts
+
+    def groups(self, data: Mapping[str, Any]) -> tuple[GroupSpec, ...]:
+        value = data.get("groups", UN_GROUPS)
+        if value == UN_GROUPS:
+            return UN_REGIONAL_GROUPS
+        out = []
+        for i, g in enumerate(self.tables(data, "groups")):
+            where = f"groups[{i}]"
+            self.unknown(g, {"name", "short", "aliases"}, where)
+            name = self.text(g, "name", f"{where}.name")
+            out.append(GroupSpec(name, self.text(g, "short", f"{where}.short", False, name),
+                                 self.texts(g, "aliases", f"{where}.aliases")))
+        if not out:
+            self.bad("groups", "names no group", f'write groups = "{UN_GROUPS}" or [[groups]]')
+        return tuple(out)
+
+    def posts(self, data: Mapping[str, Any]) -> tuple[PostSpec, ...]:
+        out = []
+        for i, p in enumerate(self.tables(data, "posts")):
+            where = f"posts[{i}]"
+            self.unknown(p, {"name", "count", "aliases"}, where)
+            out.append(PostSpec(self.text(p, "name", f"{where}.name"),
+                                self.integer(p, "count", f"{where}.count", 1, 1),
+                                self.texts(p, "aliases", f"{where}.aliases")))
+        if not out:
+            self.bad("posts", "names no post", "add [[posts]] tables, the head post first")
+        names = [p.name for p in out]
+        for name in sorted({n for n in names if names.count(n) > 1}):
+            self.bad("posts", f"post {name!r} is listed twice", "keep one")
+        return tuple(out)
+
+    def item(self, entry: dict[str, Any], where: str, kinds: Mapping[str, type[Any]],
+             body: Body) -> Any:
+        kind = self.choice(entry.get("kind"), sorted(kinds), f"{where}.kind")
+        if kind is None:
+            return None
+        cls = kinds[kind]
+        params = {f.name: f for f in dataclasses.fields(cls)} if dataclasses.is_dataclass(
+            cls) else {}
+        own = set(params) - {"id", "citation", "wording"}
+        self.unknown(entry, COMMON_KEYS | own, where)
+        args: dict[str, Any] = {
+            "id": self.text(entry, "id", f"{where}.id", False, kind),
+            "citation": self.text(entry, "citation", f"{where}.citation"),
+            "wording": self.text(entry, "text", f"{where}.text"),
+        }
+        for name in sorted(own):
+            if name not in entry:
+                continue
+            value = entry[name]
+            default = params[name].default
+            key = f"{where}.{name}"
+            if isinstance(default, int):
+                args[name] = self.integer(entry, name, key, default, 0)
+            elif name == "condition":
+                args[name] = self.choice(value, list(CONDITIONS), key) or default
+            elif name == "bound":
+                args[name] = self.choice(value, list(BOUNDS), key) or default
+            elif name == "scope":
+                args[name] = self.choice(value, ["each_group", "bureau"], key) or default
+            elif name == "post":
+                args[name] = self.choice(value, list(body.post_names), key) or default
+            elif name == "constituency":
+                args[name] = self.choice(value, list(body.constituencies), key) or default
+            else:
+                args[name] = self.text(entry, name, key)
+        return cls(**args)
+
+    def read(self, data: Mapping[str, Any], path: str) -> Profile:
+        self.unknown(data, TOP_KEYS, "")
+        name = self.text(data, "name", "name")
+        eligibility = self.choice(data.get("eligibility", "treaty"), ELIGIBILITY_BASES,
+                                  "eligibility") or "treaty"
+        groups = self.groups(data)
+        posts = self.posts(data)
+        rotation = data.get("rotation", {})
+        if not isinstance(rotation, dict):
+            self.bad("rotation", "must be a table", "write [rotation] with post = \"...\"")
+            rotation = {}
+        self.unknown(rotation, ROTATION_KEYS, "rotation")
+        post_names = [p.name for p in posts]
+        rotating = (self.choice(rotation["post"], post_names, "rotation.post")
+                    if "post" in rotation else None)
+        following = (self.choice(rotation["following"], post_names, "rotation.following")
+                     if "following" in rotation else None)
+        group_names = [g.name for g in groups]
+        cycle = self.texts(rotation, "default_cycle", "rotation.default_cycle")
+        if cycle and sorted(cycle) != sorted(group_names):
+            self.bad("rotation.default_cycle", "must list every group once",
+                     "allowed: " + ", ".join(group_names))
+            cycle = ()
+        body = Body(
+            conference=self.text(data, "conference", "conference"),
+            conference_short=self.text(data, "short", "short", False, name),
+            groups=groups,
+            posts=posts,
+            eligibility=eligibility,
+            constituencies=self.texts(data, "constituencies", "constituencies"),
+            rotating_post=rotating,
+            following_post=following,
+            default_cycle=cycle,
+            default_cycle_start=self.integer(rotation, "default_start", "rotation.default_start",
+                                             1, 1),
+        )
+        rules = [self.item(e, f"rules[{i}]", RULE_KINDS, body)
+                 for i, e in enumerate(self.tables(data, "rules"))]
+        prefs = [self.item(e, f"preferences[{i}]", PREFERENCE_KINDS, body)
+                 for i, e in enumerate(self.tables(data, "preferences"))]
+        if not rules:
+            self.bad("rules", "names no rule", "add [[rules]] tables; see planner profiles")
+        kinds = {type(r).kind for r in rules if r is not None}
+        for needed in ("post_counts", "one_post_per_state", "eligibility"):
+            if needed not in kinds and rules:
+                self.bad("rules", f"has no rule of kind {needed!r}",
+                         f"add [[rules]] with kind = \"{needed}\": every bureau needs it")
+        ids = [x.id for x in (*rules, *prefs) if x is not None]
+        for dup in sorted({i for i in ids if ids.count(i) > 1}):
+            self.bad("rules", f"id {dup!r} is used twice", "give each rule its own id")
+        fairness = self.texts(data, "fairness", "fairness")
+        for i, f in enumerate(fairness):
+            self.choice(f, list(FAIRNESS_RULES), f"fairness[{i}]")
+        condition = data.get("fairness_condition")
+        if condition is not None:
+            condition = self.choice(condition, list(CONDITIONS), "fairness_condition")
+        if eligibility == MEMBERSHIP and any(getattr(x, "condition", None) for x in
+                                             (*rules, *prefs) if x is not None):
+            self.bad("eligibility", "a body whose members sit has no treaty standing to ask "
+                     "about", "drop the rules with a condition, or use eligibility = \"treaty\"")
+        self.problems.raise_if_any()
+        prefs_done = [p for p in prefs if p is not None and p.kind != "tie_break"]
+        return Profile(
+            name=name,
+            body=body,
+            rules=tuple(r for r in rules if r is not None),
+            preferences=(*prefs_done, TIE_BREAK),
+            fairness=tuple(f for f in fairness if f in FAIRNESS_RULES),
+            fairness_condition=condition,
+            source=self.text(data, "source", "source"),
+            notes=self.texts(data, "notes", "notes"),
+            default_case=data.get("default_case") if isinstance(data.get("default_case"),
+                                                                 str) else None,
+            path=path,
+        )
+
+
+def read_profile(path: Path | str, shown: str | None = None) -> Profile:
+    """A profile from a TOML file. Raises InputError naming every bad key."""
+    p = Path(path)
+    shown = shown or str(p)
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise InputError([Problem(Where(shown), f"cannot read the profile: {exc.strerror}",
+                                  "give the path of a profile .toml file, or a shipped name")]
+                         ) from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise InputError([Problem(Where(shown), f"not a valid TOML file: {exc}",
+                                  "fix the TOML syntax (https://toml.io)")]) from None
+    return _Reader(shown).read(data, shown)
+
+
+def _shipped_dir() -> Path:
+    return Path(str(resources.files("planner.rules").joinpath("profiles")))
+
+
+def shipped_profiles() -> dict[str, Path]:
+    return {p.stem: p for p in sorted(_shipped_dir().glob("*.toml"))}
+
+
+def load_profile(name_or_path: str | None = None) -> Profile:
+    """A shipped profile by name, or a profile file by path; the UNTOC Conference by default."""
+    arg = name_or_path or DEFAULT_PROFILE
+    shipped = shipped_profiles()
+    if arg in shipped:
+        return read_profile(shipped[arg], arg)
+    p = Path(arg)
+    if p.suffix.lower() == ".toml" or p.exists():
+        return read_profile(p)
+    from planner.domain.names import did_you_mean_among
+
+    raise InputError([Problem(Where(f"profile {arg!r}"), "no such profile",
+                              did_you_mean_among(arg, sorted(shipped), "profile"))])
+
+
+def open_case(path: Path | str, profile: str | None = None) -> tuple[Case, Profile]:
+    """A case with its profile: the one asked for, else the one the case names in its session
+    table (key `profile`), else the UNTOC Conference's."""
+    from planner.io.reader import load_case, named_profile
+
+    chosen = load_profile(profile or named_profile(path))
+    return load_case(path, chosen.body), chosen
