@@ -211,24 +211,30 @@ def cost(el: Election, slate: Slate, weights: dict[str, int] | None = None) -> i
 
 def carries(el: Election, slate: Slate, state: str, post: str) -> tuple[str, ...]:
     """The rules and preferences this officer is needed for, by id: those that hold on the
-    slate but would fail (or, for a preference, get worse) if the seat went to a State of the
-    same group with no standing of its own. Derived from the rules' own constraints."""
+    slate but would fail (or, for a preference, get worse) if the seat went to a plain member of
+    the same group (the least helpful standing among its States that can sit, wherever a
+    constraint tells States apart). Derived from the rules' own constraints."""
     from planner.rules.forms import PLAIN_MEMBER, FormBackend, as_form, passes, with_plain_member
 
     fb = FormBackend()
     held = tuple((s.state, s.post) for s in slate)
     swapped = (*(k for k in held if k != (state, post)), (PLAIN_MEMBER, post))
-    members = el.members(el.group_or_none(state))
+    members = [s for s in el.members(el.group_or_none(state)) if el.status[s].eligible]
+    # a bound from below tells States apart by who helps least; a bound from above or an
+    # equality counts as most of the group's States do
+    worst = {">=": "min", "<=": "mode", "==": "mode"}
     out: list[str] = []
     for rule in el.profile.rules:
         for scope in rule.scopes(el):
             for need in rule.needs(el, scope, fb):
                 diff = with_plain_member(fb.total([need.lhs, fb.scaled(as_form(need.rhs), -1)]),
-                                         members, post)
+                                         members, post, worst[need.op])
                 if passes(diff.value(held), need.op) and not passes(diff.value(swapped), need.op):
                     out.append(rule.id)
     for pref in el.profile.preferences:
-        f = with_plain_member(pref.signed(el, fb), members, post)
+        if pref.kind == "tie_break":  # not a rule: no State is needed for it
+            continue
+        f = with_plain_member(pref.signed(el, fb), members, post, "max")
         if f.value(swapped) > f.value(held):
             out.append(pref.id)
     return tuple(dict.fromkeys(out))

@@ -95,17 +95,29 @@ def passes(value: int, op: str) -> bool:
     return value == 0 if op == "==" else (value >= 0 if op == ">=" else value <= 0)
 
 
-# a State of a group with no standing of its own: it counts wherever every member of its group
-# counts alike (group sizes, posts filled), and nowhere that tells States apart
+# a State of a group with no standing of its own: where a constraint tells States apart it takes
+# the least helpful standing among the group's States that can sit; where it does not (group
+# sizes, posts filled, rotation) it counts as they all do
 PLAIN_MEMBER = "\x00a plain member of the group"
+FLIP = {"min": "max", "max": "min", "mode": "mode"}
 
 
-def with_plain_member(form: Form, members: Iterable[str], post: str) -> Form:
+def with_plain_member(form: Form, members: Iterable[str], post: str, worst: str) -> Form:
+    """worst: 'min' or 'max' (the least helpful coefficient for a need of that direction),
+    or 'mode' (the coefficient most members share) for an equality."""
     members = tuple(members)
-    coefs = {form.terms.get((s, post), 0) for s in members}
-    common = coefs.pop() if len(coefs) == 1 else 0
+    coefs = [form.terms.get((s, post), 0) for s in members]
+    if not coefs:
+        common = 0
+    elif worst == "min":
+        common = min(coefs)
+    elif worst == "max":
+        common = max(coefs)
+    else:
+        common = max(sorted(set(coefs)), key=coefs.count)
     terms = dict(form.terms)
     if common:
         terms[(PLAIN_MEMBER, post)] = common
-    caps = tuple((with_plain_member(f, members, post), c, w) for f, c, w in form.caps)
+    caps = tuple((with_plain_member(f, members, post, worst if w > 0 else FLIP[worst]), c, w)
+                 for f, c, w in form.caps)
     return Form(terms, form.const, caps)
