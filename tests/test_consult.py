@@ -180,7 +180,8 @@ def test_room_names_the_state_every_pair_needs() -> None:
     parties["Benin"] = parties["Chad"] = ("convention",)  # only Algeria can hold Africa's
     r = room(prep(make_case(parties, president=AP, rapporteur=AF)))  # protocol seat
     af = next(g for g in r.groups if g.group == AF)
-    assert af.in_every_pair == ("Algeria",) and af.standing["convention_and_a_protocol"] == ("Algeria",)
+    assert af.in_every_pair == ("Algeria",)
+    assert af.standing["convention_and_a_protocol"] == ("Algeria",)
     assert set(af.pairs) == {("Algeria", "Benin"), ("Algeria", "Chad")}
 
 

@@ -165,13 +165,15 @@ def fairness(case: Case, window: list[int], elections: list[Election], slates: l
                 repeat += 1
             if s in last:
                 consecutive += 1
-            q = [m for m in now if el.group(m) == g and qualifies(el, m, "convention_and_a_protocol")]
+            q = [m for m in now
+                 if el.group(m) == g and qualifies(el, m, "convention_and_a_protocol")]
             if q == [s]:
                 lone[s] = lone.get(s, 0) + 1
         served |= now
         last = now
     prefs = [sum((-1 if r.maximise else 1) * score(el, sl)[r.id]
-                 for el, sl in zip(elections, slates, strict=True)) for r in elections[0].profile.preferences[:-1]]
+                 for el, sl in zip(elections, slates, strict=True))
+             for r in elections[0].profile.preferences[:-1]]
     return (repeat, consecutive, sum(max(0, n - 1) for n in lone.values()), *prefs)
 
 

@@ -246,3 +246,66 @@ def init_cmd(dest: Path, source: str | None, number: int | None, opening: str | 
         raise UsageError(f"{dest}: the case workbook must end in .xlsx")
     write_template(dest, profile.body, profile.name, c, number, when)
     click.echo(f"Written: {dest}", err=True)
+
+
+@cli.command(name="profiles")
+def profiles_cmd() -> None:
+    """List the shipped profiles: one per body whose bureau the planner knows.
+
+    \b
+    Example:
+      planner profiles
+    """
+    from planner.rules.profile import load_profile, shipped_profiles
+
+    for name in shipped_profiles():
+        p = load_profile(name)
+        counts = ", ".join(f"{post.count} {post.name}" for post in p.body.posts)
+        click.echo(f"{name}: {p.body.conference} ({counts}); case: {p.default_case or 'none'}")
+
+
+@cli.group(name="profile")
+def profile_group() -> None:
+    """Show a profile's rules."""
+
+
+@profile_group.command(name="show")
+@click.argument("name")
+def profile_show(name: str) -> None:
+    """Print a profile's rules in words, with citations. NAME is a shipped profile or a
+    .toml file.
+
+    \b
+    Example:
+      planner profile show unfccc-cop
+    """
+    from planner.rules.kinds import CONDITIONS
+    from planner.rules.profile import FAIRNESS_RULES, load_profile
+
+    p = load_profile(name)
+    b = p.body
+    click.echo(f"{b.conference} ({p.name})")
+    click.echo(f"Source: {p.source}")
+    click.echo("Posts: " + ", ".join(f"{post.count} {post.name}" for post in b.posts))
+    click.echo("Groups: " + "; ".join(b.group_names))
+    click.echo("Who may sit: " + ("members of the body (members table)"
+                                  if b.eligibility == "membership"
+                                  else "parties to the treaty at the opening"))
+    if b.constituencies:
+        click.echo("Constituencies: " + "; ".join(b.constituencies))
+    if b.rotating_post:
+        follow = f"; the {b.following_post} follows it" if b.following_post else ""
+        click.echo(f"Rotation: the {b.rotating_post}'s group rotates{follow}")
+    click.echo("\nRules:")
+    for r in p.rules:
+        extra = f" [{CONDITIONS[r.condition]}]" if hasattr(r, "condition") else ""
+        click.echo(f"  {r.citation}: {r.wording}{extra}  ({r.kind}, id {r.id})")
+    click.echo("\nPreferences, in order:")
+    for i, pref in enumerate(p.preferences, start=1):
+        click.echo(f"  {i}. {pref.citation}: {pref.wording}")
+    if p.fairness:
+        click.echo("\nFairness in plans, in order:")
+        for i, f in enumerate(p.fairness, start=1):
+            click.echo(f"  {i}. {FAIRNESS_RULES[f]}")
+    for note in p.notes:
+        click.echo(f"Assumption: {note}")

@@ -1,0 +1,305 @@
+"""Profiles: the shipped ones on their real cases, each rule kind alone (feasible and not), bad
+profile files refused by key, and model, checker, enumeration and brute force in agreement on
+small cases of every profile."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from planner.cli.main import cli
+from planner.consult.rounds import room
+from planner.domain.case import PastOfficer, Session
+from planner.errors import InputError
+from planner.io.reader import shipped_cases
+from planner.rules.base import check
+from planner.rules.election import prepare
+from planner.rules.kinds import (
+    ConstituencySeat,
+    GroupOfficers,
+    HostPost,
+    PartyTo,
+    PostCounts,
+    Rotation,
+    TermLimit,
+)
+from planner.rules.profile import load_profile, open_case, read_profile, shipped_profiles
+from planner.solve.model import solve
+from planner.solve.space import SlateSpace
+
+from .factory import AF, AP, NAMES, TINY, brute_force_slates, full_parties, make_case
+
+SHIPPED = {"untoc-cop": "untoc-cop6-2012", "unfccc-cop": "unfccc-cop29-2024",
+           "montreal-mop": "montreal-mop34-2022", "ecosoc-commission": "cnd-69-2026"}
+
+
+def test_four_profiles_ship_with_a_case_each() -> None:
+    assert set(shipped_profiles()) == set(SHIPPED)
+    for name, case in SHIPPED.items():
+        assert load_profile(name).default_case == case
+        assert case in shipped_cases()
+
+
+@pytest.mark.parametrize("name", sorted(SHIPPED))
+def test_shipped_profile_solves_and_checks_its_case(name: str) -> None:
+    case, profile = open_case(shipped_cases()[SHIPPED[name]])
+    assert profile.name == name  # the case names its profile in its session table
+    el = prepare(case, profile)
+    result = solve(el)
+    assert result.status == "solved"
+    assert len(result.slate) == profile.body.total_posts
+    assert all(o.passed for o in check(el, result.slate))
+
+
+def test_real_cases_give_the_known_presidents() -> None:
+    expect = {"unfccc-cop29-2024": ("President", "Azerbaijan"),
+              "montreal-mop34-2022": ("President", "Bahrain"),
+              "cnd-69-2026": ("Chair", "Armenia"),
+              "untoc-cop6-2012": ("President", "Indonesia")}
+    for case_name, (post, state) in expect.items():
+        case, profile = open_case(shipped_cases()[case_name])
+        slate = solve(prepare(case, profile)).slate
+        assert [s.state for s in slate if s.post == post] == [state]
+
+
+def test_unfccc_bureau_has_two_per_group_and_one_sids_beyond() -> None:
+    case, profile = open_case(shipped_cases()["unfccc-cop29-2024"])
+    el = prepare(case, profile)
+    slate = solve(el).slate
+    sids = case.constituency("small island developing States")
+    counts = {g: [s.state for s in slate if el.group(s.state) == g] for g in el.body.group_names}
+    assert sorted(len(v) for v in counts.values()) == [2, 2, 2, 2, 3]
+    big = next(v for v in counts.values() if len(v) == 3)
+    assert any(s in sids for s in big)
+
+
+def test_default_case_keeps_its_count() -> None:
+    case, profile = open_case(shipped_cases()["untoc-cop6-2012"])
+    assert room(prepare(case, profile)).total == 3_280_833_668_322
+
+
+def test_room_counts_small_profiles_exactly_and_says_when_it_cannot() -> None:
+    case, profile = open_case(shipped_cases()["cnd-69-2026"])
+    r = room(prepare(case, profile))
+    assert r.total is not None and r.total > 0 and not r.not_exact
+    case, profile = open_case(shipped_cases()["unfccc-cop29-2024"])
+    el = prepare(case, profile)
+    with pytest.raises(Exception, match="too many to list"):
+        SlateSpace(el)
+
+
+# ---------------------------------------------------------------------------------------------
+# each rule kind alone, on a tiny case: one feasible, one infeasible
+
+
+def _alone(*rules: object, **case_args: object):  # type: ignore[no-untyped-def]
+    base = dataclasses.replace(TINY, rules=(PostCounts("post_counts", "r", "posts"), *rules),
+                               preferences=TINY.preferences[-1:])
+    case = make_case(case_args.pop("parties", full_parties(2, (AF, AP))), spec=TINY,
+                     **case_args)  # type: ignore[arg-type]
+    return solve(prepare(case, base))
+
+
+def test_group_officers_alone() -> None:
+    ok = _alone(GroupOfficers("g", "r", "w", "at_least", 1))
+    assert ok.status == "solved"
+    bad = _alone(GroupOfficers("g", "r", "w", "exactly", 3))
+    assert bad.status == "infeasible" and {c.rule for c in bad.conflicts} >= {"g"}
+
+
+def test_party_to_alone() -> None:
+    parties = {**{s: ("convention",) for s in NAMES[AF][:3]}, **full_parties(3, (AP,))}
+    ok = _alone(PartyTo("p", "r", "w", "all_instruments", "bureau", 3), parties=parties)
+    assert ok.status == "solved"
+    bad = _alone(PartyTo("p", "r", "w", "all_instruments", "each_group", 1), parties=parties)
+    assert bad.status == "infeasible" and [c.rule for c in bad.conflicts] == ["p"]
+
+
+def test_rotation_and_host_alone() -> None:
+    assert _alone(Rotation("rot", "r", "w", "President"), president=AP).status == "solved"
+    host = NAMES[AP][0]
+    ok = _alone(HostPost("host", "r", "w", "President"))
+    assert ok.status == "solved"  # no host in the session: the rule has no instance
+    case = make_case(full_parties(2, (AF, AP)), spec=TINY)
+    case = dataclasses.replace(case, session=dataclasses.replace(case.session, host=host))
+    profile = dataclasses.replace(TINY, rules=(PostCounts("post_counts", "r", "p"),
+                                               HostPost("host", "r", "w", "President"),
+                                               Rotation("rot", "r", "w", "President")))
+    result = solve(prepare(case, profile))
+    assert [s.state for s in result.slate if s.post == "President"] == [host]
+    clash = dataclasses.replace(case, session=dataclasses.replace(case.session,
+                                                                  president_group=AF))
+    bad = solve(prepare(clash, profile))
+    assert bad.status == "infeasible" and {c.rule for c in bad.conflicts} >= {"host", "rot"}
+
+
+def test_term_limit_alone() -> None:
+    parties = full_parties(1, (AF, AP))
+    history = tuple(PastOfficer(s, "Vice-President", NAMES[AF][0]) for s in (4, 5))
+    rule = TermLimit("limit", "r", "w", 2)
+    case = dataclasses.replace(make_case(parties, spec=TINY), history=history)
+    profile = dataclasses.replace(TINY, rules=(PostCounts("post_counts", "r", "p"), rule))
+    bad = solve(prepare(case, profile))
+    assert bad.status == "infeasible" and "limit" in {c.rule for c in bad.conflicts}
+    one_term = dataclasses.replace(case, history=history[1:])
+    assert solve(prepare(one_term, profile)).status == "solved"
+
+
+def test_constituency_seat_alone() -> None:
+    parties = full_parties(3, (AF, AP))
+    seat = ConstituencySeat("sids", "r", "w", "island States", 1, 1)
+    group = GroupOfficers("g", "r", "w", "at_least", 1)
+    body = dataclasses.replace(TINY.body, constituencies=("island States",))
+    profile = dataclasses.replace(TINY, body=body, rules=(
+        PostCounts("post_counts", "r", "p"), group, seat))
+    case = dataclasses.replace(make_case(parties, spec=TINY), body=body)
+    assert solve(prepare(case, profile)).status == "infeasible"  # 4 posts, 1 + 1 + no island
+    one = dataclasses.replace(case, constituencies=(("island States",
+                                                     frozenset(NAMES[AP][:1])),))
+    assert solve(prepare(one, profile)).status == "infeasible"  # at most 1 + 2 seats
+    both = dataclasses.replace(case, constituencies=(("island States",
+                                                      frozenset([NAMES[AF][0], NAMES[AP][0]])),))
+    result = solve(prepare(both, profile))
+    assert result.status == "solved"
+    assert {NAMES[AF][0], NAMES[AP][0]} <= {s.state for s in result.slate}
+
+
+# ---------------------------------------------------------------------------------------------
+# every profile's shape on small random cases: model, checker, enumeration, brute force agree
+
+
+def _shaped(profile_name: str):  # type: ignore[no-untyped-def]
+    """A shipped profile over two groups and small post counts, kept to its own rule kinds."""
+    p = load_profile(profile_name)
+    posts = tuple(dataclasses.replace(x, count=min(x.count, 2 if i == 1 else 1))
+                  for i, x in enumerate(p.body.posts[:3]))
+    body = dataclasses.replace(p.body, groups=TINY.body.groups, posts=posts, default_cycle=(),
+                               eligibility="treaty", constituencies=p.body.constituencies)
+    rules = []
+    for r in p.rules:
+        if isinstance(r, GroupOfficers):
+            r = dataclasses.replace(r, count=min(r.count, 2))
+        if hasattr(r, "post") and r.post not in body.post_names:  # type: ignore[attr-defined]
+            r = dataclasses.replace(r, post=body.post_names[0])  # type: ignore[call-arg]
+        if isinstance(r, ConstituencySeat):
+            r = dataclasses.replace(r, group_seats=1)
+        rules.append(r)
+    return dataclasses.replace(p, body=body, rules=tuple(rules))
+
+
+@pytest.mark.parametrize("name", sorted(SHIPPED))
+@settings(max_examples=8, deadline=None)
+@given(data=st.data())
+def test_model_checker_enumeration_and_brute_force_agree(name: str, data: st.DataObject) -> None:
+    profile = _shaped(name)
+    per_group = data.draw(st.integers(2, 3))
+    parties = full_parties(per_group, (AF, AP))
+    for s in data.draw(st.lists(st.sampled_from(sorted(parties)), max_size=2, unique=True)):
+        parties[s] = ("convention",)
+    case = make_case(parties, spec=profile, president=data.draw(st.sampled_from([None, AF, AP])))
+    islands = frozenset(data.draw(st.lists(st.sampled_from(sorted(parties)), max_size=2)))
+    case = dataclasses.replace(case, body=profile.body,
+                               constituencies=tuple((c, islands) for c in
+                                                    profile.body.constituencies),
+                               session=Session("t", 6, case.session.opening_date,
+                                               case.session.president_group, None))
+    el = prepare(case, profile)
+    brute = brute_force_slates(el)
+    result = solve(el)
+    assert (result.status == "solved") == bool(brute)
+    if brute:
+        assert all(o.passed for o in check(el, result.slate))
+    try:
+        counted = SlateSpace(el).count()
+    except Exception as exc:  # the enumeration may decline; then it must say why
+        assert str(exc)
+    else:
+        assert counted == len(brute)
+
+
+# ---------------------------------------------------------------------------------------------
+# profile files and the command line
+
+
+def test_bad_profile_names_the_key_and_what_is_allowed(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "x"\nconference = "X"\nsource = "s"\neligibility = "votes"\n'
+                   '[[posts]]\nname = "Chair"\n'
+                   '[[rules]]\nkind = "post_count"\ncitation = "r1"\ntext = "t"\n',
+                   encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        read_profile(bad)
+    text = str(exc.value)
+    assert "key eligibility: 'votes' is not allowed (allowed: treaty, membership)" in text
+    assert "key rules[0].kind: 'post_count' is not allowed (allowed: " in text
+    assert "post_counts" in text
+    r = CliRunner().invoke(cli, ["solve", "--profile", str(bad), "--no-write"])
+    assert r.exit_code == 2 and "key rules[0].kind" in r.output
+    r = CliRunner().invoke(cli, ["solve", "--profile", "unfcc-cop", "--no-write"])
+    assert r.exit_code == 2 and "did you mean 'unfccc-cop'?" in r.output
+
+
+def test_new_body_from_a_toml_file_alone(tmp_path: Path) -> None:
+    toml = tmp_path / "body.toml"
+    toml.write_text('''name = "three-seat"
+conference = "A body of three"
+source = "its rule 5"
+eligibility = "membership"
+[[posts]]
+name = "Chair"
+count = 1
+[[posts]]
+name = "Vice-Chair"
+count = 4
+[[rules]]
+kind = "post_counts"
+citation = "rule 5"
+text = "A Chair and four Vice-Chairs."
+[[rules]]
+kind = "one_post_per_state"
+citation = "rule 5"
+text = "One post each."
+[[rules]]
+kind = "eligibility"
+citation = "rule 5"
+text = "From the members."
+[[rules]]
+kind = "group_officers"
+citation = "rule 5"
+text = "One per group."
+bound = "exactly"
+count = 1
+''', encoding="utf-8")
+    r = CliRunner().invoke(cli, ["solve", str(shipped_cases()["cnd-69-2026"]), "--profile",
+                                 str(toml), "--no-write", "--json"])
+    assert r.exit_code == 0, r.output
+    r = CliRunner().invoke(cli, ["room", str(shipped_cases()["cnd-69-2026"]), "--profile",
+                                 str(toml), "--no-write", "--json"])
+    assert r.exit_code == 0 and '"exact": true' in r.output
+
+
+def test_profiles_and_profile_show() -> None:
+    r = CliRunner().invoke(cli, ["profiles"])
+    assert r.exit_code == 0 and all(n in r.output for n in SHIPPED)
+    r = CliRunner().invoke(cli, ["profile", "show", "unfccc-cop"])
+    assert r.exit_code == 0
+    assert "draft rule 22.1: One member of the Bureau represents the small island" in r.output
+    assert "Assumption:" in r.output
+
+
+@pytest.mark.parametrize("name", sorted(SHIPPED))
+def test_every_command_runs_on_every_profile_case(name: str, tmp_path: Path) -> None:
+    case = str(shipped_cases()[SHIPPED[name]])
+    for args in (["solve", case, "--no-write"], ["alternatives", case, "-k", "3", "--no-write"],
+                 ["check"]):
+        if args[0] == "check":
+            CliRunner().invoke(cli, ["solve", case, "--csv", str(tmp_path), "--no-write"])
+            slate = next(tmp_path.glob("*slate.csv"))
+            args = ["check", case, str(slate)]
+        r = CliRunner().invoke(cli, args)
+        assert r.exit_code == 0, (args, r.output)
