@@ -1,3 +1,4 @@
-"""Plan the election of the bureau of a treaty conference (UNTOC COP, rule 22)."""
+"""Plan the election of a treaty body's bureau, each body described by a profile (the UNTOC
+Conference of the Parties, rule 22, first)."""
 
 __version__ = "0.1.0"

@@ -20,15 +20,17 @@ def standing(case: Case, state: str) -> tuple[bool, bool, bool]:
     an instrument binds a State from the later of its entry into force and the deposit plus
     its delay."""
     opening = case.session.opening_date
-    in_force = [i for i in case.instruments if i.entry_into_force <= opening]
-    held = {d.instrument for d in case.deposits if d.state == state and max(
-        next(i.entry_into_force for i in in_force if i.id == d.instrument),
-        d.date + dt.timedelta(days=next(i.days_after_deposit for i in in_force
-                                        if i.id == d.instrument))) <= opening
-        and any(i.id == d.instrument for i in in_force)}
-    convention = any(i.id in held and i.kind == "convention" for i in in_force)
-    protocol = convention and any(i.id in held and i.kind == "protocol" for i in in_force)
-    return convention, protocol, all(i.id in held for i in in_force)
+    in_force = {i.id: i for i in case.instruments if i.entry_into_force <= opening}
+    held = set()
+    for d in case.deposits:
+        i = in_force.get(d.instrument)
+        if d.state == state and i is not None and max(
+                i.entry_into_force, d.date + dt.timedelta(days=i.days_after_deposit)) <= opening:
+            held.add(i.id)
+    in_force_list = list(in_force.values())
+    convention = any(i.id in held and i.kind == "convention" for i in in_force_list)
+    protocol = convention and any(i.id in held and i.kind == "protocol" for i in in_force_list)
+    return convention, protocol, all(i.id in held for i in in_force_list)
 
 
 def rule22_failures(el: Election, slate: Slate) -> list[str]:

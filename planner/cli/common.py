@@ -250,9 +250,10 @@ def state_args(values: Sequence[str], option: str) -> list[str]:
 @click.group(cls=PlannerGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="bureau-planner", prog_name="planner")
 def cli() -> None:
-    """Plan the election of the bureau of the UNTOC Conference of the Parties (rule 22).
+    """Plan the election of a treaty body's bureau under its rules of procedure.
 
     CASE is a case folder or workbook (see README); without it, the shipped case of the
-    6th session (untoc-cop6-2012) is used. A shipped case may also be named alone
-    (untoc-cop1-2004).
+    UNTOC Conference's 6th session (untoc-cop6-2012) is used, or with --profile NAME that
+    profile's own shipped case. A shipped case may also be named alone (cnd-69-2026).
+    `planner profiles` lists the bodies the planner knows.
     """

@@ -1,6 +1,6 @@
 """Consultation commands: alternatives, room, compare, replace, candidates.
 
-Like cli.py: options in, library calls, text or JSON out, exit codes; heavy imports inside.
+Options in, library calls, text or JSON out, exit codes; heavy imports inside the commands.
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ from planner.domain.slate import NO_GROUP, Slate
 
 if TYPE_CHECKING:
     from planner.rules.election import Election
+    from planner.rules.forms import Form, Key
 
 E = TypeVar("E")
 Scope = tuple[str, ...]
@@ -214,27 +215,55 @@ def carries(el: Election, slate: Slate, state: str, post: str) -> tuple[str, ...
     slate but would fail (or, for a preference, get worse) if the seat went to a plain member of
     the same group (the least helpful standing among its States that can sit, wherever a
     constraint tells States apart). Derived from the rules' own constraints."""
-    from planner.rules.forms import PLAIN_MEMBER, FormBackend, as_form, passes, with_plain_member
+    from planner.rules.forms import PLAIN_MEMBER, passes, with_plain_member
 
-    fb = FormBackend()
     held = tuple((s.state, s.post) for s in slate)
     swapped = (*(k for k in held if k != (state, post)), (PLAIN_MEMBER, post))
     members = [s for s in el.members(el.group_or_none(state)) if el.status[s].eligible]
+    # only a constraint on this post for this group's States can tell the two apart
+    keys = {(s, post) for s in (*members, state)}
     # a bound from below tells States apart by who helps least; a bound from above or an
     # equality counts as most of the group's States do
     worst = {">=": "min", "<=": "mode", "==": "mode"}
     out: list[str] = []
+    for rule_id, diff, op, support in el.rule_forms:
+        if rule_id in out or not keys & support:
+            continue
+        plain = with_plain_member(diff, members, post, worst[op])
+        if passes(plain.value(held), op) and not passes(plain.value(swapped), op):
+            out.append(rule_id)
+    for pref_id, form, support in el.preference_forms:
+        if keys & support:
+            plain = with_plain_member(form, members, post, "max")
+            if plain.value(swapped) > plain.value(held):
+                out.append(pref_id)
+    return tuple(out)
+
+
+def rule_forms(el: Election) -> tuple[tuple[str, Form, str, frozenset[Key]], ...]:
+    """Every constraint of every rule instance as (rule id, lhs - rhs, op, the pairs it names),
+    read through the linear-form backend."""
+    from planner.rules.forms import FormBackend, difference
+
+    fb = FormBackend()
+    out = []
     for rule in el.profile.rules:
         for scope in rule.scopes(el):
             for need in rule.needs(el, scope, fb):
-                diff = with_plain_member(fb.total([need.lhs, fb.scaled(as_form(need.rhs), -1)]),
-                                         members, post, worst[need.op])
-                if passes(diff.value(held), need.op) and not passes(diff.value(swapped), need.op):
-                    out.append(rule.id)
+                diff = difference(need.lhs, need.rhs)
+                out.append((rule.id, diff, need.op, frozenset(diff.support())))
+    return tuple(out)
+
+
+def preference_forms(el: Election) -> tuple[tuple[str, Form, frozenset[Key]], ...]:
+    """Each preference's value to minimise as a linear form, but the tie-break: it is no rule,
+    and no State is needed for it."""
+    from planner.rules.forms import FormBackend
+
+    fb = FormBackend()
+    out = []
     for pref in el.profile.preferences:
-        if pref.kind == "tie_break":  # not a rule: no State is needed for it
-            continue
-        f = with_plain_member(pref.signed(el, fb), members, post, "max")
-        if f.value(swapped) > f.value(held):
-            out.append(pref.id)
-    return tuple(dict.fromkeys(out))
+        if pref.kind != "tie_break":
+            form = pref.signed(el, fb)
+            out.append((pref.id, form, frozenset(form.support())))
+    return tuple(out)

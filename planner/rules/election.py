@@ -9,13 +9,14 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from planner.domain.body import Body
+from planner.domain.body import MEMBERSHIP, Body
 from planner.domain.case import Case, Nomination
 from planner.domain.rotation import cycle_of, turns
 from planner.domain.slate import NO_GROUP, Seat, Slate, state_order
 from planner.domain.status import Assessment, StateStatus, assess
 
 if TYPE_CHECKING:
+    from planner.rules.forms import Form, Key
     from planner.rules.profile import Profile
 
 
@@ -72,6 +73,19 @@ class Election:
         return frozenset(n.post for n in self.case.nominations if n.state == state)
 
     @cached_property
+    def rule_forms(self) -> tuple[tuple[str, Form, str, frozenset[Key]], ...]:
+        """The rules' constraints as linear forms, built once for every officer's `carries`."""
+        from planner.rules.base import rule_forms
+
+        return rule_forms(self)
+
+    @cached_property
+    def preference_forms(self) -> tuple[tuple[str, Form, frozenset[Key]], ...]:
+        from planner.rules.base import preference_forms
+
+        return preference_forms(self)
+
+    @cached_property
     def rank(self) -> dict[str, int]:
         return {s: i for i, s in enumerate(self.universe)}
 
@@ -121,7 +135,7 @@ def prepare(case: Case, profile: Profile, on: dt.date | None = None,
     assessment = assess(case, on, extra_states)
     president, rapporteur, basis, notes = _rotation(case)
     if assessment.attendance_assumed:
-        what = "member" if case.body.eligibility == "membership" else "State party"
+        what = "member" if case.body.eligibility == MEMBERSHIP else "State party"
         notes.insert(0, f"No attendance list: every {what} is taken as present.")
     status = assessment.by_state()
     nominated = {n.state for n in case.nominations}

@@ -90,6 +90,12 @@ def as_form(value: Form | int) -> Form:
     return value if isinstance(value, Form) else Form({}, value)
 
 
+def difference(lhs: Form, rhs: Form | int) -> Form:
+    """lhs - rhs: a need's constraint as one form compared with zero."""
+    b = FormBackend()
+    return b.total([lhs, b.scaled(as_form(rhs), -1)])
+
+
 def passes(value: int, op: str) -> bool:
     """Whether lhs - rhs = value meets op against zero."""
     return value == 0 if op == "==" else (value >= 0 if op == ">=" else value <= 0)

@@ -27,16 +27,20 @@ from typing import Any
 from planner.domain.slate import NO_GROUP, Slate, state_order
 from planner.rules.base import Need, objective, preference_weights
 from planner.rules.election import Election, ordered_slate
-from planner.rules.forms import Form, FormBackend, Key, NotDecomposable, form_range
+from planner.rules.forms import (
+    Form,
+    FormBackend,
+    Key,
+    NotDecomposable,
+    difference,
+    form_range,
+    passes,
+)
 from planner.rules.kinds import qualifies
 from planner.solve.model import ModelBackend, SolverOptions, post_hard_rules, variables
 
 # beyond this many (States, posts) options in one group, listing them costs too much memory
 MAX_OPTIONS = 300_000
-
-
-def _as_form(value: Form | int) -> Form:
-    return value if isinstance(value, Form) else Form({}, value)
 
 
 @dataclass(frozen=True)
@@ -47,13 +51,11 @@ class _Check:
     op: str
 
     def passes(self, held: tuple[Key, ...]) -> bool:
-        v = self.diff.value(held)
-        return v == 0 if self.op == "==" else (v >= 0 if self.op == ">=" else v <= 0)
+        return passes(self.diff.value(held), self.op)
 
 
 def _check(need: Need[Form]) -> _Check:
-    b = FormBackend()
-    return _Check(b.total([need.lhs, b.scaled(_as_form(need.rhs), -1)]), need.op)
+    return _Check(difference(need.lhs, need.rhs), need.op)
 
 
 @dataclass(frozen=True)
