@@ -4,7 +4,9 @@ small cases of every profile."""
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import json
 from pathlib import Path
 
 import pytest
@@ -16,7 +18,7 @@ from planner.cli.main import cli
 from planner.consult.rounds import room
 from planner.domain.case import PastOfficer, Session
 from planner.errors import InputError
-from planner.io.reader import shipped_cases
+from planner.io.reader import load_case, shipped_cases
 from planner.rules.base import check
 from planner.rules.election import prepare
 from planner.rules.kinds import (
@@ -303,3 +305,21 @@ def test_every_command_runs_on_every_profile_case(name: str, tmp_path: Path) -> 
             args = ["check", case, str(slate)]
         r = CliRunner().invoke(cli, args)
         assert r.exit_code == 0, (args, r.output)
+    # replace: the second officer withdraws, one post changes hands, the head post stays
+    slate_file = next(tmp_path.glob("*slate.csv"))
+    rows = list(csv.reader(slate_file.read_text(encoding="utf-8-sig").splitlines()))
+    head, leaving = rows[1], rows[2]
+    r = CliRunner().invoke(cli, ["replace", case, "--slate", str(slate_file), "--withdraw",
+                                 leaving[1], "--json", "--no-write"])
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    assert len(data["changes"]) == 1 and data["changes"][0]["before"] == leaving[1]
+    assert data["slate"][0]["state"] == head[1]
+    # plan: three sessions from the case's own
+    first = load_case(shipped_cases()[SHIPPED[name]], load_profile(name).body).session.number
+    r = CliRunner().invoke(cli, ["plan", case, "--sessions", f"{first}-{first + 2}", "--json",
+                                 "--no-write"])
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    assert data["status"] == "solved"
+    assert [s["session"] for s in data["sessions"]] == [first, first + 1, first + 2]

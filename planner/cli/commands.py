@@ -279,8 +279,9 @@ def profile_show(name: str) -> None:
     Example:
       planner profile show unfccc-cop
     """
+    from planner.rules.fairness import FAIRNESS_KINDS
     from planner.rules.kinds import CONDITIONS
-    from planner.rules.profile import FAIRNESS_RULES, load_profile
+    from planner.rules.profile import load_profile
 
     p = load_profile(name)
     b = p.body
@@ -306,6 +307,6 @@ def profile_show(name: str) -> None:
     if p.fairness:
         click.echo("\nFairness in plans, in order:")
         for i, f in enumerate(p.fairness, start=1):
-            click.echo(f"  {i}. {FAIRNESS_RULES[f]}")
+            click.echo(f"  {i}. {FAIRNESS_KINDS[f].wording}")
     for note in p.notes:
         click.echo(f"Assumption: {note}")

@@ -380,7 +380,7 @@ def _what_ifs(absent: tuple[str, ...], ratified: tuple[str, ...], nominate: tupl
 def replace_cmd(ctx: click.Context, case: str | None, slate_path: str, withdraw: tuple[str, ...],
                 absent: tuple[str, ...], ratified: tuple[str, ...], nominate: tuple[str, ...],
                 out: Path | None, no_write: bool, as_json: bool) -> None:
-    """Change as few posts as possible after a withdrawal or a late change (rule 31).
+    """Change as few posts as possible after a withdrawal or a late change (UNTOC: rule 31).
 
     Every other officer stays; the President stays unless the President's State withdrew.
 

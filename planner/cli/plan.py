@@ -161,7 +161,9 @@ def plan_cmd(ctx: click.Context, case: str | None, sessions_text: str, pool_path
         })
         ctx.exit(code)
     if result.status != "solved":
-        click.echo(f"No plan: session {result.failing_session} cannot be filled.")
+        click.echo(f"No plan: session {result.failing_session} cannot be filled."
+                   if result.failing_session is not None else
+                   "No plan: each session alone can be filled, but not the sessions together.")
         echo_conflicts(result.conflicts)
         echo_notes(result.notes)
         ctx.exit(code)

@@ -26,13 +26,15 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from planner.domain.case import Case
+from planner.domain.case import Case, PastOfficer
 from planner.domain.rotation import Turn, turns
 from planner.domain.slate import NO_GROUP, Slate
 from planner.domain.status import assess
-from planner.rules.base import on_bureau, score
+from planner.errors import InputError, Problem, Where
+from planner.rules.base import Rule, score
 from planner.rules.election import Election, ordered_slate, prepare
-from planner.rules.kinds import qualifies
+from planner.rules.fairness import FAIRNESS_KINDS, fairness_counts
+from planner.rules.planning import PlanView
 from planner.rules.profile import Profile
 from planner.solve.model import (
     Conflict,
@@ -77,10 +79,12 @@ class PlanResult:
     failing_session: int | None
     notes: tuple[str, ...]
     solver: dict[str, Any]
+    view: PlanView | None = None  # what the plan's rules saw, for checking it
 
 
 def opening_dates(case: Case, sessions: Sequence[int]) -> tuple[dict[int, dt.date], list[str]]:
-    """From the sessions table; else two years apart on the same day, said as an assumption."""
+    """From the sessions table; else the body's usual years apart, on the same day, said as an
+    assumption."""
     known = dict(case.schedule)
     known.setdefault(case.session.number, case.session.opening_date)
     notes: list[str] = []
@@ -90,28 +94,35 @@ def opening_dates(case: Case, sessions: Sequence[int]) -> tuple[dict[int, dt.dat
         if s in known:
             out[s] = known[s]
             continue
-        year = base.opening_date.year + 2 * (s - base.number)
+        years = case.body.session_interval
+        year = base.opening_date.year + years * (s - base.number)
         try:
             out[s] = base.opening_date.replace(year=year)
         except ValueError:  # 29 February
             out[s] = dt.date(year, 2, 28)
-        notes.append(f"Session {s} is taken to open on {out[s].isoformat()}, two years apart "
-                     "from the case's session on the same day (no sessions table row).")
+        notes.append(f"Session {s} is taken to open on {out[s].isoformat()}, "
+                     f"{'a year' if years == 1 else f'{years} years'} after the session before "
+                     "on the same day, as the profile says the body meets (no sessions "
+                     "table row).")
     return out, notes
 
 
-def session_case(case: Case, turn: Turn, opening: dt.date, with_forecasts: bool = True) -> Case:
-    """The case as it stands at one session of the plan."""
+def session_case(case: Case, turn: Turn, opening: dt.date, with_forecasts: bool = True,
+                 history: Sequence[PastOfficer] = ()) -> Case:
+    """The case as it stands at one session of the plan (history: sessions planned before it,
+    taken as served)."""
     current = turn.session == case.session.number
     return dataclasses.replace(
         case,
         session=dataclasses.replace(case.session, number=turn.session, opening_date=opening,
                                     president_group=turn.president_group,
-                                    rapporteur_group=turn.rapporteur_group),
+                                    rapporteur_group=turn.rapporteur_group,
+                                    host=case.session.host if current else None),
         deposits=_merge(case.deposits, case.expected if with_forecasts else ()),
         nominations=case.nominations if current else (),
         attendance=case.attendance if current else None,
         rotation=(),
+        history=(*case.history, *history),
     )
 
 
@@ -123,36 +134,61 @@ def _merge(known: Iterable[Any], expected: Iterable[Any]) -> tuple[Any, ...]:
     return tuple(sorted(by_key.values(), key=lambda d: (d.state, d.instrument)))
 
 
+def plan_view(case: Case, profile: Profile, window: Sequence[int],
+              pool: dict[str, Willing] | None = None) -> PlanView:
+    """Each session's election, as the plan's rules see them."""
+    openings, _notes = opening_dates(case, window)
+    elections = [prepare(session_case(case, turn, openings[turn.session]), profile)
+                 for turn in turns(case, window)]
+    return PlanView(tuple(window), tuple(elections),
+                    tuple(h for h in case.history if h.session < window[0]),
+                    lambda state, session: any(_willing(pool, state, session, p)
+                                               for p in case.body.post_names))
+
+
 def plan(case: Case, profile: Profile, sessions: Sequence[int],
          pool: dict[str, Willing] | None = None,
          options: SolverOptions | None = None) -> PlanResult:
     started = time.perf_counter()
     options = options or SolverOptions()
     window = sorted(set(sessions))
+    if window and window[0] < case.session.number:
+        raise InputError([Problem(
+            Where("--sessions"), f"session {window[0]} comes before the case's own session "
+            f"({case.session.number})", f"plan from session {case.session.number} on; the "
+            "bureaus of past sessions belong in the bureau_history table")])
     openings, notes = opening_dates(case, window)
     if any(s != case.session.number for s in window):
-        notes.append("Sessions other than the case's own: every State party is taken as "
-                     "present, and the case's nominations and attendance do not apply.")
+        notes.append("Sessions other than the case's own: every State that can sit is taken "
+                     "as present, and the case's nominations and attendance do not apply.")
+    host_rules = [r for r in profile.rules if r.kind == "host_post"]
+    if case.session.host and host_rules and window != [case.session.number]:
+        notes.append(f"The host is known for session {case.session.number} only "
+                     f"({case.session.host}): rule {host_rules[0].id} is not applied to the "
+                     "other sessions.")
     if case.expected:
         notes.append("Expected ratifications are forecasts, not facts: officers eligible "
                      "only through one are marked as such.")
     if pool is None:
         notes.append("No pool: every eligible State is taken as willing to serve.")
     plan_turns = turns(case, window)
-    elections = [prepare(session_case(case, turn, openings[turn.session]), profile)
-                 for turn in plan_turns]
-    greedy, clean = _greedy(case, window, elections, pool, options)
+    view = plan_view(case, profile, window, pool)
+    elections = list(view.elections)
+    greedy = _greedy(case, profile, plan_turns, openings, elections, pool, options)
     if greedy is None:
-        return _infeasible(case, window, elections, pool, notes, options, [], started)
-    if clean and _at_bound(window, elections, greedy, pool, options):
-        # nobody serves twice, and every session is as good as it could be alone: no joint
-        # plan can do better on any level above the tie-break
-        slates, fairness = greedy, dict.fromkeys(profile.fairness, 0)
+        return _infeasible(view, pool, notes, options, [], started)
+    counts = fairness_counts(view, greedy)
+    if (not any(sum(c.values()) for c in counts.values())
+            and _at_bound(window, elections, greedy, pool, options)):
+        # no fairness rule is broken, and every session is as good as it could be alone: no
+        # joint plan can do better on any level above the tie-break
+        slates = greedy
+        fairness = {f: 0 for f in profile.fairness}
         stages = ["session by session, optimal by bound"]
     else:
-        joint = _joint(case, window, elections, pool, options, greedy)
+        joint = _joint(view, pool, options, greedy)
         if joint is None:
-            return _infeasible(case, window, elections, pool, notes, options, [], started)
+            return _infeasible(view, pool, notes, options, [], started)
         slates, fairness, stages = joint
     plans = []
     for turn, el, slate in zip(plan_turns, elections, slates, strict=True):
@@ -160,7 +196,7 @@ def plan(case: Case, profile: Profile, sessions: Sequence[int],
                                  _forecast_officers(case, turn, openings[turn.session], el,
                                                     slate)))
     return PlanResult("solved", tuple(plans), fairness, (), None, tuple(notes),
-                      solver_info(options, stages, started))
+                      solver_info(options, stages, started), view)
 
 
 def _at_bound(window: list[int], elections: list[Election], slates: list[Slate],
@@ -177,29 +213,51 @@ def _at_bound(window: list[int], elections: list[Election], slates: list[Slate],
     return True
 
 
-def _joint(case: Case, window: list[int], elections: list[Election],
-           pool: dict[str, Willing] | None, options: SolverOptions, hint: list[Slate]
-           ) -> tuple[list[Slate], dict[str, int], list[str]] | None:
-    """Every session in one model: fairness, then the preferences summed, then the tie-break."""
+@dataclass
+class PlanModel:
+    """Every session's rules in one CP-SAT model, the rules across sessions, and the levels to
+    minimise in order: the fairness rules, the preferences summed over the sessions, the
+    tie-break."""
+
+    model: cp_model.CpModel
+    xs: list[dict[Key, cp_model.IntVar]]
+    levels: list[tuple[str, Any, int]]  # (id, expression, upper bound of its range)
+
+
+def plan_model(view: PlanView, pool: dict[str, Willing] | None = None) -> PlanModel:
     model = cp_model.CpModel()
     xs: list[dict[Key, cp_model.IntVar]] = []
-    for t, el in enumerate(elections):
+    for t, el in enumerate(view.elections):
         x = variables(el, model, f"t{t}|")
         xs.append(x)
         post_hard_rules(el, ModelBackend(model, x))
-        for key in _unwilling(el, window[t], pool):
+        for key in _unwilling(el, view.sessions[t], pool):
             model.add(x[key] == 0)
-    levels = [level for level in _fairness(model, case, window, elections, xs, pool)
-              if level[0] in elections[0].profile.fairness]
-    # rule 22's preferences summed over the sessions, level by level; the tie-break comes last
-    for soft in elections[0].profile.preferences:
+    bs = [ModelBackend(model, x) for x in xs]
+    profile = view.elections[0].profile
+    for rule in profile.rules:
+        for need in rule.across(view, bs):
+            bs[0].post(need)
+    levels: list[tuple[str, Any, int]] = [
+        (f, cp_model.LinearExpr.sum([term for _g, term in FAIRNESS_KINDS[f].terms(view, bs)]),
+         FAIRNESS_KINDS[f].most(view))
+        for f in profile.fairness]
+    for soft in profile.preferences:
         terms, spread = [], 0
-        for el, x in zip(elections, xs, strict=True):
-            value = soft.value(el, ModelBackend(model, x))
+        for el, b in zip(view.elections, bs, strict=True):
             lo, hi = preference_range(el, soft)
-            terms.append(-value if soft.maximise else value)
+            terms.append(soft.signed(el, b))
             spread += hi - lo
         levels.append((soft.id, cp_model.LinearExpr.sum(terms), spread))
+    return PlanModel(model, xs, levels)
+
+
+def _joint(view: PlanView, pool: dict[str, Willing] | None, options: SolverOptions,
+           hint: list[Slate]) -> tuple[list[Slate], dict[str, int], list[str]] | None:
+    """Every session in one model: fairness, then the preferences summed, then the tie-break."""
+    elections = view.elections
+    pm = plan_model(view, pool)
+    model, xs, levels = pm.model, pm.xs, pm.levels
     for x, slate in zip(xs, hint, strict=True):
         held = {(seat.state, seat.post) for seat in slate}
         for key, v in x.items():
@@ -248,26 +306,31 @@ def _unwilling(el: Election, session: int, pool: dict[str, Willing] | None) -> l
             if not _willing(pool, s, session, p)]
 
 
-def _greedy(case: Case, window: list[int], elections: list[Election],
-            pool: dict[str, Willing] | None, options: SolverOptions
-            ) -> tuple[list[Slate] | None, bool]:
+def _greedy(case: Case, profile: Profile, plan_turns: list[Turn],
+            openings: dict[int, dt.date], elections: list[Election],
+            pool: dict[str, Willing] | None, options: SolverOptions) -> list[Slate] | None:
     """Session by session, the best slate of States that have not served yet where there is
-    one; whether no State had to serve again. None when a session has no slate at all."""
-    served = {h.state for h in case.history if h.session < window[0]}
+    one. None when a session has no slate at all."""
+    served = {h.state for h in case.history if h.session < plan_turns[0].session}
+    # a rule reaching across sessions (a term limit) sees the sessions planned so far as history
+    across = any(type(r).across is not Rule.across for r in profile.rules)
+    planned: list[PastOfficer] = []
     out: list[Slate] = []
-    clean = True
-    for session, el in zip(window, elections, strict=True):
-        forbidden = _unwilling(el, session, pool)
+    for turn, el in zip(plan_turns, elections, strict=True):
+        if across and planned:
+            el = prepare(session_case(case, turn, openings[turn.session], history=planned),
+                         profile)
+        forbidden = _unwilling(el, turn.session, pool)
         status, slate = SlateModel(el, options, excluded=sorted(served & set(el.universe)),
                                    forbidden=forbidden).next()
         if status != "solved":
-            clean = False
             status, slate = SlateModel(el, options, forbidden=forbidden).next()
             if status != "solved":
-                return None, False
+                return None
         out.append(slate)
         served |= {seat.state for seat in slate}
-    return out, clean
+        planned += [PastOfficer(turn.session, seat.post, seat.state) for seat in slate]
+    return out
 
 
 def _willing(pool: dict[str, Willing] | None, state: str, session: int, post: str) -> bool:
@@ -277,74 +340,6 @@ def _willing(pool: dict[str, Willing] | None, state: str, session: int, post: st
     if w is None:
         return False
     return (w.sessions is None or session in w.sessions) and (w.posts is None or post in w.posts)
-
-
-def _fairness(model: cp_model.CpModel, case: Case, window: list[int],
-              elections: list[Election], xs: list[dict[Key, cp_model.IntVar]],
-              pool: dict[str, Willing] | None
-              ) -> list[tuple[str, cp_model.LinearExpr, int]]:
-    served_before = {h.state for h in case.history if h.session < window[0]}
-    last_bureau = {h.state for h in case.history if h.session == window[0] - 1}
-    repeats: list[cp_model.IntVar] = []
-    consecutive: list[cp_model.IntVar] = []
-    excess: list[cp_model.IntVar] = []
-    on: list[dict[str, Any]] = []
-    for el, x in zip(elections, xs, strict=True):
-        b = ModelBackend(model, x)
-        on.append({s: on_bureau(el, b, s) for s in el.universe})
-    lone: dict[str, list[cp_model.IntVar]] = {}
-    for t, el in enumerate(elections):
-        prior: dict[str, cp_model.IntVar | int] = {}
-        for s in el.universe:
-            earlier = [on[u][s] for u in range(t) if s in on[u]]
-            if s in served_before:
-                prior[s] = 1
-            elif not earlier:
-                prior[s] = 0
-            else:
-                v = model.new_bool_var("")
-                model.add_max_equality(v, earlier)
-                prior[s] = v
-        for g in el.body.group_names:
-            members = el.members(g)
-            willing = [s for s in members if el.status[s].eligible
-                       and any(_willing(pool, s, window[t], p) for p in el.body.post_names)]
-            unserved = model.new_bool_var("")
-            model.add_max_equality(unserved, [1 - prior[s] for s in willing] or [0])
-            condition = el.profile.fairness_condition
-            qualified = ([s for s in members if qualifies(el, s, condition)]
-                         if condition else [])
-            for s in members:
-                if isinstance(prior[s], int) and prior[s] == 0:
-                    continue
-                r = model.new_bool_var("")
-                model.add(r >= on[t][s] + prior[s] + unserved - 2)
-                repeats.append(r)
-            carriers = cp_model.LinearExpr.sum([on[t][q] for q in qualified])
-            for s in qualified:
-                # s carries the seat alone: on the bureau, and the group's only qualified officer
-                one = model.new_bool_var("")
-                model.add(one >= 2 * on[t][s] - carriers)
-                lone.setdefault(s, []).append(one)
-        for s in el.universe:
-            before = on[t - 1].get(s) if t > 0 else (1 if s in last_bureau else None)
-            if before is None or (isinstance(before, int) and before == 0):
-                continue
-            c = model.new_bool_var("")
-            model.add(c >= on[t][s] + before - 1)
-            consecutive.append(c)
-    for _state, ones in sorted(lone.items()):
-        if len(ones) > 1:
-            e = model.new_int_var(0, len(ones), "")
-            model.add(e >= cp_model.LinearExpr.sum(ones) - 1)
-            excess.append(e)
-    # each session seats total_posts officers and one protocol seat per group, at most
-    officers = len(window) * elections[0].body.total_posts
-    seats = len(window) * len(elections[0].body.groups)  # one seat per group needs a standing
-    return [("repeat_service", cp_model.LinearExpr.sum(repeats), min(len(repeats), officers)),
-            ("consecutive_terms", cp_model.LinearExpr.sum(consecutive),
-             min(len(consecutive), officers)),
-            ("protocol_seat_repeats", cp_model.LinearExpr.sum(excess), seats)]
 
 
 def _forecast_officers(case: Case, turn: Turn, opening: dt.date, el: Election, slate: Slate
@@ -362,11 +357,11 @@ def _forecast_officers(case: Case, turn: Turn, opening: dt.date, el: Election, s
     return tuple(out)
 
 
-def _infeasible(case: Case, window: list[int], elections: list[Election],
-                pool: dict[str, Willing] | None, notes: list[str], options: SolverOptions,
-                stages: list[str], started: float) -> PlanResult:
-    """Name the first session that cannot be filled, and the rules that conflict there."""
-    for session, el in zip(window, elections, strict=True):
+def _infeasible(view: PlanView, pool: dict[str, Willing] | None, notes: list[str],
+                options: SolverOptions, stages: list[str], started: float) -> PlanResult:
+    """Name the first session that cannot be filled, and the rules that conflict there; else
+    the rules that reach across sessions."""
+    for session, el in zip(view.sessions, view.elections, strict=True):
         rm = RuleModel(el, options)
         forbidden = _unwilling(el, session, pool)
         core = rm.minimal_core([rm.restrict(forbidden)])
@@ -377,33 +372,37 @@ def _infeasible(case: Case, window: list[int], elections: list[Election],
                     "pool", "the pool", (), "the pool limits who may serve at session "
                     f"{session}; with it, these rules cannot all hold"))
             return PlanResult("infeasible", (), {}, conflicts, session, tuple(notes),
-                              solver_info(options, stages, started))
-    return PlanResult("infeasible", (), {}, (), None, tuple(notes),
-                      solver_info(options, stages, started))
+                              solver_info(options, stages, started), view)
+    # each session alone can be filled: the sessions together cannot
+    across = tuple(
+        Conflict(r.id, r.citation, (), f"{r.citation}: {r.wording} Each session alone can be "
+                 "filled, but not the sessions together with this rule.")
+        for r in view.elections[0].profile.rules if type(r).across is not Rule.across)
+    return PlanResult("infeasible", (), {}, across, None, tuple(notes),
+                      solver_info(options, stages, started), view)
 
 
 def fairness_summary(result: PlanResult, case: Case) -> list[dict[str, Any]]:
-    """Per group: seats in the window, distinct States, States serving twice, consecutive terms,
-    and the longest wait (sessions since a State's previous service, history included)."""
+    """Per group: seats in the plan, distinct States, each fairness rule's count (from the rule's
+    own checking face, so it adds up to the plan's fairness figures), the States serving more
+    than once, and the longest wait (sessions since a State's previous service, history
+    included)."""
+    if result.view is None or not result.sessions:
+        return []
+    counts = fairness_counts(result.view, [sp.slate for sp in result.sessions])
     last: dict[str, int] = {}
     for h in sorted(case.history, key=lambda h: h.session):
-        last[h.state] = h.session
+        if h.session < result.sessions[0].session:
+            last[h.state] = h.session
     waits: dict[str, list[tuple[int, str]]] = {}
     served: dict[str, list[str]] = {}
-    consecutive: dict[str, int] = {}
-    previous: set[str] = {h.state for h in case.history
-                          if result.sessions and h.session == result.sessions[0].session - 1}
     for sp in result.sessions:
-        now = {s.state for s in sp.slate}
         for seat in sp.slate:
             g = sp.election.group(seat.state) or NO_GROUP
             served.setdefault(g, []).append(seat.state)
             if seat.state in last:
                 waits.setdefault(g, []).append((sp.session - last[seat.state], seat.state))
-            if seat.state in previous:
-                consecutive[g] = consecutive.get(g, 0) + 1
             last[seat.state] = sp.session
-        previous = now
     out = []
     for g in case.body.group_names:
         states = served.get(g, [])
@@ -412,8 +411,8 @@ def fairness_summary(result: PlanResult, case: Case) -> list[dict[str, Any]]:
             "group": g,
             "seats": len(states),
             "distinct_states": len(set(states)),
+            **{rule: per.get(g, 0) for rule, per in counts.items()},
             "serving_more_than_once": sorted({s for s in states if states.count(s) > 1}),
-            "consecutive_terms": consecutive.get(g, 0),
             "longest_wait": longest[0] if longest else None,
             "longest_wait_state": longest[1] if longest else None,
         })

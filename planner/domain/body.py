@@ -44,6 +44,7 @@ class Body:
     # the presidency's cycle when neither the case nor its history gives one, from this session
     default_cycle: tuple[str, ...] = ()
     default_cycle_start: int = 1
+    session_interval: int = 1  # years from one regular session to the next
 
     @property
     def post_names(self) -> tuple[str, ...]:

@@ -13,13 +13,14 @@ from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
 
 from planner.domain.slate import NO_GROUP, Slate
 
 if TYPE_CHECKING:
     from planner.rules.election import Election
     from planner.rules.forms import Form, Key
+    from planner.rules.planning import PlanBackend, PlanView
 
 E = TypeVar("E")
 Scope = tuple[str, ...]
@@ -125,6 +126,11 @@ class Rule(ABC):
 
     def title(self, scope: Scope) -> str:
         return f"{self.citation} ({', '.join(scope)})" if scope else self.citation
+
+    def across(self, view: PlanView, bs: Sequence[PlanBackend[Any]]) -> Iterator[Need[Any]]:
+        """What the rule asks across a plan's sessions, beyond each session alone (most rules:
+        nothing)."""
+        return iter(())
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,9 @@ Every kind states its constraints once (needs) through a Backend; see planner.ru
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from planner.domain.slate import NO_GROUP
 from planner.rules.base import (
@@ -21,9 +21,11 @@ from planner.rules.base import (
     officers,
     on_bureau,
 )
+from planner.rules.planning import is_zero
 
 if TYPE_CHECKING:
     from planner.rules.election import Election
+    from planner.rules.planning import PlanBackend, PlanView
 
 # standings a rule may require of an officer, in the words the rules use
 CONDITIONS = {
@@ -275,6 +277,17 @@ class TermLimit(Rule):
         barred = self.barred(el, scope[0])
         yield Need(officers(el, b, barred), "==", 0,
                    f"officers who served the last {self.consecutive} terms ({listing(barred)})")
+
+    def across(self, view: PlanView, bs: Sequence[PlanBackend[Any]]) -> Iterator[Need[Any]]:
+        # every run of consecutive+1 sessions that ends at a planned one, history included
+        k = self.consecutive
+        for t, (session, el) in enumerate(zip(view.sessions, view.elections, strict=True)):
+            for s in el.universe:
+                run = [view.on(bs, m, s) for m in range(session - k, session + 1)]
+                if not any(is_zero(v) for v in run):
+                    yield Need(bs[t].total(run), "<=", k,
+                               f"sessions in a row on the bureau for {s} up to session "
+                               f"{session}")
 
     def conflict(self, el: Election, scope: Scope) -> str:
         barred = self.barred(el, scope[0])

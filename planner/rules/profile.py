@@ -28,21 +28,15 @@ from planner.domain.body import (
 from planner.domain.case import Case
 from planner.errors import InputError, Problem, Problems, Where
 from planner.rules.base import Preference, Rule
+from planner.rules.fairness import FAIRNESS_KINDS
 from planner.rules.kinds import BOUNDS, CONDITIONS, RULE_KINDS, ConstituencySeat, GroupOfficers
 from planner.rules.preferences import PREFERENCE_KINDS, TIE_BREAK
 
 DEFAULT_PROFILE = "untoc-cop"
-FAIRNESS_RULES = {
-    "repeat_service": "No State serves again while a willing State of its group has not served "
-                      "(in the plan or the bureau history).",
-    "consecutive_terms": "No State on two consecutive bureaus.",
-    "protocol_seat_repeats": "The same State does not keep carrying its group's seat that needs "
-                             "a standing (the group's only officer meeting it).",
-}
 UN_GROUPS = "un-regional-groups"
 TOP_KEYS = {"name", "conference", "short", "source", "eligibility", "notes", "groups", "posts",
             "constituencies", "rotation", "rules", "preferences", "fairness", "default_case",
-            "fairness_condition"}
+            "fairness_condition", "years_between_sessions"}
 ROTATION_KEYS = {"post", "following", "default_cycle", "default_start"}
 COMMON_KEYS = {"kind", "id", "citation", "text"}
 
@@ -244,6 +238,8 @@ class _Reader:
             default_cycle=cycle,
             default_cycle_start=self.integer(rotation, "default_start", "rotation.default_start",
                                              1, 1),
+            session_interval=self.integer(data, "years_between_sessions",
+                                          "years_between_sessions", 1, 1),
         )
         rules = [self.item(e, f"rules[{i}]", RULE_KINDS, body)
                  for i, e in enumerate(self.tables(data, "rules"))]
@@ -261,7 +257,7 @@ class _Reader:
             self.bad("rules", f"id {dup!r} is used twice", "give each rule its own id")
         fairness = self.texts(data, "fairness", "fairness")
         for i, f in enumerate(fairness):
-            self.choice(f, list(FAIRNESS_RULES), f"fairness[{i}]")
+            self.choice(f, list(FAIRNESS_KINDS), f"fairness[{i}]")
         condition = data.get("fairness_condition")
         if condition is not None:
             condition = self.choice(condition, list(CONDITIONS), "fairness_condition")
@@ -276,7 +272,7 @@ class _Reader:
             body=body,
             rules=tuple(r for r in rules if r is not None),
             preferences=(*prefs_done, TIE_BREAK),
-            fairness=tuple(f for f in fairness if f in FAIRNESS_RULES),
+            fairness=tuple(f for f in fairness if f in FAIRNESS_KINDS),
             fairness_condition=condition,
             source=self.text(data, "source", "source"),
             notes=self.texts(data, "notes", "notes"),

@@ -70,6 +70,14 @@ class ModelBackend:
     def scaled(self, expr: cp_model.LinearExprT, factor: int) -> cp_model.LinearExprT:
         return expr * factor
 
+    def at_least(self, expr: cp_model.LinearExprT, k: int) -> cp_model.IntVar:
+        """A Boolean equal to (expr >= k), both ways, so that its value is exact in any
+        solution and not only at the optimum."""
+        r = self.model.new_bool_var("")
+        self.model.add(cp_model.LinearExpr.sum([expr]) >= k).only_enforce_if(r)
+        self.model.add(cp_model.LinearExpr.sum([expr]) <= k - 1).only_enforce_if(~r)
+        return r
+
     def post(self, need: Need[Any], enforce: cp_model.IntVar | None = None) -> None:
         lhs = cp_model.LinearExpr.sum([need.lhs])
         rhs = need.rhs

@@ -1,0 +1,143 @@
+"""The fairness rules of a plan: which States serve, how often, and when.
+
+Each rule is defined once through per-session Backends (planner.rules.planning), so the same
+definition checks a given plan (how many times the rule is broken, per group) and is posted to
+the joint CP-SAT model as a count to make as small as possible. A profile lists the ones its
+plans follow, in order of importance (`fairness = [...]`).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from planner.domain.slate import Slate
+from planner.rules.base import EvalBackend
+from planner.rules.kinds import qualifies
+from planner.rules.planning import PlanBackend, PlanView, Term, all_of, any_of, is_zero, negated
+
+
+@dataclass(frozen=True)
+class FairnessRule(ABC):
+    id: ClassVar[str]
+    wording: ClassVar[str]
+
+    @abstractmethod
+    def terms(self, view: PlanView, bs: Sequence[PlanBackend[Any]]
+              ) -> Iterator[tuple[str, Term]]:
+        """(group, 0/1 or count) for each time the rule is broken."""
+
+    @abstractmethod
+    def most(self, view: PlanView) -> int:
+        """An upper bound of the count on any plan of the view, for the lexicographic weights."""
+
+
+def _prior(view: PlanView, bs: Sequence[PlanBackend[Any]], t: int, state: str) -> Term:
+    """Whether the State served before the plan's t-th session (history or earlier sessions)."""
+    if state in view.served_before:
+        return 1
+    return any_of(bs[t], [view.on(bs, view.sessions[u], state) for u in range(t)])
+
+
+@dataclass(frozen=True)
+class RepeatService(FairnessRule):
+    id = "repeat_service"
+    wording = ("No State serves again while a willing State of its group has not served "
+               "(in the plan or the bureau history).")
+
+    def terms(self, view: PlanView, bs: Sequence[PlanBackend[Any]]
+              ) -> Iterator[tuple[str, Term]]:
+        for t, (session, el) in enumerate(zip(view.sessions, view.elections, strict=True)):
+            b = bs[t]
+            prior = {s: _prior(view, bs, t, s) for s in el.universe}
+            for g in el.body.group_names:
+                members = el.members(g)
+                willing = [s for s in members
+                           if el.status[s].eligible and view.willing(s, session)]
+                unserved = any_of(b, [negated(b, prior[s]) for s in willing])
+                for s in members:
+                    if not is_zero(prior[s]):
+                        yield g, all_of(b, [view.on(bs, session, s), prior[s], unserved])
+
+    def most(self, view: PlanView) -> int:
+        return len(view.sessions) * view.elections[0].body.total_posts
+
+
+@dataclass(frozen=True)
+class ConsecutiveTerms(FairnessRule):
+    id = "consecutive_terms"
+    wording = "No State on two consecutive bureaus."
+
+    def terms(self, view: PlanView, bs: Sequence[PlanBackend[Any]]
+              ) -> Iterator[tuple[str, Term]]:
+        for t, (session, el) in enumerate(zip(view.sessions, view.elections, strict=True)):
+            for s in el.universe:
+                before = view.on(bs, session - 1, s)
+                if not is_zero(before):
+                    yield el.group_or_none(s), all_of(bs[t], [view.on(bs, session, s), before])
+
+    def most(self, view: PlanView) -> int:
+        return len(view.sessions) * view.elections[0].body.total_posts
+
+
+@dataclass(frozen=True)
+class StandingSeatRepeats(FairnessRule):
+    """Counted per State beyond its first time as its group's only officer meeting the profile's
+    fairness_condition (for UNTOC, the group's protocol seat)."""
+
+    id = "protocol_seat_repeats"
+    wording = ("The same State does not keep carrying its group's seat that needs a standing "
+               "(the group's only officer meeting it).")
+
+    def terms(self, view: PlanView, bs: Sequence[PlanBackend[Any]]
+              ) -> Iterator[tuple[str, Term]]:
+        condition = view.elections[0].profile.fairness_condition
+        if condition is None:
+            return
+        lone: dict[str, list[Term]] = {}
+        group: dict[str, str] = {}
+        for t, (session, el) in enumerate(zip(view.sessions, view.elections, strict=True)):
+            b = bs[t]
+            for g in el.body.group_names:
+                qualified = [s for s in el.members(g) if qualifies(el, s, condition)]
+                carriers = b.total([view.on(bs, session, q) for q in qualified])
+                for s in qualified:
+                    on = view.on(bs, session, s)
+                    if is_zero(on):
+                        continue
+                    # on the bureau and the group's only qualified officer
+                    alone = b.at_least(b.total([b.scaled(on, 2), b.scaled(carriers, -1)]), 1)
+                    lone.setdefault(s, []).append(alone)
+                    group.setdefault(s, g)
+        b = bs[0]
+        for s, ones in sorted(lone.items()):
+            if len(ones) > 1:
+                times = b.total(ones)
+                yield group[s], b.total([times, b.scaled(b.capped(times, 1), -1)])
+
+    def most(self, view: PlanView) -> int:
+        return len(view.sessions) * len(view.elections[0].body.groups)
+
+
+FAIRNESS_KINDS: dict[str, FairnessRule] = {
+    r.id: r for r in (RepeatService(), ConsecutiveTerms(), StandingSeatRepeats())}
+
+
+class PlanEvalBackend(EvalBackend):
+    def at_least(self, expr: int, k: int) -> int:
+        return int(expr >= k)
+
+
+def fairness_counts(view: PlanView, slates: Sequence[Slate]) -> dict[str, dict[str, int]]:
+    """The checking face: for each of the profile's fairness rules, how often a given plan
+    breaks it, per group."""
+    bs = [PlanEvalBackend(slate) for slate in slates]
+    out: dict[str, dict[str, int]] = {}
+    for rule_id in view.elections[0].profile.fairness:
+        per: dict[str, int] = {}
+        for g, term in FAIRNESS_KINDS[rule_id].terms(view, bs):
+            per[g] = per.get(g, 0) + int(term)
+        out[rule_id] = per
+    return out

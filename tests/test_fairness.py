@@ -1,0 +1,136 @@
+"""The plan's own rules (fairness, and rules across sessions): their checking face and their
+CP-SAT face agree on any plan, the summary adds up to the plan's figures, and every shipped
+profile plans its shipped case."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from planner.consult.plan import fairness_summary, plan, plan_model, plan_view
+from planner.domain.case import Case, PastOfficer
+from planner.errors import InputError
+from planner.io.reader import shipped_cases
+from planner.rules.base import check, holds_need
+from planner.rules.fairness import PlanEvalBackend, fairness_counts
+from planner.rules.kinds import TermLimit
+from planner.rules.profile import open_case
+from planner.solve.model import SolverOptions
+
+from .factory import AF, AP, NAMES, TINY, brute_force_slates, full_parties, make_case
+from .test_plan import tiny_plans
+
+SOLVER = SolverOptions(time_limit=5.0)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=tiny_plans(), pick=st.data())
+def test_fairness_faces_agree_on_any_plan(data: tuple[Case, list[int]], pick: st.DataObject
+                                          ) -> None:
+    case, window = data
+    view = plan_view(case, TINY, window)
+    options = [brute_force_slates(el) for el in view.elections]
+    if not all(options):
+        return
+    slates = [pick.draw(st.sampled_from(o)) for o in options]
+    # the model with every session's slate fixed: its fairness levels take one value each
+    pm = plan_model(view)
+    for x, slate in zip(pm.xs, slates, strict=True):
+        held = {(seat.state, seat.post) for seat in slate}
+        for key, v in x.items():
+            pm.model.add(v == int(key in held))
+    solver = SOLVER.parameters()
+    assert solver.solve(pm.model) in (4, 2)  # OPTIMAL or FEASIBLE: the slates are valid
+    counts = fairness_counts(view, slates)
+    for rule_id, expr, _most in pm.levels[:len(TINY.fairness)]:
+        assert round(solver.value(expr)) == sum(counts[rule_id].values()), rule_id
+
+
+def _limited(consecutive: int) -> object:
+    rule = TermLimit("term_limit", "rule T", "At most that many terms in a row.", consecutive)
+    return dataclasses.replace(TINY, rules=(*TINY.rules, rule))
+
+
+def test_term_limit_reaches_across_the_plan() -> None:
+    profile = _limited(1)
+    groups = {s: g for g in (AF, AP) for s in NAMES[g][:2]}
+    # two States a group for two seats: the second session has nobody left
+    case = make_case(full_parties(2, (AF, AP)), groups=groups, spec=profile)  # type: ignore[arg-type]
+    failed = plan(case, profile, [6, 7], options=SOLVER)  # type: ignore[arg-type]
+    assert failed.status == "infeasible" and failed.failing_session is None
+    assert [c.rule for c in failed.conflicts] == ["term_limit"]
+    assert "not the sessions together" in failed.conflicts[0].message
+    # with four a group, both sessions fill, and no State sits twice in a row
+    groups = {s: g for g in (AF, AP) for s in NAMES[g][:4]}
+    case = make_case(full_parties(4, (AF, AP)), groups=groups, spec=profile)  # type: ignore[arg-type]
+    result = plan(case, profile, [6, 7], options=SOLVER)  # type: ignore[arg-type]
+    assert result.status == "solved"
+    first, second = ({s.state for s in sp.slate} for sp in result.sessions)
+    assert not first & second
+    # the rule's checking face across the plan agrees
+    assert result.view is not None
+    bs = [PlanEvalBackend(sp.slate) for sp in result.sessions]
+    rule = profile.rules[-1]  # type: ignore[attr-defined]
+    assert all(holds_need(n) for n in rule.across(result.view, bs))
+    # and fails a plan that repeats a State, history included
+    seated = dataclasses.replace(case, history=tuple(
+        PastOfficer(5, "Vice-President", s) for s in first))
+    view = plan_view(seated, profile, [6])  # type: ignore[arg-type]
+    needs = list(rule.across(view, [PlanEvalBackend(result.sessions[0].slate)]))
+    assert needs and not all(holds_need(n) for n in needs)
+
+
+def test_plan_refuses_past_sessions() -> None:
+    case = make_case(full_parties(3))
+    with pytest.raises(InputError, match="comes before the case's own session"):
+        plan(case, TINY, [5, 6])
+
+
+SHIPPED = ["untoc-cop6-2012", "unfccc-cop29-2024", "montreal-mop34-2022", "cnd-69-2026"]
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_every_profile_plans_its_shipped_case(name: str) -> None:
+    case, profile = open_case(shipped_cases()[name])
+    first = case.session.number
+    result = plan(case, profile, range(first, first + 3), options=SOLVER)
+    assert result.status == "solved", result.conflicts
+    assert [sp.session for sp in result.sessions] == [first, first + 1, first + 2]
+    for sp in result.sessions:
+        assert all(o.passed for o in check(sp.election, sp.slate)), sp.session
+    # the years between sessions come from the profile
+    gap = (result.sessions[1].opening.year - result.sessions[0].opening.year)
+    assert gap == profile.body.session_interval
+    # the summary is the rules' own count, per group, and adds up to the plan's figures
+    summary = fairness_summary(result, case)
+    for rule_id, total in result.fairness.items():
+        assert sum(row[rule_id] for row in summary) == total
+    assert sum(row["seats"] for row in summary) >= 3 * profile.body.total_posts - 3
+    if case.session.host:  # the host is known for its own session only
+        assert result.sessions[0].slate[0].state == case.session.host
+        assert any("host is known" in n for n in result.notes)
+
+
+def test_summary_counts_what_happened() -> None:
+    parties = full_parties(3, (AF, AP))
+    groups = {s: g for g in (AF, AP) for s in NAMES[g][:3]}
+    case = make_case(parties, spec=TINY, groups=groups)
+    result = plan(case, TINY, [6, 7, 8], options=SOLVER)
+    assert result.status == "solved"
+    summary = {row["group"]: row for row in fairness_summary(result, case)}
+    for g in (AF, AP):
+        held = [s.state for sp in result.sessions for s in sp.slate
+                if groups.get(s.state) == g]
+        assert summary[g]["seats"] == len(held)
+        assert summary[g]["distinct_states"] == len(set(held)) == 3
+        assert summary[g]["serving_more_than_once"] == sorted(
+            {s for s in held if held.count(s) > 1})
+        # three States for two seats a session: each session after the first brings one back
+        pairs = [{s.state for s in sp.slate if groups.get(s.state) == g}
+                 for sp in result.sessions]
+        assert summary[g]["consecutive_terms"] == sum(
+            len(a & b) for a, b in itertools.pairwise(pairs))
