@@ -1,6 +1,6 @@
 """Rule 22 written again, from the rules' text, without the planner's rules, profiles or party
 status: a second opinion on any slate, for the property tests. Party status is recomputed here
-from the case's deposits alone."""
+from the case's deposits alone, and so is the order of preference among valid slates."""
 
 from __future__ import annotations
 
@@ -15,8 +15,9 @@ SEATS_PER_GROUP = 2  # rule 22(3)
 MIN_ALL_INSTRUMENTS = 2  # rule 22(3)
 
 
-def standing(case: Case, state: str) -> tuple[bool, bool, bool]:
-    """(party to the Convention, and to a Protocol, party to every instrument) at the opening:
+def standing(case: Case, state: str) -> tuple[bool, bool, bool, bool]:
+    """(party to the Convention, and to a Protocol, and to all the Protocols, party to every
+    instrument) at the opening:
     an instrument binds a State from the later of its entry into force and the deposit plus
     its delay."""
     opening = case.session.opening_date
@@ -29,8 +30,10 @@ def standing(case: Case, state: str) -> tuple[bool, bool, bool]:
             held.add(i.id)
     in_force_list = list(in_force.values())
     convention = any(i.id in held and i.kind == "convention" for i in in_force_list)
-    protocol = convention and any(i.id in held and i.kind == "protocol" for i in in_force_list)
-    return convention, protocol, all(i.id in held for i in in_force_list)
+    protocols = [i for i in in_force_list if i.kind == "protocol"]
+    protocol = convention and any(i.id in held for i in protocols)
+    every_protocol = convention and all(i.id in held for i in protocols)
+    return convention, protocol, every_protocol, all(i.id in held for i in in_force_list)
 
 
 def rule22_failures(el: Election, slate: Slate) -> list[str]:
@@ -60,7 +63,7 @@ def rule22_failures(el: Election, slate: Slate) -> list[str]:
             out.append(f"{g} holds {len(members)} posts")
         if not any(standing(case, m)[1] for m in members):
             out.append(f"{g} has no officer party to the Convention and a Protocol")
-    if sum(standing(case, s)[2] for s in states) < MIN_ALL_INSTRUMENTS:
+    if sum(standing(case, s)[3] for s in states) < MIN_ALL_INSTRUMENTS:
         out.append("too few officers party to every instrument")
     for post, group in (("President", el.president_group), ("Rapporteur", el.rapporteur_group)):
         holders = [s.state for s in slate if s.post == post]
@@ -79,3 +82,24 @@ def rule22_failures(el: Election, slate: Slate) -> list[str]:
         if sum(s in nominees for s in seats) < min(len(seats), len(nominees)):
             out.append(f"the {group}' {n.post} seats do not go to their nominees")
     return out
+
+
+def rule22_key(el: Election, slate: Slate) -> tuple[int, ...]:
+    """The order of preference among valid slates, lowest first: nominees by the groups' order
+    of priority; then, as rule 22(3) asks "if possible", more groups whose officers include a
+    party to the Convention and all its Protocols; then more officers party to every
+    instrument; then, the planner's own tie-break, States earlier in the alphabet (the
+    universe's order), for seats and then for the single posts."""
+    case = el.case
+    group_of = {m.state: m.group for m in case.memberships}
+    held = {(s.state, s.post) for s in slate}
+    priority = sum(n.priority - 1 for n in case.nominations if (n.state, n.post) in held)
+    groups_all = sum(
+        any(standing(case, s.state)[2] for s in slate if group_of.get(s.state) == g)
+        for g in el.body.group_names)
+    officers_all = sum(standing(case, s.state)[3] for s in slate)
+    rank = {s: i for i, s in enumerate(el.universe)}
+    single = {p.name for p in el.body.posts if p.count == 1}
+    seats = sum(rank[s.state] for s in slate)
+    chairs = sum(rank[s.state] for s in slate if s.post in single)
+    return priority, -groups_all, -officers_all, seats, chairs

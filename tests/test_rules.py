@@ -320,3 +320,26 @@ def test_check_agrees_with_an_independent_reading(data: st.DataObject) -> None:
     result = solve(el)
     if result.status == "solved":
         assert rule22_failures(el, result.slate) == []
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_best_slate_is_best_by_an_independent_reading(data: st.DataObject) -> None:
+    """The planner's objective (one weighted sum) orders slates as the preferences, read
+    independently and compared in turn, do; and its slate is the best of every valid one."""
+    from planner.rules.base import cost
+
+    from .independent import rule22_failures, rule22_key
+
+    el = data.draw(tiny_elections())
+    valid = [s for s in all_slates(el) if not rule22_failures(el, s)]
+    result = solve(el)
+    if not valid:
+        assert result.status == "infeasible"
+        return
+    assert result.status == "solved"
+    assert rule22_key(el, result.slate) == min(rule22_key(el, s) for s in valid)
+    a, b = data.draw(st.sampled_from(valid)), data.draw(st.sampled_from(valid))
+    ka, kb = rule22_key(el, a), rule22_key(el, b)
+    ca, cb = cost(el, a), cost(el, b)
+    assert (ka < kb) == (ca < cb) and (ka == kb) == (ca == cb)
