@@ -33,6 +33,11 @@ def same_case(a: Case, b: Case) -> None:
         (n.state, n.post, n.priority, n.representative) for n in b.nominations]
     assert [(i.id, i.kind, i.entry_into_force) for i in a.instruments] == [
         (i.id, i.kind, i.entry_into_force) for i in b.instruments]
+    assert a.attendance == b.attendance and a.rotation == b.rotation
+    assert a.schedule == b.schedule and a.history == b.history
+    assert [(d.state, d.instrument, d.date) for d in a.expected] == [
+        (d.state, d.instrument, d.date) for d in b.expected]
+    assert a.members == b.members and a.constituencies == b.constituencies
 
 
 @pytest.fixture(scope="module")
@@ -56,6 +61,56 @@ def test_init_reads_back_as_the_case(books: dict[str, Path]) -> None:
     assert isinstance(rat["C2"].value, dt.datetime) and rat["C2"].number_format == "yyyy-mm-dd"
     lists = {str(v.formula1) for v in rat.data_validations.dataValidation}
     assert any("Lists!$A$2" in f for f in lists)
+
+
+@pytest.mark.parametrize("name", sorted(shipped_cases()))
+def test_init_from_every_shipped_case_reads_back_as_it(name: str, tmp_path: Path) -> None:
+    from planner.io.schema import SCHEMA
+    from planner.rules.profile import open_case
+
+    case, profile = open_case(shipped_cases()[name])
+    dest = tmp_path / "case.xlsx"
+    assert run("init", dest, "--from", name).exit_code == 0
+    same_case(load_case(dest, profile.body), case)
+    # one schema: the template has a sheet per table the body uses, with the schema's columns
+    wb = openpyxl.load_workbook(dest)
+    wanted = [t for t in SCHEMA if t.applies(profile.body)]
+    assert wb.sheetnames == ["Instructions", *(t.name for t in wanted), "Lists"]
+    for t in wanted:
+        headers = [c.value for c in wb[t.name][1] if c.value not in (None, "example")]
+        assert headers == list(t.names), t.name
+
+
+def test_the_reader_requires_the_schemas_columns(tmp_path: Path) -> None:
+    from planner.io.schema import SCHEMA
+
+    for t in SCHEMA:
+        if not t.applies(UNTOC) or t.name == "session":
+            continue
+        for column in t.required:
+            case = tmp_path / f"{t.name}-{column}"
+            shutil.copytree(COP6, case)
+            header = ",".join(c for c in t.names if c != column)
+            (case / f"{t.name}.csv").write_text(header + "\n", encoding="utf-8")
+            for other in case.glob(f"{t.name}.xlsx"):
+                other.unlink()
+            with pytest.raises(InputError) as err:
+                load_case(case, UNTOC)
+            assert column in str(err.value), (t.name, column)
+
+
+def test_init_for_a_later_session_starts_it_afresh(tmp_path: Path) -> None:
+    dest = tmp_path / "cop7.xlsx"
+    assert run("init", dest, "--from", "untoc-cop6-2012", "--session", "7").exit_code == 0
+    later = load_case(dest, UNTOC)
+    assert later.session.number == 7 and later.session.opening_date == dt.date(2014, 10, 6)
+    assert later.nominations == () and later.session.president_group is None
+    original = load_case(COP6, UNTOC)
+    assert later.history == original.history and later.schedule == original.schedule
+    r = run("init", tmp_path / "x.xlsx", "--from", "untoc-cop6-2012", "--session", "30")
+    assert r.exit_code == 2 and "give --opening" in r.output
+    r = run("init", tmp_path / "y.xlsx", "--from", "untoc-cop6-2012", "--opening", "2014-01-01")
+    assert r.exit_code == 2 and "--session N" in r.output
 
 
 def test_init_blank_has_example_rows_that_are_ignored(tmp_path: Path) -> None:

@@ -239,6 +239,13 @@ def init_cmd(dest: Path, source: str | None, number: int | None, opening: str | 
     c, profile = loaded if loaded else (None, load_profile(chosen_profile()))
     if c is not None:
         check_output_path(dest, input_paths(c))
+        later = number is not None and number != c.session.number
+        if when is not None and not later:
+            raise UsageError(f"--opening changes the opening of session {c.session.number} "
+                             f"of {c.name}; give --session N for a later session's case")
+        if later and when is None and number not in dict(c.schedule):
+            raise UsageError(f"the case does not know when session {number} opens: give "
+                             "--opening YYYY-MM-DD")
     if dest.exists() and not force:
         raise UsageError(f"{dest} exists; it may be someone's filled-in case. Give another "
                          "name, or --force to overwrite it")

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from planner.domain.body import MEMBERSHIP, TREATY, Body
+from planner.domain.body import TREATY, Body
 from planner.domain.case import (
     Case,
     Deposit,
@@ -23,6 +23,7 @@ from planner.domain.case import (
 from planner.domain.names import did_you_mean, registry
 from planner.errors import InputError, Problem, Problems, Where
 from planner.io.dates import DATE_FIX, DateError, parse_date, parse_untc_consent
+from planner.io.schema import SESSION_KEY_NAMES, TABLES, required_columns, required_tables
 from planner.io.tables import (
     Row,
     Table,
@@ -35,17 +36,7 @@ from planner.io.tables import (
 if TYPE_CHECKING:
     import pandas as pd
 
-TABLES = ("instruments", "ratifications", "groups", "session", "attendance", "nominations",
-          "rotation", "sessions", "expected_ratifications", "bureau_history", "members",
-          "constituencies")
-SESSION_KEYS = ("conference", "session", "opening_date", "president_group", "rapporteur_group",
-                "rotation_cycle", "rotation_start", "rapporteur_offset", "host", "profile")
-
-
-def required_tables(body: Body) -> tuple[str, ...]:
-    """The tables a case of this body cannot do without."""
-    basis = {TREATY: "instruments", MEMBERSHIP: "members"}[body.eligibility]
-    return (basis, "groups", "session")
+SESSION_KEYS = SESSION_KEY_NAMES
 
 
 # ---------------------------------------------------------------------------------------------
@@ -187,7 +178,7 @@ class _Loader:
     def instruments(self, t: Table) -> tuple[list[Instrument], dict[str, tuple[Row, str]]]:
         out: list[Instrument] = []
         status_files: dict[str, tuple[Row, str]] = {}
-        if not t.require(self.problems, "instrument", "title", "kind", "entry_into_force"):
+        if not t.require(self.problems, *required_columns("instruments")):
             return out, status_files
         seen: set[str] = set()
         for row in t.rows:
@@ -275,7 +266,7 @@ class _Loader:
 
     def ratifications(self, t: Table, instruments: set[str],
                       deposits: list[Deposit], signatures: list[Signature]) -> None:
-        if not t.require(self.problems, "state", "instrument", "deposit_date"):
+        if not t.require(self.problems, *required_columns("ratifications")):
             return
         for row in t.rows:
             state = self.state(t, row, "state")
@@ -326,7 +317,7 @@ class _Loader:
         return sorted(by_key.values(), key=lambda d: (d.state, d.instrument))
 
     def groups(self, t: Table) -> list[Membership]:
-        if not t.require(self.problems, "state", "group"):
+        if not t.require(self.problems, *required_columns("groups")):
             return []
         counting: dict[str, tuple[str, Row]] = {}
         for row in t.rows:
@@ -357,7 +348,7 @@ class _Loader:
         return [Membership(s, g) for s, (g, _r) in sorted(counting.items())]
 
     def session(self, t: Table, convention: Instrument | None) -> Session | None:
-        if not t.require(self.problems, "key", "value"):
+        if not t.require(self.problems, *required_columns("session")):
             return None
         values: dict[str, tuple[Row, str]] = {}
         for row in t.rows:
@@ -415,12 +406,12 @@ class _Loader:
                        groups.get("rapporteur_group"), cycle, start, offset, host, profile)
 
     def members(self, t: Table) -> frozenset[str]:
-        if not t.require(self.problems, "state"):
+        if not t.require(self.problems, *required_columns("members")):
             return frozenset()
         return frozenset(s for row in t.rows if (s := self.state(t, row, "state")))
 
     def constituencies(self, t: Table) -> tuple[tuple[str, frozenset[str]], ...]:
-        if not t.require(self.problems, "state", "constituency"):
+        if not t.require(self.problems, *required_columns("constituencies")):
             return ()
         out: dict[str, set[str]] = {}
         for row in t.rows:
@@ -439,12 +430,12 @@ class _Loader:
         return tuple((n, frozenset(s)) for n, s in sorted(out.items()))
 
     def attendance(self, t: Table) -> frozenset[str]:
-        if not t.require(self.problems, "state"):
+        if not t.require(self.problems, *required_columns("attendance")):
             return frozenset()
         return frozenset(s for row in t.rows if (s := self.state(t, row, "state")))
 
     def nominations(self, t: Table) -> list[Nomination]:
-        if not t.require(self.problems, "state", "post"):
+        if not t.require(self.problems, *required_columns("nominations")):
             return []
         out: dict[tuple[str, str], Nomination] = {}
         for row in t.rows:
@@ -479,7 +470,7 @@ class _Loader:
         return sorted(out.values(), key=lambda n: (n.post, n.priority, n.state))
 
     def schedule(self, t: Table) -> list[tuple[int, dt.date]]:
-        if not t.require(self.problems, "session", "opening_date"):
+        if not t.require(self.problems, *required_columns("sessions")):
             return []
         out: dict[int, dt.date] = {}
         for row in t.rows:
@@ -494,7 +485,7 @@ class _Loader:
         return sorted(out.items())
 
     def expected(self, t: Table, instruments: set[str]) -> list[Deposit]:
-        if not t.require(self.problems, "state", "instrument", "expected_date"):
+        if not t.require(self.problems, *required_columns("expected_ratifications")):
             return []
         out = []
         for row in t.rows:
@@ -508,7 +499,7 @@ class _Loader:
         return out
 
     def history(self, t: Table) -> list[PastOfficer]:
-        if not t.require(self.problems, "session", "post", "state"):
+        if not t.require(self.problems, *required_columns("bureau_history")):
             return []
         out = []
         for row in t.rows:
@@ -524,7 +515,7 @@ class _Loader:
         return sorted(out, key=lambda h: (h.session, h.post, h.state))
 
     def rotation(self, t: Table) -> list[RotationEntry]:
-        if not t.require(self.problems, "session"):
+        if not t.require(self.problems, *required_columns("rotation")):
             return []
         out: list[RotationEntry] = []
         for row in t.rows:

@@ -5,133 +5,111 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from planner.domain.body import TREATY, Body
+from planner.domain.body import Body
 from planner.domain.case import Case
 from planner.domain.names import registry
 from planner.domain.slate import state_order
+from planner.io.schema import SCHEMA, SESSION_KEY_NAMES, SESSION_KEYS
 
 EXAMPLE = "example: this row is ignored"
 DATE_FORMAT = "yyyy-mm-dd"
 LIST_ROWS = 2000  # rows that carry drop-down lists and date formats
 
 
-@dataclass(frozen=True)
-class Column:
-    name: str
-    about: str
-    choices: str = ""  # a column of the Lists sheet, for a drop-down
-    date: bool = False
-
-
-SHEETS: dict[str, tuple[Column, ...]] = {
-    "session": (
-        Column("key", "what the value is"),
-        Column("value", "the value"),
-    ),
-    "instruments": (
-        Column("instrument", "a short id, used in the other sheets"),
-        Column("title", "the instrument's title"),
-        Column("kind", "convention or protocol", "kind"),
-        Column("entry_into_force", "the instrument's own entry into force", date=True),
-        Column("days_after_deposit", "days from a later deposit to entry into force for that "
-               "State (30)"),
-    ),
-    "ratifications": (
-        Column("state", "the State (UN name)", "state"),
-        Column("instrument", "the instrument's id", "instrument"),
-        Column("deposit_date", "date of the instrument of ratification, acceptance, approval "
-               "or accession; empty if signed only", date=True),
-        Column("action", "ratification, accession, acceptance, approval, succession"),
-        Column("signature_date", "date of signature, if any", date=True),
-    ),
-    "groups": (
-        Column("state", "the State (UN name)", "state"),
-        Column("group", "its regional group", "group"),
-        Column("counts_for_elections", "yes, or no for the second group of a State in two",
-               "yesno"),
-    ),
-    "attendance": (
-        Column("state", "a State present at the opening; leave the sheet empty to take every "
-               "State party as present", "state"),
-    ),
-    "nominations": (
-        Column("state", "the nominated State", "state"),
-        Column("post", "President, Vice-President or Rapporteur", "post"),
-        Column("priority", "1 for the first choice, 2 for the next ..."),
-        Column("representative", "the representative's name, if known"),
-    ),
-    "members": (
-        Column("state", "a member of the body (where membership, not a treaty, decides who "
-               "may sit)", "state"),
-    ),
-    "constituencies": (
-        Column("state", "a State of a constituency the profile names", "state"),
-        Column("constituency", "the constituency, e.g. small island developing States"),
-    ),
-    "rotation": (
-        Column("session", "an earlier session's number"),
-        Column("president_group", "the group that held the presidency", "group"),
-        Column("rapporteur_group", "the group that held the Rapporteur's post", "group"),
-    ),
-}
-
-INSTRUCTIONS = """\
+HOW_TO = """\
 How to fill in this case workbook
 
 Each sheet is one table of the case; the planner reads them by their sheet names.
 Row 1 of each sheet holds the column headers: keep them (their order does not matter).
+Hover over a header for what the column means, and whether it is required.
 Rows in grey italics marked "example" in the last column are ignored: overwrite or delete them.
 Cells with a small arrow offer a drop-down list (States, groups, instruments, posts).
 Dates are date cells; typed dates such as 2012-10-15 or 15 Oct 2012 are read too.
-
-session: conference, session number, opening date; president_group and rapporteur_group if the
-  Conference has settled whose turn it is (they override the rotation sheet).
-instruments: the Convention and its Protocols, with their entry into force.
-ratifications: one row per State and instrument deposited (or signed only).
-groups: the regional group of each State; a State listed twice counts in the row marked yes.
-attendance: the States present at the opening (empty: every State party taken as present).
-nominations: the groups' nominations; priority 1 is the first choice.
-rotation: earlier sessions' President and Rapporteur groups.
-
-Then run:  planner solve THIS-WORKBOOK.xlsx
 """
+
+
+def instructions(body: Body, profile: str) -> list[str]:
+    """The Instructions sheet, from the one schema of the case."""
+    lines = [*HOW_TO.splitlines(), "", f"Body: {body.conference} (profile {profile})", "",
+             "The sheets:"]
+    for t in SCHEMA:
+        if t.applies(body):
+            lines.append(f"  {t.name}: {t.about}.")
+    lines += ["", "The keys of the session sheet:"]
+    lines += [f"  {key}: {about}." for key, about in SESSION_KEYS]
+    lines += ["", "Then run:  planner solve THIS-WORKBOOK.xlsx"]
+    return lines
+
+
+def _example(values: list[Any]) -> list[list[Any]]:
+    return [[*values, EXAMPLE]]
+
+
+def _session_rows(body: Body, profile: str, case: Case | None, session: int | None,
+                  opening: dt.date | None) -> list[list[Any]]:
+    if case is None:
+        return [["profile", profile], ["conference", body.conference],
+                ["session", session or ""], ["opening_date", opening or ""],
+                ["president_group", ""], ["rapporteur_group", ""]]
+    s = case.session
+    later = session is not None and session != s.number
+    rows: list[list[Any]] = [
+        ["profile", profile], ["conference", s.conference], ["session", session or s.number],
+        ["opening_date", opening or (dict(case.schedule).get(session) if later and session
+                                     else s.opening_date) or ""],
+        # whose turn it is, and the host, belong to the case's own session
+        ["president_group", "" if later else s.president_group or ""],
+        ["rapporteur_group", "" if later else s.rapporteur_group or ""],
+    ]
+    if s.rotation_cycle:
+        rows.append(["rotation_cycle", "; ".join(s.rotation_cycle)])
+    if s.rotation_start:
+        rows.append(["rotation_start", s.rotation_start])
+    if s.rapporteur_offset != 1:
+        rows.append(["rapporteur_offset", s.rapporteur_offset])
+    if s.host and not later:
+        rows.append(["host", s.host])
+    return rows
 
 
 def _rows(body: Body, profile: str, case: Case | None, session: int | None,
           opening: dt.date | None) -> dict[str, list[list[Any]]]:
+    """Each table's rows: the case's own where a case is given, else one example row."""
+    session_rows = _session_rows(body, profile, case, session, opening)
     if case is None:
         return {
-            "members": [["Kenya", EXAMPLE]],
+            "session": session_rows,
+            "members": _example(["Kenya"]),
             "constituencies": [],
-            "session": [["profile", profile], ["conference", body.conference],
-                        ["session", session or ""],
-                        ["opening_date", opening or ""], ["president_group", ""],
-                        ["rapporteur_group", ""]],
-            "instruments": [["convention", "United Nations Convention against Transnational "
-                             "Organized Crime", "convention", dt.date(2003, 9, 29), 30, EXAMPLE]],
-            "ratifications": [["Kenya", "convention", dt.date(2004, 6, 16), "accession", "",
-                               EXAMPLE]],
-            "groups": [["Kenya", "African States", "yes", EXAMPLE]],
-            "attendance": [["Kenya", EXAMPLE]],
-            "nominations": [["Kenya", "Vice-President", 1, "", EXAMPLE]],
-            "rotation": [[5, "African States", "", EXAMPLE]],
+            "instruments": _example(["convention", "United Nations Convention against "
+                                     "Transnational Organized Crime", "convention",
+                                     dt.date(2003, 9, 29), 30, "", ""]),
+            "ratifications": _example(["Kenya", "convention", dt.date(2004, 6, 16),
+                                       "accession", ""]),
+            "groups": _example(["Kenya", "African States", "yes"]),
+            "attendance": _example(["Kenya"]),
+            "nominations": _example(["Kenya", body.post_names[-1], 1, "", ""]),
+            "rotation": _example([5, "African States", ""]),
+            "sessions": _example([7, dt.date(2014, 10, 6)]),
+            "expected_ratifications": _example(["Kenya", "convention", dt.date(2014, 9, 1)]),
+            "bureau_history": _example([5, body.post_names[-1], "Kenya"]),
         }
-    s = case.session
+    later = session is not None and session != case.session.number
+    # nominations and attendance are the case's own session's; a later session starts afresh
+    nominations = [] if later else [[n.state, n.post, n.priority, n.representative, ""]
+                                    for n in case.nominations]
+    attendance = [] if later else [[st] for st in sorted(case.attendance or (),
+                                                        key=state_order)]
     return {
+        "session": session_rows,
         "members": [[m] for m in sorted(case.members or (), key=state_order)],
         "constituencies": [[st, name] for name, states in case.constituencies
                            for st in sorted(states, key=state_order)],
-        "session": [["profile", profile], ["conference", s.conference],
-                    ["session", session or s.number],
-                    ["opening_date", opening or s.opening_date],
-                    ["president_group", "" if session else s.president_group or ""],
-                    ["rapporteur_group", "" if session else s.rapporteur_group or ""]],
-        "instruments": [[i.id, i.title, i.kind, i.entry_into_force, i.days_after_deposit]
-                        for i in case.instruments],
+        "instruments": [[i.id, i.title, i.kind, i.entry_into_force, i.days_after_deposit,
+                         i.adopted or "", ""] for i in case.instruments],
         "ratifications": [
             *([d.state, d.instrument, d.date, d.action,
                _signed(case, d.state, d.instrument)] for d in case.deposits),
@@ -140,13 +118,13 @@ def _rows(body: Body, profile: str, case: Case | None, session: int | None,
                          for d in case.deposits)),
         ],
         "groups": [[m.state, m.group, "yes"] for m in case.memberships],
-        "attendance": [[st] for st in sorted(case.attendance or (), key=state_order)]
-        or [["Kenya", EXAMPLE]],
-        "nominations": [[n.state, n.post, n.priority, n.representative]
-                        for n in case.nominations] or [["Kenya", "Vice-President", 1, "",
-                                                       EXAMPLE]],
+        "attendance": attendance or _example(["Kenya"]),
+        "nominations": nominations or _example(["Kenya", body.post_names[-1], 1, "", ""]),
         "rotation": [[r.session, r.president_group or "", r.rapporteur_group or ""]
                      for r in case.rotation],
+        "sessions": [[n, d] for n, d in case.schedule],
+        "expected_ratifications": [[d.state, d.instrument, d.date] for d in case.expected],
+        "bureau_history": [[h.session, h.post, h.state] for h in case.history],
     }
 
 
@@ -164,7 +142,8 @@ def _lists(case: Case | None, spec: Body) -> dict[str, Sequence[str]]:
         instruments = ["convention"]
     return {"state": states, "group": spec.group_names, "post": spec.post_names,
             "instrument": instruments, "kind": ("convention", "protocol"),
-            "yesno": ("yes", "no")}
+            "yesno": ("yes", "no"), "constituency": spec.constituencies or ("",),
+            "session_key": SESSION_KEY_NAMES}
 
 
 def write_template(dest: Path, body: Body, profile: str, case: Case | None = None,
@@ -182,7 +161,7 @@ def write_template(dest: Path, body: Body, profile: str, case: Case | None = Non
     ws = wb.active
     assert ws is not None
     ws.title = "Instructions"
-    for line in INSTRUCTIONS.splitlines():
+    for line in instructions(body, profile):
         ws.append([line])
     ws["A1"].font = Font(bold=True, size=14)
     ws.column_dimensions["A"].width = 100
@@ -198,13 +177,11 @@ def write_template(dest: Path, body: Body, profile: str, case: Case | None = Non
     lists.sheet_state = "hidden"
 
     grey = Font(italic=True, color="808080")
-    unused = ({"members"} if body.eligibility == TREATY else {"instruments", "ratifications"})
-    if not body.constituencies:
-        unused.add("constituencies")
     all_rows = _rows(body, profile, case, session, opening)
-    for name, columns in SHEETS.items():
-        if name in unused:
+    for spec in SCHEMA:
+        if not spec.applies(body):
             continue
+        name, columns = spec.name, spec.columns
         sheet = wb.create_sheet(name)
         headers = [c.name for c in columns]
         rows = all_rows[name]
@@ -214,7 +191,7 @@ def write_template(dest: Path, body: Body, profile: str, case: Case | None = Non
         for i, c in enumerate(columns, start=1):
             cell = sheet.cell(1, i)
             cell.font = Font(bold=True)
-            cell.comment = Comment(c.about, "planner")
+            cell.comment = Comment(c.about + (" (required)" if c.required else ""), "planner")
         if "example" in headers:
             sheet.cell(1, len(headers)).font = Font(bold=True, color="808080")
         for values in rows:

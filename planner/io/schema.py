@@ -1,0 +1,151 @@
+"""The case's tables, written once: their columns, which are required, what each means. The
+reader asks it which columns to require; `planner init` builds its workbook from it; the
+README's table of the case contract says the same."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from planner.domain.body import MEMBERSHIP, TREATY, Body
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    about: str
+    required: bool = False
+    choices: str = ""  # the list a template offers as a drop-down: state, group, post, ...
+    date: bool = False
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    about: str
+    columns: tuple[Column, ...]
+    basis: str | None = None  # only for bodies whose eligibility basis this is
+    constituencies: bool = False  # only for bodies with constituencies
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns if c.required)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    def applies(self, body: Body) -> bool:
+        return ((self.basis is None or self.basis == body.eligibility)
+                and (not self.constituencies or bool(body.constituencies)))
+
+
+def _c(name: str, about: str, *, required: bool = False, choices: str = "",
+       date: bool = False) -> Column:
+    return Column(name, about, required, choices, date)
+
+
+SCHEMA: tuple[TableSpec, ...] = (
+    TableSpec("session", "the session: one row per key (see the keys below)", (
+        _c("key", "what the value is", required=True, choices="session_key"),
+        _c("value", "the value", required=True),
+    )),
+    TableSpec("instruments", "the Convention and its Protocols, with their entry into force", (
+        _c("instrument", "a short id, used in the other tables", required=True),
+        _c("title", "the instrument's title", required=True),
+        _c("kind", "convention or protocol", required=True, choices="kind"),
+        _c("entry_into_force", "the instrument's own entry into force", required=True,
+           date=True),
+        _c("days_after_deposit", "days from a later deposit to entry into force for that "
+           "State (30)"),
+        _c("adopted", "date of adoption, if known", date=True),
+        _c("status_file", "a UN Treaty Collection status table for the instrument, in the "
+           "case folder (instead of ratifications rows)"),
+    ), basis=TREATY),
+    TableSpec("ratifications", "one row per State and instrument deposited (or signed only)", (
+        _c("state", "the State (UN name)", required=True, choices="state"),
+        _c("instrument", "the instrument's id", required=True, choices="instrument"),
+        _c("deposit_date", "date of the instrument of ratification, acceptance, approval or "
+           "accession; empty if signed only", required=True, date=True),
+        _c("action", "ratification, accession, acceptance, approval, succession"),
+        _c("signature_date", "date of signature, if any", date=True),
+    ), basis=TREATY),
+    TableSpec("members", "the body's members (where membership, not a treaty, decides who may "
+              "sit)", (
+        _c("state", "a member of the body", required=True, choices="state"),
+    ), basis=MEMBERSHIP),
+    TableSpec("groups", "the regional group of each State; a State listed twice counts in the "
+              "row marked yes", (
+        _c("state", "the State (UN name)", required=True, choices="state"),
+        _c("group", "its regional group", required=True, choices="group"),
+        _c("counts_for_elections", "yes, or no for the second group of a State in two",
+           choices="yesno"),
+    )),
+    TableSpec("constituencies", "States of the constituencies the profile names (e.g. small "
+              "island developing States)", (
+        _c("state", "a State of the constituency", required=True, choices="state"),
+        _c("constituency", "the constituency's name, as the profile gives it", required=True,
+           choices="constituency"),
+    ), constituencies=True),
+    TableSpec("attendance", "the States present at the opening (empty: every State that can "
+              "sit is taken as present)", (
+        _c("state", "a State present at the opening", required=True, choices="state"),
+    )),
+    TableSpec("nominations", "the groups' nominations; priority 1 is the first choice", (
+        _c("state", "the nominated State", required=True, choices="state"),
+        _c("post", "the post it is nominated for", required=True, choices="post"),
+        _c("priority", "1 for the first choice, 2 for the next ..."),
+        _c("representative", "the representative's name, if known"),
+        _c("group", "the nominating group, if the State is in two", choices="group"),
+    )),
+    TableSpec("rotation", "earlier sessions' President and Rapporteur groups", (
+        _c("session", "an earlier session's number", required=True),
+        _c("president_group", "the group that held the presidency", choices="group"),
+        _c("rapporteur_group", "the group that held the Rapporteur's post", choices="group"),
+    )),
+    TableSpec("sessions", "opening dates of later sessions, for plans", (
+        _c("session", "a session's number", required=True),
+        _c("opening_date", "its opening date", required=True, date=True),
+    )),
+    TableSpec("expected_ratifications", "deposits expected before a later session: forecasts, "
+              "not facts", (
+        _c("state", "the State", required=True, choices="state"),
+        _c("instrument", "the instrument's id", required=True, choices="instrument"),
+        _c("expected_date", "the expected date of deposit", required=True, date=True),
+    ), basis=TREATY),
+    TableSpec("bureau_history", "officers of earlier sessions (term limits, fairness of plans)", (
+        _c("session", "an earlier session's number", required=True),
+        _c("post", "the post held", required=True, choices="post"),
+        _c("state", "the State that held it", required=True, choices="state"),
+    )),
+)
+
+SESSION_KEYS: tuple[tuple[str, str], ...] = (
+    ("conference", "the body's name (default: the profile's)"),
+    ("session", "the session's number (required)"),
+    ("opening_date", "the opening date (required)"),
+    ("president_group", "the group whose turn it is for the head post, if settled (overrides "
+                        "the rotation)"),
+    ("rapporteur_group", "the group whose turn it is for the post that follows it, if settled"),
+    ("rotation_cycle", "the groups in presidency order, separated by ';'"),
+    ("rotation_start", "a session whose President came from the first group of the cycle"),
+    ("rapporteur_offset", "the Rapporteur's group presided this many sessions before (1)"),
+    ("host", "the host State, where a rule gives it a post"),
+    ("profile", "the body's profile (planner profiles), e.g. untoc-cop"),
+)
+
+TABLES = tuple(t.name for t in SCHEMA)
+SESSION_KEY_NAMES = tuple(k for k, _ in SESSION_KEYS)
+
+
+def table(name: str) -> TableSpec:
+    return next(t for t in SCHEMA if t.name == name)
+
+
+def required_columns(name: str) -> tuple[str, ...]:
+    return table(name).required
+
+
+def required_tables(body: Body) -> tuple[str, ...]:
+    """The tables a case of this body cannot do without."""
+    basis = {TREATY: "instruments", MEMBERSHIP: "members"}[body.eligibility]
+    return (basis, "groups", "session")
