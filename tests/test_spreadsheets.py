@@ -237,3 +237,17 @@ def test_libreoffice_opens_and_prints_every_workbook(books: dict[str, Path],
     assert "Indonesia" in texts["alternatives"] and "slate 3" in texts["alternatives"]
     assert "in A," in texts["compare"] and "valid" in texts["compare"]
     assert "Instructions" in texts["init"] or "How to fill in" in texts["init"]
+
+
+def test_readme_lists_every_table_of_the_schema() -> None:
+    from planner.io.schema import SCHEMA
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    contract = readme[readme.index("## A case: the input contract"):]
+    rows = [line for line in contract.splitlines() if line.startswith("| `")]
+    named = {line.split("`")[1] for line in rows}
+    assert named == {t.name for t in SCHEMA}
+    for t in SCHEMA:
+        row = next(line for line in rows if line.startswith(f"| `{t.name}`"))
+        for column in t.required:
+            assert column in row, (t.name, column)
