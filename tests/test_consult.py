@@ -210,3 +210,20 @@ def test_what_if_changes_the_case() -> None:
     assert solve(el).slate[-1] == Seat("Rapporteur", "Chad")
     assert len(said) == 3 and said[0] == "What-if: Algeria is absent."
     assert NAMES[EE][0] in {s.state for s in solve(el).slate}
+
+
+def test_room_without_an_exact_count_says_why_and_asks_the_model(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    el = prep(make_case(full_parties(3), president=AP, rapporteur=AF))
+    exact = room(el)
+    assert exact.total is not None and not exact.not_exact
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise NotDecomposable("the test says so")
+
+    monkeypatch.setattr(consult, "SlateSpace", refuse)
+    asked = room(el)
+    assert asked.total is None and asked.not_exact == "the test says so"
+    for a, b in zip(exact.groups, asked.groups, strict=True):
+        assert (a.group, a.states, a.single_posts, a.in_every_pair) == (
+            b.group, b.states, b.single_posts, b.in_every_pair)

@@ -209,7 +209,7 @@ def room_cmd(ctx: click.Context, case: str | None, out: Path | None, no_write: b
     from planner.rules.kinds import CONDITIONS
 
     frame = pd.DataFrame([
-        {"group": g.group, "valid pairs": len(g.pairs) if r.total is not None else "",
+        {"group": g.group, "valid pairs": g.sets if r.total is not None else "",
          "options": g.options if r.total is not None else "",
          "States in some valid slate": len(g.states),
          **{CONDITIONS[k]: ", ".join(v) for k, v in g.standing.items()},
@@ -218,7 +218,10 @@ def room_cmd(ctx: click.Context, case: str | None, out: Path | None, no_write: b
         for g in r.groups
     ])
     pairs = pd.DataFrame([{"group": g.group, "officers": ", ".join(p)}
-                          for g in r.groups for p in g.pairs])
+                          for g in r.groups for p in g.pairs]
+                         + [{"group": g.group, "officers": f"{g.sets:,} sets, counted by kind "
+                             "of State (States no rule tells apart), not listed"}
+                            for g in r.groups if g.sets and not g.pairs])
     options = {"case": str(c.path), "out": str(target or ""), "profile": profile.name}
     counted = (f"valid slates in all: {r.total}" if r.total is not None
                else f"valid slates not counted exactly: {r.not_exact}")
@@ -231,24 +234,27 @@ def room_cmd(ctx: click.Context, case: str | None, out: Path | None, no_write: b
             "total_slates": r.total,
             "exact": r.total is not None,
             "not_exact_because": r.not_exact or None,
-            "groups": [{"group": g.group, "valid_pairs": len(g.pairs), "options": g.options,
+            "groups": [{"group": g.group, "valid_pairs": g.sets, "options": g.options,
                         "states": list(g.states),
                         "standing": {k: list(v) for k, v in g.standing.items()},
                         "single_posts": {k: list(v) for k, v in g.single_posts.items()},
                         "in_every_pair": list(g.in_every_pair),
-                        "pairs": [list(p) for p in g.pairs]} for g in r.groups],
+                        "pairs": [list(p) for p in g.pairs],
+                        "pairs_listed": bool(g.pairs) or not g.sets} for g in r.groups],
             "conflicts": conflicts_json(r.conflicts),
             "assumptions": list(el.notes),
         })
         ctx.exit(code)
     if r.total is not None:
-        click.echo(f"Valid slates in all: {r.total:,} (Vice-Presidents unordered)\n")
+        several = [f"{p.name}s" for p in c.body.posts if p.count > 1]
+        unordered = f" ({' and '.join(several)} unordered)" if several else ""
+        click.echo(f"Valid slates in all: {r.total:,}{unordered}\n")
     else:
         click.echo(f"Valid slates in all: not counted exactly ({r.not_exact}); who can sit was "
                    "asked of the model one question at a time.\n")
     for g in r.groups:
         if r.total is not None:
-            line = f"{g.group}: {len(g.pairs)} valid set(s) of officers of {len(g.states)} State(s)"
+            line = f"{g.group}: {g.sets:,} valid set(s) of officers of {len(g.states)} State(s)"
         else:
             line = f"{g.group}: {len(g.states)} State(s) can sit"
         if g.in_every_pair:

@@ -39,8 +39,10 @@ from planner.rules.forms import (
 from planner.rules.kinds import qualifies
 from planner.solve.model import ModelBackend, SolverOptions, post_hard_rules, variables
 
-# beyond this many (States, posts) options in one group, listing them costs too much memory
+# beyond this many (States, posts) options in one group, listing them costs too much memory:
+# the group is then counted by class (States no rule tells apart), within the second limit
 MAX_OPTIONS = 300_000
+MAX_CLASS_STEPS = 300_000
 
 
 @dataclass(frozen=True)
@@ -60,12 +62,16 @@ def _check(need: Need[Form]) -> _Check:
 
 @dataclass(frozen=True)
 class Option:
-    """What one group contributes to a slate: who holds which post."""
+    """What one group contributes to a slate: who holds which post. Counted by class, an
+    option stands for `weight` options alike (States no rule tells apart, swapped), of which
+    `held` is one; `fills` says how many of each class hold each post."""
 
     group: str
     held: tuple[Key, ...]  # sorted
     delta: tuple[int, ...]  # contribution to each cross-group sum
     cost: int  # contribution to the weighted preferences (lower is better)
+    weight: int = 1
+    fills: tuple[tuple[int, str, int], ...] = ()  # (class, post, officers), by class only
 
     @property
     def states(self) -> tuple[str, ...]:
@@ -76,7 +82,8 @@ class Option:
 class GroupRoom:
     group: str
     options: int  # (pair, posts) options that belong to some valid slate
-    pairs: tuple[tuple[str, ...], ...]
+    sets: int  # distinct sets of officers among them
+    pairs: tuple[tuple[str, ...], ...]  # those sets, where they were listed (not by class)
     states: tuple[str, ...]
     standing: dict[str, tuple[str, ...]]  # condition -> States that can sit and meet it
     single_posts: dict[str, tuple[str, ...]]  # post held by one officer -> who can hold it
@@ -119,6 +126,7 @@ class SlateSpace:
         for state, post in fixed:
             fixed_by_group.setdefault(el.group_or_none(state), set()).add((state, post))
         self.options: dict[str, list[Option]] = {}
+        self.classes: dict[str, list[tuple[str, ...]]] = {}  # groups counted by class
         for g in self.groups:
             opts = self._options(g, local[g], fixed_by_group.get(g, set()), set(excluded))
             if only is not None and g in only:
@@ -178,8 +186,7 @@ class SlateSpace:
         most = self._most(group, checks, members)
         size = sum(math.comb(len(members), k) * len(posts) ** k for k in range(most + 1))
         if size > MAX_OPTIONS:
-            raise NotDecomposable(f"the {group} have about {size:,} ways to fill their seats, "
-                                  "too many to list")
+            return self._class_options(group, checks, must, members, most, size)
         counts = {p.name: p.count for p in el.body.posts}
         touching: dict[Key, list[int]] = {}
         for i, c in enumerate(checks):
@@ -205,6 +212,80 @@ class SlateSpace:
                             self._cost(held),
                         ))
         out.sort(key=lambda o: (o.cost, _canonical(el, o.held)))
+        return out
+
+    def _class_options(self, group: str, checks: list[_Check], must: set[Key],
+                       members: list[str], most: int, size: int) -> list[Option]:
+        """The group's options counted by class: States that every constraint treats alike
+        (the same coefficient for each post in every form and capped sub-form) are swapped
+        freely, so one option per way of filling the posts from the classes, weighted by how
+        many concrete options it stands for. Exact for counting and for who can sit; slates
+        are not listed this way (their cost tells every State apart)."""
+        posts = self.el.body.post_names
+        slots: list[Mapping[Key, int]] = []
+        own: dict[str, list[Any]] = {}  # a State's own constraints (one post per State, say)
+
+        def walk(form: Form) -> None:
+            slots.append(form.terms)
+            for sub, _cap, _w in form.caps:
+                walk(sub)
+
+        def shape(form: Form, st: str) -> Any:
+            return (tuple(form.terms.get((st, p), 0) for p in posts), form.const,
+                    tuple((shape(sub, st), cap, w) for sub, cap, w in form.caps))
+
+        for c in checks:
+            named = {st for st, _p in c.diff.support()}
+            if len(named) == 1:
+                st = named.pop()
+                own.setdefault(st, []).append((c.op, shape(c.diff, st)))
+            else:
+                walk(c.diff)
+        for form, _op, _rhs in self.cross:
+            walk(form)
+        pinned = {st for st, _p in must}
+        by_sig: dict[tuple[Any, ...], list[str]] = {}
+        for st in members:
+            sig = (st if st in pinned else "", tuple(sorted(own.get(st, []), key=repr)),
+                   tuple(slot.get((st, p), 0) for slot in slots for p in posts))
+            by_sig.setdefault(sig, []).append(st)
+        classes = sorted((tuple(v) for v in by_sig.values()), key=lambda c: state_order(c[0]))
+        counts = {p.name: p.count for p in self.el.body.posts}
+        out: list[Option] = []
+        visits = [0]
+
+        def fill(i: int, left: int, used: dict[str, int],
+                 chosen: list[tuple[int, str, int]]) -> None:
+            visits[0] += 1
+            if visits[0] > MAX_CLASS_STEPS:
+                raise NotDecomposable(f"the {group} have about {size:,} ways to fill their "
+                                      "seats, too many to list, and too many kinds of State "
+                                      "to count by kind")
+            if i == len(classes):
+                held = []
+                weight = 1
+                for c, post_counts in _by_class(chosen).items():
+                    n, taken = len(classes[c]), 0
+                    for post, k in post_counts:
+                        held += [(st, post) for st in classes[c][taken:taken + k]]
+                        weight *= math.comb(n - taken, k)
+                        taken += k
+                key = tuple(sorted(held))
+                if must <= set(key) and all(c.passes(key) for c in checks):
+                    out.append(Option(group, key,
+                                      tuple(form.value(key) for form, _o, _r in self.cross),
+                                      self._cost(key), weight, tuple(chosen)))
+                return
+            for multiset in _multisets(posts, min(left, len(classes[i])), counts, used):
+                k = sum(m for _p, m in multiset)
+                nxt = dict(used)
+                for post, m in multiset:
+                    nxt[post] = nxt.get(post, 0) + m
+                fill(i + 1, left - k, nxt, [*chosen, *((i, post, m) for post, m in multiset)])
+
+        fill(0, most, {}, [])
+        self.classes[group] = classes
+        out.sort(key=lambda o: (o.cost, _canonical(self.el, o.held)))
         return out
 
     def _cost(self, held: tuple[Key, ...]) -> int:
@@ -242,7 +323,7 @@ class SlateSpace:
         for delta, opts in self._classes[i].items():
             nxt = self._step(state, delta)
             if nxt is not None:
-                total += len(opts) * self._count(i + 1, nxt)
+                total += sum(o.weight for o in opts) * self._count(i + 1, nxt)
         return total
 
     @cache  # noqa: B019
@@ -283,22 +364,54 @@ class SlateSpace:
                 if any((t := self._step(s, o.delta)) is not None and self._count(i + 1, t)
                        for s in reach[i])
             ]
-            states = sorted({s for o in alive for s in o.states}, key=state_order)
-            every = [s for s in states if all(s in o.states for o in alive)]
             single = [p.name for p in self.el.body.posts if p.count == 1]
+            if g in self.classes:
+                states, sets, holders, every = self._class_room(g, alive, single)
+                pairs: tuple[tuple[str, ...], ...] = ()
+            else:
+                states = sorted({s for o in alive for s in o.states}, key=state_order)
+                every = [s for s in states if all(s in o.states for o in alive)]
+                pairs = tuple(sorted({o.states for o in alive}))
+                sets = len(pairs)
+                holders = {post: sorted({s for o in alive for s, p in o.held if p == post},
+                                        key=state_order) for post in single}
             out.append(GroupRoom(
                 group=g,
-                options=len(alive),
-                pairs=tuple(sorted({o.states for o in alive})),
+                options=sum(o.weight for o in alive),
+                sets=sets,
+                pairs=pairs,
                 states=tuple(states),
                 standing={c: tuple(s for s in states if qualifies(self.el, s, c))
                           for c in self.el.profile.conditions()},
-                single_posts={post: tuple(sorted({s for o in alive for s, p in o.held
-                                                  if p == post}, key=state_order))
-                              for post in single},
+                single_posts={post: tuple(v) for post, v in holders.items()},
                 in_every_pair=tuple(every),
             ))
         return out
+
+    def _class_room(self, group: str, alive: list[Option], single: list[str]
+                    ) -> tuple[list[str], int, dict[str, list[str]], list[str]]:
+        """Who can sit, how many sets of officers, who can hold each single post, and who is
+        on every valid slate, from options counted by class."""
+        classes = self.classes[group]
+        used: dict[tuple[int, ...], None] = {}
+        holders: dict[str, set[str]] = {post: set() for post in single}
+        sitting: set[str] = set()
+        every: set[str] | None = None
+        for o in alive:
+            taken = [0] * len(classes)
+            for c, post, k in o.fills:
+                taken[c] += k
+                if post in holders:
+                    holders[post] |= set(classes[c])
+            used[tuple(taken)] = None
+            sitting |= {s for c, n in enumerate(taken) if n for s in classes[c]}
+            full = {s for c, n in enumerate(taken) if n == len(classes[c]) for s in classes[c]}
+            every = full if every is None else every & full
+        sets = sum(math.prod(math.comb(len(classes[c]), n) for c, n in enumerate(taken))
+                   for taken in used)
+        return (sorted(sitting, key=state_order), sets,
+                {p: sorted(v, key=state_order) for p, v in holders.items()},
+                sorted(every or (), key=state_order))
 
     @cache  # noqa: B019
     def _candidates(self, i: int, state: tuple[int, ...]
@@ -315,6 +428,9 @@ class SlateSpace:
 
     def best(self) -> Iterator[Slate]:
         """Every valid slate, best first (ties in a fixed order)."""
+        if self.classes:
+            raise NotDecomposable(f"the {', '.join(self.classes)} are counted by kind of State, "
+                                  "not listed")
         n = len(self.groups)
         if self._best(0, self.start) is None:
             return
@@ -342,6 +458,30 @@ class SlateSpace:
     def _slate(self, path: Iterable[Option]) -> Slate:
         held = [k for o in path for k in o.held]
         return ordered_slate(self.el, held)
+
+
+def _by_class(chosen: list[tuple[int, str, int]]) -> dict[int, list[tuple[str, int]]]:
+    out: dict[int, list[tuple[str, int]]] = {}
+    for c, post, k in chosen:
+        out.setdefault(c, []).append((post, k))
+    return out
+
+
+def _multisets(posts: tuple[str, ...], most: int, counts: Mapping[str, int],
+               used: Mapping[str, int]) -> Iterator[tuple[tuple[str, int], ...]]:
+    """Every way to give up to `most` officers posts (how many of each post), within the
+    posts' counts less those already used."""
+
+    def go(i: int, left: int) -> Iterator[tuple[tuple[str, int], ...]]:
+        if i == len(posts):
+            yield ()
+            return
+        post = posts[i]
+        for m in range(min(left, counts[post] - used.get(post, 0)) + 1):
+            for rest in go(i + 1, left - m):
+                yield (((post, m),) if m else ()) + rest
+
+    yield from go(0, most)
 
 
 def _canonical(el: Election, held: Iterable[Key]) -> tuple[tuple[int, int], ...]:
@@ -397,7 +537,7 @@ def room_by_model(el: Election, options: SolverOptions | None = None) -> list[Gr
     for g in el.body.group_names:
         states = [s for s in el.members(g) if s in sat]
         out.append(GroupRoom(
-            group=g, options=0, pairs=(), states=tuple(states),
+            group=g, options=0, sets=0, pairs=(), states=tuple(states),
             standing={c: tuple(s for s in states if qualifies(el, s, c))
                       for c in el.profile.conditions()},
             single_posts={p: tuple(s for s in states if s in held[p]) for p in single},
