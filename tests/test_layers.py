@@ -91,3 +91,21 @@ def test_no_import_cycle() -> None:
 @pytest.mark.parametrize("layer", LAYERS[:-2])
 def test_layers_exist(layer: str) -> None:
     assert (PACKAGE / layer / "__init__.py").exists()
+
+
+def test_commands_are_thin() -> None:
+    """A command parses its options, calls one service and hands the result to a renderer
+    (planner.report.render): no command builds tables or JSON itself."""
+    for path in sorted((PACKAGE / "cli").glob("*.py")):
+        if path.name == "common.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        for banned in ("import pandas", "_emit_json", "table_text", "DataFrame", "json.dumps"):
+            assert banned not in text, (path.name, banned)
+        tree = ast.parse(text)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef) and any(
+                    "command" in ast.unparse(d) for d in node.decorator_list):
+                body = [n for n in node.body if not (isinstance(n, ast.Expr)
+                                                     and isinstance(n.value, ast.Constant))]
+                assert len(body) <= 25, (path.name, node.name, len(body))

@@ -7,19 +7,14 @@ from pathlib import Path
 import click
 
 from planner.cli.common import (
-    EXIT_NO_SLATE,
-    EXIT_OK,
-    _emit_json,
     _load,
     chosen_profile,
     cli,
     csv_option,
     date_option,
-    echo_notes,
+    emit,
     json_option,
     target_path,
-    write_csvs,
-    write_with_info,
 )
 
 
@@ -42,13 +37,7 @@ def solve(ctx: click.Context, case: str | None, out: Path | None, no_write: bool
       planner solve
       planner solve inputs/untoc-cop1-2004 --out outputs/cop1.xlsx
     """
-    from planner.report.workbook import (
-        provenance,
-        slate_frame,
-        slate_json,
-        solve_sheets,
-        table_text,
-    )
+    from planner.report.render import SolveView
     from planner.rules.base import check
     from planner.rules.election import prepare
     from planner.solve.model import SolverOptions
@@ -60,45 +49,9 @@ def solve(ctx: click.Context, case: str | None, out: Path | None, no_write: bool
     result = run(el, SolverOptions(time_limit=time_limit))
     outcomes = check(el, result.slate) if result.status == "solved" else ()
     options = {"case": str(c.path), "out": str(target or ""), "time_limit": time_limit}
-    sheets = solve_sheets(el, result, outcomes)
-    write_with_info(target, sheets, c, options, el.notes,
-                    {"status": result.status, **result.solver}, "Proposed bureau")
-    write_csvs(csv_dir, sheets, c)
-    code = EXIT_OK if result.status == "solved" else EXIT_NO_SLATE
-    if as_json:
-        _emit_json({
-            "status": result.status,
-            "session": c.session.number,
-            "opening_date": c.session.opening_date.isoformat(),
-            "slate": slate_json(el, result.slate),
-            "conflicts": [{"rule": x.rule, "citation": x.citation, "scope": list(x.scope),
-                           "message": x.message} for x in result.conflicts],
-            "score": result.score,
-            "assumptions": list(el.notes),
-            "warnings": list(c.warnings),
-            "solver": result.solver,
-            "workbook": str(target) if target else None,
-            "run": provenance(c, options),
-        })
-        ctx.exit(code)
-    s = c.session
-    click.echo(f"Bureau of session {s.number} of the {s.conference}, opening "
-               f"{s.opening_date.isoformat()}")
-    if result.status == "solved":
-        click.echo(table_text(slate_frame(el, result.slate),
-                              ["post", "state", "group", "carries"], limit=70))
-        click.echo("\nPreferences met (in order): " + "; ".join(
-            f"{k} = {v}" for k, v in result.score.items()))
-    elif result.status == "infeasible":
-        click.echo("\nNo slate can meet the rules. These rules cannot all hold together "
-                   "(drop any one and the rest can):")
-        for x in result.conflicts:
-            click.echo(f"  - [{x.rule}] {x.message}")
-    else:
-        click.echo("\nNo slate was found within the time limit; it was not proven impossible. "
-                   "Run again with a larger --time-limit.")
-    echo_notes(el.notes, c.warnings)
-    ctx.exit(code)
+    emit(SolveView(c, options, el.notes, {"status": result.status, **result.solver},
+                   "Proposed bureau", el, result, outcomes, str(target) if target else None),
+         as_json, target, csv_dir)
 
 
 @cli.command(name="check")
@@ -114,8 +67,8 @@ def check_cmd(ctx: click.Context, paths: tuple[str, ...], as_json: bool) -> None
       planner check inputs/untoc-cop1-2004 my-slate.csv
     """
     from planner.io.slates import load_slate
-    from planner.report.workbook import outcomes_frame, provenance, table_text
-    from planner.rules.base import check, score
+    from planner.report.render import CheckView
+    from planner.rules.base import check
     from planner.rules.election import prepare
 
     if len(paths) > 2:
@@ -124,29 +77,8 @@ def check_cmd(ctx: click.Context, paths: tuple[str, ...], as_json: bool) -> None
     c, profile = _load(case_arg)
     slate = load_slate(slate_arg, c.body)
     el = prepare(c, profile, extra_states=frozenset(s.state for s in slate))
-    outcomes = check(el, slate)
-    valid = all(o.passed for o in outcomes)
-    code = EXIT_OK if valid else EXIT_NO_SLATE
-    if as_json:
-        _emit_json({
-            "valid": valid,
-            "violations": [{"rule": o.rule, "citation": o.citation, "scope": list(o.scope),
-                            "message": o.message} for o in outcomes if not o.passed],
-            "outcomes": [{"rule": o.rule, "citation": o.citation, "scope": list(o.scope),
-                          "passed": o.passed, "message": o.message} for o in outcomes],
-            "score": score(el, slate),
-            "assumptions": list(el.notes),
-            "run": provenance(c, {"case": str(c.path), "slate": str(slate_arg)}),
-        })
-        ctx.exit(code)
-    frame = outcomes_frame(outcomes)
-    frame.loc[frame["result"] == "pass", "detail"] = ""  # the wording is in the workbook/JSON
-    click.echo(table_text(frame, ["result", "rule", "scope", "detail"], limit=100))
-    failed = sum(not o.passed for o in outcomes)
-    click.echo("\nThe slate meets every rule." if valid else
-               f"\nThe slate breaks {failed} rule instance{'s' if failed > 1 else ''}.")
-    echo_notes(el.notes)
-    ctx.exit(code)
+    emit(CheckView(c, {"case": str(c.path), "slate": str(slate_arg)}, el.notes, {}, "Rule check",
+                   el, slate, check(el, slate)), as_json)
 
 
 @cli.command()
@@ -166,48 +98,20 @@ def status(case: str | None, on: str | None, out: Path | None, eligible_only: bo
       planner status untoc-cop1-2004 --date 2004-06-28 --out outputs/cop1-status.xlsx
     """
     from planner.report.files import write_csv
-    from planner.report.workbook import (
-        SheetData,
-        eligibility_frame,
-        input_paths,
-        provenance,
-        table_text,
-    )
+    from planner.report.render import StatusView
+    from planner.report.workbook import input_paths
     from planner.rules.election import prepare
 
     c, profile = _load(case)
     el = prepare(c, profile, date_option(on, "--date"))
-    a = el.assessment
-    frame = eligibility_frame(el)
-    if eligible_only:
-        frame = frame[frame["eligible"] == "yes"]
-    if out is not None:
-        if out.suffix.lower() == ".csv":
-            write_csv(out, frame, input_paths(c))
-            click.echo(f"Written: {out}", err=True)
-        else:
-            write_with_info(out, [SheetData("Eligibility", frame)], c,
-                            {"date": a.date.isoformat(), "out": str(out)}, el.notes,
-                            what="Party status")
-    if as_json:
-        _emit_json({
-            "opening_date": a.date.isoformat(),
-            "instruments_in_force": [i.id for i in a.in_force],
-            "eligible_count": len(a.eligible()),
-            "states": [{"state": s.state, "group": s.group, "eligible": s.eligible,
-                        "reason": s.reason or None, "instruments": list(s.instruments)}
-                       for s in a.states if s.eligible or not eligible_only],
-            "assumptions": list(el.notes),
-            "warnings": list(c.warnings),
-            "run": provenance(c, {"case": str(c.path), "date": a.date.isoformat()}),
-        })
-        return
-    click.echo(table_text(frame, ["state", "group", "instruments in force", "eligible",
-                                  "reason"], limit=70))
-    click.echo(f"\nAt {a.date.isoformat()}: instruments in force: "
-               + ", ".join(i.id for i in a.in_force)
-               + f"; {len(a.eligible())} States can sit.")
-    echo_notes(el.notes, c.warnings)
+    date = el.assessment.date.isoformat()
+    view = StatusView(c, {"case": str(c.path), "date": date, "out": str(out or "")}, el.notes,
+                      {}, "Party status", el, eligible_only)
+    if out is not None and out.suffix.lower() == ".csv":
+        write_csv(out, view.frame(), input_paths(c))
+        click.echo(f"Written: {out}", err=True)
+        out = None
+    emit(view, as_json, out)
 
 
 @cli.command(name="init")
@@ -263,12 +167,11 @@ def profiles_cmd() -> None:
     Example:
       planner profiles
     """
+    from planner.report.render import profiles_lines
     from planner.rules.profile import load_profile, shipped_profiles
 
-    for name in shipped_profiles():
-        p = load_profile(name)
-        counts = ", ".join(f"{post.count} {post.name}" for post in p.body.posts)
-        click.echo(f"{name}: {p.body.conference} ({counts}); case: {p.default_case or 'none'}")
+    for line in profiles_lines([load_profile(name) for name in shipped_profiles()]):
+        click.echo(line)
 
 
 @cli.group(name="profile")
@@ -286,34 +189,8 @@ def profile_show(name: str) -> None:
     Example:
       planner profile show unfccc-cop
     """
-    from planner.rules.fairness import FAIRNESS_KINDS
-    from planner.rules.kinds import CONDITIONS
+    from planner.report.render import profile_lines
     from planner.rules.profile import load_profile
 
-    p = load_profile(name)
-    b = p.body
-    click.echo(f"{b.conference} ({p.name})")
-    click.echo(f"Source: {p.source}")
-    click.echo("Posts: " + ", ".join(f"{post.count} {post.name}" for post in b.posts))
-    click.echo("Groups: " + "; ".join(b.group_names))
-    click.echo("Who may sit: " + ("members of the body (members table)"
-                                  if b.eligibility == "membership"
-                                  else "parties to the treaty at the opening"))
-    if b.constituencies:
-        click.echo("Constituencies: " + "; ".join(b.constituencies))
-    if b.rotating_post:
-        follow = f"; the {b.following_post} follows it" if b.following_post else ""
-        click.echo(f"Rotation: the {b.rotating_post}'s group rotates{follow}")
-    click.echo("\nRules:")
-    for r in p.rules:
-        extra = f" [{CONDITIONS[r.condition]}]" if hasattr(r, "condition") else ""
-        click.echo(f"  {r.citation}: {r.wording}{extra}  ({r.kind}, id {r.id})")
-    click.echo("\nPreferences, in order:")
-    for i, pref in enumerate(p.preferences, start=1):
-        click.echo(f"  {i}. {pref.citation}: {pref.wording}")
-    if p.fairness:
-        click.echo("\nFairness in plans, in order:")
-        for i, f in enumerate(p.fairness, start=1):
-            click.echo(f"  {i}. {FAIRNESS_KINDS[f].wording}")
-    for note in p.notes:
-        click.echo(f"Assumption: {note}")
+    for line in profile_lines(load_profile(name)):
+        click.echo(line)

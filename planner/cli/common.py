@@ -15,12 +15,13 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
 if TYPE_CHECKING:
     from planner.domain.case import Case
+    from planner.report.render import Rendering
     from planner.rules.profile import Profile
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -198,23 +199,20 @@ def write_csvs(folder: Path | None, sheets: Sequence[Any], c: Case) -> None:
     click.echo(f"Written: {folder}/", err=True)
 
 
-def conflicts_json(conflicts: Sequence[Any]) -> list[dict[str, Any]]:
-    return [{"rule": x.rule, "citation": x.citation, "scope": list(x.scope),
-             "message": x.message} for x in conflicts]
-
-
-def echo_conflicts(conflicts: Sequence[Any]) -> None:
-    click.echo("No slate can meet the rules. These rules cannot all hold together "
-               "(drop any one and the rest can):")
-    for x in conflicts:
-        click.echo(f"  - [{x.rule}] {x.message}")
-
-
-def echo_notes(notes: Sequence[str], warnings: Sequence[str] = ()) -> None:
-    for note in notes:
-        click.echo(f"Note: {note}")
-    for w in warnings:
-        click.echo(f"Data warning: {w}")
+def emit(view: Rendering, as_json: bool, target: Path | None = None,
+         csv_dir: Path | None = None) -> NoReturn:
+    """A result, through its renderer: the workbook (with its Run info) and CSV files where
+    asked, then JSON or text on stdout, and the exit code."""
+    sheets = view.sheets() if target is not None or csv_dir is not None else []
+    write_with_info(target, sheets, view.case, view.options, view.notes, view.solver or None,
+                    view.title)
+    write_csvs(csv_dir, sheets, view.case)
+    if as_json:
+        _emit_json(view.data())
+    else:
+        for line in view.lines():
+            click.echo(line)
+    click.get_current_context().exit(EXIT_OK if view.ok else EXIT_NO_SLATE)
 
 
 def date_option(text: str | None, option: str) -> dt.date | None:

@@ -7,28 +7,20 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from planner.cli.common import (
-    EXIT_NO_SLATE,
-    EXIT_OK,
-    _emit_json,
     _load,
     cli,
-    conflicts_json,
     csv_option,
-    echo_conflicts,
-    echo_notes,
+    emit,
     json_option,
     out_options,
     state_args,
     target_path,
-    write_csvs,
-    write_with_info,
 )
 
 if TYPE_CHECKING:
@@ -72,10 +64,6 @@ def _group(text: str | None, option: str, spec: Body) -> str | None:
     return group
 
 
-def _short(spec: Body) -> Callable[[str], str]:
-    return lambda g: spec.group(g).short if g in spec.group_names else g
-
-
 def _fixes(values: tuple[str, ...], spec: Body) -> list[tuple[str, str]]:
     out = []
     for value in values:
@@ -113,16 +101,7 @@ def alternatives_cmd(ctx: click.Context, case: str | None, k: int, fix: tuple[st
       planner alternatives --vary "Eastern European" -k 20
     """
     from planner.consult.rounds import alternatives
-    from planner.report.workbook import (
-        SheetData,
-        scores_frame,
-        side_by_side,
-        side_by_side_style,
-        slate_json,
-        slates_frame,
-        table_text,
-    )
-    from planner.rules.base import score
+    from planner.report.render import AlternativesView
     from planner.rules.election import prepare
 
     c, profile = _load(case)
@@ -134,50 +113,11 @@ def alternatives_cmd(ctx: click.Context, case: str | None, k: int, fix: tuple[st
     progress = _Progress("slates")
     result = alternatives(el, k, fixed, excluded, group, progress=progress)
     progress.close()
-    names = [str(i) for i in range(1, len(result.slates) + 1)]
     options = {"case": str(c.path), "k": k, "fix": list(fix), "exclude": excluded,
                "vary": group or "", "out": str(target or "")}
-    code = EXIT_OK if result.status == "solved" else EXIT_NO_SLATE
-    if (target is not None or csv_dir is not None) and result.slates:
-        grid, changed = side_by_side(el, result.slates, [f"slate {n}" for n in names])
-        sheets = [
-            SheetData("Slates", slates_frame(el, result.slates, names)),
-            SheetData("Side by side", grid, side_by_side_style(el, result.slates, changed)),
-            SheetData("Scores", scores_frame(el, result.slates, names)),
-        ]
-    else:
-        from planner.report.workbook import conflicts_frame
-
-        sheets = [SheetData("Conflicts", conflicts_frame(result.conflicts))]
-    write_with_info(target, sheets, c, options, el.notes,
-                    {"status": result.status, "method": result.method}, "Alternative slates")
-    write_csvs(csv_dir, sheets, c)
-    if as_json:
-        _emit_json({
-            "status": result.status,
-            "slates": [{"rank": i, "slate": slate_json(el, s), "score": score(el, s)}
-                       for i, s in enumerate(result.slates, start=1)],
-            "conflicts": conflicts_json(result.conflicts),
-            "method": result.method,
-            "assumptions": list(el.notes),
-        })
-        ctx.exit(code)
-    if not result.slates:
-        echo_conflicts(result.conflicts)
-    else:
-        grid, changed = side_by_side(el, result.slates, names)
-        grid["group"] = grid["group"].map(_short(c.body))
-        grid.insert(0, "", ["*" if f else "" for f in changed])
-        click.echo(table_text(grid, ["", "group", "post", *names], limit=24))
-        click.echo("\n" + table_text(scores_frame(el, result.slates, names),
-                                     ["slate", *score(el, result.slates[0]).keys()]))
-        click.echo("\n* marks the posts where the slates differ. Preferences, in order: "
-                   "nomination_priority (lower is better), protocol_seat_all and "
-                   "all_instruments_count (higher), tie_break (lower).")
-        if len(result.slates) < k:
-            click.echo(f"Only {len(result.slates)} valid slate(s) exist.")
-    echo_notes(el.notes, c.warnings)
-    ctx.exit(code)
+    emit(AlternativesView(c, options, el.notes, {"status": result.status,
+                                                 "method": result.method},
+                          "Alternative slates", el, result, k), as_json, target, csv_dir)
 
 
 @cli.command(name="room")
@@ -195,81 +135,18 @@ def room_cmd(ctx: click.Context, case: str | None, out: Path | None, no_write: b
       planner room
       planner room untoc-cop1-2004 --json
     """
-    import pandas as pd
-
     from planner.consult.rounds import room
-    from planner.report.workbook import SheetData
-    from planner.rules.base import listing
+    from planner.report.render import RoomView
     from planner.rules.election import prepare
 
     c, profile = _load(case)
     target = target_path(c, out, no_write, "room")
     el = prepare(c, profile)
     r = room(el)
-    from planner.rules.kinds import CONDITIONS
-
-    frame = pd.DataFrame([
-        {"group": g.group, "valid pairs": g.sets if r.total is not None else "",
-         "options": g.options if r.total is not None else "",
-         "States in some valid slate": len(g.states),
-         **{CONDITIONS[k]: ", ".join(v) for k, v in g.standing.items()},
-         **{post: ", ".join(v) for post, v in g.single_posts.items()},
-         "in every valid slate": ", ".join(g.in_every_pair)}
-        for g in r.groups
-    ])
-    pairs = pd.DataFrame([{"group": g.group, "officers": ", ".join(p)}
-                          for g in r.groups for p in g.pairs]
-                         + [{"group": g.group, "officers": f"{g.sets:,} sets, counted by kind "
-                             "of State (States no rule tells apart), not listed"}
-                            for g in r.groups if g.sets and not g.pairs])
-    options = {"case": str(c.path), "out": str(target or ""), "profile": profile.name}
     counted = (f"valid slates in all: {r.total}" if r.total is not None
                else f"valid slates not counted exactly: {r.not_exact}")
-    write_with_info(target, [SheetData("Room", frame), SheetData("Pairs", pairs)], c, options,
-                    [*el.notes, counted])
-    code = EXIT_OK if (r.total if r.total is not None else r.groups) else EXIT_NO_SLATE
-    if as_json:
-        _emit_json({
-            "profile": profile.name,
-            "total_slates": r.total,
-            "exact": r.total is not None,
-            "not_exact_because": r.not_exact or None,
-            "groups": [{"group": g.group, "valid_pairs": g.sets, "options": g.options,
-                        "states": list(g.states),
-                        "standing": {k: list(v) for k, v in g.standing.items()},
-                        "single_posts": {k: list(v) for k, v in g.single_posts.items()},
-                        "in_every_pair": list(g.in_every_pair),
-                        "pairs": [list(p) for p in g.pairs],
-                        "pairs_listed": bool(g.pairs) or not g.sets} for g in r.groups],
-            "conflicts": conflicts_json(r.conflicts),
-            "assumptions": list(el.notes),
-        })
-        ctx.exit(code)
-    if r.total is not None:
-        several = [f"{p.name}s" for p in c.body.posts if p.count > 1]
-        unordered = f" ({' and '.join(several)} unordered)" if several else ""
-        click.echo(f"Valid slates in all: {r.total:,}{unordered}\n")
-    else:
-        click.echo(f"Valid slates in all: not counted exactly ({r.not_exact}); who can sit was "
-                   "asked of the model one question at a time.\n")
-    for g in r.groups:
-        if r.total is not None:
-            line = f"{g.group}: {g.sets:,} valid set(s) of officers of {len(g.states)} State(s)"
-        else:
-            line = f"{g.group}: {len(g.states)} State(s) can sit"
-        if g.in_every_pair:
-            line += f"; all need {listing(list(g.in_every_pair))}"
-        click.echo(line)
-        for post, holders in g.single_posts.items():
-            if holders:
-                click.echo(f"    {post}: {listing(list(holders))}")
-        for k, v in g.standing.items():
-            click.echo(f"    {CONDITIONS[k]}: {listing(list(v))}")
-    if r.conflicts:
-        click.echo("")
-        echo_conflicts(r.conflicts)
-    echo_notes(el.notes, c.warnings)
-    ctx.exit(code)
+    options = {"case": str(c.path), "out": str(target or ""), "profile": profile.name}
+    emit(RoomView(c, options, [*el.notes, counted], {}, "Room", el, r), as_json, target)
 
 
 @cli.command(name="compare")
@@ -288,61 +165,19 @@ def compare_cmd(ctx: click.Context, slates: tuple[str, ...], case: str | None, o
       planner compare outputs/a.csv outputs/b.xlsx
       planner compare outputs/untoc-cop6-2012-alternatives.xlsx
     """
-    import pandas as pd
-
     from planner.consult.rounds import prepare_with
     from planner.errors import UsageError
     from planner.io.slates import load_slates
-    from planner.report.workbook import (
-        SheetData,
-        differences,
-        labels,
-        scores_frame,
-        side_by_side,
-        side_by_side_style,
-        slate_json,
-        table_text,
-    )
-    from planner.rules.base import check, score
+    from planner.report.render import CompareView
 
     c, profile = _load(case)
     target = target_path(c, out, no_write, "compare")
     loaded = [item for path in slates for item in load_slates(path, c.body, whole=True)]
     if len(loaded) < 2:
         raise UsageError("compare needs two or more slates (files, or a workbook with several)")
-    names = labels(len(loaded))
-    lists = [s for _label, s in loaded]
-    el = prepare_with(c, profile, lists)
-    grid, changed = side_by_side(el, lists, names)
-    diffs = differences(el, lists, names)
-    legend = pd.DataFrame({"slate": names, "from": [label for label, _s in loaded]})
+    el = prepare_with(c, profile, [s for _label, s in loaded])
     options = {"case": str(c.path), "slates": list(slates), "out": str(target or "")}
-    write_with_info(target, [
-        SheetData("Comparison", grid, side_by_side_style(el, lists, changed)),
-        SheetData("Differences", pd.DataFrame({"difference": diffs})),
-        SheetData("Checks", scores_frame(el, lists, names)),
-        SheetData("Slates", legend),
-    ], c, options, el.notes)
-    if as_json:
-        _emit_json({
-            "slates": [{"label": n, "from": label, "slate": slate_json(el, s),
-                        "valid": all(o.passed for o in check(el, s)), "score": score(el, s)}
-                       for n, (label, s) in zip(names, loaded, strict=True)],
-            "differences": diffs,
-        })
-        ctx.exit(EXIT_OK)
-    for n, (label, _s) in zip(names, loaded, strict=True):
-        click.echo(f"{n}: {label}")
-    grid["group"] = grid["group"].map(_short(c.body))
-    grid.insert(0, "", ["*" if f else "" for f in changed])
-    click.echo("\n" + table_text(grid, ["", "group", "post", *names], limit=28))
-    click.echo("\n" + table_text(scores_frame(el, lists, names),
-                                 ["slate", *score(el, lists[0]).keys(), "rule check"]))
-    click.echo("\nDifferences:" if diffs else "\nThe slates hold the same States in the same "
-               "posts.")
-    for d in diffs:
-        click.echo(f"  - {d}")
-    ctx.exit(EXIT_OK)
+    emit(CompareView(c, options, el.notes, {}, "Slates compared", el, loaded), as_json, target)
 
 
 def _what_ifs(absent: tuple[str, ...], ratified: tuple[str, ...], nominate: tuple[str, ...],
@@ -395,19 +230,10 @@ def replace_cmd(ctx: click.Context, case: str | None, slate_path: str, withdraw:
       planner replace --slate outputs/untoc-cop6-2012-slate.xlsx --withdraw Albania
       planner replace --slate my.csv --absent Kenya --ratified "Angola:convention:2012-09-01"
     """
-    import pandas as pd
-
     from planner.consult.rounds import prepare_with, replace, what_if
     from planner.errors import UsageError
     from planner.io.slates import load_slate
-    from planner.report.workbook import (
-        SheetData,
-        outcomes_frame,
-        slate_frame,
-        slate_json,
-        table_text,
-    )
-    from planner.rules.base import check
+    from planner.report.render import ReplaceView
 
     base, profile = _load(case)
     gone = state_args(withdraw, "--withdraw")
@@ -424,41 +250,10 @@ def replace_cmd(ctx: click.Context, case: str | None, slate_path: str, withdraw:
     target = target_path(c, out, no_write, "replace")
     el = prepare_with(c, profile, [current])
     r = replace(el, current, gone)
-    notes = [*said, *el.notes]
-    changes = pd.DataFrame([{"post": x.post, "group": x.group, "before": x.before,
-                             "after": x.after, "why": x.reason} for x in r.changes],
-                           columns=["post", "group", "before", "after", "why"])
     options = {"case": str(c.path), "slate": slate_path, "withdraw": gone,
                "absent": absent_states, "ratified": list(ratified), "nominate": list(nominate)}
-    if r.status == "solved":
-        sheets = [SheetData("Slate", slate_frame(el, r.slate)), SheetData("Changes", changes),
-                  SheetData("Rule check", outcomes_frame(check(el, r.slate)))]
-    else:
-        from planner.report.workbook import conflicts_frame
-
-        sheets = [SheetData("Conflicts", conflicts_frame(r.conflicts))]
-    write_with_info(target, sheets, c, options, notes, {"status": r.status})
-    code = EXIT_OK if r.status == "solved" else EXIT_NO_SLATE
-    if as_json:
-        _emit_json({
-            "status": r.status,
-            "slate": slate_json(el, r.slate),
-            "changes": changes.to_dict(orient="records"),
-            "conflicts": conflicts_json(r.conflicts),
-            "assumptions": notes,
-        })
-        ctx.exit(code)
-    if r.status != "solved":
-        echo_conflicts(r.conflicts)
-    else:
-        n = len([x for x in r.changes if x.before])
-        click.echo(f"{n} post(s) change hands:")
-        for x in r.changes:
-            click.echo(f"  - {x.post} ({x.group}): {x.before or 'nobody'} -> "
-                       f"{x.after or 'nobody'}: {x.reason}")
-        click.echo("\n" + table_text(slate_frame(el, r.slate), ["post", "state", "group"]))
-    echo_notes(notes, c.warnings)
-    ctx.exit(code)
+    emit(ReplaceView(c, options, [*said, *el.notes], {"status": r.status}, "Replacement", el,
+                     r), as_json, target)
 
 
 @cli.command(name="candidates")
@@ -480,12 +275,10 @@ def candidates_cmd(ctx: click.Context, case: str | None, slate_path: str, post_t
       planner candidates --slate outputs/untoc-cop6-2012-slate.xlsx --post Rapporteur
       planner candidates --slate my.csv --post Vice-President --group "Eastern European"
     """
-    import pandas as pd
-
     from planner.consult.rounds import candidates, prepare_with, seat_holders
     from planner.errors import UsageError
     from planner.io.slates import load_slate
-    from planner.report.workbook import SheetData, table_text
+    from planner.report.render import CandidatesView
 
     c, profile = _load(case)
     post = _post(post_text, "--post", c.body)
@@ -498,28 +291,6 @@ def candidates_cmd(ctx: click.Context, case: str | None, slate_path: str, post_t
         where = f" of the {group}" if group else ""
         raise UsageError(f"the slate has no {post}{where}")
     found = candidates(el, current, post, group)
-    frame = pd.DataFrame([
-        {"rank": i, "state": x.state, "group": el.group(x.state) or "", "replaces": x.replaces,
-         **{f"change in {k}": v for k, v in x.change.items()}, "relies on": "; ".join(x.relies_on)}
-        for i, x in enumerate(found, start=1)
-    ])
     options = {"case": str(c.path), "slate": slate_path, "post": post, "group": group or ""}
-    write_with_info(target, [SheetData("Candidates", frame)], c, options, el.notes)
-    if as_json:
-        _emit_json({
-            "post": post, "group": group,
-            "candidates": [{"rank": i, "state": x.state, "replaces": x.replaces,
-                            "score": x.score, "change": x.change,
-                            "relies_on": list(x.relies_on)}
-                           for i, x in enumerate(found, start=1)],
-        })
-        ctx.exit(EXIT_OK if found else EXIT_NO_SLATE)
-    seat = f"{post}" + (f" ({group})" if group else "")
-    if not found:
-        click.echo(f"Nobody can take the {seat} seat with the rest of the slate as it is "
-                   f"(held now by {', '.join(h.state for h in holders)}).")
-        ctx.exit(EXIT_NO_SLATE)
-    click.echo(f"{len(found)} State(s) could take the {seat} seat, best first:")
-    click.echo(table_text(frame, ["rank", "state", "replaces", "relies on"], limit=70))
-    echo_notes(el.notes)
-    ctx.exit(EXIT_OK)
+    emit(CandidatesView(c, options, el.notes, {}, "Candidates for a seat", el, post, group,
+                        [h.state for h in holders], found), as_json, target)

@@ -1,0 +1,705 @@
+"""One renderer per result type: the same result as terminal text, as one JSON object, and as
+the sheets of its workbook. The CLI runs a service, hands its result to a renderer, and emits
+what was asked for; nothing is worded twice."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from planner.report.workbook import (
+    SheetData,
+    conflicts_frame,
+    outcomes_frame,
+    provenance,
+    scores_frame,
+    side_by_side,
+    side_by_side_style,
+    slate_frame,
+    slate_json,
+    slates_frame,
+    table_text,
+)
+
+if TYPE_CHECKING:
+    from planner.consult.plan import PlanResult
+    from planner.consult.rounds import Alternatives, Candidate, Replacement, Room
+    from planner.domain.body import Body
+    from planner.domain.case import Case
+    from planner.domain.rotation import Cycle, Turn
+    from planner.domain.slate import Slate
+    from planner.rules.base import Outcome
+    from planner.rules.election import Election
+    from planner.rules.profile import Profile
+    from planner.solve.model import Conflict, Result
+
+NO_SLATE_HEAD = ("No slate can meet the rules. These rules cannot all hold together "
+                 "(drop any one and the rest can):")
+
+
+def conflict_lines(conflicts: Sequence[Conflict]) -> list[str]:
+    return [NO_SLATE_HEAD, *(f"  - [{x.rule}] {x.message}" for x in conflicts)]
+
+
+def conflicts_json(conflicts: Sequence[Conflict]) -> list[dict[str, Any]]:
+    return [{"rule": x.rule, "citation": x.citation, "scope": list(x.scope),
+             "message": x.message} for x in conflicts]
+
+
+def note_lines(notes: Sequence[str], warnings: Sequence[str] = ()) -> list[str]:
+    return [*(f"Note: {n}" for n in notes), *(f"Data warning: {w}" for w in warnings)]
+
+
+def short_group(body: Body) -> Callable[[str], str]:
+    return lambda g: body.group(g).short if g in body.group_names else g
+
+
+@dataclass
+class Rendering(ABC):
+    """What the CLI emits for one result: its exit status, words, data and sheets."""
+
+    case: Case
+    options: dict[str, Any]
+    notes: Sequence[str] = ()
+    solver: dict[str, Any] = field(default_factory=dict)
+    title: str = "Bureau planner"  # the workbook's title
+
+    @property
+    def ok(self) -> bool:
+        return True
+
+    @abstractmethod
+    def lines(self) -> list[str]: ...
+
+    @abstractmethod
+    def data(self) -> dict[str, Any]: ...
+
+    def sheets(self) -> list[SheetData]:
+        return []
+
+
+@dataclass
+class SolveView(Rendering):
+    el: Election | None = None
+    result: Result | None = None
+    outcomes: Sequence[Outcome] = ()
+    workbook: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        assert self.result is not None
+        return self.result.status == "solved"
+
+    def sheets(self) -> list[SheetData]:
+        from planner.report.workbook import solve_sheets
+
+        assert self.el is not None and self.result is not None
+        return solve_sheets(self.el, self.result, self.outcomes)
+
+    def data(self) -> dict[str, Any]:
+        el, r, c = self.el, self.result, self.case
+        assert el is not None and r is not None
+        return {
+            "status": r.status,
+            "session": c.session.number,
+            "opening_date": c.session.opening_date.isoformat(),
+            "slate": slate_json(el, r.slate),
+            "conflicts": conflicts_json(r.conflicts),
+            "score": r.score,
+            "assumptions": list(el.notes),
+            "warnings": list(c.warnings),
+            "solver": r.solver,
+            "workbook": self.workbook,
+            "run": provenance(c, self.options),
+        }
+
+    def lines(self) -> list[str]:
+        el, r, s = self.el, self.result, self.case.session
+        assert el is not None and r is not None
+        out = [f"Bureau of session {s.number} of the {s.conference}, opening "
+               f"{s.opening_date.isoformat()}"]
+        if r.status == "solved":
+            out.append(table_text(slate_frame(el, r.slate),
+                                  ["post", "state", "group", "carries"], limit=70))
+            out.append("\nPreferences met (in order): " + "; ".join(
+                f"{k} = {v}" for k, v in r.score.items()))
+        elif r.status == "infeasible":
+            out += ["", *conflict_lines(r.conflicts)]
+        else:
+            out.append("\nNo slate was found within the time limit; it was not proven "
+                       "impossible. Run again with a larger --time-limit.")
+        return out + note_lines(el.notes, self.case.warnings)
+
+
+@dataclass
+class CheckView(Rendering):
+    el: Election | None = None
+    slate: Slate = ()
+    outcomes: Sequence[Outcome] = ()
+
+    @property
+    def ok(self) -> bool:
+        return all(o.passed for o in self.outcomes)
+
+    def data(self) -> dict[str, Any]:
+        from planner.rules.base import score
+
+        assert self.el is not None
+        return {
+            "valid": self.ok,
+            "violations": [{"rule": o.rule, "citation": o.citation, "scope": list(o.scope),
+                            "message": o.message} for o in self.outcomes if not o.passed],
+            "outcomes": [{"rule": o.rule, "citation": o.citation, "scope": list(o.scope),
+                          "passed": o.passed, "message": o.message} for o in self.outcomes],
+            "score": score(self.el, self.slate),
+            "assumptions": list(self.el.notes),
+            "run": provenance(self.case, self.options),
+        }
+
+    def lines(self) -> list[str]:
+        assert self.el is not None
+        frame = outcomes_frame(self.outcomes)
+        frame.loc[frame["result"] == "pass", "detail"] = ""  # the wording is in the JSON
+        failed = sum(not o.passed for o in self.outcomes)
+        return [table_text(frame, ["result", "rule", "scope", "detail"], limit=100),
+                "\nThe slate meets every rule." if self.ok else
+                f"\nThe slate breaks {failed} rule instance{'s' if failed > 1 else ''}.",
+                *note_lines(self.el.notes)]
+
+
+@dataclass
+class StatusView(Rendering):
+    el: Election | None = None
+    eligible_only: bool = False
+
+    def frame(self) -> Any:
+        from planner.report.workbook import eligibility_frame
+
+        assert self.el is not None
+        frame = eligibility_frame(self.el)
+        return frame[frame["eligible"] == "yes"] if self.eligible_only else frame
+
+    def sheets(self) -> list[SheetData]:
+        return [SheetData("Eligibility", self.frame())]
+
+    def data(self) -> dict[str, Any]:
+        assert self.el is not None
+        a = self.el.assessment
+        return {
+            "opening_date": a.date.isoformat(),
+            "instruments_in_force": [i.id for i in a.in_force],
+            "eligible_count": len(a.eligible()),
+            "states": [{"state": s.state, "group": s.group, "eligible": s.eligible,
+                        "reason": s.reason or None, "instruments": list(s.instruments)}
+                       for s in a.states if s.eligible or not self.eligible_only],
+            "assumptions": list(self.el.notes),
+            "warnings": list(self.case.warnings),
+            "run": provenance(self.case, self.options),
+        }
+
+    def lines(self) -> list[str]:
+        assert self.el is not None
+        a = self.el.assessment
+        return [table_text(self.frame(), ["state", "group", "instruments in force", "eligible",
+                                          "reason"], limit=70),
+                f"\nAt {a.date.isoformat()}: instruments in force: "
+                + ", ".join(i.id for i in a.in_force)
+                + f"; {len(a.eligible())} States can sit.",
+                *note_lines(self.el.notes, self.case.warnings)]
+
+
+@dataclass
+class AlternativesView(Rendering):
+    el: Election | None = None
+    result: Alternatives | None = None
+    k: int = 1
+
+    @property
+    def ok(self) -> bool:
+        assert self.result is not None
+        return self.result.status == "solved"
+
+    def _names(self) -> list[str]:
+        assert self.result is not None
+        return [str(i) for i in range(1, len(self.result.slates) + 1)]
+
+    def sheets(self) -> list[SheetData]:
+        el, r = self.el, self.result
+        assert el is not None and r is not None
+        if not r.slates:
+            return [SheetData("Conflicts", conflicts_frame(r.conflicts))]
+        names = self._names()
+        grid, changed = side_by_side(el, r.slates, [f"slate {n}" for n in names])
+        return [
+            SheetData("Slates", slates_frame(el, r.slates, names)),
+            SheetData("Side by side", grid, side_by_side_style(el, r.slates, changed)),
+            SheetData("Scores", scores_frame(el, r.slates, names)),
+        ]
+
+    def data(self) -> dict[str, Any]:
+        from planner.rules.base import score
+
+        el, r = self.el, self.result
+        assert el is not None and r is not None
+        return {
+            "status": r.status,
+            "slates": [{"rank": i, "slate": slate_json(el, s), "score": score(el, s)}
+                       for i, s in enumerate(r.slates, start=1)],
+            "conflicts": conflicts_json(r.conflicts),
+            "method": r.method,
+            "assumptions": list(el.notes),
+        }
+
+    def lines(self) -> list[str]:
+        from planner.rules.base import score
+
+        el, r = self.el, self.result
+        assert el is not None and r is not None
+        if not r.slates:
+            return [*conflict_lines(r.conflicts), *note_lines(el.notes, self.case.warnings)]
+        names = self._names()
+        grid, changed = side_by_side(el, r.slates, names)
+        grid["group"] = grid["group"].map(short_group(self.case.body))
+        grid.insert(0, "", ["*" if f else "" for f in changed])
+        order = ", ".join(f"{p.id} ({'higher' if p.maximise else 'lower'} is better)"
+                          for p in el.profile.preferences)
+        out = [table_text(grid, ["", "group", "post", *names], limit=24),
+               "\n" + table_text(scores_frame(el, r.slates, names),
+                                 ["slate", *score(el, r.slates[0]).keys()]),
+               f"\n* marks the posts where the slates differ. Preferences, in order: {order}."]
+        if len(r.slates) < self.k:
+            out.append(f"Only {len(r.slates)} valid slate(s) exist.")
+        return out + note_lines(el.notes, self.case.warnings)
+
+
+@dataclass
+class RoomView(Rendering):
+    el: Election | None = None
+    room: Room | None = None
+
+    @property
+    def ok(self) -> bool:
+        assert self.room is not None
+        return bool(self.room.total if self.room.total is not None else self.room.groups)
+
+    def sheets(self) -> list[SheetData]:
+        import pandas as pd
+
+        from planner.rules.kinds import CONDITIONS
+
+        r = self.room
+        assert r is not None
+        frame = pd.DataFrame([
+            {"group": g.group, "valid pairs": g.sets if r.total is not None else "",
+             "options": g.options if r.total is not None else "",
+             "States in some valid slate": len(g.states),
+             **{CONDITIONS[k]: ", ".join(v) for k, v in g.standing.items()},
+             **{post: ", ".join(v) for post, v in g.single_posts.items()},
+             "in every valid slate": ", ".join(g.in_every_pair)}
+            for g in r.groups
+        ])
+        pairs = pd.DataFrame([{"group": g.group, "officers": ", ".join(p)}
+                              for g in r.groups for p in g.pairs]
+                             + [{"group": g.group, "officers": f"{g.sets:,} sets, counted by "
+                                 "kind of State (States no rule tells apart), not listed"}
+                                for g in r.groups if g.sets and not g.pairs])
+        return [SheetData("Room", frame), SheetData("Pairs", pairs)]
+
+    def data(self) -> dict[str, Any]:
+        r, el = self.room, self.el
+        assert r is not None and el is not None
+        return {
+            "profile": el.profile.name,
+            "total_slates": r.total,
+            "exact": r.total is not None,
+            "not_exact_because": r.not_exact or None,
+            "groups": [{"group": g.group, "valid_pairs": g.sets, "options": g.options,
+                        "states": list(g.states),
+                        "standing": {k: list(v) for k, v in g.standing.items()},
+                        "single_posts": {k: list(v) for k, v in g.single_posts.items()},
+                        "in_every_pair": list(g.in_every_pair),
+                        "pairs": [list(p) for p in g.pairs],
+                        "pairs_listed": bool(g.pairs) or not g.sets} for g in r.groups],
+            "conflicts": conflicts_json(r.conflicts),
+            "assumptions": list(el.notes),
+        }
+
+    def lines(self) -> list[str]:
+        from planner.rules.base import listing
+        from planner.rules.kinds import CONDITIONS
+
+        r, el = self.room, self.el
+        assert r is not None and el is not None
+        out: list[str] = []
+        if r.total is not None:
+            several = [f"{p.name}s" for p in self.case.body.posts if p.count > 1]
+            unordered = f" ({' and '.join(several)} unordered)" if several else ""
+            out.append(f"Valid slates in all: {r.total:,}{unordered}\n")
+        else:
+            out.append(f"Valid slates in all: not counted exactly ({r.not_exact}); who can "
+                       "sit was asked of the model one question at a time.\n")
+        for g in r.groups:
+            if r.total is not None:
+                line = (f"{g.group}: {g.sets:,} valid set(s) of officers of {len(g.states)} "
+                        "State(s)")
+            else:
+                line = f"{g.group}: {len(g.states)} State(s) can sit"
+            if g.in_every_pair:
+                line += f"; all need {listing(list(g.in_every_pair))}"
+            out.append(line)
+            for post, holders in g.single_posts.items():
+                if holders:
+                    out.append(f"    {post}: {listing(list(holders))}")
+            for k, v in g.standing.items():
+                out.append(f"    {CONDITIONS[k]}: {listing(list(v))}")
+        if r.conflicts:
+            out += ["", *conflict_lines(r.conflicts)]
+        return out + note_lines(el.notes, self.case.warnings)
+
+
+@dataclass
+class CompareView(Rendering):
+    el: Election | None = None
+    loaded: Sequence[tuple[str, Slate]] = ()
+
+    def _parts(self) -> tuple[list[str], list[Slate], Any, list[bool], list[str]]:
+        from planner.report.workbook import differences, labels
+
+        assert self.el is not None
+        names = labels(len(self.loaded))
+        lists = [s for _label, s in self.loaded]
+        grid, changed = side_by_side(self.el, lists, names)
+        return names, lists, grid, changed, differences(self.el, lists, names)
+
+    def sheets(self) -> list[SheetData]:
+        import pandas as pd
+
+        assert self.el is not None
+        names, lists, grid, changed, diffs = self._parts()
+        legend = pd.DataFrame({"slate": names, "from": [label for label, _s in self.loaded]})
+        return [SheetData("Comparison", grid, side_by_side_style(self.el, lists, changed)),
+                SheetData("Differences", pd.DataFrame({"difference": diffs})),
+                SheetData("Checks", scores_frame(self.el, lists, names)),
+                SheetData("Slates", legend)]
+
+    def data(self) -> dict[str, Any]:
+        from planner.rules.base import check, score
+
+        el = self.el
+        assert el is not None
+        names, _lists, _grid, _changed, diffs = self._parts()
+        return {
+            "slates": [{"label": n, "from": label, "slate": slate_json(el, s),
+                        "valid": all(o.passed for o in check(el, s)), "score": score(el, s)}
+                       for n, (label, s) in zip(names, self.loaded, strict=True)],
+            "differences": diffs,
+        }
+
+    def lines(self) -> list[str]:
+        from planner.rules.base import score
+
+        el = self.el
+        assert el is not None
+        names, lists, grid, changed, diffs = self._parts()
+        out = [f"{n}: {label}" for n, (label, _s) in zip(names, self.loaded, strict=True)]
+        grid["group"] = grid["group"].map(short_group(self.case.body))
+        grid.insert(0, "", ["*" if f else "" for f in changed])
+        out.append("\n" + table_text(grid, ["", "group", "post", *names], limit=28))
+        out.append("\n" + table_text(scores_frame(el, lists, names),
+                                      ["slate", *score(el, lists[0]).keys(), "rule check"]))
+        out.append("\nDifferences:" if diffs else "\nThe slates hold the same States in the "
+                   "same posts.")
+        return out + [f"  - {d}" for d in diffs]
+
+
+@dataclass
+class ReplaceView(Rendering):
+    el: Election | None = None
+    result: Replacement | None = None
+
+    @property
+    def ok(self) -> bool:
+        assert self.result is not None
+        return self.result.status == "solved"
+
+    def _changes(self) -> Any:
+        import pandas as pd
+
+        assert self.result is not None
+        return pd.DataFrame([{"post": x.post, "group": x.group, "before": x.before,
+                              "after": x.after, "why": x.reason} for x in self.result.changes],
+                            columns=["post", "group", "before", "after", "why"])
+
+    def sheets(self) -> list[SheetData]:
+        from planner.rules.base import check
+
+        el, r = self.el, self.result
+        assert el is not None and r is not None
+        if r.status != "solved":
+            return [SheetData("Conflicts", conflicts_frame(r.conflicts))]
+        return [SheetData("Slate", slate_frame(el, r.slate)),
+                SheetData("Changes", self._changes()),
+                SheetData("Rule check", outcomes_frame(check(el, r.slate)))]
+
+    def data(self) -> dict[str, Any]:
+        el, r = self.el, self.result
+        assert el is not None and r is not None
+        return {
+            "status": r.status,
+            "slate": slate_json(el, r.slate),
+            "changes": self._changes().to_dict(orient="records"),
+            "conflicts": conflicts_json(r.conflicts),
+            "assumptions": list(self.notes),
+        }
+
+    def lines(self) -> list[str]:
+        el, r = self.el, self.result
+        assert el is not None and r is not None
+        if r.status != "solved":
+            out = conflict_lines(r.conflicts)
+        else:
+            n = len([x for x in r.changes if x.before])
+            out = [f"{n} post(s) change hands:"]
+            out += [f"  - {x.post} ({x.group}): {x.before or 'nobody'} -> "
+                    f"{x.after or 'nobody'}: {x.reason}" for x in r.changes]
+            out.append("\n" + table_text(slate_frame(el, r.slate), ["post", "state", "group"]))
+        return out + note_lines(self.notes, self.case.warnings)
+
+
+@dataclass
+class CandidatesView(Rendering):
+    el: Election | None = None
+    post: str = ""
+    group: str | None = None
+    holders: Sequence[str] = ()
+    found: Sequence[Candidate] = ()
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.found)
+
+    def frame(self) -> Any:
+        import pandas as pd
+
+        el = self.el
+        assert el is not None
+        return pd.DataFrame([
+            {"rank": i, "state": x.state, "group": el.group(x.state) or "",
+             "replaces": x.replaces, **{f"change in {k}": v for k, v in x.change.items()},
+             "relies on": "; ".join(x.relies_on)}
+            for i, x in enumerate(self.found, start=1)
+        ])
+
+    def sheets(self) -> list[SheetData]:
+        return [SheetData("Candidates", self.frame())]
+
+    def data(self) -> dict[str, Any]:
+        return {
+            "post": self.post, "group": self.group,
+            "candidates": [{"rank": i, "state": x.state, "replaces": x.replaces,
+                            "score": x.score, "change": x.change,
+                            "relies_on": list(x.relies_on)}
+                           for i, x in enumerate(self.found, start=1)],
+        }
+
+    def lines(self) -> list[str]:
+        assert self.el is not None
+        seat = f"{self.post}" + (f" ({self.group})" if self.group else "")
+        if not self.found:
+            return [f"Nobody can take the {seat} seat with the rest of the slate as it is "
+                    f"(held now by {', '.join(self.holders)})."]
+        return [f"{len(self.found)} State(s) could take the {seat} seat, best first:",
+                table_text(self.frame(), ["rank", "state", "replaces", "relies on"], limit=70),
+                *note_lines(self.el.notes)]
+
+
+@dataclass
+class RotationView(Rendering):
+    rows: Sequence[Turn] = ()
+    cycle: Cycle | None = None
+
+    def data(self) -> dict[str, Any]:
+        cycle = self.cycle
+        assert cycle is not None
+        return {
+            "sessions": [{"session": t.session, "president_group": t.president_group,
+                          "rapporteur_group": t.rapporteur_group, "basis": t.basis}
+                         for t in self.rows],
+            "cycle": {"order": list(cycle.order or ()), "start": cycle.start,
+                      "source": cycle.source, "evidence": cycle.evidence},
+            "breaks": list(cycle.breaks),
+            "rapporteur_offset": self.case.session.rapporteur_offset,
+        }
+
+    def lines(self) -> list[str]:
+        import pandas as pd
+
+        cycle = self.cycle
+        assert cycle is not None
+        body = self.case.body
+        short = {g.name: g.short for g in body.groups}
+        head = body.rotating_post or body.head_post
+        follow = body.following_post or "Rapporteur"
+        frame = pd.DataFrame([{"session": t.session,
+                               head: short.get(t.president_group or "", "open"),
+                               follow: short.get(t.rapporteur_group or "", "open")}
+                              for t in self.rows])
+        out = [table_text(frame, ["session", head, follow]), f"\nCycle: {cycle.evidence}."]
+        if body.following_post:
+            out.append(f"{follow}: from the group that held the {head}'s post "
+                       f"{self.case.session.rapporteur_offset} session(s) before (an "
+                       "assumption, as at the UNTOC Conference's 6th session).")
+        out += [f"Note: {b}." for b in cycle.breaks]
+        out += [f"Session {t.session}: {t.basis}." for t in self.rows
+                if t.basis.startswith("President: session table") or "rotation table" in t.basis]
+        return out
+
+
+@dataclass
+class PlanningView(Rendering):
+    result: PlanResult | None = None
+
+    @property
+    def ok(self) -> bool:
+        assert self.result is not None
+        return self.result.status == "solved"
+
+    def summary(self) -> list[dict[str, Any]]:
+        from planner.consult.plan import fairness_summary
+
+        assert self.result is not None
+        return fairness_summary(self.result, self.case) if self.ok else []
+
+    def sheets(self) -> list[SheetData]:
+        import pandas as pd
+
+        from planner.report.pack import bureau_builder
+        from planner.rules.base import check
+
+        result = self.result
+        assert result is not None
+        if not result.sessions:
+            return [SheetData("Conflicts", conflicts_frame(result.conflicts))]
+        sheets = [SheetData(f"Session {sp.session}", build=bureau_builder(
+            sp.election, sp.slate, check(sp.election, sp.slate), (), "solved"))
+                  for sp in result.sessions]
+        matrix, colour = _matrix(result)
+        sheets.append(SheetData("Matrix", matrix, colour))
+        sheets.append(SheetData("Fairness", pd.DataFrame(
+            [{**f, "serving_more_than_once": ", ".join(f["serving_more_than_once"])}
+             for f in self.summary()])))
+        return sheets
+
+    def data(self) -> dict[str, Any]:
+        result = self.result
+        assert result is not None
+        return {
+            "status": result.status,
+            "sessions": [{"session": sp.session, "opening_date": sp.opening.isoformat(),
+                          "president_group": sp.turn.president_group,
+                          "rapporteur_group": sp.turn.rapporteur_group,
+                          "rotation": sp.turn.basis,
+                          "slate": [{**s, "forecast": s["state"] in sp.forecasts}
+                                    for s in slate_json(sp.election, sp.slate)]}
+                         for sp in result.sessions],
+            "fairness": result.fairness,
+            "groups": self.summary(),
+            "failing_session": result.failing_session,
+            "conflicts": conflicts_json(result.conflicts),
+            "assumptions": list(result.notes),
+            "solver": result.solver,
+        }
+
+    def lines(self) -> list[str]:
+        import pandas as pd
+
+        result = self.result
+        assert result is not None
+        if not self.ok:
+            head = (f"No plan: session {result.failing_session} cannot be filled."
+                    if result.failing_session is not None else
+                    "No plan: each session alone can be filled, but not the sessions together.")
+            return [head, *conflict_lines(result.conflicts), *note_lines(result.notes)]
+        short = {g.name: g.short for g in self.case.body.groups}
+        rows = [{"session": sp.session, "post": seat.post,
+                 "state": seat.state + (" (forecast)" if seat.state in sp.forecasts else ""),
+                 "group": short.get(sp.election.group(seat.state) or "", "")}
+                for sp in result.sessions for seat in sp.slate]
+        out = [table_text(pd.DataFrame(rows), ["session", "post", "state", "group"]),
+               "\nFairness (0 is best): " + "; ".join(f"{k} = {v}"
+                                                     for k, v in result.fairness.items())]
+        for f in self.summary():
+            wait = (f"longest wait {f['longest_wait']} sessions ({f['longest_wait_state']})"
+                    if f["longest_wait"] is not None else "no State served before")
+            out.append(f"  {short[f['group']]}: {f['distinct_states']} States for "
+                       f"{f['seats']} seats; {wait}")
+        return out + note_lines(result.notes)
+
+
+def _matrix(result: PlanResult) -> tuple[Any, Callable[[Any], None]]:
+    """States by sessions, each cell the post held, coloured by post."""
+    import pandas as pd
+
+    held: dict[str, dict[str, str]] = {}
+    group: dict[str, str] = {}
+    for sp in result.sessions:
+        for seat in sp.slate:
+            held.setdefault(seat.state, {})[f"session {sp.session}"] = seat.post
+            group[seat.state] = sp.election.group(seat.state) or ""
+    columns = [f"session {sp.session}" for sp in result.sessions]
+    frame = pd.DataFrame([{"state": s, "group": group[s], **{c: held[s].get(c, "")
+                                                             for c in columns}}
+                          for s in sorted(held, key=lambda s: (group[s], s))],
+                         columns=["state", "group", *columns])
+    posts = result.sessions[0].election.body.post_names if result.sessions else ()
+    palette = ("F4B183", "BDD7EE", "C5E0B4", "FFE699", "D9D2E9", "F8CBAD")
+    fills = {p: palette[i % len(palette)] for i, p in enumerate(posts)}
+
+    def colour(ws: Any) -> None:
+        from openpyxl.styles import PatternFill
+
+        for row in ws.iter_rows(min_row=2, min_col=3):
+            for cell in row:
+                if cell.value in fills:
+                    cell.fill = PatternFill("solid", fgColor=fills[cell.value])
+
+    return frame, colour
+
+
+def profile_lines(p: Profile) -> list[str]:
+    """A profile's rules in words, with citations."""
+    from planner.rules.fairness import FAIRNESS_KINDS
+    from planner.rules.kinds import CONDITIONS
+
+    b = p.body
+    out = [f"{b.conference} ({p.name})", f"Source: {p.source}",
+           "Posts: " + ", ".join(f"{post.count} {post.name}" for post in b.posts),
+           "Groups: " + "; ".join(b.group_names),
+           "Who may sit: " + ("members of the body (members table)"
+                              if b.eligibility == "membership"
+                              else "parties to the treaty at the opening")]
+    if b.constituencies:
+        out.append("Constituencies: " + "; ".join(b.constituencies))
+    if b.rotating_post:
+        follow = f"; the {b.following_post} follows it" if b.following_post else ""
+        out.append(f"Rotation: the {b.rotating_post}'s group rotates{follow}")
+    out.append("\nRules:")
+    for r in p.rules:
+        extra = f" [{CONDITIONS[r.condition]}]" if hasattr(r, "condition") else ""
+        out.append(f"  {r.citation}: {r.wording}{extra}  ({r.kind}, id {r.id})")
+    out.append("\nPreferences, in order:")
+    out += [f"  {i}. {pref.citation}: {pref.wording}"
+            for i, pref in enumerate(p.preferences, start=1)]
+    if p.fairness:
+        out.append("\nFairness in plans, in order:")
+        out += [f"  {i}. {FAIRNESS_KINDS[f].wording}" for i, f in enumerate(p.fairness, start=1)]
+    return out + [f"Assumption: {note}" for note in p.notes]
+
+
+def profiles_lines(profiles: Sequence[Profile]) -> list[str]:
+    """One line per profile: its body, posts and shipped case."""
+    return [f"{p.name}: {p.body.conference} ("
+            + ", ".join(f"{post.count} {post.name}" for post in p.body.posts)
+            + f"); case: {p.default_case or 'none'}" for p in profiles]
