@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -43,12 +44,21 @@ def same_case(a: Case, b: Case) -> None:
 @pytest.fixture(scope="module")
 def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     d = tmp_path_factory.mktemp("books")
-    paths = {name: d / f"{name}.xlsx" for name in ("init", "solve", "alternatives", "compare")}
+    names = ("init", "solve", "alternatives", "compare", "room", "plan", "replace", "candidates",
+             "status")
+    paths = {name: d / f"{name}.xlsx" for name in names}
     assert run("init", paths["init"], "--from", "untoc-cop6-2012").exit_code == 0
     assert run("solve", "--out", paths["solve"]).exit_code == 0
     assert run("alternatives", "-k", "3", "--out", paths["alternatives"]).exit_code == 0
     assert run("compare", paths["alternatives"], paths["solve"], "--out",
                paths["compare"]).exit_code == 0
+    assert run("room", "--out", paths["room"]).exit_code == 0
+    assert run("plan", "--sessions", "7-9", "--out", paths["plan"]).exit_code == 0
+    assert run("replace", "--slate", paths["solve"], "--withdraw", "Benin", "--out",
+               paths["replace"]).exit_code == 0
+    assert run("candidates", "--slate", paths["solve"], "--post", "Rapporteur", "--out",
+               paths["candidates"]).exit_code == 0
+    assert run("status", "--out", paths["status"]).exit_code == 0
     return paths
 
 
@@ -207,6 +217,23 @@ SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 NO_LO = not os.environ.get("CI") and (SOFFICE is None or shutil.which("pdftotext") is None)
 
 
+# pdftotext -bbox gives each word's box, about 1.3 times the font size (measured here: 9 pt
+# text gives 11.7 pt boxes, 11 pt text 14.3)
+BOX_PER_POINT = 1.3
+
+
+def text_heights(pdf: Path) -> list[float | None]:
+    """The smallest word box on each page of a PDF, in points (None for a page without text)."""
+    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    out: list[float | None] = []
+    for page in html.split("<page ")[1:]:
+        boxes = re.findall(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" '
+                           r'yMax="([\d.]+)"', page)
+        out.append(min((float(b) - float(a) for a, b in boxes), default=None))
+    return out
+
+
 @pytest.mark.skipif(NO_LO, reason="LibreOffice or pdftotext is not installed (apt-get install "
                     "libreoffice-calc-nogui poppler-utils); .ci/run installs them")
 def test_libreoffice_opens_and_prints_every_workbook(books: dict[str, Path],
@@ -235,6 +262,15 @@ def test_libreoffice_opens_and_prints_every_workbook(books: dict[str, Path],
         assert word in solve, word
     assert "FAIL" not in solve
     assert "Indonesia" in texts["alternatives"] and "slate 3" in texts["alternatives"]
+    # every page readable: no text under 8.5 pt, nothing shrunk to fit
+    for name in books:
+        pages = text_heights(out / f"{name}.pdf")
+        smallest = min(h for h in pages if h is not None)
+        assert smallest >= 8.5 * BOX_PER_POINT, (name, smallest)
+    pages = text_heights(out / "solve.pdf")
+    assert len(pages) <= 40, len(pages)  # measured 32: Bureau 2, Eligibility 20, the rest 10
+    plan = texts["plan"]
+    assert "session 7 - opening 2014-10-06" in plan and "session 6 - opening" not in plan
     assert "in A," in texts["compare"] and "valid" in texts["compare"]
     assert "Instructions" in texts["init"] or "How to fill in" in texts["init"]
 

@@ -50,8 +50,8 @@ def solve(ctx: click.Context, case: str | None, out: Path | None, no_write: bool
     outcomes = check(el, result.slate) if result.status == "solved" else ()
     options = {"case": str(c.path), "out": str(target or ""), "time_limit": time_limit}
     emit(SolveView(c, options, el.notes, {"status": result.status, **result.solver},
-                   "Proposed bureau", el, result, outcomes, str(target) if target else None),
-         as_json, target, csv_dir)
+                   "Proposed bureau", el=el, result=result, outcomes=outcomes,
+                   workbook=str(target) if target else None), as_json, target, csv_dir)
 
 
 @cli.command(name="check")
@@ -78,7 +78,7 @@ def check_cmd(ctx: click.Context, paths: tuple[str, ...], as_json: bool) -> None
     slate = load_slate(slate_arg, c.body)
     el = prepare(c, profile, extra_states=frozenset(s.state for s in slate))
     emit(CheckView(c, {"case": str(c.path), "slate": str(slate_arg)}, el.notes, {}, "Rule check",
-                   el, slate, check(el, slate)), as_json)
+                   el=el, slate=slate, outcomes=check(el, slate)), as_json)
 
 
 @cli.command()
@@ -106,7 +106,8 @@ def status(case: str | None, on: str | None, out: Path | None, eligible_only: bo
     el = prepare(c, profile, date_option(on, "--date"))
     date = el.assessment.date.isoformat()
     view = StatusView(c, {"case": str(c.path), "date": date, "out": str(out or "")}, el.notes,
-                      {}, "Party status", el, eligible_only)
+                      {}, "Party status", el=el,
+                      eligible_only=eligible_only)
     if out is not None and out.suffix.lower() == ".csv":
         write_csv(out, view.frame(), input_paths(c))
         click.echo(f"Written: {out}", err=True)

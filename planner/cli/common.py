@@ -159,7 +159,7 @@ def target_path(c: Case, out: Path | None, no_write: bool, kind: str) -> Path | 
 
 def write_with_info(target: Path | None, sheets: list[Any], c: Case, options: dict[str, Any],
                     notes: Sequence[str], solver: dict[str, Any] | None = None,
-                    what: str = "Bureau planner") -> None:
+                    what: str = "Bureau planner", span: str = "") -> None:
     """The workbook with its Run info sheet, written whole or not at all."""
     from planner.report.workbook import (
         SheetData,
@@ -174,7 +174,7 @@ def write_with_info(target: Path | None, sheets: list[Any], c: Case, options: di
         return
     info = info_frame(run_info(c, options, solver, notes))
     write_workbook(target, [*sheets, SheetData("Run info", info)], input_paths(c),
-                   book_meta(c, what))
+                   book_meta(c, what, span))
     click.echo(f"Written: {target}", err=True)
 
 
@@ -205,7 +205,7 @@ def emit(view: Rendering, as_json: bool, target: Path | None = None,
     asked, then JSON or text on stdout, and the exit code."""
     sheets = view.sheets() if target is not None or csv_dir is not None else []
     write_with_info(target, sheets, view.case, view.options, view.notes, view.solver or None,
-                    view.title)
+                    view.title, view.span)
     write_csvs(csv_dir, sheets, view.case)
     if as_json:
         _emit_json(view.data())

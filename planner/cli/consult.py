@@ -117,7 +117,8 @@ def alternatives_cmd(ctx: click.Context, case: str | None, k: int, fix: tuple[st
                "vary": group or "", "out": str(target or "")}
     emit(AlternativesView(c, options, el.notes, {"status": result.status,
                                                  "method": result.method},
-                          "Alternative slates", el, result, k), as_json, target, csv_dir)
+                          "Alternative slates", el=el, result=result, k=k), as_json, target,
+         csv_dir)
 
 
 @cli.command(name="room")
@@ -146,7 +147,7 @@ def room_cmd(ctx: click.Context, case: str | None, out: Path | None, no_write: b
     counted = (f"valid slates in all: {r.total}" if r.total is not None
                else f"valid slates not counted exactly: {r.not_exact}")
     options = {"case": str(c.path), "out": str(target or ""), "profile": profile.name}
-    emit(RoomView(c, options, [*el.notes, counted], {}, "Room", el, r), as_json, target)
+    emit(RoomView(c, options, [*el.notes, counted], {}, "Room", el=el, room=r), as_json, target)
 
 
 @cli.command(name="compare")
@@ -177,7 +178,8 @@ def compare_cmd(ctx: click.Context, slates: tuple[str, ...], case: str | None, o
         raise UsageError("compare needs two or more slates (files, or a workbook with several)")
     el = prepare_with(c, profile, [s for _label, s in loaded])
     options = {"case": str(c.path), "slates": list(slates), "out": str(target or "")}
-    emit(CompareView(c, options, el.notes, {}, "Slates compared", el, loaded), as_json, target)
+    emit(CompareView(c, options, el.notes, {}, "Slates compared", el=el, loaded=loaded), as_json,
+         target)
 
 
 def _what_ifs(absent: tuple[str, ...], ratified: tuple[str, ...], nominate: tuple[str, ...],
@@ -252,8 +254,8 @@ def replace_cmd(ctx: click.Context, case: str | None, slate_path: str, withdraw:
     r = replace(el, current, gone)
     options = {"case": str(c.path), "slate": slate_path, "withdraw": gone,
                "absent": absent_states, "ratified": list(ratified), "nominate": list(nominate)}
-    emit(ReplaceView(c, options, [*said, *el.notes], {"status": r.status}, "Replacement", el,
-                     r), as_json, target)
+    emit(ReplaceView(c, options, [*said, *el.notes], {"status": r.status}, "Replacement",
+                     el=el, result=r), as_json, target)
 
 
 @cli.command(name="candidates")
@@ -292,5 +294,6 @@ def candidates_cmd(ctx: click.Context, case: str | None, slate_path: str, post_t
         raise UsageError(f"the slate has no {post}{where}")
     found = candidates(el, current, post, group)
     options = {"case": str(c.path), "slate": slate_path, "post": post, "group": group or ""}
-    emit(CandidatesView(c, options, el.notes, {}, "Candidates for a seat", el, post, group,
-                        [h.state for h in holders], found), as_json, target)
+    emit(CandidatesView(c, options, el.notes, {}, "Candidates for a seat", el=el,
+                        post=post, group=group, holders=[h.state for h in holders],
+                        found=found), as_json, target)

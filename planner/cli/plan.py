@@ -35,8 +35,8 @@ def rotation_cmd(case: str | None, until: int | None, as_json: bool) -> None:
         raise click.BadParameter(f"--until {last} is before session {first}",
                                  param_hint="--until")
     rows = turns(c, range(first, last + 1))
-    emit(RotationView(c, {"case": str(c.path), "until": last}, (), {}, "Rotation", rows,
-                      cycle_of(c)), as_json)
+    emit(RotationView(c, {"case": str(c.path), "until": last}, (), {}, "Rotation",
+                      rows=rows, cycle=cycle_of(c)), as_json)
 
 
 @cli.command(name="plan")
@@ -72,5 +72,7 @@ def plan_cmd(ctx: click.Context, case: str | None, sessions_text: str, pool_path
     result = plan(c, profile, window, pool)
     options = {"case": str(c.path), "sessions": sessions_text, "pool": pool_path or "",
                "out": str(target or "")}
-    emit(PlanningView(c, options, result.notes, result.solver, "Bureau plan", result),
-         as_json, target)
+    span = (f"sessions {window[0]}-{window[-1]}" if len(window) > 1
+            else f"session {window[0]}")
+    emit(PlanningView(c, options, result.notes, result.solver, "Bureau plan", span,
+                      result=result), as_json, target)

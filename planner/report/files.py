@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,17 +24,69 @@ def safe_text_cells(ws: Any, min_row: int = 1) -> None:
                 cell.data_type = "s"
                 cell.quotePrefix = True
 
-def size_columns(ws: Any, minimum: int = 8, maximum: int = 80, min_row: int = 1) -> None:
+WRAP_AT = 40  # characters: a longer cell wraps within a column this wide
+
+
+def size_columns(ws: Any, minimum: int = 6, maximum: int = WRAP_AT, min_row: int = 1,
+                 skip: frozenset[int] = frozenset(),
+                 limits: Mapping[str, int] | None = None) -> None:
+    """Columns sized to their values from the header row min_row down (not to a title above
+    it, nor to the rows in skip, such as section titles): a header wraps at its spaces rather
+    than widen its column, text longer than the column wraps onto more lines, top-aligned, and
+    a column of numbers has its header over the numbers (right)."""
+    from openpyxl.styles import Alignment
     from openpyxl.utils import get_column_letter
 
     widths: dict[int, int] = {}
+    numeric: dict[int, bool] = {}
+    # a column whose header is in limits wraps at that many characters instead
+    most = {cell.column: (limits or {}).get(str(cell.value), maximum)
+            for cell in ws[min_row] if cell.value is not None}
     for row in ws.iter_rows(min_row=min_row):
         for cell in row:
-            if cell.value is not None:
-                n = min(len(str(cell.value)), maximum)
-                widths[cell.column] = max(widths.get(cell.column, 0), n)
+            if cell.value is None or cell.value == "" or cell.row in skip:
+                continue
+            text = str(cell.value)
+            if cell.row == min_row:
+                longest = max(len(word) for word in text.split() or [""])
+            else:
+                longest = max(len(part) for part in text.splitlines() or [""])
+                is_number = isinstance(cell.value, int | float) and not isinstance(
+                    cell.value, bool)
+                numeric[cell.column] = numeric.get(cell.column, True) and is_number
+            widths[cell.column] = max(widths.get(cell.column, 0),
+                                      min(longest, most.get(cell.column, maximum)))
     for col, w in widths.items():
         ws.column_dimensions[get_column_letter(col)].width = max(minimum, w + 2)
+    for row in ws.iter_rows(min_row=min_row):
+        lines = 1
+        for cell in row:
+            if cell.row in skip or cell.value is None:
+                continue
+            text = str(cell.value)
+            width = widths.get(cell.column, maximum)
+            right = numeric.get(cell.column, False) and cell.row == min_row
+            if len(text) > width or "\n" in text or right:
+                cell.alignment = Alignment(wrap_text=True, vertical="top",
+                                           horizontal="right" if right else None)
+                lines = max(lines, _wrapped_lines(text, width))
+        if lines > 1:
+            # spreadsheet applications do not grow a row for wrapped text on opening a file
+            ws.row_dimensions[row[0].row].height = LINE_HEIGHT * lines
+            for cell in row:
+                if cell.value is not None and not cell.alignment.wrap_text:
+                    cell.alignment = Alignment(vertical="top")
+
+
+LINE_HEIGHT = 15  # points: one line of 11 pt text
+
+
+def _wrapped_lines(text: str, width: int) -> int:
+    import textwrap
+
+    return sum(max(1, len(textwrap.wrap(part, max(width, 1), break_long_words=True)))
+               for part in text.splitlines() or [""])
+
 
 def write_atomic(path: Path, write: Callable[[str], None]) -> None:
     """Whole or not at all: write to a temporary file beside path, then rename it over path

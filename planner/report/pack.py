@@ -64,15 +64,18 @@ def bureau_builder(el: Election, slate: Slate, outcomes: Sequence[Outcome],
             ws.append(list(row))
         ws.append([])
         if status == "solved":
-            ws.append(["Rule check", "Scope", "Citation", "Result"])
-            first = ws.max_row + 1
-            for cell in ws[ws.max_row]:
-                cell.font = bold
-            for o in outcomes:
-                ws.append([o.rule, ", ".join(o.scope), o.citation.split(" (")[0],
-                           "pass" if o.passed else "FAIL"])
-            last = ws.max_row
-            cells = f"D{first}:D{last}"
+            # the verdict only: the Rule check sheet has every rule instance
+            failed = [o for o in outcomes if not o.passed]
+            verdict = ("pass" if not failed else "FAIL")
+            said = (f"the slate meets every rule ({len(outcomes)} checks; see the Rule check "
+                    "sheet)" if not failed else
+                    "the slate breaks " + "; ".join(f"{o.citation}" for o in failed))
+            ws.append(["Rule check", verdict, said])
+            row = ws.max_row
+            ws.cell(row, 1).font = bold
+            ws.merge_cells(start_row=row, start_column=3, end_row=row, end_column=5)
+            ws.cell(row, 3).alignment = Alignment(wrap_text=True, vertical="top")
+            cells = f"B{row}"
             ws.conditional_formatting.add(cells, CellIsRule(  # type: ignore[no-untyped-call]
                 operator="equal", formula=['"pass"'],
                 fill=PatternFill("solid", fgColor=PASS_FILL, bgColor=PASS_FILL)))
@@ -84,7 +87,10 @@ def bureau_builder(el: Election, slate: Slate, outcomes: Sequence[Outcome],
             ws[f"A{ws.max_row}"].font = bold
             for c in conflicts:
                 ws.append([c.rule, c.message])
-                ws.cell(ws.max_row, 2).alignment = Alignment(wrap_text=True)
+                row = ws.max_row
+                ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=5)
+                ws.cell(row, 2).alignment = Alignment(wrap_text=True, vertical="top")
+                ws.row_dimensions[row].height = 15 * (len(c.message) // 80 + 1)
         if status == "solved":
             counts = instrument_counts(el, slate)
             ws.append([])
@@ -112,8 +118,14 @@ def bureau_builder(el: Election, slate: Slate, outcomes: Sequence[Outcome],
             chart.width, chart.height = 16, 7
             ws.add_chart(chart, f"A{first + len(counts) + 1}")
         safe_text_cells(ws)
-        size_columns(ws, maximum=50, min_row=top)
-        ws.print_title_rows = f"{top}:{top}"
+        titles = frozenset(c.row for c in ws["A"] if c.font and c.font.b and c.row > top
+                           and not all(ws.cell(c.row, k).value for k in range(2, 4)))
+        size_columns(ws, maximum=18, min_row=top, skip=titles)
+        for r in range(1, top - 1):  # the titles run across the table's width, wrapped
+            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=5)
+            ws.cell(r, 1).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.row_dimensions[1].height = 40
+        # no repeated header row: the sheet holds several tables, one after another
         ws.freeze_panes = f"A{top + 1}"
 
     return build

@@ -65,6 +65,7 @@ class Rendering(ABC):
     notes: Sequence[str] = ()
     solver: dict[str, Any] = field(default_factory=dict)
     title: str = "Bureau planner"  # the workbook's title
+    span: str = ""  # what the workbook covers, where not the case's own session
 
     @property
     def ok(self) -> bool:
@@ -182,7 +183,10 @@ class StatusView(Rendering):
         return frame[frame["eligible"] == "yes"] if self.eligible_only else frame
 
     def sheets(self) -> list[SheetData]:
-        return [SheetData("Eligibility", self.frame())]
+        from planner.report.workbook import eligibility_sheet
+
+        assert self.el is not None
+        return [eligibility_sheet(self.el, self.eligible_only)]
 
     def data(self) -> dict[str, Any]:
         assert self.el is not None
@@ -582,8 +586,10 @@ class PlanningView(Rendering):
         assert result is not None
         if not result.sessions:
             return [SheetData("Conflicts", conflicts_frame(result.conflicts))]
+        short = self.case.body.conference_short
         sheets = [SheetData(f"Session {sp.session}", build=bureau_builder(
-            sp.election, sp.slate, check(sp.election, sp.slate), (), "solved"))
+            sp.election, sp.slate, check(sp.election, sp.slate), (), "solved"),
+            header=f"{short} - session {sp.session} - opening {sp.opening.isoformat()}")
                   for sp in result.sessions]
         matrix, colour = _matrix(result)
         sheets.append(SheetData("Matrix", matrix, colour))

@@ -156,6 +156,7 @@ def write_template(dest: Path, body: Body, profile: str, case: Case | None = Non
 
     from planner import __version__
     from planner.report.files import safe_text_cells, save_atomic
+    from planner.report.workbook import print_setup
 
     wb = Workbook()
     ws = wb.active
@@ -223,6 +224,9 @@ def write_template(dest: Path, body: Body, profile: str, case: Case | None = Non
         for i, h in enumerate(headers, start=1):
             width = max([len(h)] + [len(str(r[i - 1])) for r in rows if len(r) >= i])
             sheet.column_dimensions[get_column_letter(i)].width = min(max(10, width + 2), 60)
+    for sheet in wb.worksheets:
+        if sheet.title != "Lists":
+            print_setup(sheet, None, f"{body.conference_short} - case workbook")
     wb.move_sheet("Lists", offset=len(wb.sheetnames))
     wb.properties.title = "Bureau planner case"
     wb.properties.creator = f"bureau-planner {__version__}"

@@ -14,6 +14,7 @@ from planner import __version__
 from planner.domain.case import Case
 from planner.domain.slate import NO_GROUP, Slate
 from planner.report.files import (
+    WRAP_AT,
     check_output_path,
     safe_text_cells,
     save_atomic,
@@ -21,7 +22,7 @@ from planner.report.files import (
 )
 from planner.rules.base import Outcome, carries, check
 from planner.rules.election import Election
-from planner.rules.kinds import CONDITIONS, qualifies
+from planner.rules.kinds import CONDITION_LABELS, qualifies
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -94,6 +95,14 @@ def score_frame(el: Election, values: Mapping[str, int]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def eligibility_sheet(el: Election, eligible_only: bool = False) -> SheetData:
+    """The long list of States, narrow enough to print two pages across."""
+    frame = eligibility_frame(el)
+    if eligible_only:
+        frame = frame[frame["eligible"] == "yes"]
+    return SheetData("Eligibility", frame, wrap=24, limits={"instruments in force": 44})
+
+
 def eligibility_frame(el: Election) -> pd.DataFrame:
     """Every State the case knows: its group, standing and whether it can sit, and why not;
     a column for each standing the profile's rules ask about."""
@@ -108,11 +117,11 @@ def eligibility_frame(el: Election) -> pd.DataFrame:
         row["eligible"] = "yes" if s.eligible else "no"
         row["reason"] = s.reason
         for c in conditions:
-            row[CONDITIONS[c]] = "yes" if qualifies(el, s.state, c) else "no"
+            row[CONDITION_LABELS[c]] = "yes" if qualifies(el, s.state, c) else "no"
         rows.append(row)
     columns = ["state", "group", *(["instruments in force"] if el.body.eligibility == "treaty"
                                    else []), "eligible", "reason",
-               *(CONDITIONS[c] for c in conditions)]
+               *(CONDITION_LABELS[c] for c in conditions)]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -179,6 +188,9 @@ class SheetData:
     frame: pd.DataFrame | None = None
     style: Callable[[Any], None] | None = None  # applied to the worksheet once written
     build: Callable[[Any], None] | None = None  # lays the sheet out itself (Bureau)
+    header: str | None = None  # the printed page header, where not the workbook's
+    wrap: int | None = None  # wrap text at this many characters (a long list: narrower)
+    limits: Mapping[str, int] | None = None  # the same, for the columns of these headers
 
 
 @dataclass(frozen=True)
@@ -190,8 +202,13 @@ class BookMeta:
     header: str
 
 
-def book_meta(case: Case, what: str) -> BookMeta:
+def book_meta(case: Case, what: str, span: str = "") -> BookMeta:
+    """span: what the workbook covers where it is not the case's own session ("sessions
+    7-11")."""
     s = case.session
+    if span:
+        return BookMeta(title=f"{what}: {span}", subject=s.conference,
+                        header=f"{case.body.conference_short} - {span}")
     return BookMeta(
         title=f"{what}: session {s.number}",
         subject=s.conference,
@@ -215,7 +232,8 @@ def _table_name(title: str, used: set[str]) -> str:
     return name
 
 
-def _write_sheet(ws: Any, frame: pd.DataFrame, table_name: str | None) -> None:
+def _write_sheet(ws: Any, frame: pd.DataFrame, table_name: str | None,
+                 wrap: int | None = None, limits: Mapping[str, int] | None = None) -> None:
     from openpyxl.styles import Font
     from openpyxl.worksheet.table import Table, TableStyleInfo
 
@@ -235,17 +253,34 @@ def _write_sheet(ws: Any, frame: pd.DataFrame, table_name: str | None) -> None:
         ws.add_table(table)
     elif headers:
         ws.auto_filter.ref = ws.dimensions
-    size_columns(ws)
+    size_columns(ws, maximum=wrap or WRAP_AT, limits=limits)
 
 
-def _print_setup(ws: Any, meta: BookMeta | None) -> None:
+# the column width (in characters) a landscape A4 page holds between half-inch margins, as
+# LibreOffice prints it at 100 % (measured: 21 columns of width 5)
+PAGE_WIDTH = 105
+
+
+def print_setup(ws: Any, meta: BookMeta | None, header: str | None = None) -> None:
+    """A4 landscape at full size: a wide sheet runs across pages with its header row (and its
+    first column) repeated, never shrunk to fit."""
+    from openpyxl.utils import get_column_letter
+
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    if meta is not None:
-        ws.oddHeader.center.text = meta.header.replace("&", "&&")
+    ws.page_setup.scale = 100
+    ws.sheet_properties.pageSetUpPr.fitToPage = False
+    ws.page_margins.left = ws.page_margins.right = ws.page_margins.top = 0.5
+    ws.page_margins.bottom = 0.5
+    ws.page_margins.header = ws.page_margins.footer = 0.25
+    ws.print_options.gridLines = True
+    width = sum((ws.column_dimensions[get_column_letter(c)].width or 9)
+                for c in range(1, ws.max_column + 1))
+    if width > PAGE_WIDTH and ws.max_column > 1:
+        ws.print_title_cols = "A:A"
+    text = header or (meta.header if meta is not None else None)
+    if text:
+        ws.oddHeader.center.text = text.replace("&", "&&")
         ws.oddHeader.center.size = 9
     ws.oddFooter.left.text = "&A"
     ws.oddFooter.right.text = "Page &P of &N"
@@ -266,10 +301,11 @@ def write_workbook(path: Path, sheets: Sequence[SheetData], forbidden: Sequence[
         if sheet.build is not None:
             sheet.build(ws)
         elif sheet.frame is not None:
-            _write_sheet(ws, sheet.frame, _table_name(sheet.title, used))
+            _write_sheet(ws, sheet.frame, _table_name(sheet.title, used), sheet.wrap,
+                         sheet.limits)
         if sheet.style is not None:
             sheet.style(ws)
-        _print_setup(ws, meta)
+        print_setup(ws, meta, sheet.header)
     if meta is not None:
         wb.properties.title = meta.title
         wb.properties.subject = meta.subject
@@ -309,7 +345,7 @@ def solve_sheets(el: Election, result: Result, outcomes: Sequence[Outcome]) -> l
     else:
         sheets.append(SheetData("Rule check", outcomes_frame(outcomes)))
         sheets.append(SheetData("Score", score_frame(el, result.score)))
-    sheets.append(SheetData("Eligibility", eligibility_frame(el)))
+    sheets.append(eligibility_sheet(el))
     return sheets
 
 

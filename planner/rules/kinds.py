@@ -37,6 +37,15 @@ CONDITIONS = {
 }
 
 
+# the same standings, short, for column headers (a legend gives the words above)
+CONDITION_LABELS = {
+    "party_to_convention": "party",
+    "convention_and_a_protocol": "Convention + a Protocol",
+    "convention_and_all_protocols": "Convention + all Protocols",
+    "all_instruments": "every instrument",
+}
+
+
 def qualifies(el: Election, state: str, condition: str) -> bool:
     """Whether the State meets a standing of CONDITIONS at the opening."""
     held = set(el.status[state].instruments)
