@@ -224,8 +224,10 @@ def test_unknown_option_is_a_usage_error() -> None:
 def test_refuses_to_overwrite_an_input(tmp_path: Path) -> None:
     case = write_case(tmp_path / "case")
     before = snapshot(case)
-    r = run("solve", case, "--out", case / "groups.csv")
+    r = run("solve", case, "--out", case / "groups.xlsx")
     assert r.exit_code == 2 and "refusing to write" in r.output
+    r = run("solve", case, "--out", tmp_path / "slate.csv")
+    assert r.exit_code == 2 and "must end in .xlsx" in r.output
     r = run("status", case, "--out", case / "groups.csv")
     assert r.exit_code == 2
     assert snapshot(case) == before

@@ -8,6 +8,7 @@ import csv
 import dataclasses
 import json
 import math
+import shutil
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,7 @@ from planner.rules.kinds import (
     ConstituencySeat,
     GroupOfficers,
     HostPost,
+    OnePostPerState,
     PartyTo,
     PostCounts,
     Rotation,
@@ -170,16 +172,17 @@ def test_term_limit_alone() -> None:
 
 def test_constituency_seat_alone() -> None:
     parties = full_parties(3, (AF, AP))
-    seat = ConstituencySeat("sids", "r", "w", "island States", 1, 1)
+    # four posts: one per group and two more from the islands
+    seat = ConstituencySeat("sids", "r", "w", "island States", 2, 1)
     group = GroupOfficers("g", "r", "w", "at_least", 1)
     body = dataclasses.replace(TINY.body, constituencies=("island States",))
     profile = dataclasses.replace(TINY, body=body, rules=(
-        PostCounts("post_counts", "r", "p"), group, seat))
+        PostCounts("post_counts", "r", "p"), OnePostPerState("one", "r", "o"), group, seat))
     case = dataclasses.replace(make_case(parties, spec=TINY), body=body)
-    assert solve(prepare(case, profile)).status == "infeasible"  # 4 posts, 1 + 1 + no island
+    assert solve(prepare(case, profile)).status == "infeasible"  # no island at all
     one = dataclasses.replace(case, constituencies=(("island States",
                                                      frozenset(NAMES[AP][:1])),))
-    assert solve(prepare(one, profile)).status == "infeasible"  # at most 1 + 2 seats
+    assert solve(prepare(one, profile)).status == "infeasible"  # at most 1 + 2 officers
     both = dataclasses.replace(case, constituencies=(("island States",
                                                       frozenset([NAMES[AF][0], NAMES[AP][0]])),))
     result = solve(prepare(both, profile))
@@ -275,6 +278,29 @@ def test_bad_profile_names_the_key_and_what_is_allowed(tmp_path: Path) -> None:
     assert r.exit_code == 2 and "did you mean 'unfccc-cop'?" in r.output
 
 
+def test_a_profile_that_contradicts_itself_is_refused(tmp_path: Path) -> None:
+    shipped = shipped_profiles()["unfccc-cop"].read_text(encoding="utf-8")
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        shipped.replace("seats = 1", "seats = 2").replace('notes = [', 'notes = "x"\nold = [')
+        .replace('default_case = "unfccc-cop29-2024"', 'default_case = "no-such-case"')
+        .replace("consecutive = 2", "consecutive = 0")
+        .replace('bound = "at_least"\n', '', 1)
+        + '\n[[rules]]\ncitation = "r"\ntext = "t"\n'
+        + '[[rules]]\nkind = "rotation"\ncitation = "r"\ntext = "t"\npost = "Rapporteur"\n',
+        encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        read_profile(bad)
+    text = str(exc.value)
+    for said in ("seats: 5 groups of 2 and 2 more make 12 officers, but the posts number 11",
+                 "key notes: must be a list of text", "key old: is not a key",
+                 "key default_case: 'no-such-case' is not a shipped case",
+                 "consecutive: must be a whole number from 1 to 1000, not 0",
+                 ".bound: is missing", ".kind: is missing",
+                 ".post: 'Rapporteur' is not a rotating post"):
+        assert said in text, said
+
+
 def test_new_body_from_a_toml_file_alone(tmp_path: Path) -> None:
     toml = tmp_path / "body.toml"
     toml.write_text('''name = "three-seat"
@@ -352,3 +378,60 @@ def test_every_command_runs_on_every_profile_case(name: str, tmp_path: Path) -> 
     data = json.loads(r.stdout)
     assert data["status"] == "solved"
     assert [s["session"] for s in data["sessions"]] == [first, first + 1, first + 2]
+
+
+def test_review_findings_on_membership_bodies(tmp_path: Path) -> None:
+    runner = CliRunner()
+    # status reads as text for a body of members
+    r = runner.invoke(cli, ["status", "--profile", "unfccc-cop"])
+    assert r.exit_code == 0 and "States can sit" in r.output
+    # a body that names a constituency needs its table
+    case = tmp_path / "cop29"
+    shutil.copytree(shipped_cases()["unfccc-cop29-2024"], case)
+    (case / "constituencies.csv").unlink()
+    r = runner.invoke(cli, ["solve", str(case), "--no-write"])
+    assert r.exit_code == 2 and "no constituencies table" in r.output
+    # the host withdraws: the withdrawal is named among the reasons
+    slate = tmp_path / "slate.xlsx"
+    assert runner.invoke(cli, ["solve", "--profile", "unfccc-cop", "--out",
+                               str(slate)]).exit_code == 0
+    r = runner.invoke(cli, ["replace", "--profile", "unfccc-cop", "--slate", str(slate),
+                            "--withdraw", "Azerbaijan", "--no-write"])
+    assert r.exit_code == 1 and "Azerbaijan withdrew" in r.output
+    # check takes --profile, so a slate of another body is read with that body's posts
+    r = runner.invoke(cli, ["check", "--profile", "unfccc-cop", str(slate)])
+    assert r.exit_code == 0, r.output
+
+
+def test_a_profile_file_travels_with_its_case(tmp_path: Path) -> None:
+    runner = CliRunner()
+    body = tmp_path / "body.toml"
+    body.write_text(shipped_profiles()["ecosoc-commission"].read_text(encoding="utf-8")
+                    .replace('name = "ecosoc-commission"', 'name = "my-commission"'),
+                    encoding="utf-8")
+    book = tmp_path / "case.xlsx"
+    r = runner.invoke(cli, ["init", str(book), "--from", "cnd-69-2026", "--profile", str(body)])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(cli, ["solve", str(book), "--no-write", "--json"])
+    assert r.exit_code == 0, r.output
+    # a relative path in a case folder's session table is read beside the case
+    case = tmp_path / "cnd"
+    shutil.copytree(shipped_cases()["cnd-69-2026"], case)
+    shutil.copy(body, case / "body.toml")
+    session = case / "session.csv"
+    rows = [line for line in session.read_text(encoding="utf-8").splitlines()
+            if not line.startswith("profile,")]
+    session.write_text("\n".join([*rows, "profile,body.toml"]) + "\n", encoding="utf-8")
+    assert open_case(case)[1].name == "my-commission"
+
+
+def test_outputs_take_the_umask(tmp_path: Path) -> None:
+    import os
+
+    old = os.umask(0o022)
+    try:
+        out = tmp_path / "slate.xlsx"
+        assert CliRunner().invoke(cli, ["solve", "--out", str(out)]).exit_code == 0
+        assert out.stat().st_mode & 0o777 == 0o644
+    finally:
+        os.umask(old)

@@ -138,7 +138,7 @@ def init_cmd(dest: Path, source: str | None, number: int | None, opening: str | 
     from planner.report.workbook import input_paths
 
     when = date_option(opening, "--opening")
-    from planner.rules.profile import load_profile
+    from planner.rules.profile import load_profile, profile_reference
 
     loaded = _load(source) if source else None
     c, profile = loaded if loaded else (None, load_profile(chosen_profile()))
@@ -156,7 +156,7 @@ def init_cmd(dest: Path, source: str | None, number: int | None, opening: str | 
                          "name, or --force to overwrite it")
     if dest.suffix.lower() != ".xlsx":
         raise UsageError(f"{dest}: the case workbook must end in .xlsx")
-    write_template(dest, profile.body, profile.name, c, number, when)
+    write_template(dest, profile.body, profile_reference(profile), c, number, when)
     click.echo(f"Written: {dest}", err=True)
 
 

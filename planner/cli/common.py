@@ -147,11 +147,15 @@ def out_options(kind: str) -> Callable[[F], F]:
 
 def target_path(c: Case, out: Path | None, no_write: bool, kind: str) -> Path | None:
     """Where the workbook goes; refused before any work if it would overwrite an input."""
+    from planner.errors import UsageError
     from planner.report.files import check_output_path
     from planner.report.workbook import input_paths
 
     if no_write:
         return None
+    if out is not None and out.suffix.lower() != ".xlsx":
+        raise UsageError(f"--out {out}: the workbook's name must end in .xlsx (for CSV files, "
+                         "use --csv FOLDER where the command offers it)")
     target = out or Path("outputs") / f"{c.name}-{kind}.xlsx"
     check_output_path(target, input_paths(c))
     return target

@@ -11,8 +11,7 @@ from planner.cli.common import cli, profile_option
 
 # every command that reads a case takes --profile
 for _command in cli.commands.values():
-    if any(p.name == "case" or p.name == "case_arg" or p.name == "source"
-           for p in _command.params):
+    if any(p.name in ("case", "case_arg", "source", "paths") for p in _command.params):
         _command.params.append(profile_option())
 
 __all__ = ["cli", "main"]

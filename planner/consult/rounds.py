@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from planner.domain.case import Case, Deposit, Nomination
 from planner.domain.slate import NO_GROUP, Seat, Slate, state_order
 from planner.errors import Where
-from planner.rules.base import carries, check, cost, preference_weights, score
+from planner.rules.base import carries, check, cost, listing, preference_weights, score
 from planner.rules.election import Election, ordered_slate, prepare
 from planner.rules.forms import NotDecomposable
 from planner.rules.profile import Profile
@@ -202,7 +202,13 @@ def replace(el: Election, current: Slate, withdrawn: Iterable[str],
     status, slate = sm.next()
     if status == "infeasible":
         rm = RuleModel(el, options)
-        return Replacement("infeasible", (), (), rm.why_not([], gone) or explain(el, options))
+        found = rm.why_not([], gone)
+        if found and gone:
+            found = (*found, Conflict("withdrawn", "the withdrawal", (),
+                                      f"{listing(gone)} withdrew: without "
+                                      f"{'it' if len(gone) == 1 else 'them'}, these rules "
+                                      "cannot all hold"))
+        return Replacement("infeasible", (), (), found or explain(el, options))
     if status != "solved":
         return Replacement(status, (), (), ())
     new = slate_key(slate)

@@ -148,4 +148,4 @@ def required_columns(name: str) -> tuple[str, ...]:
 def required_tables(body: Body) -> tuple[str, ...]:
     """The tables a case of this body cannot do without."""
     basis = {TREATY: "instruments", MEMBERSHIP: "members"}[body.eligibility]
-    return (basis, "groups", "session")
+    return (basis, "groups", "session", *(("constituencies",) if body.constituencies else ()))

@@ -40,6 +40,9 @@ NO_SLATE_HEAD = ("No slate can meet the rules. These rules cannot all hold toget
 
 
 def conflict_lines(conflicts: Sequence[Conflict]) -> list[str]:
+    if not conflicts:
+        return ["No slate can meet the rules; which of them conflict could not be narrowed "
+                "down within the time limit (see planner profile show for the rules)."]
     return [NO_SLATE_HEAD, *(f"  - [{x.rule}] {x.message}" for x in conflicts)]
 
 
@@ -206,11 +209,14 @@ class StatusView(Rendering):
     def lines(self) -> list[str]:
         assert self.el is not None
         a = self.el.assessment
-        return [table_text(self.frame(), ["state", "group", "instruments in force", "eligible",
-                                          "reason"], limit=70),
-                f"\nAt {a.date.isoformat()}: instruments in force: "
-                + ", ".join(i.id for i in a.in_force)
-                + f"; {len(a.eligible())} States can sit.",
+        frame = self.frame()
+        columns = [c for c in ("state", "group", "instruments in force", "eligible", "reason")
+                   if c in frame.columns]
+        return [table_text(frame, columns, limit=70),
+                f"\nAt {a.date.isoformat()}: "
+                + (f"instruments in force: {', '.join(i.id for i in a.in_force)}; "
+                   if self.case.body.eligibility == "treaty" else "")
+                + f"{len(a.eligible())} States can sit.",
                 *note_lines(self.el.notes, self.case.warnings)]
 
 

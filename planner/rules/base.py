@@ -110,6 +110,7 @@ class Rule(ABC):
     constraints themselves."""
 
     kind: ClassVar[str]
+    required_params: ClassVar[tuple[str, ...]] = ()  # parameters a profile must give
     id: str
     citation: str
     wording: str
@@ -138,6 +139,7 @@ class Preference(ABC):
     """A soft rule: among valid slates, one value to make as high (or low) as possible."""
 
     kind: ClassVar[str]
+    required_params: ClassVar[tuple[str, ...]] = ()
     id: str
     citation: str
     wording: str

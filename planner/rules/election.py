@@ -149,6 +149,10 @@ def prepare(case: Case, profile: Profile, on: dt.date | None = None,
         elif turn is not None and turn != group:
             notes.append(f"{n.state} ({group}) is nominated for {n.post}, but the {n.post} comes "
                          f"from the {turn} at this session.")
+    for rule in profile.rules:
+        if rule.kind == "host_post" and case.session.host is None:
+            notes.append(f"No host is named (session key host): {rule.citation} "
+                         f"({rule.id}) does not apply at this session.")
     universe = {s.state for s in assessment.states if s.eligible} | nominated | extra_states
     return Election(
         case=case,

@@ -135,6 +135,7 @@ class GroupOfficers(Rule):
     """Officers per group: exactly, at least or at most `count`."""
 
     kind = "group_officers"
+    required_params = ("bound", "count")
     bound: str = "exactly"
     count: int = 2
 
@@ -159,18 +160,27 @@ class ConstituencySeat(Rule):
     officer counts in the group of its State, which then has more than its group seats."""
 
     kind = "constituency_seat"
+    required_params = ("constituency",)
     constituency: str = ""
     seats: int = 1
     group_seats: int = 2
 
     def scopes(self, el: Election) -> tuple[Scope, ...]:
-        return _group_scopes(el)
+        return (*_group_scopes(el), ())
 
     def holders(self, el: Election, group: str) -> list[str]:
         listed = el.case.constituency(self.constituency)
         return [s for s in el.members(group) if s in listed]
 
     def needs(self, el: Election, scope: Scope, b: Backend[E]) -> Iterator[Need[E]]:
+        if not scope:
+            # the seats are filled: the groups hold their group seats and these seats more
+            groups = el.body.group_names
+            yield Need(officers(el, b, [s for g in groups for s in el.members(g)]), "==",
+                       len(groups) * self.group_seats + self.seats,
+                       f"officers: {self.group_seats} for each of the {len(groups)} groups "
+                       f"and {self.seats} from the {self.constituency}")
+            return
         group = scope[0]
         extra = b.capped(officers(el, b, self.holders(el, group)), self.seats)
         yield Need(b.total([officers(el, b, el.members(group)), b.scaled(extra, -1)]), "<=",
@@ -179,6 +189,11 @@ class ConstituencySeat(Rule):
                    f"its officers from the {self.constituency}")
 
     def conflict(self, el: Election, scope: Scope) -> str:
+        if not scope:
+            able = [s for g in el.body.group_names for s in _able(el, self.holders(el, g))]
+            return (f"{self.citation}: {self.wording} The bureau has {el.body.total_posts} "
+                    f"posts; {len(able)} State(s) of the {self.constituency} can sit "
+                    f"({listing(able)}).")
         able = _able(el, self.holders(el, scope[0]))
         return (f"{self.citation}: {self.wording} Of the {scope[0]}, {len(able)} State(s) of "
                 f"the {self.constituency} can sit ({listing(able)}).")
@@ -189,6 +204,7 @@ class PartyTo(Rule):
     """At least `at_least` officers meeting a standing, in each group or on the bureau."""
 
     kind = "party_to"
+    required_params = ("condition",)
     condition: str = "convention_and_a_protocol"
     scope: str = "each_group"  # or "bureau"
     at_least: int = 1
@@ -222,6 +238,7 @@ class Rotation(Rule):
     """The post comes from the group whose turn it is (planner.domain.rotation)."""
 
     kind = "rotation"
+    required_params = ("post",)
     post: str = "President"
 
     def scopes(self, el: Election) -> tuple[Scope, ...]:
@@ -243,6 +260,7 @@ class HostPost(Rule):
     """The post goes to the host State (the session table's key `host`)."""
 
     kind = "host_post"
+    required_params = ("post",)
     post: str = "President"
 
     def scopes(self, el: Election) -> tuple[Scope, ...]:
@@ -268,6 +286,7 @@ class TermLimit(Rule):
     """No State on the bureau for more than `consecutive` sessions in a row (bureau history)."""
 
     kind = "term_limit"
+    required_params = ("consecutive",)
     consecutive: int = 2
 
     def barred(self, el: Election, group: str) -> list[str]:

@@ -30,6 +30,7 @@ class GroupsWith(Preference):
     """Groups with at least one officer meeting a standing (more is better)."""
 
     kind = "groups_with"
+    required_params = ("condition",)
     maximise = True
     condition: str = "convention_and_all_protocols"
 
@@ -45,6 +46,7 @@ class OfficersWith(Preference):
     """Officers meeting a standing (more is better)."""
 
     kind = "officers_with"
+    required_params = ("condition",)
     maximise = True
     condition: str = "all_instruments"
 

@@ -29,11 +29,20 @@ from planner.domain.case import Case
 from planner.errors import InputError, Problem, Problems, Where
 from planner.rules.base import Preference, Rule
 from planner.rules.fairness import FAIRNESS_KINDS
-from planner.rules.kinds import BOUNDS, CONDITIONS, RULE_KINDS, ConstituencySeat, GroupOfficers
+from planner.rules.kinds import (
+    BOUNDS,
+    CONDITIONS,
+    RULE_KINDS,
+    ConstituencySeat,
+    GroupOfficers,
+    Rotation,
+)
 from planner.rules.preferences import PREFERENCE_KINDS, TIE_BREAK
 
 DEFAULT_PROFILE = "untoc-cop"
 UN_GROUPS = "un-regional-groups"
+# the least value a rule kind's whole-number parameter may take (else 0)
+LOWEST = {"consecutive": 1, "seats": 1, "at_least": 1}
 TOP_KEYS = {"name", "conference", "short", "source", "eligibility", "notes", "groups", "posts",
             "constituencies", "rotation", "rules", "preferences", "fairness", "default_case",
             "fairness_condition", "years_between_sessions"}
@@ -140,6 +149,10 @@ class _Reader:
         value = data.get("groups", UN_GROUPS)
         if value == UN_GROUPS:
             return UN_REGIONAL_GROUPS
+        if isinstance(value, str):
+            self.bad("groups", f"{value!r} is not allowed",
+                     f'allowed: "{UN_GROUPS}", or the groups as [[groups]] tables')
+            return UN_REGIONAL_GROUPS
         out = []
         for i, g in enumerate(self.tables(data, "groups")):
             where = f"groups[{i}]"
@@ -168,6 +181,9 @@ class _Reader:
 
     def item(self, entry: dict[str, Any], where: str, kinds: Mapping[str, type[Any]],
              body: Body) -> Any:
+        if "kind" not in entry:
+            self.bad(f"{where}.kind", "is missing", "allowed: " + ", ".join(sorted(kinds)))
+            return None
         kind = self.choice(entry.get("kind"), sorted(kinds), f"{where}.kind")
         if kind is None:
             return None
@@ -181,6 +197,11 @@ class _Reader:
             "citation": self.text(entry, "citation", f"{where}.citation"),
             "wording": self.text(entry, "text", f"{where}.text"),
         }
+        for name in getattr(cls, "required_params", ()):
+            if name not in entry:
+                self.bad(f"{where}.{name}", "is missing",
+                         f"a rule of kind {kind!r} says its {name}; see the README's table of "
+                         "rule kinds")
         for name in sorted(own):
             if name not in entry:
                 continue
@@ -188,7 +209,7 @@ class _Reader:
             default = params[name].default
             key = f"{where}.{name}"
             if isinstance(default, int):
-                args[name] = self.integer(entry, name, key, default, 0)
+                args[name] = self.integer(entry, name, key, default, LOWEST.get(name, 0))
             elif name == "condition":
                 args[name] = self.choice(value, list(CONDITIONS), key) or default
             elif name == "bound":
@@ -198,7 +219,11 @@ class _Reader:
             elif name == "post":
                 args[name] = self.choice(value, list(body.post_names), key) or default
             elif name == "constituency":
-                args[name] = self.choice(value, list(body.constituencies), key) or default
+                if not body.constituencies:
+                    self.bad(key, f"{value!r} is not a constituency of this profile",
+                             'name it in the top-level list: constituencies = ["..."]')
+                else:
+                    args[name] = self.choice(value, list(body.constituencies), key) or default
             else:
                 args[name] = self.text(entry, name, key)
         return cls(**args)
@@ -247,6 +272,25 @@ class _Reader:
                  for i, e in enumerate(self.tables(data, "preferences"))]
         if not rules:
             self.bad("rules", "names no rule", "add [[rules]] tables; see planner profiles")
+        for i, r in enumerate(rules):
+            if isinstance(r, ConstituencySeat):
+                wanted = len(body.groups) * r.group_seats + r.seats
+                if wanted != body.total_posts:
+                    self.bad(f"rules[{i}].seats", f"{len(body.groups)} groups of "
+                             f"{r.group_seats} and {r.seats} more make {wanted} officers, but "
+                             f"the posts number {body.total_posts}",
+                             "make the posts' counts and the seats agree")
+            if isinstance(r, Rotation) and r.post not in (body.rotating_post, body.following_post):
+                self.bad(f"rules[{i}].post", f"{r.post!r} is not a rotating post",
+                         "name it in the [rotation] table (post = or following =), or drop the "
+                         "rule")
+        default_case = data.get("default_case")
+        if default_case is not None:
+            from planner.io.reader import shipped_cases
+
+            if default_case not in shipped_cases():
+                self.bad("default_case", f"{default_case!r} is not a shipped case",
+                         "allowed: " + ", ".join(sorted(shipped_cases())))
         kinds = {type(r).kind for r in rules if r is not None}
         for needed in ("post_counts", "one_post_per_state", "eligibility"):
             if needed not in kinds and rules:
@@ -265,6 +309,8 @@ class _Reader:
                                              (*rules, *prefs) if x is not None):
             self.bad("eligibility", "a body whose members sit has no treaty standing to ask "
                      "about", "drop the rules with a condition, or use eligibility = \"treaty\"")
+        source = self.text(data, "source", "source")
+        notes = self.texts(data, "notes", "notes")
         self.problems.raise_if_any()
         prefs_done = [p for p in prefs if p is not None and p.kind != "tie_break"]
         return Profile(
@@ -274,10 +320,9 @@ class _Reader:
             preferences=(*prefs_done, TIE_BREAK),
             fairness=tuple(f for f in fairness if f in FAIRNESS_KINDS),
             fairness_condition=condition,
-            source=self.text(data, "source", "source"),
-            notes=self.texts(data, "notes", "notes"),
-            default_case=data.get("default_case") if isinstance(data.get("default_case"),
-                                                                 str) else None,
+            source=source,
+            notes=notes,
+            default_case=default_case if isinstance(default_case, str) else None,
             path=path,
         )
 
@@ -328,5 +373,20 @@ def open_case(path: Path | str, profile: str | None = None) -> tuple[Case, Profi
     table (key `profile`), else the UNTOC Conference's."""
     from planner.io.reader import load_case, named_profile
 
-    chosen = load_profile(profile or named_profile(path))
+    named = named_profile(path)
+    if named and named not in shipped_profiles() and not Path(named).is_absolute():
+        # a profile file the case names sits beside the case's tables
+        p = Path(path)
+        beside = (p if p.is_dir() else p.parent) / named
+        if beside.is_file():
+            named = str(beside)
+    chosen = load_profile(profile or named)
     return load_case(path, chosen.body), chosen
+
+
+def profile_reference(profile: Profile) -> str:
+    """What a case's session table says to name this profile: a shipped name, else the
+    file's full path."""
+    if profile.name in shipped_profiles() and profile.path == profile.name:
+        return profile.name
+    return str(Path(profile.path).resolve())
