@@ -180,3 +180,23 @@ def test_candidates_when_nobody_can(tmp_path: Path) -> None:
     run("solve", case, "--out", out)
     r = run("candidates", case, "--slate", out, "--post", "Rapporteur", "--no-write")
     assert r.exit_code == 1 and "Nobody can take the Rapporteur seat" in r.output
+    # and why: two States a group, both on the slate; the rules that bind say so
+    assert "These rules cannot all hold together" in r.output
+    assert "[rest_of_slate] the other officers stay as they are" in r.output
+    data = json.loads(run("candidates", case, "--slate", out, "--post", "Rapporteur",
+                          "--json", "--no-write").stdout)
+    assert data["candidates"] == [] and data["why_nobody"]
+
+
+def test_candidates_list_each_state_once(case: Path, slate: Path) -> None:
+    r = run("candidates", case, "--slate", slate, "--post", "Vice-President", "--group",
+            "WEOG", "--json", "--no-write")
+    states = [c["state"] for c in json.loads(r.stdout)["candidates"]]
+    assert states and len(states) == len(set(states))
+
+
+def test_a_question_with_no_answer_names_its_choices(case: Path) -> None:
+    r = run("alternatives", case, "--fix", "President=Algeria", "--no-write")
+    assert r.exit_code == 1
+    assert "president_rotation" in r.output
+    assert "asked for: Algeria as President" in r.output

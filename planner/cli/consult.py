@@ -277,7 +277,7 @@ def candidates_cmd(ctx: click.Context, case: str | None, slate_path: str, post_t
       planner candidates --slate outputs/untoc-cop6-2012-slate.xlsx --post Rapporteur
       planner candidates --slate my.csv --post Vice-President --group "Eastern European"
     """
-    from planner.consult.rounds import candidates, prepare_with, seat_holders
+    from planner.consult.rounds import candidates, prepare_with, seat_holders, why_nobody
     from planner.errors import UsageError
     from planner.io.slates import load_slate
     from planner.report.render import CandidatesView
@@ -296,4 +296,6 @@ def candidates_cmd(ctx: click.Context, case: str | None, slate_path: str, post_t
     options = {"case": str(c.path), "slate": slate_path, "post": post, "group": group or ""}
     emit(CandidatesView(c, options, el.notes, {}, "Candidates for a seat", el=el,
                         post=post, group=group, holders=[h.state for h in holders],
-                        found=found), as_json, target)
+                        found=found,
+                        why=() if found else why_nobody(el, current, post, group)),
+         as_json, target)

@@ -54,7 +54,7 @@ def alternatives(el: Election, k: int, fixed: Sequence[tuple[str, str]] = (),
     sm = SlateModel(el, options, fixed, excluded)
     status, best = sm.next()
     if status == "infeasible":
-        return Alternatives("infeasible", (), explain(el, options), "")
+        return Alternatives("infeasible", (), _why_none(el, fixed, excluded, options), "")
     if status != "solved":
         return Alternatives(status, (), (), "")
     only = None
@@ -99,6 +99,20 @@ def alternatives(el: Election, k: int, fixed: Sequence[tuple[str, str]] = (),
             if progress:
                 progress(len(found), k)
     return Alternatives("solved", tuple(found), (), method)
+
+
+def _why_none(el: Election, fixed: Sequence[tuple[str, str]], excluded: Sequence[str],
+              options: SolverOptions | None) -> tuple[Conflict, ...]:
+    """The rules that conflict, and the choices made for the question that bring them to."""
+    if not fixed and not excluded:
+        return explain(el, options)
+    rules = RuleModel(el, options).why_not(fixed, excluded)
+    asked = [f"{state} as {post}" for state, post in fixed]
+    asked += [f"{state} left out" for state in excluded]
+    choice = Conflict("choices", "the choices asked for", (),
+                      f"asked for: {listing(asked)}; with "
+                      f"{'it' if len(asked) == 1 else 'them'}, the rules above cannot all hold")
+    return (*rules, choice) if rules else (choice,)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -147,11 +161,12 @@ def seat_holders(el: Election, slate: Slate, post: str, group: str | None) -> li
 
 
 def candidates(el: Election, slate: Slate, post: str, group: str | None) -> list[Candidate]:
-    """Every State that could take the seat with the rest of the slate as it is, best first.
+    """Every State that could take the seat with the rest of the slate as it is, best first,
+    each once (where the group holds several seats of the post, the one it would best take).
     el must know the slate's States (prepare(..., extra_states=...))."""
     now = score(el, slate)
     weights = preference_weights(el)
-    out: list[tuple[int, tuple[str, str], Candidate]] = []
+    best: dict[str, list[tuple[int, Candidate]]] = {}
     on_slate = {s.state for s in slate}
     for holder in seat_holders(el, slate, post, group):
         rest = tuple(s for s in slate if s != holder)
@@ -165,9 +180,31 @@ def candidates(el: Election, slate: Slate, post: str, group: str | None) -> list
             cand = Candidate(state, holder.state, trial, values,
                              {k: values[k] - now.get(k, 0) for k in values},
                              carries(el, trial, state, post))
-            out.append((cost(el, trial, weights), state_order(state), cand))
-    out.sort(key=lambda t: (t[0], t[1], t[2].replaces))
+            best.setdefault(state, []).append((cost(el, trial, weights), cand))
+    out = []
+    for state, options in best.items():
+        low = min(c for c, _cand in options)
+        tied = [cand for c, cand in options if c == low]
+        first = tied[0]
+        if len(tied) > 1:
+            first = dataclasses.replace(first, replaces=" or ".join(c.replaces for c in tied))
+        out.append((low, state_order(state), first))
+    out.sort(key=lambda t: (t[0], t[1]))
     return [c for _cost, _order, c in out]
+
+
+def why_nobody(el: Election, slate: Slate, post: str, group: str | None,
+               options: SolverOptions | None = None) -> tuple[Conflict, ...]:
+    """Why no State can take the seat with the rest of the slate as it is: the rules that
+    conflict once the other officers stay."""
+    rm = RuleModel(el, options)
+    for holder in seat_holders(el, slate, post, group):
+        rest = [(s.state, s.post) for s in slate if s != holder]
+        found = rm.why_not(rest, [holder.state])
+        if found:
+            return (*found, Conflict("rest_of_slate", "the rest of the slate", (),
+                                     "the other officers stay as they are"))
+    return ()
 
 
 # ---------------------------------------------------------------------------------------------

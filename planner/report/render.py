@@ -485,6 +485,7 @@ class CandidatesView(Rendering):
     group: str | None = None
     holders: Sequence[str] = ()
     found: Sequence[Candidate] = ()
+    why: Sequence[Conflict] = ()  # where nobody can take the seat
 
     @property
     def ok(self) -> bool:
@@ -512,16 +513,27 @@ class CandidatesView(Rendering):
                             "score": x.score, "change": x.change,
                             "relies_on": list(x.relies_on)}
                            for i, x in enumerate(self.found, start=1)],
+            "why_nobody": conflicts_json(self.why),
         }
 
     def lines(self) -> list[str]:
         assert self.el is not None
         seat = f"{self.post}" + (f" ({self.group})" if self.group else "")
         if not self.found:
-            return [f"Nobody can take the {seat} seat with the rest of the slate as it is "
-                    f"(held now by {', '.join(self.holders)})."]
+            head = (f"Nobody can take the {seat} seat with the rest of the slate as it is "
+                    f"(held now by {', '.join(self.holders)}).")
+            if not self.why:
+                return [head, "No State outside the slate meets the rules for it."]
+            return [head, "These rules cannot all hold together:",
+                    *(f"  - [{x.rule}] {x.message}" for x in self.why),
+                    *note_lines(self.el.notes)]
+        frame = self.frame()
+        changes = [c for c in frame.columns if str(c).startswith("change in ")
+                   and "tie_break" not in str(c)]
         return [f"{len(self.found)} State(s) could take the {seat} seat, best first:",
-                table_text(self.frame(), ["rank", "state", "replaces", "relies on"], limit=70),
+                table_text(frame, ["rank", "state", "replaces", *changes, "relies on"],
+                           limit=70),
+                "(change in ...: how the slate's score on each preference would move)",
                 *note_lines(self.el.notes)]
 
 
