@@ -162,3 +162,8 @@ def brute_force_slates(el: Election) -> list[Slate]:
             if all(o.passed for o in check(el, slate)):
                 out[held] = slate
     return list(out.values())
+
+
+def visible(sheetnames: Iterable[str]) -> list[str]:
+    """A workbook's sheets a person sees: not the hidden ones that carry its case."""
+    return [n for n in sheetnames if not n.startswith("case.")]

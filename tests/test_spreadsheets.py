@@ -19,7 +19,7 @@ from planner.domain.case import Case
 from planner.errors import InputError
 from planner.io.reader import load_case, shipped_cases
 
-from .factory import UNTOC
+from .factory import UNTOC, visible
 from .test_cli import run
 
 COP6 = shipped_cases()["untoc-cop6-2012"]
@@ -85,7 +85,7 @@ def test_init_from_every_shipped_case_reads_back_as_it(name: str, tmp_path: Path
     # one schema: the template has a sheet per table the body uses, with the schema's columns
     wb = openpyxl.load_workbook(dest)
     wanted = [t for t in SCHEMA if t.applies(profile.body)]
-    assert wb.sheetnames == ["Instructions", *(t.name for t in wanted), "Lists"]
+    assert visible(wb.sheetnames) == ["Instructions", *(t.name for t in wanted), "Lists"]
     for t in wanted:
         headers = [c.value for c in wb[t.name][1] if c.value not in (None, "example")]
         assert headers == list(t.names), t.name
@@ -287,3 +287,38 @@ def test_readme_lists_every_table_of_the_schema() -> None:
         row = next(line for line in rows if line.startswith(f"| `{t.name}`"))
         for column in t.required:
             assert column in row, (t.name, column)
+
+
+def test_a_pack_carries_its_case(tmp_path: Path) -> None:
+    """A workbook e-mailed on its own can be checked and revised: it carries its case."""
+    from planner.io.reader import carries_case
+
+    case7 = tmp_path / "cop7.xlsx"
+    assert run("init", case7, "--from", "untoc-cop6-2012", "--session", "7").exit_code == 0
+    pack = tmp_path / "pack.xlsx"
+    assert run("solve", case7, "--out", pack).exit_code == 0
+    assert carries_case(pack) and not carries_case(case7)
+    wb = openpyxl.load_workbook(pack)
+    hidden = [ws for ws in wb.worksheets if ws.title.startswith("case.")]
+    assert hidden and all(ws.sheet_state == "hidden" and ws.protection.sheet for ws in hidden)
+    info = dict(wb["Run info"].iter_rows(min_row=2, values_only=True))
+    assert "SHA-256" in str(info["case carried"])
+    same_case(load_case(pack, UNTOC), load_case(case7, UNTOC))
+    # alone: the carried case is used (session 7, another President than the shipped case's)
+    r = run("check", pack)
+    assert r.exit_code == 0 and "The case is the one" in r.output
+    for args in (["replace", "--slate", pack, "--withdraw", "Albania"],
+                 ["candidates", "--slate", pack, "--post", "Rapporteur"]):
+        r = run(*args, "--no-write")
+        assert r.exit_code == 0 and "The case is the one" in r.output, r.output
+    r = run("compare", pack, pack, "--no-write")
+    assert r.exit_code == 0 and "The case is the one" in r.output
+    # with another case named, it says what differs, and uses the named one
+    r = run("check", "untoc-cop6-2012", pack)
+    assert "made from another case than untoc-cop6-2012" in r.output
+    assert "the session (7 / 6)" in r.output and r.exit_code == 1
+    # a CSV slate carries no case: it says which case it used
+    csv_dir = tmp_path / "csv"
+    assert run("solve", case7, "--no-write", "--csv", csv_dir).exit_code == 0
+    r = run("check", next(csv_dir.glob("*-slate.csv")))
+    assert "the slate carries none" in r.output

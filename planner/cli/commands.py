@@ -8,6 +8,7 @@ import click
 
 from planner.cli.common import (
     _load,
+    _load_for_slates,
     chosen_profile,
     cli,
     csv_option,
@@ -74,11 +75,11 @@ def check_cmd(ctx: click.Context, paths: tuple[str, ...], as_json: bool) -> None
     if len(paths) > 2:
         raise click.UsageError("give at most CASE and SLATE")
     case_arg, slate_arg = (None, paths[0]) if len(paths) == 1 else paths
-    c, profile = _load(case_arg)
+    c, profile, said = _load_for_slates(case_arg, [slate_arg])
     slate = load_slate(slate_arg, c.body)
     el = prepare(c, profile, extra_states=frozenset(s.state for s in slate))
-    emit(CheckView(c, {"case": str(c.path), "slate": str(slate_arg)}, el.notes, {}, "Rule check",
-                   el=el, slate=slate, outcomes=check(el, slate)), as_json)
+    emit(CheckView(c, {"case": str(c.path), "slate": str(slate_arg)}, [*said, *el.notes], {},
+                   "Rule check", el=el, slate=slate, outcomes=check(el, slate)), as_json)
 
 
 @cli.command()

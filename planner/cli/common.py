@@ -128,6 +128,34 @@ def _load(arg: str | None) -> tuple[Case, Profile]:
     return open_case(_resolve_case(arg), name)
 
 
+def _load_for_slates(case_arg: str | None, slate_paths: Sequence[str]
+                     ) -> tuple[Case, Profile, list[str]]:
+    """The case for commands that read slates: the one named; else the one a slate's
+    workbook carries; else the default. Says where a named case differs from the carried one,
+    and when a slate without a case is read against the default."""
+    from planner.domain.case import case_differences
+    from planner.io.reader import carries_case
+    from planner.rules.profile import open_case
+
+    carrier = next((p for p in slate_paths if carries_case(p)), None)
+    if carrier is not None and case_arg is None:
+        c, profile = open_case(carrier, chosen_profile())
+        return c, profile, [f"The case is the one {carrier} carries (session "
+                            f"{c.session.number} of the {c.body.conference_short})."]
+    c, profile = _load(case_arg)
+    notes = []
+    if carrier is not None:
+        carried, _p = open_case(carrier, profile.path)
+        differ = case_differences(carried, c)
+        if differ:
+            notes.append(f"{carrier} was made from another case than {c.name}: they differ in "
+                         + "; ".join(differ) + f". The named case ({c.name}) is used.")
+    elif case_arg is None:
+        notes.append(f"No CASE named, and the slate carries none: the case {c.name} is used. "
+                     "Name the case the slate is for if it is another.")
+    return c, profile, notes
+
+
 def _emit_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
@@ -163,8 +191,11 @@ def target_path(c: Case, out: Path | None, no_write: bool, kind: str) -> Path | 
 
 def write_with_info(target: Path | None, sheets: list[Any], c: Case, options: dict[str, Any],
                     notes: Sequence[str], solver: dict[str, Any] | None = None,
-                    what: str = "Bureau planner", span: str = "") -> None:
-    """The workbook with its Run info sheet, written whole or not at all."""
+                    what: str = "Bureau planner", span: str = "",
+                    profile: Profile | None = None) -> None:
+    """The workbook with its Run info sheet, written whole or not at all; with a profile, it
+    also carries its case (hidden sheets), so that it can be checked and revised alone."""
+    from planner.report.template import case_tables, tables_digest
     from planner.report.workbook import (
         SheetData,
         book_meta,
@@ -173,12 +204,17 @@ def write_with_info(target: Path | None, sheets: list[Any], c: Case, options: di
         run_info,
         write_workbook,
     )
+    from planner.rules.profile import profile_reference
 
     if target is None:
         return
-    info = info_frame(run_info(c, options, solver, notes))
-    write_workbook(target, [*sheets, SheetData("Run info", info)], input_paths(c),
-                   book_meta(c, what, span))
+    rows = run_info(c, options, solver, notes)
+    tables = case_tables(c, profile_reference(profile)) if profile is not None else []
+    if tables:
+        rows.append(("case carried", f"on hidden sheets case.*, SHA-256 "
+                                     f"{tables_digest(tables)}"))
+    write_workbook(target, [*sheets, SheetData("Run info", info_frame(rows))], input_paths(c),
+                   book_meta(c, what, span), tables)
     click.echo(f"Written: {target}", err=True)
 
 
@@ -209,7 +245,7 @@ def emit(view: Rendering, as_json: bool, target: Path | None = None,
     asked, then JSON or text on stdout, and the exit code."""
     sheets = view.sheets() if target is not None or csv_dir is not None else []
     write_with_info(target, sheets, view.case, view.options, view.notes, view.solver or None,
-                    view.title, view.span)
+                    view.title, view.span, view.carried_profile())
     write_csvs(csv_dir, sheets, view.case)
     if as_json:
         _emit_json(view.data())

@@ -14,6 +14,7 @@ import click
 
 from planner.cli.common import (
     _load,
+    _load_for_slates,
     cli,
     csv_option,
     emit,
@@ -171,15 +172,15 @@ def compare_cmd(ctx: click.Context, slates: tuple[str, ...], case: str | None, o
     from planner.io.slates import load_slates
     from planner.report.render import CompareView
 
-    c, profile = _load(case)
+    c, profile, said = _load_for_slates(case, slates)
     target = target_path(c, out, no_write, "compare")
     loaded = [item for path in slates for item in load_slates(path, c.body, whole=True)]
     if len(loaded) < 2:
         raise UsageError("compare needs two or more slates (files, or a workbook with several)")
     el = prepare_with(c, profile, [s for _label, s in loaded])
     options = {"case": str(c.path), "slates": list(slates), "out": str(target or "")}
-    emit(CompareView(c, options, el.notes, {}, "Slates compared", el=el, loaded=loaded), as_json,
-         target)
+    emit(CompareView(c, options, [*said, *el.notes], {}, "Slates compared", el=el,
+                     loaded=loaded), as_json, target)
 
 
 def _what_ifs(absent: tuple[str, ...], ratified: tuple[str, ...], nominate: tuple[str, ...],
@@ -237,7 +238,7 @@ def replace_cmd(ctx: click.Context, case: str | None, slate_path: str, withdraw:
     from planner.io.slates import load_slate
     from planner.report.render import ReplaceView
 
-    base, profile = _load(case)
+    base, profile, carried = _load_for_slates(case, [slate_path])
     gone = state_args(withdraw, "--withdraw")
     absent_states, deposits, nominations = _what_ifs(absent, ratified, nominate, base.body)
     if not (gone or absent_states or deposits or nominations):
@@ -254,7 +255,8 @@ def replace_cmd(ctx: click.Context, case: str | None, slate_path: str, withdraw:
     r = replace(el, current, gone)
     options = {"case": str(c.path), "slate": slate_path, "withdraw": gone,
                "absent": absent_states, "ratified": list(ratified), "nominate": list(nominate)}
-    emit(ReplaceView(c, options, [*said, *el.notes], {"status": r.status}, "Replacement",
+    emit(ReplaceView(c, options, [*carried, *said, *el.notes], {"status": r.status},
+                     "Replacement",
                      el=el, result=r), as_json, target)
 
 
@@ -282,7 +284,7 @@ def candidates_cmd(ctx: click.Context, case: str | None, slate_path: str, post_t
     from planner.io.slates import load_slate
     from planner.report.render import CandidatesView
 
-    c, profile = _load(case)
+    c, profile, said = _load_for_slates(case, [slate_path])
     post = _post(post_text, "--post", c.body)
     group = _group(group_text, "--group", c.body)
     current = load_slate(slate_path, c.body, whole=True)
@@ -294,7 +296,7 @@ def candidates_cmd(ctx: click.Context, case: str | None, slate_path: str, post_t
         raise UsageError(f"the slate has no {post}{where}")
     found = candidates(el, current, post, group)
     options = {"case": str(c.path), "slate": slate_path, "post": post, "group": group or ""}
-    emit(CandidatesView(c, options, el.notes, {}, "Candidates for a seat", el=el,
+    emit(CandidatesView(c, options, [*said, *el.notes], {}, "Candidates for a seat", el=el,
                         post=post, group=group, holders=[h.state for h in holders],
                         found=found,
                         why=() if found else why_nobody(el, current, post, group)),

@@ -139,3 +139,32 @@ class Case:
         names |= self.attendance or frozenset()
         names |= self.members or frozenset()
         return tuple(sorted(names))
+
+
+def case_differences(a: Case, b: Case) -> list[str]:
+    """What differs between two cases, in words (empty when they agree on everything the rules
+    read)."""
+    out: list[str] = []
+    if a.body.conference != b.body.conference:
+        out.append(f"the body ({a.body.conference} / {b.body.conference})")
+    if a.session.number != b.session.number:
+        out.append(f"the session ({a.session.number} / {b.session.number})")
+    if a.session.opening_date != b.session.opening_date:
+        out.append(f"the opening date ({a.session.opening_date} / {b.session.opening_date})")
+    if (a.session.president_group, a.session.rapporteur_group, a.session.host) != (
+            b.session.president_group, b.session.rapporteur_group, b.session.host):
+        out.append("whose turn it is, or the host")
+    pairs = (
+        ("the nominations", lambda c: {(n.state, n.post, n.priority) for n in c.nominations}),
+        ("the regional groups", lambda c: set(c.memberships)),
+        ("the deposits", lambda c: {(d.state, d.instrument, d.date) for d in c.deposits}),
+        ("the instruments", lambda c: {(i.id, i.entry_into_force) for i in c.instruments}),
+        ("the attendance", lambda c: c.attendance),
+        ("the members", lambda c: c.members),
+        ("the constituencies", lambda c: set(c.constituencies)),
+        ("the bureau history", lambda c: set(c.history)),
+    )
+    for what, key in pairs:
+        if key(a) != key(b):
+            out.append(what)
+    return out

@@ -37,6 +37,22 @@ if TYPE_CHECKING:
     import pandas as pd
 
 SESSION_KEYS = SESSION_KEY_NAMES
+EMBEDDED = "case."  # the prefix of the sheets on which a written workbook carries its case
+
+
+def carries_case(path: Path | str) -> bool:
+    """Whether a file is a workbook the planner wrote with its case inside."""
+    import zipfile
+
+    p = Path(path)
+    if not p.is_file() or p.suffix.lower() != ".xlsx" or not zipfile.is_zipfile(p):
+        return False
+    try:
+        with zipfile.ZipFile(p) as z:
+            book = z.read("xl/workbook.xml")[:200_000]
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return False
+    return f'name="{EMBEDDED}session"'.encode() in book
 
 
 # ---------------------------------------------------------------------------------------------
@@ -97,8 +113,10 @@ class _Loader:
             if self.sheets is None:
                 return found
             by_key = {s.strip().lower(): s for s in self.sheets}
+            # a workbook the planner wrote carries its case on hidden sheets named case.TABLE
+            prefix = EMBEDDED if f"{EMBEDDED}session" in by_key else ""
             for name in TABLES:
-                sheet = by_key.get(name)
+                sheet = by_key.get(prefix + name)
                 if sheet is not None:
                     found[name] = table_from_sheet(
                         name, self.shown(self.path), sheet, self.sheets[sheet], self.problems

@@ -74,6 +74,12 @@ class Rendering(ABC):
     def ok(self) -> bool:
         return True
 
+    def carried_profile(self) -> Profile | None:
+        """The profile of the case the workbook carries; None: the workbook holds no slate
+        and carries no case."""
+        el = getattr(self, "el", None)
+        return el.profile if el is not None else None
+
     @abstractmethod
     def lines(self) -> list[str]: ...
 
@@ -158,7 +164,7 @@ class CheckView(Rendering):
             "outcomes": [{"rule": o.rule, "citation": o.citation, "scope": list(o.scope),
                           "passed": o.passed, "message": o.message} for o in self.outcomes],
             "score": score(self.el, self.slate),
-            "assumptions": list(self.el.notes),
+            "assumptions": list(self.notes),
             "run": provenance(self.case, self.options),
         }
 
@@ -170,13 +176,16 @@ class CheckView(Rendering):
         return [table_text(frame, ["result", "rule", "scope", "detail"], limit=100),
                 "\nThe slate meets every rule." if self.ok else
                 f"\nThe slate breaks {failed} rule instance{'s' if failed > 1 else ''}.",
-                *note_lines(self.el.notes)]
+                *note_lines(self.notes)]
 
 
 @dataclass
 class StatusView(Rendering):
     el: Election | None = None
     eligible_only: bool = False
+
+    def carried_profile(self) -> Profile | None:
+        return None  # a list of States, no slate
 
     def frame(self) -> Any:
         from planner.report.workbook import eligibility_frame
@@ -405,6 +414,7 @@ class CompareView(Rendering):
                         "valid": all(o.passed for o in check(el, s)), "score": score(el, s)}
                        for n, (label, s) in zip(names, self.loaded, strict=True)],
             "differences": diffs,
+            "assumptions": list(self.notes),
         }
 
     def lines(self) -> list[str]:
@@ -421,7 +431,7 @@ class CompareView(Rendering):
                                       ["slate", *score(el, lists[0]).keys(), "rule check"]))
         out.append("\nDifferences:" if diffs else "\nThe slates hold the same States in the "
                    "same posts.")
-        return out + [f"  - {d}" for d in diffs]
+        return out + [f"  - {d}" for d in diffs] + note_lines(self.notes)
 
 
 @dataclass
@@ -514,6 +524,7 @@ class CandidatesView(Rendering):
                             "relies_on": list(x.relies_on)}
                            for i, x in enumerate(self.found, start=1)],
             "why_nobody": conflicts_json(self.why),
+            "assumptions": list(self.notes),
         }
 
     def lines(self) -> list[str]:
@@ -526,7 +537,7 @@ class CandidatesView(Rendering):
                 return [head, "No State outside the slate meets the rules for it."]
             return [head, "These rules cannot all hold together:",
                     *(f"  - [{x.rule}] {x.message}" for x in self.why),
-                    *note_lines(self.el.notes)]
+                    *note_lines(self.notes)]
         frame = self.frame()
         changes = [c for c in frame.columns if str(c).startswith("change in ")
                    and "tie_break" not in str(c)]
@@ -534,7 +545,7 @@ class CandidatesView(Rendering):
                 table_text(frame, ["rank", "state", "replaces", *changes, "relies on"],
                            limit=70),
                 "(change in ...: how the slate's score on each preference would move)",
-                *note_lines(self.el.notes)]
+                *note_lines(self.notes)]
 
 
 @dataclass
@@ -587,6 +598,10 @@ class PlanningView(Rendering):
     def ok(self) -> bool:
         assert self.result is not None
         return self.result.status == "solved"
+
+    def carried_profile(self) -> Profile | None:
+        assert self.result is not None
+        return self.result.sessions[0].election.profile if self.result.sessions else None
 
     def summary(self) -> list[dict[str, Any]]:
         from planner.consult.plan import fairness_summary

@@ -128,6 +128,29 @@ def _rows(body: Body, profile: str, case: Case | None, session: int | None,
     }
 
 
+def case_tables(case: Case, profile: str) -> list[tuple[str, list[str], list[list[Any]]]]:
+    """The case as the tables of the schema (the same rows init writes), for a workbook to
+    carry: (table, headers, rows)."""
+    rows = _rows(case.body, profile, case, None, None)
+    out = []
+    for spec in SCHEMA:
+        if not spec.applies(case.body):
+            continue
+        headers = list(spec.names)
+        # example rows (marked in an extra column) are for people filling in a template
+        kept = [r for r in rows.get(spec.name, []) if len(r) <= len(headers)]
+        out.append((spec.name, headers, kept))
+    return out
+
+
+def tables_digest(tables: list[tuple[str, list[str], list[list[Any]]]]) -> str:
+    import hashlib
+    import json
+
+    text = json.dumps(tables, default=str, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def _signed(case: Case, state: str, instrument: str) -> dt.date | str:
     return next((g.date for g in case.signatures if g.state == state
                  and g.instrument == instrument and g.date), "")

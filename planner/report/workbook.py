@@ -287,7 +287,8 @@ def print_setup(ws: Any, meta: BookMeta | None, header: str | None = None) -> No
 
 
 def write_workbook(path: Path, sheets: Sequence[SheetData], forbidden: Sequence[Path] = (),
-                   meta: BookMeta | None = None) -> None:
+                   meta: BookMeta | None = None,
+                   embedded: Sequence[tuple[str, list[str], list[list[Any]]]] = ()) -> None:
     """Write all sheets at once: to a temporary file beside path, then renamed over it."""
     from openpyxl import Workbook
 
@@ -306,6 +307,15 @@ def write_workbook(path: Path, sheets: Sequence[SheetData], forbidden: Sequence[
         if sheet.style is not None:
             sheet.style(ws)
         print_setup(ws, meta, sheet.header)
+    for name, headers, rows in embedded:
+        # the case the workbook was made from: hidden, protected, read back as the case
+        ws = wb.create_sheet(f"case.{name}")
+        ws.append(headers)
+        for values in rows:
+            ws.append([safe_cell(v) for v in values])
+        safe_text_cells(ws, 2)
+        ws.sheet_state = "hidden"
+        ws.protection.sheet = True
     if meta is not None:
         wb.properties.title = meta.title
         wb.properties.subject = meta.subject
