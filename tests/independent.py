@@ -88,8 +88,9 @@ def rule22_key(el: Election, slate: Slate) -> tuple[int, ...]:
     """The order of preference among valid slates, lowest first: nominees by the groups' order
     of priority; then, as rule 22(3) asks "if possible", more groups whose officers include a
     party to the Convention and all its Protocols; then more officers party to every
-    instrument; then, the planner's own tie-break, States earlier in the alphabet (the
-    universe's order), for seats and then for the single posts."""
+    instrument; then, the planner's own tie-break, States that served least recently (the bureau
+    history), then earlier in the alphabet (the universe's order), for seats and then for the
+    single posts."""
     case = el.case
     group_of = {m.state: m.group for m in case.memberships}
     held = {(s.state, s.post) for s in slate}
@@ -98,7 +99,13 @@ def rule22_key(el: Election, slate: Slate) -> tuple[int, ...]:
         any(standing(case, s.state)[2] for s in slate if group_of.get(s.state) == g)
         for g in el.body.group_names)
     officers_all = sum(standing(case, s.state)[3] for s in slate)
-    rank = {s: i for i, s in enumerate(el.universe)}
+    # States that never served first, then those that served longest ago, then by name
+    last: dict[str, int] = {}
+    for h in case.history:
+        if h.session < case.session.number:
+            last[h.state] = max(last.get(h.state, 0), h.session)
+    order = sorted(el.universe, key=lambda s: (last.get(s, 0), el.universe.index(s)))
+    rank = {s: i for i, s in enumerate(order)}
     single = {p.name for p in el.body.posts if p.count == 1}
     seats = sum(rank[s.state] for s in slate)
     chairs = sum(rank[s.state] for s in slate if s.post in single)

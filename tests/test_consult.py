@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import Counter
 
@@ -20,9 +21,10 @@ from planner.consult.rounds import (
     slate_key,
     what_if,
 )
-from planner.domain.slate import Seat
+from planner.domain.case import PastOfficer
+from planner.domain.slate import Seat, Slate
 from planner.io.reader import load_case, shipped_cases
-from planner.rules.base import check
+from planner.rules.base import check, score
 from planner.rules.election import Election
 from planner.rules.forms import NotDecomposable
 from planner.solve.model import solve
@@ -231,3 +233,37 @@ def test_room_without_an_exact_count_says_why_and_asks_the_model(
     for a, b in zip(exact.groups, asked.groups, strict=True):
         assert (a.group, a.states, a.single_posts, a.in_every_pair) == (
             b.group, b.states, b.single_posts, b.in_every_pair)
+
+
+@SLOW
+@given(el=tiny_elections())
+def test_equally_good_matches_brute_force(el: Election) -> None:
+    """The slates as good as the best on every rule-based preference, counted exactly."""
+    from planner.consult.rounds import equally_good
+
+    every = brute_force_slates(el)
+    rules = [p.id for p in el.profile.preferences if p.kind != "tie_break"]
+
+    def key(slate: Slate) -> tuple[int, ...]:
+        values = score(el, slate)
+        return tuple(-values[r] if el.profile.rule(r).maximise else values[r]  # type: ignore[union-attr]
+                     for r in rules)
+
+    if not every:
+        assert equally_good(el) == 0
+        return
+    best = min(key(s) for s in every)
+    assert equally_good(el) == sum(key(s) == best for s in every)
+
+
+def test_the_tie_break_prefers_who_served_least_recently() -> None:
+    parties = full_parties(3)
+    case = make_case(parties, president=AP, rapporteur=AF)
+    fresh = solve(prep(case)).slate
+    first = next(s.state for s in fresh if s.post == "Rapporteur")  # alphabetical: Algeria
+    served = dataclasses.replace(case, history=(PastOfficer(5, "Vice-President", first),))
+    el = prep(served)
+    again = solve(el).slate
+    assert first not in {s.state for s in again}
+    assert "least recently" in el.tie_basis
+    assert "alphabetical order (no bureau history" in prep(case).tie_basis

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planner.domain.body import GroupSpec, PostSpec
+from planner.domain.case import PastOfficer
 from planner.domain.slate import Seat, Slate
 from planner.rules.base import check
 from planner.rules.election import Election
@@ -234,6 +235,9 @@ def tiny_elections(draw: st.DrawFn) -> Election:
         nominations=nominations,
         attendance=[s for s in states if s not in absent] if absent else None,
     )
+    served = draw(st.lists(st.tuples(st.sampled_from(states), st.integers(3, 5)), max_size=3))
+    case = dataclasses.replace(case, history=tuple(PastOfficer(n, "Vice-President", state)
+                                                   for state, n in served))
     return prep(case, extra_states=frozenset(states))
 
 

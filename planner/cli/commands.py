@@ -38,6 +38,7 @@ def solve(ctx: click.Context, case: str | None, out: Path | None, no_write: bool
       planner solve
       planner solve inputs/untoc-cop1-2004 --out outputs/cop1.xlsx
     """
+    from planner.consult.rounds import equally_good
     from planner.report.render import SolveView
     from planner.rules.base import check
     from planner.rules.election import prepare
@@ -49,10 +50,12 @@ def solve(ctx: click.Context, case: str | None, out: Path | None, no_write: bool
     target = target_path(c, out, no_write, "slate")
     result = run(el, SolverOptions(time_limit=time_limit))
     outcomes = check(el, result.slate) if result.status == "solved" else ()
+    ties = equally_good(el) if result.status == "solved" else None
     options = {"case": str(c.path), "out": str(target or ""), "time_limit": time_limit}
     emit(SolveView(c, options, el.notes, {"status": result.status, **result.solver},
                    "Proposed bureau", el=el, result=result, outcomes=outcomes,
-                   workbook=str(target) if target else None), as_json, target, csv_dir)
+                   workbook=str(target) if target else None, equally_good=ties),
+         as_json, target, csv_dir)
 
 
 @cli.command(name="check")

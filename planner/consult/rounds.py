@@ -115,6 +115,15 @@ def _why_none(el: Election, fixed: Sequence[tuple[str, str]], excluded: Sequence
     return (*rules, choice) if rules else (choice,)
 
 
+def equally_good(el: Election) -> int | None:
+    """How many valid slates are as good as the best on every rule-based preference (so that
+    only the tie-break chose among them); None where the rules do not decompose by group."""
+    try:
+        return SlateSpace(el, by_class=True).equally_good()
+    except NotDecomposable:
+        return None
+
+
 # ---------------------------------------------------------------------------------------------
 # Room
 

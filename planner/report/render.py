@@ -96,6 +96,19 @@ class SolveView(Rendering):
     result: Result | None = None
     outcomes: Sequence[Outcome] = ()
     workbook: str | None = None
+    equally_good: int | None = None  # valid slates as good on every rule-based preference
+
+    def why_this(self) -> str:
+        """Why this slate among the valid ones, in one sentence."""
+        assert self.el is not None
+        if self.equally_good is None:
+            return (f"Among the slates as good as this one on every preference the rules give, "
+                    f"the planner's tie-break chose by {self.el.tie_basis}.")
+        if self.equally_good <= 1:
+            return "No other valid slate is as good on every preference the rules give."
+        return (f"{self.equally_good:,} valid slates are as good as this one on every "
+                f"preference the rules give; the planner's tie-break chose this one by "
+                f"{self.el.tie_basis}.")
 
     @property
     def ok(self) -> bool:
@@ -118,6 +131,8 @@ class SolveView(Rendering):
             "slate": slate_json(el, r.slate),
             "conflicts": conflicts_json(r.conflicts),
             "score": r.score,
+            "equally_good": self.equally_good,
+            "tie_break": el.tie_basis,
             "assumptions": list(el.notes),
             "warnings": list(c.warnings),
             "solver": r.solver,
@@ -135,6 +150,7 @@ class SolveView(Rendering):
                                   ["post", "state", "group", "carries"], limit=70))
             out.append("\nPreferences met (in order): " + "; ".join(
                 f"{k} = {v}" for k, v in r.score.items()))
+            out.append(self.why_this())
         elif r.status == "infeasible":
             out += ["", *conflict_lines(r.conflicts)]
         else:

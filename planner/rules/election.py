@@ -89,6 +89,31 @@ class Election:
     def rank(self) -> dict[str, int]:
         return {s: i for i, s in enumerate(self.universe)}
 
+    @cached_property
+    def last_served(self) -> dict[str, int]:
+        """The last session each State was on the bureau, from the bureau history."""
+        out: dict[str, int] = {}
+        for h in self.case.history:
+            if h.session < self.case.session.number:
+                out[h.state] = max(out.get(h.state, 0), h.session)
+        return out
+
+    @cached_property
+    def turn_rank(self) -> dict[str, int]:
+        """The tie-break's order: States that never served, then those that served longest
+        ago (bureau history), then alphabetical order."""
+        last = self.last_served
+        order = sorted(self.universe, key=lambda s: (last.get(s, 0), state_order(s)))
+        return {s: i for i, s in enumerate(order)}
+
+    @property
+    def tie_basis(self) -> str:
+        """What the tie-break goes by, in words."""
+        if any(s in self.last_served for s in self.universe):
+            return ("States that served on the bureau least recently (bureau history) first, "
+                    "then alphabetical order")
+        return "alphabetical order (no bureau history to go by)"
+
     def post_group(self, post: str) -> str | None:
         if post == self.body.rotating_post:
             return self.president_group

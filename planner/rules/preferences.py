@@ -56,18 +56,20 @@ class OfficersWith(Preference):
 
 @dataclass(frozen=True)
 class TieBreak(Preference):
-    """Among otherwise equal slates, States earlier in alphabetical order, first for seats,
-    then for the posts after the first (lower is better). Not a rule: the planner's own."""
+    """Among otherwise equal slates, States that served on the bureau least recently (bureau
+    history), then earlier in alphabetical order, first for seats, then for the posts held by
+    one officer (lower is better). Not a rule: the planner's own."""
 
     kind = "tie_break"
     maximise = False
 
     def value(self, el: Election, b: Backend[E]) -> E:
         weight = 2 * len(el.universe) + 1
-        seats = b.total(b.scaled(officers(el, b, [s]), weight * r) for s, r in el.rank.items())
+        order = el.turn_rank
+        seats = b.total(b.scaled(officers(el, b, [s]), weight * r) for s, r in order.items())
         named = [p for p in el.body.post_names if el.body.post(p).count == 1]
         chairs = b.total(b.scaled(b.total(b.holds(s, p) for p in named), r)
-                         for s, r in el.rank.items())
+                         for s, r in order.items())
         return b.total([seats, chairs])
 
 
@@ -75,5 +77,6 @@ PREFERENCE_KINDS: dict[str, type[Preference]] = {k.kind: k for k in (
     NominationPriority, GroupsWith, OfficersWith, TieBreak)}
 
 TIE_BREAK = TieBreak("tie_break", "the planner's tie-break, not a rule",
-                     "Among otherwise equal slates, States earlier in alphabetical order, first "
-                     "for seats, then for the single posts (lower is better).")
+                     "Among otherwise equal slates, States that served on the bureau least "
+                     "recently (bureau history), then earlier in alphabetical order, first for "
+                     "seats, then for the single posts (lower is better).")

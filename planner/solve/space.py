@@ -72,6 +72,7 @@ class Option:
     cost: int  # contribution to the weighted preferences (lower is better)
     weight: int = 1
     fills: tuple[tuple[int, str, int], ...] = ()  # (class, post, officers), by class only
+    rule_cost: int = 0  # the cost without the tie-break: the rule-based preferences alone
 
     @property
     def states(self) -> tuple[str, ...]:
@@ -92,8 +93,11 @@ class GroupRoom:
 
 class SlateSpace:
     def __init__(self, el: Election, fixed: Iterable[Key] = (), excluded: Iterable[str] = (),
-                 only: Mapping[str, tuple[Key, ...]] | None = None) -> None:
+                 only: Mapping[str, tuple[Key, ...]] | None = None,
+                 by_class: bool = False) -> None:
+        """by_class: count every group by kind of State (fast, exact; slates not listed)."""
         self.el = el
+        self.by_class = by_class
         b = FormBackend()
         self.groups = el.groups_in_play
         group_of = {s: el.group_or_none(s) for s in el.universe}
@@ -122,6 +126,9 @@ class SlateSpace:
         objective_form = objective(el, b, weights)
         self._check_additive(objective_form)
         self._linear_cost, self._caps_by_key = objective_form.split()
+        # the same, without the tie-break: the rule-based preferences alone
+        self._rule_form = b.total(b.scaled(p.signed(el, b), weights[p.id])
+                                  for p in el.profile.preferences if p.kind != "tie_break")
         fixed_by_group: dict[str, set[Key]] = {}
         for state, post in fixed:
             fixed_by_group.setdefault(el.group_or_none(state), set()).add((state, post))
@@ -185,7 +192,7 @@ class SlateSpace:
                    and any((s, p) not in barred for p in posts)]
         most = self._most(group, checks, members)
         size = sum(math.comb(len(members), k) * len(posts) ** k for k in range(most + 1))
-        if size > MAX_OPTIONS:
+        if size > MAX_OPTIONS or self.by_class:
             return self._class_options(group, checks, must, members, most, size)
         counts = {p.name: p.count for p in el.body.posts}
         touching: dict[Key, list[int]] = {}
@@ -209,7 +216,7 @@ class SlateSpace:
                         out.append(Option(
                             group, held,
                             tuple(form.value(held) for form, _op, _rhs in self.cross),
-                            self._cost(held),
+                            self._cost(held), rule_cost=self._rule_form.value(held),
                         ))
         out.sort(key=lambda o: (o.cost, _canonical(el, o.held)))
         return out
@@ -243,6 +250,7 @@ class SlateSpace:
                 walk(c.diff)
         for form, _op, _rhs in self.cross:
             walk(form)
+        walk(self._rule_form)  # States the preferences tell apart are not alike either
         pinned = {st for st, _p in must}
         by_sig: dict[tuple[Any, ...], list[str]] = {}
         for st in members:
@@ -274,7 +282,8 @@ class SlateSpace:
                 if must <= set(key) and all(c.passes(key) for c in checks):
                     out.append(Option(group, key,
                                       tuple(form.value(key) for form, _o, _r in self.cross),
-                                      self._cost(key), weight, tuple(chosen)))
+                                      self._cost(key), weight, tuple(chosen),
+                                      self._rule_form.value(key)))
                 return
             for multiset in _multisets(posts, min(left, len(classes[i])), counts, used):
                 k = sum(m for _p, m in multiset)
@@ -344,6 +353,43 @@ class SlateSpace:
 
     def count(self) -> int:
         return self._count(0, self.start)
+
+    @cache  # noqa: B019
+    def _rule_best(self, i: int, state: tuple[int, ...]) -> int | None:
+        if i == len(self.groups):
+            return 0 if self._accepts(state) else None
+        best: int | None = None
+        for delta, opts in self._classes[i].items():
+            nxt = self._step(state, delta)
+            rest = None if nxt is None else self._rule_best(i + 1, nxt)
+            if rest is not None:
+                cand = min(o.rule_cost for o in opts) + rest
+                best = cand if best is None or cand < best else best
+        return best
+
+    @cache  # noqa: B019
+    def _count_at(self, i: int, state: tuple[int, ...], budget: int) -> int:
+        """Completions of groups i.. from state whose rule-based cost is exactly budget."""
+        if i == len(self.groups):
+            return 1 if budget == 0 and self._accepts(state) else 0
+        total = 0
+        for delta, opts in self._classes[i].items():
+            nxt = self._step(state, delta)
+            if nxt is None:
+                continue
+            floor = self._rule_best(i + 1, nxt)
+            if floor is None:
+                continue
+            for o in opts:
+                if o.rule_cost + floor <= budget:
+                    total += o.weight * self._count_at(i + 1, nxt, budget - o.rule_cost)
+        return total
+
+    def equally_good(self) -> int:
+        """How many valid slates are as good as the best on every rule-based preference (they
+        differ only by the tie-break)."""
+        best = self._rule_best(0, self.start)
+        return 0 if best is None else self._count_at(0, self.start, best)
 
     def room(self) -> list[GroupRoom]:
         reach: list[set[tuple[int, ...]]] = [{self.start}]
