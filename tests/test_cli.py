@@ -44,7 +44,7 @@ def test_solve_default_case_writes_the_workbook(tmp_path: Path) -> None:
     assert visible(wb.sheetnames) == ["Bureau", "Slate", "Rule check", "Score", "Eligibility",
                              "Run info"]
     slate = list(wb["Slate"].iter_rows(values_only=True))
-    assert slate[0] == ("post", "state", "group", "representative", "carries")
+    assert slate[0] == ("post", "state", "group", "representative", "needed for")
     assert slate[1][:4] == ("President", "Indonesia", "Asia-Pacific States", "Rachmat Budiman")
     assert len(slate) == 11
     assert wb["Slate"].freeze_panes == "A2" and "Slate" in wb["Slate"].tables
@@ -85,7 +85,7 @@ def test_infeasible_case_exits_1_with_rules_in_words(tmp_path: Path) -> None:
     assert ("rule 22(3): One of each group's two officers is from a State party to the "
             "Convention and to one or more of the Protocols in force at the opening. None of the "
             "Eastern European States present is.") in r.output
-    assert "[protocol_seat]" in r.output
+    assert "[protocol_seat]" not in r.output  # ids stay in JSON and the technical column
     wb = openpyxl.load_workbook(out)
     conflicts = list(wb["Conflicts"].iter_rows(min_row=2, values_only=True))
     assert conflicts[0][0] == "protocol_seat"
@@ -315,3 +315,33 @@ def test_shuffled_rows_give_the_same_slate(tmp_path: Path) -> None:
     first = json.loads(run("solve", a, "--json", "--no-write").stdout)["slate"]
     second = json.loads(run("solve", b, "--json", "--no-write").stdout)["slate"]
     assert first == second
+
+
+def test_delegates_read_words_not_code(tmp_path: Path) -> None:
+    """The rules' words and one vocabulary in what delegates read; ids stay in JSON and in the
+    one technical column; terminal tables fit 100 columns."""
+    pack = tmp_path / "pack.xlsx"
+    texts = [run("solve", "--out", pack).output,
+             run("alternatives", "-k", "6", "--no-write").output,
+             run("alternatives", "--vary", "EEG", "-k", "6", "--no-write").output,
+             run("compare", pack, pack, "--no-write").output,
+             run("candidates", "--slate", pack, "--post", "Vice-President", "--group", "WEOG",
+                 "--no-write").output,
+             run("plan", "--sessions", "7-8", "--no-write").output,
+             run("room", "--no-write").output]
+    ids = ("two_per_group", "protocol_seat", "all_instruments", "nomination_priority",
+           "tie_break", "president_rotation", "carries", "relies on", "Rules carried")
+    for text in texts:
+        for word in ids:
+            assert word not in text, word
+        for line in text.splitlines():
+            if "  " in line.strip():  # a table's row
+                assert len(line) <= 100, line
+    bureau = openpyxl.load_workbook(pack)["Bureau"]
+    cells = " ".join(str(c.value) for row in bureau.iter_rows() for c in row if c.value)
+    for word in ids:
+        assert word not in cells, word
+    assert "Needed for" in cells
+    check = openpyxl.load_workbook(pack)["Rule check"]
+    header = [c.value for c in check[1]]
+    assert header[-1] == "id" and "two_per_group" in [c.value for c in check["F"]]

@@ -306,13 +306,13 @@ def test_a_pack_carries_its_case(tmp_path: Path) -> None:
     same_case(load_case(pack, UNTOC), load_case(case7, UNTOC))
     # alone: the carried case is used (session 7, another President than the shipped case's)
     r = run("check", pack)
-    assert r.exit_code == 0 and "The case is the one" in r.output
+    assert r.exit_code == 0 and "The case is the one inside" in r.output
     for args in (["replace", "--slate", pack, "--withdraw", "Albania"],
                  ["candidates", "--slate", pack, "--post", "Rapporteur"]):
         r = run(*args, "--no-write")
-        assert r.exit_code == 0 and "The case is the one" in r.output, r.output
+        assert r.exit_code == 0 and "The case is the one inside" in r.output, r.output
     r = run("compare", pack, pack, "--no-write")
-    assert r.exit_code == 0 and "The case is the one" in r.output
+    assert r.exit_code == 0 and "The case is the one inside" in r.output
     # with another case named, it says what differs, and uses the named one
     r = run("check", "untoc-cop6-2012", pack)
     assert "made from another case than untoc-cop6-2012" in r.output
@@ -321,4 +321,4 @@ def test_a_pack_carries_its_case(tmp_path: Path) -> None:
     csv_dir = tmp_path / "csv"
     assert run("solve", case7, "--no-write", "--csv", csv_dir).exit_code == 0
     r = run("check", next(csv_dir.glob("*-slate.csv")))
-    assert "the slate carries none" in r.output
+    assert "the slate has none inside" in r.output

@@ -140,7 +140,7 @@ def _load_for_slates(case_arg: str | None, slate_paths: Sequence[str]
     carrier = next((p for p in slate_paths if carries_case(p)), None)
     if carrier is not None and case_arg is None:
         c, profile = open_case(carrier, chosen_profile())
-        return c, profile, [f"The case is the one {carrier} carries (session "
+        return c, profile, [f"The case is the one inside {carrier} (session "
                             f"{c.session.number} of the {c.body.conference_short})."]
     c, profile = _load(case_arg)
     notes = []
@@ -151,7 +151,7 @@ def _load_for_slates(case_arg: str | None, slate_paths: Sequence[str]
             notes.append(f"{carrier} was made from another case than {c.name}: they differ in "
                          + "; ".join(differ) + f". The named case ({c.name}) is used.")
     elif case_arg is None:
-        notes.append(f"No CASE named, and the slate carries none: the case {c.name} is used. "
+        notes.append(f"No CASE named, and the slate has none inside: the case {c.name} is used. "
                      "Name the case the slate is for if it is another.")
     return c, profile, notes
 

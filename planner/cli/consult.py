@@ -118,7 +118,8 @@ def alternatives_cmd(ctx: click.Context, case: str | None, k: int, fix: tuple[st
                "vary": group or "", "out": str(target or "")}
     emit(AlternativesView(c, options, el.notes, {"status": result.status,
                                                  "method": result.method},
-                          "Alternative slates", el=el, result=result, k=k), as_json, target,
+                          "Alternative slates", el=el, result=result, k=k, vary=group),
+         as_json, target,
          csv_dir)
 
 

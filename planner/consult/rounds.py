@@ -161,7 +161,7 @@ class Candidate:
     slate: Slate
     score: dict[str, int]
     change: dict[str, int]  # score minus the current slate's score
-    relies_on: tuple[str, ...]
+    needed_for: tuple[str, ...]  # the ids of the rules and preferences it is needed for
 
 
 def seat_holders(el: Election, slate: Slate, post: str, group: str | None) -> list[Seat]:

@@ -28,6 +28,11 @@ class PostSpec:
     count: int
     aliases: tuple[str, ...] = ()
 
+    @property
+    def counted(self) -> str:
+        """'1 President', '8 Vice-Presidents'."""
+        return f"{self.count} {self.name}{'s' if self.count != 1 else ''}"
+
 
 @dataclass(frozen=True)
 class Body:

@@ -51,7 +51,7 @@ def _complete(table: Table, rows: list[tuple[Row, Seat]], label: str, spec: Body
     """A whole bureau: each post as many times as the rules fill it, each State once."""
     total = spec.total_posts
     if len(rows) != total:
-        counts = ", ".join(f"{p.count} {p.name}" for p in spec.posts)
+        counts = ", ".join(p.counted for p in spec.posts)
         problems.add(table.where(rows[-1][0].number if rows else None),
                      f"{label} has {len(rows)} rows; a bureau has {total} posts ({counts})",
                      "list one row per post")

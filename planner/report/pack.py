@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from planner.domain.slate import Slate
-from planner.rules.base import Outcome, carries
+from planner.rules.base import Outcome, needed_for
 from planner.rules.election import Election, seat_order
 
 if TYPE_CHECKING:
@@ -18,12 +18,12 @@ FAIL_FILL = "FFC7CE"
 
 
 def bureau_rows(el: Election, slate: Slate) -> list[tuple[str, str, str, str, str]]:
-    """(office, State, group, representative, rules carried): the President, then the
+    """(office, State, group, representative, what it is needed for): the President, then the
     Vice-Presidents group by group, then the Rapporteur."""
     rows = []
     for seat in sorted(slate, key=lambda s: seat_order(el, s.state, s.post)):
         rows.append((seat.post, seat.state, el.group(seat.state) or "", seat.representative,
-                     "; ".join(carries(el, slate, seat.state, seat.post))))
+                     needed_for(el, slate, seat.state, seat.post)))
     return rows
 
 
@@ -55,7 +55,7 @@ def bureau_builder(el: Election, slate: Slate, outcomes: Sequence[Outcome],
         ws.append(["Proposed bureau" if status == "solved" else "No bureau meets the rules"])
         ws["A3"].font = Font(bold=True, size=12)
         ws.append([])
-        header = ["Office", "State", "Regional group", "Representative", "Rules carried"]
+        header = ["Office", "State", "Regional group", "Representative", "Needed for"]
         ws.append(header)
         top = ws.max_row
         for cell in ws[top]:

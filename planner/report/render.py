@@ -43,7 +43,7 @@ def conflict_lines(conflicts: Sequence[Conflict]) -> list[str]:
     if not conflicts:
         return ["No slate can meet the rules; which of them conflict could not be narrowed "
                 "down within the time limit (see planner profile show for the rules)."]
-    return [NO_SLATE_HEAD, *(f"  - [{x.rule}] {x.message}" for x in conflicts)]
+    return [NO_SLATE_HEAD, *(f"  - {x.message}" for x in conflicts)]
 
 
 def conflicts_json(conflicts: Sequence[Conflict]) -> list[dict[str, Any]]:
@@ -147,9 +147,10 @@ class SolveView(Rendering):
                f"{s.opening_date.isoformat()}"]
         if r.status == "solved":
             out.append(table_text(slate_frame(el, r.slate),
-                                  ["post", "state", "group", "carries"], limit=70))
+                                  ["post", "state", "group", "needed for"], limit=70))
             out.append("\nPreferences met (in order): " + "; ".join(
-                f"{k} = {v}" for k, v in r.score.items()))
+                f"{p.name} {r.score[p.id]} ({'higher' if p.maximise else 'lower'} is better)"
+                for p in el.profile.preferences if p.kind != "tie_break") + ".")
             out.append(self.why_this())
         elif r.status == "infeasible":
             out += ["", *conflict_lines(r.conflicts)]
@@ -186,7 +187,7 @@ class CheckView(Rendering):
 
     def lines(self) -> list[str]:
         assert self.el is not None
-        frame = outcomes_frame(self.outcomes)
+        frame = outcomes_frame(self.outcomes, self.el)
         frame.loc[frame["result"] == "pass", "detail"] = ""  # the wording is in the JSON
         failed = sum(not o.passed for o in self.outcomes)
         return [table_text(frame, ["result", "rule", "scope", "detail"], limit=100),
@@ -250,6 +251,7 @@ class AlternativesView(Rendering):
     el: Election | None = None
     result: Alternatives | None = None
     k: int = 1
+    vary: str | None = None  # the group whose officers vary
 
     @property
     def ok(self) -> bool:
@@ -288,25 +290,33 @@ class AlternativesView(Rendering):
         }
 
     def lines(self) -> list[str]:
-        from planner.rules.base import score
-
         el, r = self.el, self.result
         assert el is not None and r is not None
         if not r.slates:
-            return [*conflict_lines(r.conflicts), *note_lines(el.notes, self.case.warnings)]
+            return [*conflict_lines(r.conflicts), *note_lines(self.notes, self.case.warnings)]
         names = self._names()
-        grid, changed = side_by_side(el, r.slates, names)
-        grid["group"] = grid["group"].map(short_group(self.case.body))
-        grid.insert(0, "", ["*" if f else "" for f in changed])
-        order = ", ".join(f"{p.id} ({'higher' if p.maximise else 'lower'} is better)"
-                          for p in el.profile.preferences)
-        out = [table_text(grid, ["", "group", "post", *names], limit=24),
-               "\n" + table_text(scores_frame(el, r.slates, names),
-                                 ["slate", *score(el, r.slates[0]).keys()]),
-               f"\n* marks the posts where the slates differ. Preferences, in order: {order}."]
+        ranked = [p for p in el.profile.preferences if p.kind != "tie_break"]
+        scores = scores_frame(el, r.slates, names)
+        if self.vary:
+            # one group varies: its officers, one slate a line
+            out = [f"The {self.vary}, the rest of the best slate kept:"]
+            for n, slate in zip(names, r.slates, strict=True):
+                held = [f"{x.state} ({x.post})" for x in slate if el.group(x.state) == self.vary]
+                out.append(f"  {n}. " + ", ".join(held))
+        else:
+            grid, changed = side_by_side(el, r.slates, names)
+            grid.insert(0, "", ["*" if f else "" for f in changed])
+            out = [table_text(grid, ["", "group", "post", *names], limit=24),
+                   "* marks the posts where the slates differ."]
+        out.append("\n" + table_text(scores, ["slate", *(p.name for p in ranked),
+                                              "rule check"]))
+        order = "; ".join(f"{p.name} ({'higher' if p.maximise else 'lower'} is better)"
+                          for p in ranked)
+        out.append(f"Preferences, in order: {order}. Slates equal on all of them are "
+                   f"ordered by the planner's tie-break: {el.tie_basis}.")
         if len(r.slates) < self.k:
             out.append(f"Only {len(r.slates)} valid slate(s) exist.")
-        return out + note_lines(el.notes, self.case.warnings)
+        return out + note_lines(self.notes, self.case.warnings)
 
 
 @dataclass
@@ -434,7 +444,6 @@ class CompareView(Rendering):
         }
 
     def lines(self) -> list[str]:
-        from planner.rules.base import score
 
         el = self.el
         assert el is not None
@@ -443,8 +452,9 @@ class CompareView(Rendering):
         grid["group"] = grid["group"].map(short_group(self.case.body))
         grid.insert(0, "", ["*" if f else "" for f in changed])
         out.append("\n" + table_text(grid, ["", "group", "post", *names], limit=28))
+        ranked = [p.name for p in el.profile.preferences if p.kind != "tie_break"]
         out.append("\n" + table_text(scores_frame(el, lists, names),
-                                      ["slate", *score(el, lists[0]).keys(), "rule check"]))
+                                      ["slate", *ranked, "rule check"]))
         out.append("\nDifferences:" if diffs else "\nThe slates hold the same States in the "
                    "same posts.")
         return out + [f"  - {d}" for d in diffs] + note_lines(self.notes)
@@ -477,7 +487,7 @@ class ReplaceView(Rendering):
             return [SheetData("Conflicts", conflicts_frame(r.conflicts))]
         return [SheetData("Slate", slate_frame(el, r.slate)),
                 SheetData("Changes", self._changes()),
-                SheetData("Rule check", outcomes_frame(check(el, r.slate)))]
+                SheetData("Rule check", outcomes_frame(check(el, r.slate), el))]
 
     def data(self) -> dict[str, Any]:
         el, r = self.el, self.result
@@ -525,7 +535,8 @@ class CandidatesView(Rendering):
         return pd.DataFrame([
             {"rank": i, "state": x.state, "group": el.group(x.state) or "",
              "replaces": x.replaces, **{f"change in {k}": v for k, v in x.change.items()},
-             "relies on": "; ".join(x.relies_on)}
+             "needed for": "; ".join(n.name for i in x.needed_for
+                                     if (n := el.profile.rule(i)) is not None)}
             for i, x in enumerate(self.found, start=1)
         ])
 
@@ -537,7 +548,7 @@ class CandidatesView(Rendering):
             "post": self.post, "group": self.group,
             "candidates": [{"rank": i, "state": x.state, "replaces": x.replaces,
                             "score": x.score, "change": x.change,
-                            "relies_on": list(x.relies_on)}
+                            "needed_for": list(x.needed_for)}
                            for i, x in enumerate(self.found, start=1)],
             "why_nobody": conflicts_json(self.why),
             "assumptions": list(self.notes),
@@ -552,13 +563,13 @@ class CandidatesView(Rendering):
             if not self.why:
                 return [head, "No State outside the slate meets the rules for it."]
             return [head, "These rules cannot all hold together:",
-                    *(f"  - [{x.rule}] {x.message}" for x in self.why),
+                    *(f"  - {x.message}" for x in self.why),
                     *note_lines(self.notes)]
         frame = self.frame()
         changes = [c for c in frame.columns if str(c).startswith("change in ")
                    and "tie_break" not in str(c)]
         return [f"{len(self.found)} State(s) could take the {seat} seat, best first:",
-                table_text(frame, ["rank", "state", "replaces", *changes, "relies on"],
+                table_text(frame, ["rank", "state", "replaces", *changes, "needed for"],
                            limit=70),
                 "(change in ...: how the slate's score on each preference would move)",
                 *note_lines(self.notes)]
@@ -677,18 +688,22 @@ class PlanningView(Rendering):
                     if result.failing_session is not None else
                     "No plan: each session alone can be filled, but not the sessions together.")
             return [head, *conflict_lines(result.conflicts), *note_lines(result.notes)]
-        short = {g.name: g.short for g in self.case.body.groups}
         rows = [{"session": sp.session, "post": seat.post,
                  "state": seat.state + (" (forecast)" if seat.state in sp.forecasts else ""),
-                 "group": short.get(sp.election.group(seat.state) or "", "")}
+                 "group": sp.election.group(seat.state) or ""}
                 for sp in result.sessions for seat in sp.slate]
-        out = [table_text(pd.DataFrame(rows), ["session", "post", "state", "group"]),
-               "\nFairness (0 is best): " + "; ".join(f"{k} = {v}"
-                                                     for k, v in result.fairness.items())]
+        from planner.rules.fairness import FAIRNESS_KINDS
+
+        out = [table_text(pd.DataFrame(rows), ["session", "post", "state", "group"])]
+        if result.fairness:
+            out.append("\nFairness, times each rule is broken (0 is best): " + "; ".join(
+                f"{FAIRNESS_KINDS[k].label} {v}" for k, v in result.fairness.items()) + ".")
         for f in self.summary():
-            wait = (f"longest wait {f['longest_wait']} sessions ({f['longest_wait_state']})"
-                    if f["longest_wait"] is not None else "no State served before")
-            out.append(f"  {short[f['group']]}: {f['distinct_states']} States for "
+            n = f["longest_wait"]
+            wait = (f"longest wait {n} session{'s' if n != 1 else ''} "
+                    f"({f['longest_wait_state']})" if n is not None
+                    else "no State served before")
+            out.append(f"  {f['group']}: {f['distinct_states']} States for "
                        f"{f['seats']} seats; {wait}")
         return out + note_lines(result.notes)
 
@@ -730,7 +745,7 @@ def profile_lines(p: Profile) -> list[str]:
 
     b = p.body
     out = [f"{b.conference} ({p.name})", f"Source: {p.source}",
-           "Posts: " + ", ".join(f"{post.count} {post.name}" for post in b.posts),
+           "Posts: " + ", ".join(post.counted for post in b.posts),
            "Groups: " + "; ".join(b.group_names),
            "Who may sit: " + ("members of the body (members table)"
                               if b.eligibility == "membership"
@@ -756,5 +771,5 @@ def profile_lines(p: Profile) -> list[str]:
 def profiles_lines(profiles: Sequence[Profile]) -> list[str]:
     """One line per profile: its body, posts and shipped case."""
     return [f"{p.name}: {p.body.conference} ("
-            + ", ".join(f"{post.count} {post.name}" for post in p.body.posts)
+            + ", ".join(post.counted for post in p.body.posts)
             + f"); case: {p.default_case or 'none'}" for p in profiles]

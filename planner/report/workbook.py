@@ -20,7 +20,7 @@ from planner.report.files import (
     save_atomic,
     size_columns,
 )
-from planner.rules.base import Outcome, carries, check
+from planner.rules.base import Outcome, carries, check, needed_for
 from planner.rules.election import Election
 from planner.rules.kinds import CONDITION_LABELS, qualifies
 
@@ -45,29 +45,36 @@ def slate_frame(el: Election, slate: Slate) -> pd.DataFrame:
                 "state": s.state,
                 "group": el.group(s.state) or "",
                 "representative": s.representative,
-                "carries": "; ".join(carries(el, slate, s.state, s.post)),
+                "needed for": needed_for(el, slate, s.state, s.post),
             }
             for s in slate
         ],
-        columns=["post", "state", "group", "representative", "carries"],
+        columns=["post", "state", "group", "representative", "needed for"],
     )
 
 
-def outcomes_frame(outcomes: Sequence[Outcome]) -> pd.DataFrame:
+def outcomes_frame(outcomes: Sequence[Outcome], el: Election | None = None) -> pd.DataFrame:
+    """Each rule instance: its name, citation, scope, pass or FAIL and the detail; the rule's
+    id last, in the one technical column."""
     import pandas as pd
+
+    def name(rule_id: str) -> str:
+        found = el.profile.rule(rule_id) if el is not None else None
+        return found.name if found is not None else rule_id.replace("_", " ")
 
     return pd.DataFrame(
         [
             {
-                "rule": o.rule,
+                "rule": name(o.rule),
                 "citation": o.citation,
                 "scope": ", ".join(o.scope),
                 "result": "pass" if o.passed else "FAIL",
                 "detail": o.message,
+                "id": o.rule,
             }
             for o in outcomes
         ],
-        columns=["rule", "citation", "scope", "result", "detail"],
+        columns=["rule", "citation", "scope", "result", "detail", "id"],
     )
 
 
@@ -87,10 +94,10 @@ def score_frame(el: Election, values: Mapping[str, int]) -> pd.DataFrame:
     rows = []
     for r in el.profile.preferences:
         if r.id in values:
-            row: dict[str, Any] = {"preference": r.id, "citation": r.citation,
+            row: dict[str, Any] = {"preference": r.name, "citation": r.citation,
                                    "value": values[r.id],
                                    "better": "higher" if r.maximise else "lower",
-                                   "meaning": r.wording}
+                                   "meaning": r.wording, "id": r.id}
             rows.append(row)
     return pd.DataFrame(rows)
 
@@ -353,7 +360,7 @@ def solve_sheets(el: Election, result: Result, outcomes: Sequence[Outcome]) -> l
     if result.status == "infeasible":
         sheets.append(SheetData("Conflicts", conflicts_frame(result.conflicts)))
     else:
-        sheets.append(SheetData("Rule check", outcomes_frame(outcomes)))
+        sheets.append(SheetData("Rule check", outcomes_frame(outcomes, el)))
         sheets.append(SheetData("Score", score_frame(el, result.score)))
     sheets.append(eligibility_sheet(el))
     return sheets
@@ -367,22 +374,35 @@ def slate_json(el: Election, slate: Slate) -> list[dict[str, Any]]:
     return [
         {"post": s.post, "state": s.state, "group": el.group(s.state),
          "representative": s.representative or None,
-         "carries": list(carries(el, slate, s.state, s.post))}
+         "needed_for": list(carries(el, slate, s.state, s.post))}
         for s in slate
     ]
 
 
-def table_text(frame: pd.DataFrame, columns: Sequence[str], limit: int = 60) -> str:
+def table_text(frame: pd.DataFrame, columns: Sequence[str], limit: int = 60,
+               width: int = 100) -> str:
+    """A terminal table no wider than width: the widest columns are narrowed and their cells
+    wrapped onto more lines."""
+    import textwrap
+
     rows = [[str(v) for v in r] for r in frame[list(columns)].itertuples(index=False, name=None)]
-    widths = [min(max([len(c)] + [len(r[i]) for r in rows]), limit) for i, c in
-              enumerate(columns)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()]
+    widths = [max(1, min(max([max((len(x) for x in c.split()), default=0)]
+                             + [len(r[i]) for r in rows]), limit)) for i, c in enumerate(columns)]
+    while sum(widths) + 2 * (len(widths) - 1) > width and max(widths) > 6:
+        widths[widths.index(max(widths))] -= 1
+    lines = []
+    heads = [textwrap.wrap(c, w) or [""] for c, w in zip(columns, widths, strict=True)]
+    for k in range(max(len(h) for h in heads)):
+        lines.append("  ".join((h[k] if k < len(h) else "").ljust(w)
+                               for h, w in zip(heads, widths, strict=True)).rstrip())
     lines.append("  ".join("-" * w for w in widths))
     for r in rows:
-        lines.append("  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip())
+        cells = [textwrap.wrap(v, w, break_long_words=True) or [""]
+                 for v, w in zip(r, widths, strict=True)]
+        for k in range(max(len(c) for c in cells)):
+            lines.append("  ".join((c[k] if k < len(c) else "").ljust(w)
+                                   for c, w in zip(cells, widths, strict=True)).rstrip())
     return "\n".join(lines)
-
-
 
 
 # ---------------------------------------------------------------------------------------------
@@ -502,10 +522,12 @@ def scores_frame(el: Election, slates: Sequence[Slate], names: Sequence[str]) ->
     from planner.rules.base import score
 
     rows = []
+    words = {p.id: p.name for p in el.profile.preferences}
     for name, slate in zip(names, slates, strict=True):
         outcomes = check(el, slate)
         failed = [o for o in outcomes if not o.passed]
-        rows.append({"slate": name, **score(el, slate),
+        values = score(el, slate)
+        rows.append({"slate": name, **{words[k]: v for k, v in values.items()},
                      "rule check": "valid" if not failed else
-                     "FAILS " + "; ".join(sorted({o.rule for o in failed}))})
+                     "fails " + "; ".join(sorted({o.citation for o in failed}))})
     return pd.DataFrame(rows)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
 
 from planner.domain.slate import NO_GROUP, Slate
@@ -114,6 +114,12 @@ class Rule(ABC):
     id: str
     citation: str
     wording: str
+    label: str = field(default="", kw_only=True)  # a few words naming the rule, for tables
+
+    @property
+    def name(self) -> str:
+        """What people read for the rule where its full wording does not fit."""
+        return self.label or self.id.replace("_", " ")
 
     def scopes(self, el: Election) -> tuple[Scope, ...]:
         return ((),)
@@ -144,6 +150,11 @@ class Preference(ABC):
     citation: str
     wording: str
     maximise: ClassVar[bool]
+    label: str = field(default="", kw_only=True)
+
+    @property
+    def name(self) -> str:
+        return self.label or self.id.replace("_", " ")
 
     @abstractmethod
     def value(self, el: Election, b: Backend[E]) -> E: ...
@@ -246,6 +257,12 @@ def carries(el: Election, slate: Slate, state: str, post: str) -> tuple[str, ...
             if plain.value(swapped) > plain.value(held):
                 out.append(pref_id)
     return tuple(out)
+
+
+def needed_for(el: Election, slate: Slate, state: str, post: str) -> str:
+    """carries, in words: the names of the rules and preferences the officer is needed for."""
+    return "; ".join(x.name for i in carries(el, slate, state, post)
+                     if (x := el.profile.rule(i)) is not None)
 
 
 def rule_forms(el: Election) -> tuple[tuple[str, Form, str, frozenset[Key]], ...]:

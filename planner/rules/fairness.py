@@ -23,6 +23,7 @@ from planner.rules.planning import PlanBackend, PlanView, Term, all_of, any_of, 
 class FairnessRule(ABC):
     id: ClassVar[str]
     wording: ClassVar[str]
+    label: ClassVar[str]  # a few words, for tables
 
     @abstractmethod
     def terms(self, view: PlanView, bs: Sequence[PlanBackend[Any]]
@@ -44,6 +45,7 @@ def _prior(view: PlanView, bs: Sequence[PlanBackend[Any]], t: int, state: str) -
 @dataclass(frozen=True)
 class RepeatService(FairnessRule):
     id = "repeat_service"
+    label = "serving again while others wait"
     wording = ("No State serves again while a willing State of its group has not served "
                "(in the plan or the bureau history).")
 
@@ -68,6 +70,7 @@ class RepeatService(FairnessRule):
 @dataclass(frozen=True)
 class ConsecutiveTerms(FairnessRule):
     id = "consecutive_terms"
+    label = "terms in a row"
     wording = "No State on two consecutive bureaus."
 
     def terms(self, view: PlanView, bs: Sequence[PlanBackend[Any]]
@@ -88,6 +91,7 @@ class StandingSeatRepeats(FairnessRule):
     fairness_condition (for UNTOC, the group's protocol seat)."""
 
     id = "protocol_seat_repeats"
+    label = "the same State carrying the group's seat again"
     wording = ("The same State does not keep carrying its group's seat that needs a standing "
                "(the group's only officer meeting it).")
 

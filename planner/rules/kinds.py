@@ -86,7 +86,7 @@ class PostCounts(Rule):
                        f"{post.name} posts filled")
 
     def conflict(self, el: Election, scope: Scope) -> str:
-        counts = ", ".join(f"{p.count} {p.name}" for p in el.body.posts)
+        counts = ", ".join(p.counted for p in el.body.posts)
         return f"{self.citation}: the body elects {counts}."
 
 

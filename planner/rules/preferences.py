@@ -76,7 +76,8 @@ class TieBreak(Preference):
 PREFERENCE_KINDS: dict[str, type[Preference]] = {k.kind: k for k in (
     NominationPriority, GroupsWith, OfficersWith, TieBreak)}
 
-TIE_BREAK = TieBreak("tie_break", "the planner's tie-break, not a rule",
-                     "Among otherwise equal slates, States that served on the bureau least "
-                     "recently (bureau history), then earlier in alphabetical order, first for "
-                     "seats, then for the single posts (lower is better).")
+TIE_BREAK = TieBreak(
+    "tie_break", "the planner's tie-break, not a rule",
+    "Among otherwise equal slates, States that served on the bureau least recently (bureau "
+    "history), then earlier in alphabetical order, first for seats, then for the single posts "
+    "(lower is better).", label="tie-break")

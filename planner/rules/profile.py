@@ -47,7 +47,7 @@ TOP_KEYS = {"name", "conference", "short", "source", "eligibility", "notes", "gr
             "constituencies", "rotation", "rules", "preferences", "fairness", "default_case",
             "fairness_condition", "years_between_sessions"}
 ROTATION_KEYS = {"post", "following", "default_cycle", "default_start"}
-COMMON_KEYS = {"kind", "id", "citation", "text"}
+COMMON_KEYS = {"kind", "id", "citation", "text", "label"}
 
 
 @dataclass(frozen=True)
@@ -190,12 +190,13 @@ class _Reader:
         cls = kinds[kind]
         params = {f.name: f for f in dataclasses.fields(cls)} if dataclasses.is_dataclass(
             cls) else {}
-        own = set(params) - {"id", "citation", "wording"}
+        own = set(params) - {"id", "citation", "wording", "label"}
         self.unknown(entry, COMMON_KEYS | own, where)
         args: dict[str, Any] = {
             "id": self.text(entry, "id", f"{where}.id", False, kind),
             "citation": self.text(entry, "citation", f"{where}.citation"),
             "wording": self.text(entry, "text", f"{where}.text"),
+            "label": self.text(entry, "label", f"{where}.label", False, ""),
         }
         for name in getattr(cls, "required_params", ()):
             if name not in entry:
