@@ -466,8 +466,7 @@ def differences(el: Election, slates: Sequence[Slate], names: Sequence[str]) -> 
                 if a != b:
                     only_a = ", ".join(sorted(a - b, key=el.rank.__getitem__)) or "nobody"
                     only_b = ", ".join(sorted(b - a, key=el.rank.__getitem__)) or "nobody"
-                    short = el.body.group(group).short if group in el.body.group_names else group
-                    out.append(f"{post} ({short}): {only_a} in {names[0]}, {only_b} in {name}")
+                    out.append(f"{post} ({group}): {only_a} in {names[0]}, {only_b} in {name}")
     return out
 
 
