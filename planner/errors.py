@@ -58,6 +58,17 @@ class UsageError(PlannerError):
     """The command was asked something it cannot do (for example, overwrite an input)."""
 
 
+class OutputError(PlannerError):
+    """An output cannot be written where asked: the environment, not the planner."""
+
+    def __init__(self, path: object, exc: OSError) -> None:
+        reason = exc.strerror or type(exc).__name__
+        if isinstance(exc, FileExistsError | NotADirectoryError):
+            reason = "a file stands where its folder should be"
+        super().__init__(f"cannot write {path}: {reason.lower()} (choose another --out, or "
+                         "make room or rights for it); nothing was written")
+
+
 class Problems:
     """Collects problems while reading, so that all of them are reported together."""
 

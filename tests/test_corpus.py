@@ -181,8 +181,8 @@ CORPUS: list[Broken] = [
     Broken("ambiguous date", append("ratifications", "Kenya,convention,03/04/2004,"),
            "row 47, column deposit_date: '03/04/2004' is ambiguous: day/month or month/day "
            "cannot be told apart"),
-    Broken("deposit in the future", append("ratifications", "Kenya,convention,2999-01-01,"),
-           "CASE/ratifications.csv, row 47: Kenya's deposit for convention is dated 2999-01-01, "
+    Broken("deposit in the future", append("ratifications", "Kenya,convention,2150-01-01,"),
+           "CASE/ratifications.csv, row 47: Kenya's deposit for convention is dated 2150-01-01, "
            "in the future (put expected deposits in the expected_ratifications table)"),
     Broken("deposit before adoption", append("ratifications", "Kenya,convention,1999-01-01,"),
            "Kenya's deposit for convention is dated 1999-01-01, before the instrument was "

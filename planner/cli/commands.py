@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from planner.cli.common import (
+    FiniteRange,
     _load,
     _load_for_slates,
     chosen_profile,
@@ -17,6 +18,7 @@ from planner.cli.common import (
     json_option,
     target_path,
 )
+from planner.limits import MAX_SESSION, MAX_TIME_LIMIT
 
 
 @cli.command()
@@ -24,7 +26,8 @@ from planner.cli.common import (
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               help="Workbook to write (default outputs/CASE-slate.xlsx).")
 @click.option("--no-write", is_flag=True, help="Do not write a workbook.")
-@click.option("--time-limit", type=click.FloatRange(0.1, 3600), default=20.0, show_default=True,
+@click.option("--time-limit", type=FiniteRange(0.1, MAX_TIME_LIMIT), default=20.0,
+              show_default=True,
               help="Deterministic time limit of the search.")
 @csv_option
 @json_option
@@ -123,7 +126,8 @@ def status(case: str | None, on: str | None, out: Path | None, eligible_only: bo
 @click.argument("dest", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--from", "source", help="Pre-fill the sheets from this case (folder, workbook or "
               "shipped case name).")
-@click.option("--session", "number", type=click.IntRange(1, 999), help="The session's number.")
+@click.option("--session", "number", type=click.IntRange(1, MAX_SESSION),
+              help="The session's number.")
 @click.option("--opening", help="The session's opening date (2014-10-06).")
 @click.option("--force", is_flag=True, help="Overwrite DEST if it exists.")
 def init_cmd(dest: Path, source: str | None, number: int | None, opening: str | None,

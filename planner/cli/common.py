@@ -9,6 +9,7 @@ Heavy libraries are imported inside the commands, so that --help answers at once
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -54,6 +55,18 @@ class PlannerGroup(click.Group):
             # every output is written to a temporary file first, so none is left half-written
             click.echo("\ninterrupted: no output was written or changed", err=True)
             ctx.exit(EXIT_INTERRUPTED)
+        except OSError as exc:
+            if exc.filename is not None and not isinstance(exc, BrokenPipeError):
+                raise
+            if isinstance(exc, BrokenPipeError):
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, sys.stdout.fileno())
+                ctx.exit(EXIT_OK)
+            # the terminal or pipe refused what was printed (a full disk, a closed device)
+            with contextlib.suppress(OSError):
+                sys.stderr.write(f"error: cannot print the result: {exc.strerror or exc}\n")
+                sys.stderr.flush()
+            os._exit(EXIT_INPUT)
         except BrokenPipeError:
             # the reader went away (planner ... | head): stop quietly
             devnull = os.open(os.devnull, os.O_WRONLY)
@@ -156,6 +169,21 @@ def _load_for_slates(case_arg: str | None, slate_paths: Sequence[str]
     return c, profile, notes
 
 
+class FiniteRange(click.FloatRange):
+    """A float within bounds, and a number: nan and inf are refused."""
+
+    name = "finite float range"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        import math
+
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        return number
+
+
 def _emit_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
@@ -173,7 +201,8 @@ def out_options(kind: str) -> Callable[[F], F]:
     return decorate
 
 
-def target_path(c: Case, out: Path | None, no_write: bool, kind: str) -> Path | None:
+def target_path(c: Case, out: Path | None, no_write: bool, kind: str,
+                reads: Sequence[str | Path] = ()) -> Path | None:
     """Where the workbook goes; refused before any work if it would overwrite an input."""
     from planner.errors import UsageError
     from planner.report.files import check_output_path
@@ -185,7 +214,8 @@ def target_path(c: Case, out: Path | None, no_write: bool, kind: str) -> Path | 
         raise UsageError(f"--out {out}: the workbook's name must end in .xlsx (for CSV files, "
                          "use --csv FOLDER where the command offers it)")
     target = out or Path("outputs") / f"{c.name}-{kind}.xlsx"
-    check_output_path(target, input_paths(c))
+    # every file the command reads is an input: never written over
+    check_output_path(target, [*input_paths(c), *(Path(p) for p in reads)])
     return target
 
 
@@ -230,12 +260,14 @@ def write_csvs(folder: Path | None, sheets: Sequence[Any], c: Case) -> None:
 
     if folder is None:
         return
+    def named(title: str) -> Path:
+        return folder / f"{c.name}-{title.lower().replace(' ', '-')}.csv"
+
     for sheet in sheets:  # refuse before writing any, so that none or all are written
-        check_output_path(folder / f"{c.name}-{sheet.title}.csv", input_paths(c))
+        check_output_path(named(sheet.title), input_paths(c))
     for sheet in sheets:
         if sheet.frame is not None:
-            name = sheet.title.lower().replace(" ", "-")
-            write_csv(folder / f"{c.name}-{name}.csv", sheet.frame, input_paths(c))
+            write_csv(named(sheet.title), sheet.frame, input_paths(c))
     click.echo(f"Written: {folder}/", err=True)
 
 

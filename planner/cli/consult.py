@@ -23,6 +23,7 @@ from planner.cli.common import (
     state_args,
     target_path,
 )
+from planner.limits import MAX_ALTERNATIVES
 
 if TYPE_CHECKING:
     from planner.domain.body import Body
@@ -77,7 +78,7 @@ def _fixes(values: tuple[str, ...], spec: Body) -> list[tuple[str, str]]:
 
 @cli.command(name="alternatives")
 @click.argument("case", required=False)
-@click.option("-k", "k", type=click.IntRange(1, 100_000), default=5, show_default=True,
+@click.option("-k", "k", type=click.IntRange(1, MAX_ALTERNATIVES), default=5, show_default=True,
               help="How many slates.")
 @click.option("--fix", "fix", multiple=True, metavar="POST=STATE",
               help="Keep this State in this post (repeatable).")
@@ -174,7 +175,7 @@ def compare_cmd(ctx: click.Context, slates: tuple[str, ...], case: str | None, o
     from planner.report.render import CompareView
 
     c, profile, said = _load_for_slates(case, slates)
-    target = target_path(c, out, no_write, "compare")
+    target = target_path(c, out, no_write, "compare", slates)
     loaded = [item for path in slates for item in load_slates(path, c.body, whole=True)]
     if len(loaded) < 2:
         raise UsageError("compare needs two or more slates (files, or a workbook with several)")
@@ -251,7 +252,7 @@ def replace_cmd(ctx: click.Context, case: str | None, slate_path: str, withdraw:
                                      + ", ".join(sorted(ids)), param_hint="--ratified")
     current = load_slate(slate_path, base.body, whole=True)
     c, said = what_if(base, absent_states, deposits, nominations, gone)
-    target = target_path(c, out, no_write, "replace")
+    target = target_path(c, out, no_write, "replace", [slate_path])
     el = prepare_with(c, profile, [current])
     r = replace(el, current, gone)
     options = {"case": str(c.path), "slate": slate_path, "withdraw": gone,
@@ -289,7 +290,7 @@ def candidates_cmd(ctx: click.Context, case: str | None, slate_path: str, post_t
     post = _post(post_text, "--post", c.body)
     group = _group(group_text, "--group", c.body)
     current = load_slate(slate_path, c.body, whole=True)
-    target = target_path(c, out, no_write, "candidates")
+    target = target_path(c, out, no_write, "candidates", [slate_path])
     el = prepare_with(c, profile, [current])
     holders = seat_holders(el, current, post, group)
     if not holders:

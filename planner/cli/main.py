@@ -18,6 +18,15 @@ __all__ = ["cli", "main"]
 
 
 def main() -> None:
+    import signal
+
+    def stop(signum: int, _frame: object) -> None:
+        # as Ctrl-C: every write in progress removes its temporary file on the way out
+        raise KeyboardInterrupt
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), stop)
     cli(prog_name="planner")
 
 

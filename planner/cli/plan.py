@@ -10,11 +10,12 @@ from pathlib import Path
 import click
 
 from planner.cli.common import _load, cli, emit, json_option, out_options, target_path
+from planner.limits import MAX_SESSION
 
 
 @cli.command(name="rotation")
 @click.argument("case", required=False)
-@click.option("--until", "until", type=click.IntRange(1, 999),
+@click.option("--until", "until", type=click.IntRange(1, MAX_SESSION),
               help="The last session to show (default: four after the case's session).")
 @json_option
 def rotation_cmd(case: str | None, until: int | None, as_json: bool) -> None:
@@ -68,7 +69,7 @@ def plan_cmd(ctx: click.Context, case: str | None, sessions_text: str, pool_path
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--sessions") from None
     pool = load_pool(pool_path, c.body) if pool_path else None
-    target = target_path(c, out, no_write, "plan")
+    target = target_path(c, out, no_write, "plan", [pool_path] if pool_path else [])
     result = plan(c, profile, window, pool)
     options = {"case": str(c.path), "sessions": sessions_text, "pool": pool_path or "",
                "out": str(target or "")}

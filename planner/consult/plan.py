@@ -31,6 +31,7 @@ from planner.domain.rotation import Turn, turns
 from planner.domain.slate import NO_GROUP, Slate
 from planner.domain.status import assess
 from planner.errors import InputError, Problem, Where
+from planner.limits import MAX_PLAN_SESSIONS, MAX_SESSION
 from planner.rules.base import Rule, score
 from planner.rules.election import Election, ordered_slate, prepare
 from planner.rules.fairness import FAIRNESS_KINDS, fairness_counts
@@ -166,6 +167,10 @@ def plan(case: Case, profile: Profile, sessions: Sequence[int],
         notes.append(f"The host is known for session {case.session.number} only "
                      f"({case.session.host}): rule {host_rules[0].id} is not applied to the "
                      "other sessions.")
+    held = sorted({h.session for h in case.history} & set(window))
+    if held:
+        notes.append(f"Session(s) {', '.join(map(str, held))} already took place (bureau "
+                     "history): the plan shows what the rules would have given, not who served.")
     if case.expected:
         notes.append("Expected ratifications are forecasts, not facts: officers eligible "
                      "only through one are marked as such.")
@@ -430,11 +435,17 @@ def parse_sessions(text: str) -> list[int]:
         if not first.strip().isdigit() or (sep and not last.strip().isdigit()):
             raise ValueError(f"{part!r} is not a session number or range such as 7-10")
         a, b = int(first), int(last) if sep else int(first)
-        if a < 1 or b < a or b - a > 50:
-            raise ValueError(f"{part!r} is not a range of sessions such as 7-10")
+        if a < 1 or b < a or b > MAX_SESSION:
+            raise ValueError(f"{part!r} is not a range of sessions such as 7-10 (sessions "
+                             f"1 to {MAX_SESSION})")
+        if b - a >= MAX_PLAN_SESSIONS or len(out) + b - a + 1 > MAX_PLAN_SESSIONS * 2:
+            raise ValueError(f"more than {MAX_PLAN_SESSIONS} sessions in one plan")
         out.update(range(a, b + 1))
     if not out:
         raise ValueError("no session given")
+    if len(out) > MAX_PLAN_SESSIONS:
+        raise ValueError(f"{len(out)} sessions: more than the {MAX_PLAN_SESSIONS} one plan may "
+                         "hold")
     return sorted(out)
 
 
@@ -448,7 +459,9 @@ def load_pool(path: Any, spec: Any) -> dict[str, Willing]:
 
     p = Path(path)
     if not p.is_file():
-        raise InputError([Problem(Where(str(p)), "no such file",
+        what = "is not a regular file (a pipe, a device or a folder)" if p.exists() else \
+            "no such file"
+        raise InputError([Problem(Where(str(p)), what,
                                   "give a .csv or .xlsx with columns state [, sessions, posts]")])
     problems = Problems()
     table = read_table_file("pool", p, str(p), problems)

@@ -6,6 +6,8 @@ import datetime as dt
 import math
 import re
 
+from planner.limits import EARLIEST_DATE, LATEST_DATE
+
 _MONTHS = {
     m: i
     for i, names in enumerate(
@@ -57,6 +59,14 @@ def _make(year: int, month: int, day: int, text: str) -> dt.date:
 
 def parse_date(value: object) -> dt.date:
     """Read one date cell. Raises DateError with a message fit for the user."""
+    date = _parse_date(value)
+    if not EARLIEST_DATE <= date <= LATEST_DATE:
+        raise DateError(f"{date.isoformat()} is outside the dates the planner reads "
+                        f"({EARLIEST_DATE.year} to {LATEST_DATE.year})")
+    return date
+
+
+def _parse_date(value: object) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):

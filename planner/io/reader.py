@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,6 +33,7 @@ from planner.io.tables import (
     sha256_of,
     table_from_sheet,
 )
+from planner.limits import MAX_DAYS_AFTER_DEPOSIT, MAX_PRIORITY, MAX_SESSION
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -74,6 +76,17 @@ class _Loader:
 
     # -- locating tables
 
+    def unknown_files(self) -> None:
+        """A table file the planner does not know is a misspelling until shown otherwise: it
+        would be ignored, and the result change without a word."""
+        from planner.domain.names import did_you_mean_among
+
+        for p in sorted(self.path.iterdir()):
+            if p.suffix.lower() in (".csv", ".xlsx") and p.stem not in TABLES:
+                self.problems.add(Where(self.shown(p)), "is not a table of a case",
+                                  did_you_mean_among(p.stem, list(TABLES), "table") + "; "
+                                  "rename it, or move it out of the case folder")
+
     def shown(self, p: Path) -> str:
         try:
             return str(p.relative_to(Path.cwd()))
@@ -87,11 +100,13 @@ class _Loader:
     def tables(self) -> dict[str, Table]:
         found: dict[str, Table] = {}
         if self.path.is_dir():
+            self.unknown_files()
             for name in TABLES:
+                # exists(), not is_file(): a pipe or a device in its place is reported
                 candidates = [
                     self.path / f"{name}{ext}"
                     for ext in (".csv", ".xlsx")
-                    if (self.path / f"{name}{ext}").is_file()
+                    if (self.path / f"{name}{ext}").exists()
                 ]
                 if len(candidates) > 1:
                     self.problems.add(
@@ -177,17 +192,24 @@ class _Loader:
             )
         return found
 
-    def integer(self, t: Table, row: Row, column: str, default: int, low: int) -> int | None:
+    def integer(self, t: Table, row: Row, column: str, default: int, low: int,
+                high: int = MAX_SESSION) -> int | None:
         text = row.text(column)
         if not text:
             return default
         try:
-            value = int(float(text))
-            if value != float(text) or value < low:
+            number = float(text)
+            if not math.isfinite(number) or not number.is_integer():
                 raise ValueError
-        except ValueError:
+            value = int(number)
+        except (ValueError, OverflowError):
             self.problems.add(t.where(row.number, column), f"{text!r} is not a whole number",
-                              f"write a whole number of at least {low}")
+                              f"write a whole number from {low} to {high}")
+            return None
+        if not low <= value <= high:
+            self.problems.add(t.where(row.number, column),
+                              f"{text!r} is out of range", f"write a whole number from {low} "
+                              f"to {high}")
             return None
         return value
 
@@ -215,7 +237,7 @@ class _Loader:
                 self.problems.add(t.where(row.number, "kind"), f"unknown kind {kind!r}",
                                   "write 'convention' or 'protocol'")
             eif = self.date(t, row, "entry_into_force")
-            days = self.integer(t, row, "days_after_deposit", 30, 0)
+            days = self.integer(t, row, "days_after_deposit", 30, 0, MAX_DAYS_AFTER_DEPOSIT)
             adopted = self.date(t, row, "adopted", required=False) if t.has("adopted") else None
             if t.has("status_file") and row.text("status_file"):
                 status_files[ident] = (row, row.text("status_file"))
@@ -237,6 +259,11 @@ class _Loader:
                                       self.sheets[sheet], self.problems)
         else:
             path = self.base / ref
+            if not path.resolve().is_relative_to(self.base.resolve()):
+                self.problems.add(t.where(row.number, "status_file"),
+                                  f"the status file {ref!r} is outside the case folder",
+                                  "put the status table in the case folder and name it there")
+                return
             if not path.is_file():
                 self.problems.add(t.where(row.number, "status_file"),
                                   f"the status file {ref!r} does not exist",
@@ -375,6 +402,11 @@ class _Loader:
                 self.problems.add(t.where(row.number, "key"), f"unknown key {row.text('key')!r}",
                                   "use one of: " + ", ".join(SESSION_KEYS))
                 continue
+            if key in values and values[key][1] != row.text("value"):
+                self.problems.add(t.where(row.number, "key"),
+                                  f"the key {key!r} is given twice ({values[key][1]!r} in row "
+                                  f"{values[key][0].number}, {row.text('value')!r} here)",
+                                  "keep one row for it")
             values[key] = (row, row.text("value"))
         for key in ("session", "opening_date"):
             if not values.get(key, (None, ""))[1]:
@@ -463,7 +495,8 @@ class _Loader:
             if post is None:
                 self.problems.add(t.where(row.number, "post"), f"unknown post {text!r}",
                                   "use one of: " + ", ".join(self.body.post_names))
-            priority = self.integer(t, row, "priority", 1, 1) if t.has("priority") else 1
+            priority = (self.integer(t, row, "priority", 1, 1, MAX_PRIORITY)
+                        if t.has("priority") else 1)
             representative = row.text("representative") if t.has("representative") else ""
             if t.has("group") and row.text("group"):
                 nominating = self.group(t, row, "group")

@@ -78,7 +78,9 @@ def load_slates(path: Path | str, spec: Body, whole: bool = False
     compare or edit slates rather than check them."""
     p = Path(path)
     if not p.is_file():
-        raise InputError([Problem(Where(str(p)), "no such file",
+        what = "is not a regular file (a pipe, a device or a folder)" if p.exists() else \
+            "no such file"
+        raise InputError([Problem(Where(str(p)), what,
                                   "give a .csv or .xlsx file with columns post and state")])
     problems = Problems()
     table = _tables(p, problems)

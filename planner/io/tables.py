@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
+import os
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -16,6 +17,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from planner.errors import Problems, Where
+from planner.limits import (
+    MAX_CELL_CHARS,
+    MAX_CELLS,
+    MAX_COLUMNS,
+    MAX_FILE_BYTES,
+    MAX_ROWS,
+    MAX_UNPACKED_BYTES,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -97,10 +106,6 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-# Documented limits: a case is a few hundred rows; anything far larger is a mistake or an attack.
-MAX_FILE_BYTES = 20 * 1024 * 1024  # any one input file
-MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # an .xlsx, unpacked
-MAX_ROWS = 10_000  # rows of one table
 # calamine reads the shipped tables about 9 times faster than openpyxl (bench/run.py)
 XLSX_ENGINE: Literal["calamine", "openpyxl"] = "calamine"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -113,6 +118,11 @@ def _from_frame(name: str, file: str, sheet: str | None, frame: pd.DataFrame,
     spreadsheet. Text with control characters is reported, not read."""
     headers: dict[str, str] = {}
     positions: list[tuple[int, str]] = []
+    if problems is not None and frame.shape[1] > MAX_COLUMNS:
+        problems.add(Where(file, sheet), f"the {name} table has {frame.shape[1]:,} columns, "
+                     f"more than the {MAX_COLUMNS} a table may have",
+                     "check that this is the right file")
+        return Table(name, file, sheet, {}, (), frame)
     values_list = list(frame.itertuples(index=False, name=None))
     top = next((i for i, r in enumerate(values_list) if any(cell_text(v) for v in r)), None)
     if top is not None:
@@ -123,6 +133,10 @@ def _from_frame(name: str, file: str, sheet: str | None, frame: pd.DataFrame,
                 if key not in headers:
                     headers[key] = text
                     positions.append((pos, key))
+                elif problems is not None:
+                    problems.add(Where(file, sheet, top + 1, text),
+                                 f"two columns are headed {headers[key]!r} and {text!r}",
+                                 "keep one of them")
     rows: list[Row] = []
     start = (top or 0) + 1
     for number, values in enumerate(values_list[start:], start=start + 1):
@@ -132,7 +146,11 @@ def _from_frame(name: str, file: str, sheet: str | None, frame: pd.DataFrame,
             rows.append(Row(number, cells))
             if problems is not None:
                 for key, v in cells.items():
-                    if isinstance(v, str) and _CONTROL.search(v):
+                    if isinstance(v, str) and len(v) > MAX_CELL_CHARS:
+                        problems.add(Where(file, sheet, number, headers[key]),
+                                     f"the cell holds {len(v):,} characters, more than the "
+                                     f"{MAX_CELL_CHARS:,} a cell may", "shorten it")
+                    elif isinstance(v, str) and _CONTROL.search(v):
                         problems.add(Where(file, sheet, number, headers[key]),
                                      "the cell holds a control character "
                                      f"(U+{ord(_CONTROL.search(v)[0]):04X})",  # type: ignore[index]
@@ -145,10 +163,23 @@ def _from_frame(name: str, file: str, sheet: str | None, frame: pd.DataFrame,
 
 
 def _too_big(path: Path, where: Where, problems: Problems) -> bool:
+    """Whether a file must not be read: not a regular file (a pipe or a device would block or
+    never end), unreadable, or too large."""
+    import stat
+
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        size = info.st_size
     except OSError as exc:
         problems.add(where, f"cannot read the file ({exc.strerror})", "check the path and rights")
+        return True
+    if not stat.S_ISREG(info.st_mode):
+        problems.add(where, "is not a regular file (a pipe, a device or a socket)",
+                     "give the path of a .csv or .xlsx file")
+        return True
+    if not os.access(path, os.R_OK):
+        problems.add(where, "cannot read the file (permission denied)",
+                     "check the file's rights")
         return True
     if size > MAX_FILE_BYTES:
         problems.add(where, f"the file is {size / 2**20:.0f} MiB, more than the "
@@ -201,6 +232,11 @@ def read_csv_table(name: str, path: Path, shown: str, problems: Problems) -> Tab
                         "accented names")
     first = text.split("\n", 1)[0]
     sep = max([",", ";", "\t"], key=first.count) if first.strip() else ","
+    widest = max((line.count(sep) + 1 for line in text.splitlines()), default=0)
+    if widest > MAX_COLUMNS:
+        problems.add(where, f"a row has {widest:,} columns, more than the {MAX_COLUMNS} a table "
+                     "may have", "check that this is the right file")
+        return None
     try:
         frame = pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False,
                             skip_blank_lines=False, sep=sep, quoting=csv.QUOTE_MINIMAL)
@@ -218,20 +254,70 @@ def read_csv_table(name: str, path: Path, shown: str, problems: Problems) -> Tab
     return table
 
 
+_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
+_STRING_CELL = re.compile(rb'<c [^>]*t="s"')
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
 def _unsafe_zip(path: Path) -> str | None:
-    """Why an .xlsx must not be opened: too large unpacked, or an XML entity declaration."""
+    """Why an .xlsx must not be opened: too large unpacked, an XML entity declaration anywhere,
+    a sheet whose cells reach too far (its size is what a reader allocates), or shared text
+    repeated into more than a workbook may unpack to. Read in one streaming pass, before any
+    spreadsheet library sees the file."""
     with zipfile.ZipFile(path) as z:
         infos = z.infolist()
         total = sum(i.file_size for i in infos)
         if total > MAX_UNPACKED_BYTES:
             return (f"it unpacks to {total / 2**20:.0f} MiB, more than the "
                     f"{MAX_UNPACKED_BYTES // 2**20} MiB a workbook may")
+        longest_string = 0
+        string_cells = 0
         for info in infos:
-            if info.filename.endswith((".xml", ".rels")):
-                with z.open(info) as fh:
-                    head = fh.read(4096)
-                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                    return "it declares XML entities, which a workbook never needs"
+            if not info.filename.endswith((".xml", ".rels")):
+                continue
+            sheet = info.filename.startswith("xl/worksheets/")
+            shared = info.filename == "xl/sharedStrings.xml"
+            rows = cols = 0
+            tail = b""
+            in_string = 0
+            with z.open(info) as fh:
+                for chunk in iter(lambda fh=fh: fh.read(1 << 20), b""):  # type: ignore[misc]
+                    data = tail + chunk
+                    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+                        return "it declares XML entities, which a workbook never needs"
+                    if sheet:
+                        for letters, number in _CELL_REF.findall(data):
+                            cols = max(cols, _column_number(letters))
+                            rows = max(rows, int(number))
+                        string_cells += len(_STRING_CELL.findall(chunk))
+                    if shared:
+                        # the longest text between <si> and </si>, across chunk ends
+                        pos = 0
+                        while True:
+                            start = chunk.find(b"<si>", pos) if not in_string else pos
+                            if start < 0:
+                                break
+                            end = chunk.find(b"</si>", start)
+                            if end < 0:
+                                in_string += len(chunk) - start
+                                break
+                            in_string += end - start
+                            longest_string = max(longest_string, in_string)
+                            in_string = 0
+                            pos = end + 5
+                    tail = data[-32:]
+            if sheet and rows * cols > MAX_CELLS:
+                return (f"a sheet reaches cell row {rows:,}, column {cols:,}: more than the "
+                        f"{MAX_CELLS:,} cells a sheet may span")
+        if longest_string * string_cells > MAX_UNPACKED_BYTES:
+            return (f"its cells repeat {longest_string:,} bytes of text {string_cells:,} "
+                    "times, more than a workbook may unpack to")
     return None
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -14,6 +15,19 @@ if TYPE_CHECKING:
     import pandas as pd
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+# characters XML 1.0 cannot hold: a workbook holding one opens in no application
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(wb: Any) -> None:
+    """Every text cell of every sheet as XML can hold it (U+FFFD for what it cannot)."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and _NOT_XML.search(cell.value):
+                    cell.value = _NOT_XML.sub("\ufffd", cell.value)
+
 
 def safe_text_cells(ws: Any, min_row: int = 1) -> None:
     """Text a spreadsheet would run as a formula is kept as text, so nothing runs when a
@@ -90,22 +104,34 @@ def _wrapped_lines(text: str, width: int) -> int:
 
 def write_atomic(path: Path, write: Callable[[str], None]) -> None:
     """Whole or not at all: write to a temporary file beside path, then rename it over path
-    (a rename within one folder is atomic), removing the temporary file on any failure."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
+    (a rename within one folder is atomic), removing the temporary file on any failure. The
+    environment's refusals (a read-only folder, a full disk, a name too long) are OutputError."""
+    from planner.errors import OutputError
+
+    tmp = ""
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:100]}.", suffix=".tmp",
+                                   dir=path.parent)
+        os.close(fd)
         # mkstemp makes the file private (0600); the output gets the mode the umask gives
         mask = os.umask(0)
         os.umask(mask)
         os.chmod(tmp, 0o666 & ~mask)
         write(tmp)
         os.replace(tmp, path)
+    except OSError as exc:
+        if tmp:
+            Path(tmp).unlink(missing_ok=True)
+        raise OutputError(path, exc) from None
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        if tmp:
+            Path(tmp).unlink(missing_ok=True)
         raise
 
+
 def save_atomic(wb: Any, path: Path) -> None:
+    xml_safe(wb)
     write_atomic(path, wb.save)
 
 def write_csv(path: Path, frame: pd.DataFrame, forbidden: Sequence[Path] = ()) -> None:

@@ -1,0 +1,107 @@
+"""Fuzzing the readers: any CSV text, any workbook cells, any slate file gives exit 0, 1 or 2,
+never 3, never a traceback; inputs are unchanged and nothing is left behind; memory stays
+bounded (the address space is limited while the examples run)."""
+
+from __future__ import annotations
+
+import contextlib
+import resource
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import openpyxl
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl.utils.exceptions import IllegalCharacterError
+
+from .factory import write_case
+from .test_cli import run, snapshot
+
+CELLS = st.one_of(
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=40),
+    st.sampled_from(["Kenya", "China", "African States", "President", "Vice-President",
+                     "convention", "2012-10-15", "15 Oct 2012", "=1+1", "1e308", "nan", "",
+                     "priority", "state", "group", "post", "9" * 30, "Kenya\x07"]),
+    st.integers(-2**70, 2**70), st.floats(allow_nan=True, allow_infinity=True),
+)
+TABLES = ["groups", "session", "nominations", "attendance", "ratifications", "instruments"]
+BUDGET = 3 * 2**30  # bytes of address space the examples may add
+
+
+@contextlib.contextmanager
+def bounded_memory() -> Iterator[None]:
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    with open("/proc/self/statm") as fh:
+        used = int(fh.read().split()[0]) * resource.getpagesize()
+    limit = used + BUDGET if hard == resource.RLIM_INFINITY else min(hard, used + BUDGET)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def csv_text(rows: list[list[object]], sep: str) -> str:
+    return "\n".join(sep.join(str(c).replace("\n", " ") for c in row) for row in rows) + "\n"
+
+
+ROWS = st.lists(st.lists(CELLS, min_size=1, max_size=6), min_size=0, max_size=6)
+
+
+def assert_calm(r: object, root: Path, before: dict[str, bytes]) -> None:
+    out = r.output  # type: ignore[attr-defined]
+    assert r.exit_code in (0, 1, 2), out  # type: ignore[attr-defined]
+    assert "Traceback" not in out and "internal error" not in out, out
+    assert snapshot(root) == before, "an input changed, or an output was left behind"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(table=st.sampled_from(TABLES), rows=ROWS, sep=st.sampled_from([",", ";", "\t"]),
+       header=st.booleans())
+def test_any_csv_table(tmp_path_factory: object, table: str, rows: list[list[object]],
+                       sep: str, header: bool) -> None:
+    root = tmp_path_factory.mktemp("fuzz")  # type: ignore[attr-defined]
+    case = write_case(root / "case")
+    target = case / f"{table}.csv"
+    head = target.read_text(encoding="utf-8").splitlines()[0].split(",") if target.exists() \
+        else ["state"]
+    text = csv_text(([head] if header else []) + rows, sep)
+    target.write_text(text, encoding="utf-8", errors="surrogatepass")
+    before = snapshot(root)
+    with bounded_memory():
+        assert_calm(run("solve", case, "--no-write"), root, before)
+    shutil.rmtree(root)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@given(rows=ROWS, as_slate=st.booleans())
+def test_any_workbook(tmp_path_factory: object, rows: list[list[object]], as_slate: bool
+                      ) -> None:
+    root = tmp_path_factory.mktemp("fuzzx")  # type: ignore[attr-defined]
+    case = write_case(root / "case")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["post", "state"] if as_slate else ["state", "group"])
+    for row in rows:
+        try:
+            ws.append([c if not isinstance(c, int) or abs(c) < 2**53 else str(c) for c in row])
+        except (ValueError, TypeError, IllegalCharacterError):  # openpyxl refuses some
+            continue
+    book = root / ("slate.xlsx" if as_slate else "groups.xlsx")
+    try:
+        wb.save(book)
+    except (ValueError, TypeError):
+        return
+    if not as_slate:
+        (case / "groups.csv").unlink()
+        shutil.move(str(book), case / "groups.xlsx")
+    before = snapshot(root)
+    with bounded_memory():
+        if as_slate:
+            assert_calm(run("check", case, book), root, before)
+            assert_calm(run("compare", book, book, "--case", case, "--no-write"), root, before)
+        else:
+            assert_calm(run("solve", case, "--no-write"), root, before)
+    shutil.rmtree(root)
