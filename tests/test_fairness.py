@@ -134,3 +134,16 @@ def test_summary_counts_what_happened() -> None:
                  for sp in result.sessions]
         assert summary[g]["consecutive_terms"] == sum(
             len(a & b) for a, b in itertools.pairwise(pairs))
+
+
+def test_a_session_that_took_place_keeps_its_known_president() -> None:
+    case, profile = open_case(shipped_cases()["untoc-cop6-2012"])
+    known = {h.session: h.state for h in case.history if h.post == "President"}
+    assert 6 in known
+    # without its nomination, session 6 would go by the rules alone; the history keeps it
+    bare = dataclasses.replace(case, nominations=())
+    result = plan(bare, profile, [6, 7], options=SOLVER)
+    assert result.status == "solved"
+    first = result.sessions[0].slate
+    assert next(s.state for s in first if s.post == "President") == known[6]
+    assert any("Session 6 already took place" in n for n in result.notes)

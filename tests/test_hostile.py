@@ -290,3 +290,21 @@ def test_the_limits_table_is_documented() -> None:
         text = doc.read_text(encoding="utf-8")
         for what, bound in LIMITS:
             assert f"| {what} | {bound} |" in text, (doc.name, what)
+
+
+def test_a_full_disk_for_a_workbook_is_exit_2(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+    import zipfile as zf
+
+    real = zf.ZipFile.writestr
+
+    def full(self: zf.ZipFile, *args: object, **kwargs: object) -> None:
+        if str(getattr(self, "filename", "")).endswith(".tmp"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(zf.ZipFile, "writestr", full)
+    r = run("solve", "--out", tmp_path / "s.xlsx")
+    refused(r, "no space left on device")
+    assert list(tmp_path.iterdir()) == []

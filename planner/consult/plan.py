@@ -141,10 +141,13 @@ def plan_view(case: Case, profile: Profile, window: Sequence[int],
     openings, _notes = opening_dates(case, window)
     elections = [prepare(session_case(case, turn, openings[turn.session]), profile)
                  for turn in turns(case, window)]
+    head = case.body.head_post
+    known = {h.session: h.state for h in case.history
+             if h.post == head and h.session in set(window)}
     return PlanView(tuple(window), tuple(elections),
                     tuple(h for h in case.history if h.session < window[0]),
                     lambda state, session: any(_willing(pool, state, session, p)
-                                               for p in case.body.post_names))
+                                               for p in case.body.post_names), known)
 
 
 def plan(case: Case, profile: Profile, sessions: Sequence[int],
@@ -168,9 +171,12 @@ def plan(case: Case, profile: Profile, sessions: Sequence[int],
                      f"({case.session.host}): rule {host_rules[0].id} is not applied to the "
                      "other sessions.")
     held = sorted({h.session for h in case.history} & set(window))
-    if held:
-        notes.append(f"Session(s) {', '.join(map(str, held))} already took place (bureau "
-                     "history): the plan shows what the rules would have given, not who served.")
+    head = case.body.head_post
+    for n in held:
+        who = next((h.state for h in case.history if h.session == n and h.post == head), None)
+        kept = f" its {head} ({who}, from the bureau history) is kept;" if who else ""
+        notes.append(f"Session {n} already took place:{kept} the rest of its bureau is what "
+                     "the rules would give, not necessarily who served.")
     if case.expected:
         notes.append("Expected ratifications are forecasts, not facts: officers eligible "
                      "only through one are marked as such.")
@@ -179,12 +185,12 @@ def plan(case: Case, profile: Profile, sessions: Sequence[int],
     plan_turns = turns(case, window)
     view = plan_view(case, profile, window, pool)
     elections = list(view.elections)
-    greedy = _greedy(case, profile, plan_turns, openings, elections, pool, options)
+    greedy = _greedy(case, profile, plan_turns, openings, elections, pool, options, view.known)
     if greedy is None:
         return _infeasible(view, pool, notes, options, [], started)
     counts = fairness_counts(view, greedy)
     if (not any(sum(c.values()) for c in counts.values())
-            and _at_bound(window, elections, greedy, pool, options)):
+            and _at_bound(window, elections, greedy, pool, options, view.known)):
         # no fairness rule is broken, and every session is as good as it could be alone: no
         # joint plan can do better on any level above the tie-break
         slates = greedy
@@ -205,11 +211,13 @@ def plan(case: Case, profile: Profile, sessions: Sequence[int],
 
 
 def _at_bound(window: list[int], elections: list[Election], slates: list[Slate],
-              pool: dict[str, Willing] | None, options: SolverOptions) -> bool:
+              pool: dict[str, Willing] | None, options: SolverOptions,
+              known: dict[int, str] | None = None) -> bool:
     """Whether each slate meets, on every preference but the tie-break, the best its session
     could reach with no regard to the other sessions."""
     for session, el, slate in zip(window, elections, slates, strict=True):
-        status, alone = SlateModel(el, options, forbidden=_unwilling(el, session, pool)).next()
+        status, alone = SlateModel(el, options,
+                                   forbidden=_unwilling(el, session, pool, known)).next()
         if status != "solved":
             return False
         a, b = score(el, slate), score(el, alone)
@@ -236,7 +244,7 @@ def plan_model(view: PlanView, pool: dict[str, Willing] | None = None) -> PlanMo
         x = variables(el, model, f"t{t}|")
         xs.append(x)
         post_hard_rules(el, ModelBackend(model, x))
-        for key in _unwilling(el, view.sessions[t], pool):
+        for key in _unwilling(el, view.sessions[t], pool, view.known):
             model.add(x[key] == 0)
     bs = [ModelBackend(model, x) for x in xs]
     profile = view.elections[0].profile
@@ -306,14 +314,19 @@ def _joint(view: PlanView, pool: dict[str, Willing] | None, options: SolverOptio
     return slates, fairness, stages
 
 
-def _unwilling(el: Election, session: int, pool: dict[str, Willing] | None) -> list[Key]:
+def _unwilling(el: Election, session: int, pool: dict[str, Willing] | None,
+               known: dict[int, str] | None = None) -> list[Key]:
+    """What may not be planned at a session: what the pool rules out, and the head post for
+    anyone but its known holder where the bureau history already names one."""
+    head, who = el.body.head_post, (known or {}).get(session)
     return [(s, p) for s in el.universe for p in el.body.post_names
-            if not _willing(pool, s, session, p)]
+            if not _willing(pool, s, session, p) or (who is not None and p == head and s != who)]
 
 
 def _greedy(case: Case, profile: Profile, plan_turns: list[Turn],
             openings: dict[int, dt.date], elections: list[Election],
-            pool: dict[str, Willing] | None, options: SolverOptions) -> list[Slate] | None:
+            pool: dict[str, Willing] | None, options: SolverOptions,
+            known: dict[int, str] | None = None) -> list[Slate] | None:
     """Session by session, the best slate of States that have not served yet where there is
     one. None when a session has no slate at all."""
     served = {h.state for h in case.history if h.session < plan_turns[0].session}
@@ -325,7 +338,7 @@ def _greedy(case: Case, profile: Profile, plan_turns: list[Turn],
         if across and planned:
             el = prepare(session_case(case, turn, openings[turn.session], history=planned),
                          profile)
-        forbidden = _unwilling(el, turn.session, pool)
+        forbidden = _unwilling(el, turn.session, pool, known)
         status, slate = SlateModel(el, options, excluded=sorted(served & set(el.universe)),
                                    forbidden=forbidden).next()
         if status != "solved":
@@ -368,7 +381,7 @@ def _infeasible(view: PlanView, pool: dict[str, Willing] | None, notes: list[str
     the rules that reach across sessions."""
     for session, el in zip(view.sessions, view.elections, strict=True):
         rm = RuleModel(el, options)
-        forbidden = _unwilling(el, session, pool)
+        forbidden = _unwilling(el, session, pool, view.known)
         core = rm.minimal_core([rm.restrict(forbidden)])
         if core:
             conflicts = rm.conflicts(core)

@@ -121,6 +121,7 @@ def write_atomic(path: Path, write: Callable[[str], None]) -> None:
         write(tmp)
         os.replace(tmp, path)
     except OSError as exc:
+        _collect_quietly()
         if tmp:
             Path(tmp).unlink(missing_ok=True)
         raise OutputError(path, exc) from None
@@ -128,6 +129,20 @@ def write_atomic(path: Path, write: Callable[[str], None]) -> None:
         if tmp:
             Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _collect_quietly() -> None:
+    """A writer left open by a failed write (a full disk) tries again when it is collected and
+    prints a traceback; collect it now, with that message silenced: the failure is reported."""
+    import gc
+    import sys
+
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda _args: None
+    try:
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
 
 
 def save_atomic(wb: Any, path: Path) -> None:

@@ -9,7 +9,7 @@ posted to the joint model.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
@@ -35,6 +35,7 @@ class PlanView:
     elections: tuple[Election, ...]  # one per session
     history: tuple[PastOfficer, ...]  # the bureau history (sessions before the plan)
     willing: Callable[[str, int], bool]  # whether a State may be planned at a session at all
+    known: dict[int, str] = field(default_factory=dict)  # session -> its head post's known holder
 
     @cached_property
     def _history_by_session(self) -> dict[int, frozenset[str]]:
