@@ -3,13 +3,16 @@ rules scaled alike (seats per group = P / G, officers party to every instrument 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 from pathlib import Path
 
-from planner.domain.body import BureauSpec, GroupSpec, PostSpec
+from planner.domain.body import Body, GroupSpec, PostSpec
 from planner.domain.case import Case, Deposit, Instrument, Membership, Nomination, Session
 from planner.errors import Where
+from planner.rules.kinds import GroupOfficers, PartyTo
+from planner.rules.profile import Profile, load_profile
 
 OPENING = dt.date(2012, 10, 15)
 INSTRUMENTS = (
@@ -20,18 +23,29 @@ INSTRUMENTS = (
 )
 
 
-def conference(states: int, groups: int, posts: int, seed: int = 0) -> Case:
-    rng = random.Random(seed)
+def profile_for(groups: int, posts: int) -> Profile:
+    """Rule 22's profile over a generated body: seats per group and the all-instruments count
+    scaled with the posts."""
+    untoc = load_profile("untoc-cop")
     names = [f"Group {i + 1}" for i in range(groups)]
-    spec = BureauSpec(
-        conference=f"Generated conference ({states} States)",
-        conference_short="Generated",
-        groups=tuple(GroupSpec(n, n) for n in names),
+    body = dataclasses.replace(
+        untoc.body, conference=f"Generated conference ({groups} groups)",
+        conference_short="Generated", groups=tuple(GroupSpec(n, n) for n in names),
         posts=(PostSpec("President", 1), PostSpec("Vice-President", posts - 2),
-               PostSpec("Rapporteur", 1)),
-        seats_per_group=posts // groups,
-        min_all_instruments=max(2, posts // 5),
-    )
+               PostSpec("Rapporteur", 1)), default_cycle=())
+    rules = tuple(
+        dataclasses.replace(r, count=posts // groups) if isinstance(r, GroupOfficers)
+        else dataclasses.replace(r, at_least=max(2, posts // 5))
+        if isinstance(r, PartyTo) and r.scope == "bureau" else r
+        for r in untoc.rules)
+    return dataclasses.replace(untoc, name="generated", body=body, rules=rules)
+
+
+def conference(states: int, groups: int, posts: int, seed: int = 0) -> tuple[Case, Profile]:
+    rng = random.Random(seed)
+    profile = profile_for(groups, posts)
+    spec: Body = profile.body
+    names = list(spec.group_names)
     memberships, deposits = [], []
     for i in range(states):
         state = f"State {i + 1:05d}"
@@ -46,7 +60,7 @@ def conference(states: int, groups: int, posts: int, seed: int = 0) -> Case:
     return Case(
         name=f"generated-{states}",
         path=Path("generated"),
-        spec=spec,
+        body=spec,
         instruments=INSTRUMENTS,
         deposits=tuple(sorted(deposits, key=lambda d: (d.state, d.instrument))),
         signatures=(),
@@ -57,4 +71,4 @@ def conference(states: int, groups: int, posts: int, seed: int = 0) -> Case:
         rotation=(),
         warnings=(),
         files=(),
-    )
+    ), profile

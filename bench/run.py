@@ -40,7 +40,7 @@ def generated(states: int, groups: int, posts: int) -> list[str]:
     code = (f"import sys; sys.path.insert(0, {str(ROOT / 'bench')!r}); "
             "from generate import conference; from planner.rules.election import prepare; "
             "from planner.solve.model import solve; "
-            f"r = solve(prepare(conference({states}, {groups}, {posts}))); "
+            f"r = solve(prepare(*conference({states}, {groups}, {posts}))); "
             "assert r.status == 'solved', r.status")
     return [sys.executable, "-c", code]
 

@@ -347,3 +347,35 @@ def test_best_slate_is_best_by_an_independent_reading(data: st.DataObject) -> No
     ka, kb = rule22_key(el, a), rule22_key(el, b)
     ca, cb = cost(el, a), cost(el, b)
     assert (ka < kb) == (ca < cb) and (ka == kb) == (ca == cb)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_the_reduction_finds_the_same_slate(data: st.DataObject) -> None:
+    """Solving on the States the best slate can use gives the slate of the whole model."""
+    from planner.solve.reduce import reduced
+
+    names = {g: NAMES[g][:6] for g in (AF, AP)}
+    parties: dict[str, tuple[str, ...]] = {}
+    for g, states in names.items():
+        for s in states:
+            status = data.draw(st.sampled_from(["none", "conv", "conv_p", "all"]))
+            if status != "none":
+                parties[s] = {"conv": CONV, "conv_p": CONV_P, "all": ALL}[status]
+    every = sorted(s for states in names.values() for s in states)
+    served = data.draw(st.lists(st.tuples(st.sampled_from(every), st.integers(3, 5)),
+                                max_size=3))
+    nominated = data.draw(st.lists(st.tuples(st.sampled_from(every),
+                                             st.sampled_from(["President", "Rapporteur"]),
+                                             st.integers(1, 2)),
+                                   max_size=2, unique_by=lambda t: (t[0], t[1])))
+    case = make_case(parties, groups={s: g for g, states in names.items() for s in states},
+                     spec=TINY, president=data.draw(st.sampled_from([None, AF, AP])),
+                     nominations=nominated)
+    case = dataclasses.replace(case, history=tuple(PastOfficer(n, "Vice-President", s)
+                                                   for s, n in served))
+    el = prep(case)
+    whole, small = solve(el, reduce=False), solve(el)
+    assert whole.status == small.status
+    assert whole.slate == small.slate
+    assert len(reduced(el).universe) <= len(el.universe)

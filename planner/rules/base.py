@@ -159,6 +159,11 @@ class Preference(ABC):
     @abstractmethod
     def value(self, el: Election, b: Backend[E]) -> E: ...
 
+    def bounds(self, el: Election) -> tuple[int, int] | None:
+        """Bounds of the value where a kind knows them without building its form (None: read
+        them from the form)."""
+        return None
+
     def signed(self, el: Election, b: Backend[E]) -> E:
         """The value to minimise."""
         v = self.value(el, b)
@@ -213,7 +218,9 @@ def preference_weights(el: Election) -> dict[str, int]:
     weight = 1
     for pref in reversed(el.profile.preferences):
         weights[pref.id] = weight
-        lo, hi = form_range(pref.value(el, FormBackend()), el.body.total_posts)
+        known = pref.bounds(el)
+        lo, hi = known if known is not None else form_range(pref.value(el, FormBackend()),
+                                                            el.body.total_posts)
         weight *= hi - lo + 1
     return weights
 

@@ -53,13 +53,18 @@ class FormBackend:
 
     def total(self, terms: Iterable[Form]) -> Form:
         merged: dict[Key, int] = {}
+        get = merged.get
         const = 0
         caps: list[tuple[Form, int, int]] = []
         for f in terms:
-            for k, v in f.terms.items():
-                merged[k] = merged.get(k, 0) + v
+            if len(f.terms) == 1 and not merged:
+                merged.update(f.terms)
+            else:
+                for k, v in f.terms.items():
+                    merged[k] = get(k, 0) + v
             const += f.const
-            caps.extend(f.caps)
+            if f.caps:
+                caps.extend(f.caps)
         return Form(merged, const, tuple(caps))
 
     def capped(self, expr: Form, cap: int) -> Form:

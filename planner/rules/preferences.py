@@ -64,13 +64,22 @@ class TieBreak(Preference):
     maximise = False
 
     def value(self, el: Election, b: Backend[E]) -> E:
-        weight = 2 * len(el.universe) + 1
-        order = el.turn_rank
+        order = el.turn_rank  # over the whole universe, also where the model sees fewer States
+        weight = 2 * len(order) + 1
         seats = b.total(b.scaled(officers(el, b, [s]), weight * r) for s, r in order.items())
         named = [p for p in el.body.post_names if el.body.post(p).count == 1]
         chairs = b.total(b.scaled(b.total(b.holds(s, p) for p in named), r)
                          for s, r in order.items())
         return b.total([seats, chairs])
+
+    def bounds(self, el: Election) -> tuple[int, int]:
+        # the largest ranks on every seat, and on the single posts: no form over every State
+        n = len(el.turn_rank)
+        weight = 2 * n + 1
+        seats = el.body.total_posts
+        single = sum(1 for p in el.body.posts if p.count == 1)
+        top = sum(range(max(0, n - seats), n))
+        return 0, weight * top + sum(range(max(0, n - single), n))
 
 
 PREFERENCE_KINDS: dict[str, type[Preference]] = {k.kind: k for k in (

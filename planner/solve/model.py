@@ -181,16 +181,23 @@ class SlateModel:
         return solver_info(self.options, self.stages, started)
 
 
-def solve(el: Election, options: SolverOptions | None = None) -> Result:
-    """The best slate under the hard rules and the preferences, or the conflicting rules."""
+def solve(el: Election, options: SolverOptions | None = None, reduce: bool = True) -> Result:
+    """The best slate under the hard rules and the preferences, or the conflicting rules. The
+    model is built on the States the best slate can use (planner.solve.reduce), an exact
+    reduction; scores and explanations are of the whole election."""
+    from planner.solve.reduce import reduced
+
     started = time.perf_counter()
-    sm = SlateModel(el, options)
+    small = reduced(el) if reduce else el
+    sm = SlateModel(small, options)
     status, slate = sm.next()
+    info = {**sm.info(started), "states_modelled": f"{len(small.universe)} of {len(el.universe)}"}
     if status == "infeasible":
-        return Result("infeasible", (), {}, explain(el, options), sm.info(started))
+        return Result("infeasible", (), {}, explain(el, options), info)
     if status != "solved":
-        return Result("unknown", (), {}, (), sm.info(started))
-    return Result("solved", slate, score(el, slate), (), sm.info(started))
+        return Result("unknown", (), {}, (), info)
+    return Result("solved", ordered_slate(el, [(s.state, s.post) for s in slate]),
+                  score(el, slate), (), info)
 
 
 def solver_info(options: SolverOptions, stages: list[str], started: float) -> dict[str, Any]:
