@@ -147,3 +147,15 @@ def test_a_session_that_took_place_keeps_its_known_president() -> None:
     first = result.sessions[0].slate
     assert next(s.state for s in first if s.post == "President") == known[6]
     assert any("Session 6 already took place" in n for n in result.notes)
+
+
+def test_a_plan_is_called_optimal_only_with_a_proof() -> None:
+    case, profile = open_case(shipped_cases()["untoc-cop6-2012"])
+    proven = plan(case, profile, [7, 8], options=SOLVER)
+    assert proven.solver["optimal"] is True
+    # ten sessions, almost no time: the joint model cannot prove its plan
+    rushed = plan(case, profile, range(7, 17), options=SolverOptions(time_limit=0.5))
+    assert rushed.status == "solved" and rushed.solver["optimal"] is False
+    assert any("not proven optimal" in n for n in rushed.notes)
+    for sp in rushed.sessions:
+        assert all(o.passed for o in check(sp.election, sp.slate))

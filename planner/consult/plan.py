@@ -186,41 +186,64 @@ def plan(case: Case, profile: Profile, sessions: Sequence[int],
     view = plan_view(case, profile, window, pool)
     elections = list(view.elections)
     greedy = _greedy(case, profile, plan_turns, openings, elections, pool, options, view.known)
-    if greedy is None:
+    alone = _alone(window, elections, pool, options, view.known) if greedy else None
+    if greedy is None or alone is None:
         return _infeasible(view, pool, notes, options, [], started)
     counts = fairness_counts(view, greedy)
-    if (not any(sum(c.values()) for c in counts.values())
-            and _at_bound(window, elections, greedy, pool, options, view.known)):
+    optimal, gap = True, None
+    if not any(sum(c.values()) for c in counts.values()) and _at_bound(elections, greedy, alone):
         # no fairness rule is broken, and every session is as good as it could be alone: no
         # joint plan can do better on any level above the tie-break
         slates = greedy
         fairness = {f: 0 for f in profile.fairness}
         stages = ["session by session, optimal by bound"]
     else:
-        joint = _joint(view, pool, options, greedy)
+        joint = _joint(view, pool, options, greedy, alone)
         if joint is None:
             return _infeasible(view, pool, notes, options, [], started)
-        slates, fairness, stages = joint
+        slates, fairness, stages = joint.slates, joint.fairness, joint.stages
+        optimal, gap = joint.optimal, joint.gap
+    if not optimal:
+        short = []
+        for pref in profile.preferences:
+            if pref.kind == "tie_break":
+                continue
+            got = sum(score(el, sl)[pref.id] for el, sl in zip(elections, slates, strict=True))
+            best = sum(score(el, sl)[pref.id] for el, sl in zip(elections, alone, strict=True))
+            if got != best:
+                short.append(f"{pref.name}: {got} against {best}")
+        notes.append("This plan is the best found within the time limit, not proven optimal. "
+                     "Against each session's own best (a bound no plan can pass), "
+                     + ("; ".join(short) if short else "it is level on every preference")
+                     + "; fairness comes first, and no fairer-or-equal plan nearer those bests "
+                     "was found.")
     plans = []
     for turn, el, slate in zip(plan_turns, elections, slates, strict=True):
         plans.append(SessionPlan(turn.session, openings[turn.session], turn, el, slate,
                                  _forecast_officers(case, turn, openings[turn.session], el,
                                                     slate)))
-    return PlanResult("solved", tuple(plans), fairness, (), None, tuple(notes),
-                      solver_info(options, stages, started), view)
+    info = {**solver_info(options, stages, started), "optimal": optimal, "gap": gap}
+    return PlanResult("solved", tuple(plans), fairness, (), None, tuple(notes), info, view)
 
 
-def _at_bound(window: list[int], elections: list[Election], slates: list[Slate],
-              pool: dict[str, Willing] | None, options: SolverOptions,
-              known: dict[int, str] | None = None) -> bool:
-    """Whether each slate meets, on every preference but the tie-break, the best its session
-    could reach with no regard to the other sessions."""
-    for session, el, slate in zip(window, elections, slates, strict=True):
-        status, alone = SlateModel(el, options,
+def _alone(window: list[int], elections: list[Election], pool: dict[str, Willing] | None,
+           options: SolverOptions, known: dict[int, str] | None = None) -> list[Slate] | None:
+    """Each session's best slate with no regard to the other sessions: a bound for the plan."""
+    out = []
+    for session, el in zip(window, elections, strict=True):
+        status, slate = SlateModel(el, options,
                                    forbidden=_unwilling(el, session, pool, known)).next()
         if status != "solved":
-            return False
-        a, b = score(el, slate), score(el, alone)
+            return None
+        out.append(slate)
+    return out
+
+
+def _at_bound(elections: list[Election], slates: list[Slate], alone: list[Slate]) -> bool:
+    """Whether each slate meets, on every preference but the tie-break, the best its session
+    could reach alone."""
+    for el, slate, best in zip(elections, slates, alone, strict=True):
+        a, b = score(el, slate), score(el, best)
         if any(a[r.id] != b[r.id] for r in el.profile.preferences[:-1]):
             return False
     return True
@@ -265,53 +288,81 @@ def plan_model(view: PlanView, pool: dict[str, Willing] | None = None) -> PlanMo
     return PlanModel(model, xs, levels)
 
 
+@dataclass(frozen=True)
+class Joint:
+    slates: list[Slate]
+    fairness: dict[str, int]
+    stages: list[str]
+    optimal: bool  # proven by CP-SAT (fairness and the rules' preferences)
+    gap: int | None  # the weighted objective above the best bound, where not proven
+
+
 def _joint(view: PlanView, pool: dict[str, Willing] | None, options: SolverOptions,
-           hint: list[Slate]) -> tuple[list[Slate], dict[str, int], list[str]] | None:
-    """Every session in one model: fairness, then the preferences summed, then the tie-break."""
+           greedy: list[Slate], alone: list[Slate]) -> Joint | None:
+    """Every session in one model: fairness, then the preferences summed, then the tie-break.
+    Each session's preferences are bounded by its best alone, which tightens the proof; the
+    session-by-session plan is kept where the model finds nothing better."""
     elections = view.elections
     pm = plan_model(view, pool)
     model, xs, levels = pm.model, pm.xs, pm.levels
-    for x, slate in zip(xs, hint, strict=True):
+    for x, slate in zip(xs, greedy, strict=True):
         held = {(seat.state, seat.post) for seat in slate}
         for key, v in x.items():
             model.add_hint(v, key in held)
-    solver = options.parameters()
-    stages: list[str] = []
-    fairness: dict[str, int] = {}
-    slates: list[Slate] = []
     # one weighted solve for every level but the tie-break: each level outweighs the whole
     # range of the levels below it, so the order is exact; the ranges here are small
     head, (tie_name, tie_expr, _s) = levels[:-1], levels[-1]
-    weight, weighted = 1, []
-    for _name, expr, spread in reversed(head):
-        weighted.append(expr * weight)
+    weights: dict[str, int] = {}
+    weight = 1
+    for name, _expr, spread in reversed(head):
+        weights[name] = weight
         weight *= spread + 1
-    for name, expr in (("fairness and preferences", cp_model.LinearExpr.sum(weighted)),
-                       (tie_name, tie_expr)):
-        model.minimize(expr)
-        if name == tie_name:
-            # the tie-break is no rule: a short, fixed (deterministic) effort, not a proof
-            solver.parameters.max_deterministic_time = min(options.time_limit, TIE_BREAK_EFFORT)
-        status = solver.solve(model)
-        stages.append(f"{name}: {solver.status_name(status)}")
-        if status == cp_model.INFEASIBLE:
-            return None
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            if name == tie_name:
-                break  # keep the slates of the level before
-            raise RuntimeError("the plan found no solution within the time limit")
-        if name != tie_name:
-            for level, e, _spread in head:
-                if level in elections[0].profile.fairness:
-                    fairness[level] = round(solver.value(e))
-                model.add(e == round(solver.value(e)))
+    objective = cp_model.LinearExpr.sum([e * weights[n] for n, e, _s in head])
+    ranked = [p for p in elections[0].profile.preferences if p.kind != "tie_break"]
+    for el, x, best in zip(elections, xs, alone, strict=True):
+        b = ModelBackend(model, x)
+        mine = cp_model.LinearExpr.sum([p.signed(el, b) * weights[p.id] for p in ranked])
+        values = score(el, best)
+        floor = sum(weights[p.id] * (-values[p.id] if p.maximise else values[p.id])
+                    for p in ranked)
+        model.add(mine >= floor)
+    solver = options.parameters()
+    model.minimize(objective)
+    status = solver.solve(model)
+    stages = [f"fairness and preferences: {solver.status_name(status)}"]
+    if status == cp_model.INFEASIBLE:
+        return None
+    counts = fairness_counts(view, greedy)
+    greedy_value = sum(weights[f] * sum(per.values()) for f, per in counts.items()) + sum(
+        weights[p.id] * (-v[p.id] if p.maximise else v[p.id])
+        for el, slate in zip(elections, greedy, strict=True) for v in [score(el, slate)]
+        for p in ranked)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) or (
+            status == cp_model.FEASIBLE and greedy_value <= round(solver.objective_value)):
+        bound = round(solver.best_objective_bound) if status == cp_model.FEASIBLE else None
+        stages.append("kept the session-by-session plan: the model found nothing better")
+        return Joint(greedy, {f: sum(per.values()) for f, per in counts.items()}, stages,
+                     False, greedy_value - bound if bound is not None else None)
+    optimal = status == cp_model.OPTIMAL
+    gap = None if optimal else round(solver.objective_value - solver.best_objective_bound)
+    fairness = {f: round(solver.value(e)) for f, e, _s in head
+                if f in elections[0].profile.fairness}
+    model.add(objective == round(solver.objective_value))
+    slates = [ordered_slate(el, [k for k, v in x.items() if solver.boolean_value(v)])
+              for el, x in zip(elections, xs, strict=True)]
+    model.clear_hints()  # type: ignore[no-untyped-call]
+    for x in xs:
+        for v in x.values():
+            model.add_hint(v, solver.boolean_value(v))
+    # the tie-break is no rule: a short, fixed (deterministic) effort, not a proof
+    model.minimize(tie_expr)
+    solver.parameters.max_deterministic_time = min(options.time_limit, TIE_BREAK_EFFORT)
+    status = solver.solve(model)
+    stages.append(f"{tie_name}: {solver.status_name(status)}")
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         slates = [ordered_slate(el, [k for k, v in x.items() if solver.boolean_value(v)])
                   for el, x in zip(elections, xs, strict=True)]
-        model.clear_hints()  # type: ignore[no-untyped-call]
-        for x in xs:
-            for v in x.values():
-                model.add_hint(v, solver.boolean_value(v))
-    return slates, fairness, stages
+    return Joint(slates, fairness, stages, optimal, gap)
 
 
 def _unwilling(el: Election, session: int, pool: dict[str, Willing] | None,

@@ -671,6 +671,7 @@ class PlanningView(Rendering):
                                     for s in slate_json(sp.election, sp.slate)]}
                          for sp in result.sessions],
             "fairness": result.fairness,
+            "optimal": bool(result.solver.get("optimal")),
             "groups": self.summary(),
             "failing_session": result.failing_session,
             "conflicts": conflicts_json(result.conflicts),
@@ -694,7 +695,11 @@ class PlanningView(Rendering):
                 for sp in result.sessions for seat in sp.slate]
         from planner.rules.fairness import FAIRNESS_KINDS
 
-        out = [table_text(pd.DataFrame(rows), ["session", "post", "state", "group"])]
+        proof = ("optimal (proven)" if result.solver.get("optimal") else
+                 "the best found, not proven optimal (see the note)")
+        out = [f"Plan of sessions {result.sessions[0].session} to "
+               f"{result.sessions[-1].session}: {proof}.",
+               table_text(pd.DataFrame(rows), ["session", "post", "state", "group"])]
         if result.fairness:
             out.append("\nFairness, times each rule is broken (0 is best): " + "; ".join(
                 f"{FAIRNESS_KINDS[k].label} {v}" for k, v in result.fairness.items()) + ".")
