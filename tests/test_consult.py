@@ -267,3 +267,26 @@ def test_the_tie_break_prefers_who_served_least_recently() -> None:
     assert first not in {s.state for s in again}
     assert "least recently" in el.tie_basis
     assert "alphabetical order (no bureau history" in prep(case).tie_basis
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_alternatives_on_the_reduced_election_are_the_same(data: st.DataObject) -> None:
+    """The k best slates use only the first (posts + k - 1) States of each kind."""
+    import planner.solve.reduce as reduce_module
+
+    from .factory import ALL, CONV_P, TINY
+
+    names = {g: NAMES[g][:6] for g in (AF, AP)}
+    parties = {s: data.draw(st.sampled_from([ALL, ALL, ALL, CONV_P]))
+               for g in names for s in names[g]}
+    case = make_case(parties, groups={s: g for g, ss in names.items() for s in ss}, spec=TINY,
+                     president=AP, rapporteur=AF)
+    el = prep(case)
+    k = data.draw(st.integers(1, 80))
+    excluded = data.draw(st.lists(st.sampled_from(sorted(parties)), max_size=2, unique=True))
+    small = alternatives(el, k, excluded=excluded)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(reduce_module, "reduced", lambda el, *a, **kw: el)
+        whole = alternatives(el, k, excluded=excluded)
+    assert [slate_key(s) for s in small.slates] == [slate_key(s) for s in whole.slates]

@@ -51,10 +51,15 @@ def alternatives(el: Election, k: int, fixed: Sequence[tuple[str, str]] = (),
     """The k best distinct slates, best first. The first is the slate solve gives; the rest
     come from the exact group-by-group enumeration, or from the CP-SAT model with a cut per
     slate found where the rules do not decompose by group."""
+    from planner.solve.reduce import reduced
+
+    full = el
+    # only the first States of each kind can be on the k best slates (planner.solve.reduce)
+    el = reduced(full, k, keep=[s for s, _p in fixed], drop=excluded)
     sm = SlateModel(el, options, fixed, excluded)
     status, best = sm.next()
     if status == "infeasible":
-        return Alternatives("infeasible", (), _why_none(el, fixed, excluded, options), "")
+        return Alternatives("infeasible", (), _why_none(full, fixed, excluded, options), "")
     if status != "solved":
         return Alternatives(status, (), (), "")
     only = None

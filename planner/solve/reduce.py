@@ -14,7 +14,7 @@ would find.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from planner.rules.election import Election
@@ -58,14 +58,19 @@ def kinds_of_states(el: Election) -> list[tuple[str, ...]]:
     return [tuple(v) for v in by_kind.values()]
 
 
-def reduced(el: Election) -> Election:
-    """The election on the States the best slate can use: the first `total posts` of each kind
-    in the tie-break's order. The tie-break keeps the whole universe's ranks."""
-    keep_each = el.body.total_posts
+def reduced(el: Election, slates: int = 1, keep: Iterable[str] = (),
+            drop: Iterable[str] = ()) -> Election:
+    """The election on the States the best `slates` slates can use: the first (total posts +
+    slates - 1) of each kind in the tie-break's order, leaving out drop and keeping keep. A
+    slate that used a later one would have at least `slates` strictly better slates (swap it
+    for any of the earlier ones it leaves free). The tie-break keeps the whole universe's
+    ranks."""
+    each = el.body.total_posts + slates - 1
     order = el.turn_rank
-    kept: set[str] = set()
+    out = set(drop)
+    kept: set[str] = set(keep)
     for kind in kinds_of_states(el):
-        kept.update(sorted(kind, key=order.__getitem__)[:keep_each])
+        kept.update(sorted((s for s in kind if s not in out), key=order.__getitem__)[:each])
     if len(kept) == len(el.universe):
         return el
     small = dataclasses.replace(el, universe=tuple(s for s in el.universe if s in kept))
