@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from planner.io.reader import shipped_cases
 
@@ -35,6 +36,7 @@ def cells(path: Path) -> dict[str, list[tuple[object, ...]]]:
     return out
 
 
+@pytest.mark.slow
 def test_ten_runs_same_workbook(tmp_path: Path) -> None:
     first = None
     for i in range(10):
@@ -46,6 +48,7 @@ def test_ten_runs_same_workbook(tmp_path: Path) -> None:
         assert now == first
 
 
+@pytest.mark.slow
 def test_ten_shuffles_same_slate(tmp_path: Path) -> None:
     slates = set()
     for seed in range(10):
@@ -63,6 +66,7 @@ def test_ten_shuffles_same_slate(tmp_path: Path) -> None:
     assert len(slates) == 2  # one solve slate, one list of alternatives, whatever the order
 
 
+@pytest.mark.slow
 def test_two_writers_leave_one_whole_workbook(tmp_path: Path) -> None:
     out = tmp_path / "same.xlsx"
     procs = [subprocess.Popen([PLANNER, "alternatives", "-k", "30", "--out", str(out)],
@@ -76,6 +80,7 @@ def test_two_writers_leave_one_whole_workbook(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["same.xlsx"]  # no temporary file left
 
 
+@pytest.mark.slow
 def test_interrupted_run_leaves_nothing(tmp_path: Path) -> None:
     out = tmp_path / "big.xlsx"
     proc = subprocess.Popen([PLANNER, "alternatives", "-k", "1000", "--out", str(out)],

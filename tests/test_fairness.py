@@ -149,6 +149,7 @@ def test_a_session_that_took_place_keeps_its_known_president() -> None:
     assert any("Session 6 already took place" in n for n in result.notes)
 
 
+@pytest.mark.slow
 def test_a_plan_is_called_optimal_only_with_a_proof() -> None:
     case, profile = open_case(shipped_cases()["untoc-cop6-2012"])
     proven = plan(case, profile, [7, 8], options=SOLVER)

@@ -223,6 +223,7 @@ def test_pipes_are_not_read(tmp_path: Path) -> None:
 # 8. every signal that ends a write cleans up
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP])
 def test_signals_leave_nothing(tmp_path: Path, sig: int) -> None:
     proc = subprocess.Popen([PLANNER, "alternatives", "-k", "1000", "--out",

@@ -357,7 +357,7 @@ def test_the_reduction_finds_the_same_slate(data: st.DataObject) -> None:
 
     names = {g: NAMES[g][:6] for g in (AF, AP)}
     parties: dict[str, tuple[str, ...]] = {}
-    for g, states in names.items():
+    for states in names.values():
         for s in states:
             status = data.draw(st.sampled_from(["none", "conv", "conv_p", "all"]))
             if status != "none":

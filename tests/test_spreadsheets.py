@@ -234,6 +234,7 @@ def text_heights(pdf: Path) -> list[float | None]:
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(NO_LO, reason="LibreOffice or pdftotext is not installed (apt-get install "
                     "libreoffice-calc-nogui poppler-utils); .ci/run installs them")
 def test_libreoffice_opens_and_prints_every_workbook(books: dict[str, Path],

@@ -6,6 +6,7 @@ reader and the domain need.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from planner.domain.names import normalise
 
@@ -51,13 +52,17 @@ class Body:
     default_cycle_start: int = 1
     session_interval: int = 1  # years from one regular session to the next
 
-    @property
+    @cached_property
     def post_names(self) -> tuple[str, ...]:
         return tuple(p.name for p in self.posts)
 
-    @property
+    @cached_property
     def group_names(self) -> tuple[str, ...]:
         return tuple(g.name for g in self.groups)
+
+    @cached_property
+    def _post_ranks(self) -> dict[str, int]:
+        return {name: i for i, name in enumerate(self.post_names)}
 
     @property
     def total_posts(self) -> int:
@@ -71,8 +76,7 @@ class Body:
         return next(p for p in self.posts if p.name == name)
 
     def post_rank(self, name: str) -> int:
-        names = self.post_names
-        return names.index(name) if name in names else len(names)
+        return self._post_ranks.get(name, len(self.posts))
 
     def group(self, name: str) -> GroupSpec:
         return next(g for g in self.groups if g.name == name)
