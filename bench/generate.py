@@ -72,3 +72,153 @@ def conference(states: int, groups: int, posts: int, seed: int = 0) -> tuple[Cas
         warnings=(),
         files=(),
     ), profile
+
+
+PROFILE = """# A generated conference: the UNTOC rule 22, {groups} groups, {posts} posts
+name = "generated-{groups}x{posts}"
+conference = "Generated conference ({groups} groups, {posts} posts)"
+short = "Generated"
+source = "bench/generate.py: rule 22 of the UNTOC Conference, scaled"
+eligibility = "treaty"
+extra_states = true
+years_between_sessions = 2
+fairness = ["repeat_service", "consecutive_terms", "protocol_seat_repeats"]
+fairness_condition = "convention_and_a_protocol"
+{group_tables}
+[[posts]]
+name = "President"
+count = 1
+[[posts]]
+name = "Vice-President"
+count = {vps}
+[[posts]]
+name = "Rapporteur"
+count = 1
+
+[rotation]
+post = "President"
+following = "Rapporteur"
+default_cycle = [{cycle}]
+
+[[rules]]
+kind = "post_counts"
+citation = "rule 22(1)"
+text = "The posts are filled."
+[[rules]]
+kind = "one_post_per_state"
+citation = "rule 22(1)"
+text = "Each officer is from a different State."
+[[rules]]
+kind = "eligibility"
+citation = "rule 22(1)"
+text = "Officers from States parties present."
+[[rules]]
+kind = "group_officers"
+id = "seats_per_group"
+citation = "rule 22(3)"
+text = "Each group holds its seats."
+bound = "exactly"
+count = {seats}
+[[rules]]
+kind = "party_to"
+id = "protocol_seat"
+citation = "rule 22(3)"
+text = "One officer of each group is party to the Convention and a Protocol."
+condition = "convention_and_a_protocol"
+scope = "each_group"
+at_least = 1
+[[rules]]
+kind = "party_to"
+id = "all_instruments"
+citation = "rule 22(3)"
+text = "Officers party to every instrument."
+condition = "all_instruments"
+scope = "bureau"
+at_least = {all_count}
+[[rules]]
+kind = "rotation"
+id = "president_rotation"
+citation = "rule 22(3)"
+text = "The President's group rotates."
+post = "President"
+[[rules]]
+kind = "rotation"
+id = "rapporteur_rotation"
+citation = "rule 22(3)"
+text = "The Rapporteur's group rotates."
+post = "Rapporteur"
+[[rules]]
+kind = "nominations"
+citation = "nominations"
+text = "Nominees take their group's seats."
+
+[[preferences]]
+kind = "nomination_priority"
+citation = "nominations"
+text = "First choices first."
+[[preferences]]
+kind = "groups_with"
+id = "protocol_seat_all"
+citation = "rule 22(3)"
+text = "Groups with a party to all Protocols."
+condition = "convention_and_all_protocols"
+[[preferences]]
+kind = "officers_with"
+id = "all_instruments_count"
+citation = "rule 22(3)"
+text = "Officers party to every instrument."
+condition = "all_instruments"
+"""
+
+
+def write_case(out: Path, states: int, groups: int, posts: int, seed: int = 0) -> Path:
+    """The generated conference as a case folder the command line reads: its profile beside
+    its tables, and the States it declares itself."""
+    import csv
+
+    case, _profile = conference(states, groups, posts, seed)
+    names = list(case.body.group_names)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "profile.toml").write_text(PROFILE.format(
+        groups=groups, posts=posts, vps=posts - 2, seats=posts // groups,
+        all_count=max(2, posts // 5), cycle=", ".join(f'"{n}"' for n in names),
+        group_tables="".join(f'[[groups]]\nname = "{n}"\n' for n in names)), encoding="utf-8")
+
+    def table(name: str, header: list[str], rows: list[list[object]]) -> None:
+        with (out / f"{name}.csv").open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(header)
+            writer.writerows(rows)
+
+    table("states", ["state"], [[m.state] for m in case.memberships])
+    table("groups", ["state", "group"], [[m.state, m.group] for m in case.memberships])
+    table("instruments", ["instrument", "title", "kind", "entry_into_force",
+                          "days_after_deposit"],
+          [[i.id, i.title, i.kind, i.entry_into_force.isoformat(), i.days_after_deposit]
+           for i in case.instruments])
+    table("ratifications", ["state", "instrument", "deposit_date", "action"],
+          [[d.state, d.instrument, d.date.isoformat(), "ratification"] for d in case.deposits])
+    table("session", ["key", "value"],
+          [["profile", "profile.toml"], ["session", case.session.number],
+           ["opening_date", case.session.opening_date.isoformat()],
+           ["president_group", case.session.president_group],
+           ["rapporteur_group", case.session.rapporteur_group]])
+    table("nominations", ["state", "post"], [[n.state, n.post] for n in case.nominations])
+    return out
+
+
+def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Write a generated conference as a case folder.")
+    parser.add_argument("--states", type=int, required=True)
+    parser.add_argument("--groups", type=int, default=5)
+    parser.add_argument("--posts", type=int, default=10)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args()
+    print(write_case(args.out, args.states, args.groups, args.posts, args.seed))
+
+
+if __name__ == "__main__":
+    main()

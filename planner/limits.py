@@ -11,7 +11,7 @@ import datetime as dt
 # files
 MAX_FILE_BYTES = 20 * 1024 * 1024  # any one input file
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # an .xlsx, unpacked
-MAX_ROWS = 10_000  # rows of one table
+MAX_ROWS = 100_000  # rows of one table (a generated conference of 20,000 States needs 50,000)
 MAX_COLUMNS = 200  # columns of one table
 MAX_CELLS = 2_000_000  # cells a workbook's sheet may declare (its dimension)
 MAX_CELL_CHARS = 32_767  # characters in one cell: what a spreadsheet cell holds

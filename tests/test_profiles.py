@@ -435,3 +435,23 @@ def test_outputs_take_the_umask(tmp_path: Path) -> None:
         assert out.stat().st_mode & 0o777 == 0o644
     finally:
         os.umask(old)
+
+
+def test_a_generated_conference_is_a_case_the_command_line_reads(tmp_path: Path) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
+    from generate import write_case as write_generated
+
+    case = write_generated(tmp_path / "gen", 200, 5, 10)
+    r = CliRunner().invoke(cli, ["solve", str(case), "--no-write", "--json"])
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    assert len(data["slate"]) == 10 and data["slate"][0]["state"].startswith("State ")
+    # a body whose profile does not allow it cannot declare States
+    shutil.copy(case / "states.csv", tmp_path / "states.csv")
+    other = tmp_path / "cop6"
+    shutil.copytree(shipped_cases()["untoc-cop6-2012"], other)
+    shutil.copy(case / "states.csv", other / "states.csv")
+    r = CliRunner().invoke(cli, ["solve", str(other), "--no-write"])
+    assert r.exit_code == 2 and "this body's cases cannot declare States" in r.output

@@ -51,6 +51,7 @@ class Body:
     default_cycle: tuple[str, ...] = ()
     default_cycle_start: int = 1
     session_interval: int = 1  # years from one regular session to the next
+    extra_states: bool = False  # the case may declare States of its own (a states table)
 
     @cached_property
     def post_names(self) -> tuple[str, ...]:

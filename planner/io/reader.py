@@ -72,6 +72,7 @@ class _Loader:
         self.files: dict[Path, str] = {}
         self.sheets: dict[str, pd.DataFrame] | None = None
         self.membership_of: dict[str, str] = {}
+        self.declared: frozenset[str] = frozenset()  # States the case declares itself
         self.base = path if path.is_dir() else path.parent
 
     # -- locating tables
@@ -154,6 +155,8 @@ class _Loader:
             self.problems.add(t.where(row.number, column), "the State is missing",
                               "fill in the State's name")
             return None
+        if text in self.declared:
+            return text
         name = registry().lookup(text)
         if name is None:
             self.problems.add(t.where(row.number, column), f"unknown State {text!r}",
@@ -375,7 +378,7 @@ class _Loader:
                 continue
             if state is None or group is None or flag in {"no", "n", "false"}:
                 continue
-            if not registry().get(state).is_state:
+            if state not in self.declared and not registry().get(state).is_state:
                 self.problems.add(t.where(row.number, "state"),
                                   f"{state} is not a State and cannot belong to a regional group",
                                   "remove the row")
@@ -454,6 +457,22 @@ class _Loader:
         profile = values.get("profile", (None, ""))[1] or None
         return Session(conference, number, opening, groups.get("president_group"),
                        groups.get("rapporteur_group"), cycle, start, offset, host, profile)
+
+    def declared_states(self, t: Table) -> frozenset[str]:
+        """States the case declares itself, where its profile allows them."""
+        if not self.body.extra_states:
+            self.problems.add(t.where(None), "this body's cases cannot declare States",
+                              "remove the states table, or use a profile with "
+                              "extra_states = true")
+            return frozenset()
+        if not t.require(self.problems, *required_columns("states")):
+            return frozenset()
+        out = set()
+        for row in t.rows:
+            name = row.text("state")
+            if name and registry().lookup(name) is None:
+                out.add(name)
+        return frozenset(out)
 
     def members(self, t: Table) -> frozenset[str]:
         if not t.require(self.problems, *required_columns("members")):
@@ -584,6 +603,8 @@ class _Loader:
 
     def load(self) -> Case:
         tables = self.tables()
+        if "states" in tables:
+            self.declared = self.declared_states(tables["states"])
         instruments: list[Instrument] = []
         status_files: dict[str, tuple[Row, str]] = {}
         if "instruments" in tables:

@@ -25,6 +25,7 @@ class TableSpec:
     columns: tuple[Column, ...]
     basis: str | None = None  # only for bodies whose eligibility basis this is
     constituencies: bool = False  # only for bodies with constituencies
+    extra: bool = False  # only for bodies whose cases may declare States of their own
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -36,7 +37,8 @@ class TableSpec:
 
     def applies(self, body: Body) -> bool:
         return ((self.basis is None or self.basis == body.eligibility)
-                and (not self.constituencies or bool(body.constituencies)))
+                and (not self.constituencies or bool(body.constituencies))
+                and (not self.extra or body.extra_states))
 
 
 def _c(name: str, about: str, *, required: bool = False, choices: str = "",
@@ -45,6 +47,10 @@ def _c(name: str, about: str, *, required: bool = False, choices: str = "",
 
 
 SCHEMA: tuple[TableSpec, ...] = (
+    TableSpec("states", "States the case declares beyond the UN's (a generated or hypothetical "
+              "body whose profile allows it)", (
+        _c("state", "the State's name, as the other tables write it", required=True),
+    ), extra=True),
     TableSpec("session", "the session: one row per key (see the keys below)", (
         _c("key", "what the value is", required=True, choices="session_key"),
         _c("value", "the value", required=True),

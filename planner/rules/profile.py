@@ -45,7 +45,7 @@ UN_GROUPS = "un-regional-groups"
 LOWEST = {"consecutive": 1, "seats": 1, "at_least": 1}
 TOP_KEYS = {"name", "conference", "short", "source", "eligibility", "notes", "groups", "posts",
             "constituencies", "rotation", "rules", "preferences", "fairness", "default_case",
-            "fairness_condition", "years_between_sessions"}
+            "fairness_condition", "years_between_sessions", "extra_states"}
 ROTATION_KEYS = {"post", "following", "default_cycle", "default_start"}
 COMMON_KEYS = {"kind", "id", "citation", "text", "label"}
 
@@ -116,6 +116,13 @@ class _Reader:
             self.bad(where, f"must be a whole number from {low} to 1000, not {value!r}",
                      f"write {key} = {default}")
             return default
+        return value
+
+    def flag(self, data: Mapping[str, Any], key: str) -> bool:
+        value = data.get(key, False)
+        if not isinstance(value, bool):
+            self.bad(key, f"must be true or false, not {value!r}", f"write {key} = true")
+            return False
         return value
 
     def texts(self, data: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
@@ -266,6 +273,7 @@ class _Reader:
                                              1, 1),
             session_interval=self.integer(data, "years_between_sessions",
                                           "years_between_sessions", 1, 1),
+            extra_states=self.flag(data, "extra_states"),
         )
         rules = [self.item(e, f"rules[{i}]", RULE_KINDS, body)
                  for i, e in enumerate(self.tables(data, "rules"))]
