@@ -116,19 +116,26 @@ FLIP = {"min": "max", "max": "min", "mode": "mode"}
 def with_plain_member(form: Form, members: Iterable[str], post: str, worst: str) -> Form:
     """worst: 'min' or 'max' (the least helpful coefficient for a need of that direction),
     or 'mode' (the coefficient most members share) for an equality."""
-    members = tuple(members)
-    coefs = [form.terms.get((s, post), 0) for s in members]
-    if not coefs:
+    group = members if isinstance(members, frozenset) else frozenset(members)
+    # only the members the form names have a coefficient other than 0
+    named = [v for (s, p), v in form.terms.items() if p == post and s in group]
+    zeros = len(group) - len(named)
+    counts: dict[int, int] = {}
+    for v in named:
+        counts[v] = counts.get(v, 0) + 1
+    if zeros:
+        counts[0] = counts.get(0, 0) + zeros
+    if not counts:
         common = 0
     elif worst == "min":
-        common = min(coefs)
+        common = min(counts)
     elif worst == "max":
-        common = max(coefs)
+        common = max(counts)
     else:
-        common = max(sorted(set(coefs)), key=coefs.count)
+        common = max(sorted(counts), key=counts.__getitem__)
     terms = dict(form.terms)
     if common:
         terms[(PLAIN_MEMBER, post)] = common
-    caps = tuple((with_plain_member(f, members, post, worst if w > 0 else FLIP[worst]), c, w)
+    caps = tuple((with_plain_member(f, group, post, worst if w > 0 else FLIP[worst]), c, w)
                  for f, c, w in form.caps)
     return Form(terms, form.const, caps)

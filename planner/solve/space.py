@@ -41,7 +41,7 @@ from planner.solve.model import ModelBackend, SolverOptions, post_hard_rules, va
 
 # beyond this many (States, posts) options in one group, listing them costs too much memory:
 # the group is then counted by class (States no rule tells apart), within the second limit
-MAX_OPTIONS = 300_000
+MAX_OPTIONS = 50_000
 MAX_CLASS_STEPS = 300_000
 
 
