@@ -345,3 +345,20 @@ def test_delegates_read_words_not_code(tmp_path: Path) -> None:
     check = openpyxl.load_workbook(pack)["Rule check"]
     header = [c.value for c in check[1]]
     assert header[-1] == "id" and "two_per_group" in [c.value for c in check["F"]]
+
+
+def test_light_commands_stay_light(tmp_path: Path) -> None:
+    """status, check and rotation on a CSV case import neither pandas nor OR-Tools."""
+    import subprocess
+    import sys
+
+    slate = tmp_path / "slate.csv"
+    slate.write_text("post,state\nPresident,Indonesia\n", encoding="utf-8")
+    for args in (["status"], ["check", str(slate)], ["rotation"], ["--help"]):
+        code = ("import sys\nfrom planner.cli.main import cli\n"
+                f"try:\n    cli({args!r}, prog_name='planner')\nexcept SystemExit:\n    pass\n"
+                "print(sorted(m for m in ('pandas', 'ortools', 'openpyxl') if m in sys.modules),"
+                " file=sys.stderr)")
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              timeout=60)
+        assert done.stderr.strip().splitlines()[-1] == "[]", (args, done.stderr)

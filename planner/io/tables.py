@@ -74,7 +74,7 @@ class Table:
     sheet: str | None
     headers: dict[str, str]  # normalised key -> header as written
     rows: tuple[Row, ...]
-    frame: pd.DataFrame = field(repr=False, compare=False)
+    frame: Any = field(default=None, repr=False, compare=False)  # the DataFrame, if read so
 
     def where(self, row: int | None = None, column: str | None = None) -> Where:
         shown = self.headers.get(column, column) if column else None
@@ -114,16 +114,21 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 def _from_frame(name: str, file: str, sheet: str | None, frame: pd.DataFrame,
                 problems: Problems | None = None) -> Table:
-    """The first non-blank row of frame is the header; rows are numbered from 1 as in a
-    spreadsheet. Text with control characters is reported, not read."""
+    return _from_values(name, file, sheet, list(frame.itertuples(index=False, name=None)),
+                        frame.shape[1], problems, frame)
+
+
+def _from_values(name: str, file: str, sheet: str | None, values_list: list[tuple[Any, ...]],
+                 width: int, problems: Problems | None = None, frame: Any = None) -> Table:
+    """The first non-blank row is the header; rows are numbered from 1 as in a spreadsheet.
+    Text with control characters is reported, not read."""
     headers: dict[str, str] = {}
     positions: list[tuple[int, str]] = []
-    if problems is not None and frame.shape[1] > MAX_COLUMNS:
-        problems.add(Where(file, sheet), f"the {name} table has {frame.shape[1]:,} columns, "
+    if problems is not None and width > MAX_COLUMNS:
+        problems.add(Where(file, sheet), f"the {name} table has {width:,} columns, "
                      f"more than the {MAX_COLUMNS} a table may have",
                      "check that this is the right file")
         return Table(name, file, sheet, {}, (), frame)
-    values_list = list(frame.itertuples(index=False, name=None))
     top = next((i for i, r in enumerate(values_list) if any(cell_text(v) for v in r)), None)
     if top is not None:
         for pos, value in enumerate(values_list[top]):
@@ -204,8 +209,6 @@ def read_csv_table(name: str, path: Path, shown: str, problems: Problems) -> Tab
     import csv
     import io
 
-    import pandas as pd
-
     where = Where(shown)
     if _too_big(path, where, problems):
         return None
@@ -238,16 +241,18 @@ def read_csv_table(name: str, path: Path, shown: str, problems: Problems) -> Tab
                      "may have", "check that this is the right file")
         return None
     try:
-        frame = pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False,
-                            skip_blank_lines=False, sep=sep, quoting=csv.QUOTE_MINIMAL)
-    except pd.errors.EmptyDataError:
-        problems.add(where, "the file is empty", f"put the {name} table in it, with a header row")
-        return None
-    except (pd.errors.ParserError, ValueError) as exc:
-        problems.add(where, f"the file is not a readable CSV table ({str(exc).strip()})",
+        # the csv module, not pandas: a CSV case is read without importing pandas at all
+        lines = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
+    except csv.Error as exc:
+        problems.add(where, f"the file is not a readable CSV table ({exc})",
                      "save it as CSV, one row per line")
         return None
-    table = _from_frame(name, shown, None, frame, problems)
+    if not any(any(c.strip() for c in line) for line in lines):
+        problems.add(where, "the file is empty", f"put the {name} table in it, with a header row")
+        return None
+    width = max(len(line) for line in lines)
+    values = [tuple(line) + ("",) * (width - len(line)) for line in lines]
+    table = _from_values(name, shown, None, values, width, problems)
     if not table.headers:
         problems.add(where, "the file is empty", f"put the {name} table in it, with a header row")
         return None

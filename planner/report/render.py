@@ -187,8 +187,12 @@ class CheckView(Rendering):
 
     def lines(self) -> list[str]:
         assert self.el is not None
-        frame = outcomes_frame(self.outcomes, self.el)
-        frame.loc[frame["result"] == "pass", "detail"] = ""  # the wording is in the JSON
+        from planner.report.workbook import outcome_rows
+
+        frame = outcome_rows(self.outcomes, self.el)
+        for row in frame:
+            if row["result"] == "pass":
+                row["detail"] = ""  # the wording is in the JSON
         failed = sum(not o.passed for o in self.outcomes)
         return [table_text(frame, ["result", "rule", "scope", "detail"], limit=100),
                 "\nThe slate meets every rule." if self.ok else
@@ -235,10 +239,14 @@ class StatusView(Rendering):
     def lines(self) -> list[str]:
         assert self.el is not None
         a = self.el.assessment
-        frame = self.frame()
+        from planner.report.workbook import eligibility_rows
+
+        rows, all_columns = eligibility_rows(self.el)
+        if self.eligible_only:
+            rows = [r for r in rows if r["eligible"] == "yes"]
         columns = [c for c in ("state", "group", "instruments in force", "eligible", "reason")
-                   if c in frame.columns]
-        return [table_text(frame, columns, limit=70),
+                   if c in all_columns]
+        return [table_text(rows, columns, limit=70),
                 f"\nAt {a.date.isoformat()}: "
                 + (f"instruments in force: {', '.join(i.id for i in a.in_force)}; "
                    if self.case.body.eligibility == "treaty" else "")
@@ -594,18 +602,13 @@ class RotationView(Rendering):
         }
 
     def lines(self) -> list[str]:
-        import pandas as pd
-
         cycle = self.cycle
         assert cycle is not None
         body = self.case.body
-        short = {g.name: g.short for g in body.groups}
         head = body.rotating_post or body.head_post
         follow = body.following_post or "Rapporteur"
-        frame = pd.DataFrame([{"session": t.session,
-                               head: short.get(t.president_group or "", "open"),
-                               follow: short.get(t.rapporteur_group or "", "open")}
-                              for t in self.rows])
+        frame = [{"session": t.session, head: t.president_group or "open",
+                  follow: t.rapporteur_group or "open"} for t in self.rows]
         out = [table_text(frame, ["session", head, follow]), f"\nCycle: {cycle.evidence}."]
         if body.following_post:
             out.append(f"{follow}: from the group that held the {head}'s post "

@@ -53,29 +53,25 @@ def slate_frame(el: Election, slate: Slate) -> pd.DataFrame:
     )
 
 
-def outcomes_frame(outcomes: Sequence[Outcome], el: Election | None = None) -> pd.DataFrame:
+def outcome_rows(outcomes: Sequence[Outcome], el: Election | None = None
+                 ) -> list[dict[str, Any]]:
     """Each rule instance: its name, citation, scope, pass or FAIL and the detail; the rule's
     id last, in the one technical column."""
-    import pandas as pd
 
     def name(rule_id: str) -> str:
         found = el.profile.rule(rule_id) if el is not None else None
         return found.name if found is not None else rule_id.replace("_", " ")
 
-    return pd.DataFrame(
-        [
-            {
-                "rule": name(o.rule),
-                "citation": o.citation,
-                "scope": ", ".join(o.scope),
-                "result": "pass" if o.passed else "FAIL",
-                "detail": o.message,
-                "id": o.rule,
-            }
-            for o in outcomes
-        ],
-        columns=["rule", "citation", "scope", "result", "detail", "id"],
-    )
+    return [{"rule": name(o.rule), "citation": o.citation, "scope": ", ".join(o.scope),
+             "result": "pass" if o.passed else "FAIL", "detail": o.message, "id": o.rule}
+            for o in outcomes]
+
+
+def outcomes_frame(outcomes: Sequence[Outcome], el: Election | None = None) -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame(outcome_rows(outcomes, el),
+                        columns=["rule", "citation", "scope", "result", "detail", "id"])
 
 
 def conflicts_frame(conflicts: Sequence[Conflict]) -> pd.DataFrame:
@@ -110,11 +106,9 @@ def eligibility_sheet(el: Election, eligible_only: bool = False) -> SheetData:
     return SheetData("Eligibility", frame, wrap=24, limits={"instruments in force": 44})
 
 
-def eligibility_frame(el: Election) -> pd.DataFrame:
+def eligibility_rows(el: Election) -> tuple[list[dict[str, Any]], list[str]]:
     """Every State the case knows: its group, standing and whether it can sit, and why not;
     a column for each standing the profile's rules ask about."""
-    import pandas as pd
-
     conditions = el.profile.conditions()
     rows = []
     for s in el.assessment.states:
@@ -129,6 +123,13 @@ def eligibility_frame(el: Election) -> pd.DataFrame:
     columns = ["state", "group", *(["instruments in force"] if el.body.eligibility == "treaty"
                                    else []), "eligible", "reason",
                *(CONDITION_LABELS[c] for c in conditions)]
+    return rows, columns
+
+
+def eligibility_frame(el: Election) -> pd.DataFrame:
+    import pandas as pd
+
+    rows, columns = eligibility_rows(el)
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -379,13 +380,14 @@ def slate_json(el: Election, slate: Slate) -> list[dict[str, Any]]:
     ]
 
 
-def table_text(frame: pd.DataFrame, columns: Sequence[str], limit: int = 60,
-               width: int = 100) -> str:
+def table_text(frame: pd.DataFrame | Sequence[Mapping[str, Any]], columns: Sequence[str],
+               limit: int = 60, width: int = 100) -> str:
     """A terminal table no wider than width: the widest columns are narrowed and their cells
-    wrapped onto more lines."""
+    wrapped onto more lines. frame: a DataFrame, or rows as dicts (no pandas needed)."""
     import textwrap
 
-    rows = [[str(v) for v in r] for r in frame[list(columns)].itertuples(index=False, name=None)]
+    records = frame.to_dict("records") if hasattr(frame, "to_dict") else frame
+    rows = [[str(r.get(c, "")) for c in columns] for r in records]
     widths = [max(1, min(max([max((len(x) for x in c.split()), default=0)]
                              + [len(r[i]) for r in rows]), limit)) for i, c in enumerate(columns)]
     while sum(widths) + 2 * (len(widths) - 1) > width and max(widths) > 6:
