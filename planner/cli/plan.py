@@ -9,8 +9,8 @@ from pathlib import Path
 
 import click
 
-from planner.cli.common import _load, cli, emit, json_option, out_options, target_path
-from planner.limits import MAX_SESSION
+from planner.cli.common import FiniteRange, _load, cli, emit, json_option, out_options, target_path
+from planner.limits import MAX_SESSION, MAX_TIME_LIMIT
 
 
 @cli.command(name="rotation")
@@ -46,11 +46,14 @@ def rotation_cmd(case: str | None, until: int | None, as_json: bool) -> None:
               help="The sessions to plan, as a range or a list.")
 @click.option("--pool", "pool_path", help="Who may serve: .csv/.xlsx with state [, sessions, "
               "posts].")
+@click.option("--time-limit", type=FiniteRange(0.1, MAX_TIME_LIMIT), default=3.0,
+              show_default=True, help="Deterministic seconds the joint model may search for a "
+              "better plan than the session-by-session one (more may prove it optimal).")
 @out_options("plan")
 @json_option
 @click.pass_context
 def plan_cmd(ctx: click.Context, case: str | None, sessions_text: str, pool_path: str | None,
-             out: Path | None, no_write: bool, as_json: bool) -> None:
+             time_limit: float, out: Path | None, no_write: bool, as_json: bool) -> None:
     """Plan the bureaus of several sessions together: rule 22 at each session's opening, the
     rotation, and fairness within each group (no State again while another has not served,
     no two terms in a row, the protocol seat not always carried by the same State).
@@ -70,8 +73,11 @@ def plan_cmd(ctx: click.Context, case: str | None, sessions_text: str, pool_path
         raise click.BadParameter(str(exc), param_hint="--sessions") from None
     pool = load_pool(pool_path, c.body) if pool_path else None
     target = target_path(c, out, no_write, "plan", [pool_path] if pool_path else [])
-    result = plan(c, profile, window, pool)
+    from planner.solve.model import SolverOptions
+
+    result = plan(c, profile, window, pool, SolverOptions(time_limit=time_limit))
     options = {"case": str(c.path), "sessions": sessions_text, "pool": pool_path or "",
+               "time_limit": time_limit,
                "out": str(target or "")}
     span = (f"sessions {window[0]}-{window[-1]}" if len(window) > 1
             else f"session {window[0]}")
