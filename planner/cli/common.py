@@ -225,26 +225,11 @@ def write_with_info(target: Path | None, sheets: list[Any], c: Case, options: di
                     profile: Profile | None = None) -> None:
     """The workbook with its Run info sheet, written whole or not at all; with a profile, it
     also carries its case (hidden sheets), so that it can be checked and revised alone."""
-    from planner.report.template import case_tables, tables_digest
-    from planner.report.workbook import (
-        SheetData,
-        book_meta,
-        info_frame,
-        input_paths,
-        run_info,
-        write_workbook,
-    )
-    from planner.rules.profile import profile_reference
+    from planner.report.render import write_book
 
     if target is None:
         return
-    rows = run_info(c, options, solver, notes)
-    tables = case_tables(c, profile_reference(profile)) if profile is not None else []
-    if tables:
-        rows.append(("case carried", f"on hidden sheets case.*, SHA-256 "
-                                     f"{tables_digest(tables)}"))
-    write_workbook(target, [*sheets, SheetData("Run info", info_frame(rows))], input_paths(c),
-                   book_meta(c, what, span), tables)
+    write_book(target, sheets, c, options, notes, solver, what, span, profile)
     click.echo(f"Written: {target}", err=True)
 
 

@@ -141,17 +141,21 @@ class Room:
     not_exact: str  # why there is no exact count ('' when there is)
 
 
-def room(el: Election, options: SolverOptions | None = None) -> Room:
-    """How many valid slates there are, and each group's room; exact where the rules decompose
-    by group, else asked of the model (and then no count: never a wrong one)."""
+def room(el: Election, options: SolverOptions | None = None,
+         fixed: Sequence[tuple[str, str]] = (), excluded: Sequence[str] = ()) -> Room:
+    """How many valid slates there are, and each group's room (with some officers fixed and
+    some States left out, where asked); exact where the rules decompose by group, else asked
+    of the model (and then no count: never a wrong one)."""
     try:
-        space = SlateSpace(el)
+        space = SlateSpace(el, fixed, excluded)
     except NotDecomposable as exc:
         groups = room_by_model(el, options)
         conflicts = () if groups else explain(el, options)
-        return Room(None, tuple(groups), conflicts, str(exc))
+        said = str(exc) + ("; who can sit is shown without the fixes and exclusions"
+                           if fixed or excluded else "")
+        return Room(None, tuple(groups), conflicts, said)
     total = space.count()
-    conflicts = explain(el, options) if total == 0 else ()
+    conflicts = _why_none(el, fixed, excluded, options) if total == 0 else ()
     return Room(total, tuple(space.room()), conflicts, "")
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from planner.report.workbook import (
@@ -34,6 +35,31 @@ if TYPE_CHECKING:
     from planner.rules.election import Election
     from planner.rules.profile import Profile
     from planner.solve.model import Conflict, Result
+
+def write_book(target: Path, sheets: list[SheetData], case: Case, options: dict[str, Any],
+               notes: Sequence[str], solver: dict[str, Any] | None = None,
+               what: str = "Bureau planner", span: str = "",
+               profile: Profile | None = None) -> None:
+    """A result's workbook with its Run info sheet, written whole or not at all; with a
+    profile, it also carries its case (hidden sheets)."""
+    from planner.report.template import case_tables, tables_digest
+    from planner.report.workbook import (
+        book_meta,
+        info_frame,
+        input_paths,
+        run_info,
+        write_workbook,
+    )
+    from planner.rules.profile import profile_reference
+
+    rows = run_info(case, options, solver, notes)
+    tables = case_tables(case, profile_reference(profile)) if profile is not None else []
+    if tables:
+        rows.append(("case carried", f"on hidden sheets case.*, SHA-256 "
+                                     f"{tables_digest(tables)}"))
+    write_workbook(target, [*sheets, SheetData("Run info", info_frame(rows))],
+                   input_paths(case), book_meta(case, what, span), tables)
+
 
 NO_SLATE_HEAD = ("No slate can meet the rules. These rules cannot all hold together "
                  "(drop any one and the rest can):")

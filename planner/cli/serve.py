@@ -1,0 +1,40 @@
+"""`planner serve`: the consultation board in the browser."""
+
+from __future__ import annotations
+
+import click
+
+from planner.cli.common import _load, cli
+
+
+@cli.command(name="serve")
+@click.argument("case", required=False)
+@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Where to listen; another host than 127.0.0.1 needs the printed token.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the board in the browser.")
+def serve_cmd(case: str | None, port: int, host: str, open_browser: bool) -> None:
+    """A consultation board over a case: fix, exclude, mark absent, add a ratification or a
+    nomination, and see the best slate, the exact counts and the rule check change.
+
+    \b
+    Example:
+      planner serve
+      planner serve inputs/untoc-cop1-2004 --open
+    """
+    import secrets
+    import webbrowser
+
+    import uvicorn
+
+    from planner.web.app import create_app
+
+    c, profile = _load(case)
+    local = host in ("127.0.0.1", "localhost", "::1")
+    token = None if local else secrets.token_urlsafe(24)
+    app = create_app(c, profile, token)
+    url = f"http://{'127.0.0.1' if local else host}:{port}/" + (f"?token={token}" if token else "")
+    click.echo(f"The board: {url}  (Ctrl-C stops the server)", err=True)
+    if open_browser:
+        webbrowser.open(url)
+    uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -1,0 +1,174 @@
+"""`planner serve`: the consultation board as a small local web app (Starlette, Jinja2 templates,
+plain HTML forms: no front-end build, nothing fetched from the internet).
+
+Safe by default: the CLI binds 127.0.0.1; on another host every request needs the access
+token printed at start. Every computation goes through planner.web.board, hence through the same
+services and renderers as the command line. An uploaded workbook goes through the same readers
+and limits as the CLI, is kept in a folder the server owns, and is named in URLs by an opaque
+id: no path from the browser is ever opened. Forms that change the server's state carry a CSRF
+token.
+"""
+
+from __future__ import annotations
+
+import secrets
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+from planner.domain.case import Case
+from planner.errors import InputError, PlannerError
+from planner.limits import MAX_FILE_BYTES
+from planner.rules.profile import Profile
+
+HERE = Path(__file__).parent
+CSRF_COOKIE = "planner_csrf"
+TOKEN_COOKIE = "planner_token"
+
+
+@dataclass
+class ServerState:
+    case: Case
+    profile: Profile
+    token: str | None  # required on every request where set (a host other than 127.0.0.1)
+    uploads: dict[str, tuple[Case, Profile]] = field(default_factory=dict)
+    folder: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="planner-")))
+
+
+def create_app(case: Case, profile: Profile, token: str | None = None) -> Starlette:
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    server = ServerState(case, profile, token)
+
+    def allowed(request: Request) -> bool:
+        if server.token is None:
+            return True
+        given = request.query_params.get("token") or request.cookies.get(TOKEN_COOKIE)
+        return given is not None and secrets.compare_digest(given, server.token)
+
+    def chosen(request: Request) -> tuple[Case, Profile]:
+        key = request.query_params.get("case", "")
+        return server.uploads.get(key, (server.case, server.profile))
+
+    def page(request: Request, status_code: int = 200, **context: Any) -> Response:
+        csrf = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(16)
+        response = templates.TemplateResponse(request, "board.html",
+                                              {"csrf": csrf, **context},
+                                              status_code=status_code)
+        response.set_cookie(CSRF_COOKIE, csrf, httponly=True, samesite="strict")
+        if server.token is not None and request.query_params.get("token"):
+            response.set_cookie(TOKEN_COOKIE, server.token, httponly=True, samesite="strict")
+        return response
+
+    async def board(request: Request) -> Response:
+        from planner.web.board import build, parse_state
+
+        if not allowed(request):
+            return PlainTextResponse("the access token is missing or wrong", status_code=403)
+        case, profile = chosen(request)
+        params = {k: request.query_params.getlist(k) for k in request.query_params}
+        try:
+            state = parse_state(params, case)
+            shown = build(case, profile, state)
+        except InputError as exc:
+            return page(request, board=None, problems=[str(p) for p in exc.problems],
+                        case=case, profile=profile, status_code=400)
+        return page(request, board=shown, problems=[], case=case, profile=profile)
+
+    async def pack(request: Request) -> Response:
+        """The consultation pack for the board as it stands, with its case inside."""
+        from planner.report.render import write_book
+        from planner.web.board import build, parse_state
+
+        if not allowed(request):
+            return PlainTextResponse("the access token is missing or wrong", status_code=403)
+        case, profile = chosen(request)
+        params = {k: request.query_params.getlist(k) for k in request.query_params}
+        try:
+            shown = build(case, profile, parse_state(params, case))
+        except InputError as exc:
+            return PlainTextResponse("\n".join(str(p) for p in exc.problems), status_code=400)
+        view = _solve_view(shown)
+        target = server.folder / f"pack-{secrets.token_hex(8)}.xlsx"
+        write_book(target, view.sheets(), view.case, view.options, view.notes, view.solver,
+                   "Proposed bureau", "", view.carried_profile())
+        data = target.read_bytes()
+        target.unlink()
+        name = f"{case.name}-board.xlsx"
+        return Response(data, media_type="application/vnd.openxmlformats-officedocument."
+                        "spreadsheetml.sheet",
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+    async def upload(request: Request) -> Response:
+        """A case workbook from the browser, read with the CLI's readers and limits."""
+        from planner.rules.profile import open_case
+
+        if not allowed(request):
+            return PlainTextResponse("the access token is missing or wrong", status_code=403)
+        form = await request.form(max_files=1, max_fields=10)
+        sent = form.get("csrf")
+        cookie = request.cookies.get(CSRF_COOKIE)
+        if not cookie or not isinstance(sent, str) or not secrets.compare_digest(sent, cookie):
+            return PlainTextResponse("the form is stale or forged (CSRF check failed): reload "
+                                     "the page", status_code=403)
+        item = form.get("workbook")
+        problems: list[str] = []
+        if item is None or isinstance(item, str):
+            problems.append("choose a case workbook (.xlsx) to upload")
+        else:
+            data = await item.read(MAX_FILE_BYTES + 1)
+            if len(data) > MAX_FILE_BYTES:
+                problems.append(f"the file is more than the {MAX_FILE_BYTES // 2**20} MiB an "
+                                "input may have")
+            else:
+                key = secrets.token_hex(8)
+                path = server.folder / f"{key}.xlsx"  # the server's name, never the browser's
+                path.write_bytes(data)
+                try:
+                    server.uploads[key] = open_case(path)
+                except PlannerError as exc:
+                    problems += ([str(p) for p in exc.problems]
+                                 if isinstance(exc, InputError) else [str(exc)])
+                    path.unlink(missing_ok=True)
+                else:
+                    return Response(status_code=303, headers={"Location": f"/?case={key}"})
+        case, profile = server.case, server.profile
+        return page(request, board=None, problems=problems, case=case, profile=profile,
+                    status_code=400)
+
+    routes = [
+        Route("/", board),
+        Route("/pack", pack),
+        Route("/upload", upload, methods=["POST"]),
+        Mount("/static", app=StaticFiles(directory=str(HERE / "static")), name="static"),
+    ]
+    app = Starlette(routes=routes)
+    app.state.server = server
+    return app
+
+
+def _solve_view(shown: Any) -> Any:
+    from planner.report.render import SolveView
+    from planner.rules.base import check
+    from planner.rules.election import prepare
+    from planner.solve.model import Result
+
+    el = prepare(shown.case, shown.profile,
+                 extra_states=frozenset(s["state"] for s in shown.solve.get("slate", [])))
+    from planner.domain.slate import Seat
+
+    slate = tuple(Seat(s["post"], s["state"], s.get("representative") or "")
+                  for s in shown.solve.get("slate", []))
+    from planner.rules.base import score
+
+    result = Result(shown.solve["status"], slate, score(el, slate) if slate else {}, (), {})
+    return SolveView(shown.case, {"board": shown.state.query()}, el.notes, {},
+                     "Proposed bureau", el=el, result=result,
+                     outcomes=check(el, slate) if slate else ())

@@ -1,0 +1,216 @@
+"""The consultation board: what the page shows for a board state, computed by the same services
+as the command line (no rule, count or message written a second time)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from planner.domain.case import Case
+from planner.errors import InputError, Problem, Where
+from planner.rules.profile import Profile
+
+
+@dataclass(frozen=True)
+class BoardState:
+    """Everything a board holds, as the page's URL carries it (so a board can be bookmarked
+    or sent to a colleague who runs the same case)."""
+
+    fix: tuple[tuple[str, str], ...] = ()  # (post, state)
+    exclude: tuple[str, ...] = ()
+    absent: tuple[str, ...] = ()
+    ratified: tuple[tuple[str, str, str], ...] = ()  # (state, instrument, date)
+    nominate: tuple[tuple[str, str], ...] = ()  # (state, post)
+    k: int = 5
+    case: str = ""  # an uploaded case's id (never a path)
+
+    def query(self, **change: Any) -> str:
+        """The URL query of this state, changed."""
+        data = {**self.__dict__, **change}
+        pairs: list[tuple[str, str]] = []
+        pairs += [("fix", f"{p}={s}") for p, s in data["fix"]]
+        pairs += [("exclude", s) for s in data["exclude"]]
+        pairs += [("absent", s) for s in data["absent"]]
+        pairs += [("ratified", f"{s}:{i}:{d}") for s, i, d in data["ratified"]]
+        pairs += [("nominate", f"{s}:{p}") for s, p in data["nominate"]]
+        if data["k"] != 5:
+            pairs.append(("k", str(data["k"])))
+        if data["case"]:
+            pairs.append(("case", data["case"]))
+        return "?" + urlencode(pairs) if pairs else "?"
+
+    def hidden(self) -> list[tuple[str, str]]:
+        """The state as hidden form fields, so that a form adds to the board, not replaces it."""
+        from urllib.parse import parse_qsl
+
+        return parse_qsl(self.query().lstrip("?"))
+
+    def without(self, what: str, item: Any) -> str:
+        return self.query(**{what: tuple(x for x in getattr(self, what) if x != item)})
+
+    def adding(self, what: str, item: Any) -> str:
+        items = getattr(self, what)
+        return self.query(**{what: items if item in items else (*items, item)})
+
+
+def parse_state(params: Mapping[str, Sequence[str]], case: Case) -> BoardState:
+    """A board state from URL parameters, every value checked against the case: unknown
+    States, posts or dates are refused with the planner's own messages."""
+    from planner.domain.names import did_you_mean, registry
+    from planner.io.dates import DATE_FIX, DateError, parse_date
+    from planner.limits import MAX_ALTERNATIVES
+
+    problems: list[Problem] = []
+    known = set(case.known_states())
+
+    def state(text: str, where: str) -> str | None:
+        name = text if text in known else registry().lookup(text)
+        if name is None:
+            problems.append(Problem(Where(where), f"unknown State {text!r}", did_you_mean(text)))
+        return name
+
+    def post(text: str, where: str) -> str | None:
+        found = case.body.find_post(text)
+        if found is None:
+            problems.append(Problem(Where(where), f"unknown post {text!r}",
+                                    "use one of: " + ", ".join(case.body.post_names)))
+        return found
+
+    # one click of the board's forms: an action on a State (and a post, to fix it there)
+    given: dict[str, list[str]] = {k: list(v) for k, v in params.items()}
+    act, who = given.pop("act", [""])[0], given.pop("act_state", [""])[0]
+    where = given.pop("act_post", [""])[0]
+    if act == "fix" and who and where:
+        given.setdefault("fix", []).append(f"{where}={who}")
+    elif act in ("exclude", "absent") and who:
+        given.setdefault(act, []).append(who)
+    for key in ("ratified", "nominate"):
+        given[key] = [v for v in given.get(key, []) if v.strip()]
+    params = given
+    fix: list[tuple[str, str]] = []
+    for value in params.get("fix", []):
+        post_text, _sep, state_text = value.partition("=")
+        found_post, found_state = post(post_text, "fix"), state(state_text, "fix")
+        if found_post and found_state:
+            fix.append((found_post, found_state))
+    exclude = list(dict.fromkeys(x for v in params.get("exclude", [])
+                                 if (x := state(v, "exclude"))))
+    absent = list(dict.fromkeys(a for v in params.get("absent", []) if (a := state(v, "absent"))))
+    fix = list(dict.fromkeys(fix))
+    ratified: list[tuple[str, str, str]] = []
+    ids = {i.id for i in case.instruments}
+    for value in params.get("ratified", []):
+        parts = value.split(":")
+        if len(parts) != 3:
+            problems.append(Problem(Where("ratified"), f"{value!r} is not STATE:INSTRUMENT:DATE"))
+            continue
+        depositor = state(parts[0], "ratified")
+        if parts[1] not in ids:
+            problems.append(Problem(Where("ratified"), f"unknown instrument {parts[1]!r}",
+                                    "use one of: " + ", ".join(sorted(ids))))
+            continue
+        try:
+            date = parse_date(parts[2])
+        except DateError as exc:
+            problems.append(Problem(Where("ratified"), str(exc), DATE_FIX))
+            continue
+        if depositor:
+            ratified.append((depositor, parts[1], date.isoformat()))
+    nominate: list[tuple[str, str]] = []
+    for value in params.get("nominate", []):
+        s_text, _sep, p_text = value.rpartition(":")
+        nominee, nominated = state(s_text, "nominate"), post(p_text, "nominate")
+        if nominee and nominated:
+            nominate.append((nominee, nominated))
+    k = 5
+    if params.get("k"):
+        text = params["k"][0]
+        if text.isdigit() and 1 <= int(text) <= min(MAX_ALTERNATIVES, 50):
+            k = int(text)
+        else:
+            problems.append(Problem(Where("k"), f"{text!r} is not a number of slates from 1 "
+                                    "to 50"))
+    if problems:
+        raise InputError(problems)
+    case_id = params.get("case", [""])[0]
+    return BoardState(tuple(fix), tuple(exclude), tuple(absent), tuple(ratified),
+                      tuple(nominate), k, case_id if case_id.isalnum() else "")
+
+
+@dataclass
+class Board:
+    """What the page shows."""
+
+    state: BoardState
+    case: Case
+    profile: Profile
+    said: tuple[str, ...] = ()  # the what-ifs, in words
+    solve: dict[str, Any] = field(default_factory=dict)  # as solve --json gives it
+    room: dict[str, Any] = field(default_factory=dict)  # as room --json gives it
+    alternatives: dict[str, Any] = field(default_factory=dict)
+    rotation: list[dict[str, Any]] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def build(case: Case, profile: Profile, state: BoardState) -> Board:
+    """The board for a state: the best slate, the exact counts, the rule check, the conflicts
+    in words, the next best slates and the rotation, through the same services and renderers
+    as the command line."""
+    import time
+
+    from planner.consult.rounds import alternatives, equally_good, prepare_with, room, what_if
+    from planner.domain.rotation import turns
+    from planner.report.render import AlternativesView, RoomView, SolveView
+    from planner.rules.base import check
+    from planner.solve.model import Result, SlateModel, explain, solver_info
+
+    started = time.perf_counter()
+    ratified = [(s, i, dt.date.fromisoformat(d)) for s, i, d in state.ratified]
+    changed, said = what_if(case, state.absent, ratified, state.nominate)
+    fixed = [(s, p) for p, s in state.fix]
+    el = prepare_with(changed, profile, [()])
+    if fixed:
+        from planner.rules.election import prepare
+
+        el = prepare(changed, profile, extra_states=frozenset(s for s, _p in fixed))
+    model = SlateModel(el, None, fixed, state.exclude)
+    status, slate = model.next()
+    from planner.rules.base import score
+
+    if status == "solved":
+        result = Result("solved", slate, score(el, slate), (), solver_info(model.options, [],
+                                                                           started))
+        outcomes = check(el, slate)
+    else:
+        from planner.consult.rounds import _why_none
+
+        conflicts = _why_none(el, fixed, state.exclude, None) or explain(el)
+        result = Result(status, (), {}, conflicts, {})
+        outcomes = ()
+    options: dict[str, Any] = {"board": state.query()}
+    solve_view = SolveView(changed, options, el.notes, {}, "Proposed bureau", el=el,
+                           result=result, outcomes=outcomes,
+                           equally_good=equally_good(el) if status == "solved" and not fixed
+                           and not state.exclude else None)
+    room_view = RoomView(changed, options, el.notes, {}, "Room", el=el,
+                         room=room(el, None, fixed, state.exclude))
+    alts = alternatives(el, state.k, fixed, state.exclude) if status == "solved" else None
+    first = changed.session.number
+    return Board(
+        state=state, case=changed, profile=profile, said=tuple(said),
+        solve={**solve_view.data(), "why": solve_view.why_this() if status == "solved" else "",
+               "outcomes": [{"rule": o.rule, "name": (r.name if (r := profile.rule(o.rule))
+                                                       else o.rule),
+                             "citation": o.citation, "passed": o.passed, "message": o.message}
+                            for o in outcomes]},
+        room=room_view.data(),
+        alternatives=AlternativesView(changed, options, el.notes, {}, "Alternatives", el=el,
+                                      result=alts, k=state.k).data() if alts else {},
+        rotation=[{"session": t.session, "president": t.president_group,
+                   "rapporteur": t.rapporteur_group}
+                  for t in turns(changed, range(first, first + 5))],
+        seconds=round(time.perf_counter() - started, 3),
+    )

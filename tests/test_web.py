@@ -1,0 +1,120 @@
+"""The consultation board (planner serve) through the framework's test client: every route,
+the clicks, the refusals, the upload, the pack and the access token."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from planner.io.reader import carries_case, shipped_cases
+from planner.rules.profile import open_case
+
+from .test_cli import run
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient
+
+
+def total(html: str) -> str:
+    found = re.search(r'id="total">([^<]+)<', html)
+    assert found, html[:2000]
+    return found.group(1)
+
+
+@pytest.fixture(scope="module")
+def client() -> TestClient:
+    from planner.web.app import create_app
+
+    case, profile = open_case(shipped_cases()["untoc-cop6-2012"])
+    return TestClient(create_app(case, profile))
+
+
+def test_the_board(client: TestClient) -> None:
+    r = client.get("/")
+    assert r.status_code == 200
+    assert total(r.text) == "3,280,833,668,322"  # the same count as planner room
+    for word in ("Best slate", "Indonesia", "Rule check", "Rotation", "African States"):
+        assert word in r.text
+    # the URL holds the board: the same address gives the same board
+    again = client.get("/")
+    assert total(again.text) == total(r.text)
+
+
+def test_a_click_fixes_a_state_and_the_counts_change(client: TestClient) -> None:
+    r = client.get("/?act=fix&act_state=Kenya&act_post=Vice-President")
+    assert r.status_code == 200
+    assert "Kenya as Vice-President" in r.text
+    assert total(r.text) != "3,280,833,668,322"
+    link = re.search(r'href="/(\?[^"]*fix=Vice-President%3DKenya[^"]*)"', r.text)
+    assert link  # the board's own links carry its state
+    r = client.get("/?exclude=Indonesia&absent=Kenya")
+    assert "Indonesia left out" in r.text and "Kenya absent" in r.text
+
+
+def test_no_slate_shows_the_conflict_in_words(client: TestClient) -> None:
+    r = client.get("/?fix=President%3DKenya")
+    assert r.status_code == 200 and "No slate can meet the rules" in r.text
+    assert "the President comes from the group whose turn it is" in r.text
+    assert "asked for: Kenya as President" in r.text
+
+
+def test_bad_board_values_are_refused_with_the_cli_messages(client: TestClient) -> None:
+    r = client.get("/?exclude=Nigerr")
+    assert r.status_code == 400 and "did you mean" in r.text
+    r = client.get("/?ratified=Angola:convention:9999-12-30")
+    assert r.status_code == 400 and "outside the dates the planner reads" in r.text
+    r = client.get("/?case=..%2F..%2Fetc")  # never a path: an unknown id is the server's case
+    assert r.status_code == 200 and "Indonesia" in r.text
+
+
+def test_the_pack_carries_the_board_and_its_case(client: TestClient, tmp_path: Path) -> None:
+    r = client.get("/pack?fix=Vice-President%3DKenya")
+    assert r.status_code == 200 and "attachment" in r.headers["content-disposition"]
+    book = tmp_path / "pack.xlsx"
+    book.write_bytes(r.content)
+    assert carries_case(book)
+    slate = [row[1] for row in openpyxl.load_workbook(book)["Slate"].iter_rows(
+        min_row=2, values_only=True)]
+    assert "Kenya" in slate
+    assert run("check", book).exit_code == 0  # the e-mailed pack checks on its own
+
+
+def test_uploads_are_read_with_the_cli_readers(client: TestClient, tmp_path: Path) -> None:
+    page = client.get("/")
+    csrf = client.cookies.get("planner_csrf")
+    assert csrf and page.status_code == 200
+    r = client.post("/upload", files={"workbook": ("x.xlsx", b"not a workbook")},
+                    data={"csrf": "forged"})
+    assert r.status_code == 403 and "CSRF" in r.text
+    r = client.post("/upload", files={"workbook": ("x.xlsx", b"not a workbook")},
+                    data={"csrf": csrf})
+    assert r.status_code == 400 and "the file is not an .xlsx workbook" in r.text
+    good = tmp_path / "cop7.xlsx"
+    assert run("init", good, "--from", "untoc-cop6-2012", "--session", "7").exit_code == 0
+    r = client.post("/upload", files={"workbook": ("cop7.xlsx", good.read_bytes())},
+                    data={"csrf": csrf}, follow_redirects=False)
+    assert r.status_code == 303
+    board = client.get(r.headers["location"])
+    assert board.status_code == 200 and "Session 7" in board.text
+
+
+def test_another_host_needs_the_token() -> None:
+    from planner.web.app import create_app
+
+    case, profile = open_case(shipped_cases()["untoc-cop6-2012"])
+    guarded = TestClient(create_app(case, profile, token="s3cret"))
+    assert guarded.get("/").status_code == 403
+    assert guarded.get("/pack").status_code == 403
+    assert guarded.get("/?token=wrong").status_code == 403
+    assert guarded.get("/?token=s3cret").status_code == 200
+    assert guarded.get("/").status_code == 200  # the token is now a cookie of this browser
+
+
+def test_serve_is_a_command() -> None:
+    r = run("serve", "--help")
+    assert r.exit_code == 0 and "--host" in r.output and "127.0.0.1" in r.output
