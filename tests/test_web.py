@@ -46,7 +46,9 @@ def test_the_board(client: TestClient) -> None:
 
 
 def test_a_click_fixes_a_state_and_the_counts_change(client: TestClient) -> None:
-    r = client.get("/?act=fix&act_state=Kenya&act_post=Vice-President")
+    r = client.get("/?act=fix&act_state=Kenya&act_post=Vice-President", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/?fix=Vice-President%3DKenya"
+    r = client.get(r.headers["location"])
     assert r.status_code == 200
     assert "Kenya as Vice-President" in r.text
     assert total(r.text) != "3,280,833,668,322"

@@ -142,12 +142,13 @@ class Room:
 
 
 def room(el: Election, options: SolverOptions | None = None,
-         fixed: Sequence[tuple[str, str]] = (), excluded: Sequence[str] = ()) -> Room:
+         fixed: Sequence[tuple[str, str]] = (), excluded: Sequence[str] = (),
+         by_class: bool = False) -> Room:
     """How many valid slates there are, and each group's room (with some officers fixed and
     some States left out, where asked); exact where the rules decompose by group, else asked
     of the model (and then no count: never a wrong one)."""
     try:
-        space = SlateSpace(el, fixed, excluded)
+        space = SlateSpace(el, fixed, excluded, by_class=by_class)
     except NotDecomposable as exc:
         groups = room_by_model(el, options)
         conflicts = () if groups else explain(el, options)

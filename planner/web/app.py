@@ -76,6 +76,10 @@ def create_app(case: Case, profile: Profile, token: str | None = None) -> Starle
         params = {k: request.query_params.getlist(k) for k in request.query_params}
         try:
             state = parse_state(params, case)
+            if "act" in params or any(not v for key in ("ratified", "nominate")
+                                      for v in params.get(key, [])):
+                # a form's click: to the board's own address, which holds its state
+                return Response(status_code=303, headers={"Location": "/" + state.query()})
             shown = build(case, profile, state)
         except InputError as exc:
             return page(request, board=None, problems=[str(p) for p in exc.problems],

@@ -164,8 +164,8 @@ def build(case: Case, profile: Profile, state: BoardState) -> Board:
     from planner.consult.rounds import alternatives, equally_good, prepare_with, room, what_if
     from planner.domain.rotation import turns
     from planner.report.render import AlternativesView, RoomView, SolveView
-    from planner.rules.base import check
-    from planner.solve.model import Result, SlateModel, explain, solver_info
+    from planner.rules.base import check, score
+    from planner.solve.model import Result, SolverOptions, explain, solver_info
 
     started = time.perf_counter()
     ratified = [(s, i, dt.date.fromisoformat(d)) for s, i, d in state.ratified]
@@ -176,19 +176,16 @@ def build(case: Case, profile: Profile, state: BoardState) -> Board:
         from planner.rules.election import prepare
 
         el = prepare(changed, profile, extra_states=frozenset(s for s, _p in fixed))
-    model = SlateModel(el, None, fixed, state.exclude)
-    status, slate = model.next()
-    from planner.rules.base import score
-
+    # the k best slates; the first is the best (the same as solve): one search for both
+    alts = alternatives(el, state.k, fixed, state.exclude)
+    status = alts.status
     if status == "solved":
-        result = Result("solved", slate, score(el, slate), (), solver_info(model.options, [],
+        slate = alts.slates[0]
+        result = Result("solved", slate, score(el, slate), (), solver_info(SolverOptions(), [],
                                                                            started))
         outcomes = check(el, slate)
     else:
-        from planner.consult.rounds import _why_none
-
-        conflicts = _why_none(el, fixed, state.exclude, None) or explain(el)
-        result = Result(status, (), {}, conflicts, {})
+        result = Result(status, (), {}, alts.conflicts or explain(el), {})
         outcomes = ()
     options: dict[str, Any] = {"board": state.query()}
     solve_view = SolveView(changed, options, el.notes, {}, "Proposed bureau", el=el,
@@ -196,8 +193,8 @@ def build(case: Case, profile: Profile, state: BoardState) -> Board:
                            equally_good=equally_good(el) if status == "solved" and not fixed
                            and not state.exclude else None)
     room_view = RoomView(changed, options, el.notes, {}, "Room", el=el,
-                         room=room(el, None, fixed, state.exclude))
-    alts = alternatives(el, state.k, fixed, state.exclude) if status == "solved" else None
+                         # counted by kind: the board shows counts and who can sit, no pairs
+                         room=room(el, None, fixed, state.exclude, by_class=True))
     first = changed.session.number
     return Board(
         state=state, case=changed, profile=profile, said=tuple(said),
@@ -208,7 +205,8 @@ def build(case: Case, profile: Profile, state: BoardState) -> Board:
                             for o in outcomes]},
         room=room_view.data(),
         alternatives=AlternativesView(changed, options, el.notes, {}, "Alternatives", el=el,
-                                      result=alts, k=state.k).data() if alts else {},
+                                      result=alts, k=state.k).data() if status == "solved"
+        else {},
         rotation=[{"session": t.session, "president": t.president_group,
                    "rapporteur": t.rapporteur_group}
                   for t in turns(changed, range(first, first + 5))],

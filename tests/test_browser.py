@@ -1,0 +1,109 @@
+"""The board's main flows in a real browser: headless Chromium (Debian packages chromium and
+chromium-driver) driven by Selenium, against `planner serve`'s app on a local port."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from planner.io.reader import shipped_cases
+from planner.rules.profile import open_case
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+DRIVER = shutil.which("chromedriver")
+# in CI (.ci/run installs both) a missing browser is a failure, not a skip
+NO_BROWSER = not os.environ.get("CI") and (CHROMIUM is None or DRIVER is None)
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(NO_BROWSER, reason="Chromium or chromedriver is not installed "
+                                 "(apt-get install chromium chromium-driver); .ci/run installs "
+                                 "them")]
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    import uvicorn
+
+    from planner.web.app import create_app
+
+    case, profile = open_case(shipped_cases()["untoc-cop6-2012"])
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    config = uvicorn.Config(create_app(case, profile), host="127.0.0.1", port=port,
+                            log_level="warning")
+    web = uvicorn.Server(config)
+    thread = threading.Thread(target=web.run, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if web.started:
+            break
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}/"
+    web.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"):
+        options.add_argument(arg)
+    if CHROMIUM:
+        options.binary_location = CHROMIUM
+    driver = webdriver.Chrome(options=options, service=Service(DRIVER))
+    yield driver
+    driver.quit()
+
+
+def test_the_main_flows_in_a_browser(server: str, browser: object, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    driver = browser
+    wait = WebDriverWait(driver, 20)
+    driver.get(server)  # type: ignore[attr-defined]
+    first = driver.find_element(By.ID, "total").text  # type: ignore[attr-defined]
+    assert first == "3,280,833,668,322"
+    # fix a State in the Eastern European group, and see the counts change
+    form = driver.find_elements(By.CSS_SELECTOR, ".group form")[2]  # type: ignore[attr-defined]
+    Select(form.find_element(By.NAME, "act_state")).select_by_visible_text("Poland")
+    Select(form.find_element(By.NAME, "act_post")).select_by_visible_text("Vice-President")
+    form.find_element(By.CSS_SELECTOR, "button[value=fix]").click()
+    wait.until(ec.text_to_be_present_in_element((By.ID, "asked"), "Poland as Vice-President"))
+    assert driver.find_element(By.ID, "total").text != first  # type: ignore[attr-defined]
+    assert "fix=Vice-President%3DPoland" in driver.current_url  # type: ignore[attr-defined]
+    # reach "no slate" and read the conflict
+    driver.get(server + "?fix=President%3DKenya")  # type: ignore[attr-defined]
+    text = driver.find_element(By.ID, "conflicts").text  # type: ignore[attr-defined]
+    assert "No slate can meet the rules" in text and "whose turn it is" in text
+    # upload a broken workbook and read the error
+    driver.get(server)  # type: ignore[attr-defined]
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"this is no workbook")
+    driver.find_element(By.NAME, "workbook").send_keys(str(broken))  # type: ignore[attr-defined]
+    driver.find_element(By.CSS_SELECTOR, "#upload button").click()  # type: ignore[attr-defined]
+    wait.until(ec.presence_of_element_located((By.ID, "problems")))
+    assert "the file is not an .xlsx workbook" in driver.find_element(  # type: ignore[attr-defined]
+        By.ID, "problems").text
+    # the pack for the board as it stands opens as a workbook with the board's slate
+    driver.get(server + "?fix=Vice-President%3DPoland")  # type: ignore[attr-defined]
+    href = driver.find_element(By.ID, "pack").get_attribute("href")  # type: ignore[attr-defined]
+    book = tmp_path / "pack.xlsx"
+    with urllib.request.urlopen(href) as response:
+        book.write_bytes(response.read())
+    states = [r[1] for r in openpyxl.load_workbook(book)["Slate"].iter_rows(
+        min_row=2, values_only=True)]
+    assert "Poland" in states
