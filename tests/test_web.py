@@ -120,3 +120,14 @@ def test_another_host_needs_the_token() -> None:
 def test_serve_is_a_command() -> None:
     r = run("serve", "--help")
     assert r.exit_code == 0 and "--host" in r.output and "127.0.0.1" in r.output
+
+
+def test_one_seat_lists_who_could_take_it_and_why_not(client: TestClient) -> None:
+    r = client.get("/?seat=Rapporteur:African")
+    assert r.status_code == 200
+    seat = r.text[r.text.index('id="seat"'):]
+    assert "Who could take the Rapporteur seat of the African States" in seat
+    assert "(instead of " in seat and "fix there" in seat
+    assert "Left out, and why" in seat
+    r = client.get("/?seat=Rapporteur:Oceania")
+    assert r.status_code == 400 and "unknown regional group" in r.text

@@ -212,6 +212,28 @@ def candidates(el: Election, slate: Slate, post: str, group: str | None) -> list
     return [c for _cost, _order, c in out]
 
 
+def left_out(el: Election, slate: Slate, post: str, group: str | None,
+             limit: int = 200) -> list[tuple[str, str]]:
+    """The States of the seat's group that cannot take it with the rest of the slate as it is,
+    each with the first rule its slate would break, in the rule's words."""
+    holders = seat_holders(el, slate, post, group)
+    if not holders:
+        return []
+    holder = holders[0]
+    rest = [(s.state, s.post) for s in slate if s != holder]
+    on_slate = {s.state for s in slate}
+    members = el.members(group) if group else el.universe
+    out: list[tuple[str, str]] = []
+    for state in members[:limit]:
+        if state in on_slate:
+            continue
+        trial = ordered_slate(el, [*rest, (state, post)])
+        failed = [o for o in check(el, trial) if not o.passed]
+        if failed:
+            out.append((state, failed[0].message))
+    return out
+
+
 def why_nobody(el: Election, slate: Slate, post: str, group: str | None,
                options: SolverOptions | None = None) -> tuple[Conflict, ...]:
     """Why no State can take the seat with the rest of the slate as it is: the rules that

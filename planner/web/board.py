@@ -26,6 +26,7 @@ class BoardState:
     nominate: tuple[tuple[str, str], ...] = ()  # (state, post)
     k: int = 5
     case: str = ""  # an uploaded case's id (never a path)
+    seat: tuple[str, str] | None = None  # (post, group): the seat whose candidates are shown
 
     def query(self, **change: Any) -> str:
         """The URL query of this state, changed."""
@@ -40,6 +41,8 @@ class BoardState:
             pairs.append(("k", str(data["k"])))
         if data["case"]:
             pairs.append(("case", data["case"]))
+        if data["seat"]:
+            pairs.append(("seat", f"{data['seat'][0]}:{data['seat'][1]}"))
         return "?" + urlencode(pairs) if pairs else "?"
 
     def hidden(self) -> list[tuple[str, str]]:
@@ -133,11 +136,20 @@ def parse_state(params: Mapping[str, Sequence[str]], case: Case) -> BoardState:
         else:
             problems.append(Problem(Where("k"), f"{text!r} is not a number of slates from 1 "
                                     "to 50"))
+    seat = None
+    if params.get("seat"):
+        seat_post, _sep, seat_group = params["seat"][0].partition(":")
+        found_post, found_group = post(seat_post, "seat"), case.body.find_group(seat_group)
+        if found_group is None:
+            problems.append(Problem(Where("seat"), f"unknown regional group {seat_group!r}",
+                                    "use one of: " + "; ".join(case.body.group_names)))
+        elif found_post:
+            seat = (found_post, found_group)
     if problems:
         raise InputError(problems)
     case_id = params.get("case", [""])[0]
     return BoardState(tuple(fix), tuple(exclude), tuple(absent), tuple(ratified),
-                      tuple(nominate), k, case_id if case_id.isalnum() else "")
+                      tuple(nominate), k, case_id if case_id.isalnum() else "", seat)
 
 
 @dataclass
@@ -152,6 +164,7 @@ class Board:
     room: dict[str, Any] = field(default_factory=dict)  # as room --json gives it
     alternatives: dict[str, Any] = field(default_factory=dict)
     rotation: list[dict[str, Any]] = field(default_factory=list)
+    seat: dict[str, Any] = field(default_factory=dict)  # one seat's candidates, when asked
     seconds: float = 0.0
 
 
@@ -195,6 +208,17 @@ def build(case: Case, profile: Profile, state: BoardState) -> Board:
     room_view = RoomView(changed, options, el.notes, {}, "Room", el=el,
                          # counted by kind: the board shows counts and who can sit, no pairs
                          room=room(el, None, fixed, state.exclude, by_class=True))
+    seat: dict[str, Any] = {}
+    if state.seat and status == "solved":
+        from planner.consult.rounds import candidates, left_out
+        from planner.report.render import CandidatesView
+
+        post, group = state.seat
+        found = candidates(el, slate, post, group)
+        seat = {**CandidatesView(changed, options, el.notes, {}, "Candidates", el=el, post=post,
+                                 group=group, found=found).data(),
+                "left_out": [{"state": s, "why": why}
+                             for s, why in left_out(el, slate, post, group)]}
     first = changed.session.number
     return Board(
         state=state, case=changed, profile=profile, said=tuple(said),
@@ -210,5 +234,6 @@ def build(case: Case, profile: Profile, state: BoardState) -> Board:
         rotation=[{"session": t.session, "president": t.president_group,
                    "rapporteur": t.rapporteur_group}
                   for t in turns(changed, range(first, first + 5))],
+        seat=seat,
         seconds=round(time.perf_counter() - started, 3),
     )
