@@ -128,6 +128,8 @@ def test_one_seat_lists_who_could_take_it_and_why_not(client: TestClient) -> Non
     seat = r.text[r.text.index('id="seat"'):]
     assert "Who could take the Rapporteur seat of the African States" in seat
     assert "(instead of " in seat and "fix there" in seat
-    assert "Left out, and why" in seat
+    r = client.get("/?seat=President:Asia-Pacific")  # the group nominated Indonesia
+    seat = r.text[r.text.index('id="seat"'):]
+    assert "Left out, and why" in seat and "held by their nominees (Indonesia)" in seat
     r = client.get("/?seat=Rapporteur:Oceania")
     assert r.status_code == 400 and "unknown regional group" in r.text
