@@ -133,3 +133,13 @@ def test_one_seat_lists_who_could_take_it_and_why_not(client: TestClient) -> Non
     assert "Left out, and why" in seat and "held by their nominees (Indonesia)" in seat
     r = client.get("/?seat=Rapporteur:Oceania")
     assert r.status_code == 400 and "unknown regional group" in r.text
+
+
+def test_two_chosen_slates_side_by_side(client: TestClient) -> None:
+    r = client.get("/?compare_a=1&compare_b=3", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/?compare=1%2C3"
+    page = client.get(r.headers["location"]).text
+    compared = page[page.index('id="compared"'):]
+    assert "slate 1" in compared and "slate 3" in compared
+    assert " in slate 1, " in compared  # the differences, in words
+    assert client.get("/?compare=1,99").status_code == 400

@@ -76,8 +76,8 @@ def create_app(case: Case, profile: Profile, token: str | None = None) -> Starle
         params = {k: request.query_params.getlist(k) for k in request.query_params}
         try:
             state = parse_state(params, case)
-            if "act" in params or any(not v for key in ("ratified", "nominate")
-                                      for v in params.get(key, [])):
+            if "act" in params or "compare_a" in params or any(
+                    not v for key in ("ratified", "nominate") for v in params.get(key, [])):
                 # a form's click: to the board's own address, which holds its state
                 return Response(status_code=303, headers={"Location": "/" + state.query()})
             shown = build(case, profile, state)

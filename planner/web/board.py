@@ -27,6 +27,7 @@ class BoardState:
     k: int = 5
     case: str = ""  # an uploaded case's id (never a path)
     seat: tuple[str, str] | None = None  # (post, group): the seat whose candidates are shown
+    compare: tuple[int, int] | None = None  # two ranks among the best slates, side by side
 
     def query(self, **change: Any) -> str:
         """The URL query of this state, changed."""
@@ -43,6 +44,8 @@ class BoardState:
             pairs.append(("case", data["case"]))
         if data["seat"]:
             pairs.append(("seat", f"{data['seat'][0]}:{data['seat'][1]}"))
+        if data["compare"]:
+            pairs.append(("compare", f"{data['compare'][0]},{data['compare'][1]}"))
         return "?" + urlencode(pairs) if pairs else "?"
 
     def hidden(self) -> list[tuple[str, str]]:
@@ -145,11 +148,21 @@ def parse_state(params: Mapping[str, Sequence[str]], case: Case) -> BoardState:
                                     "use one of: " + "; ".join(case.body.group_names)))
         elif found_post:
             seat = (found_post, found_group)
+    compare = None
+    if params.get("compare") or params.get("compare_a"):
+        text = params["compare"][0] if params.get("compare") else (
+            f"{params.get('compare_a', [''])[0]},{params.get('compare_b', [''])[0]}")
+        a, _sep, b = text.partition(",")
+        if a.isdigit() and b.isdigit() and 1 <= int(a) <= k and 1 <= int(b) <= k:
+            compare = (int(a), int(b))
+        else:
+            problems.append(Problem(Where("compare"), f"{text!r} is not two ranks among the "
+                                    f"{k} best slates", "choose two ranks such as 1,2"))
     if problems:
         raise InputError(problems)
     case_id = params.get("case", [""])[0]
     return BoardState(tuple(fix), tuple(exclude), tuple(absent), tuple(ratified),
-                      tuple(nominate), k, case_id if case_id.isalnum() else "", seat)
+                      tuple(nominate), k, case_id if case_id.isalnum() else "", seat, compare)
 
 
 @dataclass
@@ -165,6 +178,7 @@ class Board:
     alternatives: dict[str, Any] = field(default_factory=dict)
     rotation: list[dict[str, Any]] = field(default_factory=list)
     seat: dict[str, Any] = field(default_factory=dict)  # one seat's candidates, when asked
+    compared: dict[str, Any] = field(default_factory=dict)  # two slates side by side
     seconds: float = 0.0
 
 
@@ -219,6 +233,17 @@ def build(case: Case, profile: Profile, state: BoardState) -> Board:
                                  group=group, found=found).data(),
                 "left_out": [{"state": s, "why": why}
                              for s, why in left_out(el, slate, post, group)]}
+    compared: dict[str, Any] = {}
+    if state.compare and status == "solved" and max(state.compare) <= len(alts.slates):
+        from planner.report.workbook import differences, side_by_side
+
+        a, b = state.compare
+        pair = [alts.slates[a - 1], alts.slates[b - 1]]
+        names = [f"slate {a}", f"slate {b}"]
+        grid, changed_rows = side_by_side(el, pair, names)
+        compared = {"names": names, "rows": grid.to_dict("records"),
+                    "changed": list(changed_rows),
+                    "differences": differences(el, pair, names)}
     first = changed.session.number
     return Board(
         state=state, case=changed, profile=profile, said=tuple(said),
@@ -235,5 +260,6 @@ def build(case: Case, profile: Profile, state: BoardState) -> Board:
                    "rapporteur": t.rapporteur_group}
                   for t in turns(changed, range(first, first + 5))],
         seat=seat,
+        compared=compared,
         seconds=round(time.perf_counter() - started, 3),
     )
