@@ -245,7 +245,7 @@ def carries(el: Election, slate: Slate, state: str, post: str) -> tuple[str, ...
 
     held = tuple((s.state, s.post) for s in slate)
     swapped = (*(k for k in held if k != (state, post)), (PLAIN_MEMBER, post))
-    members = [s for s in el.members(el.group_or_none(state)) if el.status[s].eligible]
+    members = frozenset(s for s in el.members(el.group_or_none(state)) if el.status[s].eligible)
     # only a constraint on this post for this group's States can tell the two apart
     keys = {(s, post) for s in (*members, state)}
     # a bound from below tells States apart by who helps least; a bound from above or an
