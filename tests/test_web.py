@@ -96,6 +96,9 @@ def test_uploads_are_read_with_the_cli_readers(client: TestClient, tmp_path: Pat
     r = client.post("/upload", files={"workbook": ("x.xlsx", b"not a workbook")},
                     data={"csrf": csrf})
     assert r.status_code == 400 and "the file is not an .xlsx workbook" in r.text
+    r = client.post("/upload", content=b"x", headers={"content-length": str(10**9),
+                                                      "content-type": "multipart/form-data"})
+    assert r.status_code == 413
     good = tmp_path / "cop7.xlsx"
     assert run("init", good, "--from", "untoc-cop6-2012", "--session", "7").exit_code == 0
     r = client.post("/upload", files={"workbook": ("cop7.xlsx", good.read_bytes())},

@@ -116,6 +116,11 @@ def create_app(case: Case, profile: Profile, token: str | None = None) -> Starle
 
         if not allowed(request):
             return PlainTextResponse("the access token is missing or wrong", status_code=403)
+        declared = request.headers.get("content-length", "")
+        if not declared.isdigit() or int(declared) > MAX_FILE_BYTES + 64 * 1024:
+            # refused before anything is read or spooled to disk
+            return PlainTextResponse(f"the upload is more than the {MAX_FILE_BYTES // 2**20} MiB "
+                                     "an input may have (or says no size)", status_code=413)
         form = await request.form(max_files=1, max_fields=10)
         sent = form.get("csrf")
         cookie = request.cookies.get(CSRF_COOKIE)
