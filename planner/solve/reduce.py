@@ -60,16 +60,21 @@ def kinds_of_states(el: Election) -> list[tuple[str, ...]]:
 
 def reduced(el: Election, slates: int = 1, keep: Iterable[str] = (),
             drop: Iterable[str] = ()) -> Election:
-    """The election on the States the best `slates` slates can use: the first (total posts +
-    slates - 1) of each kind in the tie-break's order, leaving out drop and keeping keep. A
-    slate that used a later one would have at least `slates` strictly better slates (swap it
-    for any of the earlier ones it leaves free). The tie-break keeps the whole universe's
-    ranks."""
-    each = el.body.total_posts + slates - 1
+    """The election on the States the best `slates` slates can use: the first (most officers
+    its group can hold + slates - 1) of each kind in the tie-break's order, leaving out drop and
+    keeping keep. A slate that used a later one would have at least `slates` strictly better
+    slates (swap it for any of the earlier ones it leaves free). The tie-break keeps the whole
+    universe's ranks."""
     order = el.turn_rank
     out = set(drop)
     kept: set[str] = set(keep)
     for kind in kinds_of_states(el):
+        # a slate holds no more of a kind than its group can hold officers (or than the
+        # bureau has posts, where a kind spans groups)
+        groups = {el.group_or_none(s) for s in kind}
+        most = (el.profile.most_officers(next(iter(groups))) if len(groups) == 1
+                else el.body.total_posts)
+        each = min(most, el.body.total_posts) + slates - 1
         kept.update(sorted((s for s in kind if s not in out), key=order.__getitem__)[:each])
     if len(kept) == len(el.universe):
         return el
