@@ -104,31 +104,34 @@ class SlateSpace:
         local: dict[str, list[_Check]] = {g: [] for g in self.groups}
         cross: list[tuple[Form, str, int]] = []
         self.impossible = False  # a constraint no slate can meet, whatever it holds
-        for rule in el.profile.rules:
-            for scope in rule.scopes(el):
-                for need in rule.needs(el, scope, b):
-                    check = _check(need)
-                    touched = {group_of[s] for s, _p in check.diff.support()}
-                    if not touched:
-                        self.impossible |= not check.passes(())
-                        continue
-                    if len(touched) == 1:
-                        local[touched.pop()].append(check)
-                        continue
-                    lhs, rhs = need.lhs, need.rhs
-                    if lhs.caps or isinstance(rhs, Form) or any(v < 0 for v in
-                                                                lhs.terms.values()):
-                        raise NotDecomposable(f"{rule.id}: ties the groups together other than "
-                                              "by a plain sum")
-                    cross.append((lhs, need.op, rhs - lhs.const))
+        # the rules' constraints as lhs - rhs forms, built once per election
+        for rule_id, diff, op, support in el.rule_forms:
+            check = _Check(diff, op)
+            touched = {group_of[s] for s, _p in support if s in group_of}
+            if not touched:
+                self.impossible |= not check.passes(())
+                continue
+            if len(touched) == 1:
+                local[touched.pop()].append(check)
+                continue
+            if diff.caps or any(v < 0 for v in diff.terms.values()):
+                raise NotDecomposable(f"{rule_id}: ties the groups together other than by a "
+                                      "plain sum")
+            # lhs - rhs = terms + const: the sum of the terms against -const
+            cross.append((Form(diff.terms), op, -diff.const))
         self.cross = tuple(cross)
         weights = preference_weights(el)
-        objective_form = objective(el, b, weights)
-        self._check_additive(objective_form)
-        self._linear_cost, self._caps_by_key = objective_form.split()
-        # the same, without the tie-break: the rule-based preferences alone
-        self._rule_form = b.total(b.scaled(p.signed(el, b), weights[p.id])
-                                  for p in el.profile.preferences if p.kind != "tie_break")
+        # the rule-based preferences alone (their forms are built once per election)
+        self._rule_form = b.total(b.scaled(form, weights[pref_id])
+                                  for pref_id, form, _support in el.preference_forms)
+        self._caps_by_key: dict[Key, list[tuple[Form, int, int]]] = {}
+        if by_class:
+            # counted, not listed: no option needs its tie-break cost
+            self._linear_cost = Form()
+        else:
+            objective_form = objective(el, b, weights)
+            self._check_additive(objective_form)
+            self._linear_cost, self._caps_by_key = objective_form.split()
         fixed_by_group: dict[str, set[Key]] = {}
         for state, post in fixed:
             fixed_by_group.setdefault(el.group_or_none(state), set()).add((state, post))
