@@ -85,19 +85,20 @@ class Body:
     def short(self, group: str) -> str:
         return self.group(group).short if group in self.group_names else group
 
+    @cached_property
+    def _group_index(self) -> dict[str, str]:
+        return {normalise(n): g.name for g in reversed(self.groups)
+                for n in (g.name, g.short, *g.aliases)}
+
+    @cached_property
+    def _post_index(self) -> dict[str, str]:
+        return {normalise(n): p.name for p in reversed(self.posts) for n in (p.name, *p.aliases)}
+
     def find_group(self, text: str) -> str | None:
-        key = normalise(text)
-        for g in self.groups:
-            if key in {normalise(n) for n in (g.name, g.short, *g.aliases)}:
-                return g.name
-        return None
+        return self._group_index.get(normalise(text))
 
     def find_post(self, text: str) -> str | None:
-        key = normalise(text)
-        for p in self.posts:
-            if key in {normalise(n) for n in (p.name, *p.aliases)}:
-                return p.name
-        return None
+        return self._post_index.get(normalise(text))
 
     def find_constituency(self, text: str) -> str | None:
         key = normalise(text)
