@@ -264,6 +264,11 @@ class SlateSpace:
         counts = {p.name: p.count for p in self.el.body.posts}
         out: list[Option] = []
         visits = [0]
+        touching: dict[Key, list[int]] = {}
+        for i, c in enumerate(checks):
+            for k in c.diff.support():
+                touching.setdefault(k, []).append(i)
+        failing = {i for i, c in enumerate(checks) if not c.passes(())}
 
         def fill(i: int, left: int, used: dict[str, int],
                  chosen: list[tuple[int, str, int]]) -> None:
@@ -282,7 +287,9 @@ class SlateSpace:
                         weight *= math.comb(n - taken, k)
                         taken += k
                 key = tuple(sorted(held))
-                if must <= set(key) and all(c.passes(key) for c in checks):
+                # only the constraints the option names, and those an empty group breaks
+                named = {i for k in key for i in touching.get(k, ())}
+                if must <= set(key) and all(checks[i].passes(key) for i in named | failing):
                     out.append(Option(group, key,
                                       tuple(form.value(key) for form, _o, _r in self.cross),
                                       self._cost(key), weight, tuple(chosen),
