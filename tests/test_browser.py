@@ -78,6 +78,7 @@ def test_the_main_flows_in_a_browser(server: str, browser: object, tmp_path: Pat
     first = driver.find_element(By.ID, "total").text  # type: ignore[attr-defined]
     assert first == "3,280,833,668,322"
     # fix a State in the Eastern European group, and see the counts change
+    driver.execute_script("window.sameDocument = true")  # type: ignore[attr-defined]
     form = driver.find_elements(By.CSS_SELECTOR, ".group form")[2]  # type: ignore[attr-defined]
     Select(form.find_element(By.NAME, "act_state")).select_by_visible_text("Poland")
     Select(form.find_element(By.NAME, "act_post")).select_by_visible_text("Vice-President")
@@ -85,6 +86,8 @@ def test_the_main_flows_in_a_browser(server: str, browser: object, tmp_path: Pat
     wait.until(ec.text_to_be_present_in_element((By.ID, "asked"), "Poland as Vice-President"))
     assert driver.find_element(By.ID, "total").text != first  # type: ignore[attr-defined]
     assert "fix=Vice-President%3DPoland" in driver.current_url  # type: ignore[attr-defined]
+    # answered without reloading the page (board.js swaps the board in place)
+    assert driver.execute_script("return window.sameDocument === true")  # type: ignore[attr-defined]
     # reach "no slate" and read the conflict
     driver.get(server + "?fix=President%3DKenya")  # type: ignore[attr-defined]
     text = driver.find_element(By.ID, "conflicts").text  # type: ignore[attr-defined]
