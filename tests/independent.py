@@ -106,7 +106,8 @@ def rule22_key(el: Election, slate: Slate) -> tuple[int, ...]:
             last[h.state] = max(last.get(h.state, 0), h.session)
     order = sorted(el.universe, key=lambda s: (last.get(s, 0), el.universe.index(s)))
     rank = {s: i for i, s in enumerate(order)}
-    single = {p.name for p in el.body.posts if p.count == 1}
+    single = [p.name for p in el.body.posts if p.count == 1]
+    weigh = {p: len(single) - j for j, p in enumerate(single)}  # the head post weighs most
     seats = sum(rank[s.state] for s in slate)
-    chairs = sum(rank[s.state] for s in slate if s.post in single)
+    chairs = sum(rank[s.state] * weigh[s.post] for s in slate if s.post in weigh)
     return priority, -groups_all, -officers_all, seats, chairs

@@ -65,21 +65,30 @@ class TieBreak(Preference):
 
     def value(self, el: Election, b: Backend[E]) -> E:
         order = el.turn_rank  # over the whole universe, also where the model sees fewer States
-        weight = 2 * len(order) + 1
-        seats = b.total(b.scaled(officers(el, b, [s]), weight * r) for s, r in order.items())
         named = [p for p in el.body.post_names if el.body.post(p).count == 1]
-        chairs = b.total(b.scaled(b.total(b.holds(s, p) for p in named), r)
+        # the single posts weigh differently (the head post most), so that two slates that
+        # only swap their single posts never tie
+        multiplier = {p: len(named) - j for j, p in enumerate(named)}
+        weight = self._seat_weight(el)
+        seats = b.total(b.scaled(officers(el, b, [s]), weight * r) for s, r in order.items())
+        chairs = b.total(b.scaled(b.total(b.scaled(b.holds(s, p), multiplier[p])
+                                          for p in named), r)
                          for s, r in order.items())
         return b.total([seats, chairs])
+
+    @staticmethod
+    def _seat_weight(el: Election) -> int:
+        """More than the single posts' part can ever be, so that seats come first."""
+        single = sum(1 for p in el.body.posts if p.count == 1)
+        return max(1, len(el.turn_rank) - 1) * single * (single + 1) // 2 + 1
 
     def bounds(self, el: Election) -> tuple[int, int]:
         # the largest ranks on every seat, and on the single posts: no form over every State
         n = len(el.turn_rank)
-        weight = 2 * n + 1
         seats = el.body.total_posts
         single = sum(1 for p in el.body.posts if p.count == 1)
         top = sum(range(max(0, n - seats), n))
-        return 0, weight * top + sum(range(max(0, n - single), n))
+        return 0, self._seat_weight(el) * top + max(0, n - 1) * single * (single + 1) // 2
 
 
 PREFERENCE_KINDS: dict[str, type[Preference]] = {k.kind: k for k in (
@@ -88,5 +97,5 @@ PREFERENCE_KINDS: dict[str, type[Preference]] = {k.kind: k for k in (
 TIE_BREAK = TieBreak(
     "tie_break", "the planner's tie-break, not a rule",
     "Among otherwise equal slates, States that served on the bureau least recently (bureau "
-    "history), then earlier in alphabetical order, first for seats, then for the single posts "
-    "(lower is better).", label="tie-break")
+    "history), then earlier in alphabetical order, first for seats, then for the single posts, "
+    "the head post first (lower is better).", label="tie-break")
