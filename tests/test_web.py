@@ -3,6 +3,7 @@ the clicks, the refusals, the upload, the pack and the access token."""
 
 from __future__ import annotations
 
+import io
 import re
 import warnings
 from pathlib import Path
@@ -146,3 +147,28 @@ def test_two_chosen_slates_side_by_side(client: TestClient) -> None:
     assert "slate 1" in compared and "slate 3" in compared
     assert " in slate 1, " in compared  # the differences, in words
     assert client.get("/?compare=1,99").status_code == 400
+
+
+def test_review_findings(client: TestClient) -> None:
+    # numbers that are digits to Python but not to int(), or too long: refused, not a 500
+    for query in ("?k=%C2%B2", "?k=" + "9" * 5000, "?compare=%C2%B2,1", "?compare=1,1"):
+        r = client.get("/" + query)
+        assert r.status_code == 400, query
+    # a problem repeated in the address is said once
+    r = client.get("/?" + "&".join(["exclude=Atlantiss"] * 200))
+    assert r.status_code == 400 and r.text.count("Atlantiss") == 1
+    # another name for this machine is refused on the local board (DNS rebinding)
+    r = client.get("/", headers={"host": "evil.example"})
+    assert r.status_code == 400
+    # a bad upload's message names the file as sent, not where the server keeps it
+    client.get("/")
+    csrf = client.cookies.get("planner_csrf")
+    r = client.post("/upload", files={"workbook": ("mine.xlsx", b"no workbook")},
+                    data={"csrf": csrf})
+    assert r.status_code == 400 and "mine.xlsx: the file is not an .xlsx workbook" in r.text
+    assert "/tmp/planner-" not in r.text
+    # the pack of a board with no slate holds the conflicts
+    r = client.get("/pack?fix=President%3DKenya")
+    assert r.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(r.content))
+    assert "Conflicts" in book.sheetnames

@@ -33,8 +33,11 @@ def serve_cmd(case: str | None, port: int, host: str, open_browser: bool) -> Non
     local = host in ("127.0.0.1", "localhost", "::1")
     token = None if local else secrets.token_urlsafe(24)
     app = create_app(c, profile, token)
-    url = f"http://{'127.0.0.1' if local else host}:{port}/" + (f"?token={token}" if token else "")
+    shown = "127.0.0.1" if local else ("THIS-MACHINE" if host in ("0.0.0.0", "::") else host)
+    url = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
     click.echo(f"The board: {url}  (Ctrl-C stops the server)", err=True)
+    if shown == "THIS-MACHINE":
+        click.echo("Put this machine's address in place of THIS-MACHINE.", err=True)
     if open_browser:
         webbrowser.open(url)
     uvicorn.run(app, host=host, port=port, log_level="warning")

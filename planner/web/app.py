@@ -11,13 +11,18 @@ token.
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import tempfile
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount, Route
@@ -32,6 +37,8 @@ from planner.rules.profile import Profile
 HERE = Path(__file__).parent
 CSRF_COOKIE = "planner_csrf"
 TOKEN_COOKIE = "planner_token"
+MAX_UPLOADS = 20  # uploaded cases kept at once; the oldest goes first
+LOCAL_HOSTS = ["127.0.0.1", "localhost", "::1", "[::1]", "testserver"]
 
 
 @dataclass
@@ -80,7 +87,8 @@ def create_app(case: Case, profile: Profile, token: str | None = None) -> Starle
                     not v for key in ("ratified", "nominate") for v in params.get(key, [])):
                 # a form's click: to the board's own address, which holds its state
                 return Response(status_code=303, headers={"Location": "/" + state.query()})
-            shown = build(case, profile, state)
+            # in a worker thread: a slow board does not hold up the server's other requests
+            shown = await run_in_threadpool(build, case, profile, state)
         except InputError as exc:
             return page(request, board=None, problems=[str(p) for p in exc.problems],
                         case=case, profile=profile, status_code=400)
@@ -96,7 +104,7 @@ def create_app(case: Case, profile: Profile, token: str | None = None) -> Starle
         case, profile = chosen(request)
         params = {k: request.query_params.getlist(k) for k in request.query_params}
         try:
-            shown = build(case, profile, parse_state(params, case))
+            shown = await run_in_threadpool(build, case, profile, parse_state(params, case))
         except InputError as exc:
             return PlainTextResponse("\n".join(str(p) for p in exc.problems), status_code=400)
         view = _solve_view(shown)
@@ -140,13 +148,22 @@ def create_app(case: Case, profile: Profile, token: str | None = None) -> Starle
                 key = secrets.token_hex(8)
                 path = server.folder / f"{key}.xlsx"  # the server's name, never the browser's
                 path.write_bytes(data)
+                shown_name = "".join(c for c in (item.filename or "the workbook")
+                                     if c.isprintable())[:80]
                 try:
-                    server.uploads[key] = open_case(path)
+                    loaded = await run_in_threadpool(open_case, path)
                 except PlannerError as exc:
-                    problems += ([str(p) for p in exc.problems]
-                                 if isinstance(exc, InputError) else [str(exc)])
+                    said = ([str(p) for p in exc.problems]
+                            if isinstance(exc, InputError) else [str(exc)])
+                    # the file's own name, not where the server keeps it
+                    problems += [p.replace(str(path), shown_name) for p in said]
                     path.unlink(missing_ok=True)
                 else:
+                    server.uploads[key] = loaded
+                    while len(server.uploads) > MAX_UPLOADS:
+                        oldest = next(iter(server.uploads))
+                        del server.uploads[oldest]
+                        (server.folder / f"{oldest}.xlsx").unlink(missing_ok=True)
                     return Response(status_code=303, headers={"Location": f"/?case={key}"})
         case, profile = server.case, server.profile
         return page(request, board=None, problems=problems, case=case, profile=profile,
@@ -158,7 +175,19 @@ def create_app(case: Case, profile: Profile, token: str | None = None) -> Starle
         Route("/upload", upload, methods=["POST"]),
         Mount("/static", app=StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
-    app = Starlette(routes=routes)
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        yield
+        import shutil
+
+        # the uploads go with the server
+        shutil.rmtree(server.folder, ignore_errors=True)
+
+    # on 127.0.0.1, only the local names: a page elsewhere cannot reach the board through a
+    # name it points at this machine (DNS rebinding); elsewhere the token guards every request
+    middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=LOCAL_HOSTS)] \
+        if token is None else []
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.server = server
     return app
 
@@ -176,8 +205,12 @@ def _solve_view(shown: Any) -> Any:
     slate = tuple(Seat(s["post"], s["state"], s.get("representative") or "")
                   for s in shown.solve.get("slate", []))
     from planner.rules.base import score
+    from planner.solve.model import Conflict
 
-    result = Result(shown.solve["status"], slate, score(el, slate) if slate else {}, (), {})
+    conflicts = tuple(Conflict(c["rule"], c["citation"], tuple(c["scope"]), c["message"])
+                      for c in shown.solve.get("conflicts", []))
+    result = Result(shown.solve["status"], slate, score(el, slate) if slate else {},
+                    conflicts, {})
     return SolveView(shown.case, {"board": shown.state.query()}, el.notes, {},
                      "Proposed bureau", el=el, result=result,
                      outcomes=check(el, slate) if slate else ())

@@ -131,11 +131,15 @@ def parse_state(params: Mapping[str, Sequence[str]], case: Case) -> BoardState:
         nominee, nominated = state(s_text, "nominate"), post(p_text, "nominate")
         if nominee and nominated:
             nominate.append((nominee, nominated))
+    def number(text: str) -> int | None:
+        return int(text) if text.isascii() and text.isdecimal() and len(text) <= 6 else None
+
     k = 5
     if params.get("k"):
         text = params["k"][0]
-        if text.isdigit() and 1 <= int(text) <= min(MAX_ALTERNATIVES, 50):
-            k = int(text)
+        asked = number(text)
+        if asked is not None and 1 <= asked <= min(MAX_ALTERNATIVES, 50):
+            k = asked
         else:
             problems.append(Problem(Where("k"), f"{text!r} is not a number of slates from 1 "
                                     "to 50"))
@@ -153,13 +157,17 @@ def parse_state(params: Mapping[str, Sequence[str]], case: Case) -> BoardState:
         text = params["compare"][0] if params.get("compare") else (
             f"{params.get('compare_a', [''])[0]},{params.get('compare_b', [''])[0]}")
         a, _sep, b = text.partition(",")
-        if a.isdigit() and b.isdigit() and 1 <= int(a) <= k and 1 <= int(b) <= k:
-            compare = (int(a), int(b))
+        first, second = number(a), number(b)
+        if first is not None and second is not None and first != second \
+                and 1 <= first <= k and 1 <= second <= k:
+            compare = (first, second)
         else:
-            problems.append(Problem(Where("compare"), f"{text!r} is not two ranks among the "
-                                    f"{k} best slates", "choose two ranks such as 1,2"))
+            problems.append(Problem(Where("compare"), f"{text[:40]!r} is not two different "
+                                    f"ranks among the {k} best slates",
+                                    "choose two ranks such as 1,2"))
     if problems:
-        raise InputError(problems)
+        # the same problem once, however often the address repeats it
+        raise InputError(list(dict.fromkeys(problems)))
     case_id = params.get("case", [""])[0]
     return BoardState(tuple(fix), tuple(exclude), tuple(absent), tuple(ratified),
                       tuple(nominate), k, case_id if case_id.isalnum() else "", seat, compare)
