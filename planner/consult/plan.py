@@ -518,15 +518,11 @@ def load_pool(path: Any, spec: Any) -> dict[str, Willing]:
     from pathlib import Path
 
     from planner.domain.names import did_you_mean, registry
-    from planner.errors import InputError, Problem, Problems, Where
-    from planner.io.tables import read_table_file
+    from planner.errors import Problems
+    from planner.io.tables import read_table_file, require_file
 
     p = Path(path)
-    if not p.is_file():
-        what = "is not a regular file (a pipe, a device or a folder)" if p.exists() else \
-            "no such file"
-        raise InputError([Problem(Where(str(p)), what,
-                                  "give a .csv or .xlsx with columns state [, sessions, posts]")])
+    require_file(p, "give a .csv or .xlsx with columns state [, sessions, posts]")
     problems = Problems()
     table = read_table_file("pool", p, str(p), problems)
     if table is None or not table.require(problems, "state"):

@@ -10,7 +10,14 @@ from planner.domain.body import Body
 from planner.domain.names import did_you_mean, registry
 from planner.domain.slate import Seat, Slate
 from planner.errors import InputError, Problem, Problems, Where
-from planner.io.tables import Row, Table, read_table_file, read_workbook, table_from_sheet
+from planner.io.tables import (
+    Row,
+    Table,
+    read_table_file,
+    read_workbook,
+    require_file,
+    table_from_sheet,
+)
 
 
 def _tables(path: Path, problems: Problems) -> Table | None:
@@ -77,11 +84,7 @@ def load_slates(path: Path | str, spec: Body, whole: bool = False
     several). whole: refuse slates that are not a complete bureau (exit 2), for commands that
     compare or edit slates rather than check them."""
     p = Path(path)
-    if not p.is_file():
-        what = "is not a regular file (a pipe, a device or a folder)" if p.exists() else \
-            "no such file"
-        raise InputError([Problem(Where(str(p)), what,
-                                  "give a .csv or .xlsx file with columns post and state")])
+    require_file(p, "give a .csv or .xlsx file with columns post and state")
     problems = Problems()
     table = _tables(p, problems)
     if table is None or not table.require(problems, "post", "state"):

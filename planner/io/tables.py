@@ -167,6 +167,16 @@ def _from_values(name: str, file: str, sheet: str | None, values_list: list[tupl
     return Table(name, file, sheet, headers, tuple(rows), frame)
 
 
+def require_file(path: Path, fix: str) -> None:
+    """A file a command was given: there, and a regular file (InputError otherwise)."""
+    from planner.errors import InputError, Problem
+
+    if not path.is_file():
+        what = ("is not a regular file (a pipe, a device or a folder)" if path.exists()
+                else "no such file")
+        raise InputError([Problem(Where(str(path)), what, fix)])
+
+
 def _too_big(path: Path, where: Where, problems: Problems) -> bool:
     """Whether a file must not be read: not a regular file (a pipe or a device would block or
     never end), unreadable, or too large."""

@@ -25,14 +25,13 @@ from functools import cache
 from typing import Any
 
 from planner.domain.slate import NO_GROUP, Slate, state_order
-from planner.rules.base import Need, objective, preference_weights
+from planner.rules.base import objective, preference_weights
 from planner.rules.election import Election, ordered_slate
 from planner.rules.forms import (
     Form,
     FormBackend,
     Key,
     NotDecomposable,
-    difference,
     form_range,
     passes,
 )
@@ -54,10 +53,6 @@ class _Check:
 
     def passes(self, held: tuple[Key, ...]) -> bool:
         return passes(self.diff.value(held), self.op)
-
-
-def _check(need: Need[Form]) -> _Check:
-    return _Check(difference(need.lhs, need.rhs), need.op)
 
 
 @dataclass(frozen=True)
