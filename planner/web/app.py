@@ -107,7 +107,7 @@ def create_app(case: Case, profile: Profile, token: str | None = None) -> Starle
             shown = await run_in_threadpool(build, case, profile, parse_state(params, case))
         except InputError as exc:
             return PlainTextResponse("\n".join(str(p) for p in exc.problems), status_code=400)
-        view = _solve_view(shown)
+        view = shown.pack  # the board's own solve renderer: nothing computed again
         target = server.folder / f"pack-{secrets.token_hex(8)}.xlsx"
         write_book(target, view.sheets(), view.case, view.options, view.notes, view.solver,
                    "Proposed bureau", "", view.carried_profile())
@@ -190,27 +190,3 @@ def create_app(case: Case, profile: Profile, token: str | None = None) -> Starle
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.server = server
     return app
-
-
-def _solve_view(shown: Any) -> Any:
-    from planner.report.render import SolveView
-    from planner.rules.base import check
-    from planner.rules.election import prepare
-    from planner.solve.model import Result
-
-    el = prepare(shown.case, shown.profile,
-                 extra_states=frozenset(s["state"] for s in shown.solve.get("slate", [])))
-    from planner.domain.slate import Seat
-
-    slate = tuple(Seat(s["post"], s["state"], s.get("representative") or "")
-                  for s in shown.solve.get("slate", []))
-    from planner.rules.base import score
-    from planner.solve.model import Conflict
-
-    conflicts = tuple(Conflict(c["rule"], c["citation"], tuple(c["scope"]), c["message"])
-                      for c in shown.solve.get("conflicts", []))
-    result = Result(shown.solve["status"], slate, score(el, slate) if slate else {},
-                    conflicts, {})
-    return SolveView(shown.case, {"board": shown.state.query()}, el.notes, {},
-                     "Proposed bureau", el=el, result=result,
-                     outcomes=check(el, slate) if slate else ())

@@ -186,6 +186,7 @@ class Board:
     alternatives: dict[str, Any] = field(default_factory=dict)
     rotation: list[dict[str, Any]] = field(default_factory=list)
     seat: dict[str, Any] = field(default_factory=dict)  # one seat's candidates, when asked
+    pack: Any = None  # the solve renderer of the board, for its workbook
     compared: dict[str, Any] = field(default_factory=dict)  # two slates side by side
     seconds: float = 0.0
 
@@ -196,21 +197,18 @@ def build(case: Case, profile: Profile, state: BoardState) -> Board:
     as the command line."""
     import time
 
-    from planner.consult.rounds import alternatives, equally_good, prepare_with, room, what_if
+    from planner.consult.rounds import alternatives, equally_good, room, what_if
     from planner.domain.rotation import turns
     from planner.report.render import AlternativesView, RoomView, SolveView
     from planner.rules.base import check, score
+    from planner.rules.election import prepare
     from planner.solve.model import Result, SolverOptions, explain, solver_info
 
     started = time.perf_counter()
     ratified = [(s, i, dt.date.fromisoformat(d)) for s, i, d in state.ratified]
     changed, said = what_if(case, state.absent, ratified, state.nominate)
     fixed = [(s, p) for p, s in state.fix]
-    el = prepare_with(changed, profile, [()])
-    if fixed:
-        from planner.rules.election import prepare
-
-        el = prepare(changed, profile, extra_states=frozenset(s for s, _p in fixed))
+    el = prepare(changed, profile, extra_states=frozenset(s for s, _p in fixed))
     # the k best slates; the first is the best (the same as solve): one search for both
     alts = alternatives(el, state.k, fixed, state.exclude)
     status = alts.status
@@ -269,5 +267,6 @@ def build(case: Case, profile: Profile, state: BoardState) -> Board:
                   for t in turns(changed, range(first, first + 5))],
         seat=seat,
         compared=compared,
+        pack=solve_view,
         seconds=round(time.perf_counter() - started, 3),
     )
