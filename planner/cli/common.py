@@ -284,24 +284,6 @@ def date_option(text: str | None, option: str) -> dt.date | None:
         raise UsageError(f"{option}: {exc} ({DATE_FIX})") from None
 
 
-def state_args(values: Sequence[str], option: str) -> list[str]:
-    """State names given on the command line, each known, or every unknown one reported."""
-    from planner.domain.names import did_you_mean, registry
-    from planner.errors import Problems, Where
-
-    problems = Problems()
-    out = []
-    for text in values:
-        name = registry().lookup(text)
-        if name is None:
-            problems.add(Where(f"option {option}"), f"unknown State {text!r}",
-                         did_you_mean(text))
-        else:
-            out.append(name)
-    problems.raise_if_any()
-    return out
-
-
 @click.group(cls=PlannerGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="bureau-planner", prog_name="planner")
 def cli() -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -20,9 +20,9 @@ from planner.cli.common import (
     emit,
     json_option,
     out_options,
-    state_args,
     target_path,
 )
+from planner.io.asks import read_asks
 from planner.limits import MAX_ALTERNATIVES
 
 if TYPE_CHECKING:
@@ -66,16 +66,6 @@ def _group(text: str | None, option: str, spec: Body) -> str | None:
     return group
 
 
-def _fixes(values: tuple[str, ...], spec: Body) -> list[tuple[str, str]]:
-    out = []
-    for value in values:
-        post, sep, state = value.partition("=")
-        if not sep:
-            raise click.BadParameter(f"{value!r} is not POST=STATE", param_hint="--fix")
-        out.append((state_args([state.strip()], "--fix")[0], _post(post.strip(), "--fix", spec)))
-    return out
-
-
 @cli.command(name="alternatives")
 @click.argument("case", required=False)
 @click.option("-k", "k", type=click.IntRange(1, MAX_ALTERNATIVES), default=5, show_default=True,
@@ -107,8 +97,8 @@ def alternatives_cmd(ctx: click.Context, case: str | None, k: int, fix: tuple[st
     from planner.rules.election import prepare
 
     c, profile = _load(case)
-    fixed = _fixes(fix, c.body)
-    excluded = state_args(exclude, "--exclude")
+    asks = read_asks(c, fix=fix, exclude=exclude, label=lambda name: f"option --{name}")
+    fixed, excluded = list(asks.fix), list(asks.exclude)
     group = _group(vary, "--vary", c.body)
     target = target_path(c, out, no_write, "alternatives")
     el = prepare(c, profile, extra_states=frozenset(s for s, _p in fixed))
@@ -185,32 +175,6 @@ def compare_cmd(ctx: click.Context, slates: tuple[str, ...], case: str | None, o
                      loaded=loaded), as_json, target)
 
 
-def _what_ifs(absent: tuple[str, ...], ratified: tuple[str, ...], nominate: tuple[str, ...],
-              spec: Body
-              ) -> tuple[list[str], list[tuple[str, str, Any]], list[tuple[str, str]]]:
-    from planner.io.dates import DATE_FIX, DateError, parse_date
-
-    gone = state_args(absent, "--absent")
-    deposits = []
-    for value in ratified:
-        parts = value.split(":")
-        if len(parts) != 3:
-            raise click.BadParameter(f"{value!r} is not STATE:INSTRUMENT:DATE",
-                                     param_hint="--ratified")
-        try:
-            date = parse_date(parts[2])
-        except DateError as exc:
-            raise click.BadParameter(f"{exc} ({DATE_FIX})", param_hint="--ratified") from None
-        deposits.append((state_args([parts[0]], "--ratified")[0], parts[1].strip(), date))
-    nominations = []
-    for value in nominate:
-        state, sep, post = value.rpartition(":")
-        if not sep:
-            raise click.BadParameter(f"{value!r} is not STATE:POST", param_hint="--nominate")
-        nominations.append((state_args([state], "--nominate")[0], _post(post, "--nominate", spec)))
-    return gone, deposits, nominations
-
-
 @cli.command(name="replace")
 @click.argument("case", required=False)
 @click.option("--slate", "slate_path", required=True, help="The current slate (.csv/.xlsx).")
@@ -241,15 +205,12 @@ def replace_cmd(ctx: click.Context, case: str | None, slate_path: str, withdraw:
     from planner.report.render import ReplaceView
 
     base, profile, carried = _load_for_slates(case, [slate_path])
-    gone = state_args(withdraw, "--withdraw")
-    absent_states, deposits, nominations = _what_ifs(absent, ratified, nominate, base.body)
+    asks = read_asks(base, withdraw=withdraw, absent=absent, ratified=ratified,
+                     nominate=nominate, label=lambda name: f"option --{name}")
+    gone, absent_states = list(asks.withdraw), list(asks.absent)
+    deposits, nominations = list(asks.ratified), list(asks.nominate)
     if not (gone or absent_states or deposits or nominations):
         raise UsageError("say what changed: --withdraw, --absent, --ratified or --nominate")
-    ids = {i.id for i in base.instruments}
-    for _s, instrument, _d in deposits:
-        if instrument not in ids:
-            raise click.BadParameter(f"unknown instrument {instrument!r}; use one of: "
-                                     + ", ".join(sorted(ids)), param_hint="--ratified")
     current = load_slate(slate_path, base.body, whole=True)
     c, said = what_if(base, absent_states, deposits, nominations, gone)
     target = target_path(c, out, no_write, "replace", [slate_path])

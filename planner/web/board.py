@@ -65,18 +65,10 @@ class BoardState:
 def parse_state(params: Mapping[str, Sequence[str]], case: Case) -> BoardState:
     """A board state from URL parameters, every value checked against the case: unknown
     States, posts or dates are refused with the planner's own messages."""
-    from planner.domain.names import did_you_mean, registry
-    from planner.io.dates import DATE_FIX, DateError, parse_date
+    from planner.io.asks import read_asks
     from planner.limits import MAX_ALTERNATIVES
 
     problems: list[Problem] = []
-    known = set(case.known_states())
-
-    def state(text: str, where: str) -> str | None:
-        name = text if text in known else registry().lookup(text)
-        if name is None:
-            problems.append(Problem(Where(where), f"unknown State {text!r}", did_you_mean(text)))
-        return name
 
     def post(text: str, where: str) -> str | None:
         found = case.body.find_post(text)
@@ -93,44 +85,16 @@ def parse_state(params: Mapping[str, Sequence[str]], case: Case) -> BoardState:
         given.setdefault("fix", []).append(f"{where}={who}")
     elif act in ("exclude", "absent") and who:
         given.setdefault(act, []).append(who)
-    for key in ("ratified", "nominate"):
-        given[key] = [v for v in given.get(key, []) if v.strip()]
+    asks = None
+    try:
+        # the same reader, and the same words, as the command line's options
+        asks = read_asks(case, fix=given.get("fix", []), exclude=given.get("exclude", []),
+                          absent=given.get("absent", []),
+                          ratified=[v for v in given.get("ratified", []) if v.strip()],
+                          nominate=[v for v in given.get("nominate", []) if v.strip()])
+    except InputError as exc:
+        problems += exc.problems
     params = given
-    fix: list[tuple[str, str]] = []
-    for value in params.get("fix", []):
-        post_text, _sep, state_text = value.partition("=")
-        found_post, found_state = post(post_text, "fix"), state(state_text, "fix")
-        if found_post and found_state:
-            fix.append((found_post, found_state))
-    exclude = list(dict.fromkeys(x for v in params.get("exclude", [])
-                                 if (x := state(v, "exclude"))))
-    absent = list(dict.fromkeys(a for v in params.get("absent", []) if (a := state(v, "absent"))))
-    fix = list(dict.fromkeys(fix))
-    ratified: list[tuple[str, str, str]] = []
-    ids = {i.id for i in case.instruments}
-    for value in params.get("ratified", []):
-        parts = value.split(":")
-        if len(parts) != 3:
-            problems.append(Problem(Where("ratified"), f"{value!r} is not STATE:INSTRUMENT:DATE"))
-            continue
-        depositor = state(parts[0], "ratified")
-        if parts[1] not in ids:
-            problems.append(Problem(Where("ratified"), f"unknown instrument {parts[1]!r}",
-                                    "use one of: " + ", ".join(sorted(ids))))
-            continue
-        try:
-            date = parse_date(parts[2])
-        except DateError as exc:
-            problems.append(Problem(Where("ratified"), str(exc), DATE_FIX))
-            continue
-        if depositor:
-            ratified.append((depositor, parts[1], date.isoformat()))
-    nominate: list[tuple[str, str]] = []
-    for value in params.get("nominate", []):
-        s_text, _sep, p_text = value.rpartition(":")
-        nominee, nominated = state(s_text, "nominate"), post(p_text, "nominate")
-        if nominee and nominated:
-            nominate.append((nominee, nominated))
     def number(text: str) -> int | None:
         return int(text) if text.isascii() and text.isdecimal() and len(text) <= 6 else None
 
@@ -165,12 +129,13 @@ def parse_state(params: Mapping[str, Sequence[str]], case: Case) -> BoardState:
             problems.append(Problem(Where("compare"), f"{text[:40]!r} is not two different "
                                     f"ranks among the {k} best slates",
                                     "choose two ranks such as 1,2"))
-    if problems:
+    if problems or asks is None:
         # the same problem once, however often the address repeats it
         raise InputError(list(dict.fromkeys(problems)))
     case_id = params.get("case", [""])[0]
-    return BoardState(tuple(fix), tuple(exclude), tuple(absent), tuple(ratified),
-                      tuple(nominate), k, case_id if case_id.isalnum() else "", seat, compare)
+    return BoardState(tuple((p, s) for s, p in asks.fix), asks.exclude, asks.absent,
+                      tuple((s, i, d.isoformat()) for s, i, d in asks.ratified),
+                      asks.nominate, k, case_id if case_id.isalnum() else "", seat, compare)
 
 
 @dataclass
