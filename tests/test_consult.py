@@ -273,7 +273,7 @@ def test_the_tie_break_prefers_who_served_least_recently() -> None:
 @given(data=st.data())
 def test_alternatives_on_the_reduced_election_are_the_same(data: st.DataObject) -> None:
     """The k best slates use only the first (posts + k - 1) States of each kind."""
-    import planner.solve.reduce as reduce_module
+    import planner.rules.reduce as reduce_module
 
     from .factory import ALL, CONV_P, TINY
 

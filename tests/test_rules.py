@@ -353,7 +353,7 @@ def test_best_slate_is_best_by_an_independent_reading(data: st.DataObject) -> No
 @given(data=st.data())
 def test_the_reduction_finds_the_same_slate(data: st.DataObject) -> None:
     """Solving on the States the best slate can use gives the slate of the whole model."""
-    from planner.solve.reduce import reduced
+    from planner.rules.reduce import reduced
 
     names = {g: NAMES[g][:6] for g in (AF, AP)}
     parties: dict[str, tuple[str, ...]] = {}

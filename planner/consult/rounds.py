@@ -51,10 +51,10 @@ def alternatives(el: Election, k: int, fixed: Sequence[tuple[str, str]] = (),
     """The k best distinct slates, best first. The first is the slate solve gives; the rest
     come from the exact group-by-group enumeration, or from the CP-SAT model with a cut per
     slate found where the rules do not decompose by group."""
-    from planner.solve.reduce import reduced
+    from planner.rules.reduce import reduced
 
     full = el
-    # only the first States of each kind can be on the k best slates (planner.solve.reduce)
+    # only the first States of each kind can be on the k best slates (planner.rules.reduce)
     el = reduced(full, k, keep=[s for s, _p in fixed], drop=excluded)
     sm = SlateModel(el, options, fixed, excluded)
     status, best = sm.next()
@@ -123,8 +123,11 @@ def _why_none(el: Election, fixed: Sequence[tuple[str, str]], excluded: Sequence
 def equally_good(el: Election) -> int | None:
     """How many valid slates are as good as the best on every rule-based preference (so that
     only the tie-break chose among them); None where the rules do not decompose by group."""
+    from planner.rules.reduce import reduced
+
     try:
-        return SlateSpace(el, by_class=True).equally_good()
+        # counted on the reduced election, whose States count for those left out
+        return SlateSpace(reduced(el), by_class=True).equally_good()
     except NotDecomposable:
         return None
 

@@ -56,6 +56,11 @@ class EvalBackend:
 
     def __init__(self, slate: Slate) -> None:
         self.count = Counter((seat.state, seat.post) for seat in slate)
+        self.seated = frozenset(seat.state for seat in slate)
+
+    def on_bureau(self, state: str, posts: Sequence[str]) -> int:
+        # a State off the slate holds nothing: no need to ask post by post
+        return sum(self.count[(state, p)] for p in posts) if state in self.seated else 0
 
     def holds(self, state: str, post: str) -> int:
         return self.count[(state, post)]
@@ -80,11 +85,25 @@ def holds_need(need: Need[int]) -> bool:
     return need.lhs <= rhs
 
 
+def who_may_hold(b: Backend[E], states: Iterable[str]) -> Iterable[str]:
+    """The States whose terms can be other than zero: on a given slate, the States on it (the
+    rest hold nothing, so a sum or a need of theirs is 0); in a model or a form, all."""
+    if isinstance(b, EvalBackend):
+        return [s for s in states if s in b.seated]
+    return states
+
+
 def on_bureau(el: Election, b: Backend[E], state: str) -> E:
+    if isinstance(b, EvalBackend):
+        return b.on_bureau(state, el.body.post_names)
     return b.total(b.holds(state, p) for p in el.body.post_names)
 
 
 def officers(el: Election, b: Backend[E], states: Iterable[str]) -> E:
+    if isinstance(b, EvalBackend):
+        # the same sum, read only for the States on the slate (the rest hold nothing)
+        posts = el.body.post_names
+        return sum(b.on_bureau(s, posts) for s in states if s in b.seated)
     return b.total(on_bureau(el, b, s) for s in states)
 
 
@@ -236,16 +255,22 @@ def cost(el: Election, slate: Slate, weights: dict[str, int] | None = None) -> i
     return objective(el, EvalBackend(slate), weights)
 
 
-def carries(el: Election, slate: Slate, state: str, post: str) -> tuple[str, ...]:
+def carries(el: Election, slate: Slate, state: str, post: str,
+            reduce: bool = True) -> tuple[str, ...]:
     """The rules and preferences this officer is needed for, by id: those that hold on the
     slate but would fail (or, for a preference, get worse) if the seat went to a plain member of
     the same group (the least helpful standing among its States that can sit, wherever a
-    constraint tells States apart). Derived from the rules' own constraints."""
+    constraint tells States apart). Derived from the rules' own constraints, read on the
+    reduced election that keeps the slate's States (planner.rules.reduce), whose States count
+    for the whole universe's."""
     from planner.rules.forms import PLAIN_MEMBER, passes, with_plain_member
 
+    if reduce:
+        el = _lean(el, frozenset(s.state for s in slate))
     held = tuple((s.state, s.post) for s in slate)
     swapped = (*(k for k in held if k != (state, post)), (PLAIN_MEMBER, post))
     members = frozenset(s for s in el.members(el.group_or_none(state)) if el.status[s].eligible)
+    alike = [(kept, left) for kept, left in el.alike if kept[0] in members]
     # only a constraint on this post for this group's States can tell the two apart
     keys = {(s, post) for s in (*members, state)}
     # a bound from below tells States apart by who helps least; a bound from above or an
@@ -255,15 +280,26 @@ def carries(el: Election, slate: Slate, state: str, post: str) -> tuple[str, ...
     for rule_id, diff, op, support in el.rule_forms:
         if rule_id in out or not keys & support:
             continue
-        plain = with_plain_member(diff, members, post, worst[op])
+        plain = with_plain_member(diff, members, post, worst[op], alike)
         if passes(plain.value(held), op) and not passes(plain.value(swapped), op):
             out.append(rule_id)
     for pref_id, form, support in el.preference_forms:
         if keys & support:
-            plain = with_plain_member(form, members, post, "max")
+            plain = with_plain_member(form, members, post, "max", alike)
             if plain.value(swapped) > plain.value(held):
                 out.append(pref_id)
     return tuple(out)
+
+
+def _lean(el: Election, states: frozenset[str]) -> Election:
+    """The reduced election keeping these States, made once per election and set of States."""
+    from planner.rules.reduce import reduced
+
+    made: dict[frozenset[str], Election] = el.__dict__.setdefault("_lean", {})
+    if states not in made:
+        # two of each kind at least, so that a form that singles one out shows it
+        made[states] = reduced(el, slates=2, keep=states)
+    return made[states]
 
 
 def needed_for(el: Election, slate: Slate, state: str, post: str) -> str:

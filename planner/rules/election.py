@@ -4,8 +4,8 @@ nominated, whose turn it is."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -30,6 +30,12 @@ class Election:
     rotation_basis: str
     notes: tuple[str, ...]  # assumptions the planner made, to be shown with every result
     universe: tuple[str, ...]  # States that may appear in a slate: eligible, nominated, given
+    # in a reduced election (planner.rules.reduce): how many States of the whole universe each
+    # State stands for in counts; 1 where absent
+    counts_for: Mapping[str, int] = field(default_factory=dict, compare=False)
+    # and its kinds of State that stand for States left out: (the kind's States kept, how many
+    # of its States were left out)
+    alike: tuple[tuple[tuple[str, ...], int], ...] = field(default=(), compare=False)
 
     @property
     def body(self) -> Body:
@@ -68,6 +74,32 @@ class Election:
     def nominees(self, group: str, post: str) -> tuple[Nomination, ...]:
         return tuple(n for n in self.case.nominations
                      if n.post == post and (self.group(n.state) or NO_GROUP) == group)
+
+    @cached_property
+    def _facts(self) -> dict[str, tuple[object, ...]]:
+        case = self.case
+        out: dict[str, list[object]] = {}
+        for n in case.nominations:
+            out.setdefault(n.state, []).append(("nominated", n.post, n.priority))
+        for h in case.history:
+            out.setdefault(h.state, []).append(("served", h.session, h.post))
+        for name, listed in case.constituencies:
+            for s in listed:
+                out.setdefault(s, []).append(("in", name))
+        if case.session.host is not None:
+            out.setdefault(case.session.host, []).append(("host",))
+        return {s: tuple(sorted(v, key=repr)) for s, v in out.items()}
+
+    def facts(self, state: str) -> tuple[object, ...]:
+        """All the election knows of a State but its name: its standing at the opening and
+        every record of the case that names it (nominations, past posts, constituencies, the
+        host). Rules and preferences see a State only through these (the tie-break apart)."""
+        st = self.status.get(state)
+        standing = None if st is None else (st.group, st.instruments, st.present, st.eligible,
+                                            st.reason, st.party)
+        members = self.case.members
+        return (standing, members is not None and state in members,
+                self._facts.get(state, ()))
 
     def nominated_posts(self, state: str) -> frozenset[str]:
         return frozenset(n.post for n in self.case.nominations if n.state == state)

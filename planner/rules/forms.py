@@ -3,7 +3,7 @@ CP-SAT model, for counting, listing and bounding without restating any rule."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 Key = tuple[str, str]  # (state, post)
@@ -113,16 +113,28 @@ PLAIN_MEMBER = "\x00a plain member of the group"
 FLIP = {"min": "max", "max": "min", "mode": "mode"}
 
 
-def with_plain_member(form: Form, members: Iterable[str], post: str, worst: str) -> Form:
-    """worst: 'min' or 'max' (the least helpful coefficient for a need of that direction),
-    or 'mode' (the coefficient most members share) for an equality."""
-    group = members if isinstance(members, frozenset) else frozenset(members)
+def with_plain_member(form: Form, members: frozenset[str], post: str, worst: str,
+                      alike: Sequence[tuple[tuple[str, ...], int]] = ()) -> Form:
+    """members: the group's States that can sit. worst: 'min' or 'max' (the least helpful
+    coefficient for a need of that direction), or 'mode' (the coefficient most members share)
+    for an equality. alike: on a reduced election, the group's kinds that stand for States
+    left out, as (the kind's States kept, how many were left out); a left-out State has the
+    coefficient its kind's kept States share, and 0 where they differ (the form singles some
+    out, as a State's own constraint does)."""
+    terms = form.terms
     # only the members the form names have a coefficient other than 0
-    named = [v for (s, p), v in form.terms.items() if p == post and s in group]
-    zeros = len(group) - len(named)
+    named = [v for (s, p), v in terms.items() if p == post and s in members]
     counts: dict[int, int] = {}
     for v in named:
         counts[v] = counts.get(v, 0) + 1
+    zeros = len(members) - len(named)
+    for kept, left in alike:
+        shared = {terms.get((s, post), 0) for s in kept}
+        value = shared.pop() if len(shared) == 1 else 0
+        if value:
+            counts[value] = counts.get(value, 0) + left
+        else:
+            zeros += left
     if zeros:
         counts[0] = counts.get(0, 0) + zeros
     if not counts:
@@ -133,9 +145,9 @@ def with_plain_member(form: Form, members: Iterable[str], post: str, worst: str)
         common = max(counts)
     else:
         common = max(sorted(counts), key=counts.__getitem__)
-    terms = dict(form.terms)
+    out = dict(terms)
     if common:
-        terms[(PLAIN_MEMBER, post)] = common
-    caps = tuple((with_plain_member(f, group, post, worst if w > 0 else FLIP[worst]), c, w)
-                 for f, c, w in form.caps)
-    return Form(terms, form.const, caps)
+        out[(PLAIN_MEMBER, post)] = common
+    caps = tuple((with_plain_member(f, members, post, worst if w > 0 else FLIP[worst], alike),
+                  c, w) for f, c, w in form.caps)
+    return Form(out, form.const, caps)

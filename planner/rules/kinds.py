@@ -20,6 +20,7 @@ from planner.rules.base import (
     listing,
     officers,
     on_bureau,
+    who_may_hold,
 )
 from planner.rules.planning import is_zero
 
@@ -48,6 +49,20 @@ CONDITION_LABELS = {
 
 def qualifies(el: Election, state: str, condition: str) -> bool:
     """Whether the State meets a standing of CONDITIONS at the opening."""
+    return state in meeting(el, condition)
+
+
+def meeting(el: Election, condition: str) -> frozenset[str]:
+    """The States that meet a standing at the opening, read once per election."""
+    known: dict[str, frozenset[str]] = el.__dict__.setdefault("_meeting", {})
+    if condition not in known:
+        if condition not in CONDITIONS:
+            raise ValueError(f"unknown condition {condition!r}")
+        known[condition] = frozenset(s for s in el.status if _meets(el, s, condition))
+    return known[condition]
+
+
+def _meets(el: Election, state: str, condition: str) -> bool:
     held = set(el.status[state].instruments)
     in_force = el.assessment.in_force
     convention = next((i.id for i in in_force if i.kind == "convention"), None)
@@ -65,7 +80,8 @@ def qualifies(el: Election, state: str, condition: str) -> bool:
 
 
 def members_meeting(el: Election, states: tuple[str, ...], condition: str) -> list[str]:
-    return [s for s in states if qualifies(el, s, condition)]
+    able = meeting(el, condition)
+    return [s for s in states if s in able]
 
 
 def _able(el: Election, states: list[str] | tuple[str, ...]) -> list[str]:
@@ -82,7 +98,8 @@ class PostCounts(Rule):
 
     def needs(self, el: Election, scope: Scope, b: Backend[E]) -> Iterator[Need[E]]:
         for post in el.body.posts:
-            yield Need(b.total(b.holds(s, post.name) for s in el.universe), "==", post.count,
+            yield Need(b.total(b.holds(s, post.name) for s in who_may_hold(b, el.universe)),
+                       "==", post.count,
                        f"{post.name} posts filled")
 
     def conflict(self, el: Election, scope: Scope) -> str:
@@ -99,7 +116,7 @@ class OnePostPerState(Rule):
         return tuple((g,) for g in el.groups_in_play if el.members(g))
 
     def needs(self, el: Election, scope: Scope, b: Backend[E]) -> Iterator[Need[E]]:
-        for s in el.members(scope[0]):
+        for s in who_may_hold(b, el.members(scope[0])):
             yield Need(on_bureau(el, b, s), "<=", 1, f"posts held by {s}")
 
     def conflict(self, el: Election, scope: Scope) -> str:

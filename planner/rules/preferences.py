@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from planner.rules.base import Backend, E, Preference, officers
+from planner.rules.base import Backend, E, Preference, officers, who_may_hold
 from planner.rules.kinds import members_meeting
 
 if TYPE_CHECKING:
@@ -70,10 +70,12 @@ class TieBreak(Preference):
         # only swap their single posts never tie
         multiplier = {p: len(named) - j for j, p in enumerate(named)}
         weight = self._seat_weight(el)
-        seats = b.total(b.scaled(officers(el, b, [s]), weight * r) for s, r in order.items())
+        # only the universe's States can hold a post; their ranks are the whole universe's
+        ranked = [(s, order[s]) for s in who_may_hold(b, el.universe)]
+        seats = b.total(b.scaled(officers(el, b, [s]), weight * r) for s, r in ranked)
         chairs = b.total(b.scaled(b.total(b.scaled(b.holds(s, p), multiplier[p])
                                           for p in named), r)
-                         for s, r in order.items())
+                         for s, r in ranked)
         return b.total([seats, chairs])
 
     @staticmethod

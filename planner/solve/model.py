@@ -183,9 +183,9 @@ class SlateModel:
 
 def solve(el: Election, options: SolverOptions | None = None, reduce: bool = True) -> Result:
     """The best slate under the hard rules and the preferences, or the conflicting rules. The
-    model is built on the States the best slate can use (planner.solve.reduce), an exact
+    model is built on the States the best slate can use (planner.rules.reduce), an exact
     reduction; scores and explanations are of the whole election."""
-    from planner.solve.reduce import reduced
+    from planner.rules.reduce import reduced
 
     started = time.perf_counter()
     small = reduced(el) if reduce else el

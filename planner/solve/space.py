@@ -257,6 +257,8 @@ class SlateSpace:
             by_sig.setdefault(sig, []).append(st)
         classes = sorted((tuple(v) for v in by_sig.values()), key=lambda c: state_order(c[0]))
         counts = {p.name: p.count for p in self.el.body.posts}
+        # on a reduced election, a State counts for those of its kind left out
+        stands_for = self.el.counts_for.get
         out: list[Option] = []
         visits = [0]
         touching: dict[Key, list[int]] = {}
@@ -276,7 +278,7 @@ class SlateSpace:
                 held = []
                 weight = 1
                 for c, post_counts in _by_class(chosen).items():
-                    n, taken = len(classes[c]), 0
+                    n, taken = sum(stands_for(st, 1) for st in classes[c]), 0
                     for post, k in post_counts:
                         held += [(st, post) for st in classes[c][taken:taken + k]]
                         weight *= math.comb(n - taken, k)

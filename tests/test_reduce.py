@@ -1,0 +1,72 @@
+"""The exact reduction (planner.rules.reduce): the split by facts is finer than the kinds, and
+whatever is read on the reduced election (the slate, the counts, who an officer is needed for)
+is what the whole election gives."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from planner.consult.rounds import equally_good
+from planner.io.reader import shipped_cases
+from planner.rules.base import carries, cost
+from planner.rules.election import Election, prepare
+from planner.rules.profile import open_case
+from planner.rules.reduce import facts_of_states, kinds_of_states, reduced
+from planner.solve.model import solve
+from planner.solve.space import SlateSpace
+
+from .test_rules import tiny_elections
+
+
+def _agree(el: Election) -> None:
+    kind_of = {s: i for i, kind in enumerate(kinds_of_states(el)) for s in kind}
+    for part in facts_of_states(el):
+        assert len({kind_of[s] for s in part}) == 1, part
+    small = reduced(el)
+    assert sum(small.counts_for.get(s, 1) for s in small.universe) == len(el.universe)
+    whole, lean = solve(el, reduce=False), solve(el)
+    assert whole.status == lean.status
+    if whole.status != "solved":
+        return
+    assert cost(el, whole.slate) == cost(el, lean.slate)
+    assert equally_good(el) == SlateSpace(el, by_class=True).equally_good()
+    for seat in lean.slate:
+        assert (carries(el, lean.slate, seat.state, seat.post)
+                == carries(el, lean.slate, seat.state, seat.post, reduce=False)), seat
+
+
+@pytest.mark.parametrize("name", sorted(shipped_cases()))
+def test_the_reduction_agrees_with_the_whole_election_on_shipped_cases(name: str) -> None:
+    el = prepare(*open_case(shipped_cases()[name]))
+    _agree(el)
+    if name == "untoc-cop6-2012":
+        # the case the reduction is for: most States are left out, and counted by the rest
+        small = reduced(el)
+        assert len(small.universe) < len(el.universe) // 2
+        assert any(n > 1 for n in small.counts_for.values())
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(el=tiny_elections())
+def test_the_reduction_agrees_with_the_whole_election(el: Election) -> None:
+    _agree(el)
+
+
+def test_a_plain_member_counts_the_states_left_out() -> None:
+    """On a reduced election, the coefficient most of a group's States share counts the States
+    each kept one stands for; a form that singles out a kept State gives the others 0."""
+    from planner.rules.forms import PLAIN_MEMBER, Form, with_plain_member
+
+    # two kinds kept two each: A and B meet a condition (48 more like them), C and D do not
+    # (8 more)
+    form = Form({("A", "VP"): 1, ("B", "VP"): 1})
+    members = frozenset("ABCD")
+    alike = [(("A", "B"), 48), (("C", "D"), 8)]
+    assert with_plain_member(form, members, "VP", "mode", alike).terms[(PLAIN_MEMBER, "VP")] == 1
+    # without the States left out, the kinds tie and the plain member takes 0
+    assert (PLAIN_MEMBER, "VP") not in with_plain_member(form, members, "VP", "mode").terms
+    # A's own constraint: B, kept beside it, has 0, so the 48 left out have 0 too
+    own = Form({("A", "VP"): 1})
+    assert (PLAIN_MEMBER, "VP") not in with_plain_member(own, members, "VP", "mode", alike).terms
+    assert with_plain_member(own, members, "VP", "max", alike).terms[(PLAIN_MEMBER, "VP")] == 1
