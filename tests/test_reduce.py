@@ -70,3 +70,38 @@ def test_a_plain_member_counts_the_states_left_out() -> None:
     own = Form({("A", "VP"): 1})
     assert (PLAIN_MEMBER, "VP") not in with_plain_member(own, members, "VP", "mode", alike).terms
     assert with_plain_member(own, members, "VP", "max", alike).terms[(PLAIN_MEMBER, "VP")] == 1
+
+
+def _listed(el: Election, k: int) -> list[tuple[int, frozenset[tuple[str, str]]]]:
+    out = []
+    for slate in SlateSpace(el).best():
+        out.append((cost(el, slate), frozenset((s.state, s.post) for s in slate)))
+        if len(out) == k:
+            break
+    return out
+
+
+def _by_kind_and_listed(el: Election, k: int) -> None:
+    import planner.solve.space as space_module
+
+    listed = _listed(el, k)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(space_module, "MAX_OPTIONS", 0)  # every group counted by kind
+        space = SlateSpace(el)
+        assert space.classes or not el.universe
+        expanded = _listed(el, k)
+    assert expanded == listed
+
+
+@pytest.mark.parametrize("name", ["untoc-cop6-2012", "montreal-mop34-2022", "cnd-69-2026"])
+def test_slates_expanded_from_kinds_come_in_the_listing_order(name: str) -> None:
+    """Groups counted by kind of State give their slates lazily, best first, in the order the
+    full listing gives them (ties included)."""
+    el = reduced(prepare(*open_case(shipped_cases()[name])), 40)
+    _by_kind_and_listed(el, 40)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(el=tiny_elections())
+def test_slates_expanded_from_kinds_any_election(el: Election) -> None:
+    _by_kind_and_listed(el, 25)

@@ -19,10 +19,10 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from planner.domain.slate import NO_GROUP, Slate, state_order
 from planner.rules.base import objective, preference_weights
@@ -42,6 +42,8 @@ from planner.solve.model import ModelBackend, SolverOptions, post_hard_rules, va
 # the group is then counted by class (States no rule tells apart), within the second limit
 MAX_OPTIONS = 50_000
 MAX_CLASS_STEPS = 300_000
+# listing slates from a group counted by kind: the most ways to fill posts from one kind
+MAX_KIND_CHOICES = 200_000
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,7 @@ class SlateSpace:
         """by_class: count every group by kind of State (fast, exact; slates not listed)."""
         self.el = el
         self.by_class = by_class
+        self._places: dict[Key, tuple[int, int]] = {}
         b = FormBackend()
         self.groups = el.groups_in_play
         group_of = {s: el.group_or_none(s) for s in el.universe}
@@ -216,7 +219,7 @@ class SlateSpace:
                             tuple(form.value(held) for form, _op, _rhs in self.cross),
                             self._cost(held), rule_cost=self._rule_form.value(held),
                         ))
-        out.sort(key=lambda o: (o.cost, _canonical(el, o.held)))
+        out.sort(key=lambda o: (o.cost, self._canonical(o.held)))
         return out
 
     def _class_options(self, group: str, checks: list[_Check], must: set[Key],
@@ -301,8 +304,21 @@ class SlateSpace:
 
         fill(0, most, {}, [])
         self.classes[group] = classes
-        out.sort(key=lambda o: (o.cost, _canonical(self.el, o.held)))
+        out.sort(key=lambda o: (o.cost, self._canonical(o.held)))
         return out
+
+    def _canonical(self, held: Iterable[Key]) -> tuple[tuple[int, int], ...]:
+        """A fixed order among slates of equal cost: by post, then alphabetical position (each
+        (State, post)'s place read once)."""
+        place = self._places
+        out = []
+        for k in held:
+            at = place.get(k)
+            if at is None:
+                at = place[k] = (self.el.body.post_rank(k[1]), self.el.rank[k[0]])
+            out.append(at)
+        out.sort()
+        return tuple(out)
 
     def _cost(self, held: tuple[Key, ...]) -> int:
         caps = {id(c): c for k in held for c in self._caps_by_key.get(k, ())}
@@ -348,11 +364,11 @@ class SlateSpace:
         if i == len(self.groups):
             return 0 if self._accepts(state) else None
         best: int | None = None
-        for delta, opts in self._classes[i].items():
+        for delta in self._classes[i]:
             nxt = self._step(state, delta)
             rest = None if nxt is None else self._best(i + 1, nxt)
             if rest is not None:
-                cand = opts[0].cost + rest
+                cand = self._listing(i, delta)[0].cost + rest
                 best = cand if best is None or cand < best else best
         return best
 
@@ -467,23 +483,89 @@ class SlateSpace:
                 sorted(every or (), key=state_order))
 
     @cache  # noqa: B019
+    def _listing(self, i: int, delta: tuple[int, ...]) -> _Lazy[Option]:
+        """The concrete options of group i with these sums, best first (ties in a fixed
+        order); a group counted by kind has each kind's States expanded as they are reached."""
+        opts = self._classes[i][delta]
+        group = self.groups[i]
+        if group not in self.classes:
+            return _Lazy(iter(opts))
+        return _Lazy(heapq.merge(*(self._expand(group, o) for o in opts),
+                                 key=lambda o: (o.cost, self._canonical(o.held))))
+
+    def _expand(self, group: str, option: Option) -> Iterator[Option]:
+        """The concrete options an option counted by kind stands for, best first. States of
+        a kind differ only in the tie-break's linear terms, and the capped preferences count
+        the kind alike, so an option's cost is its representative's less its linear terms,
+        plus the linear terms of the States chosen."""
+        linear = self._linear_cost.terms
+        base = option.cost - sum(linear.get(k, 0) for k in option.held)
+        parts = [self._kind_choices(group, c, tuple(posts))
+                 for c, posts in _by_class(list(option.fills)).items()]
+        for cost, held in _sorted_sums(parts, self._canonical):
+            yield Option(group, tuple(sorted(held)), option.delta, base + cost,
+                         rule_cost=option.rule_cost)
+
+    @cache  # noqa: B019
+    def _kind_choices(self, group: str, c: int, posts: tuple[tuple[str, int], ...]
+                      ) -> list[tuple[int, tuple[Key, ...]]]:
+        """Every way to give so many of a kind's States each post, cheapest first."""
+        members = self.classes[group][c]
+        ways, left = 1, len(members)
+        for _post, k in posts:
+            ways *= math.comb(left, k)
+            left -= k
+        if ways > MAX_KIND_CHOICES:
+            raise NotDecomposable(f"the {group} have {ways:,} ways to fill their seats from "
+                                  "one kind of State, too many to list")
+        linear = self._linear_cost.terms
+        out: list[tuple[int, tuple[Key, ...]]] = []
+
+        def assign(j: int, free: tuple[str, ...], held: tuple[Key, ...]) -> None:
+            if j == len(posts):
+                out.append((sum(linear.get(k, 0) for k in held), held))
+                return
+            post, k = posts[j]
+            for chosen in itertools.combinations(free, k):
+                assign(j + 1, tuple(s for s in free if s not in chosen),
+                       held + tuple((s, post) for s in chosen))
+
+        assign(0, members, ())
+        out.sort(key=lambda t: t[0])
+        # equal costs in the fixed order (most costs differ: the canonical form is dearer)
+        i = 0
+        while i < len(out):
+            j = i + 1
+            while j < len(out) and out[j][0] == out[i][0]:
+                j += 1
+            if j - i > 1:
+                out[i:j] = sorted(out[i:j], key=lambda t: self._canonical(t[1]))
+            i = j
+        return out
+
+    @cache  # noqa: B019
     def _candidates(self, i: int, state: tuple[int, ...]
-                    ) -> list[tuple[int, Option, tuple[int, ...]]]:
+                    ) -> _Lazy[tuple[int, Option, tuple[int, ...]]]:
         """Options of group i that can be completed from state, best completion first."""
         streams = []
-        for delta, opts in self._classes[i].items():
+        for delta in self._classes[i]:
             nxt = self._step(state, delta)
             rest = None if nxt is None else self._best(i + 1, nxt)
             if rest is not None and nxt is not None:
-                streams.append([(o.cost + rest, o, nxt) for o in opts])
-        merged = heapq.merge(*streams, key=lambda t: (t[0], _canonical(self.el, t[1].held)))
-        return list(merged)
+                streams.append(self._completed(i, delta, rest, nxt))
+        return _Lazy(heapq.merge(*streams, key=lambda t: (t[0], self._canonical(t[1].held))))
+
+    def _completed(self, i: int, delta: tuple[int, ...], rest: int, nxt: tuple[int, ...]
+                   ) -> Iterator[tuple[int, Option, tuple[int, ...]]]:
+        listing = self._listing(i, delta)
+        j = 0
+        while listing.has(j):
+            yield listing[j].cost + rest, listing[j], nxt
+            j += 1
 
     def best(self) -> Iterator[Slate]:
-        """Every valid slate, best first (ties in a fixed order)."""
-        if self.classes:
-            raise NotDecomposable(f"the {', '.join(self.classes)} are counted by kind of State, "
-                                  "not listed")
+        """Every valid slate, best first (ties in a fixed order); groups counted by kind are
+        expanded lazily, as far as the slates asked for reach."""
         n = len(self.groups)
         if self._best(0, self.start) is None:
             return
@@ -495,7 +577,7 @@ class SlateSpace:
         while heap:
             _prio, _seq, i, state, cost, prefix, j = heapq.heappop(heap)
             cands = self._candidates(i, state)
-            if j + 1 < len(cands):
+            if cands.has(j + 1):
                 heapq.heappush(heap, (cost + cands[j + 1][0], next(counter), i, state, cost,
                                       prefix, j + 1))
             _key, option, nxt = cands[j]
@@ -511,6 +593,61 @@ class SlateSpace:
     def _slate(self, path: Iterable[Option]) -> Slate:
         held = [k for o in path for k in o.held]
         return ordered_slate(self.el, held)
+
+
+T = TypeVar("T")
+
+
+class _Lazy(Generic[T]):
+    """A sorted stream read as far as asked, and remembered."""
+
+    def __init__(self, items: Iterator[T]) -> None:
+        self._items = items
+        self._seen: list[T] = []
+
+    def has(self, j: int) -> bool:
+        while len(self._seen) <= j:
+            for item in self._items:
+                self._seen.append(item)
+                break
+            else:
+                return False
+        return True
+
+    def __getitem__(self, j: int) -> T:
+        if not self.has(j):
+            raise IndexError(j)
+        return self._seen[j]
+
+
+def _sorted_sums(parts: list[list[tuple[int, tuple[Key, ...]]]],
+                 order: Callable[[tuple[Key, ...]], Any]) -> Iterator[tuple[int, tuple[Key, ...]]]:
+    """One choice from each sorted list, by total cost, lazily; equal totals in `order`. Every
+    choice of a total is found before any of a higher one (successors never cost less), so
+    each total is gathered whole and sorted."""
+    if any(not p for p in parts):
+        return
+    def total(ix: tuple[int, ...]) -> int:
+        return sum(parts[k][i][0] for k, i in enumerate(ix))
+
+    start = tuple(0 for _ in parts)
+    heap = [(total(start), start)]
+    seen = {start}
+    while heap:
+        level = heap[0][0]
+        batch = []
+        while heap and heap[0][0] == level:
+            _c, ix = heapq.heappop(heap)
+            batch.append(tuple(key for k, i in enumerate(ix) for key in parts[k][i][1]))
+            for k in range(len(parts)):
+                if ix[k] + 1 < len(parts[k]):
+                    nxt = (*ix[:k], ix[k] + 1, *ix[k + 1:])
+                    if nxt not in seen:
+                        seen.add(nxt)
+                        heapq.heappush(heap, (total(nxt), nxt))
+        batch.sort(key=order)
+        for held in batch:
+            yield level, held
 
 
 def _by_class(chosen: list[tuple[int, str, int]]) -> dict[int, list[tuple[str, int]]]:
@@ -535,11 +672,6 @@ def _multisets(posts: tuple[str, ...], most: int, counts: Mapping[str, int],
                 yield (((post, m),) if m else ()) + rest
 
     yield from go(0, most)
-
-
-def _canonical(el: Election, held: Iterable[Key]) -> tuple[tuple[int, int], ...]:
-    """A fixed order among slates of equal cost: by post, then alphabetical position."""
-    return tuple(sorted((el.body.post_rank(p), el.rank[s]) for s, p in held))
 
 
 def room_by_model(el: Election, options: SolverOptions | None = None) -> list[GroupRoom]:
