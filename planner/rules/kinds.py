@@ -53,30 +53,30 @@ def qualifies(el: Election, state: str, condition: str) -> bool:
 
 
 def meeting(el: Election, condition: str) -> frozenset[str]:
-    """The States that meet a standing at the opening, read once per election."""
-    known: dict[str, frozenset[str]] = el.__dict__.setdefault("_meeting", {})
+    """The States that meet a standing at the opening, read once per assessment (which a
+    reduced election shares with the whole one)."""
+    if condition not in CONDITIONS:
+        raise ValueError(f"unknown condition {condition!r}")
+    known: dict[str, frozenset[str]] = el.assessment.__dict__.setdefault("_meeting", {})
     if condition not in known:
-        if condition not in CONDITIONS:
-            raise ValueError(f"unknown condition {condition!r}")
-        known[condition] = frozenset(s for s in el.status if _meets(el, s, condition))
+        in_force = el.assessment.in_force
+        convention = next((i.id for i in in_force if i.kind == "convention"), None)
+        protocols = [i.id for i in in_force if i.is_protocol]
+        every = [i.id for i in in_force]
+
+        def meets(held: set[str]) -> bool:
+            party = convention is not None and convention in held
+            if condition == "party_to_convention":
+                return party
+            if condition == "convention_and_a_protocol":
+                return party and any(p in held for p in protocols)
+            if condition == "convention_and_all_protocols":
+                return party and all(p in held for p in protocols)
+            return bool(every) and all(i in held for i in every)
+
+        known[condition] = frozenset(st.state for st in el.assessment.states
+                                     if meets(set(st.instruments)))
     return known[condition]
-
-
-def _meets(el: Election, state: str, condition: str) -> bool:
-    held = set(el.status[state].instruments)
-    in_force = el.assessment.in_force
-    convention = next((i.id for i in in_force if i.kind == "convention"), None)
-    protocols = [i.id for i in in_force if i.is_protocol]
-    party = convention is not None and convention in held
-    if condition == "party_to_convention":
-        return party
-    if condition == "convention_and_a_protocol":
-        return party and any(p in held for p in protocols)
-    if condition == "convention_and_all_protocols":
-        return party and all(p in held for p in protocols)
-    if condition == "all_instruments":
-        return bool(in_force) and all(i.id in held for i in in_force)
-    raise ValueError(f"unknown condition {condition!r}")
 
 
 def members_meeting(el: Election, states: tuple[str, ...], condition: str) -> list[str]:
