@@ -105,3 +105,19 @@ def test_slates_expanded_from_kinds_come_in_the_listing_order(name: str) -> None
 @given(el=tiny_elections())
 def test_slates_expanded_from_kinds_any_election(el: Election) -> None:
     _by_kind_and_listed(el, 25)
+
+
+def test_a_group_varied_alone_lists_the_same_slates_by_kind() -> None:
+    """--vary keeps the other groups as they are: by kind, their States are kept as kinds of
+    their own, and the varied group's slates come in the listing's order."""
+    el = reduced(prepare(*open_case(shipped_cases()["untoc-cop6-2012"])), 20)
+    best = solve(el).slate
+    for vary in el.body.group_names:
+        only = {g: tuple((s.state, s.post) for s in best if el.group(s.state) == g)
+                for g in el.groups_in_play if g != vary}
+        listed, by_kind = (
+            [frozenset((s.state, s.post) for s in slate)
+             for slate, _ in zip(SlateSpace(el, only=only, list_up_to=up_to).best(),
+                                 range(20), strict=False)]
+            for up_to in (None, 0))
+        assert by_kind == listed and len(listed) == 20

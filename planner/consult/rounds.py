@@ -75,7 +75,8 @@ def alternatives(el: Election, k: int, fixed: Sequence[tuple[str, str]] = (),
     if k == 1:
         return Alternatives("solved", (best,), (), "")
     try:
-        space = SlateSpace(el, fixed, excluded, only)
+        # the options of groups counted by kind are expanded only as far as k slates reach
+        space = SlateSpace(el, fixed, excluded, only, list_up_to=0)
         method = "exact enumeration by group"
         first = True
         for slate in space.best():

@@ -91,10 +91,14 @@ class GroupRoom:
 class SlateSpace:
     def __init__(self, el: Election, fixed: Iterable[Key] = (), excluded: Iterable[str] = (),
                  only: Mapping[str, tuple[Key, ...]] | None = None,
-                 by_class: bool = False) -> None:
-        """by_class: count every group by kind of State (fast, exact; slates not listed)."""
+                 by_class: bool = False, list_up_to: int | None = None) -> None:
+        """by_class: count every group by kind of State (fast, exact; rooms without pairs).
+        list_up_to: list a group's options one by one up to this many (MAX_OPTIONS unless
+        given), else take them by kind of State; for slates best first, by kind is the
+        quicker (their options are expanded only as far as the slates asked for reach)."""
         self.el = el
         self.by_class = by_class
+        self.list_up_to = MAX_OPTIONS if list_up_to is None else list_up_to
         self._places: dict[Key, tuple[int, int]] = {}
         b = FormBackend()
         self.groups = el.groups_in_play
@@ -136,7 +140,11 @@ class SlateSpace:
         self.options: dict[str, list[Option]] = {}
         self.classes: dict[str, list[tuple[str, ...]]] = {}  # groups counted by class
         for g in self.groups:
-            opts = self._options(g, local[g], fixed_by_group.get(g, set()), set(excluded))
+            must = fixed_by_group.get(g, set())
+            if only is not None and g in only:
+                # its States kept as they are (each a kind of its own, where counted by kind)
+                must = must | set(only[g])
+            opts = self._options(g, local[g], must, set(excluded))
             if only is not None and g in only:
                 opts = [o for o in opts if o.held == tuple(sorted(only[g]))]
             self.options[g] = [] if self.impossible else opts
@@ -193,8 +201,12 @@ class SlateSpace:
                    and any((s, p) not in barred for p in posts)]
         most = self._most(group, checks, members)
         size = sum(math.comb(len(members), k) * len(posts) ** k for k in range(most + 1))
-        if size > MAX_OPTIONS or self.by_class:
-            return self._class_options(group, checks, must, members, most, size)
+        if size > self.list_up_to or self.by_class:
+            try:
+                return self._class_options(group, checks, must, members, most, size)
+            except NotDecomposable:
+                if size > MAX_OPTIONS or self.by_class:
+                    raise
         counts = {p.name: p.count for p in el.body.posts}
         touching: dict[Key, list[int]] = {}
         for i, c in enumerate(checks):
