@@ -13,7 +13,7 @@ import csv
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 
@@ -34,6 +34,7 @@ _NON_WORD = re.compile(r"[^a-z0-9]+")
 _FOOTNOTE = re.compile(r"[\s\d,]+$")
 
 
+@lru_cache(maxsize=1 << 16)  # a name recurs in every table that names its State
 def normalise(text: str) -> str:
     """A key under which spelling variants of one name coincide."""
     decomposed = unicodedata.normalize("NFKD", text)

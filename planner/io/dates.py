@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from functools import lru_cache
 
 from planner.limits import EARLIEST_DATE, LATEST_DATE
 
@@ -67,6 +68,8 @@ def parse_date(value: object) -> dt.date:
 
 
 def _parse_date(value: object) -> dt.date:
+    if value.__class__ is str:
+        return _parse_text(value)
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -80,7 +83,12 @@ def _parse_date(value: object) -> dt.date:
         if not 1 <= serial <= 2958465:
             raise DateError(f"{value!r} is not a date")
         return _EXCEL_EPOCH + dt.timedelta(days=serial)
-    text = str(value).strip()
+    return _parse_text(str(value))
+
+
+@lru_cache(maxsize=1 << 14)  # deposits share their dates; an error is raised again each time
+def _parse_text(value: str) -> dt.date:
+    text = value.strip()
     if not text:
         raise DateError("the date is empty")
     m = _ISO.match(text)

@@ -38,6 +38,8 @@ def header_key(text: object) -> str:
 
 def cell_text(value: Any) -> str:
     """A cell as text: '' for empty cells, '6' for a number stored as 6.0."""
+    if value.__class__ is str:  # most cells, and every CSV cell
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float):
@@ -149,7 +151,7 @@ def _from_values(name: str, file: str, sheet: str | None, values_list: list[tupl
         # rows marked in an "example" column (as planner init writes them) are not data
         if any(cell_text(v) for v in cells.values()) and not cell_text(cells.get("example")):
             rows.append(Row(number, cells))
-            if problems is not None:
+            if problems is not None and _may_be_unreadable(cells):
                 for key, v in cells.items():
                     if isinstance(v, str) and len(v) > MAX_CELL_CHARS:
                         problems.add(Where(file, sheet, number, headers[key]),
@@ -165,6 +167,13 @@ def _from_values(name: str, file: str, sheet: str | None, values_list: list[tupl
                      f"the {MAX_ROWS:,} a case may have", "check that this is the right file")
         rows = rows[:0]
     return Table(name, file, sheet, headers, tuple(rows), frame)
+
+
+def _may_be_unreadable(cells: dict[str, Any]) -> bool:
+    """Whether a row may hold a cell too long or with a control character: one look at the
+    row's text together, before the cell-by-cell look that says which."""
+    joined = "".join(v for v in cells.values() if isinstance(v, str))
+    return len(joined) > MAX_CELL_CHARS or _CONTROL.search(joined) is not None
 
 
 def require_file(path: Path, fix: str) -> None:
