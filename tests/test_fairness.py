@@ -5,6 +5,7 @@ profile plans its shipped case."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 
 import pytest
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 
 from planner.consult.plan import fairness_summary, plan, plan_model, plan_view
 from planner.domain.case import Case, PastOfficer
+from planner.domain.slate import Slate
 from planner.errors import InputError
 from planner.io.reader import shipped_cases
 from planner.rules.base import check, holds_need
@@ -160,3 +162,48 @@ def test_a_plan_is_called_optimal_only_with_a_proof() -> None:
     assert any("not proven optimal" in n for n in rushed.notes)
     for sp in rushed.sessions:
         assert all(o.passed for o in check(sp.election, sp.slate))
+
+
+@functools.cache
+def _groups_of_five() -> tuple[Case, list[list[Slate]]]:
+    """Groups of five (enough States waiting for the rule to say something) and every valid
+    slate of sessions 6 and 7 (the history changes no slate's validity)."""
+    groups = {s: g for g in (AF, AP) for s in NAMES[g][:5]}
+    case = make_case(full_parties(5, (AF, AP)), groups=groups, spec=TINY)
+    view = plan_view(case, TINY, [6, 7])
+    return case, [brute_force_slates(el) for el in view.elections]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pick=st.data())
+def test_what_a_fair_plan_implies_holds_on_every_fair_plan(pick: st.DataObject) -> None:
+    """The cuts a fairness rule posts where it must not be broken (at_zero) hold on every
+    plan that does not break it: they prune only plans the rule would count."""
+    from planner.rules.fairness import FAIRNESS_KINDS
+
+    base, options = _groups_of_five()
+    served = pick.draw(st.lists(st.sampled_from(sorted(NAMES[AF][:5] + NAMES[AP][:5])),
+                                max_size=2, unique=True))
+    case = dataclasses.replace(base, history=tuple(PastOfficer(5, "Vice-President", s)
+                                                   for s in served))
+    view = plan_view(case, TINY, [6, 7])
+    slates = [pick.draw(st.sampled_from(o)) for o in options]
+    bs = [PlanEvalBackend(slate) for slate in slates]
+    counts = fairness_counts(view, slates)
+    for rule_id in TINY.fairness:
+        needs = list(FAIRNESS_KINDS[rule_id].at_zero(view, bs))
+        if sum(counts[rule_id].values()) == 0:
+            assert all(holds_need(n) for n in needs), rule_id
+    # five States wait for two seats a session: the rule says something of those planned
+    assert list(FAIRNESS_KINDS["repeat_service"].at_zero(view, bs))
+
+
+@pytest.mark.slow
+def test_the_ten_session_plan_of_the_default_case_is_proven() -> None:
+    """With the fairness counts capped at the session-by-session plan's, and what no repeat
+    service implies posted, the joint model proves its 10-session plan optimal."""
+    case, profile = open_case(shipped_cases()["untoc-cop6-2012"])
+    result = plan(case, profile, list(range(7, 17)), options=SolverOptions(time_limit=3.0))
+    assert result.status == "solved"
+    assert result.solver["optimal"] is True, result.solver["stages"]
+    assert not any("not proven optimal" in n for n in result.notes)

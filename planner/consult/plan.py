@@ -199,8 +199,6 @@ def plan(case: Case, profile: Profile, sessions: Sequence[int],
         stages = ["session by session, optimal by bound"]
     else:
         joint = _joint(view, pool, options, greedy, alone)
-        if joint is None:
-            return _infeasible(view, pool, notes, options, [], started)
         slates, fairness, stages = joint.slates, joint.fairness, joint.stages
         optimal, gap = joint.optimal, joint.gap
     if not optimal:
@@ -298,10 +296,12 @@ class Joint:
 
 
 def _joint(view: PlanView, pool: dict[str, Willing] | None, options: SolverOptions,
-           greedy: list[Slate], alone: list[Slate]) -> Joint | None:
-    """Every session in one model: fairness, then the preferences summed, then the tie-break.
-    Each session's preferences are bounded by its best alone, which tightens the proof; the
-    session-by-session plan is kept where the model finds nothing better."""
+           greedy: list[Slate], alone: list[Slate]) -> Joint:
+    """Every session in one model, asked for a plan strictly better than the session-by-
+    session one on fairness, then the preferences summed (the tie-break apart). The model
+    answering that there is none proves the session-by-session plan optimal. Each session's
+    preferences are bounded by its best alone, and each fairness count by that plan's, which
+    tightens the proof."""
     elections = view.elections
     pm = plan_model(view, pool)
     model, xs, levels = pm.model, pm.xs, pm.levels
@@ -319,6 +319,24 @@ def _joint(view: PlanView, pool: dict[str, Willing] | None, options: SolverOptio
         weight *= spread + 1
     objective = cp_model.LinearExpr.sum([e * weights[n] for n, e, _s in head])
     ranked = [p for p in elections[0].profile.preferences if p.kind != "tie_break"]
+    counts = fairness_counts(view, greedy)
+    greedy_value = sum(weights[f] * sum(per.values()) for f, per in counts.items()) + sum(
+        weights[p.id] * (-v[p.id] if p.maximise else v[p.id])
+        for el, slate in zip(elections, greedy, strict=True) for v in [score(el, slate)]
+        for p in ranked)
+    # fairness comes first: a better plan is no less fair than the session-by-session one, so
+    # each fairness count is capped at that plan's while every count before it is at its
+    # floor of 0 (where a rule is at 0, what that implies is posted too)
+    bs = [ModelBackend(model, x) for x in xs]
+    for name, expr, _s in head:
+        if name not in counts:
+            break
+        got = sum(counts[name].values())
+        model.add(expr <= got)
+        if got:
+            break
+        for need in FAIRNESS_KINDS[name].at_zero(view, bs):
+            bs[0].post(need)
     for el, x, best in zip(elections, xs, alone, strict=True):
         b = ModelBackend(model, x)
         mine = cp_model.LinearExpr.sum([p.signed(el, b) * weights[p.id] for p in ranked])
@@ -326,23 +344,23 @@ def _joint(view: PlanView, pool: dict[str, Willing] | None, options: SolverOptio
         floor = sum(weights[p.id] * (-values[p.id] if p.maximise else values[p.id])
                     for p in ranked)
         model.add(mine >= floor)
+    model.add(objective <= greedy_value - 1)  # strictly better, or none: a proof either way
     solver = options.parameters()
     model.minimize(objective)
     status = solver.solve(model)
-    stages = [f"fairness and preferences: {solver.status_name(status)}"]
+    said = solver.status_name(status)
+    greedy_fairness = {f: sum(per.values()) for f, per in counts.items()}
     if status == cp_model.INFEASIBLE:
-        return None
-    counts = fairness_counts(view, greedy)
-    greedy_value = sum(weights[f] * sum(per.values()) for f, per in counts.items()) + sum(
-        weights[p.id] * (-v[p.id] if p.maximise else v[p.id])
-        for el, slate in zip(elections, greedy, strict=True) for v in [score(el, slate)]
-        for p in ranked)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) or (
-            status == cp_model.FEASIBLE and greedy_value <= round(solver.objective_value)):
-        bound = round(solver.best_objective_bound) if status == cp_model.FEASIBLE else None
-        stages.append("kept the session-by-session plan: the model found nothing better")
-        return Joint(greedy, {f: sum(per.values()) for f, per in counts.items()}, stages,
-                     False, greedy_value - bound if bound is not None else None)
+        # the session-by-session plan meets every rule of the joint model, so nothing beats it
+        return Joint(greedy, greedy_fairness,
+                     ["fairness and preferences: no plan better than the session-by-session "
+                      "one (proven)"], True, None)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return Joint(greedy, greedy_fairness,
+                     [f"fairness and preferences: {said}",
+                      "kept the session-by-session plan: the model found nothing better"],
+                     False, None)
+    stages = [f"fairness and preferences: {said}"]
     optimal = status == cp_model.OPTIMAL
     gap = None if optimal else round(solver.objective_value - solver.best_objective_bound)
     fairness = {f: round(solver.value(e)) for f, e, _s in head

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from planner.domain.slate import Slate
-from planner.rules.base import EvalBackend
+from planner.rules.base import EvalBackend, Need
 from planner.rules.kinds import qualifies
 from planner.rules.planning import PlanBackend, PlanView, Term, all_of, any_of, is_zero, negated
 
@@ -33,6 +33,11 @@ class FairnessRule(ABC):
     @abstractmethod
     def most(self, view: PlanView) -> int:
         """An upper bound of the count on any plan of the view, for the lexicographic weights."""
+
+    def at_zero(self, view: PlanView, bs: Sequence[PlanBackend[Any]]) -> Iterator[Need[Any]]:
+        """What every plan that never breaks the rule also meets, said plainly (posted where
+        the rule must hold, it lets the solver bound a plan; most rules: nothing)."""
+        return iter(())
 
 
 def _prior(view: PlanView, bs: Sequence[PlanBackend[Any]], t: int, state: str) -> Term:
@@ -65,6 +70,29 @@ class RepeatService(FairnessRule):
 
     def most(self, view: PlanView) -> int:
         return len(view.sessions) * view.elections[0].body.total_posts
+
+    def at_zero(self, view: PlanView, bs: Sequence[PlanBackend[Any]]) -> Iterator[Need[Any]]:
+        """In a group with more States willing at every session, and not yet served, than
+        the plan's sessions before the last can seat, a willing State is waiting at every
+        session; then no State of the group serves twice, nor at all if it served before."""
+        first = view.elections[0]
+        for g in first.body.group_names:
+            members = sorted({s for el in view.elections for s in el.members(g)})
+            waiting = [s for s in members if s not in view.served_before
+                       and all(el.status.get(s) is not None and el.status[s].eligible
+                               and view.willing(s, session)
+                               for session, el in zip(view.sessions, view.elections,
+                                                      strict=True))]
+            seats = first.profile.most_officers(g) * (len(view.sessions) - 1)
+            if len(waiting) <= seats:
+                continue
+            for s in members:
+                terms = [view.on(bs, session, s) for session in view.sessions]
+                live = [t for t in terms if not is_zero(t)]
+                if live:
+                    most = 0 if s in view.served_before else 1
+                    yield Need(bs[0].total(live), "<=", most,
+                               f"terms of {s} in the plan, while others of the {g} wait")
 
 
 @dataclass(frozen=True)
