@@ -17,9 +17,10 @@ with warnings.catch_warnings():
 
 CLICKS = {
     "untoc-cop6-2012": ["/", "/?fix=Vice-President%3DKenya", "/?exclude=Indonesia",
-                        "/?absent=Benin", "/?fix=President%3DKenya"],
+                        "/?absent=Benin", "/?fix=President%3DKenya",
+                        "/?seat=Vice-President%3AAfrican+States"],
     "unfccc-cop29-2024": ["/", "/?fix=Vice-President%3DKenya", "/?exclude=Bahrain",
-                          "/?absent=Angola"],
+                          "/?absent=Angola", "/?seat=Vice-President%3AAfrican+States"],
 }
 
 

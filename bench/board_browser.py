@@ -19,7 +19,7 @@ from planner.rules.profile import open_case
 from planner.web.app import create_app
 
 CLICKS = ["", "?fix=Vice-President%3DKenya", "?exclude=Indonesia", "?absent=Benin",
-          "?fix=President%3DKenya"]
+          "?fix=President%3DKenya", "?seat=Vice-President%3AAfrican+States"]
 
 
 def main() -> None:

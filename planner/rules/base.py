@@ -265,7 +265,7 @@ def carries(el: Election, slate: Slate, state: str, post: str,
     for the whole universe's."""
     from planner.rules.forms import PLAIN_MEMBER, passes, with_plain_member
 
-    if reduce:
+    if reduce and len(el.universe) >= LEAN_FROM:
         el = _lean(el, frozenset(s.state for s in slate))
     held = tuple((s.state, s.post) for s in slate)
     swapped = (*(k for k in held if k != (state, post)), (PLAIN_MEMBER, post))
@@ -289,6 +289,12 @@ def carries(el: Election, slate: Slate, state: str, post: str,
             if plain.value(swapped) > plain.value(held):
                 out.append(pref_id)
     return tuple(out)
+
+
+# from this many States on, reading every rule's forms over the universe once costs more than
+# reducing the election for each slate asked about (a reduction costs about 15 ms at 200 States,
+# the forms of 20,000 States 0.8 s); below it the forms are read once per election
+LEAN_FROM = 1_000
 
 
 def _lean(el: Election, states: frozenset[str]) -> Election:
