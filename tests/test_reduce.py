@@ -124,3 +124,29 @@ def test_a_group_varied_alone_lists_the_same_slates_by_kind() -> None:
                                  range(20), strict=False)]
             for up_to in (None, 0))
         assert by_kind == listed and len(listed) == 20
+
+
+def test_alternatives_go_on_with_the_model_where_the_expansion_gives_up() -> None:
+    """A kind too large to expand is found only as the slates are listed: the model then goes
+    on from the slates already listed, repeating none."""
+    import planner.solve.space as space_module
+    from planner.consult.rounds import alternatives
+    from planner.rules.forms import NotDecomposable
+
+    el = prepare(*open_case(shipped_cases()["untoc-cop6-2012"]))
+    listed = space_module.SlateSpace.best
+
+    def gives_up(self: SlateSpace):  # type: ignore[no-untyped-def]
+        for i, slate in enumerate(listed(self)):
+            if i == 3:
+                raise NotDecomposable("a kind too large to expand")
+            yield slate
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(space_module.SlateSpace, "best", gives_up)
+        got = alternatives(el, 8)
+    assert got.method.startswith("CP-SAT")
+    keys = [frozenset((s.state, s.post) for s in slate) for slate in got.slates]
+    assert len(keys) == 8 and len(set(keys)) == 8
+    costs = [cost(el, slate) for slate in got.slates]
+    assert costs == sorted(costs)

@@ -95,7 +95,10 @@ def alternatives(el: Election, k: int, fixed: Sequence[tuple[str, str]] = (),
             pinned = [key for keys in only.values() for key in keys]
             sm = SlateModel(el, options, [*fixed, *pinned], excluded)
             sm.next()
-        sm.exclude(best)
+        # the enumeration may have listed some before giving up (a kind too large to expand):
+        # they are the best, in order; the model goes on from there
+        for slate in found:
+            sm.exclude(slate)
         while len(found) < k:
             status, slate = sm.next()
             if status != "solved":
