@@ -150,3 +150,34 @@ def test_alternatives_go_on_with_the_model_where_the_expansion_gives_up() -> Non
     assert len(keys) == 8 and len(set(keys)) == 8
     costs = [cost(el, slate) for slate in got.slates]
     assert costs == sorted(costs)
+
+
+def test_needed_for_on_many_slates_reads_the_whole_election_after_a_few() -> None:
+    """Asked about many slates (one seat's candidates), the reduced elections stop after a few
+    and the whole election's forms are read once: the same answers, without a reduction (and
+    its memory) per slate."""
+    from planner.consult.rounds import alternatives
+
+    el = prepare(*open_case(shipped_cases()["untoc-cop6-2012"]))
+    slates = alternatives(el, 6).slates
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(base_module, "LEAN_FROM", 0)
+        for slate in slates:
+            for seat in slate:
+                assert (carries(el, slate, seat.state, seat.post)
+                        == carries(el, slate, seat.state, seat.post, reduce=False))
+    assert el.__dict__["_lean"][2] == base_module.LEAN_SLATES
+
+
+def test_room_by_kind_falls_back_on_the_listing() -> None:
+    """Where a group has too many kinds of State to count by kind, the text of room still counts
+    exactly, from the listing."""
+    import planner.solve.space as space_module
+    from planner.consult.rounds import room
+
+    el = prepare(*open_case(shipped_cases()["untoc-cop6-2012"]))
+    listed = room(el)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(space_module, "MAX_CLASS_STEPS", 0)
+        by_kind = room(el, by_class=True)
+    assert by_kind.total == listed.total and by_kind.total

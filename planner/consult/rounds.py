@@ -155,7 +155,13 @@ def room(el: Election, options: SolverOptions | None = None,
     some States left out, where asked); exact where the rules decompose by group, else asked
     of the model (and then no count: never a wrong one)."""
     try:
-        space = SlateSpace(el, fixed, excluded, by_class=by_class)
+        try:
+            space = SlateSpace(el, fixed, excluded, by_class=by_class)
+        except NotDecomposable:
+            if not by_class:
+                raise
+            # too many kinds of State to count by kind: listed, where a group can be
+            space = SlateSpace(el, fixed, excluded)
     except NotDecomposable as exc:
         groups = room_by_model(el, options)
         conflicts = () if groups else explain(el, options)

@@ -292,20 +292,27 @@ def carries(el: Election, slate: Slate, state: str, post: str,
 
 
 # from this many States on, reading every rule's forms over the universe once costs more than
-# reducing the election for each slate asked about (a reduction costs about 15 ms at 200 States,
+# reducing the election for a slate asked about (a reduction costs about 15 ms at 200 States,
 # the forms of 20,000 States 0.8 s); below it the forms are read once per election
 LEAN_FROM = 1_000
+# ... but not for many slates (one seat's candidates ask about one slate a candidate): after this
+# many reductions of one election, its forms are read once instead
+LEAN_SLATES = 3
 
 
 def _lean(el: Election, states: frozenset[str]) -> Election:
-    """The reduced election keeping these States, made once per election and set of States."""
+    """The reduced election keeping these States (the last one made is kept, as the seats of one
+    slate are asked about in turn), or the election itself once several slates were asked."""
     from planner.rules.reduce import reduced
 
-    made: dict[frozenset[str], Election] = el.__dict__.setdefault("_lean", {})
-    if states not in made:
-        # two of each kind at least, so that a form that singles one out shows it
-        made[states] = reduced(el, slates=2, keep=states)
-    return made[states]
+    last: list[Any] = el.__dict__.setdefault("_lean", [None, None, 0])
+    if last[0] == states:
+        return last[1]  # type: ignore[no-any-return]
+    if last[2] >= LEAN_SLATES:
+        return el
+    # two of each kind at least, so that a form that singles one out shows it
+    last[:] = [states, reduced(el, slates=2, keep=states), last[2] + 1]
+    return last[1]  # type: ignore[no-any-return]
 
 
 def needed_for(el: Election, slate: Slate, state: str, post: str) -> str:
