@@ -103,6 +103,7 @@ def _rows(body: Body, profile: str, case: Case | None, session: int | None,
                                     for n in case.nominations]
     attendance = [] if later else [[st] for st in sorted(case.attendance or (),
                                                         key=state_order)]
+    deposited = {(d.state, d.instrument) for d in case.deposits}
     return {
         "session": session_rows,
         "members": [[m] for m in sorted(case.members or (), key=state_order)],
@@ -114,8 +115,7 @@ def _rows(body: Body, profile: str, case: Case | None, session: int | None,
             *([d.state, d.instrument, d.date, d.action,
                _signed(case, d.state, d.instrument)] for d in case.deposits),
             *([g.state, g.instrument, "", "", g.date or ""] for g in case.signatures
-              if not any(d.state == g.state and d.instrument == g.instrument
-                         for d in case.deposits)),
+              if (g.state, g.instrument) not in deposited),
         ],
         "groups": [[m.state, m.group, "yes"] for m in case.memberships],
         "attendance": attendance or _example(["Kenya"]),
