@@ -18,6 +18,9 @@ import pytest
 from planner.io.reader import shipped_cases
 from planner.rules.profile import open_case
 
+# the board as the browser showed it at each step, kept as test artifacts (outputs/ is not
+# committed; docs/board.png, in the README, is the first of them)
+SHOTS = Path(__file__).resolve().parent.parent / "outputs" / "browser"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 DRIVER = shutil.which("chromedriver")
 # in CI (.ci/run installs both) a missing browser is a failure, not a skip
@@ -58,7 +61,8 @@ def browser() -> Iterator[object]:
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"):
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                "--window-size=1280,1500"):
         options.add_argument(arg)
     if CHROMIUM:
         options.binary_location = CHROMIUM
@@ -74,9 +78,17 @@ def test_the_main_flows_in_a_browser(server: str, browser: object, tmp_path: Pat
 
     driver = browser
     wait = WebDriverWait(driver, 20)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    shots: list[Path] = []
+
+    def shot(name: str) -> None:
+        shots.append(SHOTS / f"{len(shots) + 1}-{name}.png")
+        assert driver.save_screenshot(str(shots[-1]))  # type: ignore[attr-defined]
+
     driver.get(server)  # type: ignore[attr-defined]
     first = driver.find_element(By.ID, "total").text  # type: ignore[attr-defined]
     assert first == "3,280,833,668,322"
+    shot("board")
     # fix a State in the Eastern European group, and see the counts change
     driver.execute_script("window.sameDocument = true")  # type: ignore[attr-defined]
     form = driver.find_elements(By.CSS_SELECTOR, ".group form")[2]  # type: ignore[attr-defined]
@@ -88,10 +100,12 @@ def test_the_main_flows_in_a_browser(server: str, browser: object, tmp_path: Pat
     assert "fix=Vice-President%3DPoland" in driver.current_url  # type: ignore[attr-defined]
     # answered without reloading the page (board.js swaps the board in place)
     assert driver.execute_script("return window.sameDocument === true")  # type: ignore[attr-defined]
+    shot("poland-fixed")
     # reach "no slate" and read the conflict
     driver.get(server + "?fix=President%3DKenya")  # type: ignore[attr-defined]
     text = driver.find_element(By.ID, "conflicts").text  # type: ignore[attr-defined]
     assert "No slate can meet the rules" in text and "whose turn it is" in text
+    shot("no-slate")
     # upload a broken workbook and read the error
     driver.get(server)  # type: ignore[attr-defined]
     broken = tmp_path / "broken.xlsx"
@@ -101,6 +115,7 @@ def test_the_main_flows_in_a_browser(server: str, browser: object, tmp_path: Pat
     wait.until(ec.presence_of_element_located((By.ID, "problems")))
     assert "the file is not an .xlsx workbook" in driver.find_element(  # type: ignore[attr-defined]
         By.ID, "problems").text
+    shot("broken-upload")
     # the pack for the board as it stands opens as a workbook with the board's slate
     driver.get(server + "?fix=Vice-President%3DPoland")  # type: ignore[attr-defined]
     href = driver.find_element(By.ID, "pack").get_attribute("href")  # type: ignore[attr-defined]
@@ -110,3 +125,9 @@ def test_the_main_flows_in_a_browser(server: str, browser: object, tmp_path: Pat
     states = [r[1] for r in openpyxl.load_workbook(book)["Slate"].iter_rows(
         min_row=2, values_only=True)]
     assert "Poland" in states
+    # the screenshots are whole PNG images of the window
+    for path in shots:
+        data = path.read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000, path
+        width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+        assert width >= 1000 and height >= 1000, (path, width, height)

@@ -41,6 +41,9 @@ def test_the_board(client: TestClient) -> None:
     assert total(r.text) == "3,280,833,668,322"  # the same count as planner room
     for word in ("Best slate", "Indonesia", "Rule check", "Rotation", "African States"):
         assert word in r.text
+    # what an officer is needed for, in the rules' names (the ids are for the JSON)
+    assert "<td>officers party to every instrument</td>" in r.text
+    assert "<td>all_instruments_count</td>" not in r.text
     # the URL holds the board: the same address gives the same board
     again = client.get("/")
     assert total(again.text) == total(r.text)

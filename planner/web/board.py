@@ -216,13 +216,16 @@ def build(case: Case, profile: Profile, state: BoardState) -> Board:
                     "changed": list(changed_rows),
                     "differences": differences(el, pair, names)}
     first = changed.session.number
+    solved = {**solve_view.data(), "why": solve_view.why_this() if status == "solved" else "",
+              "outcomes": [{"rule": o.rule, "name": _name(profile, o.rule),
+                            "citation": o.citation, "passed": o.passed, "message": o.message}
+                           for o in outcomes]}
+    for seat_row in solved["slate"]:
+        # the JSON names rules by id; people read their names
+        seat_row["needed_for_names"] = [_name(profile, i) for i in seat_row["needed_for"]]
     return Board(
         state=state, case=changed, profile=profile, said=tuple(said),
-        solve={**solve_view.data(), "why": solve_view.why_this() if status == "solved" else "",
-               "outcomes": [{"rule": o.rule, "name": (r.name if (r := profile.rule(o.rule))
-                                                       else o.rule),
-                             "citation": o.citation, "passed": o.passed, "message": o.message}
-                            for o in outcomes]},
+        solve=solved,
         room=room_view.data(),
         alternatives=AlternativesView(changed, options, el.notes, {}, "Alternatives", el=el,
                                       result=alts, k=state.k).data() if status == "solved"
@@ -235,3 +238,9 @@ def build(case: Case, profile: Profile, state: BoardState) -> Board:
         pack=solve_view,
         seconds=round(time.perf_counter() - started, 3),
     )
+
+
+def _name(profile: Profile, rule_id: str) -> str:
+    """A rule's or preference's name, as the workbooks and the text give it."""
+    found = profile.rule(rule_id)
+    return found.name if found is not None else rule_id
