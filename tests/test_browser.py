@@ -116,6 +116,15 @@ def test_the_main_flows_in_a_browser(server: str, browser: object, tmp_path: Pat
     assert "the file is not an .xlsx workbook" in driver.find_element(  # type: ignore[attr-defined]
         By.ID, "problems").text
     shot("broken-upload")
+    # by keyboard alone: type to choose in a group's lists, Enter on its button
+    from selenium.webdriver.common.keys import Keys
+
+    driver.get(server)  # type: ignore[attr-defined]
+    form = driver.find_elements(By.CSS_SELECTOR, ".group form")[0]  # type: ignore[attr-defined]
+    form.find_element(By.NAME, "act_state").send_keys("Kenya")
+    form.find_element(By.NAME, "act_post").send_keys("Vice")
+    form.find_element(By.CSS_SELECTOR, "button[value=fix]").send_keys(Keys.ENTER)
+    wait.until(ec.text_to_be_present_in_element((By.ID, "asked"), "Kenya as Vice-President"))
     # the pack for the board as it stands opens as a workbook with the board's slate
     driver.get(server + "?fix=Vice-President%3DPoland")  # type: ignore[attr-defined]
     href = driver.find_element(By.ID, "pack").get_attribute("href")  # type: ignore[attr-defined]

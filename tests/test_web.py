@@ -175,3 +175,53 @@ def test_review_findings(client: TestClient) -> None:
     assert r.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(r.content))
     assert "Conflicts" in book.sheetnames
+
+
+def _luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_every_control_is_labelled_and_text_has_contrast(client: TestClient) -> None:
+    """Each form control has a label a screen reader reads, and every text colour of the page
+    stands out from white and from the problems box at WCAG AA (4.5:1)."""
+    import re
+    from html.parser import HTMLParser
+
+    class Controls(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.depth = 0  # inside a <label>
+            self.unlabelled: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            a = dict(attrs)
+            if tag == "label":
+                self.depth += 1
+            elif (tag in ("select", "input", "textarea") and a.get("type") != "hidden"
+                  and not self.depth and not a.get("aria-label")
+                  and not (tag == "input" and a.get("type") in ("submit", "button"))):
+                self.unlabelled.append(f"{tag} {a.get('name')}")
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag == "label":
+                self.depth -= 1
+
+    for url in ("/", "/?seat=Vice-President%3AAfrican+States", "/?compare=1,2"):
+        parser = Controls()
+        parser.feed(client.get(url).text)
+        assert parser.unlabelled == [], (url, parser.unlabelled)
+    css = client.get("/static/board.css").text
+    colours = [c if len(c) == 7 else "#" + "".join(x * 2 for x in c[1:])
+               for c in re.findall(r"(?<![-\w])color:\s*(#[0-9a-fA-F]{6}|#[0-9a-fA-F]{3})\b",
+                                   css)]
+    assert len(colours) >= 4
+    for colour in colours:
+        assert _contrast(colour, "#ffffff") >= 4.5, colour
+        assert _contrast(colour, "#fdecea") >= 4.5, colour
