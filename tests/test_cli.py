@@ -362,3 +362,18 @@ def test_light_commands_stay_light(tmp_path: Path) -> None:
         done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                               timeout=60)
         assert done.stderr.strip().splitlines()[-1] == "[]", (args, done.stderr)
+
+
+@pytest.mark.parametrize("name", ["montreal-mop34-2022", "cnd-69-2026", "unfccc-cop29-2024"])
+def test_a_pack_of_any_body_is_read_with_its_own_profile(name: str, tmp_path: Path) -> None:
+    """The case a pack carries names its profile: check, candidates and replace read the pack
+    alone under that body's rules, not the default body's."""
+    pack = tmp_path / "pack.xlsx"
+    assert run("solve", name, "--out", pack).exit_code == 0
+    checked = run("check", pack)
+    assert checked.exit_code == 0, checked.output
+    assert "The slate meets every rule." in checked.output
+    rows = list(openpyxl.load_workbook(pack)["Slate"].iter_rows(min_row=2, values_only=True))
+    last = rows[-1][1]  # the last post in the body's order: not the host's presidency
+    replaced = run("replace", "--slate", pack, "--withdraw", last, "--no-write")
+    assert replaced.exit_code == 0, replaced.output

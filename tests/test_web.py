@@ -225,3 +225,32 @@ def test_every_control_is_labelled_and_text_has_contrast(client: TestClient) -> 
     for colour in colours:
         assert _contrast(colour, "#ffffff") >= 4.5, colour
         assert _contrast(colour, "#fdecea") >= 4.5, colour
+
+
+@pytest.mark.parametrize("name", sorted(shipped_cases()))
+def test_a_round_from_board_to_pack_on_every_shipped_case(name: str, tmp_path: Path) -> None:
+    """On each shipped case and profile: the board, a State left out and one fixed in its
+    place, one seat's candidates, two slates side by side, and the pack, which checks alone."""
+    from planner.web.app import create_app
+
+    case, profile = open_case(shipped_cases()[name])
+    client = TestClient(create_app(case, profile))
+    board = client.get("/")
+    assert board.status_code == 200 and total(board.text)
+    officers = re.findall(r'<tr><td>([^<]+)</td><td class="officer">([^<]+)</td>', board.text)
+    assert officers, name
+    post, state = officers[-1]
+    out = client.get(f"/?exclude={state}".replace(" ", "+"))
+    assert out.status_code == 200 and f"{state} left out" in out.text
+    again = client.get(f"/?fix={post}%3D{state}".replace(" ", "+"))
+    assert again.status_code == 200 and f"{state} as {post}" in again.text
+    seat = re.search(r'href="(/\?[^"]*seat=[^"#]+)', again.text)
+    assert seat and client.get(seat.group(1).replace("&amp;", "&")).status_code == 200
+    compared = client.get("/?compare=1,2")
+    assert compared.status_code == 200
+    assert "slate 1" in compared.text and "slate 2" in compared.text
+    pack = client.get(f"/pack?fix={post}%3D{state}".replace(" ", "+"))
+    book = tmp_path / "pack.xlsx"
+    book.write_bytes(pack.content)
+    assert carries_case(book)
+    assert run("check", book).exit_code == 0

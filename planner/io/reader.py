@@ -717,9 +717,11 @@ def named_profile(path: Path | str) -> str | None:
         elif p.is_file() and p.suffix.lower() == ".xlsx":
             sheets = read_workbook(p, str(p), problems)
             by_key = {s.strip().lower(): s for s in sheets or {}}
-            if sheets is not None and "session" in by_key:
-                table = table_from_sheet("session", str(p), by_key["session"],
-                                         sheets[by_key["session"]], problems)
+            # a written workbook carries its case on sheets of its own, as the reader reads it
+            name = f"{EMBEDDED}session" if f"{EMBEDDED}session" in by_key else "session"
+            if sheets is not None and name in by_key:
+                table = table_from_sheet("session", str(p), by_key[name],
+                                         sheets[by_key[name]], problems)
     except OSError:
         return None
     if table is None or not table.has("key") or not table.has("value"):
