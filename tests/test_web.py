@@ -74,8 +74,8 @@ def test_bad_board_values_are_refused_with_the_cli_messages(client: TestClient) 
     assert r.status_code == 400 and "did you mean" in r.text
     r = client.get("/?ratified=Angola:convention:9999-12-30")
     assert r.status_code == 400 and "outside the dates the planner reads" in r.text
-    r = client.get("/?case=..%2F..%2Fetc")  # never a path: an unknown id is the server's case
-    assert r.status_code == 200 and "Indonesia" in r.text
+    r = client.get("/?case=..%2F..%2Fetc")  # never a path: an id the server does not hold
+    assert r.status_code == 404 and "no longer on the server" in r.text and "etc" not in r.text
 
 
 def test_the_pack_carries_the_board_and_its_case(client: TestClient, tmp_path: Path) -> None:
@@ -254,3 +254,28 @@ def test_a_round_from_board_to_pack_on_every_shipped_case(name: str, tmp_path: P
     book.write_bytes(pack.content)
     assert carries_case(book)
     assert run("check", book).exit_code == 0
+
+
+def test_the_board_speaks_each_bodys_words() -> None:
+    """The rotation is headed by the body's own posts, and a body whose membership decides who
+    sits is not offered a ratification."""
+    from planner.web.app import create_app
+
+    case, profile = open_case(shipped_cases()["cnd-69-2026"])
+    page = TestClient(create_app(case, profile)).get("/").text
+    rotation = page[page.index('<section id="rotation">'):]
+    assert "<th>Chair</th>" in rotation and "President" not in rotation
+    assert 'name="ratified"' not in page
+    case, profile = open_case(shipped_cases()["untoc-cop6-2012"])
+    page = TestClient(create_app(case, profile)).get("/").text
+    assert 'placeholder="Angola:convention:2012-10-15"' in page
+
+
+def test_an_upload_the_server_no_longer_holds_is_said_not_replaced(client: TestClient) -> None:
+    """A board's address naming an uploaded case the server no longer holds gets a word, not
+    the server's own case in its place."""
+    r = client.get("/?case=deadbeefdeadbeef&fix=Vice-President%3DKenya")
+    assert r.status_code == 404 and "no longer on the server" in r.text
+    assert 'id="total"' not in r.text
+    p = client.get("/pack?case=deadbeefdeadbeef")
+    assert p.status_code == 404 and "upload the workbook again" in p.text

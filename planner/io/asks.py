@@ -71,8 +71,11 @@ def read_asks(case: Case, *, fix: Sequence[str] = (), exclude: Sequence[str] = (
         depositor = state(parts[0], "ratified")
         instrument = parts[1].strip()
         if instrument not in ids:
-            problems.append(Problem(Where(label("ratified")), f"unknown instrument "
-                                    f"{instrument!r}", "use one of: " + ", ".join(ids)))
+            problems.append(Problem(
+                Where(label("ratified")), f"unknown instrument {instrument!r}",
+                "use one of: " + ", ".join(ids) if ids else
+                "this case has no instruments (membership decides who sits): a ratification "
+                "changes nothing here"))
             continue
         try:
             date = parse_date(parts[2])

@@ -60,9 +60,17 @@ def create_app(case: Case, profile: Profile, token: str | None = None) -> Starle
         given = request.query_params.get("token") or request.cookies.get(TOKEN_COOKIE)
         return given is not None and secrets.compare_digest(given, server.token)
 
-    def chosen(request: Request) -> tuple[Case, Profile]:
+    GONE = ("the uploaded case this board was for is no longer on the server (it was "
+            "restarted, or more than 20 cases were uploaded since): upload the workbook again, "
+            "or remove case= from the address for the server's own case")
+
+    def chosen(request: Request) -> tuple[Case, Profile] | None:
+        """The board's case: an upload named by case=, else the server's own; None where the
+        address names an upload the server no longer holds (never another case in silence)."""
         key = request.query_params.get("case", "")
-        return server.uploads.get(key, (server.case, server.profile))
+        if not key:
+            return server.case, server.profile
+        return server.uploads.get(key)
 
     def page(request: Request, status_code: int = 200, **context: Any) -> Response:
         csrf = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(16)
@@ -79,7 +87,11 @@ def create_app(case: Case, profile: Profile, token: str | None = None) -> Starle
 
         if not allowed(request):
             return PlainTextResponse("the access token is missing or wrong", status_code=403)
-        case, profile = chosen(request)
+        found = chosen(request)
+        if found is None:
+            return page(request, board=None, problems=[GONE], case=server.case,
+                        profile=server.profile, status_code=404)
+        case, profile = found
         params = {k: request.query_params.getlist(k) for k in request.query_params}
         try:
             state = parse_state(params, case)
@@ -101,7 +113,10 @@ def create_app(case: Case, profile: Profile, token: str | None = None) -> Starle
 
         if not allowed(request):
             return PlainTextResponse("the access token is missing or wrong", status_code=403)
-        case, profile = chosen(request)
+        found = chosen(request)
+        if found is None:
+            return PlainTextResponse(GONE, status_code=404)
+        case, profile = found
         params = {k: request.query_params.getlist(k) for k in request.query_params}
         try:
             shown = await run_in_threadpool(build, case, profile, parse_state(params, case))
