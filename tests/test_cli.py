@@ -377,3 +377,15 @@ def test_a_pack_of_any_body_is_read_with_its_own_profile(name: str, tmp_path: Pa
     last = rows[-1][1]  # the last post in the body's order: not the host's presidency
     replaced = run("replace", "--slate", pack, "--withdraw", last, "--no-write")
     assert replaced.exit_code == 0, replaced.output
+
+
+def test_candidates_name_the_preferences_as_people_read_them(tmp_path: Path) -> None:
+    pack = tmp_path / "pack.xlsx"
+    assert run("solve", "--out", pack).exit_code == 0
+    book = tmp_path / "candidates.xlsx"
+    out = run("candidates", "--slate", pack, "--post", "Rapporteur", "--out", book)
+    assert out.exit_code == 0
+    assert "all_instruments_count" not in out.output and "nomination_priority" not in out.output
+    headers = [c.value for c in openpyxl.load_workbook(book)["Candidates"][1]]
+    assert "change in officers party to every instrument" in headers
+    assert not any("_" in str(h) for h in headers), headers

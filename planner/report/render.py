@@ -566,9 +566,12 @@ class CandidatesView(Rendering):
 
         el = self.el
         assert el is not None
+        # column headers in the preferences' names (the ids are for the JSON)
+        named = {p.id: p.name for p in el.profile.preferences}
         return pd.DataFrame([
             {"rank": i, "state": x.state, "group": el.group(x.state) or "",
-             "replaces": x.replaces, **{f"change in {k}": v for k, v in x.change.items()},
+             "replaces": x.replaces,
+             **{f"change in {named.get(k, k)}": v for k, v in x.change.items()},
              "needed for": "; ".join(n.name for i in x.needed_for
                                      if (n := el.profile.rule(i)) is not None)}
             for i, x in enumerate(self.found, start=1)
@@ -600,8 +603,10 @@ class CandidatesView(Rendering):
                     *(f"  - {x.message}" for x in self.why),
                     *note_lines(self.notes)]
         frame = self.frame()
+        tie_breaks = {f"change in {p.name}" for p in self.el.profile.preferences
+                      if p.kind == "tie_break"}
         changes = [c for c in frame.columns if str(c).startswith("change in ")
-                   and "tie_break" not in str(c)]
+                   and c not in tie_breaks]
         return [f"{len(self.found)} State(s) could take the {seat} seat, best first:",
                 table_text(frame, ["rank", "state", "replaces", *changes, "needed for"],
                            limit=70),

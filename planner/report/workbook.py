@@ -496,13 +496,14 @@ def side_by_side_style(el: Election, slates: Sequence[Slate], changed: Sequence[
         checks = []
         for slate in slates:
             failed = sorted({o.rule for o in check(el, slate) if not o.passed})
-            checks.append("valid" if not failed else "FAILS " + "; ".join(failed))
+            names = [r.name if (r := el.profile.rule(i)) is not None else i for i in failed]
+            checks.append("valid" if not failed else "FAILS " + "; ".join(names))
         ws.append(["rule check", "", *checks])
         ws.cell(ws.max_row, 1).font = Font(bold=True)
         scores = [score(el, slate) for slate in slates]
         for rule in el.profile.preferences:
             better = "higher" if rule.maximise else "lower"
-            ws.append([rule.id, f"{better} is better", *[sc[rule.id] for sc in scores]])
+            ws.append([rule.name, f"{better} is better", *[sc[rule.id] for sc in scores]])
     return style
 
 
