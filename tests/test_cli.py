@@ -389,3 +389,22 @@ def test_candidates_name_the_preferences_as_people_read_them(tmp_path: Path) -> 
     headers = [c.value for c in openpyxl.load_workbook(book)["Candidates"][1]]
     assert "change in officers party to every instrument" in headers
     assert not any("_" in str(h) for h in headers), headers
+
+
+def test_a_second_round_keeps_a_withdrawn_state_out(tmp_path: Path) -> None:
+    """replace writes the withdrawal into the case its workbook carries: a second round from
+    that workbook never brings the State back, and status says why it cannot sit."""
+    pack, first = tmp_path / "pack.xlsx", tmp_path / "r1.xlsx"
+    assert run("solve", "cnd-69-2026", "--out", pack).exit_code == 0
+    chair = next(r[1] for r in openpyxl.load_workbook(pack)["Slate"].iter_rows(
+        min_row=2, values_only=True))
+    assert run("replace", "--slate", pack, "--withdraw", chair, "--out", first).exit_code == 0
+    successor = next(r[1] for r in openpyxl.load_workbook(first)["Slate"].iter_rows(
+        min_row=2, values_only=True))
+    assert successor != chair
+    second = run("replace", "--slate", first, "--withdraw", successor, "--no-write", "--json")
+    assert second.exit_code == 0, second.output
+    assert chair not in {s["state"] for s in json.loads(second.stdout)["slate"]}
+    status = run("status", first)
+    assert any(chair in line and "withdrew its candidacy" in line
+               for line in status.output.splitlines()), status.output

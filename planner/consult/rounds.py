@@ -367,6 +367,8 @@ def what_if(case: Case, absent: Iterable[str] = (), ratified: Iterable[tuple[str
     changed = dataclasses.replace(
         case,
         attendance=attendance,
+        # carried by the workbooks written from it, so that a later round keeps it out
+        withdrawn=case.withdrawn | gone,
         deposits=tuple(sorted(deposits.values(), key=lambda d: (d.state, d.instrument))),
         nominations=tuple(sorted(nominations, key=lambda n: (n.post, n.priority, n.state))),
     )

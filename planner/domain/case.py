@@ -112,6 +112,7 @@ class Case:
     history: tuple[PastOfficer, ...] = ()  # bureau_history
     members: frozenset[str] | None = None  # the body's members, where membership decides
     constituencies: tuple[tuple[str, frozenset[str]], ...] = ()  # (name, States)
+    withdrawn: frozenset[str] = frozenset()  # States that withdrew their candidacy
 
     @cached_property
     def group_of(self) -> dict[str, str]:
@@ -138,6 +139,7 @@ class Case:
         names |= {d.state for d in self.expected} | {h.state for h in self.history}
         names |= self.attendance or frozenset()
         names |= self.members or frozenset()
+        names |= self.withdrawn
         return tuple(sorted(names))
 
 
@@ -160,6 +162,7 @@ def case_differences(a: Case, b: Case) -> list[str]:
         ("the deposits", lambda c: {(d.state, d.instrument, d.date) for d in c.deposits}),
         ("the instruments", lambda c: {(i.id, i.entry_into_force) for i in c.instruments}),
         ("the attendance", lambda c: c.attendance),
+        ("the withdrawals", lambda c: c.withdrawn),
         ("the members", lambda c: c.members),
         ("the constituencies", lambda c: set(c.constituencies)),
         ("the bureau history", lambda c: set(c.history)),

@@ -96,6 +96,8 @@ def assess(case: Case, on: dt.date | None = None,
             reason = why_not
         elif not present:
             reason = "not present"
+        elif state in case.withdrawn:
+            reason = "withdrew its candidacy"
         else:
             reason = ""
         out.append(StateStatus(

@@ -503,6 +503,11 @@ class _Loader:
             return frozenset()
         return frozenset(s for row in t.rows if (s := self.state(t, row, "state")))
 
+    def withdrawals(self, t: Table) -> frozenset[str]:
+        if not t.require(self.problems, *required_columns("withdrawals")):
+            return frozenset()
+        return frozenset(s for row in t.rows if (s := self.state(t, row, "state")))
+
     def nominations(self, t: Table) -> list[Nomination]:
         if not t.require(self.problems, *required_columns("nominations")):
             return []
@@ -634,6 +639,8 @@ class _Loader:
         attendance = (self.attendance(tables["attendance"])
                       if "attendance" in tables and tables["attendance"].rows else None)
         nominations = self.nominations(tables["nominations"]) if "nominations" in tables else []
+        withdrawn = (self.withdrawals(tables["withdrawals"]) if "withdrawals" in tables
+                     else frozenset())
         rotation = self.rotation(tables["rotation"]) if "rotation" in tables else []
         schedule = self.schedule(tables["sessions"]) if "sessions" in tables else []
         expected = (self.expected(tables["expected_ratifications"], ids)
@@ -666,6 +673,7 @@ class _Loader:
             history=tuple(history),
             members=members,
             constituencies=constituencies,
+            withdrawn=withdrawn,
         )
 
     def warn_protocols_without_convention(self, deposits: list[Deposit],

@@ -103,6 +103,10 @@ SCHEMA: tuple[TableSpec, ...] = (
         _c("representative", "the representative's name, if known"),
         _c("group", "the nominating group, if the State is in two", choices="group"),
     )),
+    TableSpec("withdrawals", "States that withdrew their candidacy for this session's bureau "
+              "(they cannot be elected; planner replace --withdraw adds them)", (
+        _c("state", "a State that withdrew", required=True, choices="state"),
+    )),
     TableSpec("rotation", "earlier sessions' President and Rapporteur groups", (
         _c("session", "an earlier session's number", required=True),
         _c("president_group", "the group that held the presidency", choices="group"),

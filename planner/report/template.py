@@ -92,6 +92,7 @@ def _rows(body: Body, profile: str, case: Case | None, session: int | None,
             "groups": _example(["Kenya", "African States", "yes"]),
             "attendance": _example(["Kenya"]),
             "nominations": _example(["Kenya", body.post_names[-1], 1, "", ""]),
+            "withdrawals": _example(["Kenya"]),
             "rotation": _example([5, "African States", ""]),
             "sessions": _example([7, dt.date(2014, 10, 6)]),
             "expected_ratifications": _example(["Kenya", "convention", dt.date(2014, 9, 1)]),
@@ -120,6 +121,9 @@ def _rows(body: Body, profile: str, case: Case | None, session: int | None,
         "groups": [[m.state, m.group, "yes"] for m in case.memberships],
         "attendance": attendance or _example(["Kenya"]),
         "nominations": nominations or _example(["Kenya", body.post_names[-1], 1, "", ""]),
+        # withdrawals, like nominations, are the case's own session's
+        "withdrawals": ([] if later else [[st] for st in sorted(case.withdrawn, key=state_order)])
+        or _example(["Kenya"]),
         "rotation": [[r.session, r.president_group or "", r.rapporteur_group or ""]
                      for r in case.rotation],
         "sessions": [[n, d] for n, d in case.schedule],
