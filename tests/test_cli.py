@@ -408,3 +408,21 @@ def test_a_second_round_keeps_a_withdrawn_state_out(tmp_path: Path) -> None:
     status = run("status", first)
     assert any(chair in line and "withdrew its candidacy" in line
                for line in status.output.splitlines()), status.output
+
+
+def test_slates_of_other_cases_and_bodies_are_said_or_refused(tmp_path: Path) -> None:
+    """compare judges every slate under one case: where a workbook carries another case of the
+    same body it says so; a workbook of another body is refused, naming both bodies."""
+    u6, u1, mop = tmp_path / "u6.xlsx", tmp_path / "u1.xlsx", tmp_path / "mop.xlsx"
+    for name, book in (("untoc-cop6-2012", u6), ("untoc-cop1-2004", u1),
+                       ("montreal-mop34-2022", mop)):
+        assert run("solve", name, "--out", book).exit_code == 0
+    same = run("compare", u6, u1, "--no-write")
+    assert same.exit_code == 0
+    assert "u1.xlsx was made from another case than" in same.output
+    assert "the session (1 / 6)" in same.output
+    for args in (("compare", u6, mop, "--no-write"), ("check", "untoc-cop6-2012", mop)):
+        refused = run(*args)
+        assert refused.exit_code == 2
+        assert "carries a case of another body (montreal-mop)" in refused.output
+        assert "no instruments table" not in refused.output

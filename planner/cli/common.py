@@ -147,22 +147,46 @@ def _load_for_slates(case_arg: str | None, slate_paths: Sequence[str]
     workbook carries; else the default. Says where a named case differs from the carried one,
     and when a slate without a case is read against the default."""
     from planner.domain.case import case_differences
-    from planner.io.reader import carries_case
-    from planner.rules.profile import open_case
+    from planner.errors import InputError, Problem, Where
+    from planner.io.reader import carries_case, named_profile
+    from planner.rules.profile import open_case, profile_reference
 
-    carrier = next((p for p in slate_paths if carries_case(p)), None)
+    carriers = [p for p in slate_paths if carries_case(p)]
+    carrier = carriers[0] if carriers else None
+
+    def same_body(used: Profile, what: str) -> None:
+        """Slates carrying a case of another body are refused, naming both bodies."""
+        wrong = [(p, named) for p in carriers
+                 if (named := named_profile(p)) and named != profile_reference(used)]
+        if wrong:
+            raise InputError([Problem(
+                Where(p), f"the workbook carries a case of another body ({named}) than "
+                f"{what} ({profile_reference(used)})",
+                "compare or check slates of one body at a time, under that body's case")
+                for p, named in wrong])
+
     if carrier is not None and case_arg is None:
         c, profile = open_case(carrier, chosen_profile())
-        return c, profile, [f"The case is the one inside {carrier} (session "
-                            f"{c.session.number} of the {c.body.conference_short})."]
+        same_body(profile, f"the first workbook's, {carrier}")
+        notes = [f"The case is the one inside {carrier} (session {c.session.number} of the "
+                 f"{c.body.conference_short})."]
+        for other in carriers[1:]:
+            differ = case_differences(open_case(other, profile.path)[0], c)
+            if differ:
+                notes.append(f"{other} was made from another case than {carrier}'s: they "
+                             f"differ in {'; '.join(differ)}. Every slate is judged under "
+                             f"the case inside {carrier}.")
+        return c, profile, notes
     c, profile = _load(case_arg)
     notes = []
     if carrier is not None:
-        carried, _p = open_case(carrier, profile.path)
-        differ = case_differences(carried, c)
-        if differ:
-            notes.append(f"{carrier} was made from another case than {c.name}: they differ in "
-                         + "; ".join(differ) + f". The named case ({c.name}) is used.")
+        same_body(profile, f"the case named, {c.name}")
+        for held in carriers:
+            differ = case_differences(open_case(held, profile.path)[0], c)
+            if differ:
+                notes.append(f"{held} was made from another case than {c.name}: they differ "
+                             "in " + "; ".join(differ) + f". The named case ({c.name}) is "
+                             "used.")
     elif case_arg is None:
         notes.append(f"No CASE named, and the slate has none inside: the case {c.name} is used. "
                      "Name the case the slate is for if it is another.")
