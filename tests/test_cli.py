@@ -406,7 +406,7 @@ def test_a_second_round_keeps_a_withdrawn_state_out(tmp_path: Path) -> None:
     assert second.exit_code == 0, second.output
     assert chair not in {s["state"] for s in json.loads(second.stdout)["slate"]}
     status = run("status", first)
-    assert any(chair in line and "withdrew its candidacy" in line
+    assert any(chair in line and "withdrawn from the election" in line
                for line in status.output.splitlines()), status.output
 
 
@@ -426,3 +426,15 @@ def test_slates_of_other_cases_and_bodies_are_said_or_refused(tmp_path: Path) ->
         assert refused.exit_code == 2
         assert "carries a case of another body (montreal-mop)" in refused.output
         assert "no instruments table" not in refused.output
+
+
+def test_the_host_withdrawing_is_said_in_words_that_agree(tmp_path: Path) -> None:
+    pack = tmp_path / "cop29.xlsx"
+    assert run("solve", "unfccc-cop29-2024", "--out", pack).exit_code == 0
+    out = run("replace", "--slate", pack, "--withdraw", "Azerbaijan", "--no-write")
+    assert out.exit_code == 1
+    assert "the host, Azerbaijan, is withdrawn from the election" in out.output
+    assert "can sit" not in out.output
+    left_out = run("alternatives", "unfccc-cop29-2024", "-k", "1", "--exclude", "Azerbaijan",
+                   "--no-write")
+    assert left_out.exit_code == 1 and "(the host is Azerbaijan)" in left_out.output

@@ -97,7 +97,7 @@ def assess(case: Case, on: dt.date | None = None,
         elif not present:
             reason = "not present"
         elif state in case.withdrawn:
-            reason = "withdrew its candidacy"
+            reason = "withdrawn from the election"
         else:
             reason = ""
         out.append(StateStatus(

@@ -294,7 +294,9 @@ class HostPost(Rule):
     def conflict(self, el: Election, scope: Scope) -> str:
         host = scope[1]
         status = el.status.get(host)
-        why = f"{host} is {status.reason}" if status and status.reason else f"{host} can sit"
+        # the host's standing only where it stops it; a question may still leave it out
+        why = (f"the host, {host}, is {status.reason}" if status and status.reason
+               else f"the host is {host}")
         return f"{self.citation}: {self.wording} ({why})."
 
 
