@@ -110,6 +110,15 @@ def test_uploads_are_read_with_the_cli_readers(client: TestClient, tmp_path: Pat
     assert r.status_code == 303
     board = client.get(r.headers["location"])
     assert board.status_code == 200 and "Session 7" in board.text
+    # its pack is named as the upload was sent, and never shows where the server kept it
+    pack = client.get(r.headers["location"].replace("/?", "/pack?"))
+    assert 'filename="cop7-board.xlsx"' in pack.headers["content-disposition"]
+    book = tmp_path / "board.xlsx"
+    book.write_bytes(pack.content)
+    info = [str(c.value) for row in openpyxl.load_workbook(book)["Run info"].iter_rows()
+            for c in row if c.value is not None]
+    assert any("cop7.xlsx" in v for v in info)
+    assert not any("planner-" in v and ".xlsx" in v and "/tmp" in v for v in info), info
 
 
 def test_another_host_needs_the_token() -> None:

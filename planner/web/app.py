@@ -128,7 +128,9 @@ def create_app(case: Case, profile: Profile, token: str | None = None) -> Starle
                    "Proposed bureau", "", view.carried_profile())
         data = target.read_bytes()
         target.unlink()
-        name = f"{case.name}-board.xlsx"
+        # a name safe in a header, from the case's own (an upload's as it was sent)
+        name = "".join(c for c in case.name if c.isalnum() or c in "._-") or "case"
+        name = f"{name}-board.xlsx"
         return Response(data, media_type="application/vnd.openxmlformats-officedocument."
                         "spreadsheetml.sheet",
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
@@ -174,7 +176,7 @@ def create_app(case: Case, profile: Profile, token: str | None = None) -> Starle
                     problems += [p.replace(str(path), shown_name) for p in said]
                     path.unlink(missing_ok=True)
                 else:
-                    server.uploads[key] = loaded
+                    server.uploads[key] = _as_sent(loaded, path, shown_name)
                     while len(server.uploads) > MAX_UPLOADS:
                         oldest = next(iter(server.uploads))
                         del server.uploads[oldest]
@@ -205,3 +207,15 @@ def create_app(case: Case, profile: Profile, token: str | None = None) -> Starle
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.server = server
     return app
+
+
+def _as_sent(loaded: tuple[Case, Profile], path: Path, shown: str) -> tuple[Case, Profile]:
+    """An uploaded case named as the browser sent it: its workbooks and their Run info never
+    show where the server keeps the file."""
+    import dataclasses
+
+    case, profile = loaded
+    files = tuple(dataclasses.replace(f, path=f.path.replace(str(path), shown))
+                  for f in case.files)
+    return dataclasses.replace(case, name=Path(shown).stem or "uploaded", path=Path(shown),
+                               files=files), profile
