@@ -438,3 +438,16 @@ def test_the_host_withdrawing_is_said_in_words_that_agree(tmp_path: Path) -> Non
     left_out = run("alternatives", "unfccc-cop29-2024", "-k", "1", "--exclude", "Azerbaijan",
                    "--no-write")
     assert left_out.exit_code == 1 and "(the host is Azerbaijan)" in left_out.output
+
+
+def test_the_bureau_sheet_of_a_membership_body_has_no_instrument_block(tmp_path: Path) -> None:
+    pack = tmp_path / "cnd.xlsx"
+    assert run("solve", "cnd-69-2026", "--out", pack).exit_code == 0
+    values = [c.value for row in openpyxl.load_workbook(pack)["Bureau"].iter_rows()
+              for c in row if c.value is not None]
+    assert not any("party to each instrument" in str(v) for v in values)
+    untoc = tmp_path / "untoc.xlsx"
+    assert run("solve", "--out", untoc).exit_code == 0
+    values = [c.value for row in openpyxl.load_workbook(untoc)["Bureau"].iter_rows()
+              for c in row if c.value is not None]
+    assert any("party to each instrument" in str(v) for v in values)

@@ -91,7 +91,8 @@ def bureau_builder(el: Election, slate: Slate, outcomes: Sequence[Outcome],
                 ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=5)
                 ws.cell(row, 2).alignment = Alignment(wrap_text=True, vertical="top")
                 ws.row_dimensions[row].height = 15 * (len(c.message) // 80 + 1)
-        if status == "solved":
+        # a body whose membership decides who sits has no instruments to count
+        if status == "solved" and el.assessment.in_force:
             counts = instrument_counts(el, slate)
             ws.append([])
             ws.append(["Officers party to each instrument in force, by group"])
