@@ -451,3 +451,12 @@ def test_the_bureau_sheet_of_a_membership_body_has_no_instrument_block(tmp_path:
     values = [c.value for row in openpyxl.load_workbook(untoc)["Bureau"].iter_rows()
               for c in row if c.value is not None]
     assert any("party to each instrument" in str(v) for v in values)
+
+
+def test_a_workbook_without_a_slate_is_said_to_hold_none(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.xlsx"
+    assert run("plan", "--sessions", "7-8", "--out", plan).exit_code == 0
+    out = run("check", plan)
+    assert out.exit_code == 2
+    assert "the workbook holds no slate (its sheets: Session 7, Session 8" in out.output
+    assert "no column 'post'" not in out.output

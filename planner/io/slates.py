@@ -26,11 +26,22 @@ def _tables(path: Path, problems: Problems) -> Table | None:
         if sheets is None:
             return None
         by_name = {s.strip().lower(): s for s in sheets}
-        name = by_name.get("slates") or by_name.get("slate") or next(iter(sheets), None)
+        named = by_name.get("slates") or by_name.get("slate")
+        name = named or next(iter(sheets), None)
         if name is None:
             problems.add(Where(str(path)), "the workbook has no sheet", "add a Slate sheet")
             return None
-        return table_from_sheet("slate", str(path), name, sheets[name], problems)
+        table = table_from_sheet("slate", str(path), name, sheets[name], problems)
+        if named is None and not (table.has("post") and table.has("state")):
+            # a workbook the planner wrote without a slate (no slate found, a plan, a room):
+            # say so, rather than read its first sheet's columns as a slate's
+            shown = ", ".join(s for s in sheets if not s.lower().startswith("case."))
+            problems.add(Where(str(path)), f"the workbook holds no slate (its sheets: {shown})",
+                         "give a workbook with a Slate sheet (as solve, replace and "
+                         "alternatives write when they find one), or a .csv slate with post "
+                         "and state columns")
+            return None
+        return table
     return read_table_file("slate", path, str(path), problems)
 
 
