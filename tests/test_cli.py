@@ -460,3 +460,26 @@ def test_a_workbook_without_a_slate_is_said_to_hold_none(tmp_path: Path) -> None
     assert out.exit_code == 2
     assert "the workbook holds no slate (its sheets: Session 7, Session 8" in out.output
     assert "no column 'post'" not in out.output
+
+
+def test_a_pack_made_with_a_profile_file_is_read_beside_it_or_says_what_it_needs(
+        tmp_path: Path) -> None:
+    """A pack names its profile file by its full path; sent on without it, the pack says what
+    it needs; with the file beside it, it is read as before."""
+    from planner.rules.profile import shipped_profiles
+
+    home, away = tmp_path / "home", tmp_path / "away"
+    home.mkdir()
+    away.mkdir()
+    mine = home / "my-mop.toml"
+    shutil.copy(shipped_profiles()["montreal-mop"], mine)
+    pack = home / "pack.xlsx"
+    assert run("solve", "montreal-mop34-2022", "--profile", mine, "--out", pack).exit_code == 0
+    sent = away / "pack.xlsx"
+    shutil.move(pack, sent)
+    mine.unlink()
+    missing = run("check", sent)
+    assert missing.exit_code == 2
+    assert "names the profile file" in missing.output and "--profile FILE" in missing.output
+    shutil.copy(shipped_profiles()["montreal-mop"], away / "my-mop.toml")
+    assert run("check", sent).exit_code == 0

@@ -154,10 +154,12 @@ def _load_for_slates(case_arg: str | None, slate_paths: Sequence[str]
     carriers = [p for p in slate_paths if carries_case(p)]
     carrier = carriers[0] if carriers else None
 
-    def same_body(used: Profile, what: str) -> None:
-        """Slates carrying a case of another body are refused, naming both bodies."""
+    def same_body(used: Profile, what: str, skip: str | None = None) -> None:
+        """Slates carrying a case of another body are refused, naming both bodies (a profile
+        file is known by its name: a workbook sent on names where it was made)."""
+        ours = Path(profile_reference(used)).name
         wrong = [(p, named) for p in carriers
-                 if (named := named_profile(p)) and named != profile_reference(used)]
+                 if p != skip and (named := named_profile(p)) and Path(named).name != ours]
         if wrong:
             raise InputError([Problem(
                 Where(p), f"the workbook carries a case of another body ({named}) than "
@@ -167,7 +169,7 @@ def _load_for_slates(case_arg: str | None, slate_paths: Sequence[str]
 
     if carrier is not None and case_arg is None:
         c, profile = open_case(carrier, chosen_profile())
-        same_body(profile, f"the first workbook's, {carrier}")
+        same_body(profile, f"the first workbook's, {carrier}", skip=carrier)
         notes = [f"The case is the one inside {carrier} (session {c.session.number} of the "
                  f"{c.body.conference_short})."]
         for other in carriers[1:]:

@@ -383,12 +383,19 @@ def open_case(path: Path | str, profile: str | None = None) -> tuple[Case, Profi
     from planner.io.reader import load_case, named_profile
 
     named = named_profile(path)
-    if named and named not in shipped_profiles() and not Path(named).is_absolute():
-        # a profile file the case names sits beside the case's tables
+    if named and not profile and named not in shipped_profiles():
+        # a profile file the case names sits beside the case's tables (or, where the case
+        # names it by a full path that is gone, as a workbook sent on is, beside the workbook)
         p = Path(path)
-        beside = (p if p.is_dir() else p.parent) / named
-        if beside.is_file():
+        folder = p if p.is_dir() else p.parent
+        beside = folder / (Path(named).name if Path(named).is_absolute() else named)
+        if beside.is_file() and not Path(named).is_file():
             named = str(beside)
+        elif not Path(named).is_file() and not beside.is_file():
+            raise InputError([Problem(
+                Where(str(path)), f"the case names the profile file {named}, which is not there",
+                f"put {Path(named).name} beside the case, or give the body's profile with "
+                "--profile FILE")])
     chosen = load_profile(profile or named)
     return load_case(path, chosen.body), chosen
 
