@@ -53,15 +53,23 @@ def read_asks(case: Case, *, fix: Sequence[str] = (), exclude: Sequence[str] = (
     def shape(where: str, value: str, form: str) -> None:
         problems.append(Problem(Where(label(where)), f"{value[:60]!r} is not {form}"))
 
-    fixed: list[tuple[str, str]] = []
-    for value in fix:
-        post_text, sep, state_text = value.partition("=")
-        if not sep:
-            shape("fix", value, "POST=STATE")
-            continue
-        found_post, found_state = post(post_text, "fix"), state(state_text, "fix")
-        if found_post and found_state:
-            fixed.append((found_state, found_post))
+    def seats(values: Sequence[str], where: str, form: str) -> list[tuple[str, str]]:
+        """(State, post) pairs written POST=STATE or STATE:POST, as form says."""
+        out: list[tuple[str, str]] = []
+        for value in values:
+            if form == "POST=STATE":
+                post_text, sep, state_text = value.partition("=")
+            else:
+                state_text, sep, post_text = value.rpartition(":")
+            if not sep:
+                shape(where, value, form)
+                continue
+            found_post, found_state = post(post_text, where), state(state_text, where)
+            if found_post and found_state:
+                out.append((found_state, found_post))
+        return out
+
+    fixed = seats(fix, "fix", "POST=STATE")
     deposits: list[tuple[str, str, dt.date]] = []
     for value in ratified:
         parts = value.split(":")
@@ -84,15 +92,7 @@ def read_asks(case: Case, *, fix: Sequence[str] = (), exclude: Sequence[str] = (
             continue
         if depositor:
             deposits.append((depositor, instrument, date))
-    nominations: list[tuple[str, str]] = []
-    for value in nominate:
-        state_text, sep, post_text = value.rpartition(":")
-        if not sep:
-            shape("nominate", value, "STATE:POST")
-            continue
-        nominee, nominated = state(state_text, "nominate"), post(post_text, "nominate")
-        if nominee and nominated:
-            nominations.append((nominee, nominated))
+    nominations = seats(nominate, "nominate", "STATE:POST")
 
     def states(values: Sequence[str], where: str) -> tuple[str, ...]:
         return tuple(dict.fromkeys(s for v in values if (s := state(v, where))))

@@ -305,14 +305,16 @@ def _lean(el: Election, states: frozenset[str]) -> Election:
     slate are asked about in turn), or the election itself once several slates were asked."""
     from planner.rules.reduce import reduced
 
-    last: list[Any] = el.__dict__.setdefault("_lean", [None, None, 0])
-    if last[0] == states:
-        return last[1]  # type: ignore[no-any-return]
-    if last[2] >= LEAN_SLATES:
+    last: tuple[frozenset[str] | None, Election, int] = el.__dict__.get("_lean", (None, el, 0))
+    kept, lean, made = last
+    if kept == states:
+        return lean
+    if made >= LEAN_SLATES:
         return el
     # two of each kind at least, so that a form that singles one out shows it
-    last[:] = [states, reduced(el, slates=2, keep=states), last[2] + 1]
-    return last[1]  # type: ignore[no-any-return]
+    lean = reduced(el, slates=2, keep=states)
+    el.__dict__["_lean"] = (states, lean, made + 1)
+    return lean
 
 
 def needed_for(el: Election, slate: Slate, state: str, post: str) -> str:

@@ -543,16 +543,7 @@ class SlateSpace:
                        held + tuple((s, post) for s in chosen))
 
         assign(0, members, ())
-        out.sort(key=lambda t: t[0])
-        # equal costs in the fixed order (most costs differ: the canonical form is dearer)
-        i = 0
-        while i < len(out):
-            j = i + 1
-            while j < len(out) and out[j][0] == out[i][0]:
-                j += 1
-            if j - i > 1:
-                out[i:j] = sorted(out[i:j], key=lambda t: self._canonical(t[1]))
-            i = j
+        out.sort(key=lambda t: (t[0], self._canonical(t[1])))
         return out
 
     @cache  # noqa: B019
