@@ -24,7 +24,7 @@ from planner.report.workbook import (
 )
 from planner.rules.base import check
 from planner.rules.election import prepare
-from planner.solve.model import solve
+from planner.solve.best import solve
 
 
 def main() -> None:

@@ -14,7 +14,7 @@ from planner.consult.rounds import equally_good
 from planner.rules.base import check, needed_for
 from planner.rules.election import prepare
 from planner.rules.profile import open_case
-from planner.solve.model import solve
+from planner.solve.best import solve
 
 
 def main() -> None:

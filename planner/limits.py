@@ -41,3 +41,7 @@ LIMITS = (
     ("--time-limit", f"0.1 to {MAX_TIME_LIMIT:,.0f} deterministic seconds"),
     ("alternatives -k", f"1 to {MAX_ALTERNATIVES:,}"),
 )
+
+# how solve finds the best slate: auto (the exact enumeration by group where the rules
+# decompose, else CP-SAT) or cp-sat (always the model, to cross-check)
+ENGINES = ("auto", "cp-sat")

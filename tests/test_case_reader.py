@@ -12,7 +12,7 @@ import pytest
 
 from planner.errors import InputError
 from planner.io.reader import load_case
-from planner.solve.model import solve
+from planner.solve.best import solve
 
 from .factory import AF, AP, EE, LA, NAMES, UNTOC, prep, write_case, write_csv
 

@@ -52,7 +52,8 @@ def test_solve_default_case_writes_the_workbook(tmp_path: Path) -> None:
     assert checks and all(row[3] == "pass" for row in checks)
     info = dict(wb["Run info"].iter_rows(min_row=2, values_only=True))
     assert info["solver status"] == "solved"
-    assert info["solver workers"] == "1"
+    assert info["solver engine"] == "exact enumeration by group"
+    assert info["solver optimal"] == "True"
     assert any(k.startswith("input ") and k.endswith("18-12.csv") for k in info)
     assert all(str(v).startswith("sha256 ") for k, v in info.items() if k.startswith("input "))
     assert not list(tmp_path.glob(".*tmp"))

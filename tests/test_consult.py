@@ -27,7 +27,7 @@ from planner.io.reader import load_case, shipped_cases
 from planner.rules.base import check, score
 from planner.rules.election import Election
 from planner.rules.forms import NotDecomposable
-from planner.solve.model import solve
+from planner.solve.best import solve
 from planner.solve.space import SlateSpace
 
 from .factory import AF, AP, EE, NAMES, UNTOC, brute_force_slates, full_parties, make_case, prep

@@ -21,7 +21,7 @@ from planner.rules.base import check, holds_need
 from planner.rules.fairness import PlanEvalBackend, fairness_counts
 from planner.rules.kinds import TermLimit
 from planner.rules.profile import open_case
-from planner.solve.model import SolverOptions
+from planner.solve.result import SolverOptions
 
 from .factory import AF, AP, NAMES, TINY, brute_force_slates, full_parties, make_case
 from .test_plan import tiny_plans

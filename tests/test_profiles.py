@@ -36,7 +36,7 @@ from planner.rules.kinds import (
 )
 from planner.rules.profile import load_profile, open_case, read_profile, shipped_profiles
 from planner.solve import space as space_module
-from planner.solve.model import solve
+from planner.solve.best import solve
 from planner.solve.space import SlateSpace
 
 from .factory import AF, AP, NAMES, TINY, brute_force_slates, full_parties, make_case

@@ -14,7 +14,7 @@ from planner.rules.base import carries, cost
 from planner.rules.election import Election, prepare
 from planner.rules.profile import open_case
 from planner.rules.reduce import facts_of_states, kinds_of_states, reduced
-from planner.solve.model import solve
+from planner.solve.best import solve
 from planner.solve.space import SlateSpace
 
 from .test_rules import tiny_elections

@@ -14,7 +14,8 @@ from planner.domain.case import PastOfficer
 from planner.domain.slate import Seat, Slate
 from planner.rules.base import check
 from planner.rules.election import Election
-from planner.solve.model import RuleModel, solve
+from planner.solve.best import solve
+from planner.solve.model import RuleModel
 
 from .factory import (
     AF,

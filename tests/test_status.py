@@ -11,7 +11,7 @@ from planner.domain.case import Case
 from planner.domain.status import assess, in_force_from
 from planner.io.reader import load_case, shipped_cases
 from planner.rules.base import check
-from planner.solve.model import solve
+from planner.solve.best import solve
 
 from .factory import INSTRUMENTS, UNTOC, prep
 

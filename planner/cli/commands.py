@@ -18,7 +18,7 @@ from planner.cli.common import (
     json_option,
     target_path,
 )
-from planner.limits import MAX_SESSION, MAX_TIME_LIMIT
+from planner.limits import ENGINES, MAX_SESSION, MAX_TIME_LIMIT
 
 
 @cli.command()
@@ -29,11 +29,14 @@ from planner.limits import MAX_SESSION, MAX_TIME_LIMIT
 @click.option("--time-limit", type=FiniteRange(0.1, MAX_TIME_LIMIT), default=20.0,
               show_default=True,
               help="Deterministic time limit of the search.")
+@click.option("--engine", type=click.Choice(ENGINES), default="auto", show_default=True,
+              help="auto: the exact enumeration by group where the rules allow it, else "
+                   "CP-SAT; cp-sat: always CP-SAT (to cross-check).")
 @csv_option
 @json_option
 @click.pass_context
 def solve(ctx: click.Context, case: str | None, out: Path | None, no_write: bool,
-          time_limit: float, csv_dir: Path | None, as_json: bool) -> None:
+          time_limit: float, engine: str, csv_dir: Path | None, as_json: bool) -> None:
     """Find the best bureau slate under rule 22, or say which rules conflict.
 
     \b
@@ -45,16 +48,17 @@ def solve(ctx: click.Context, case: str | None, out: Path | None, no_write: bool
     from planner.report.render import SolveView
     from planner.rules.base import check
     from planner.rules.election import prepare
-    from planner.solve.model import SolverOptions
-    from planner.solve.model import solve as run
+    from planner.solve.best import solve as run
+    from planner.solve.result import SolverOptions
 
     c, profile = _load(case)
     el = prepare(c, profile)
     target = target_path(c, out, no_write, "slate")
-    result = run(el, SolverOptions(time_limit=time_limit))
+    result = run(el, SolverOptions(time_limit=time_limit, engine=engine))
     outcomes = check(el, result.slate) if result.status == "solved" else ()
     ties = equally_good(el) if result.status == "solved" else None
-    options = {"case": str(c.path), "out": str(target or ""), "time_limit": time_limit}
+    options = {"case": str(c.path), "out": str(target or ""), "time_limit": time_limit,
+               "engine": engine}
     emit(SolveView(c, options, el.notes, {"status": result.status, **result.solver},
                    "Proposed bureau", el=el, result=result, outcomes=outcomes,
                    workbook=str(target) if target else None, equally_good=ties),

@@ -73,7 +73,7 @@ def plan_cmd(ctx: click.Context, case: str | None, sessions_text: str, pool_path
         raise click.BadParameter(str(exc), param_hint="--sessions") from None
     pool = load_pool(pool_path, c.body) if pool_path else None
     target = target_path(c, out, no_write, "plan", [pool_path] if pool_path else [])
-    from planner.solve.model import SolverOptions
+    from planner.solve.result import SolverOptions
 
     result = plan(c, profile, window, pool, SolverOptions(time_limit=time_limit))
     options = {"case": str(c.path), "sessions": sessions_text, "pool": pool_path or "",

@@ -15,13 +15,7 @@ from planner.rules.base import carries, check, cost, listing, preference_weights
 from planner.rules.election import Election, ordered_slate, prepare
 from planner.rules.forms import NotDecomposable
 from planner.rules.profile import Profile
-from planner.solve.model import (
-    Conflict,
-    RuleModel,
-    SlateModel,
-    SolverOptions,
-    explain,
-)
+from planner.solve.result import Conflict, SolverOptions
 from planner.solve.space import GroupRoom, SlateSpace, room_by_model
 
 Progress = Callable[[int, int], None]
@@ -42,6 +36,7 @@ class Alternatives:
     slates: tuple[Slate, ...]
     conflicts: tuple[Conflict, ...]
     method: str  # how the slates after the first were listed
+    first: str = ""  # how the first was found (and proven best): the enumeration or CP-SAT
 
 
 def alternatives(el: Election, k: int, fixed: Sequence[tuple[str, str]] = (),
@@ -52,16 +47,31 @@ def alternatives(el: Election, k: int, fixed: Sequence[tuple[str, str]] = (),
     come from the exact group-by-group enumeration, or from the CP-SAT model with a cut per
     slate found where the rules do not decompose by group."""
     from planner.rules.reduce import reduced
+    from planner.solve.best import ENUMERATION
 
     full = el
     # only the first States of each kind can be on the k best slates (planner.rules.reduce)
     el = reduced(full, k, keep=[s for s, _p in fixed], drop=excluded)
-    sm = SlateModel(el, options, fixed, excluded)
-    status, best = sm.next()
+    space: SlateSpace | None = None
+    try:
+        # the options of groups counted by kind are expanded only as far as k slates reach
+        space = SlateSpace(el, fixed, excluded, list_up_to=0)
+        slates = space.best()
+        first = next(slates, None)
+    except NotDecomposable:
+        space = None
+    if space is None:
+        from planner.solve.model import SlateModel
+
+        status, best = SlateModel(el, options, fixed, excluded).next()
+    else:
+        status, best = ("solved", first) if first is not None else ("infeasible", ())
+    engine = ENUMERATION if space is not None else "cp-sat"
     if status == "infeasible":
-        return Alternatives("infeasible", (), _why_none(full, fixed, excluded, options), "")
+        return Alternatives("infeasible", (), _why_none(full, fixed, excluded, options), "",
+                            engine)
     if status != "solved":
-        return Alternatives(status, (), (), "")
+        return Alternatives(status, (), (), "", engine)
     only = None
     if vary is not None:
         keep = [(s.state, s.post) for s in best if (el.group(s.state) or NO_GROUP) != vary]
@@ -73,28 +83,27 @@ def alternatives(el: Election, k: int, fixed: Sequence[tuple[str, str]] = (),
     if progress:
         progress(1, k)
     if k == 1:
-        return Alternatives("solved", (best,), (), "")
+        return Alternatives("solved", (best,), (), "", engine)
+    method = ENUMERATION
     try:
-        # the options of groups counted by kind are expanded only as far as k slates reach
-        space = SlateSpace(el, fixed, excluded, only, list_up_to=0)
-        method = "exact enumeration by group"
-        first = True
-        for slate in space.best():
+        if space is None or only is not None:
+            space = SlateSpace(el, fixed, excluded, only, list_up_to=0)
+            slates = space.best()
+        seen = slate_key(best)
+        for slate in slates:
             if len(found) >= k:
                 break
-            if first and cost(el, slate) != cost(el, best):
-                raise RuntimeError("the enumeration and the CP-SAT model disagree on the best")
-            first = False
-            if slate_key(slate) != slate_key(best):
-                found.append(slate)
-                if progress:
-                    progress(len(found), k)
+            if slate_key(slate) == seen:
+                continue  # the best again, from the space with the other groups pinned
+            found.append(slate)
+            if progress:
+                progress(len(found), k)
     except NotDecomposable:
+        from planner.solve.model import SlateModel
+
         method = "CP-SAT, one cut per slate found"
-        if only is not None:
-            pinned = [key for keys in only.values() for key in keys]
-            sm = SlateModel(el, options, [*fixed, *pinned], excluded)
-            sm.next()
+        pinned = [key for keys in (only or {}).values() for key in keys]
+        sm = SlateModel(el, options, [*fixed, *pinned], excluded)
         # the enumeration may have listed some before giving up (a kind too large to expand):
         # they are the best, in order; the model goes on from there
         for slate in found:
@@ -107,12 +116,14 @@ def alternatives(el: Election, k: int, fixed: Sequence[tuple[str, str]] = (),
             sm.exclude(slate)
             if progress:
                 progress(len(found), k)
-    return Alternatives("solved", tuple(found), (), method)
+    return Alternatives("solved", tuple(found), (), method, engine)
 
 
 def _why_none(el: Election, fixed: Sequence[tuple[str, str]], excluded: Sequence[str],
               options: SolverOptions | None) -> tuple[Conflict, ...]:
     """The rules that conflict, and the choices made for the question that bring them to."""
+    from planner.solve.model import RuleModel, explain
+
     if not fixed and not excluded:
         return explain(el, options)
     rules = RuleModel(el, options).why_not(fixed, excluded)
@@ -163,6 +174,8 @@ def room(el: Election, options: SolverOptions | None = None,
             # too many kinds of State to count by kind: listed, where a group can be
             space = SlateSpace(el, fixed, excluded)
     except NotDecomposable as exc:
+        from planner.solve.model import explain
+
         groups = room_by_model(el, options)
         conflicts = () if groups else explain(el, options)
         said = str(exc) + ("; who can sit is shown without the fixes and exclusions"
@@ -251,6 +264,8 @@ def why_nobody(el: Election, slate: Slate, post: str, group: str | None,
                options: SolverOptions | None = None) -> tuple[Conflict, ...]:
     """Why no State can take the seat with the rest of the slate as it is: the rules that
     conflict once the other officers stay."""
+    from planner.solve.model import RuleModel
+
     rm = RuleModel(el, options)
     for holder in seat_holders(el, slate, post, group):
         rest = [(s.state, s.post) for s in slate if s != holder]
@@ -286,6 +301,8 @@ def replace(el: Election, current: Slate, withdrawn: Iterable[str],
             options: SolverOptions | None = None) -> Replacement:
     """Keep every officer who can stay and change as few posts as possible; keep the President
     unless the President's State withdrew. Each change says why it was needed."""
+    from planner.solve.model import RuleModel, SlateModel, explain
+
     gone = sorted(set(withdrawn), key=state_order)
     president = next((s for s in current if s.post == el.body.head_post), None)
     keep_president = president is not None and president.state not in gone

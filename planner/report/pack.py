@@ -11,7 +11,7 @@ from planner.rules.base import Outcome, needed_for
 from planner.rules.election import Election, seat_order
 
 if TYPE_CHECKING:
-    from planner.solve.model import Conflict
+    from planner.solve.result import Conflict
 
 PASS_FILL = "C6EFCE"
 FAIL_FILL = "FFC7CE"

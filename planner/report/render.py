@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from planner.rules.base import Outcome
     from planner.rules.election import Election
     from planner.rules.profile import Profile
-    from planner.solve.model import Conflict, Result
+    from planner.solve.result import Conflict, Result
 
 def write_book(target: Path, sheets: list[SheetData], case: Case, options: dict[str, Any],
                notes: Sequence[str], solver: dict[str, Any] | None = None,

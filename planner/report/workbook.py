@@ -27,7 +27,7 @@ from planner.rules.kinds import CONDITION_LABELS, qualifies
 if TYPE_CHECKING:
     import pandas as pd
 
-    from planner.solve.model import Conflict, Result
+    from planner.solve.result import Conflict, Result
 
 
 

@@ -66,9 +66,10 @@ class TieBreak(Preference):
     def value(self, el: Election, b: Backend[E]) -> E:
         order = el.turn_rank  # over the whole universe, also where the model sees fewer States
         named = [p for p in el.body.post_names if el.body.post(p).count == 1]
-        # the single posts weigh differently (the head post most), so that two slates that
-        # only swap their single posts never tie
-        multiplier = {p: len(named) - j for j, p in enumerate(named)}
+        # the single posts compared in order, the head post first: ranks as digits in base n
+        # (n States), so that no two ways to fill them with the same officers tie
+        n = max(2, len(order))
+        multiplier = {p: n ** (len(named) - 1 - j) for j, p in enumerate(named)}
         weight = self._seat_weight(el)
         # only the universe's States can hold a post; their ranks are the whole universe's
         ranked = [(s, order[s]) for s in who_may_hold(b, el.universe)]
@@ -80,17 +81,17 @@ class TieBreak(Preference):
 
     @staticmethod
     def _seat_weight(el: Election) -> int:
-        """More than the single posts' part can ever be, so that seats come first."""
+        """More than the single posts' part can ever be (n**k - 1 at most, for k single posts
+        and ranks below n), so that seats come first."""
         single = sum(1 for p in el.body.posts if p.count == 1)
-        return max(1, len(el.turn_rank) - 1) * single * (single + 1) // 2 + 1
+        return max(2, len(el.turn_rank)) ** single
 
     def bounds(self, el: Election) -> tuple[int, int]:
         # the largest ranks on every seat, and on the single posts: no form over every State
         n = len(el.turn_rank)
         seats = el.body.total_posts
-        single = sum(1 for p in el.body.posts if p.count == 1)
         top = sum(range(max(0, n - seats), n))
-        return 0, self._seat_weight(el) * top + max(0, n - 1) * single * (single + 1) // 2
+        return 0, self._seat_weight(el) * top + self._seat_weight(el) - 1
 
 
 PREFERENCE_KINDS: dict[str, type[Preference]] = {k.kind: k for k in (

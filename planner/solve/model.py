@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from ortools.sat.python import cp_model
@@ -13,40 +12,7 @@ from ortools.sat.python import cp_model
 from planner.domain.slate import Slate
 from planner.rules.base import Need, Rule, Scope, objective, preference_weights, score
 from planner.rules.election import Election, ordered_slate
-
-
-@dataclass(frozen=True)
-class SolverOptions:
-    time_limit: float = 20.0  # deterministic seconds per stage, not wall-clock
-    seed: int = 0
-    workers: int = 1  # one worker: the same model gives the same slate on every run
-
-    def parameters(self) -> cp_model.CpSolver:
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = self.workers
-        solver.parameters.random_seed = self.seed
-        solver.parameters.max_deterministic_time = self.time_limit
-        # CP-SAT's own Ctrl-C handler is left as SIG_DFL after a solve, so that a later Ctrl-C
-        # kills the process outright; keep Python's, which cleans up temporary files
-        solver.parameters.catch_sigint_signal = False
-        return solver
-
-
-@dataclass(frozen=True)
-class Conflict:
-    rule: str
-    citation: str
-    scope: Scope
-    message: str
-
-
-@dataclass(frozen=True)
-class Result:
-    status: str  # solved | infeasible | unknown
-    slate: Slate
-    score: dict[str, int]
-    conflicts: tuple[Conflict, ...]
-    solver: dict[str, Any] = field(default_factory=dict)
+from planner.solve.result import Conflict, Result, SolverOptions, solver_info
 
 
 class ModelBackend:
@@ -181,36 +147,26 @@ class SlateModel:
         return solver_info(self.options, self.stages, started)
 
 
-def solve(el: Election, options: SolverOptions | None = None, reduce: bool = True) -> Result:
-    """The best slate under the hard rules and the preferences, or the conflicting rules. The
-    model is built on the States the best slate can use (planner.rules.reduce), an exact
-    reduction; scores and explanations are of the whole election."""
+def solve_by_model(el: Election, options: SolverOptions | None = None, reduce: bool = True
+                   ) -> Result:
+    """The best slate under the hard rules and the preferences, found by CP-SAT, or the
+    conflicting rules. The model is built on the States the best slate can use
+    (planner.rules.reduce), an exact reduction; scores and explanations are of the whole
+    election."""
     from planner.rules.reduce import reduced
 
     started = time.perf_counter()
     small = reduced(el) if reduce else el
     sm = SlateModel(small, options)
     status, slate = sm.next()
-    info = {**sm.info(started), "states_modelled": f"{len(small.universe)} of {len(el.universe)}"}
+    info = {**sm.info(started), "optimal": status == "solved",
+            "states_modelled": f"{len(small.universe)} of {len(el.universe)}"}
     if status == "infeasible":
         return Result("infeasible", (), {}, explain(el, options), info)
     if status != "solved":
         return Result("unknown", (), {}, (), info)
     return Result("solved", ordered_slate(el, [(s.state, s.post) for s in slate]),
                   score(el, slate), (), info)
-
-
-def solver_info(options: SolverOptions, stages: list[str], started: float) -> dict[str, Any]:
-    from importlib.metadata import version
-
-    return {
-        "ortools": version("ortools"),
-        "workers": options.workers,
-        "seed": options.seed,
-        "deterministic_time_limit": options.time_limit,
-        "stages": stages,
-        "seconds": round(time.perf_counter() - started, 3),
-    }
 
 
 class RuleModel:

@@ -36,7 +36,7 @@ from planner.rules.forms import (
     passes,
 )
 from planner.rules.kinds import qualifies
-from planner.solve.model import ModelBackend, SolverOptions, post_hard_rules, variables
+from planner.solve.result import SolverOptions
 
 # beyond this many (States, posts) options in one group, listing them costs too much memory:
 # the group is then counted by class (States no rule tells apart), within the second limit
@@ -682,6 +682,8 @@ def room_by_model(el: Election, options: SolverOptions | None = None) -> list[Gr
     not decompose: who can sit, who can hold each single post, who is on every valid slate.
     Every slate found answers several questions at once."""
     from ortools.sat.python import cp_model
+
+    from planner.solve.model import ModelBackend, post_hard_rules, variables
 
     model = cp_model.CpModel()
     x = variables(el, model)

@@ -167,7 +167,8 @@ def build(case: Case, profile: Profile, state: BoardState) -> Board:
     from planner.report.render import AlternativesView, RoomView, SolveView
     from planner.rules.base import check, score
     from planner.rules.election import prepare
-    from planner.solve.model import Result, SolverOptions, explain, solver_info
+    from planner.solve.model import explain
+    from planner.solve.result import Result
 
     started = time.perf_counter()
     ratified = [(s, i, dt.date.fromisoformat(d)) for s, i, d in state.ratified]
@@ -179,8 +180,9 @@ def build(case: Case, profile: Profile, state: BoardState) -> Board:
     status = alts.status
     if status == "solved":
         slate = alts.slates[0]
-        result = Result("solved", slate, score(el, slate), (), solver_info(SolverOptions(), [],
-                                                                           started))
+        result = Result("solved", slate, score(el, slate), (),
+                        {"engine": alts.first, "optimal": True,
+                         "seconds": round(time.perf_counter() - started, 3)})
         outcomes = check(el, slate)
     else:
         result = Result(status, (), {}, alts.conflicts or explain(el), {})

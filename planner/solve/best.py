@@ -1,0 +1,69 @@
+"""The best slate: taken from the exact group-by-group enumeration where the rules decompose
+by group (no model to build, and OR-Tools not even imported), else from the CP-SAT model.
+
+The enumeration lists valid slates in the order of the preferences and the tie-break, every
+group's options complete (planner.solve.space): its first slate is optimal by construction,
+which is its proof. Where it cannot run (a rule tying groups together other than by a sum, a
+kind too large to expand) the CP-SAT model answers, with its own proof or its own status."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from planner.domain.slate import Slate
+from planner.rules.base import score
+from planner.rules.election import Election, ordered_slate
+from planner.rules.forms import Key, NotDecomposable
+from planner.solve.result import Result, SolverOptions
+from planner.solve.space import SlateSpace
+
+ENUMERATION = "exact enumeration by group"
+
+
+def first_slate(el: Election, fixed: Iterable[Key] = (), excluded: Iterable[str] = ()
+                ) -> Slate | None:
+    """The best valid slate by the enumeration, None when there is none; NotDecomposable
+    where the enumeration cannot run."""
+    return next(SlateSpace(el, fixed, excluded, list_up_to=0).best(), None)
+
+
+def enumeration_info(started: float, modelled: Election, whole: Election) -> dict[str, Any]:
+    return {
+        "engine": ENUMERATION,
+        "optimal": True,
+        "proof": "every valid slate taken in the order of the preferences, group by group",
+        "seconds": round(time.perf_counter() - started, 3),
+        "states_modelled": f"{len(modelled.universe)} of {len(whole.universe)}",
+    }
+
+
+def solve(el: Election, options: SolverOptions | None = None, reduce: bool = True) -> Result:
+    """The best slate under the hard rules and the preferences, or the conflicting rules. It is
+    found on the States the best slate can use (planner.rules.reduce), an exact reduction;
+    scores and explanations are of the whole election."""
+    from planner.rules.reduce import reduced
+
+    options = options or SolverOptions()
+    started = time.perf_counter()
+    small = reduced(el) if reduce else el
+    why = "not asked for (--engine cp-sat)"
+    if options.engine == "auto":
+        try:
+            slate = first_slate(small)
+        except NotDecomposable as e:
+            why = str(e)
+        else:
+            info = enumeration_info(started, small, el)
+            if slate is None:
+                from planner.solve.model import explain
+
+                return Result("infeasible", (), {}, explain(el, options), info)
+            held = ordered_slate(el, [(s.state, s.post) for s in slate])
+            return Result("solved", held, score(el, held), (), info)
+    from planner.solve.model import solve_by_model
+
+    result = solve_by_model(el, options, reduce)
+    return Result(result.status, result.slate, result.score, result.conflicts,
+                  {**result.solver, "enumeration": why})

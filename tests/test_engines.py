@@ -1,0 +1,91 @@
+"""The two ways to the best slate agree: the exact enumeration by group (what solve uses where
+the rules decompose, without OR-Tools) and the CP-SAT model (--engine cp-sat, and wherever
+the enumeration cannot run)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+import planner.solve.space as space_module
+from planner.io.reader import shipped_cases
+from planner.rules.base import cost
+from planner.rules.election import Election, prepare
+from planner.rules.forms import NotDecomposable
+from planner.rules.profile import open_case
+from planner.solve.best import ENUMERATION, solve
+from planner.solve.result import SolverOptions
+
+from .test_cli import run
+from .test_rules import tiny_elections
+
+CP_SAT = SolverOptions(engine="cp-sat")
+
+
+def _same(el: Election) -> None:
+    """The same slate, or (where two slates tie on every preference and on the tie-break,
+    which sums the officers' ranks) one exactly as good: each engine is deterministic."""
+    auto, model = solve(el), solve(el, CP_SAT)
+    assert auto.status == model.status
+    assert auto.score == model.score
+    if auto.slate != model.slate:
+        assert cost(el, auto.slate) == cost(el, model.slate)
+    assert [c.rule for c in auto.conflicts] == [c.rule for c in model.conflicts]
+    assert model.solver["engine"] == "cp-sat"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(el=tiny_elections())
+def test_the_enumeration_and_the_model_give_equally_good_slates(el: Election) -> None:
+    _same(el)
+
+
+@pytest.mark.parametrize("name", sorted(shipped_cases()))
+def test_every_shipped_case_same_slate_by_both_engines(name: str) -> None:
+    el = prepare(*open_case(shipped_cases()[name]))
+    assert solve(el).slate == solve(el, CP_SAT).slate  # no exact tie on the real cases
+    info = solve(el).solver
+    assert info["engine"] == ENUMERATION and info["optimal"] is True
+    assert info["proof"] and info["states_modelled"].endswith(f"of {len(el.universe)}")
+
+
+def test_where_the_enumeration_declines_the_model_answers_and_says_why() -> None:
+    el = prepare(*open_case(shipped_cases()["untoc-cop6-2012"]))
+
+    def declines(self: object, *args: object, **kwargs: object) -> None:
+        raise NotDecomposable("a rule ties the groups together")
+
+    expected = solve(el).slate
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(space_module.SlateSpace, "__init__", declines)
+        got = solve(el)
+    assert got.slate == expected
+    assert got.solver["engine"] == "cp-sat"
+    assert got.solver["enumeration"] == "a rule ties the groups together"
+
+
+def test_solve_imports_no_solver_library_where_the_enumeration_answers() -> None:
+    """OR-Tools is imported only where the model is needed (it takes about 0.3 s)."""
+    code = ("import sys\nfrom planner.cli.main import cli\n"
+            "try:\n    cli(['solve', '--no-write'], prog_name='planner')\nexcept SystemExit:\n"
+            "    pass\nprint('ortools' in sys.modules, file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60)
+    assert "Indonesia" in done.stdout
+    assert done.stderr.strip().splitlines()[-1] == "False", done.stderr
+
+
+def test_engine_option_cross_checks_with_cp_sat() -> None:
+    auto = run("solve", "--no-write", "--json")
+    model = run("solve", "--no-write", "--json", "--engine", "cp-sat")
+    assert auto.exit_code == model.exit_code == 0, model.output
+    a, b = json.loads(auto.stdout), json.loads(model.stdout)
+    assert a["slate"] == b["slate"] and a["score"] == b["score"]
+    assert a["solver"]["engine"] == ENUMERATION and b["solver"]["engine"] == "cp-sat"
+    assert b["run"]["options"]["engine"] == "cp-sat"
+    wrong = run("solve", "--no-write", "--engine", "gurobi")
+    assert wrong.exit_code == 2 and "cp-sat" in wrong.output
