@@ -84,7 +84,7 @@ class TieBreak(Preference):
         """More than the single posts' part can ever be (n**k - 1 at most, for k single posts
         and ranks below n), so that seats come first."""
         single = sum(1 for p in el.body.posts if p.count == 1)
-        return max(2, len(el.turn_rank)) ** single
+        return int(max(2, len(el.turn_rank)) ** single)
 
     def bounds(self, el: Election) -> tuple[int, int]:
         # the largest ranks on every seat, and on the single posts: no form over every State
