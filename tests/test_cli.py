@@ -246,6 +246,10 @@ def test_formulas_are_written_as_text(tmp_path: Path) -> None:
     cell = cells["=HYPERLINK(\"http://x\",\"y\")"]
     assert cell.data_type == "s" and cell.quotePrefix
     assert cells["@SUM(1)"].data_type == "s"
+    # the case carried inside keeps them as text too
+    hidden = openpyxl.load_workbook(out)["case.nominations"]
+    carried = {c.value: c for row in hidden.iter_rows(min_row=2) for c in row}
+    assert carried["@SUM(1)"].data_type == "s" and carried["@SUM(1)"].quotePrefix
 
 
 def test_case_as_one_workbook_matches_the_folder(tmp_path: Path) -> None:
@@ -349,20 +353,26 @@ def test_delegates_read_words_not_code(tmp_path: Path) -> None:
 
 
 def test_light_commands_stay_light(tmp_path: Path) -> None:
-    """status, check and rotation on a CSV case import neither pandas nor OR-Tools."""
+    """status, check and rotation on a CSV case import neither pandas nor OR-Tools; solve
+    (where the enumeration answers) pays openpyxl only for the workbook it writes."""
     import subprocess
     import sys
 
     slate = tmp_path / "slate.csv"
     slate.write_text("post,state\nPresident,Indonesia\n", encoding="utf-8")
-    for args in (["status"], ["check", str(slate)], ["rotation"], ["--help"]):
+    book = str(tmp_path / "s.xlsx")
+    for args, expected in ((["status"], "[]"), (["check", str(slate)], "[]"),
+                           (["rotation"], "[]"), (["--help"], "[]"),
+                           (["solve", "--no-write"], "[]"),
+                           (["solve", "--out", book], "['openpyxl']")):
         code = ("import sys\nfrom planner.cli.main import cli\n"
                 f"try:\n    cli({args!r}, prog_name='planner')\nexcept SystemExit:\n    pass\n"
                 "print(sorted(m for m in ('pandas', 'ortools', 'openpyxl') if m in sys.modules),"
                 " file=sys.stderr)")
         done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                               timeout=60)
-        assert done.stderr.strip().splitlines()[-1] == "[]", (args, done.stderr)
+        assert done.stderr.strip().splitlines()[-1] == expected, (args, done.stderr)
+    assert openpyxl.load_workbook(book)["Slate"]["B2"].value == "Indonesia"
 
 
 @pytest.mark.parametrize("name", ["montreal-mop34-2022", "cnd-69-2026", "unfccc-cop29-2024"])

@@ -30,6 +30,9 @@ class Broken:
     edit: Edit
     says: str  # the message the user must see (CASE/ stands for the case folder)
     code: int = 2  # 2: refused; 0 or 1: read and answered
+    # every command reads the case through one reader; a costly input (100,000 rows) is put
+    # to the first few only, to keep the suite quick
+    commands: int | None = None
 
 
 def rewrite(name: str, header: list[str] | None = None,
@@ -244,7 +247,7 @@ CORPUS: list[Broken] = [
     Broken("hidden sheet", as_workbook(hidden), "", 0),
     Broken("more rows than the limit", too_many_rows,
            f"CASE/attendance.csv: the attendance table has {MAX_ROWS + 1:,} rows, more than "
-           f"the {MAX_ROWS:,} a case may have"),
+           f"the {MAX_ROWS:,} a case may have", commands=3),
     Broken("decompression bomb", zipped({"xl/worksheets/sheet1.xml": BOMB}),
            "case.xlsx: the workbook is refused: it unpacks to 120 MiB, more than the 100 MiB a "
            "workbook may"),
@@ -304,7 +307,7 @@ def test_corpus(broken: Broken, slate: Path, tmp_path: Path) -> None:
     out.mkdir()
     says = broken.says.replace("CASE", str(tmp_path / "case"))
     if broken.code == 2:
-        for args in commands(case, slate, out):
+        for args in commands(case, slate, out)[:broken.commands]:
             r = run(*args)
             assert r.exit_code == 2, (args[0], r.output)
             assert says in r.output, (args[0], r.output)

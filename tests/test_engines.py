@@ -5,8 +5,6 @@ the enumeration cannot run)."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -66,17 +64,6 @@ def test_where_the_enumeration_declines_the_model_answers_and_says_why() -> None
     assert got.slate == expected
     assert got.solver["engine"] == "cp-sat"
     assert got.solver["enumeration"] == "a rule ties the groups together"
-
-
-def test_solve_imports_no_solver_library_where_the_enumeration_answers() -> None:
-    """OR-Tools is imported only where the model is needed (it takes about 0.3 s)."""
-    code = ("import sys\nfrom planner.cli.main import cli\n"
-            "try:\n    cli(['solve', '--no-write'], prog_name='planner')\nexcept SystemExit:\n"
-            "    pass\nprint('ortools' in sys.modules, file=sys.stderr)")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=60)
-    assert "Indonesia" in done.stdout
-    assert done.stderr.strip().splitlines()[-1] == "False", done.stderr
 
 
 def test_engine_option_cross_checks_with_cp_sat() -> None:

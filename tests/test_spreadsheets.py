@@ -326,3 +326,19 @@ def test_a_pack_carries_its_case(tmp_path: Path) -> None:
     assert run("solve", case7, "--no-write", "--csv", csv_dir).exit_code == 0
     r = run("check", next(csv_dir.glob("*-slate.csv")))
     assert "the slate has none inside" in r.output
+
+
+def test_a_table_reads_as_records_filters_and_becomes_a_frame() -> None:
+    """The rows a workbook's sheets are written from, without pandas; the same as a
+    DataFrame where one is needed (CSV)."""
+    from planner.report.files import Table
+
+    t = Table.of([{"state": "Chad", "eligible": "yes"}, {"state": "Fiji", "eligible": "no",
+                                                        "extra": 1}], ["state", "eligible"])
+    assert t.columns == ("state", "eligible")
+    assert t.records() == [{"state": "Chad", "eligible": "yes"},
+                           {"state": "Fiji", "eligible": "no"}]
+    assert t.where("eligible", "yes").rows == (("Chad", "yes"),)
+    frame = t.to_frame()
+    assert list(frame.columns) == ["state", "eligible"] and frame["state"].tolist() == [
+        "Chad", "Fiji"]

@@ -239,7 +239,7 @@ class StatusView(Rendering):
 
         assert self.el is not None
         frame = eligibility_frame(self.el)
-        return frame[frame["eligible"] == "yes"] if self.eligible_only else frame
+        return frame.where("eligible", "yes") if self.eligible_only else frame
 
     def sheets(self) -> list[SheetData]:
         from planner.report.workbook import eligibility_sheet

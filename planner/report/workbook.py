@@ -1,4 +1,5 @@
-"""Results as DataFrames, workbooks, JSON and terminal text."""
+"""Results as tables (plain rows, or DataFrames for the views that compute on them),
+workbooks, JSON and terminal text."""
 
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ from planner.domain.case import Case
 from planner.domain.slate import NO_GROUP, Slate
 from planner.report.files import (
     WRAP_AT,
+    Table,
+    append_row,
     check_output_path,
-    safe_text_cells,
     save_atomic,
     size_columns,
 )
@@ -32,24 +34,15 @@ if TYPE_CHECKING:
 
 
 # ---------------------------------------------------------------------------------------------
-# DataFrames
+# Tables
 
 
-def slate_frame(el: Election, slate: Slate) -> pd.DataFrame:
-    import pandas as pd
-
-    return pd.DataFrame(
-        [
-            {
-                "post": s.post,
-                "state": s.state,
-                "group": el.group(s.state) or "",
-                "representative": s.representative,
-                "needed for": needed_for(el, slate, s.state, s.post),
-            }
-            for s in slate
-        ],
-        columns=["post", "state", "group", "representative", "needed for"],
+def slate_frame(el: Election, slate: Slate) -> Table:
+    return Table.of(
+        ({"post": s.post, "state": s.state, "group": el.group(s.state) or "",
+          "representative": s.representative,
+          "needed for": needed_for(el, slate, s.state, s.post)} for s in slate),
+        ["post", "state", "group", "representative", "needed for"],
     )
 
 
@@ -67,42 +60,33 @@ def outcome_rows(outcomes: Sequence[Outcome], el: Election | None = None
             for o in outcomes]
 
 
-def outcomes_frame(outcomes: Sequence[Outcome], el: Election | None = None) -> pd.DataFrame:
-    import pandas as pd
-
-    return pd.DataFrame(outcome_rows(outcomes, el),
-                        columns=["rule", "citation", "scope", "result", "detail", "id"])
+def outcomes_frame(outcomes: Sequence[Outcome], el: Election | None = None) -> Table:
+    return Table.of(outcome_rows(outcomes, el),
+                    ["rule", "citation", "scope", "result", "detail", "id"])
 
 
-def conflicts_frame(conflicts: Sequence[Conflict]) -> pd.DataFrame:
-    import pandas as pd
-
-    return pd.DataFrame(
-        [{"rule": c.rule, "citation": c.citation, "scope": ", ".join(c.scope),
-          "message": c.message} for c in conflicts],
-        columns=["rule", "citation", "scope", "message"],
+def conflicts_frame(conflicts: Sequence[Conflict]) -> Table:
+    return Table.of(
+        ({"rule": c.rule, "citation": c.citation, "scope": ", ".join(c.scope),
+          "message": c.message} for c in conflicts),
+        ["rule", "citation", "scope", "message"],
     )
 
 
-def score_frame(el: Election, values: Mapping[str, int]) -> pd.DataFrame:
-    import pandas as pd
-
-    rows = []
-    for r in el.profile.preferences:
-        if r.id in values:
-            row: dict[str, Any] = {"preference": r.name, "citation": r.citation,
-                                   "value": values[r.id],
-                                   "better": "higher" if r.maximise else "lower",
-                                   "meaning": r.wording, "id": r.id}
-            rows.append(row)
-    return pd.DataFrame(rows)
+def score_frame(el: Election, values: Mapping[str, int]) -> Table:
+    return Table.of(
+        ({"preference": r.name, "citation": r.citation, "value": values[r.id],
+          "better": "higher" if r.maximise else "lower", "meaning": r.wording, "id": r.id}
+         for r in el.profile.preferences if r.id in values),
+        ["preference", "citation", "value", "better", "meaning", "id"],
+    )
 
 
 def eligibility_sheet(el: Election, eligible_only: bool = False) -> SheetData:
     """The long list of States, narrow enough to print two pages across."""
     frame = eligibility_frame(el)
     if eligible_only:
-        frame = frame[frame["eligible"] == "yes"]
+        frame = frame.where("eligible", "yes")
     return SheetData("Eligibility", frame, wrap=24, limits={"instruments in force": 44})
 
 
@@ -126,11 +110,9 @@ def eligibility_rows(el: Election) -> tuple[list[dict[str, Any]], list[str]]:
     return rows, columns
 
 
-def eligibility_frame(el: Election) -> pd.DataFrame:
-    import pandas as pd
-
+def eligibility_frame(el: Election) -> Table:
     rows, columns = eligibility_rows(el)
-    return pd.DataFrame(rows, columns=columns)
+    return Table.of(rows, columns)
 
 
 def provenance(case: Case, options: Mapping[str, Any]) -> dict[str, Any]:
@@ -174,15 +156,15 @@ def run_info(case: Case, options: Mapping[str, Any], solver: Mapping[str, Any] |
 def safe_cell(value: Any) -> Any:
     """Numbers and dates as they are; text that a spreadsheet would run as a formula is kept
     as text by the caller (see _write_sheet)."""
-    if value is None:
-        return None
-    try:
-        import pandas as pd
-
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
+    if value is None or isinstance(value, (str, int)):
+        return value
+    pd = sys.modules.get("pandas")  # a missing value of a DataFrame's (never imported here)
+    if pd is not None:
+        try:
+            if pd.isna(value):
+                return None
+        except (TypeError, ValueError):
+            pass
     if hasattr(value, "item") and not isinstance(value, str):
         return value.item()
     return value
@@ -193,7 +175,7 @@ class SheetData:
     """A sheet: a frame written as a named table, or a custom layout (build)."""
 
     title: str
-    frame: pd.DataFrame | None = None
+    frame: pd.DataFrame | Table | None = None
     style: Callable[[Any], None] | None = None  # applied to the worksheet once written
     build: Callable[[Any], None] | None = None  # lays the sheet out itself (Bureau)
     header: str | None = None  # the printed page header, where not the workbook's
@@ -240,23 +222,24 @@ def _table_name(title: str, used: set[str]) -> str:
     return name
 
 
-def _write_sheet(ws: Any, frame: pd.DataFrame, table_name: str | None,
+def _write_sheet(ws: Any, frame: pd.DataFrame | Table, table_name: str | None,
                  wrap: int | None = None, limits: Mapping[str, int] | None = None) -> None:
     from openpyxl.styles import Font
-    from openpyxl.worksheet.table import Table, TableStyleInfo
+    from openpyxl.worksheet.table import Table as NamedTable
+    from openpyxl.worksheet.table import TableStyleInfo
 
     headers = [str(c) for c in frame.columns]
-    ws.append(headers)
+    rows = frame.rows if isinstance(frame, Table) else frame.itertuples(index=False, name=None)
+    append_row(ws, headers)
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    for values in frame.itertuples(index=False, name=None):
-        ws.append([safe_cell(v) for v in values])
-    safe_text_cells(ws, 2)
+    for values in rows:
+        append_row(ws, [safe_cell(v) for v in values])
     ws.freeze_panes = "A2"
     ws.print_title_rows = "1:1"
-    if headers and len(frame.index) and table_name:
+    if headers and ws.max_row > 1 and table_name:
         # a named table carries its own filter buttons; a sheet filter beside it is an error
-        table = Table(displayName=table_name, ref=ws.dimensions)
+        table = NamedTable(displayName=table_name, ref=ws.dimensions)
         table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
         ws.add_table(table)
     elif headers:
@@ -303,6 +286,7 @@ def write_workbook(path: Path, sheets: Sequence[SheetData], forbidden: Sequence[
     check_output_path(path, forbidden)
     wb = Workbook()
     used: set[str] = set()
+    clean: set[str] = set()  # sheets whose every cell went through append_row
     for i, sheet in enumerate(sheets):
         ws = wb.active if i == 0 else wb.create_sheet()
         assert ws is not None
@@ -312,16 +296,18 @@ def write_workbook(path: Path, sheets: Sequence[SheetData], forbidden: Sequence[
         elif sheet.frame is not None:
             _write_sheet(ws, sheet.frame, _table_name(sheet.title, used), sheet.wrap,
                          sheet.limits)
+            if sheet.style is None:
+                clean.add(ws.title)
         if sheet.style is not None:
             sheet.style(ws)
         print_setup(ws, meta, sheet.header)
     for name, headers, rows in embedded:
         # the case the workbook was made from: hidden, protected, read back as the case
         ws = wb.create_sheet(f"case.{name}")
-        ws.append(headers)
+        append_row(ws, headers)
         for values in rows:
-            ws.append([safe_cell(v) for v in values])
-        safe_text_cells(ws, 2)
+            append_row(ws, [safe_cell(v) for v in values])
+        clean.add(ws.title)
         ws.sheet_state = "hidden"
         ws.protection.sheet = True
     if meta is not None:
@@ -329,7 +315,7 @@ def write_workbook(path: Path, sheets: Sequence[SheetData], forbidden: Sequence[
         wb.properties.subject = meta.subject
     wb.properties.creator = f"bureau-planner {__version__}"
     wb.properties.description = f"Written by bureau-planner {__version__}"
-    save_atomic(wb, path)
+    save_atomic(wb, path, frozenset(clean))
 
 
 
@@ -344,10 +330,8 @@ def input_paths(case: Case) -> list[Path]:
     return [case.path, *(Path(f.path) for f in case.files)]
 
 
-def info_frame(rows: Sequence[tuple[str, str]]) -> pd.DataFrame:
-    import pandas as pd
-
-    return pd.DataFrame(rows, columns=["item", "value"])
+def info_frame(rows: Sequence[tuple[str, str]]) -> Table:
+    return Table(("item", "value"), tuple(rows))
 
 
 def solve_sheets(el: Election, result: Result, outcomes: Sequence[Outcome]) -> list[SheetData]:
@@ -380,13 +364,14 @@ def slate_json(el: Election, slate: Slate) -> list[dict[str, Any]]:
     ]
 
 
-def table_text(frame: pd.DataFrame | Sequence[Mapping[str, Any]], columns: Sequence[str],
+def table_text(frame: pd.DataFrame | Table | Sequence[Mapping[str, Any]], columns: Sequence[str],
                limit: int = 60, width: int = 100) -> str:
     """A terminal table no wider than width: the widest columns are narrowed and their cells
     wrapped onto more lines. frame: a DataFrame, or rows as dicts (no pandas needed)."""
     import textwrap
 
-    records = frame.to_dict("records") if hasattr(frame, "to_dict") else frame
+    records = (frame.records() if isinstance(frame, Table) else
+               frame.to_dict("records") if hasattr(frame, "to_dict") else frame)
     rows = [[str(r.get(c, "")) for c in columns] for r in records]
     widths = [max(1, min(max([max((len(x) for x in c.split()), default=0)]
                              + [len(r[i]) for r in rows]), limit)) for i, c in enumerate(columns)]
@@ -507,15 +492,15 @@ def side_by_side_style(el: Election, slates: Sequence[Slate], changed: Sequence[
     return style
 
 
-def slates_frame(el: Election, slates: Sequence[Slate], names: Sequence[str]) -> pd.DataFrame:
-    import pandas as pd
-
-    frames = []
+def slates_frame(el: Election, slates: Sequence[Slate], names: Sequence[str]) -> Table:
+    """Every slate's officers, one after another, each row headed by its slate's rank."""
+    rows = []
+    columns: tuple[str, ...] = ()
     for name, slate in zip(names, slates, strict=True):
         f = slate_frame(el, slate)
-        f.insert(0, "rank", name)
-        frames.append(f)
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+        columns = ("rank", *f.columns)
+        rows += [(name, *row) for row in f.rows]
+    return Table(columns, tuple(rows))
 
 
 def scores_frame(el: Election, slates: Sequence[Slate], names: Sequence[str]) -> pd.DataFrame:
