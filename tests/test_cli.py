@@ -88,8 +88,15 @@ def test_infeasible_case_exits_1_with_rules_in_words(tmp_path: Path) -> None:
             "Eastern European States present is.") in r.output
     assert "[protocol_seat]" not in r.output  # ids stay in JSON and the technical column
     wb = openpyxl.load_workbook(out)
+    header = next(wb["Conflicts"].iter_rows(max_row=1, values_only=True))
     conflicts = list(wb["Conflicts"].iter_rows(min_row=2, values_only=True))
-    assert conflicts[0][0] == "protocol_seat"
+    # the rule by its name first, the id only in the last (technical) column
+    assert header[0] == "rule" and header[-1] == "id"
+    assert conflicts[0][0] == "a Protocol party in each group"
+    assert conflicts[0][-1] == "protocol_seat"
+    bureau = " ".join(str(c.value) for row in wb["Bureau"].iter_rows() for c in row if c.value)
+    assert "No bureau meets the rules" in bureau and "a Protocol party in each group" in bureau
+    assert "protocol_seat" not in bureau
     data = json.loads(run("solve", case, "--json", "--no-write").stdout)
     assert data["status"] == "infeasible" and data["slate"] == []
     assert data["conflicts"][0]["rule"] == "protocol_seat"
@@ -347,6 +354,9 @@ def test_delegates_read_words_not_code(tmp_path: Path) -> None:
     for word in ids:
         assert word not in cells, word
     assert "Needed for" in cells
+    # the instruments by short name, each with its full title under the table
+    assert "Trafficking" in cells and ("Protocol to Prevent, Suppress and Punish Trafficking in "
+                                       "Persons") in cells
     check = openpyxl.load_workbook(pack)["Rule check"]
     header = [c.value for c in check[1]]
     assert header[-1] == "id" and "two_per_group" in [c.value for c in check["F"]]

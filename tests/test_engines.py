@@ -74,5 +74,8 @@ def test_engine_option_cross_checks_with_cp_sat() -> None:
     assert a["slate"] == b["slate"] and a["score"] == b["score"]
     assert a["solver"]["engine"] == ENUMERATION and b["solver"]["engine"] == "cp-sat"
     assert b["run"]["options"]["engine"] == "cp-sat"
+    assert a["profile"] == {"name": "untoc-cop", "named_as": "untoc-cop",
+                            "conference": "Conference of the Parties to the United Nations "
+                                          "Convention against Transnational Organized Crime"}
     wrong = run("solve", "--no-write", "--engine", "gurobi")
     assert wrong.exit_code == 2 and "cp-sat" in wrong.output

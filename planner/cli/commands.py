@@ -37,7 +37,8 @@ from planner.limits import ENGINES, MAX_SESSION, MAX_TIME_LIMIT
 @click.pass_context
 def solve(ctx: click.Context, case: str | None, out: Path | None, no_write: bool,
           time_limit: float, engine: str, csv_dir: Path | None, as_json: bool) -> None:
-    """Find the best bureau slate under rule 22, or say which rules conflict.
+    """Find the best bureau slate under the body's rules (rule 22 for the UNTOC Conference),
+    or say which rules conflict.
 
     \b
     Example:

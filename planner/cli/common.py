@@ -291,7 +291,13 @@ def emit(view: Rendering, as_json: bool, target: Path | None = None,
                     view.title, view.span, view.carried_profile())
     write_csvs(csv_dir, sheets, view.case)
     if as_json:
-        _emit_json(view.data())
+        from planner.rules.profile import profile_reference
+
+        profile = view.profile()
+        named = ({"profile": {"name": profile.name, "conference": profile.body.conference,
+                              "named_as": profile_reference(profile)}}
+                 if profile is not None else {})
+        _emit_json({**view.data(), **named})
     else:
         for line in view.lines():
             click.echo(line)

@@ -54,9 +54,10 @@ def rotation_cmd(case: str | None, until: int | None, as_json: bool) -> None:
 @click.pass_context
 def plan_cmd(ctx: click.Context, case: str | None, sessions_text: str, pool_path: str | None,
              time_limit: float, out: Path | None, no_write: bool, as_json: bool) -> None:
-    """Plan the bureaus of several sessions together: rule 22 at each session's opening, the
-    rotation, and fairness within each group (no State again while another has not served,
-    no two terms in a row, the protocol seat not always carried by the same State).
+    """Plan the bureaus of several sessions together: the body's rules at each session's
+    opening (rule 22 for the UNTOC Conference), the rotation, and its profile's fairness
+    rules within each group (for UNTOC: no State again while another has not served, no two
+    terms in a row, the protocol seat not always carried by the same State).
 
     \b
     Example:

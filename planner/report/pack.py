@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from planner.domain.case import Instrument
 from planner.domain.slate import Slate
 from planner.rules.base import Outcome, needed_for
 from planner.rules.election import Election, seat_order
@@ -27,10 +28,17 @@ def bureau_rows(el: Election, slate: Slate) -> list[tuple[str, str, str, str, st
     return rows
 
 
+def instrument_label(instrument: Instrument) -> str:
+    """An instrument's short name for a column or a chart's legend (its full title is given
+    under the table): its id in words."""
+    text = instrument.id.replace("_", " ").replace("-", " ")
+    return text[:1].upper() + text[1:]
+
+
 def instrument_counts(el: Election, slate: Slate) -> list[list[Any]]:
     """Per group, how many of its officers are parties to each instrument in force."""
     ids = [i.id for i in el.assessment.in_force]
-    table: list[list[Any]] = [["group", *ids]]
+    table: list[list[Any]] = [["group", *(instrument_label(i) for i in el.assessment.in_force)]]
     for g in el.body.group_names:
         officers = [s.state for s in slate if el.group(s.state) == g]
         table.append([el.body.group(g).short,
@@ -86,7 +94,7 @@ def bureau_builder(el: Election, slate: Slate, outcomes: Sequence[Outcome],
             ws.append(["Rules that cannot all hold"])
             ws[f"A{ws.max_row}"].font = bold
             for c in conflicts:
-                ws.append([c.rule, c.message])
+                ws.append([c.name(el.profile), c.message])
                 row = ws.max_row
                 ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=5)
                 ws.cell(row, 2).alignment = Alignment(wrap_text=True, vertical="top")
@@ -102,6 +110,11 @@ def bureau_builder(el: Election, slate: Slate, outcomes: Sequence[Outcome],
                 ws.append(values)
             for cell in ws[first]:
                 cell.font = bold
+            for instrument in el.assessment.in_force:
+                ws.append([instrument_label(instrument), instrument.title])
+                row = ws.max_row
+                ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=5)
+                ws.cell(row, 2).alignment = Alignment(wrap_text=True, vertical="top")
             chart = BarChart()
             chart.type = "col"
             chart.title = "Officers party to each instrument"
@@ -117,7 +130,7 @@ def bureau_builder(el: Election, slate: Slate, outcomes: Sequence[Outcome],
             chart.add_data(data, titles_from_data=True)
             chart.set_categories(names)
             chart.width, chart.height = 16, 7
-            ws.add_chart(chart, f"A{first + len(counts) + 1}")
+            ws.add_chart(chart, f"A{ws.max_row + 2}")
         safe_text_cells(ws)
         titles = frozenset(c.row for c in ws["A"] if c.font and c.font.b and c.row > top
                            and not all(ws.cell(c.row, k).value for k in range(2, 4)))

@@ -106,6 +106,11 @@ class Rendering(ABC):
         el = getattr(self, "el", None)
         return el.profile if el is not None else None
 
+    def profile(self) -> Profile | None:
+        """The profile the result was reached under, to name in JSON."""
+        el = getattr(self, "el", None)
+        return el.profile if el is not None else self.carried_profile()
+
     @abstractmethod
     def lines(self) -> list[str]: ...
 
@@ -300,7 +305,7 @@ class AlternativesView(Rendering):
         el, r = self.el, self.result
         assert el is not None and r is not None
         if not r.slates:
-            return [SheetData("Conflicts", conflicts_frame(r.conflicts))]
+            return [SheetData("Conflicts", conflicts_frame(r.conflicts, el.profile))]
         names = self._names()
         grid, changed = side_by_side(el, r.slates, [f"slate {n}" for n in names])
         return [
@@ -518,7 +523,7 @@ class ReplaceView(Rendering):
         el, r = self.el, self.result
         assert el is not None and r is not None
         if r.status != "solved":
-            return [SheetData("Conflicts", conflicts_frame(r.conflicts))]
+            return [SheetData("Conflicts", conflicts_frame(r.conflicts, el.profile))]
         return [SheetData("Slate", slate_frame(el, r.slate)),
                 SheetData("Changes", self._changes()),
                 SheetData("Rule check", outcomes_frame(check(el, r.slate), el))]
@@ -679,7 +684,8 @@ class PlanningView(Rendering):
         result = self.result
         assert result is not None
         if not result.sessions:
-            return [SheetData("Conflicts", conflicts_frame(result.conflicts))]
+            profile = result.view.elections[0].profile if result.view is not None else None
+            return [SheetData("Conflicts", conflicts_frame(result.conflicts, profile))]
         short = self.case.body.conference_short
         sheets = [SheetData(f"Session {sp.session}", build=bureau_builder(
             sp.election, sp.slate, check(sp.election, sp.slate), (), "solved"),

@@ -29,6 +29,7 @@ from planner.rules.kinds import CONDITION_LABELS, qualifies
 if TYPE_CHECKING:
     import pandas as pd
 
+    from planner.rules.profile import Profile
     from planner.solve.result import Conflict, Result
 
 
@@ -65,11 +66,13 @@ def outcomes_frame(outcomes: Sequence[Outcome], el: Election | None = None) -> T
                     ["rule", "citation", "scope", "result", "detail", "id"])
 
 
-def conflicts_frame(conflicts: Sequence[Conflict]) -> Table:
+def conflicts_frame(conflicts: Sequence[Conflict], profile: Profile | None = None) -> Table:
+    """The rules in conflict by name, with their citation and words; the id last, in the one
+    technical column."""
     return Table.of(
-        ({"rule": c.rule, "citation": c.citation, "scope": ", ".join(c.scope),
-          "message": c.message} for c in conflicts),
-        ["rule", "citation", "scope", "message"],
+        ({"rule": c.name(profile), "citation": c.citation,
+          "scope": ", ".join(c.scope), "message": c.message, "id": c.rule} for c in conflicts),
+        ["rule", "citation", "scope", "message", "id"],
     )
 
 
@@ -343,7 +346,7 @@ def solve_sheets(el: Election, result: Result, outcomes: Sequence[Outcome]) -> l
         SheetData("Slate", slate_frame(el, result.slate)),
     ]
     if result.status == "infeasible":
-        sheets.append(SheetData("Conflicts", conflicts_frame(result.conflicts)))
+        sheets.append(SheetData("Conflicts", conflicts_frame(result.conflicts, el.profile)))
     else:
         sheets.append(SheetData("Rule check", outcomes_frame(outcomes, el)))
         sheets.append(SheetData("Score", score_frame(el, result.score)))

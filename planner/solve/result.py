@@ -14,6 +14,8 @@ from planner.rules.base import Scope
 if TYPE_CHECKING:
     from ortools.sat.python import cp_model
 
+    from planner.rules.profile import Profile
+
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,12 @@ class Conflict:
     citation: str
     scope: Scope
     message: str
+
+    def name(self, profile: Profile | None) -> str:
+        """The rule by its name; what is no rule (the choices asked for, a withdrawal) by its
+        own words."""
+        found = profile.rule(self.rule) if profile is not None else None
+        return found.name if found is not None else self.citation
 
 
 @dataclass(frozen=True)
