@@ -99,6 +99,8 @@ def test_infeasible_case_exits_1_with_rules_in_words(tmp_path: Path) -> None:
     assert "protocol_seat" not in bureau
     data = json.loads(run("solve", case, "--json", "--no-write").stdout)
     assert data["status"] == "infeasible" and data["slate"] == []
+    # no slate is no optimum: the enumeration found none, CP-SAT named the rules
+    assert data["solver"]["optimal"] is False and "CP-SAT" in data["solver"]["conflicts"]
     assert data["conflicts"][0]["rule"] == "protocol_seat"
 
 

@@ -5,6 +5,7 @@ the enumeration cannot run)."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -22,6 +23,7 @@ from .test_cli import run
 from .test_rules import tiny_elections
 
 CP_SAT = SolverOptions(engine="cp-sat")
+PROFILES = Path(space_module.__file__).resolve().parent.parent / "rules" / "profiles"
 
 
 def _same(el: Election) -> None:
@@ -79,3 +81,24 @@ def test_engine_option_cross_checks_with_cp_sat() -> None:
                                           "Convention against Transnational Organized Crime"}
     wrong = run("solve", "--no-write", "--engine", "gurobi")
     assert wrong.exit_code == 2 and "cp-sat" in wrong.output
+
+
+def test_many_single_posts_keep_the_model_within_64_bits(tmp_path: Path) -> None:
+    """Six single posts over 198 States: the tie-break's digits would overflow CP-SAT's
+    objective, so plain weights are used and the model stays valid."""
+    from planner.rules.preferences import TieBreak
+    from planner.solve.model import SlateModel
+
+    text = (PROFILES / "unfccc-cop.toml").read_text(encoding="utf-8")
+    text = text.replace('name = "unfccc-cop"', 'name = "six-chairs"').replace(
+        'name = "Vice-President"\ncount = 7', 'name = "Vice-President"\ncount = 5')
+    text += "".join(f'\n[[posts]]\nname = "Chair of committee {i}"\ncount = 1\n'
+                    for i in (1, 2))
+    path = tmp_path / "six-chairs.toml"
+    path.write_text(text, encoding="utf-8")
+    el = prepare(*open_case(shipped_cases()["unfccc-cop29-2024"], str(path)))
+    assert sum(1 for p in el.body.posts if p.count == 1) == 6
+    assert not TieBreak._digits(el)
+    assert SlateModel(el).model.validate() == ""
+    _lo, hi = el.profile.preferences[-1].bounds(el)
+    assert 0 <= solve(el).score["tie_break"] <= hi

@@ -108,6 +108,7 @@ def alternatives_cmd(ctx: click.Context, case: str | None, k: int, fix: tuple[st
     options = {"case": str(c.path), "k": k, "fix": list(fix), "exclude": excluded,
                "vary": group or "", "out": str(target or "")}
     emit(AlternativesView(c, options, el.notes, {"status": result.status,
+                                                 "first": result.first,
                                                  "method": result.method},
                           "Alternative slates", el=el, result=result, k=k, vary=group),
          as_json, target,

@@ -49,10 +49,6 @@ from planner.solve.result import Conflict, SolverOptions, solver_info
 
 Key = tuple[str, str]
 TIE_BREAK_EFFORT = 0.2  # deterministic seconds for the joint plan's tie-break
-# a first attempt at the joint plan without CP-SAT's presolve: on plans of a few hundred
-# States it often proves in a fraction of the time the presolve alone takes; where it does
-# not, the full search follows from what it found
-QUICK_EFFORT = 0.6  # deterministic seconds
 
 
 @dataclass(frozen=True)
@@ -264,11 +260,12 @@ def plan_model(view: PlanView, pool: dict[str, Willing] | None = None) -> PlanMo
     model = cp_model.CpModel()
     xs: list[dict[Key, cp_model.IntVar]] = []
     for t, el in enumerate(view.elections):
-        x = variables(el, model, f"t{t}|")
+        # no variable where the pool or the history rules a post out: a pool of a few States
+        # makes a small model, not a large one with most of it fixed at 0
+        out = set(_unwilling(el, view.sessions[t], pool, view.known))
+        x = {k: v for k, v in variables(el, model, f"t{t}|").items() if k not in out}
         xs.append(x)
         post_hard_rules(el, ModelBackend(model, x))
-        for key in _unwilling(el, view.sessions[t], pool, view.known):
-            model.add(x[key] == 0)
     bs = [ModelBackend(model, x) for x in xs]
     profile = view.elections[0].profile
     for rule in profile.rules:
@@ -349,19 +346,8 @@ def _joint(view: PlanView, pool: dict[str, Willing] | None, options: SolverOptio
     model.add(objective <= greedy_value - 1)  # strictly better, or none: a proof either way
     model.minimize(objective)
     solver = options.parameters()
-    solver.parameters.cp_model_presolve = False
-    solver.parameters.max_deterministic_time = min(options.time_limit, QUICK_EFFORT)
     status = solver.solve(model)
-    tried = [f"fairness and preferences, first without presolve: {solver.status_name(status)}"]
-    if status not in (cp_model.OPTIMAL, cp_model.INFEASIBLE):
-        if status == cp_model.FEASIBLE:
-            model.clear_hints()  # type: ignore[no-untyped-call]
-            for x in xs:
-                for v in x.values():
-                    model.add_hint(v, solver.boolean_value(v))
-        solver = options.parameters()
-        status = solver.solve(model)
-        tried.append(f"fairness and preferences: {solver.status_name(status)}")
+    tried = [f"fairness and preferences: {solver.status_name(status)}"]
     greedy_fairness = {f: sum(per.values()) for f, per in counts.items()}
     if status == cp_model.INFEASIBLE:
         # the session-by-session plan meets every rule of the joint model, so nothing beats it

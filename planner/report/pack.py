@@ -28,17 +28,20 @@ def bureau_rows(el: Election, slate: Slate) -> list[tuple[str, str, str, str, st
     return rows
 
 
-def instrument_label(instrument: Instrument) -> str:
-    """An instrument's short name for a column or a chart's legend (its full title is given
-    under the table): its id in words."""
-    text = instrument.id.replace("_", " ").replace("-", " ")
-    return text[:1].upper() + text[1:]
+def instrument_labels(instruments: Sequence[Instrument]) -> dict[str, str]:
+    """Each instrument's short name for a column or a chart's legend (its full title is given
+    under the table): its id in words, or the ids themselves where two would read alike."""
+    words = {i.id: i.id.replace("_", " ").replace("-", " ") for i in instruments}
+    if len(set(words.values())) < len(words):
+        return {i.id: i.id for i in instruments}
+    return {k: v[:1].upper() + v[1:] for k, v in words.items()}
 
 
 def instrument_counts(el: Election, slate: Slate) -> list[list[Any]]:
     """Per group, how many of its officers are parties to each instrument in force."""
     ids = [i.id for i in el.assessment.in_force]
-    table: list[list[Any]] = [["group", *(instrument_label(i) for i in el.assessment.in_force)]]
+    label = instrument_labels(el.assessment.in_force)
+    table: list[list[Any]] = [["group", *(label[i] for i in ids)]]
     for g in el.body.group_names:
         officers = [s.state for s in slate if el.group(s.state) == g]
         table.append([el.body.group(g).short,
@@ -110,8 +113,9 @@ def bureau_builder(el: Election, slate: Slate, outcomes: Sequence[Outcome],
                 ws.append(values)
             for cell in ws[first]:
                 cell.font = bold
+            label = instrument_labels(el.assessment.in_force)
             for instrument in el.assessment.in_force:
-                ws.append([instrument_label(instrument), instrument.title])
+                ws.append([label[instrument.id], instrument.title])
                 row = ws.max_row
                 ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=5)
                 ws.cell(row, 2).alignment = Alignment(wrap_text=True, vertical="top")

@@ -324,6 +324,7 @@ class AlternativesView(Rendering):
             "slates": [{"rank": i, "slate": slate_json(el, s), "score": score(el, s)}
                        for i, s in enumerate(r.slates, start=1)],
             "conflicts": conflicts_json(r.conflicts),
+            "first": r.first,
             "method": r.method,
             "assumptions": list(el.notes),
         }
@@ -395,7 +396,6 @@ class RoomView(Rendering):
         r, el = self.room, self.el
         assert r is not None and el is not None
         return {
-            "profile": el.profile.name,
             "total_slates": r.total,
             "exact": r.total is not None,
             "not_exact_because": r.not_exact or None,
@@ -668,6 +668,11 @@ class PlanningView(Rendering):
     def carried_profile(self) -> Profile | None:
         assert self.result is not None
         return self.result.sessions[0].election.profile if self.result.sessions else None
+
+    def profile(self) -> Profile | None:
+        assert self.result is not None
+        view = self.result.view
+        return view.elections[0].profile if view is not None else self.carried_profile()
 
     def summary(self) -> list[dict[str, Any]]:
         from planner.consult.plan import fairness_summary

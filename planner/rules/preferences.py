@@ -54,6 +54,10 @@ class OfficersWith(Preference):
         return officers(el, b, members_meeting(el, el.universe, self.condition))
 
 
+# the most n**k (n States, k single posts) for the tie-break's single posts to weigh as digits
+DIGITS_UP_TO = 2**32
+
+
 @dataclass(frozen=True)
 class TieBreak(Preference):
     """Among otherwise equal slates, States that served on the bureau least recently (bureau
@@ -66,10 +70,7 @@ class TieBreak(Preference):
     def value(self, el: Election, b: Backend[E]) -> E:
         order = el.turn_rank  # over the whole universe, also where the model sees fewer States
         named = [p for p in el.body.post_names if el.body.post(p).count == 1]
-        # the single posts compared in order, the head post first: ranks as digits in base n
-        # (n States), so that no two ways to fill them with the same officers tie
-        n = max(2, len(order))
-        multiplier = {p: n ** (len(named) - 1 - j) for j, p in enumerate(named)}
+        multiplier = self._single_weights(el, named)
         weight = self._seat_weight(el)
         # only the universe's States can hold a post; their ranks are the whole universe's
         ranked = [(s, order[s]) for s in who_may_hold(b, el.universe)]
@@ -80,18 +81,39 @@ class TieBreak(Preference):
         return b.total([seats, chairs])
 
     @staticmethod
-    def _seat_weight(el: Election) -> int:
-        """More than the single posts' part can ever be (n**k - 1 at most, for k single posts
-        and ranks below n), so that seats come first."""
+    def _digits(el: Election) -> bool:
+        """Whether the single posts' ranks fit as digits in base n (n States, k single posts):
+        n**k within DIGITS_UP_TO, so that the weighted objective stays well inside 64 bits for
+        CP-SAT (a body with many single posts gets plain weights instead, and may then tie)."""
         single = sum(1 for p in el.body.posts if p.count == 1)
-        return int(max(2, len(el.turn_rank)) ** single)
+        return bool(max(2, len(el.turn_rank)) ** single <= DIGITS_UP_TO)
+
+    @classmethod
+    def _single_weights(cls, el: Election, named: list[str]) -> dict[str, int]:
+        """The single posts compared in order, the head post first: ranks as digits in base n,
+        so that no two ways to fill them with the same officers tie; else k, k - 1, ..., 1."""
+        n = max(2, len(el.turn_rank))
+        if cls._digits(el):
+            return {p: n ** (len(named) - 1 - j) for j, p in enumerate(named)}
+        return {p: len(named) - j for j, p in enumerate(named)}
+
+    @classmethod
+    def _single_most(cls, el: Election) -> int:
+        """The most the single posts' part can be (ranks below n)."""
+        named = [p for p in el.body.post_names if el.body.post(p).count == 1]
+        return max(0, len(el.turn_rank) - 1) * sum(cls._single_weights(el, named).values())
+
+    @classmethod
+    def _seat_weight(cls, el: Election) -> int:
+        """More than the single posts' part can ever be, so that seats come first."""
+        return cls._single_most(el) + 1
 
     def bounds(self, el: Election) -> tuple[int, int]:
         # the largest ranks on every seat, and on the single posts: no form over every State
         n = len(el.turn_rank)
         seats = el.body.total_posts
         top = sum(range(max(0, n - seats), n))
-        return 0, self._seat_weight(el) * top + self._seat_weight(el) - 1
+        return 0, self._seat_weight(el) * top + self._single_most(el)
 
 
 PREFERENCE_KINDS: dict[str, type[Preference]] = {k.kind: k for k in (

@@ -55,15 +55,23 @@ def solve(el: Election, options: SolverOptions | None = None, reduce: bool = Tru
         except NotDecomposable as e:
             why = str(e)
         else:
-            info = enumeration_info(started, small, el)
             if slate is None:
                 from planner.solve.model import explain
 
-                return Result("infeasible", (), {}, explain(el, options), info)
+                conflicts = explain(el, options)
+                return Result("infeasible", (), {}, conflicts, {
+                    "engine": ENUMERATION, "optimal": False,
+                    "proof": "no valid slate: every group's options taken, none fit together",
+                    "conflicts": "found by CP-SAT, one switch per rule instance",
+                    "seconds": round(time.perf_counter() - started, 3),
+                    "states_modelled": f"{len(small.universe)} of {len(el.universe)}"})
+            info = enumeration_info(started, small, el)
             held = ordered_slate(el, [(s.state, s.post) for s in slate])
             return Result("solved", held, score(el, held), (), info)
     from planner.solve.model import solve_by_model
 
     result = solve_by_model(el, options, reduce)
+    # the seconds of the whole search, the enumeration's attempt included
     return Result(result.status, result.slate, result.score, result.conflicts,
-                  {**result.solver, "enumeration": why})
+                  {**result.solver, "enumeration": why,
+                   "seconds": round(time.perf_counter() - started, 3)})
