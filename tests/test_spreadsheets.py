@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -342,3 +343,17 @@ def test_a_table_reads_as_records_filters_and_becomes_a_frame() -> None:
     frame = t.to_frame()
     assert list(frame.columns) == ["state", "eligible"] and frame["state"].tolist() == [
         "Chad", "Fiji"]
+
+
+def test_library_versions_as_importlib_reads_them() -> None:
+    """Run info's versions, read without importing importlib.metadata, are the installed
+    ones, whether the library is imported or not."""
+    from importlib.metadata import version
+
+    from planner.report.workbook import library_version
+
+    for lib in ("pandas", "openpyxl", "ortools"):
+        assert library_version(lib) == version(lib), lib
+        with pytest.MonkeyPatch.context() as mp:  # as if not imported: from its dist-info
+            mp.delitem(sys.modules, lib, raising=False)
+            assert library_version(lib) == version(lib), lib
