@@ -198,6 +198,40 @@ def test_what_a_fair_plan_implies_holds_on_every_fair_plan(pick: st.DataObject) 
     assert list(FAIRNESS_KINDS["repeat_service"].at_zero(view, bs))
 
 
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pick=st.data())
+def test_where_no_state_serves_twice_two_term_rules_count_nothing(pick: st.DataObject) -> None:
+    """The joint model leaves out the terms of the rules whose breaches need two terms in the
+    groups where no repeat service posts that no State serves twice: on every plan meeting
+    those cuts, those rules count nothing there, and leaving the groups out of the terms
+    changes no other group's count."""
+    from planner.rules.fairness import FAIRNESS_KINDS
+
+    base, options = _groups_of_five()
+    served = pick.draw(st.lists(st.sampled_from(sorted(NAMES[AF][:5] + NAMES[AP][:5])),
+                                max_size=2, unique=True))
+    case = dataclasses.replace(base, history=tuple(PastOfficer(5, "Vice-President", s)
+                                                   for s in served))
+    view = plan_view(case, TINY, [6, 7])
+    once = FAIRNESS_KINDS["repeat_service"].once_at_zero(view)
+    assert once  # five States wait for two seats a session
+    slates = [pick.draw(st.sampled_from(o)) for o in options]
+    bs = [PlanEvalBackend(slate) for slate in slates]
+    cuts = list(FAIRNESS_KINDS["repeat_service"].at_zero(view, bs))
+    counts = fairness_counts(view, slates)
+    for rule_id in TINY.fairness:
+        rule = FAIRNESS_KINDS[rule_id]
+        if not rule.two_terms:
+            continue
+        if all(holds_need(n) for n in cuts):
+            assert not any(counts[rule_id].get(g, 0) for g in once), rule_id
+        rest: dict[str, int] = {}
+        for g, term in rule.terms(view, bs, once):
+            assert g not in once
+            rest[g] = rest.get(g, 0) + int(term)
+        assert rest == {g: n for g, n in counts[rule_id].items() if g not in once}, rule_id
+
+
 @pytest.mark.slow
 def test_the_ten_session_plan_of_the_default_case_is_proven() -> None:
     """With the fairness counts capped at the session-by-session plan's, and what no repeat

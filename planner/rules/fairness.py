@@ -24,11 +24,17 @@ class FairnessRule(ABC):
     id: ClassVar[str]
     wording: ClassVar[str]
     label: ClassVar[str]  # a few words, for tables
+    # every breach needs a State on two bureaus (two of the plan, or one before it and one in
+    # it): in a group where no State serves twice, nor at all after serving before, the rule
+    # is never broken
+    two_terms: ClassVar[bool] = False
 
     @abstractmethod
-    def terms(self, view: PlanView, bs: Sequence[PlanBackend[Any]]
-              ) -> Iterator[tuple[str, Term]]:
-        """(group, 0/1 or count) for each time the rule is broken."""
+    def terms(self, view: PlanView, bs: Sequence[PlanBackend[Any]],
+              skip: frozenset[str] = frozenset()) -> Iterator[tuple[str, Term]]:
+        """(group, 0/1 or count) for each time the rule is broken, in every group but those
+        in skip (whose terms are not even built: the joint model leaves out what it knows is
+        0)."""
 
     @abstractmethod
     def most(self, view: PlanView) -> int:
@@ -38,6 +44,11 @@ class FairnessRule(ABC):
         """What every plan that never breaks the rule also meets, said plainly (posted where
         the rule must hold, it lets the solver bound a plan; most rules: nothing)."""
         return iter(())
+
+    def once_at_zero(self, view: PlanView) -> frozenset[str]:
+        """The groups in which at_zero says no State serves twice, nor at all if it served
+        before (most rules: none)."""
+        return frozenset()
 
 
 def _prior(view: PlanView, bs: Sequence[PlanBackend[Any]], t: int, state: str) -> Term:
@@ -54,12 +65,17 @@ class RepeatService(FairnessRule):
     wording = ("No State serves again while a willing State of its group has not served "
                "(in the plan or the bureau history).")
 
-    def terms(self, view: PlanView, bs: Sequence[PlanBackend[Any]]
-              ) -> Iterator[tuple[str, Term]]:
+    two_terms = True
+
+    def terms(self, view: PlanView, bs: Sequence[PlanBackend[Any]],
+              skip: frozenset[str] = frozenset()) -> Iterator[tuple[str, Term]]:
         for t, (session, el) in enumerate(zip(view.sessions, view.elections, strict=True)):
             b = bs[t]
-            prior = {s: _prior(view, bs, t, s) for s in el.universe}
+            prior = {s: _prior(view, bs, t, s) for s in el.universe
+                     if el.group_or_none(s) not in skip}
             for g in el.body.group_names:
+                if g in skip:
+                    continue
                 members = el.members(g)
                 willing = [s for s in members
                            if el.status[s].eligible and view.willing(s, session)]
@@ -71,11 +87,12 @@ class RepeatService(FairnessRule):
     def most(self, view: PlanView) -> int:
         return len(view.sessions) * view.elections[0].body.total_posts
 
-    def at_zero(self, view: PlanView, bs: Sequence[PlanBackend[Any]]) -> Iterator[Need[Any]]:
-        """In a group with more States willing at every session, and not yet served, than
-        the plan's sessions before the last can seat, a willing State is waiting at every
-        session; then no State of the group serves twice, nor at all if it served before."""
+    def once_at_zero(self, view: PlanView) -> frozenset[str]:
+        """The groups with more States willing at every session, and not yet served, than the
+        plan's sessions before the last can seat: there a willing State is waiting at every
+        session."""
         first = view.elections[0]
+        out = set()
         for g in first.body.group_names:
             members = sorted({s for el in view.elections for s in el.members(g)})
             waiting = [s for s in members if s not in view.served_before
@@ -83,9 +100,18 @@ class RepeatService(FairnessRule):
                                and view.willing(s, session)
                                for session, el in zip(view.sessions, view.elections,
                                                       strict=True))]
-            seats = first.profile.most_officers(g) * (len(view.sessions) - 1)
-            if len(waiting) <= seats:
+            if len(waiting) > first.profile.most_officers(g) * (len(view.sessions) - 1):
+                out.add(g)
+        return frozenset(out)
+
+    def at_zero(self, view: PlanView, bs: Sequence[PlanBackend[Any]]) -> Iterator[Need[Any]]:
+        """Where a willing State is waiting at every session (once_at_zero), no State of the
+        group serves twice, nor at all if it served before."""
+        waiting = self.once_at_zero(view)
+        for g in view.elections[0].body.group_names:
+            if g not in waiting:
                 continue
+            members = sorted({s for el in view.elections for s in el.members(g)})
             for s in members:
                 terms = [view.on(bs, session, s) for session in view.sessions]
                 live = [t for t in terms if not is_zero(t)]
@@ -101,10 +127,14 @@ class ConsecutiveTerms(FairnessRule):
     label = "terms in a row"
     wording = "No State on two consecutive bureaus."
 
-    def terms(self, view: PlanView, bs: Sequence[PlanBackend[Any]]
-              ) -> Iterator[tuple[str, Term]]:
+    two_terms = True
+
+    def terms(self, view: PlanView, bs: Sequence[PlanBackend[Any]],
+              skip: frozenset[str] = frozenset()) -> Iterator[tuple[str, Term]]:
         for t, (session, el) in enumerate(zip(view.sessions, view.elections, strict=True)):
             for s in el.universe:
+                if el.group_or_none(s) in skip:
+                    continue
                 before = view.on(bs, session - 1, s)
                 if not is_zero(before):
                     yield el.group_or_none(s), all_of(bs[t], [view.on(bs, session, s), before])
@@ -123,8 +153,10 @@ class StandingSeatRepeats(FairnessRule):
     wording = ("The same State does not keep carrying its group's seat that needs a standing "
                "(the group's only officer meeting it).")
 
-    def terms(self, view: PlanView, bs: Sequence[PlanBackend[Any]]
-              ) -> Iterator[tuple[str, Term]]:
+    two_terms = True  # a State's first time carrying the seat is free
+
+    def terms(self, view: PlanView, bs: Sequence[PlanBackend[Any]],
+              skip: frozenset[str] = frozenset()) -> Iterator[tuple[str, Term]]:
         condition = view.elections[0].profile.fairness_condition
         if condition is None:
             return
@@ -133,6 +165,8 @@ class StandingSeatRepeats(FairnessRule):
         for t, (session, el) in enumerate(zip(view.sessions, view.elections, strict=True)):
             b = bs[t]
             for g in el.body.group_names:
+                if g in skip:
+                    continue
                 qualified = [s for s in el.members(g) if qualifies(el, s, condition)]
                 carriers = b.total([view.on(bs, session, q) for q in qualified])
                 for s in qualified:
