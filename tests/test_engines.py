@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import planner.solve.space as space_module
 from planner.io.reader import shipped_cases
@@ -102,3 +103,42 @@ def test_many_single_posts_keep_the_model_within_64_bits(tmp_path: Path) -> None
     assert SlateModel(el).model.validate() == ""
     _lo, hi = el.profile.preferences[-1].bounds(el)
     assert 0 <= solve(el).score["tie_break"] <= hi
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(el=tiny_elections(), data=st.data())
+def test_best_slate_with_states_and_posts_ruled_out_is_the_models(el: Election,
+                                                                  data: st.DataObject) -> None:
+    """What a plan rules out (a pool, a known President) comes down to States left out and a
+    post fixed where it can, and then the enumeration answers; either way the best is the
+    model's."""
+    from planner.solve.best import _as_choices, best_slate
+    from planner.solve.model import SlateModel
+
+    states = sorted(el.universe)
+    posts = list(el.body.post_names)
+    head = el.body.head_post
+    excluded = data.draw(st.lists(st.sampled_from(states), max_size=2, unique=True))
+    forbidden: set[tuple[str, str]] = set()
+    shape = data.draw(st.sampled_from(["none", "states", "head", "any"]))
+    if shape in ("states", "any"):  # States unwilling to serve at all
+        for s in data.draw(st.lists(st.sampled_from(states), max_size=2, unique=True)):
+            forbidden |= {(s, p) for p in posts}
+    if shape == "head":  # the head post known to be one State's
+        who = data.draw(st.sampled_from(states))
+        forbidden |= {(s, head) for s in states if s != who}
+    if shape == "any":  # a State willing for some posts only
+        s = data.draw(st.sampled_from(states))
+        forbidden |= {(s, p) for p in data.draw(st.lists(st.sampled_from(posts), min_size=1,
+                                                         unique=True))}
+    status, slate = best_slate(el, None, excluded, sorted(forbidden))
+    model_status, model_slate = SlateModel(el, None, excluded=excluded,
+                                           forbidden=sorted(forbidden)).next()
+    assert status == model_status
+    if status == "solved":
+        assert cost(el, slate) == cost(el, model_slate)
+        assert not {(s.state, s.post) for s in slate} & forbidden
+        assert not {s.state for s in slate} & set(excluded)
+    fixed, _out = _as_choices(el, set(excluded), forbidden)
+    if shape in ("none", "states"):
+        assert fixed == []  # the enumeration could answer

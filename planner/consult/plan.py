@@ -38,10 +38,10 @@ from planner.rules.election import Election, ordered_slate, prepare
 from planner.rules.fairness import FAIRNESS_KINDS, fairness_counts
 from planner.rules.planning import PlanView
 from planner.rules.profile import Profile
+from planner.solve.best import best_slate
 from planner.solve.model import (
     ModelBackend,
     RuleModel,
-    SlateModel,
     post_hard_rules,
     preference_range,
     variables,
@@ -197,7 +197,7 @@ def plan(case: Case, profile: Profile, sessions: Sequence[int],
         fairness = {f: 0 for f in profile.fairness}
         stages = ["session by session, optimal by bound"]
     else:
-        joint = _joint(view, pool, options, greedy, alone)
+        joint = _joint(view, pool, options, greedy, alone, counts)
         slates, fairness, stages = joint.slates, joint.fairness, joint.stages
         optimal, gap = joint.optimal, joint.gap
     if not optimal:
@@ -228,8 +228,7 @@ def _alone(window: list[int], elections: list[Election], pool: dict[str, Willing
     """Each session's best slate with no regard to the other sessions: a bound for the plan."""
     out = []
     for session, el in zip(window, elections, strict=True):
-        status, slate = SlateModel(el, options,
-                                   forbidden=_unwilling(el, session, pool, known)).next()
+        status, slate = best_slate(el, options, (), _unwilling(el, session, pool, known))
         if status != "solved":
             return None
         out.append(slate)
@@ -302,16 +301,16 @@ class Joint:
 
 
 def _joint(view: PlanView, pool: dict[str, Willing] | None, options: SolverOptions,
-           greedy: list[Slate], alone: list[Slate]) -> Joint:
+           greedy: list[Slate], alone: list[Slate], counts: dict[str, dict[str, int]]
+           ) -> Joint:
     """Every session in one model, asked for a plan strictly better than the session-by-
     session one on fairness, then the preferences summed (the tie-break apart). The model
     answering that there is none proves the session-by-session plan optimal. Each session's
     preferences are bounded by its best alone, and each fairness count by that plan's, which
     tightens the proof."""
     elections = view.elections
-    counts = fairness_counts(view, greedy)
-    # the rules at 0 in the session-by-session plan, in order, up to the first that is not:
-    # each is capped at 0 below, with what that implies
+    # counts are the session-by-session plan's; the rules at 0 there, in order, up to the
+    # first that is not: each is capped at 0 below, with what that implies
     at_zero = list(itertools.takewhile(lambda f: not sum(counts.get(f, {}).values()),
                                        [f for f in elections[0].profile.fairness
                                         if f in counts]))
@@ -419,10 +418,9 @@ def _greedy(case: Case, profile: Profile, plan_turns: list[Turn],
             el = prepare(session_case(case, turn, openings[turn.session], history=planned),
                          profile)
         forbidden = _unwilling(el, turn.session, pool, known)
-        status, slate = SlateModel(el, options, excluded=sorted(served & set(el.universe)),
-                                   forbidden=forbidden).next()
+        status, slate = best_slate(el, options, sorted(served & set(el.universe)), forbidden)
         if status != "solved":
-            status, slate = SlateModel(el, options, forbidden=forbidden).next()
+            status, slate = best_slate(el, options, (), forbidden)
             if status != "solved":
                 return None
         out.append(slate)

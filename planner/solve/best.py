@@ -29,6 +29,53 @@ def first_slate(el: Election, fixed: Iterable[Key] = (), excluded: Iterable[str]
     return next(SlateSpace(el, fixed, excluded, list_up_to=0).best(), None)
 
 
+def best_slate(el: Election, options: SolverOptions | None = None,
+               excluded: Iterable[str] = (), forbidden: Iterable[Key] = ()) -> tuple[str, Slate]:
+    """The status and best slate with some States left out and some (State, post) pairs ruled
+    out: by the enumeration where the pairs come down to States left out and posts held by
+    the one State left for them, else by the model."""
+    options = options or SolverOptions()
+    excluded = set(excluded)
+    fixed, rest = _as_choices(el, excluded, set(forbidden))
+    if options.engine == "auto" and fixed is not None:
+        from planner.rules.reduce import reduced
+
+        try:
+            small = reduced(el, 1, keep=[s for s, _p in fixed], drop=sorted(excluded | rest))
+            slate = first_slate(small, fixed, sorted(excluded | rest))
+        except NotDecomposable:
+            pass
+        else:
+            if slate is None:
+                return "infeasible", ()
+            return "solved", ordered_slate(el, [(s.state, s.post) for s in slate])
+    from planner.solve.model import SlateModel
+
+    return SlateModel(el, options, excluded=sorted(excluded), forbidden=sorted(forbidden)).next()
+
+
+def _as_choices(el: Election, excluded: set[str], forbidden: set[Key]
+                ) -> tuple[list[Key] | None, set[str]]:
+    """Ruled-out pairs as fixed officers and States left out: a State ruled out of every post
+    is left out; a post held by one officer that only one State may hold is fixed to it (the
+    rules fill every post). None where the pairs say more than that."""
+    posts = el.body.post_names
+    filled = any(r.kind == "post_counts" for r in el.profile.rules)
+    out = {s for s in el.universe if all((s, p) in forbidden for p in posts)}
+    left = {(s, p) for s, p in forbidden if s not in out}
+    fixed: list[Key] = []
+    for post in posts:
+        barred = {s for s, p in left if p == post}
+        if not barred:
+            continue
+        free = [s for s in el.universe if s not in barred and s not in out and s not in excluded]
+        if not filled or el.body.post(post).count != 1 or len(free) != 1:
+            return None, out
+        fixed.append((free[0], post))
+        left -= {(s, post) for s in barred}
+    return (fixed if not left else None), out
+
+
 def enumeration_info(started: float, modelled: Election, whole: Election) -> dict[str, Any]:
     return {
         "engine": ENUMERATION,

@@ -78,10 +78,13 @@ def _slate(el: Election, solver: cp_model.CpSolver,
 
 
 def preference_range(el: Election, pref: Any) -> tuple[int, int]:
-    """The values a preference can take on a slate of this election, from its definition."""
+    """The values a preference can take on a slate of this election, from its definition
+    (where its kind knows them, without building its form over every State)."""
     from planner.rules.forms import FormBackend, form_range
 
-    return form_range(pref.value(el, FormBackend()), el.body.total_posts)
+    known: tuple[int, int] | None = pref.bounds(el)
+    return known if known is not None else form_range(pref.value(el, FormBackend()),
+                                                       el.body.total_posts)
 
 
 class SlateModel:
