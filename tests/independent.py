@@ -89,8 +89,8 @@ def rule22_key(el: Election, slate: Slate) -> tuple[int, ...]:
     of priority; then, as rule 22(3) asks "if possible", more groups whose officers include a
     party to the Convention and all its Protocols; then more officers party to every
     instrument; then, the planner's own tie-break, States that served least recently (the bureau
-    history), then earlier in the alphabet (the universe's order), for seats and then for the
-    single posts."""
+    history), then earlier in the alphabet (the universe's order), for seats (their sum) and
+    then for the single posts, one after another, the head post first."""
     case = el.case
     group_of = {m.state: m.group for m in case.memberships}
     held = {(s.state, s.post) for s in slate}
@@ -107,7 +107,8 @@ def rule22_key(el: Election, slate: Slate) -> tuple[int, ...]:
     order = sorted(el.universe, key=lambda s: (last.get(s, 0), el.universe.index(s)))
     rank = {s: i for i, s in enumerate(order)}
     single = [p.name for p in el.body.posts if p.count == 1]
-    weigh = {p: len(single) - j for j, p in enumerate(single)}  # the head post weighs most
+    holder = {s.post: s.state for s in slate if s.post in single}
     seats = sum(rank[s.state] for s in slate)
-    chairs = sum(rank[s.state] * weigh[s.post] for s in slate if s.post in weigh)
-    return priority, -groups_all, -officers_all, seats, chairs
+    # the single posts compared in turn, the head post first
+    chairs = tuple(rank[holder[p]] if p in holder else -1 for p in single)
+    return priority, -groups_all, -officers_all, seats, *chairs
