@@ -50,6 +50,7 @@ from planner.solve.result import Conflict, SolverOptions, solver_info
 
 Key = tuple[str, str]
 TIE_BREAK_EFFORT = 0.2  # deterministic seconds for the joint plan's tie-break
+QUICK_EFFORT = 0.6  # deterministic seconds of the joint plan's first try, without presolve
 
 
 @dataclass(frozen=True)
@@ -357,9 +358,34 @@ def _joint(view: PlanView, pool: dict[str, Willing] | None, options: SolverOptio
         model.add(mine >= floor)
     model.add(objective <= greedy_value - 1)  # strictly better, or none: a proof either way
     model.minimize(objective)
+    # two tries, one deterministic budget: first without CP-SAT's presolve (on some plans it
+    # proves at once what the presolve then makes slow; on others its deterministic seconds
+    # cost more wall time), then with it, from the best plan the first found
     solver = options.parameters()
+    solver.parameters.cp_model_presolve = False
+    solver.parameters.max_deterministic_time = min(options.time_limit, QUICK_EFFORT)
     status = solver.solve(model)
-    tried = [f"fairness and preferences: {solver.status_name(status)}"]
+    tried = [f"fairness and preferences, first without presolve: {solver.status_name(status)}"]
+    left = options.time_limit - solver.deterministic_time
+    if status not in (cp_model.OPTIMAL, cp_model.INFEASIBLE) and left > 0.01:
+        if status == cp_model.FEASIBLE:
+            model.clear_hints()  # type: ignore[no-untyped-call]
+            for x in xs:
+                for v in x.values():
+                    model.add_hint(v, solver.boolean_value(v))
+        first, first_status = solver, status
+        solver = options.parameters()
+        solver.parameters.max_deterministic_time = left
+        status = solver.solve(model)
+        tried.append(f"fairness and preferences: {solver.status_name(status)}")
+        if first_status == cp_model.FEASIBLE and (
+                status not in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.INFEASIBLE)
+                or (status == cp_model.FEASIBLE
+                    and first.objective_value < solver.objective_value)):
+            # the second try found nothing better: the first try's plan stands (it is better
+            # than the session-by-session one, as the model asks)
+            solver, status = first, first_status
+            tried.append("kept the plan the first try found")
     greedy_fairness = {f: sum(per.values()) for f, per in counts.items()}
     if status == cp_model.INFEASIBLE:
         # the session-by-session plan meets every rule of the joint model, so nothing beats it
@@ -384,6 +410,7 @@ def _joint(view: PlanView, pool: dict[str, Willing] | None, options: SolverOptio
             model.add_hint(v, solver.boolean_value(v))
     # the tie-break is no rule: a short, fixed (deterministic) effort, not a proof
     model.minimize(tie_expr)
+    solver = options.parameters()  # with the presolve, whichever try found the plan
     solver.parameters.max_deterministic_time = min(options.time_limit, TIE_BREAK_EFFORT)
     status = solver.solve(model)
     stages.append(f"{tie_name}: {solver.status_name(status)}")
@@ -406,9 +433,11 @@ def _greedy(case: Case, profile: Profile, plan_turns: list[Turn],
             openings: dict[int, dt.date], elections: list[Election],
             pool: dict[str, Willing] | None, options: SolverOptions,
             known: dict[int, str] | None = None) -> list[Slate] | None:
-    """Session by session, the best slate of States that have not served yet where there is
-    one. None when a session has no slate at all."""
+    """Session by session, the best slate of States that have not served yet (nor are known to
+    hold a later session's head post) where there is one; else of States that have not served;
+    else of any. None when a session has no slate at all."""
     served = {h.state for h in case.history if h.session < plan_turns[0].session}
+    known = known or {}
     # a rule reaching across sessions (a term limit) sees the sessions planned so far as history
     across = any(type(r).across is not Rule.across for r in profile.rules)
     planned: list[PastOfficer] = []
@@ -418,11 +447,19 @@ def _greedy(case: Case, profile: Profile, plan_turns: list[Turn],
             el = prepare(session_case(case, turn, openings[turn.session], history=planned),
                          profile)
         forbidden = _unwilling(el, turn.session, pool, known)
-        status, slate = best_slate(el, options, sorted(served & set(el.universe)), forbidden)
+        # the session's known head of the bureau sits whatever it did before; known heads of
+        # later sessions are kept for them, so that they need not serve twice
+        mine = {known[turn.session]} if turn.session in known else set()
+        later = {who for n, who in known.items() if n > turn.session} - mine
+        status = "infeasible"
+        slate: Slate = ()
+        for left_out in ((served | later) - mine, served - mine, set()):
+            status, slate = best_slate(el, options, sorted(left_out & set(el.universe)),
+                                       forbidden)
+            if status == "solved":
+                break
         if status != "solved":
-            status, slate = best_slate(el, options, (), forbidden)
-            if status != "solved":
-                return None
+            return None
         out.append(slate)
         served |= {seat.state for seat in slate}
         planned += [PastOfficer(turn.session, seat.post, seat.state) for seat in slate]
