@@ -158,6 +158,19 @@ def test_a_known_president_of_a_later_session_is_kept_for_it() -> None:
     assert sum(fairness_counts(view, greedy)["repeat_service"].values()) == 0
 
 
+def test_a_known_president_out_of_turn_is_named_not_the_pool() -> None:
+    """With no pool, a session that cannot be filled because the bureau history names its
+    President from a group whose turn it is not says so, and blames no pool."""
+    case, profile = open_case(shipped_cases()["untoc-cop6-2012"])
+    case = dataclasses.replace(case, history=(*case.history,
+                                              PastOfficer(8, "President", "Andorra")))
+    result = plan(case, profile, [7, 8, 9], options=SOLVER)
+    assert result.status == "infeasible" and result.failing_session == 8
+    said = [c.message for c in result.conflicts]
+    assert any("the bureau history names Andorra President at session 8" in m for m in said)
+    assert not any("pool" in m for m in said)
+
+
 def test_a_session_that_took_place_keeps_its_known_president() -> None:
     case, profile = open_case(shipped_cases()["untoc-cop6-2012"])
     known = {h.session: h.state for h in case.history if h.post == "President"}

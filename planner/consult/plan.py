@@ -500,10 +500,18 @@ def _infeasible(view: PlanView, pool: dict[str, Willing] | None, notes: list[str
         core = rm.minimal_core([rm.restrict(forbidden)])
         if core:
             conflicts = rm.conflicts(core)
-            if forbidden:
-                conflicts = (*conflicts, Conflict(
-                    "pool", "the pool", (), "the pool limits who may serve at session "
-                    f"{session}; with it, these rules cannot all hold"))
+            limits = []
+            if any(not _willing(pool, s, session, p) for s, p in forbidden):
+                limits.append(("pool", "the pool", "the pool limits who may serve at session "
+                               f"{session}"))
+            who = view.known.get(session)
+            if who is not None:
+                limits.append(("known_head", "the bureau history",
+                               f"the bureau history names {who} {el.body.head_post} at session "
+                               f"{session}"))
+            conflicts = (*conflicts, *(Conflict(rule, citation, (), f"{said}; with it, these "
+                                                "rules cannot all hold")
+                                       for rule, citation, said in limits))
             return PlanResult("infeasible", (), {}, conflicts, session, tuple(notes),
                               solver_info(options, stages, started), view)
     # each session alone can be filled: the sessions together cannot
