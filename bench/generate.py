@@ -213,11 +213,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Write a generated conference as a case folder.")
     parser.add_argument("--states", type=int, required=True)
     parser.add_argument("--groups", type=int, default=5)
-    parser.add_argument("--posts", type=int, default=10)
+    parser.add_argument("--posts", type=int, default=None,
+                        help="posts on the bureau (default: two per group)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
-    print(write_case(args.out, args.states, args.groups, args.posts, args.seed))
+    posts = args.posts if args.posts is not None else 2 * args.groups
+    print(write_case(args.out, args.states, args.groups, posts, args.seed))
 
 
 if __name__ == "__main__":

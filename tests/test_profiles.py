@@ -448,6 +448,17 @@ def test_a_generated_conference_is_a_case_the_command_line_reads(tmp_path: Path)
     assert r.exit_code == 0, r.output
     data = json.loads(r.stdout)
     assert len(data["slate"]) == 10 and data["slate"][0]["state"].startswith("State ")
+    # a pool names the case's own States (any case), and an unknown one is refused by name
+    first = data["slate"][0]["state"]
+    pool = tmp_path / "pool.csv"
+    pool.write_text("state,posts\n" + first.lower() + ",President\n", encoding="utf-8")
+    r = CliRunner().invoke(cli, ["plan", str(case), "--sessions", "6", "--pool", str(pool),
+                                 "--no-write", "--json"])
+    assert r.exit_code == 1 and "the pool limits who may serve" in r.output, r.output
+    pool.write_text("state\nState 99999\n", encoding="utf-8")
+    r = CliRunner().invoke(cli, ["plan", str(case), "--sessions", "6", "--pool", str(pool),
+                                 "--no-write"])
+    assert r.exit_code == 2 and "unknown State 'State 99999'" in r.output, r.output
     # a body whose profile does not allow it cannot declare States
     shutil.copy(case / "states.csv", tmp_path / "states.csv")
     other = tmp_path / "cop6"

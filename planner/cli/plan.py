@@ -72,7 +72,8 @@ def plan_cmd(ctx: click.Context, case: str | None, sessions_text: str, pool_path
         window = parse_sessions(sessions_text)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--sessions") from None
-    pool = load_pool(pool_path, c.body) if pool_path else None
+    pool = (load_pool(pool_path, c.body, {m.state for m in c.memberships}) if pool_path
+            else None)
     target = target_path(c, out, no_write, "plan", [pool_path] if pool_path else [])
     from planner.solve.result import SolverOptions
 

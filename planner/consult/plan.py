@@ -585,8 +585,9 @@ def parse_sessions(text: str) -> list[int]:
     return sorted(out)
 
 
-def load_pool(path: Any, spec: Any) -> dict[str, Willing]:
-    """The pool file: state, and optionally the sessions and posts it is willing to serve."""
+def load_pool(path: Any, spec: Any, declared: Iterable[str] = ()) -> dict[str, Willing]:
+    """The pool file: state, and optionally the sessions and posts it is willing to serve.
+    declared: the States the case knows beyond the UN registry's (its own states table)."""
     from pathlib import Path
 
     from planner.domain.names import did_you_mean, registry
@@ -601,9 +602,10 @@ def load_pool(path: Any, spec: Any) -> dict[str, Willing]:
         problems.raise_if_any()
         raise AssertionError("unreachable")
     out: dict[str, Willing] = {}
+    own = {s.casefold(): s for s in declared}
     for row in table.rows:
         name = row.text("state")
-        state = registry().lookup(name)
+        state = registry().lookup(name) or own.get(name.strip().casefold())
         if state is None:
             problems.add(table.where(row.number, "state"), f"unknown State {name!r}",
                          did_you_mean(name))
