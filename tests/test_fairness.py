@@ -20,6 +20,7 @@ from planner.io.reader import shipped_cases
 from planner.rules.base import check, holds_need
 from planner.rules.fairness import PlanEvalBackend, fairness_counts
 from planner.rules.kinds import TermLimit
+from planner.rules.planning import PlanView
 from planner.rules.profile import open_case
 from planner.solve.result import SolverOptions
 
@@ -207,6 +208,17 @@ def _groups_of_five() -> tuple[Case, list[list[Slate]]]:
     return case, [brute_force_slates(el) for el in view.elections]
 
 
+def _drawn_plan(pick: st.DataObject) -> tuple[PlanView, list[Slate]]:
+    """Groups of five, up to two of their States served before, and a valid slate drawn for
+    each of sessions 6 and 7."""
+    base, options = _groups_of_five()
+    served = pick.draw(st.lists(st.sampled_from(sorted(NAMES[AF][:5] + NAMES[AP][:5])),
+                                max_size=2, unique=True))
+    case = dataclasses.replace(base, history=tuple(PastOfficer(5, "Vice-President", s)
+                                                   for s in served))
+    return plan_view(case, TINY, [6, 7]), [pick.draw(st.sampled_from(o)) for o in options]
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(pick=st.data())
 def test_what_a_fair_plan_implies_holds_on_every_fair_plan(pick: st.DataObject) -> None:
@@ -214,13 +226,7 @@ def test_what_a_fair_plan_implies_holds_on_every_fair_plan(pick: st.DataObject) 
     plan that does not break it: they prune only plans the rule would count."""
     from planner.rules.fairness import FAIRNESS_KINDS
 
-    base, options = _groups_of_five()
-    served = pick.draw(st.lists(st.sampled_from(sorted(NAMES[AF][:5] + NAMES[AP][:5])),
-                                max_size=2, unique=True))
-    case = dataclasses.replace(base, history=tuple(PastOfficer(5, "Vice-President", s)
-                                                   for s in served))
-    view = plan_view(case, TINY, [6, 7])
-    slates = [pick.draw(st.sampled_from(o)) for o in options]
+    view, slates = _drawn_plan(pick)
     bs = [PlanEvalBackend(slate) for slate in slates]
     counts = fairness_counts(view, slates)
     for rule_id in TINY.fairness:
@@ -240,15 +246,9 @@ def test_where_no_state_serves_twice_two_term_rules_count_nothing(pick: st.DataO
     changes no other group's count."""
     from planner.rules.fairness import FAIRNESS_KINDS
 
-    base, options = _groups_of_five()
-    served = pick.draw(st.lists(st.sampled_from(sorted(NAMES[AF][:5] + NAMES[AP][:5])),
-                                max_size=2, unique=True))
-    case = dataclasses.replace(base, history=tuple(PastOfficer(5, "Vice-President", s)
-                                                   for s in served))
-    view = plan_view(case, TINY, [6, 7])
+    view, slates = _drawn_plan(pick)
     once = FAIRNESS_KINDS["repeat_service"].once_at_zero(view)
     assert once  # five States wait for two seats a session
-    slates = [pick.draw(st.sampled_from(o)) for o in options]
     bs = [PlanEvalBackend(slate) for slate in slates]
     cuts = list(FAIRNESS_KINDS["repeat_service"].at_zero(view, bs))
     counts = fairness_counts(view, slates)

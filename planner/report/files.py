@@ -64,10 +64,18 @@ def append_row(ws: Any, values: Sequence[Any]) -> None:
     row = [_NOT_XML.sub("\ufffd", v) if isinstance(v, str) else v for v in values]
     ws.append(row)
     for i, v in enumerate(row):
-        if isinstance(v, str) and v.startswith(FORMULA_PREFIXES):
-            cell = ws.cell(ws.max_row, i + 1)
-            cell.data_type = "s"
-            cell.quotePrefix = True
+        if _runs(v):
+            _keep_as_text(ws.cell(ws.max_row, i + 1))
+
+
+def _runs(value: Any) -> bool:
+    """Whether a spreadsheet would run this value as a formula."""
+    return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
+
+
+def _keep_as_text(cell: Any) -> None:
+    cell.data_type = "s"
+    cell.quotePrefix = True
 
 
 def safe_text_cells(ws: Any, min_row: int = 1) -> None:
@@ -75,9 +83,8 @@ def safe_text_cells(ws: Any, min_row: int = 1) -> None:
     delegate opens the file."""
     for row in ws.iter_rows(min_row=min_row):
         for cell in row:
-            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_PREFIXES):
-                cell.data_type = "s"
-                cell.quotePrefix = True
+            if _runs(cell.value):
+                _keep_as_text(cell)
 
 WRAP_AT = 40  # characters: a longer cell wraps within a column this wide
 

@@ -76,14 +76,20 @@ def _as_choices(el: Election, excluded: set[str], forbidden: set[Key]
     return (fixed if not left else None), out
 
 
-def enumeration_info(started: float, modelled: Election, whole: Election) -> dict[str, Any]:
-    return {
-        "engine": ENUMERATION,
-        "optimal": True,
-        "proof": "every valid slate taken in the order of the preferences, group by group",
-        "seconds": round(time.perf_counter() - started, 3),
-        "states_modelled": f"{len(modelled.universe)} of {len(whole.universe)}",
-    }
+def enumeration_info(started: float, modelled: Election, whole: Election,
+                     found: bool = True) -> dict[str, Any]:
+    """What Run info and JSON say of a search the enumeration settled; found: a slate (else
+    none fits, and CP-SAT named the rules in conflict)."""
+    said: dict[str, Any] = (
+        {"optimal": True,
+         "proof": "every valid slate taken in the order of the preferences, group by group"}
+        if found else
+        {"optimal": False,
+         "proof": "no valid slate: every group's options taken, none fit together",
+         "conflicts": "found by CP-SAT, one switch per rule instance"})
+    return {"engine": ENUMERATION, **said,
+            "seconds": round(time.perf_counter() - started, 3),
+            "states_modelled": f"{len(modelled.universe)} of {len(whole.universe)}"}
 
 
 def solve(el: Election, options: SolverOptions | None = None, reduce: bool = True) -> Result:
@@ -106,12 +112,8 @@ def solve(el: Election, options: SolverOptions | None = None, reduce: bool = Tru
                 from planner.solve.model import explain
 
                 conflicts = explain(el, options)
-                return Result("infeasible", (), {}, conflicts, {
-                    "engine": ENUMERATION, "optimal": False,
-                    "proof": "no valid slate: every group's options taken, none fit together",
-                    "conflicts": "found by CP-SAT, one switch per rule instance",
-                    "seconds": round(time.perf_counter() - started, 3),
-                    "states_modelled": f"{len(small.universe)} of {len(el.universe)}"})
+                return Result("infeasible", (), {}, conflicts,
+                              enumeration_info(started, small, el, found=False))
             info = enumeration_info(started, small, el)
             held = ordered_slate(el, [(s.state, s.post) for s in slate])
             return Result("solved", held, score(el, held), (), info)
