@@ -1,4 +1,5 @@
-"""The planner's benchmarks: one table of median wall time and peak memory (5 runs each).
+"""The planner's benchmarks: one table of median wall time and peak memory (5 rounds, each
+running every command once).
 
 Run: .venv/bin/python bench/run.py [--runs N]
 Prints the table and writes it to outputs/bench/bench.md and bench.csv. Tests never time.
@@ -136,22 +137,29 @@ def main() -> None:
                           [PLANNER, "plan", case, "--sessions", "6-10", "--no-write"]),
                          (f"{label} plan of 10 sessions",
                           [PLANNER, "plan", case, "--sessions", "6-15", "--no-write"])]
-        results = []
-        for name, cmd in rows:
-            runs = [measure(cmd, str(work)) for _ in range(args.runs)]
-            results.append((name, statistics.median(w for w, _m in runs),
-                            max(m for _w, m in runs)))
+        # in rounds, each running every command once: a machine that slows down for a while
+        # slows the floor and the commands of that round alike, and each command's ratio is
+        # the median of its ratios to the floor of the same round
+        runs: list[list[tuple[float, float]]] = [[] for _ in rows]
+        for _ in range(args.runs):
+            for got, (_name, cmd) in zip(runs, rows, strict=True):
+                got.append(measure(cmd, str(work)))
+        floors = [w for w, _m in runs[0]]
+        results = [(name, statistics.median(w for w, _m in got),
+                    statistics.median(w / f for (w, _m), f in zip(got, floors, strict=True)),
+                    max(m for _w, m in got))
+                   for (name, _cmd), got in zip(rows, runs, strict=True)]
         inside = {e: reading_inside(e, books, args.runs) for e in ("calamine", "openpyxl")}
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    floor = results[0][1]
     lines = ["| command | median wall s | x import floor | peak MiB |",
              "| --- | --- | --- | --- |"]
-    lines += [f"| {n} | {w:.3f} | {w / floor:.2f} | {m:.0f} |" for n, w, m in results]
+    lines += [f"| {n} | {w:.3f} | {x:.2f} | {m:.0f} |" for n, w, x, m in results]
     lines += [f"| reading alone (in process), calamine | {inside['calamine']:.3f} | | |",
               f"| reading alone (in process), openpyxl | {inside['openpyxl']:.3f} | | |"]
     table = "\n".join(lines)
-    print(f"median of {args.runs} runs on {os.cpu_count()} cores\n")
+    print(f"median of {args.runs} rounds on {os.cpu_count()} cores; the ratio is the median of "
+          "each round's ratio to that round's import floor\n")
     print(table)
     out = ROOT / "outputs" / "bench"
     out.mkdir(parents=True, exist_ok=True)
@@ -159,7 +167,7 @@ def main() -> None:
     with (out / "bench.csv").open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["command", "median_wall_s", "x_import_floor", "peak_mib"])
-        w.writerows([(n, f"{t:.3f}", f"{t / floor:.2f}", f"{m:.0f}") for n, t, m in results])
+        w.writerows([(n, f"{t:.3f}", f"{x:.2f}", f"{m:.0f}") for n, t, x, m in results])
 
 
 if __name__ == "__main__":

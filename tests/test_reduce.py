@@ -10,14 +10,14 @@ from hypothesis import HealthCheck, given, settings
 import planner.rules.base as base_module
 from planner.consult.rounds import equally_good
 from planner.io.reader import shipped_cases
-from planner.rules.base import carries, cost
+from planner.rules.base import carries, check, cost
 from planner.rules.election import Election, prepare
 from planner.rules.profile import open_case
-from planner.rules.reduce import facts_of_states, kinds_of_states, reduced
+from planner.rules.reduce import facts_of_states, held_by_none, kinds_of_states, reduced
 from planner.solve.best import solve
 from planner.solve.space import SlateSpace
 
-from .test_rules import tiny_elections
+from .test_rules import all_slates, tiny_elections
 
 
 def _agree(el: Election) -> None:
@@ -181,3 +181,43 @@ def test_room_by_kind_falls_back_on_the_listing() -> None:
         mp.setattr(space_module, "MAX_CLASS_STEPS", 0)
         by_kind = room(el, by_class=True)
     assert by_kind.total == listed.total and by_kind.total
+
+
+def _never_held(el: Election) -> None:
+    """No slate that meets the rules holds a pair held_by_none names: the model (every rule
+    posted from its definition) finds none, maximising how many of them it holds."""
+    from ortools.sat.python import cp_model
+
+    from planner.solve.model import SlateModel
+
+    off = held_by_none(el)
+    sm = SlateModel(el)
+    sm.model.maximize(cp_model.LinearExpr.sum([sm.x[k] for k in sorted(off) if k in sm.x]))
+    status = sm.solver.solve(sm.model)
+    assert status in (cp_model.OPTIMAL, cp_model.INFEASIBLE)
+    if status == cp_model.OPTIMAL:
+        assert round(sm.solver.objective_value) == 0
+
+
+@pytest.mark.parametrize("name", sorted(shipped_cases()))
+def test_pairs_held_by_none_are_held_on_no_valid_slate_of_a_shipped_case(name: str) -> None:
+    el = prepare(*open_case(shipped_cases()[name]))
+    _never_held(el)
+    off = held_by_none(el)
+    head = el.body.head_post
+    turn = el.post_group(head)
+    if turn is not None:
+        # the rotation's group fills the head post: no one else can hold it
+        assert {(s, head) for s in el.universe if el.group(s) != turn} <= off
+    assert not {(s, p) for s in el.universe if not el.status[s].eligible
+                for p in el.body.post_names} - off
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(el=tiny_elections())
+def test_pairs_held_by_none_are_held_on_no_valid_slate(el: Election) -> None:
+    off = held_by_none(el)
+    valid = [s for s in all_slates(el) if all(o.passed for o in check(el, s))]
+    assert not {(seat.state, seat.post) for s in valid for seat in s} & off
+    if el.president_group is not None:
+        assert {(s, "President") for s in el.universe if el.group(s) != el.president_group} <= off

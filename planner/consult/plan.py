@@ -38,6 +38,7 @@ from planner.rules.election import Election, ordered_slate, prepare
 from planner.rules.fairness import FAIRNESS_KINDS, fairness_counts
 from planner.rules.planning import PlanView
 from planner.rules.profile import Profile
+from planner.rules.reduce import held_by_none
 from planner.solve.best import best_slate
 from planner.solve.model import (
     ModelBackend,
@@ -185,8 +186,9 @@ def plan(case: Case, profile: Profile, sessions: Sequence[int],
     plan_turns = turns(case, window)
     view = plan_view(case, profile, window, pool)
     elections = list(view.elections)
-    greedy = _greedy(case, profile, plan_turns, openings, elections, pool, options, view.known)
-    alone = _alone(window, elections, pool, options, view.known) if greedy else None
+    alone = _alone(window, elections, pool, options, view.known)
+    greedy = (_greedy(case, profile, plan_turns, openings, elections, pool, options, view.known,
+                      alone) if alone else None)
     if greedy is None or alone is None:
         return _infeasible(view, pool, notes, options, [], started)
     counts = fairness_counts(view, greedy)
@@ -258,17 +260,23 @@ class PlanModel:
 
 
 def plan_model(view: PlanView, pool: dict[str, Willing] | None = None,
-               once: frozenset[str] = frozenset()) -> PlanModel:
+               once: frozenset[str] = frozenset(), lean: bool = False) -> PlanModel:
     """once: groups where the caller posts that no State serves twice (nor at all after
     serving before); there the fairness rules whose every breach needs two terms cannot be
     broken, and their terms are left out (on the default case's 10-session plan, 350,000 of
-    the model's 450,000 terms)."""
+    the model's 450,000 terms). lean: no variable either for the pairs the rules themselves
+    rule out (planner.rules.reduce.held_by_none)."""
     model = cp_model.CpModel()
     xs: list[dict[Key, cp_model.IntVar]] = []
     for t, el in enumerate(view.elections):
         # no variable where the pool or the history rules a post out: a pool of a few States
         # makes a small model, not a large one with most of it fixed at 0
         out = set(_unwilling(el, view.sessions[t], pool, view.known))
+        if lean:
+            out |= held_by_none(el)
+            out |= {(s, p) for s in view.served_before
+                    if s in el.status and el.group_or_none(s) in once
+                    for p in el.body.post_names}
         x = {k: v for k, v in variables(el, model, f"t{t}|").items() if k not in out}
         xs.append(x)
         post_hard_rules(el, ModelBackend(model, x))
@@ -301,14 +309,33 @@ class Joint:
     gap: int | None  # the weighted objective above the best bound, where not proven
 
 
-def _joint(view: PlanView, pool: dict[str, Willing] | None, options: SolverOptions,
-           greedy: list[Slate], alone: list[Slate], counts: dict[str, dict[str, int]]
-           ) -> Joint:
-    """Every session in one model, asked for a plan strictly better than the session-by-
-    session one on fairness, then the preferences summed (the tie-break apart). The model
-    answering that there is none proves the session-by-session plan optimal. Each session's
-    preferences are bounded by its best alone, and each fairness count by that plan's, which
-    tightens the proof."""
+@dataclass
+class Posed:
+    """The joint model asked for a plan strictly better than the session-by-session one:
+    fairness and the preferences in one weighted objective (head), the tie-break apart."""
+
+    elections: Sequence[Election]
+    pm: PlanModel
+    head: list[tuple[str, Any, int]]
+    objective: Any
+
+    def hint(self, held: Sequence[set[Key]]) -> None:
+        """Start from a plan: the pairs held at each session."""
+        self.pm.model.clear_hints()  # type: ignore[no-untyped-call]
+        for x, mine in zip(self.pm.xs, held, strict=True):
+            for key, v in x.items():
+                self.pm.model.add_hint(v, key in mine)
+
+    def held(self, solver: cp_model.CpSolver) -> list[set[Key]]:
+        return [{k for k, v in x.items() if solver.boolean_value(v)} for x in self.pm.xs]
+
+    def slates(self, solver: cp_model.CpSolver) -> list[Slate]:
+        return [ordered_slate(el, [k for k, v in x.items() if solver.boolean_value(v)])
+                for el, x in zip(self.elections, self.pm.xs, strict=True)]
+
+
+def _posed(view: PlanView, pool: dict[str, Willing] | None, greedy: list[Slate],
+           alone: list[Slate], counts: dict[str, dict[str, int]], lean: bool) -> Posed:
     elections = view.elections
     # counts are the session-by-session plan's; the rules at 0 there, in order, up to the
     # first that is not: each is capped at 0 below, with what that implies
@@ -316,15 +343,12 @@ def _joint(view: PlanView, pool: dict[str, Willing] | None, options: SolverOptio
                                        [f for f in elections[0].profile.fairness
                                         if f in counts]))
     once = frozenset().union(*(FAIRNESS_KINDS[f].once_at_zero(view) for f in at_zero))
-    pm = plan_model(view, pool, once)
+    pm = plan_model(view, pool, once, lean)
     model, xs, levels = pm.model, pm.xs, pm.levels
-    for x, slate in zip(xs, greedy, strict=True):
-        held = {(seat.state, seat.post) for seat in slate}
-        for key, v in x.items():
-            model.add_hint(v, key in held)
+    held = [{(seat.state, seat.post) for seat in slate} for slate in greedy]
     # one weighted solve for every level but the tie-break: each level outweighs the whole
     # range of the levels below it, so the order is exact; the ranges here are small
-    head, (tie_name, tie_expr, _s) = levels[:-1], levels[-1]
+    head = levels[:-1]
     weights: dict[str, int] = {}
     weight = 1
     for name, _expr, spread in reversed(head):
@@ -349,8 +373,7 @@ def _joint(view: PlanView, pool: dict[str, Willing] | None, options: SolverOptio
             break
         for need in FAIRNESS_KINDS[name].at_zero(view, bs):
             bs[0].post(need)
-    for el, x, best in zip(elections, xs, alone, strict=True):
-        b = ModelBackend(model, x)
+    for el, b, best in zip(elections, bs, alone, strict=True):
         mine = cp_model.LinearExpr.sum([p.signed(el, b) * weights[p.id] for p in ranked])
         values = score(el, best)
         floor = sum(weights[p.id] * (-values[p.id] if p.maximise else values[p.id])
@@ -358,25 +381,40 @@ def _joint(view: PlanView, pool: dict[str, Willing] | None, options: SolverOptio
         model.add(mine >= floor)
     model.add(objective <= greedy_value - 1)  # strictly better, or none: a proof either way
     model.minimize(objective)
-    # two tries, one deterministic budget: first without CP-SAT's presolve (on some plans it
-    # proves at once what the presolve then makes slow; on others its deterministic seconds
-    # cost more wall time), then with it, from the best plan the first found
+    posed = Posed(elections, pm, head, objective)
+    posed.hint(held)
+    return posed
+
+
+def _joint(view: PlanView, pool: dict[str, Willing] | None, options: SolverOptions,
+           greedy: list[Slate], alone: list[Slate], counts: dict[str, dict[str, int]]
+           ) -> Joint:
+    """Every session in one model, asked for a plan strictly better than the session-by-
+    session one on fairness, then the preferences summed (the tie-break apart). The model
+    answering that there is none proves the session-by-session plan optimal. Each session's
+    preferences are bounded by its best alone, and each fairness count by that plan's, which
+    tightens the proof."""
+    elections = view.elections
+    # two tries, one deterministic budget: first without CP-SAT's presolve and without the
+    # pairs the rules rule out (on some plans it proves at once what the presolve then makes
+    # slow; on others its deterministic seconds cost more wall time), then the whole model
+    # with the presolve, from the best plan the first found (on hard plans the whole model
+    # searched better than the lean one: measured on generated conferences)
+    posed = _posed(view, pool, greedy, alone, counts, lean=True)
     solver = options.parameters()
     solver.parameters.cp_model_presolve = False
     solver.parameters.max_deterministic_time = min(options.time_limit, QUICK_EFFORT)
-    status = solver.solve(model)
+    status = solver.solve(posed.pm.model)
     tried = [f"fairness and preferences, first without presolve: {solver.status_name(status)}"]
     left = options.time_limit - solver.deterministic_time
     if status not in (cp_model.OPTIMAL, cp_model.INFEASIBLE) and left > 0.01:
+        first, first_status, lean = solver, status, posed
+        posed = _posed(view, pool, greedy, alone, counts, lean=False)
         if status == cp_model.FEASIBLE:
-            model.clear_hints()  # type: ignore[no-untyped-call]
-            for x in xs:
-                for v in x.values():
-                    model.add_hint(v, solver.boolean_value(v))
-        first, first_status = solver, status
+            posed.hint(lean.held(first))
         solver = options.parameters()
         solver.parameters.max_deterministic_time = left
-        status = solver.solve(model)
+        status = solver.solve(posed.pm.model)
         tried.append(f"fairness and preferences: {solver.status_name(status)}")
         if first_status == cp_model.FEASIBLE and (
                 status not in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.INFEASIBLE)
@@ -384,7 +422,7 @@ def _joint(view: PlanView, pool: dict[str, Willing] | None, options: SolverOptio
                     and first.objective_value < solver.objective_value)):
             # the second try found nothing better: the first try's plan stands (it is better
             # than the session-by-session one, as the model asks)
-            solver, status = first, first_status
+            solver, status, posed = first, first_status, lean
             tried.append("kept the plan the first try found")
     greedy_fairness = {f: sum(per.values()) for f, per in counts.items()}
     if status == cp_model.INFEASIBLE:
@@ -396,28 +434,42 @@ def _joint(view: PlanView, pool: dict[str, Willing] | None, options: SolverOptio
         return Joint(greedy, greedy_fairness,
                      [*tried, "kept the session-by-session plan: the model found nothing "
                       "better"], False, None)
-    stages = tried
     optimal = status == cp_model.OPTIMAL
     gap = None if optimal else round(solver.objective_value - solver.best_objective_bound)
-    fairness = {f: round(solver.value(e)) for f, e, _s in head
+    fairness = {f: round(solver.value(e)) for f, e, _s in posed.head
                 if f in elections[0].profile.fairness}
-    model.add(objective == round(solver.objective_value))
-    slates = [ordered_slate(el, [k for k, v in x.items() if solver.boolean_value(v)])
-              for el, x in zip(elections, xs, strict=True)]
-    model.clear_hints()  # type: ignore[no-untyped-call]
-    for x in xs:
-        for v in x.values():
-            model.add_hint(v, solver.boolean_value(v))
-    # the tie-break is no rule: a short, fixed (deterministic) effort, not a proof
-    model.minimize(tie_expr)
-    solver = options.parameters()  # with the presolve, whichever try found the plan
-    solver.parameters.max_deterministic_time = min(options.time_limit, TIE_BREAK_EFFORT)
-    status = solver.solve(model)
-    stages.append(f"{tie_name}: {solver.status_name(status)}")
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        slates = [ordered_slate(el, [k for k, v in x.items() if solver.boolean_value(v)])
-                  for el, x in zip(elections, xs, strict=True)]
+    slates = posed.slates(solver)
+    stages = [*tried, *_tie_break(posed, options, solver, slates)]
     return Joint(slates, fairness, stages, optimal, gap)
+
+
+def _tie_break(posed: Posed, options: SolverOptions, solver: cp_model.CpSolver,
+               slates: list[Slate]) -> list[str]:
+    """The tie-break among the plans level with the one found: it is no rule, so a short,
+    fixed (deterministic) effort, not a proof. First without the presolve (whose share of
+    the effort left the 10-session plan's tie-break unsettled), and where that does not
+    settle it, as long again with it, from the best plan so far. slates: replaced in place,
+    only by a plan the tie-break prefers."""
+    model = posed.pm.model
+    tie_name, tie_expr, _s = posed.pm.levels[-1]
+    model.add(posed.objective == round(solver.objective_value))
+    model.minimize(tie_expr)
+    stages = []
+    best, value = solver, float(solver.value(tie_expr))
+    for presolve in (False, True):
+        posed.hint(posed.held(best))
+        tie = options.parameters()
+        tie.parameters.cp_model_presolve = presolve
+        tie.parameters.max_deterministic_time = min(options.time_limit, TIE_BREAK_EFFORT)
+        status = tie.solve(model)
+        stages.append(f"{tie_name}{'' if presolve else ', first without presolve'}: "
+                      f"{tie.status_name(status)}")
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and tie.objective_value < value:
+            slates[:] = posed.slates(tie)
+            best, value = tie, tie.objective_value
+        if status in (cp_model.OPTIMAL, cp_model.INFEASIBLE):
+            break
+    return stages
 
 
 def _unwilling(el: Election, session: int, pool: dict[str, Willing] | None,
@@ -432,17 +484,20 @@ def _unwilling(el: Election, session: int, pool: dict[str, Willing] | None,
 def _greedy(case: Case, profile: Profile, plan_turns: list[Turn],
             openings: dict[int, dt.date], elections: list[Election],
             pool: dict[str, Willing] | None, options: SolverOptions,
-            known: dict[int, str] | None = None) -> list[Slate] | None:
+            known: dict[int, str] | None = None, alone: Sequence[Slate] = ()
+            ) -> list[Slate] | None:
     """Session by session, the best slate of States that have not served yet (nor are known to
     hold a later session's head post) where there is one; else of States that have not served;
-    else of any. None when a session has no slate at all."""
+    else of any. None when a session has no slate at all. alone: each session's best slate
+    with no one left out, where known: when it leaves out those States already, it is their
+    best too."""
     served = {h.state for h in case.history if h.session < plan_turns[0].session}
     known = known or {}
     # a rule reaching across sessions (a term limit) sees the sessions planned so far as history
     across = any(type(r).across is not Rule.across for r in profile.rules)
     planned: list[PastOfficer] = []
     out: list[Slate] = []
-    for turn, el in zip(plan_turns, elections, strict=True):
+    for t, (turn, el) in enumerate(zip(plan_turns, elections, strict=True)):
         if across and planned:
             el = prepare(session_case(case, turn, openings[turn.session], history=planned),
                          profile)
@@ -454,6 +509,10 @@ def _greedy(case: Case, profile: Profile, plan_turns: list[Turn],
         status = "infeasible"
         slate: Slate = ()
         for left_out in ((served | later) - mine, served - mine, set()):
+            best = alone[t] if t < len(alone) and el is elections[t] else None
+            if best and not {seat.state for seat in best} & left_out:
+                status, slate = "solved", best
+                break
             status, slate = best_slate(el, options, sorted(left_out & set(el.universe)),
                                        forbidden)
             if status == "solved":

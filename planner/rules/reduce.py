@@ -140,3 +140,38 @@ def _narrowed(el: Election, kept: set[str], counts: dict[str, int],
     small.__dict__["turn_rank"] = el.turn_rank  # the ranks of the whole universe
     small.__dict__["status"] = el.status  # the same assessment: shared, not read again
     return small
+
+
+def held_by_none(el: Election) -> frozenset[Key]:
+    """The (State, post) pairs no slate meeting the rules can hold, read from the rules' own
+    constraints (ruled_out). A model needs no variable for them; on the default case's
+    10-session plan they are half its variables."""
+    return frozenset(ruled_out((diff, op) for _rule, diff, op, _support in el.rule_forms))
+
+
+def ruled_out(constraints: Iterable[tuple[Form, str]]) -> set[Key]:
+    """The pairs that constraints (lhs - rhs, compared with 0 by op) hold at 0: those of a sum
+    of positive terms held at 0 or less (States that cannot sit), and those of a count that
+    a part of it fills (the rotation's group within all the post's holders: the rest of the
+    wider count is 0)."""
+    off: set[Key] = set()
+    least: list[tuple[frozenset[Key], int]] = []  # sum of these >= n
+    most: list[tuple[frozenset[Key], int]] = []  # sum of these <= n
+    for diff, op in constraints:
+        coefs = [c for c in diff.terms.values() if c]
+        if diff.caps or not coefs or min(coefs) < 0:
+            continue
+        keys = frozenset(k for k, c in diff.terms.items() if c)
+        bound = -diff.const
+        if op in ("==", "<=") and bound <= 0:
+            off |= keys
+        elif max(coefs) == 1:
+            if op in ("==", ">="):
+                least.append((keys, bound))
+            if op in ("==", "<="):
+                most.append((keys, bound))
+    for wide, cap in most:
+        for part, need in least:
+            if need >= cap and len(part) < len(wide) and part < wide:
+                off |= wide - part
+    return off

@@ -36,6 +36,7 @@ from planner.rules.forms import (
     passes,
 )
 from planner.rules.kinds import qualifies
+from planner.rules.reduce import ruled_out
 from planner.solve.result import SolverOptions
 
 # beyond this many (States, posts) options in one group, listing them costs too much memory:
@@ -183,14 +184,8 @@ class SlateSpace:
 
     @staticmethod
     def _barred(checks: list[_Check]) -> set[Key]:
-        """(State, post) pairs a constraint of the form 'sum <= 0' rules out."""
-        out: set[Key] = set()
-        for c in checks:
-            terms = c.diff.terms
-            if (c.op in ("==", "<=") and not c.diff.caps and c.diff.const == 0
-                    and all(v >= 0 for v in terms.values())):
-                out |= {k for k, v in terms.items() if v > 0}
-        return out
+        """(State, post) pairs the group's constraints rule out."""
+        return ruled_out((c.diff, c.op) for c in checks)
 
     def _options(self, group: str, checks: list[_Check], must: set[Key],
                  excluded: set[str]) -> list[Option]:
