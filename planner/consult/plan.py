@@ -277,7 +277,7 @@ def plan_model(view: PlanView, pool: dict[str, Willing] | None = None,
             out |= {(s, p) for s in view.served_before
                     if s in el.status and el.group_or_none(s) in once
                     for p in el.body.post_names}
-        x = {k: v for k, v in variables(el, model, f"t{t}|").items() if k not in out}
+        x = variables(el, model, f"t{t}|", out)
         xs.append(x)
         post_hard_rules(el, ModelBackend(model, x))
     bs = [ModelBackend(model, x) for x in xs]
@@ -325,6 +325,15 @@ class Posed:
         for x, mine in zip(self.pm.xs, held, strict=True):
             for key, v in x.items():
                 self.pm.model.add_hint(v, key in mine)
+
+    def hint_solution(self, solver: cp_model.CpSolver) -> None:
+        """Start from a solution of this model, every variable of it (the fairness and
+        preference terms' own too): with only the pairs hinted, CP-SAT spent most of the
+        10-session plan's tie-break completing the hint."""
+        model = self.pm.model
+        model.clear_hints()  # type: ignore[no-untyped-call]
+        for i, value in enumerate(solver.response_proto.solution):
+            model.add_hint(model.get_int_var_from_proto_index(i), value)
 
     def held(self, solver: cp_model.CpSolver) -> list[set[Key]]:
         return [{k for k, v in x.items() if solver.boolean_value(v)} for x in self.pm.xs]
@@ -401,8 +410,7 @@ def _joint(view: PlanView, pool: dict[str, Willing] | None, options: SolverOptio
     # with the presolve, from the best plan the first found (on hard plans the whole model
     # searched better than the lean one: measured on generated conferences)
     posed = _posed(view, pool, greedy, alone, counts, lean=True)
-    solver = options.parameters()
-    solver.parameters.cp_model_presolve = False
+    solver = _without_presolve(options)
     solver.parameters.max_deterministic_time = min(options.time_limit, QUICK_EFFORT)
     status = solver.solve(posed.pm.model)
     tried = [f"fairness and preferences, first without presolve: {solver.status_name(status)}"]
@@ -457,9 +465,11 @@ def _tie_break(posed: Posed, options: SolverOptions, solver: cp_model.CpSolver,
     stages = []
     best, value = solver, float(solver.value(tie_expr))
     for presolve in (False, True):
-        posed.hint(posed.held(best))
-        tie = options.parameters()
-        tie.parameters.cp_model_presolve = presolve
+        posed.hint_solution(best)
+        tie = options.parameters() if presolve else _without_presolve(options)
+        # the hint is a whole solution, taken as the first at once: searching along it again
+        # (up to 10 conflicts, by default) took most of the 10-session plan's tie-break
+        tie.parameters.hint_conflict_limit = 0
         tie.parameters.max_deterministic_time = min(options.time_limit, TIE_BREAK_EFFORT)
         status = tie.solve(model)
         stages.append(f"{tie_name}{'' if presolve else ', first without presolve'}: "
@@ -470,6 +480,15 @@ def _tie_break(posed: Posed, options: SolverOptions, solver: cp_model.CpSolver,
         if status in (cp_model.OPTIMAL, cp_model.INFEASIBLE):
             break
     return stages
+
+
+def _without_presolve(options: SolverOptions) -> cp_model.CpSolver:
+    solver = options.parameters()
+    solver.parameters.cp_model_presolve = False
+    # symmetries found serve the presolve (level 1); without it, finding them cost 0.1 s of
+    # the 10-session plan's 0.2 s proof, with the same search on every plan measured
+    solver.parameters.symmetry_level = 1
+    return solver
 
 
 def _unwilling(el: Election, session: int, pool: dict[str, Willing] | None,

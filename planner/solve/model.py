@@ -4,7 +4,7 @@ deterministic search, and explanations of infeasibility from shrunk assumption c
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from typing import Any
 
 from ortools.sat.python import cp_model
@@ -57,11 +57,12 @@ class ModelBackend:
             ct.only_enforce_if(enforce)
 
 
-def variables(el: Election, model: cp_model.CpModel, prefix: str = ""
-              ) -> dict[tuple[str, str], cp_model.IntVar]:
-    """One Boolean per State and post: the Vice-Presidents are a set, not eight posts."""
+def variables(el: Election, model: cp_model.CpModel, prefix: str = "",
+              out: Container[tuple[str, str]] = ()) -> dict[tuple[str, str], cp_model.IntVar]:
+    """One Boolean per State and post (the Vice-Presidents are a set, not eight posts), none
+    for the pairs in out."""
     return {(s, p): model.new_bool_var(f"{prefix}{s}|{p}") for s in el.universe
-            for p in el.body.post_names}
+            for p in el.body.post_names if (s, p) not in out}
 
 
 def post_hard_rules(el: Election, b: ModelBackend) -> None:
