@@ -27,6 +27,7 @@ from planner.io.reader import load_case, shipped_cases
 from planner.rules.base import check, score
 from planner.rules.election import Election
 from planner.rules.forms import NotDecomposable
+from planner.rules.profile import open_case
 from planner.solve.best import solve
 from planner.solve.space import SlateSpace
 
@@ -216,6 +217,18 @@ def test_what_if_changes_the_case() -> None:
     assert solve(el).slate[-1] == Seat("Rapporteur", "Chad")
     assert len(said) == 3 and said[0] == "What-if: Algeria is absent."
     assert NAMES[EE][0] in {s.state for s in solve(el).slate}
+
+
+def test_a_member_body_absent_by_what_if_leaves_its_members_present() -> None:
+    """CND elects from its members: a State marked absent leaves the other members present,
+    and the attendance the case then carries names no State that is not a member."""
+    case, _profile = open_case(shipped_cases()["cnd-69-2026"])
+    assert case.attendance is None and case.members is not None
+    gone = sorted(case.members)[0]
+    changed, said = what_if(case, absent=[gone])
+    assert changed.attendance == case.members - {gone}
+    assert len(case.known_states()) > len(case.members)  # the registry's other States
+    assert said == (f"What-if: {gone} is absent.",)
 
 
 def test_room_without_an_exact_count_says_why_and_asks_the_model(

@@ -365,7 +365,11 @@ def what_if(case: Case, absent: Iterable[str] = (), ratified: Iterable[tuple[str
     absent = sorted(set(absent), key=state_order)
     attendance = case.attendance
     if absent:
-        present = attendance if attendance is not None else frozenset(case.known_states())
+        # no attendance list: every State that could be present is; where membership decides
+        # who sits, that is the members (the list a workbook carries then names no others)
+        present = (attendance if attendance is not None
+                   else case.members if case.members is not None
+                   else frozenset(case.known_states()))
         attendance = frozenset(present) - set(absent)
         said += [f"What-if: {s} is absent." for s in absent]
     deposits = {(d.state, d.instrument): d for d in case.deposits}
