@@ -25,7 +25,7 @@ from planner.domain.case import PastOfficer
 from planner.domain.slate import Seat, Slate
 from planner.io.reader import load_case, shipped_cases
 from planner.rules.base import check, score
-from planner.rules.election import Election
+from planner.rules.election import Election, prepare
 from planner.rules.forms import NotDecomposable
 from planner.rules.profile import open_case
 from planner.solve.best import solve
@@ -229,6 +229,18 @@ def test_a_member_body_absent_by_what_if_leaves_its_members_present() -> None:
     assert changed.attendance == case.members - {gone}
     assert len(case.known_states()) > len(case.members)  # the registry's other States
     assert said == (f"What-if: {gone} is absent.",)
+
+
+def test_a_treaty_body_absent_by_what_if_keeps_every_other_state_present() -> None:
+    """A members table in a treaty body's case decides nothing: an absence leaves every
+    other State present, not only the members listed."""
+    import dataclasses
+
+    case, profile = open_case(shipped_cases()["untoc-cop6-2012"])
+    listed = dataclasses.replace(case, members=frozenset({"Albania", "Kenya"}))
+    changed, _said = what_if(listed, absent=["Benin"])
+    assert changed.attendance == frozenset(listed.known_states()) - {"Benin"}
+    assert solve(prepare(changed, profile)).status == "solved"
 
 
 def test_room_without_an_exact_count_says_why_and_asks_the_model(

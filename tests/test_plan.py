@@ -351,3 +351,35 @@ def test_the_tie_break_stage_only_ever_improves_the_plan() -> None:
     assert settled == rushed
     assert settled_tie < rushed_tie  # here the joint model's first plan is not the best tied
     assert stages[-1] == "tie_break, first without presolve: OPTIMAL"
+
+
+@pytest.mark.slow
+def test_the_tie_break_improves_a_plan_its_first_stage_does_not_settle(tmp_path: Path) -> None:
+    """On a generated conference (30 States, 3 groups) the tie-break settles nothing in either
+    stage; each stage still improves the plan it starts from, and the plan keeps its fairness
+    and preferences."""
+    import sys
+
+    from planner.rules.profile import open_case
+
+    sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
+    from generate import write_case as write_generated
+
+    case, profile = open_case(write_generated(tmp_path / "gen", 30, 3, 6, seed=12))
+
+    def run_with(effort: float) -> tuple[dict[str, int], int, list[str]]:
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(plan_module, "TIE_BREAK_EFFORT", effort)
+            result = plan(case, profile, [6, 7, 8, 9])
+        totals: dict[str, int] = {}
+        for sp in result.sessions:
+            for k, v in score(sp.election, sp.slate).items():
+                totals[k] = totals.get(k, 0) + v
+        tie = totals.pop("tie_break")
+        return {**totals, **result.fairness}, tie, result.solver["stages"]
+
+    rushed, rushed_tie, _ = run_with(0.0)
+    settled, settled_tie, stages = run_with(plan_module.TIE_BREAK_EFFORT)
+    assert settled == rushed
+    assert stages[-2:] == ["tie_break, first without presolve: FEASIBLE", "tie_break: FEASIBLE"]
+    assert settled_tie < rushed_tie

@@ -467,9 +467,6 @@ def _tie_break(posed: Posed, options: SolverOptions, solver: cp_model.CpSolver,
     for presolve in (False, True):
         posed.hint_solution(best)
         tie = options.parameters() if presolve else _without_presolve(options)
-        # the hint is a whole solution, taken as the first at once: searching along it again
-        # (up to 10 conflicts, by default) took most of the 10-session plan's tie-break
-        tie.parameters.hint_conflict_limit = 0
         tie.parameters.max_deterministic_time = min(options.time_limit, TIE_BREAK_EFFORT)
         status = tie.solve(model)
         stages.append(f"{tie_name}{'' if presolve else ', first without presolve'}: "

@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from planner.domain.body import MEMBERSHIP
 from planner.domain.case import Case, Deposit, Nomination
 from planner.domain.slate import NO_GROUP, Seat, Slate, state_order
 from planner.errors import Where
@@ -366,9 +367,11 @@ def what_if(case: Case, absent: Iterable[str] = (), ratified: Iterable[tuple[str
     attendance = case.attendance
     if absent:
         # no attendance list: every State that could be present is; where membership decides
-        # who sits, that is the members (the list a workbook carries then names no others)
+        # who sits, that is the members (the list a workbook carries then names no others; a
+        # treaty body's members table, which decides nothing, is not read so)
+        members = case.members if case.body.eligibility == MEMBERSHIP else None
         present = (attendance if attendance is not None
-                   else case.members if case.members is not None
+                   else members if members is not None
                    else frozenset(case.known_states()))
         attendance = frozenset(present) - set(absent)
         said += [f"What-if: {s} is absent." for s in absent]
