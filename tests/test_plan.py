@@ -8,6 +8,7 @@ import datetime as dt
 import itertools
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -319,6 +320,24 @@ def test_no_two_terms_in_a_row_where_avoidable(joint: bool) -> None:
     assert result.fairness["consecutive_terms"] == 2 * 2  # one return per group per session
 
 
+def _tie_break_effort(case: Case, profile: Any, window: list[int], effort: float
+                     ) -> tuple[dict[str, int], int, list[str]]:
+    """A plan made with the joint model (forced) and this tie-break effort: its fairness and
+    preference totals, its tie-break total, and the solver's stages."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(plan_module, "_at_bound", lambda *a: False)
+        mp.setattr(plan_module, "TIE_BREAK_EFFORT", effort)
+        result = plan(case, profile, window)
+    assert result.status == "solved"
+    totals: dict[str, int] = {}
+    for sp in result.sessions:
+        assert all(o.passed for o in check(sp.election, sp.slate))
+        for k, v in score(sp.election, sp.slate).items():
+            totals[k] = totals.get(k, 0) + v
+    tie = totals.pop("tie_break")
+    return {**totals, **result.fairness}, tie, result.solver["stages"]
+
+
 def test_the_tie_break_stage_only_ever_improves_the_plan() -> None:
     """With no effort at all, the tie-break stage keeps the joint model's plan; with its
     effort, the plan it returns is level with it on fairness and every preference, and better
@@ -330,24 +349,9 @@ def test_the_tie_break_stage_only_ever_improves_the_plan() -> None:
     case = make_case(parties, groups={s: g for g in (AF, AP) for s in NAMES[g][:4]}, spec=TINY)
     # a plan the joint model improves on the session-by-session one (so the tie-break runs)
     case = dataclasses.replace(case, history=(PastOfficer(5, "Vice-President", "Egypt"),))
-    window = [6, 7, 8]
-
-    def run_with(effort: float) -> tuple[dict[str, int], int, list[str]]:
-        with pytest.MonkeyPatch.context() as mp:
-            mp.setattr(plan_module, "_at_bound", lambda *a: False)
-            mp.setattr(plan_module, "TIE_BREAK_EFFORT", effort)
-            result = plan(case, profile_of(case), window)
-        assert result.status == "solved"
-        totals: dict[str, int] = {}
-        for sp in result.sessions:
-            assert all(o.passed for o in check(sp.election, sp.slate))
-            for k, v in score(sp.election, sp.slate).items():
-                totals[k] = totals.get(k, 0) + v
-        tie = totals.pop("tie_break")
-        return {**totals, **result.fairness}, tie, result.solver["stages"]
-
-    rushed, rushed_tie, _ = run_with(0.0)
-    settled, settled_tie, stages = run_with(plan_module.TIE_BREAK_EFFORT)
+    rushed, rushed_tie, _ = _tie_break_effort(case, TINY, [6, 7, 8], 0.0)
+    settled, settled_tie, stages = _tie_break_effort(case, TINY, [6, 7, 8],
+                                                     plan_module.TIE_BREAK_EFFORT)
     assert settled == rushed
     assert settled_tie < rushed_tie  # here the joint model's first plan is not the best tied
     assert stages[-1] == "tie_break, first without presolve: OPTIMAL"
@@ -356,8 +360,8 @@ def test_the_tie_break_stage_only_ever_improves_the_plan() -> None:
 @pytest.mark.slow
 def test_the_tie_break_improves_a_plan_its_first_stage_does_not_settle(tmp_path: Path) -> None:
     """On a generated conference (30 States, 3 groups) the tie-break settles nothing in either
-    stage; each stage still improves the plan it starts from, and the plan keeps its fairness
-    and preferences."""
+    stage; it still improves the plan it starts from, and the plan keeps its fairness and
+    preferences."""
     import sys
 
     from planner.rules.profile import open_case
@@ -366,20 +370,9 @@ def test_the_tie_break_improves_a_plan_its_first_stage_does_not_settle(tmp_path:
     from generate import write_case as write_generated
 
     case, profile = open_case(write_generated(tmp_path / "gen", 30, 3, 6, seed=12))
-
-    def run_with(effort: float) -> tuple[dict[str, int], int, list[str]]:
-        with pytest.MonkeyPatch.context() as mp:
-            mp.setattr(plan_module, "TIE_BREAK_EFFORT", effort)
-            result = plan(case, profile, [6, 7, 8, 9])
-        totals: dict[str, int] = {}
-        for sp in result.sessions:
-            for k, v in score(sp.election, sp.slate).items():
-                totals[k] = totals.get(k, 0) + v
-        tie = totals.pop("tie_break")
-        return {**totals, **result.fairness}, tie, result.solver["stages"]
-
-    rushed, rushed_tie, _ = run_with(0.0)
-    settled, settled_tie, stages = run_with(plan_module.TIE_BREAK_EFFORT)
+    rushed, rushed_tie, _ = _tie_break_effort(case, profile, [6, 7, 8, 9], 0.0)
+    settled, settled_tie, stages = _tie_break_effort(case, profile, [6, 7, 8, 9],
+                                                     plan_module.TIE_BREAK_EFFORT)
     assert settled == rushed
     assert stages[-2:] == ["tie_break, first without presolve: FEASIBLE", "tie_break: FEASIBLE"]
     assert settled_tie < rushed_tie
