@@ -5,8 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 Key = tuple[str, str]  # (state, post)
+
+
+@cache
+def _unit(state: str, post: str) -> Form:
+    """'state holds post' as a form: one per pair, shared (forms are never changed), since
+    reading an election's rules makes thousands of them."""
+    return Form({(state, post): 1})
 
 
 class NotDecomposable(Exception):
@@ -49,7 +57,7 @@ class Form:
 
 class FormBackend:
     def holds(self, state: str, post: str) -> Form:
-        return Form({(state, post): 1})
+        return _unit(state, post)
 
     def total(self, terms: Iterable[Form]) -> Form:
         merged: dict[Key, int] = {}
