@@ -339,8 +339,8 @@ class Posed:
         return [{k for k, v in x.items() if solver.boolean_value(v)} for x in self.pm.xs]
 
     def slates(self, solver: cp_model.CpSolver) -> list[Slate]:
-        return [ordered_slate(el, [k for k, v in x.items() if solver.boolean_value(v)])
-                for el, x in zip(self.elections, self.pm.xs, strict=True)]
+        return [ordered_slate(el, held)
+                for el, held in zip(self.elections, self.held(solver), strict=True)]
 
 
 def _posed(view: PlanView, pool: dict[str, Willing] | None, greedy: list[Slate],
@@ -446,24 +446,24 @@ def _joint(view: PlanView, pool: dict[str, Willing] | None, options: SolverOptio
     gap = None if optimal else round(solver.objective_value - solver.best_objective_bound)
     fairness = {f: round(solver.value(e)) for f, e, _s in posed.head
                 if f in elections[0].profile.fairness}
-    slates = posed.slates(solver)
-    stages = [*tried, *_tie_break(posed, options, solver, slates)]
-    return Joint(slates, fairness, stages, optimal, gap)
+    slates, stages = _tie_break(posed, options, solver)
+    return Joint(slates, fairness, [*tried, *stages], optimal, gap)
 
 
-def _tie_break(posed: Posed, options: SolverOptions, solver: cp_model.CpSolver,
-               slates: list[Slate]) -> list[str]:
+def _tie_break(posed: Posed, options: SolverOptions, solver: cp_model.CpSolver
+               ) -> tuple[list[Slate], list[str]]:
     """The tie-break among the plans level with the one found: it is no rule, so a short,
     fixed (deterministic) effort, not a proof. First without the presolve (whose share of
     the effort left the 10-session plan's tie-break unsettled), and where that does not
-    settle it, as long again with it, from the best plan so far. slates: replaced in place,
-    only by a plan the tie-break prefers."""
+    settle it, as long again with it, from the best plan so far. The plan the solver found
+    is replaced only by one the tie-break prefers; returned with the stages."""
     model = posed.pm.model
     tie_name, tie_expr, _s = posed.pm.levels[-1]
     model.add(posed.objective == round(solver.objective_value))
     model.minimize(tie_expr)
     stages = []
     best, value = solver, float(solver.value(tie_expr))
+    slates = posed.slates(solver)
     for presolve in (False, True):
         posed.hint_solution(best)
         tie = options.parameters() if presolve else _without_presolve(options)
@@ -472,11 +472,11 @@ def _tie_break(posed: Posed, options: SolverOptions, solver: cp_model.CpSolver,
         stages.append(f"{tie_name}{'' if presolve else ', first without presolve'}: "
                       f"{tie.status_name(status)}")
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and tie.objective_value < value:
-            slates[:] = posed.slates(tie)
+            slates = posed.slates(tie)
             best, value = tie, tie.objective_value
         if status in (cp_model.OPTIMAL, cp_model.INFEASIBLE):
             break
-    return stages
+    return slates, stages
 
 
 def _without_presolve(options: SolverOptions) -> cp_model.CpSolver:
@@ -524,8 +524,8 @@ def _greedy(case: Case, profile: Profile, plan_turns: list[Turn],
         later = {who for n, who in known.items() if n > turn.session} - mine
         status = "infeasible"
         slate: Slate = ()
+        best = alone[t] if t < len(alone) and el is elections[t] else ()
         for left_out in ((served | later) - mine, served - mine, set()):
-            best = alone[t] if t < len(alone) and el is elections[t] else None
             if best and not {seat.state for seat in best} & left_out:
                 status, slate = "solved", best
                 break
