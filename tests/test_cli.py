@@ -456,11 +456,11 @@ def test_the_host_withdrawing_is_said_in_words_that_agree(tmp_path: Path) -> Non
     assert run("solve", "unfccc-cop29-2024", "--out", pack).exit_code == 0
     out = run("replace", "--slate", pack, "--withdraw", "Azerbaijan", "--no-write")
     assert out.exit_code == 1
-    assert "the host, Azerbaijan, is withdrawn from the election" in out.output
+    assert "the presiding State, Azerbaijan, is withdrawn from the election" in out.output
     assert "can sit" not in out.output
     left_out = run("alternatives", "unfccc-cop29-2024", "-k", "1", "--exclude", "Azerbaijan",
                    "--no-write")
-    assert left_out.exit_code == 1 and "(the host is Azerbaijan)" in left_out.output
+    assert left_out.exit_code == 1 and "(the presiding State is Azerbaijan)" in left_out.output
 
 
 def test_the_bureau_sheet_of_a_membership_body_has_no_instrument_block(tmp_path: Path) -> None:

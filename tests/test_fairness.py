@@ -153,9 +153,9 @@ def test_every_profile_plans_its_shipped_case(name: str) -> None:
     for rule_id, total in result.fairness.items():
         assert sum(row[rule_id] for row in summary) == total
     assert sum(row["seats"] for row in summary) >= 3 * profile.body.total_posts - 3
-    if case.session.host:  # the host is known for its own session only
-        assert result.sessions[0].slate[0].state == case.session.host
-        assert any("host is known" in n for n in result.notes)
+    if case.session.presidency:  # the host is known for its own session only
+        assert result.sessions[0].slate[0].state == case.session.presidency
+        assert any("presiding State is known" in n for n in result.notes)
 
 
 def test_summary_counts_what_happened() -> None:

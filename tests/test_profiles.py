@@ -27,10 +27,10 @@ from planner.rules.forms import NotDecomposable
 from planner.rules.kinds import (
     ConstituencySeat,
     GroupOfficers,
-    HostPost,
     OnePostPerState,
     PartyTo,
     PostCounts,
+    PresidencyPost,
     Rotation,
     TermLimit,
 )
@@ -143,12 +143,12 @@ def test_party_to_alone() -> None:
 def test_rotation_and_host_alone() -> None:
     assert _alone(Rotation("rot", "r", "w", "President"), president=AP).status == "solved"
     host = NAMES[AP][0]
-    ok = _alone(HostPost("host", "r", "w", "President"))
+    ok = _alone(PresidencyPost("host", "r", "w", "President"))
     assert ok.status == "solved"  # no host in the session: the rule has no instance
     case = make_case(full_parties(2, (AF, AP)), spec=TINY)
-    case = dataclasses.replace(case, session=dataclasses.replace(case.session, host=host))
+    case = dataclasses.replace(case, session=dataclasses.replace(case.session, presidency=host))
     profile = dataclasses.replace(TINY, rules=(PostCounts("post_counts", "r", "p"),
-                                               HostPost("host", "r", "w", "President"),
+                                               PresidencyPost("host", "r", "w", "President"),
                                                Rotation("rot", "r", "w", "President")))
     result = solve(prepare(case, profile))
     assert [s.state for s in result.slate if s.post == "President"] == [host]

@@ -31,8 +31,8 @@ def same_case(a: Case, b: Case) -> None:
         (d.state, d.instrument, d.date) for d in b.deposits}
     assert a.memberships == b.memberships
     assert a.session == b.session
-    assert [(n.state, n.post, n.priority, n.representative) for n in a.nominations] == [
-        (n.state, n.post, n.priority, n.representative) for n in b.nominations]
+    assert [(n.state, n.post, n.priority, n.person) for n in a.nominations] == [
+        (n.state, n.post, n.priority, n.person) for n in b.nominations]
     assert [(i.id, i.kind, i.entry_into_force) for i in a.instruments] == [
         (i.id, i.kind, i.entry_into_force) for i in b.instruments]
     assert a.attendance == b.attendance and a.rotation == b.rotation

@@ -119,7 +119,7 @@ def session_case(case: Case, turn: Turn, opening: dt.date, with_forecasts: bool 
         session=dataclasses.replace(case.session, number=turn.session, opening_date=opening,
                                     president_group=turn.president_group,
                                     rapporteur_group=turn.rapporteur_group,
-                                    host=case.session.host if current else None),
+                                    presidency=case.session.presidency if current else None),
         deposits=_merge(case.deposits, case.expected if with_forecasts else ()),
         nominations=case.nominations if current else (),
         attendance=case.attendance if current else None,
@@ -166,11 +166,8 @@ def plan(case: Case, profile: Profile, sessions: Sequence[int],
     if any(s != case.session.number for s in window):
         notes.append("Sessions other than the case's own: every State that can sit is taken "
                      "as present, and the case's nominations and attendance do not apply.")
-    host_rules = [r for r in profile.rules if r.kind == "host_post"]
-    if case.session.host and host_rules and window != [case.session.number]:
-        notes.append(f"The host is known for session {case.session.number} only "
-                     f"({case.session.host}): rule {host_rules[0].id} is not applied to the "
-                     "other sessions.")
+    for rule in profile.rules:
+        notes.extend(rule.plan_notes(case, window))
     held = sorted({h.session for h in case.history} & set(window))
     head = case.body.head_post
     for n in held:
@@ -206,7 +203,7 @@ def plan(case: Case, profile: Profile, sessions: Sequence[int],
     if not optimal:
         short = []
         for pref in profile.preferences:
-            if pref.kind == "tie_break":
+            if pref.planners_own:
                 continue
             got = sum(score(el, sl)[pref.id] for el, sl in zip(elections, slates, strict=True))
             best = sum(score(el, sl)[pref.id] for el, sl in zip(elections, alone, strict=True))
@@ -364,7 +361,7 @@ def _posed(view: PlanView, pool: dict[str, Willing] | None, greedy: list[Slate],
         weights[name] = weight
         weight *= spread + 1
     objective = cp_model.LinearExpr.sum([e * weights[n] for n, e, _s in head])
-    ranked = [p for p in elections[0].profile.preferences if p.kind != "tie_break"]
+    ranked = [p for p in elections[0].profile.preferences if not p.planners_own]
     greedy_value = sum(weights[f] * sum(per.values()) for f, per in counts.items()) + sum(
         weights[p.id] * (-v[p.id] if p.maximise else v[p.id])
         for el, slate in zip(elections, greedy, strict=True) for v in [score(el, slate)]

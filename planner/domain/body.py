@@ -53,6 +53,11 @@ class Body:
     session_interval: int = 1  # years from one regular session to the next
     extra_states: bool = False  # the case may declare States of its own (a states table)
 
+    @property
+    def rotating_posts(self) -> tuple[str, ...]:
+        """The posts whose group follows a rotation."""
+        return tuple(p for p in (self.rotating_post, self.following_post) if p is not None)
+
     @cached_property
     def post_names(self) -> tuple[str, ...]:
         return tuple(p.name for p in self.posts)

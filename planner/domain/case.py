@@ -57,8 +57,11 @@ class Session:
     rotation_cycle: tuple[str, ...] | None = None  # the groups in presidency order
     rotation_start: int | None = None  # a session whose President is rotation_cycle[0]
     rapporteur_offset: int = 1  # the Rapporteur's group presided this many sessions before
-    host: str | None = None  # the host State, where a rule gives it the presidency
+    # the State that presides (session key presidency; key host, in cases written before
+    # presidency and venue were told apart, is read as it): not always where the session meets
+    presidency: str | None = None
     profile: str | None = None  # the profile the case names for itself
+    venue: str | None = None  # where the session meets, in words (a city, a country)
 
 
 @dataclass(frozen=True)
@@ -66,8 +69,24 @@ class Nomination:
     state: str
     post: str
     priority: int
-    representative: str
-    where: Where
+    person: str  # the person the State would seat, if the nomination names one
+    where: Where = field(compare=False)
+    # the officer's own attributes the nomination carries (e.g. ("gender", "female")): extra
+    # columns of the nominations table, sorted by attribute
+    attributes: tuple[tuple[str, str], ...] = ()
+
+    def attribute(self, name: str) -> str | None:
+        return next((v for a, v in self.attributes if a == name), None)
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """One row of the attributes table: a State's value of an attribute (`ldc` yes, `region`
+    AFRO); the planner never learns what an attribute means, the profile's rules name it."""
+
+    state: str
+    attribute: str
+    value: str
 
 
 @dataclass(frozen=True)
@@ -84,6 +103,9 @@ class PastOfficer:
     session: int
     post: str
     state: str
+    person: str = ""  # who held it, where the record names the person
+    # remained in office pending a successor (not elected at that session): not a new term
+    holdover: bool = False
 
 
 @dataclass(frozen=True)
@@ -113,6 +135,7 @@ class Case:
     members: frozenset[str] | None = None  # the body's members, where membership decides
     constituencies: tuple[tuple[str, frozenset[str]], ...] = ()  # (name, States)
     withdrawn: frozenset[str] = frozenset()  # States that withdrew their candidacy
+    attributes: tuple[Attribute, ...] = ()  # the attributes table
 
     @cached_property
     def group_of(self) -> dict[str, str]:
@@ -153,11 +176,12 @@ def case_differences(a: Case, b: Case) -> list[str]:
         out.append(f"the session ({a.session.number} / {b.session.number})")
     if a.session.opening_date != b.session.opening_date:
         out.append(f"the opening date ({a.session.opening_date} / {b.session.opening_date})")
-    if (a.session.president_group, a.session.rapporteur_group, a.session.host) != (
-            b.session.president_group, b.session.rapporteur_group, b.session.host):
-        out.append("whose turn it is, or the host")
+    if (a.session.president_group, a.session.rapporteur_group, a.session.presidency) != (
+            b.session.president_group, b.session.rapporteur_group, b.session.presidency):
+        out.append("whose turn it is, or the presiding State")
     pairs = (
-        ("the nominations", lambda c: {(n.state, n.post, n.priority) for n in c.nominations}),
+        ("the nominations", lambda c: set(c.nominations)),
+        ("the attributes", lambda c: set(c.attributes)),
         ("the regional groups", lambda c: set(c.memberships)),
         ("the deposits", lambda c: {(d.state, d.instrument, d.date) for d in c.deposits}),
         ("the instruments", lambda c: {(i.id, i.entry_into_force) for i in c.instruments}),

@@ -14,7 +14,9 @@ NO_GROUP = "no regional group"
 class Seat:
     post: str
     state: str
-    representative: str = ""
+    representative: str = ""  # the person who holds the post, where known
+    # remained in office pending a successor (a record's hold-over, not an election)
+    holdover: bool = False
 
 
 Slate = tuple[Seat, ...]

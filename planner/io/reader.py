@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from planner.domain.body import TREATY, Body
 from planner.domain.case import (
+    Attribute,
     Case,
     Deposit,
     InputFile,
@@ -21,7 +22,7 @@ from planner.domain.case import (
     Session,
     Signature,
 )
-from planner.domain.names import did_you_mean, registry
+from planner.domain.names import did_you_mean, normalise, registry
 from planner.errors import InputError, Problem, Problems, Where
 from planner.io.dates import DATE_FIX, DateError, parse_date, parse_untc_consent
 from planner.io.schema import SESSION_KEY_NAMES, TABLES, required_columns, required_tables
@@ -39,6 +40,9 @@ if TYPE_CHECKING:
     import pandas as pd
 
 SESSION_KEYS = SESSION_KEY_NAMES
+# the nominations table's own columns; any other is an attribute of the nominated officer
+NOMINATION_COLUMNS = frozenset({"state", "post", "priority", "person", "representative",
+                                "group", "example"})
 EMBEDDED = "case."  # the prefix of the sheets on which a written workbook carries its case
 
 
@@ -452,11 +456,30 @@ class _Loader:
                 "check the opening date",
             )
         conference = values.get("conference", (None, ""))[1] or self.body.conference
-        host = (self.state(t, values["host"][0], "value")
-                if values.get("host", (None, ""))[1] else None)
+        presidency = self.presidency(t, values)
         profile = values.get("profile", (None, ""))[1] or None
+        venue = values.get("venue", (None, ""))[1] or None
         return Session(conference, number, opening, groups.get("president_group"),
-                       groups.get("rapporteur_group"), cycle, start, offset, host, profile)
+                       groups.get("rapporteur_group"), cycle, start, offset, presidency,
+                       profile, venue)
+
+    def presidency(self, t: Table, values: dict[str, tuple[Row, str]]) -> str | None:
+        """The presiding State: key presidency, or key host as cases wrote it before the
+        presidency and the venue were told apart (COP 23 met in Bonn with Fiji presiding)."""
+        named = {key: self.state(t, values[key][0], "value")
+                 for key in ("presidency", "host") if values.get(key, (None, ""))[1]}
+        if "host" in named and "presidency" in named and named["host"] != named["presidency"]:
+            self.problems.add(t.where(values["host"][0].number, "key"),
+                              f"the key host names {named['host']} and the key presidency "
+                              f"{named['presidency']}; host is read as the presiding State",
+                              "keep presidency (the State that presides) and write where the "
+                              "session meets under venue")
+            return None
+        if "host" in named and "presidency" not in named and named["host"]:
+            self.warnings.append(
+                f"The session table's key host ({named['host']}) is read as the presiding "
+                "State (key presidency); where the session meets goes under key venue.")
+        return named.get("presidency") or named.get("host")
 
     def declared_states(self, t: Table) -> frozenset[str]:
         """States the case declares itself, where its profile allows them."""
@@ -521,7 +544,10 @@ class _Loader:
                                   "use one of: " + ", ".join(self.body.post_names))
             priority = (self.integer(t, row, "priority", 1, 1, MAX_PRIORITY)
                         if t.has("priority") else 1)
-            representative = row.text("representative") if t.has("representative") else ""
+            person = row.text("person") or row.text("representative")
+            attributes = tuple(sorted(
+                (t.headers[c], row.text(c)) for c in t.headers
+                if c not in NOMINATION_COLUMNS and row.text(c)))
             if t.has("group") and row.text("group"):
                 nominating = self.group(t, row, "group")
                 own = self.membership_of.get(state or "")
@@ -533,10 +559,10 @@ class _Loader:
                         "a group nominates its own States; check the State or the group")
             if state is None or post is None or priority is None:
                 continue
-            new = Nomination(state, post, priority, representative, t.where(row.number))
+            new = Nomination(state, post, priority, person, t.where(row.number), attributes)
             old = out.get((state, post))
-            if old is not None and (old.priority, old.representative) != (priority,
-                                                                          representative):
+            if old is not None and (old.priority, old.person, old.attributes) != (
+                    priority, person, attributes):
                 self.problems.add(t.where(row.number),
                                   f"{state} is nominated for {post} twice, differently "
                                   f"(see {old.where})", "keep one row")
@@ -585,9 +611,47 @@ class _Loader:
                 self.problems.add(t.where(row.number, "post"), f"unknown post {text!r}",
                                   "use one of: " + ", ".join(self.body.post_names))
             state = self.state(t, row, "state")
+            holdover = self.yes_no(t, row, "holdover")
             if number is not None and post is not None and state is not None:
-                out.append(PastOfficer(number, post, state))
-        return sorted(out, key=lambda h: (h.session, h.post, h.state))
+                out.append(PastOfficer(number, post, state, row.text("person"),
+                                       bool(holdover)))
+        return sorted(out, key=lambda h: (h.session, h.post, h.state, h.person))
+
+    def yes_no(self, t: Table, row: Row, column: str) -> bool | None:
+        """A yes/no cell (empty: no); None where it is neither, reported."""
+        text = row.text(column).lower()
+        if text in ("", "no", "n", "false", "0"):
+            return False
+        if text in ("yes", "y", "true", "1"):
+            return True
+        self.problems.add(t.where(row.number, column), f"{row.text(column)!r} is neither yes "
+                          "nor no", "write yes or no")
+        return None
+
+    def attributes(self, t: Table) -> list[Attribute]:
+        if not t.require(self.problems, *required_columns("attributes")):
+            return []
+        out: dict[tuple[str, str], tuple[Attribute, Row]] = {}
+        for row in t.rows:
+            state = self.state(t, row, "state")
+            name, value = row.text("attribute"), row.text("value")
+            for column, text in (("attribute", name), ("value", value)):
+                if not text:
+                    self.problems.add(t.where(row.number, column), f"the {column} is missing",
+                                      f"write the {column}, or delete the row")
+            if state is None or not name or not value:
+                continue
+            key = (state, normalise(name))
+            earlier = out.get(key)
+            if earlier is not None and normalise(earlier[0].value) != normalise(value):
+                self.problems.add(t.where(row.number, "value"),
+                                  f"{state}'s {name} is {earlier[0].value!r} in row "
+                                  f"{earlier[1].number} and {value!r} here",
+                                  "keep one value for each State and attribute")
+                continue
+            out[key] = (Attribute(state, name, value), row)
+        return sorted((a for a, _r in out.values()),
+                      key=lambda a: (normalise(a.attribute), a.state))
 
     def rotation(self, t: Table) -> list[RotationEntry]:
         if not t.require(self.problems, *required_columns("rotation")):
@@ -649,6 +713,7 @@ class _Loader:
         members = self.members(tables["members"]) if "members" in tables else None
         constituencies = (self.constituencies(tables["constituencies"])
                           if "constituencies" in tables else ())
+        attributes = self.attributes(tables["attributes"]) if "attributes" in tables else []
         self.problems.raise_if_any()
         assert session is not None
         if convention is not None:
@@ -674,6 +739,7 @@ class _Loader:
             members=members,
             constituencies=constituencies,
             withdrawn=withdrawn,
+            attributes=tuple(attributes),
         )
 
     def warn_protocols_without_convention(self, deposits: list[Deposit],

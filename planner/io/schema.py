@@ -26,6 +26,7 @@ class TableSpec:
     basis: str | None = None  # only for bodies whose eligibility basis this is
     constituencies: bool = False  # only for bodies with constituencies
     extra: bool = False  # only for bodies whose cases may declare States of their own
+    open_columns: str = ""  # what columns beyond these mean, where the table takes any
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -100,9 +101,11 @@ SCHEMA: tuple[TableSpec, ...] = (
         _c("state", "the nominated State", required=True, choices="state"),
         _c("post", "the post it is nominated for", required=True, choices="post"),
         _c("priority", "1 for the first choice, 2 for the next ..."),
-        _c("representative", "the representative's name, if known"),
+        _c("person", "the person the State would seat, if known (also read under the "
+           "heading representative)"),
         _c("group", "the nominating group, if the State is in two", choices="group"),
-    )),
+    ), open_columns="any other column is an attribute of the nominated officer (e.g. gender), "
+       "which a quota rule may read"),
     TableSpec("withdrawals", "States that withdrew their candidacy for this session's bureau "
               "(they cannot be elected; planner replace --withdraw adds them)", (
         _c("state", "a State that withdrew", required=True, choices="state"),
@@ -124,8 +127,18 @@ SCHEMA: tuple[TableSpec, ...] = (
     ), basis=TREATY),
     TableSpec("bureau_history", "officers of earlier sessions (term limits, fairness of plans)", (
         _c("session", "an earlier session's number", required=True),
-        _c("post", "the post held", required=True, choices="post"),
+        _c("post", "the post held, as the profile or the record names it (First Vice-Chair)",
+           required=True, choices="post"),
         _c("state", "the State that held it", required=True, choices="state"),
+        _c("person", "the person who held it, if known (term limits that count persons)"),
+        _c("holdover", "yes if the officer remained in office pending a successor, not "
+           "elected at that session", choices="yesno"),
+    )),
+    TableSpec("attributes", "what the rules may ask of a State beyond its group and standing: "
+              "one row per State and attribute (ldc yes, sids yes, region AFRO)", (
+        _c("state", "the State", required=True, choices="state"),
+        _c("attribute", "the attribute's name, as the profile's rules name it", required=True),
+        _c("value", "its value for the State", required=True),
     )),
 )
 
@@ -139,7 +152,10 @@ SESSION_KEYS: tuple[tuple[str, str], ...] = (
     ("rotation_cycle", "the groups in presidency order, separated by ';'"),
     ("rotation_start", "a session whose President came from the first group of the cycle"),
     ("rapporteur_offset", "the Rapporteur's group presided this many sessions before (1)"),
-    ("host", "the host State, where a rule gives it a post"),
+    ("presidency", "the State that presides (holds the presidency), where a rule gives it a "
+                   "post; not always the State where the session meets"),
+    ("venue", "where the session meets (a city and country, in words)"),
+    ("host", "read as presidency (cases written before the two were told apart)"),
     ("profile", "the body's profile (planner profiles), e.g. untoc-cop"),
 )
 

@@ -181,7 +181,7 @@ class SolveView(Rendering):
                                   ["post", "state", "group", "needed for"], limit=70))
             out.append("\nPreferences met (in order): " + "; ".join(
                 f"{p.name} {r.score[p.id]} ({'higher' if p.maximise else 'lower'} is better)"
-                for p in el.profile.preferences if p.kind != "tie_break") + ".")
+                for p in el.profile.preferences if not p.planners_own) + ".")
             out.append(self.why_this())
         elif r.status == "infeasible":
             out += ["", *conflict_lines(r.conflicts)]
@@ -335,7 +335,7 @@ class AlternativesView(Rendering):
         if not r.slates:
             return [*conflict_lines(r.conflicts), *note_lines(self.notes, self.case.warnings)]
         names = self._names()
-        ranked = [p for p in el.profile.preferences if p.kind != "tie_break"]
+        ranked = [p for p in el.profile.preferences if not p.planners_own]
         scores = scores_frame(el, r.slates, names)
         if self.vary:
             # one group varies: its officers, one slate a line
@@ -491,7 +491,7 @@ class CompareView(Rendering):
         grid["group"] = grid["group"].map(short_group(self.case.body))
         grid.insert(0, "", ["*" if f else "" for f in changed])
         out.append("\n" + table_text(grid, ["", "group", "post", *names], limit=28))
-        ranked = [p.name for p in el.profile.preferences if p.kind != "tie_break"]
+        ranked = [p.name for p in el.profile.preferences if not p.planners_own]
         out.append("\n" + table_text(scores_frame(el, lists, names),
                                       ["slate", *ranked, "rule check"]))
         out.append("\nDifferences:" if diffs else "\nThe slates hold the same States in the "
@@ -609,7 +609,7 @@ class CandidatesView(Rendering):
                     *note_lines(self.notes)]
         frame = self.frame()
         tie_breaks = {f"change in {p.name}" for p in self.el.profile.preferences
-                      if p.kind == "tie_break"}
+                      if p.planners_own}
         changes = [c for c in frame.columns if str(c).startswith("change in ")
                    and c not in tie_breaks]
         return [f"{len(self.found)} State(s) could take the {seat} seat, best first:",

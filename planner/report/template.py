@@ -12,7 +12,7 @@ from planner.domain.body import Body
 from planner.domain.case import Case
 from planner.domain.names import registry
 from planner.domain.slate import state_order
-from planner.io.schema import SCHEMA, SESSION_KEY_NAMES, SESSION_KEYS
+from planner.io.schema import SCHEMA, SESSION_KEY_NAMES, SESSION_KEYS, TableSpec
 
 EXAMPLE = "example: this row is ignored"
 DATE_FORMAT = "yyyy-mm-dd"
@@ -60,7 +60,7 @@ def _session_rows(body: Body, profile: str, case: Case | None, session: int | No
         ["profile", profile], ["conference", s.conference], ["session", session or s.number],
         ["opening_date", opening or (dict(case.schedule).get(session) if later and session
                                      else s.opening_date) or ""],
-        # whose turn it is, and the host, belong to the case's own session
+        # whose turn it is, and the presidency, belong to the case's own session
         ["president_group", "" if later else s.president_group or ""],
         ["rapporteur_group", "" if later else s.rapporteur_group or ""],
     ]
@@ -70,8 +70,10 @@ def _session_rows(body: Body, profile: str, case: Case | None, session: int | No
         rows.append(["rotation_start", s.rotation_start])
     if s.rapporteur_offset != 1:
         rows.append(["rapporteur_offset", s.rapporteur_offset])
-    if s.host and not later:
-        rows.append(["host", s.host])
+    if s.presidency and not later:
+        rows.append(["presidency", s.presidency])
+    if s.venue and not later:
+        rows.append(["venue", s.venue])
     return rows
 
 
@@ -96,12 +98,15 @@ def _rows(body: Body, profile: str, case: Case | None, session: int | None,
             "rotation": _example([5, "African States", ""]),
             "sessions": _example([7, dt.date(2014, 10, 6)]),
             "expected_ratifications": _example(["Kenya", "convention", dt.date(2014, 9, 1)]),
-            "bureau_history": _example([5, body.post_names[-1], "Kenya"]),
+            "bureau_history": _example([5, body.post_names[-1], "Kenya", "", ""]),
+            "attributes": _example(["Kenya", "ldc", "no"]),
         }
     later = session is not None and session != case.session.number
     # nominations and attendance are the case's own session's; a later session starts afresh
-    nominations = [] if later else [[n.state, n.post, n.priority, n.representative, ""]
-                                    for n in case.nominations]
+    extras = nomination_attributes(case)
+    nominations = [] if later else [
+        [n.state, n.post, n.priority, n.person, "", *(n.attribute(a) or "" for a in extras)]
+        for n in case.nominations]
     attendance = [] if later else [[st] for st in sorted(case.attendance or (),
                                                         key=state_order)]
     deposited = {(d.state, d.instrument) for d in case.deposits}
@@ -128,8 +133,23 @@ def _rows(body: Body, profile: str, case: Case | None, session: int | None,
                      for r in case.rotation],
         "sessions": [[n, d] for n, d in case.schedule],
         "expected_ratifications": [[d.state, d.instrument, d.date] for d in case.expected],
-        "bureau_history": [[h.session, h.post, h.state] for h in case.history],
+        "bureau_history": [[h.session, h.post, h.state, h.person, "yes" if h.holdover else ""]
+                           for h in case.history],
+        "attributes": [[a.state, a.attribute, a.value] for a in case.attributes],
     }
+
+
+def nomination_attributes(case: Case | None) -> list[str]:
+    """The officers' own attributes the case's nominations carry: columns of their own."""
+    if case is None:
+        return []
+    return sorted({a for n in case.nominations for a, _v in n.attributes})
+
+
+def headers_of(spec: TableSpec, case: Case | None) -> list[str]:
+    """A table's columns: the schema's, and for nominations the attributes they carry."""
+    extra = nomination_attributes(case) if spec.name == "nominations" else []
+    return [*spec.names, *extra]
 
 
 def case_tables(case: Case, profile: str) -> list[tuple[str, list[str], list[list[Any]]]]:
@@ -140,7 +160,7 @@ def case_tables(case: Case, profile: str) -> list[tuple[str, list[str], list[lis
     for spec in SCHEMA:
         if not spec.applies(case.body):
             continue
-        headers = list(spec.names)
+        headers = headers_of(spec, case)
         # example rows (marked in an extra column) are for people filling in a template
         kept = [r for r in rows.get(spec.name, []) if len(r) <= len(headers)]
         out.append((spec.name, headers, kept))
@@ -211,7 +231,7 @@ def write_template(dest: Path, body: Body, profile: str, case: Case | None = Non
             continue
         name, columns = spec.name, spec.columns
         sheet = wb.create_sheet(name)
-        headers = [c.name for c in columns]
+        headers = headers_of(spec, case)
         rows = all_rows[name]
         if any(len(r) > len(headers) for r in rows):
             headers.append("example")

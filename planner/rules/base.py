@@ -15,6 +15,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
 
+from planner.domain.body import Body
+from planner.domain.case import Case
+from planner.domain.names import normalise
 from planner.domain.slate import NO_GROUP, Slate
 
 if TYPE_CHECKING:
@@ -23,6 +26,7 @@ if TYPE_CHECKING:
     from planner.rules.planning import PlanBackend, PlanView
 
 E = TypeVar("E")
+T = TypeVar("T")
 Scope = tuple[str, ...]
 OPS = ("==", ">=", "<=")
 
@@ -57,6 +61,14 @@ class EvalBackend:
     def __init__(self, slate: Slate) -> None:
         self.count = Counter((seat.state, seat.post) for seat in slate)
         self.seated = frozenset(seat.state for seat in slate)
+        # seats whose officer remained in office pending a successor (not elected now)
+        self.held_over = Counter((seat.state, seat.post) for seat in slate if seat.holdover)
+        # the persons the slate names, by seat (normalised), over the nominations' persons
+        self.persons = {(seat.state, seat.post): normalise(seat.representative)
+                        for seat in slate if seat.representative}
+
+    def elected(self, state: str, post: str) -> int:
+        return self.count[(state, post)] - self.held_over[(state, post)]
 
     def on_bureau(self, state: str, posts: Sequence[str]) -> int:
         # a State off the slate holds nothing: no need to ask post by post
@@ -121,15 +133,45 @@ def group_label(group: str) -> str:
 
 
 @dataclass(frozen=True)
-class Rule(ABC):
-    """A hard rule: every slate must meet it. One instance per scope (a group, say).
+class Param:
+    """How a profile gives one parameter of a kind: its words, and what it may be. The type
+    is the field's default's (a whole number, text, true/false, a list of text)."""
 
-    A scope whose first element is a group (or NO_GROUP) declares that the instance concerns
-    that group's officers only; the enumeration checks the declaration against the
-    constraints themselves."""
+    about: str
+    choices: tuple[str, ...] = ()  # the values it may take, where they are fixed
+    among: str = ""  # or one of the profile's own: "posts" (its posts' names)
+    low: int = 0
+    high: int = 1000
+    required: bool = False  # a profile must give it
+
+
+def param(default: T, about: str, *, choices: tuple[str, ...] = (), among: str = "",
+          low: int = 0, high: int = 1000, required: bool = False) -> T:
+    """A kind's parameter, read from the profile by the one generic reader
+    (planner.rules.profile) and documented from `about`."""
+    spec = Param(about, choices, among, low, high, required)
+    made: T = field(default=default, metadata={"param": spec})
+    return made
+
+
+
+@dataclass(frozen=True)
+class Complaint:
+    """A profile's parameters that do not fit together: the key, what is wrong, the fix."""
+
+    key: str
+    message: str
+    fix: str
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What every rule and preference kind shares: its name in a profile, its citation and
+    words, the facts it reads (planner.rules.facts: beyond a State's group and whether it may
+    sit, which every kind reads), and its parameters (fields made with `param`)."""
 
     kind: ClassVar[str]
-    required_params: ClassVar[tuple[str, ...]] = ()  # parameters a profile must give
+    reads: ClassVar[frozenset[str]] = frozenset()
     id: str
     citation: str
     wording: str
@@ -139,6 +181,43 @@ class Rule(ABC):
     def name(self) -> str:
         """What people read for the rule where its full wording does not fit."""
         return self.label or self.id.replace("_", " ")
+
+    @classmethod
+    def params(cls) -> tuple[tuple[str, Any, Param], ...]:
+        """(name, default, how it is given) of each parameter, in the order written."""
+        import dataclasses
+
+        return tuple((f.name, f.default, f.metadata["param"]) for f in dataclasses.fields(cls)
+                     if "param" in f.metadata)
+
+    def validate(self, body: Body) -> Iterator[Complaint]:
+        """What in its parameters does not fit the body (most kinds: nothing)."""
+        return iter(())
+
+    def notes(self, el: Election) -> Iterator[str]:
+        """What the kind assumed at this election, to be said with every result."""
+        return iter(())
+
+    def most_officers(self, body: Body, group: str) -> int | None:
+        """The most officers this kind alone lets one group hold (None: it does not bound
+        them)."""
+        return None
+
+    def least_officers(self, body: Body, group: str) -> int:
+        """The fewest officers this kind alone lets one group hold."""
+        return 0
+
+
+@dataclass(frozen=True)
+class Rule(Kind, ABC):
+    """A hard rule: every slate must meet it. One instance per scope (a group, say).
+
+    A scope whose first element is a group (or NO_GROUP) declares that the instance concerns
+    that group's officers only; the enumeration checks the declaration against the
+    constraints themselves."""
+
+    # every post is filled as the profile's posts say (a slate leaving a seat empty breaks it)
+    fills_posts: ClassVar[bool] = False
 
     def scopes(self, el: Election) -> tuple[Scope, ...]:
         return ((),)
@@ -158,22 +237,19 @@ class Rule(ABC):
         nothing)."""
         return iter(())
 
+    def plan_notes(self, case: Case, sessions: Sequence[int]) -> Iterator[str]:
+        """What a plan of these sessions cannot apply of the rule, in words (most: nothing)."""
+        return iter(())
+
 
 @dataclass(frozen=True)
-class Preference(ABC):
+class Preference(Kind, ABC):
     """A soft rule: among valid slates, one value to make as high (or low) as possible."""
 
-    kind: ClassVar[str]
-    required_params: ClassVar[tuple[str, ...]] = ()
-    id: str
-    citation: str
-    wording: str
     maximise: ClassVar[bool]
-    label: str = field(default="", kw_only=True)
-
-    @property
-    def name(self) -> str:
-        return self.label or self.id.replace("_", " ")
+    # the planner's own order among equally good slates, not a rule: no officer is needed for
+    # it, and what it decides is said as a tie-break
+    planners_own: ClassVar[bool] = False
 
     @abstractmethod
     def value(self, el: Election, b: Backend[E]) -> E: ...
@@ -346,7 +422,7 @@ def preference_forms(el: Election) -> tuple[tuple[str, Form, frozenset[Key]], ..
     fb = FormBackend()
     out = []
     for pref in el.profile.preferences:
-        if pref.kind != "tie_break":
+        if not pref.planners_own:
             form = pref.signed(el, fb)
             out.append((pref.id, form, frozenset(form.support())))
     return tuple(out)

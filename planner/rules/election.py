@@ -3,6 +3,7 @@ nominated, whose turn it is."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -36,6 +37,8 @@ class Election:
     # and its kinds of State that stand for States left out: (the kind's States kept, how many
     # of its States were left out)
     alike: tuple[tuple[tuple[str, ...], int], ...] = field(default=(), compare=False)
+    # what the rotation assumed at this session, in words (said by the rotation rules)
+    rotation_said: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def body(self) -> Body:
@@ -75,31 +78,13 @@ class Election:
         return tuple(n for n in self.case.nominations
                      if n.post == post and (self.group(n.state) or NO_GROUP) == group)
 
-    @cached_property
-    def _facts(self) -> dict[str, tuple[object, ...]]:
-        case = self.case
-        out: dict[str, list[object]] = {}
-        for n in case.nominations:
-            out.setdefault(n.state, []).append(("nominated", n.post, n.priority))
-        for h in case.history:
-            out.setdefault(h.state, []).append(("served", h.session, h.post))
-        for name, listed in case.constituencies:
-            for s in listed:
-                out.setdefault(s, []).append(("in", name))
-        if case.session.host is not None:
-            out.setdefault(case.session.host, []).append(("host",))
-        return {s: tuple(sorted(v, key=repr)) for s, v in out.items()}
-
     def facts(self, state: str) -> tuple[object, ...]:
-        """All the election knows of a State but its name: its standing at the opening and
-        every record of the case that names it (nominations, past posts, constituencies, the
-        host). Rules and preferences see a State only through these (the tie-break apart)."""
-        st = self.status.get(state)
-        standing = None if st is None else (st.group, st.instruments, st.present, st.eligible,
-                                            st.reason, st.party)
-        members = self.case.members
-        return (standing, members is not None and state in members,
-                self._facts.get(state, ()))
+        """What the election knows of a State under the facts its profile's kinds read
+        (planner.rules.facts): two States with the same facts are alike to every rule and
+        preference (the tie-break apart)."""
+        from planner.rules.facts import FACTS
+
+        return tuple(FACTS[name].of(self, state) for name in self.profile.reads)
 
     def nominated_posts(self, state: str) -> frozenset[str]:
         return frozenset(n.post for n in self.case.nominations if n.state == state)
@@ -153,6 +138,27 @@ class Election:
             return self.rapporteur_group
         return None
 
+    def turn_basis(self, post: str) -> str:
+        """Why the post's group is the one whose turn it is, in words."""
+        return self.rotation_basis
+
+    def rotation_notes(self, post: str) -> tuple[str, ...]:
+        """What the rotation assumed for the post at this session."""
+        session = self.case.session.number
+        out: list[str] = []
+        if self.post_group(post) is None:
+            out.append(f"No regional group is named for the {post} at session {session}: the "
+                       "post is open to every group.")
+        out.extend(self.rotation_said)
+        return tuple(out)
+
+    def person_of(self, b: object, state: str, post: str) -> str:
+        """The person who holds the seat: the slate's representative where the backend reads
+        a slate that names one, else the nomination's person (else '')."""
+        persons = getattr(b, "persons", {})
+        named = {(n.state, n.post): n.person for n in self.case.nominations}
+        return str(persons.get((state, post)) or named.get((state, post), ""))
+
 
 def seat_order(el: Election, state: str, post: str) -> tuple[int, int, tuple[str, str]]:
     """Posts in the body's order, then by group, then by name."""
@@ -165,59 +171,45 @@ def seat_order(el: Election, state: str, post: str) -> tuple[int, int, tuple[str
 def ordered_slate(el: Election, held: Iterable[tuple[str, str]]) -> Slate:
     """(state, post) pairs as a slate in bureau order, with the representatives the
     nominations name."""
-    reps = {(n.state, n.post): n.representative for n in el.case.nominations}
+    reps = {(n.state, n.post): n.person for n in el.case.nominations}
     return tuple(Seat(p, s, reps.get((s, p), ""))
                  for s, p in sorted(held, key=lambda k: seat_order(el, *k)))
 
 
-def _rotation(case: Case) -> tuple[str | None, str | None, str, list[str]]:
-    body = case.body
+def _rotation(case: Case) -> tuple[str | None, str | None, str, tuple[str, ...]]:
     turn = turns(case, [case.session.number])[0]
-    notes = []
-    for post, group in ((body.rotating_post, turn.president_group),
-                        (body.following_post, turn.rapporteur_group)):
-        if post is not None and group is None:
-            notes.append(f"No regional group is named for the {post} at session "
-                         f"{case.session.number}: the post is open to every group.")
+    said: list[str] = []
     used = "cycle from" in turn.basis or "presidency at session" in turn.basis
     if used:
-        notes.append(f"Rotation: {turn.basis}.")
-        notes.extend(f"Rotation: {b}." for b in cycle_of(case).breaks)
-    return turn.president_group, turn.rapporteur_group, turn.basis, notes
+        said.append(f"Rotation: {turn.basis}.")
+        said.extend(f"Rotation: {b}." for b in cycle_of(case).breaks)
+    return turn.president_group, turn.rapporteur_group, turn.basis, tuple(said)
 
 
 def prepare(case: Case, profile: Profile, on: dt.date | None = None,
             extra_states: frozenset[str] = frozenset()) -> Election:
     """The election at the case's session (or at date on), with extra_states in the universe."""
     assessment = assess(case, on, extra_states)
-    president, rapporteur, basis, notes = _rotation(case)
+    president, rapporteur, basis, said = _rotation(case)
+    notes: list[str] = []
     if assessment.attendance_assumed:
         what = "member" if case.body.eligibility == MEMBERSHIP else "State party"
-        notes.insert(0, f"No attendance list: every {what} is taken as present.")
-    status = assessment.by_state()
+        notes.append(f"No attendance list: every {what} is taken as present.")
     nominated = {n.state for n in case.nominations}
-    body = case.body
-    for n in case.nominations:
-        group = status[n.state].group
-        turn = {body.rotating_post: president, body.following_post: rapporteur}.get(n.post)
-        if group is None:
-            notes.append(f"{n.state} is nominated for {n.post} but is in no regional group, "
-                         "so it cannot hold a group's seat.")
-        elif turn is not None and turn != group:
-            notes.append(f"{n.state} ({group}) is nominated for {n.post}, but the {n.post} comes "
-                         f"from the {turn} at this session.")
-    for rule in profile.rules:
-        if rule.kind == "host_post" and case.session.host is None:
-            notes.append(f"No host is named (session key host): {rule.citation} "
-                         f"({rule.id}) does not apply at this session.")
     universe = {s.state for s in assessment.states if s.eligible} | nominated | extra_states
-    return Election(
+    el = Election(
         case=case,
         profile=profile,
         assessment=assessment,
         president_group=president,
         rapporteur_group=rapporteur,
         rotation_basis=basis,
-        notes=tuple(notes),
+        notes=(),
         universe=tuple(sorted(universe, key=state_order)),
+        rotation_said=said,
     )
+    for kind in (*profile.rules, *profile.preferences):
+        notes.extend(kind.notes(el))
+    notes.extend(profile.unread(case))
+    # each note once, in the order first said (two rotation rules share the rotation's)
+    return dataclasses.replace(el, notes=tuple(dict.fromkeys(notes)))

@@ -24,6 +24,8 @@ class FairnessRule(ABC):
     id: ClassVar[str]
     wording: ClassVar[str]
     label: ClassVar[str]  # a few words, for tables
+    # the facts it reads (planner.rules.facts), beyond a State's group and standing
+    reads: ClassVar[frozenset[str]] = frozenset({"history"})
     # every breach needs a State on two bureaus (two of the plan, or one before it and one in
     # it): in a group where no State serves twice, nor at all after serving before, the rule
     # is never broken
@@ -149,6 +151,7 @@ class StandingSeatRepeats(FairnessRule):
     fairness_condition (for UNTOC, the group's protocol seat)."""
 
     id = "protocol_seat_repeats"
+    reads = frozenset({"history", "instruments"})
     label = "the same State carrying the group's seat again"
     wording = ("The same State does not keep carrying its group's seat that needs a standing "
                "(the group's only officer meeting it).")

@@ -9,10 +9,15 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from planner.domain.body import Body
+from planner.domain.case import Case
+from planner.domain.names import normalise
 from planner.domain.slate import NO_GROUP
 from planner.rules.base import (
     Backend,
+    Complaint,
     E,
+    EvalBackend,
     Need,
     Rule,
     Scope,
@@ -20,6 +25,7 @@ from planner.rules.base import (
     listing,
     officers,
     on_bureau,
+    param,
     who_may_hold,
 )
 from planner.rules.planning import is_zero
@@ -95,6 +101,7 @@ def _group_scopes(el: Election) -> tuple[Scope, ...]:
 @dataclass(frozen=True)
 class PostCounts(Rule):
     kind = "post_counts"
+    fills_posts = True
 
     def needs(self, el: Election, scope: Scope, b: Backend[E]) -> Iterator[Need[E]]:
         for post in el.body.posts:
@@ -145,6 +152,7 @@ class Eligibility(Rule):
 
 
 BOUNDS = {"exactly": "==", "at_least": ">=", "at_most": "<="}
+BOUND_NAMES = tuple(BOUNDS)
 
 
 @dataclass(frozen=True)
@@ -152,9 +160,9 @@ class GroupOfficers(Rule):
     """Officers per group: exactly, at least or at most `count`."""
 
     kind = "group_officers"
-    required_params = ("bound", "count")
-    bound: str = "exactly"
-    count: int = 2
+    bound: str = param("exactly", "exactly, at least or at most", choices=BOUND_NAMES,
+                       required=True)
+    count: int = param(2, "officers of each group", required=True)
 
     def scopes(self, el: Election) -> tuple[Scope, ...]:
         return _group_scopes(el)
@@ -169,18 +177,26 @@ class GroupOfficers(Rule):
         return (f"{self.citation}: each regional group has {words} {self.count} officer(s); "
                 f"the {scope[0]} have {len(able)} State(s) that can sit ({listing(able)}).")
 
+    def most_officers(self, body: Body, group: str) -> int | None:
+        return self.count if self.bound in ("exactly", "at_most") else None
+
+    def least_officers(self, body: Body, group: str) -> int:
+        return self.count if self.bound in ("exactly", "at_least") else 0
+
 
 @dataclass(frozen=True)
 class ConstituencySeat(Rule):
     """`seats` more officers, beyond each group's `group_seats`, from a constituency (a list of
     States the case gives, such as the small island developing States); the constituency's
-    officer counts in the group of its State, which then has more than its group seats."""
+    officer counts in the group of its State, which then has more than its group seats. A
+    short form: the same seat is a quota rule on an attribute (see the UNFCCC profile)."""
 
     kind = "constituency_seat"
-    required_params = ("constituency",)
-    constituency: str = ""
-    seats: int = 1
-    group_seats: int = 2
+    reads = frozenset({"attributes"})
+    constituency: str = param("", "the constituency, as the profile's constituencies name it",
+                              among="constituencies", required=True)
+    seats: int = param(1, "officers from the constituency beyond the groups' seats", low=1)
+    group_seats: int = param(2, "each group's seats")
 
     def scopes(self, el: Election) -> tuple[Scope, ...]:
         return (*_group_scopes(el), ())
@@ -215,16 +231,28 @@ class ConstituencySeat(Rule):
         return (f"{self.citation}: {self.wording} Of the {scope[0]}, {len(able)} State(s) of "
                 f"the {self.constituency} can sit ({listing(able)}).")
 
+    def validate(self, body: Body) -> Iterator[Complaint]:
+        wanted = len(body.groups) * self.group_seats + self.seats
+        if wanted != body.total_posts:
+            yield Complaint("seats", f"{len(body.groups)} groups of {self.group_seats} and "
+                            f"{self.seats} more make {wanted} officers, but the posts number "
+                            f"{body.total_posts}", "make the posts' counts and the seats agree")
+
+    def most_officers(self, body: Body, group: str) -> int | None:
+        return self.group_seats + self.seats
+
 
 @dataclass(frozen=True)
 class PartyTo(Rule):
     """At least `at_least` officers meeting a standing, in each group or on the bureau."""
 
     kind = "party_to"
-    required_params = ("condition",)
-    condition: str = "convention_and_a_protocol"
-    scope: str = "each_group"  # or "bureau"
-    at_least: int = 1
+    reads = frozenset({"instruments"})
+    condition: str = param("convention_and_a_protocol", "the standing asked for",
+                           choices=tuple(CONDITIONS), required=True)
+    scope: str = param("each_group", "in each group, or on the bureau",
+                       choices=("each_group", "bureau"))
+    at_least: int = param(1, "officers meeting it, at least", low=1)
 
     def scopes(self, el: Election) -> tuple[Scope, ...]:
         return _group_scopes(el) if self.scope == "each_group" else ((),)
@@ -250,13 +278,140 @@ class PartyTo(Rule):
                        f"({listing(able)}).")
 
 
+SCOPES = ("bureau", "each_group", "each_value")
+
+
+def attribute_of(el: Election, state: str, post: str, attribute: str) -> str | None:
+    """An officer's value of an attribute: the nomination's own (the officer's, such as the
+    representative's gender), else the State's (attributes table; a constituency the State
+    belongs to reads as the attribute of that name with value yes), else None."""
+    own = el.__dict__.setdefault("_own_attributes", {})
+    if not own and el.case.nominations:
+        for n in el.case.nominations:
+            for a, v in n.attributes:
+                own[(n.state, n.post, normalise(a))] = v
+        own[None] = None  # built, even where no nomination carries one
+    key = normalise(attribute)
+    value = own.get((state, post, key))
+    if value is not None:
+        return str(value)
+    index: dict[tuple[str, str], str] = el.__dict__.get("_state_attributes") or {}
+    if not index:
+        index = {(a.state, normalise(a.attribute)): a.value for a in el.case.attributes}
+        for name, states in el.case.constituencies:
+            for s in states:
+                index.setdefault((s, normalise(name)), "yes")
+        index[("", "")] = ""  # built
+        el.__dict__["_state_attributes"] = index
+    return index.get((state, key))
+
+
+@dataclass(frozen=True)
+class Quota(Rule):
+    """Officers whose attribute has a value (or, with others = true, officers whose has not):
+    exactly, at least or at most `count`, over the bureau, in each group, or for each value
+    of the attribute, on every post or on the posts named. The attribute is read from the
+    case: the attributes table (state, attribute, value) or the officer's own, carried by the
+    nomination (a column of the nominations table). An officer whose value is not given does
+    not match."""
+
+    kind = "quota"
+    reads = frozenset({"attributes", "nominations"})
+    attribute: str = param("", "the attribute: a column of the nominations table (the "
+                           "officer's own) or a name in the attributes table", required=True)
+    value: str = param("", "the value that matches (yes, female, AFRO); none with "
+                       "scope = each_value")
+    bound: str = param("at_least", "exactly, at least or at most", choices=BOUND_NAMES,
+                       required=True)
+    count: int = param(1, "how many officers", required=True)
+    scope: str = param("bureau", "over the bureau, in each group, or for each value of the "
+                       "attribute", choices=SCOPES)
+    posts: tuple[str, ...] = param((), "only these posts (default: every post)",
+                                   among="posts")
+    others: bool = param(False, "count the officers that do not match instead")
+    officers: str = param("", "how the officers counted are said, e.g. 'from the least "
+                          "developed countries'")
+
+    def _posts(self, el: Election) -> tuple[str, ...]:
+        return self.posts or el.body.post_names
+
+    def _matches(self, el: Election, state: str, post: str, value: str) -> bool:
+        got = attribute_of(el, state, post, self.attribute)
+        hit = got is not None and normalise(got) == normalise(value)
+        return hit != self.others
+
+    def values(self, el: Election) -> tuple[str, ...]:
+        """For each_value: the values the States of the universe (and their nominees) have."""
+        seen: dict[str, str] = {}
+        for s in el.universe:
+            for p in self._posts(el):
+                got = attribute_of(el, s, p, self.attribute)
+                if got is not None:
+                    seen.setdefault(normalise(got), got)
+        return tuple(seen[k] for k in sorted(seen))
+
+    def scopes(self, el: Election) -> tuple[Scope, ...]:
+        if self.scope == "each_group":
+            return _group_scopes(el)
+        if self.scope == "each_value":
+            return tuple(("", v) for v in self.values(el))
+        return ((),)
+
+    def counted(self, el: Election, scope: Scope) -> list[tuple[str, str]]:
+        """The (State, post) pairs whose officer the scope counts."""
+        if self.scope == "each_group":
+            states: tuple[str, ...] = el.members(scope[0])
+        else:
+            states = el.universe
+        value = scope[1] if self.scope == "each_value" else self.value
+        return [(s, p) for s in states for p in self._posts(el)
+                if self._matches(el, s, p, value)]
+
+    def phrase(self, scope: Scope) -> str:
+        if self.officers:
+            return self.officers
+        value = scope[1] if self.scope == "each_value" else self.value
+        return f"whose {self.attribute} is {'not ' if self.others else ''}{value}"
+
+    def needs(self, el: Election, scope: Scope, b: Backend[E]) -> Iterator[Need[E]]:
+        pairs = self.counted(el, scope)
+        if isinstance(b, EvalBackend):
+            pairs = [(s, p) for s, p in pairs if s in b.seated]
+        where = f" of the {scope[0]}" if self.scope == "each_group" else ""
+        on = f" in the posts of {', '.join(self.posts)}" if self.posts else ""
+        yield Need(b.total(b.holds(s, p) for s, p in pairs), BOUNDS[self.bound], self.count,
+                   f"officers{where}{on} {self.phrase(scope)}")
+
+    def conflict(self, el: Election, scope: Scope) -> str:
+        able = sorted({s for s, _p in self.counted(el, scope) if el.status[s].eligible},
+                      key=normalise)
+        where = f"Of the {scope[0]}, " if self.scope == "each_group" else ""
+        return (f"{self.citation}: {self.wording} {where}{len(able)} State(s) that can sit "
+                f"have officers {self.phrase(scope)} ({listing(able)}).")
+
+    def validate(self, body: Body) -> Iterator[Complaint]:
+        if self.scope == "each_value" and self.value:
+            yield Complaint("value", "is given with scope = \"each_value\", which counts every "
+                            "value in turn", "drop value, or choose another scope")
+        if self.scope != "each_value" and not self.value:
+            yield Complaint("value", "is missing", 'write value = "yes" (the value that '
+                            "matches)")
+
+    def notes(self, el: Election) -> Iterator[str]:
+        known = [s for s in el.universe if any(
+            attribute_of(el, s, p, self.attribute) is not None for p in self._posts(el))]
+        if not known:
+            yield (f"No State or nomination gives the attribute {self.attribute!r}, which rule "
+                   f"{self.id} reads: every officer counts as not matching.")
+
+
 @dataclass(frozen=True)
 class Rotation(Rule):
     """The post comes from the group whose turn it is (planner.domain.rotation)."""
 
     kind = "rotation"
-    required_params = ("post",)
-    post: str = "President"
+    reads = frozenset({"rotation"})
+    post: str = param("President", "the rotating post", among="posts", required=True)
 
     def scopes(self, el: Election) -> tuple[Scope, ...]:
         group = el.post_group(self.post)
@@ -269,64 +424,136 @@ class Rotation(Rule):
     def conflict(self, el: Election, scope: Scope) -> str:
         able = _able(el, el.members(scope[0]))
         return (f"{self.citation}: {self.wording} At this session the {self.post} comes from "
-                f"the {scope[0]} ({el.rotation_basis}); {len(able)} of its States can sit.")
+                f"the {scope[0]} ({el.turn_basis(self.post)}); {len(able)} of its States can "
+                "sit.")
+
+    def validate(self, body: Body) -> Iterator[Complaint]:
+        if self.post not in body.rotating_posts:
+            yield Complaint("post", f"{self.post!r} is not a rotating post",
+                            "name it in the [rotation] table, or drop the rule")
+
+    def notes(self, el: Election) -> Iterator[str]:
+        yield from el.rotation_notes(self.post)
 
 
 @dataclass(frozen=True)
-class HostPost(Rule):
-    """The post goes to the host State (the session table's key `host`)."""
+class PresidencyPost(Rule):
+    """The post goes to the presiding State (the session table's key `presidency`), which is
+    not always where the session meets (COP 23 met in Bonn with Fiji presiding)."""
 
-    kind = "host_post"
-    required_params = ("post",)
-    post: str = "President"
+    kind = "presidency_post"
+    reads = frozenset({"presidency"})
+    post: str = param("President", "the post the presiding State holds", among="posts",
+                      required=True)
 
     def scopes(self, el: Election) -> tuple[Scope, ...]:
-        host = el.case.session.host
-        if host is None:
+        presiding = el.case.session.presidency
+        if presiding is None:
             return ()
-        return ((el.group_or_none(host) if host in el.status else NO_GROUP, host),)
+        return ((el.group_or_none(presiding) if presiding in el.status else NO_GROUP,
+                 presiding),)
 
     def needs(self, el: Election, scope: Scope, b: Backend[E]) -> Iterator[Need[E]]:
-        host = scope[1]
-        yield Need(b.holds(host, self.post) if host in el.universe else b.total([]), "==", 1,
-                   f"{self.post} posts held by {host}, the host")
+        presiding = scope[1]
+        yield Need(b.holds(presiding, self.post) if presiding in el.universe else b.total([]),
+                   "==", 1, f"{self.post} posts held by {presiding}, the presiding State")
 
     def conflict(self, el: Election, scope: Scope) -> str:
-        host = scope[1]
-        status = el.status.get(host)
-        # the host's standing only where it stops it; a question may still leave it out
-        why = (f"the host, {host}, is {status.reason}" if status and status.reason
-               else f"the host is {host}")
+        presiding = scope[1]
+        status = el.status.get(presiding)
+        # its standing only where it stops it; a question may still leave it out
+        why = (f"the presiding State, {presiding}, is {status.reason}"
+               if status and status.reason else f"the presiding State is {presiding}")
         return f"{self.citation}: {self.wording} ({why})."
+
+    def notes(self, el: Election) -> Iterator[str]:
+        if el.case.session.presidency is None:
+            yield (f"No presiding State is named (session key presidency): {self.citation} "
+                   f"({self.id}) does not apply at this session.")
+
+    def plan_notes(self, case: Case, sessions: Sequence[int]) -> Iterator[str]:
+        presiding = case.session.presidency
+        if presiding and list(sessions) != [case.session.number]:
+            yield (f"The presiding State is known for session {case.session.number} only "
+                   f"({presiding}): rule {self.id} is not applied to the other sessions.")
+
+
+COUNTS = ("state", "person")
 
 
 @dataclass(frozen=True)
 class TermLimit(Rule):
-    """No State on the bureau for more than `consecutive` sessions in a row (bureau history)."""
+    """No State (or, with counts = "person", no person) on the bureau for more than
+    `consecutive` sessions in a row (bureau history). A hold-over (an officer who remained in
+    office pending a successor) is not a new term: it neither counts nor breaks the limit."""
 
     kind = "term_limit"
-    required_params = ("consecutive",)
-    consecutive: int = 2
+    reads = frozenset({"history", "nominations"})
+    consecutive: int = param(2, "sessions in a row at most", low=1, required=True)
+    counts: str = param("state", "what the limit counts: the State, or the person (from the "
+                        "bureau history's and the nominations' person column)", choices=COUNTS)
+
+    def _runs(self, el: Election) -> list[list[tuple[str, str]]]:
+        """For each of the last `consecutive` sessions, the (State, person) elected then."""
+        session = el.case.session.number
+        by_session: dict[int, list[tuple[str, str]]] = {}
+        for h in el.case.history:
+            if not h.holdover:
+                by_session.setdefault(h.session, []).append((h.state, normalise(h.person)))
+        return [by_session.get(session - k, []) for k in range(1, self.consecutive + 1)]
 
     def barred(self, el: Election, group: str) -> list[str]:
-        session = el.case.session.number
-        served: dict[int, set[str]] = {}
-        for h in el.case.history:
-            served.setdefault(h.session, set()).add(h.state)
-        runs = [served.get(session - k, set()) for k in range(1, self.consecutive + 1)]
-        every = set.intersection(*runs) if runs else set()
+        """States barred whatever person they send: every State, counting States; counting
+        persons, those whose records of the last sessions name no person (the person who
+        served is not known, so it may be the one sent)."""
+        runs = self._runs(el)
+        if self.counts == "state":
+            every = set.intersection(*({s for s, _p in run} for run in runs))
+        else:
+            every = set.intersection(*({s for s, p in run if not p} for run in runs))
         return [s for s in el.members(group) if s in every]
 
+    def persons_barred(self, el: Election) -> frozenset[str]:
+        """Counting persons: the persons elected at each of the last sessions."""
+        runs = self._runs(el)
+        return frozenset(set.intersection(*({p for _s, p in run if p} for run in runs)))
+
+    def barred_seats(self, el: Election, group: str, b: Backend[Any]) -> list[tuple[str, str]]:
+        """Counting persons: the (State, post) seats whose person is known (the slate's
+        representative, else the nomination's) and served the last terms."""
+        if self.counts == "state":
+            return []
+        persons = self.persons_barred(el)
+        if not persons:
+            return []
+        named = {(n.state, n.post): normalise(n.person) for n in el.case.nominations
+                 if n.person}
+        if isinstance(b, EvalBackend):
+            named.update(b.persons)
+        return [(s, p) for (s, p), person in sorted(named.items())
+                if person in persons and el.group_or_none(s) == group]
+
     def scopes(self, el: Election) -> tuple[Scope, ...]:
-        return tuple((g,) for g in el.groups_in_play if self.barred(el, g))
+        if self.counts == "state":
+            return tuple((g,) for g in el.groups_in_play if self.barred(el, g))
+        # counting persons, any State whose records of the last session name someone may
+        # send that person again: the group's seats are read on the slate
+        last = {s for s, _p in self._runs(el)[0]}
+        return tuple((g,) for g in el.groups_in_play if any(s in last for s in el.members(g)))
 
     def needs(self, el: Election, scope: Scope, b: Backend[E]) -> Iterator[Need[E]]:
         barred = self.barred(el, scope[0])
-        yield Need(officers(el, b, barred), "==", 0,
-                   f"officers who served the last {self.consecutive} terms ({listing(barred)})")
+        seats = [(s, p) for s, p in self.barred_seats(el, scope[0], b) if s not in barred]
+        terms = [elected(el, b, s, p) for s in who_may_hold(b, barred)
+                 for p in el.body.post_names]
+        terms += [elected(el, b, s, p) for s, p in seats]
+        who = listing([*barred, *(f"{s} ({el.person_of(b, s, p)})" for s, p in seats)])
+        yield Need(b.total(terms), "==", 0,
+                   f"officers who served the last {self.consecutive} terms ({who})")
 
     def across(self, view: PlanView, bs: Sequence[PlanBackend[Any]]) -> Iterator[Need[Any]]:
         # every run of consecutive+1 sessions that ends at a planned one, history included
+        # (a plan seats States, not persons: counted by State)
         k = self.consecutive
         for t, (session, el) in enumerate(zip(view.sessions, view.elections, strict=True)):
             for s in el.universe:
@@ -338,13 +565,34 @@ class TermLimit(Rule):
 
     def conflict(self, el: Election, scope: Scope) -> str:
         barred = self.barred(el, scope[0])
-        return (f"{self.citation}: {self.wording} Of {group_label(scope[0])}, "
-                f"{listing(barred)} served the last {self.consecutive} terms.")
+        persons = sorted(self.persons_barred(el)) if self.counts == "person" else []
+        who = listing([*barred, *persons])
+        return (f"{self.citation}: {self.wording} Of {group_label(scope[0])}, {who} served "
+                f"the last {self.consecutive} terms.")
+
+    def notes(self, el: Election) -> Iterator[str]:
+        if self.counts != "person":
+            return
+        runs = self._runs(el)
+        unnamed = sorted({s for run in runs for s, p in run if not p}, key=normalise)
+        if unnamed:
+            yield (f"The bureau history names no person for {listing(unnamed)} at one of the "
+                   f"last {self.consecutive} sessions: rule {self.id}, which counts persons, "
+                   "counts those States as if the same person had served.")
+
+
+def elected(el: Election, b: Backend[E], state: str, post: str) -> E:
+    """State holds post by election at this session: on a given slate, a hold-over (who
+    remained in office pending a successor) is not."""
+    if isinstance(b, EvalBackend):
+        return b.elected(state, post)
+    return b.holds(state, post)
 
 
 @dataclass(frozen=True)
 class Nominations(Rule):
     kind = "nominations"
+    reads = frozenset({"nominations"})
 
     def scopes(self, el: Election) -> tuple[Scope, ...]:
         keys = sorted({(el.group_or_none(n.state), n.post) for n in el.case.nominations})
@@ -373,7 +621,20 @@ class Nominations(Rule):
         return (f"{self.citation}: {group_label(group)} nominated {listing(names)} for {post}, "
                 f"and a nominee holds only a post it was nominated for.")
 
+    def notes(self, el: Election) -> Iterator[str]:
+        for n in el.case.nominations:
+            group = el.status[n.state].group
+            turn = el.post_group(n.post)
+            if group is None:
+                yield (f"{n.state} is nominated for {n.post} but is in no regional group, "
+                       "so it cannot hold a group's seat.")
+            elif turn is not None and turn != group:
+                yield (f"{n.state} ({group}) is nominated for {n.post}, but the {n.post} comes "
+                       f"from the {turn} at this session.")
+
 
 RULE_KINDS: dict[str, type[Rule]] = {k.kind: k for k in (
-    PostCounts, OnePostPerState, Eligibility, GroupOfficers, ConstituencySeat, PartyTo,
-    Rotation, HostPost, TermLimit, Nominations)}
+    PostCounts, OnePostPerState, Eligibility, GroupOfficers, ConstituencySeat, PartyTo, Quota,
+    Rotation, PresidencyPost, TermLimit, Nominations)}
+# names a profile may still use for a kind, from before the kind was renamed
+KIND_ALIASES = {"host_post": "presidency_post"}

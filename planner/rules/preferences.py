@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from planner.rules.base import Backend, E, Preference, officers, who_may_hold
-from planner.rules.kinds import members_meeting
+from planner.rules.base import Backend, E, Preference, officers, param, who_may_hold
+from planner.rules.kinds import CONDITIONS, members_meeting
 
 if TYPE_CHECKING:
     from planner.rules.election import Election
@@ -18,6 +18,7 @@ class NominationPriority(Preference):
     """Groups' first choices before their later ones (sum of priority - 1)."""
 
     kind = "nomination_priority"
+    reads = frozenset({"nominations"})
     maximise = False
 
     def value(self, el: Election, b: Backend[E]) -> E:
@@ -30,9 +31,10 @@ class GroupsWith(Preference):
     """Groups with at least one officer meeting a standing (more is better)."""
 
     kind = "groups_with"
-    required_params = ("condition",)
+    reads = frozenset({"instruments"})
     maximise = True
-    condition: str = "convention_and_all_protocols"
+    condition: str = param("convention_and_all_protocols", "the standing asked for",
+                           choices=tuple(CONDITIONS), required=True)
 
     def value(self, el: Election, b: Backend[E]) -> E:
         return b.total(
@@ -46,9 +48,10 @@ class OfficersWith(Preference):
     """Officers meeting a standing (more is better)."""
 
     kind = "officers_with"
-    required_params = ("condition",)
+    reads = frozenset({"instruments"})
     maximise = True
-    condition: str = "all_instruments"
+    condition: str = param("all_instruments", "the standing asked for",
+                           choices=tuple(CONDITIONS), required=True)
 
     def value(self, el: Election, b: Backend[E]) -> E:
         return officers(el, b, members_meeting(el, el.universe, self.condition))
@@ -65,7 +68,9 @@ class TieBreak(Preference):
     one officer (lower is better). Not a rule: the planner's own."""
 
     kind = "tie_break"
+    reads = frozenset({"history"})
     maximise = False
+    planners_own = True
 
     def value(self, el: Election, b: Backend[E]) -> E:
         order = el.turn_rank  # over the whole universe, also where the model sees fewer States

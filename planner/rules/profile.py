@@ -9,10 +9,10 @@ planner/rules/profiles/; a secretariat adds a body by writing one more file.
 
 from __future__ import annotations
 
-import dataclasses
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -27,22 +27,14 @@ from planner.domain.body import (
 )
 from planner.domain.case import Case
 from planner.errors import InputError, Problem, Problems, Where
-from planner.rules.base import Preference, Rule
+from planner.rules.base import Kind, Preference, Rule
+from planner.rules.facts import FACTS, IMPLICIT
 from planner.rules.fairness import FAIRNESS_KINDS
-from planner.rules.kinds import (
-    BOUNDS,
-    CONDITIONS,
-    RULE_KINDS,
-    ConstituencySeat,
-    GroupOfficers,
-    Rotation,
-)
+from planner.rules.kinds import CONDITIONS, KIND_ALIASES, RULE_KINDS
 from planner.rules.preferences import PREFERENCE_KINDS, TIE_BREAK
 
 DEFAULT_PROFILE = "untoc-cop"
 UN_GROUPS = "un-regional-groups"
-# the least value a rule kind's whole-number parameter may take (else 0)
-LOWEST = {"consecutive": 1, "seats": 1, "at_least": 1}
 TOP_KEYS = {"name", "conference", "short", "source", "eligibility", "notes", "groups", "posts",
             "constituencies", "rotation", "rules", "preferences", "fairness", "default_case",
             "fairness_condition", "years_between_sessions", "extra_states"}
@@ -64,19 +56,44 @@ class Profile:
     path: str
 
     def most_officers(self, group: str) -> int:
-        """The most officers the rules let one group hold."""
-        most = self.body.total_posts
-        extra = sum(r.seats for r in self.rules if isinstance(r, ConstituencySeat))
+        """The most officers the rules let one group hold: the least any rule allows it, and
+        never more than the posts left once every other group has the fewest its rules
+        allow (the bureau has so many posts, and the rules fill them)."""
+        body = self.body
+        most = body.total_posts
         for r in self.rules:
-            if isinstance(r, GroupOfficers) and r.bound in ("exactly", "at_most"):
-                most = min(most, r.count + extra)
-        return most
+            bound = r.most_officers(body, group)
+            if bound is not None:
+                most = min(most, bound)
+        others = sum(max((r.least_officers(body, g) for r in self.rules), default=0)
+                     for g in body.group_names if g != group)
+        return max(0, min(most, body.total_posts - others))
 
     def conditions(self) -> tuple[str, ...]:
         """The standings the rules and preferences ask about, in CONDITIONS order."""
         used = {getattr(x, "condition", None) for x in (*self.rules, *self.preferences)}
         used.add(self.fairness_condition)
         return tuple(c for c in CONDITIONS if c in used)
+
+    @cached_property
+    def reads(self) -> tuple[str, ...]:
+        """The facts the profile's kinds read (planner.rules.facts), in the registry's order:
+        the two every kind reads, and those its rules, preferences and fairness rules
+        declare."""
+        named = {f for x in (*self.rules, *self.preferences) for f in x.reads}
+        named |= {f for rule_id in self.fairness for f in FAIRNESS_KINDS[rule_id].reads}
+        return tuple(f for f in FACTS if f in IMPLICIT or f in named)
+
+    def unread(self, case: Case) -> tuple[str, ...]:
+        """Notes for the data a case gives that no rule of the profile reads: it changes
+        nothing, and the user should know."""
+        out = []
+        for name, fact in FACTS.items():
+            given = fact.supplied(case)
+            if given and name not in self.reads:
+                out.append(f"The case gives {given}, but no rule of the {self.name} profile "
+                           f"reads {name.replace('_', ' ')}: it changes nothing here.")
+        return tuple(out)
 
     def rule(self, rule_id: str) -> Rule | Preference | None:
         for r in self.rules:
@@ -110,18 +127,19 @@ class _Reader:
         return value.strip()
 
     def integer(self, data: Mapping[str, Any], key: str, where: str, default: int,
-                low: int = 0) -> int:
+                low: int = 0, high: int = 1000) -> int:
         value = data.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= 1000:
-            self.bad(where, f"must be a whole number from {low} to 1000, not {value!r}",
-                     f"write {key} = {default}")
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            self.bad(where, f"must be a whole number from {low} to {high}, not {value!r}",
+                     f"write {key} = {max(default, low)}")
             return default
         return value
 
-    def flag(self, data: Mapping[str, Any], key: str) -> bool:
+    def flag(self, data: Mapping[str, Any], key: str, where: str | None = None) -> bool:
         value = data.get(key, False)
         if not isinstance(value, bool):
-            self.bad(key, f"must be true or false, not {value!r}", f"write {key} = true")
+            self.bad(where or key, f"must be true or false, not {value!r}",
+                     f"write {key} = true")
             return False
         return value
 
@@ -186,55 +204,65 @@ class _Reader:
             self.bad("posts", f"post {name!r} is listed twice", "keep one")
         return tuple(out)
 
-    def item(self, entry: dict[str, Any], where: str, kinds: Mapping[str, type[Any]],
+    def item(self, entry: dict[str, Any], where: str, kinds: Mapping[str, type[Kind]],
              body: Body) -> Any:
+        """One rule or preference: its kind, its common keys, and each parameter its kind
+        declares (Kind.params), read by the parameter's type and choices; then the kind's
+        own check of how its parameters fit the body."""
         if "kind" not in entry:
             self.bad(f"{where}.kind", "is missing", "allowed: " + ", ".join(sorted(kinds)))
             return None
-        kind = self.choice(entry.get("kind"), sorted(kinds), f"{where}.kind")
+        given = KIND_ALIASES.get(entry["kind"], entry["kind"]) if isinstance(
+            entry["kind"], str) else entry["kind"]
+        kind = self.choice(given, sorted(kinds), f"{where}.kind")
         if kind is None:
             return None
         cls = kinds[kind]
-        params = {f.name: f for f in dataclasses.fields(cls)} if dataclasses.is_dataclass(
-            cls) else {}
-        own = set(params) - {"id", "citation", "wording", "label"}
-        self.unknown(entry, COMMON_KEYS | own, where)
+        params = {name: (default, spec) for name, default, spec in cls.params()}
+        self.unknown(entry, COMMON_KEYS | set(params), where)
         args: dict[str, Any] = {
             "id": self.text(entry, "id", f"{where}.id", False, kind),
             "citation": self.text(entry, "citation", f"{where}.citation"),
             "wording": self.text(entry, "text", f"{where}.text"),
             "label": self.text(entry, "label", f"{where}.label", False, ""),
         }
-        for name in getattr(cls, "required_params", ()):
-            if name not in entry:
-                self.bad(f"{where}.{name}", "is missing",
-                         f"a rule of kind {kind!r} says its {name}; see the README's table of "
-                         "rule kinds")
-        for name in sorted(own):
-            if name not in entry:
-                continue
-            value = entry[name]
-            default = params[name].default
+        for name, (default, spec) in params.items():
             key = f"{where}.{name}"
-            if isinstance(default, int):
-                args[name] = self.integer(entry, name, key, default, LOWEST.get(name, 0))
-            elif name == "condition":
-                args[name] = self.choice(value, list(CONDITIONS), key) or default
-            elif name == "bound":
-                args[name] = self.choice(value, list(BOUNDS), key) or default
-            elif name == "scope":
-                args[name] = self.choice(value, ["each_group", "bureau"], key) or default
-            elif name == "post":
-                args[name] = self.choice(value, list(body.post_names), key) or default
-            elif name == "constituency":
-                if not body.constituencies:
-                    self.bad(key, f"{value!r} is not a constituency of this profile",
-                             'name it in the top-level list: constituencies = ["..."]')
-                else:
-                    args[name] = self.choice(value, list(body.constituencies), key) or default
+            if name not in entry:
+                if spec.required:
+                    self.bad(key, "is missing", f"a rule of kind {kind!r} says its {name} "
+                             f"({spec.about}); see docs/rules.md")
+                continue
+            allowed = spec.choices or self.among(spec.among, body, key)
+            if isinstance(default, bool):
+                args[name] = self.flag(entry, name, key)
+            elif isinstance(default, int):
+                args[name] = self.integer(entry, name, key, default, spec.low, spec.high)
+            elif isinstance(default, tuple):
+                items = self.texts(entry, name, key)
+                if allowed is not None:
+                    items = tuple(v for i, v in enumerate(items)
+                                  if self.choice(v, allowed, f"{key}[{i}]") is not None)
+                args[name] = items
+            elif allowed is not None:
+                args[name] = self.choice(entry[name], allowed, key) or default
             else:
                 args[name] = self.text(entry, name, key)
-        return cls(**args)
+        made = cls(**args)
+        for c in made.validate(body):
+            self.bad(f"{where}.{c.key}", c.message, c.fix)
+        return made
+
+    def among(self, among: str, body: Body, key: str) -> Sequence[str] | None:
+        """The values a parameter may take from the profile itself, by what it names."""
+        if among == "posts":
+            return body.post_names
+        if among == "constituencies":
+            if not body.constituencies:
+                self.bad(key, "names a constituency, but the profile names none",
+                         'name it in the top-level list: constituencies = ["..."]')
+            return body.constituencies
+        return None
 
     def read(self, data: Mapping[str, Any], path: str) -> Profile:
         self.unknown(data, TOP_KEYS, "")
@@ -281,18 +309,6 @@ class _Reader:
                  for i, e in enumerate(self.tables(data, "preferences"))]
         if not rules:
             self.bad("rules", "names no rule", "add [[rules]] tables; see planner profiles")
-        for i, r in enumerate(rules):
-            if isinstance(r, ConstituencySeat):
-                wanted = len(body.groups) * r.group_seats + r.seats
-                if wanted != body.total_posts:
-                    self.bad(f"rules[{i}].seats", f"{len(body.groups)} groups of "
-                             f"{r.group_seats} and {r.seats} more make {wanted} officers, but "
-                             f"the posts number {body.total_posts}",
-                             "make the posts' counts and the seats agree")
-            if isinstance(r, Rotation) and r.post not in (body.rotating_post, body.following_post):
-                self.bad(f"rules[{i}].post", f"{r.post!r} is not a rotating post",
-                         "name it in the [rotation] table (post = or following =), or drop the "
-                         "rule")
         default_case = data.get("default_case")
         if default_case is not None:
             from planner.io.reader import shipped_cases
@@ -300,7 +316,7 @@ class _Reader:
             if default_case not in shipped_cases():
                 self.bad("default_case", f"{default_case!r} is not a shipped case",
                          "allowed: " + ", ".join(sorted(shipped_cases())))
-        kinds = {type(r).kind for r in rules if r is not None}
+        kinds = {r.kind for r in rules if r is not None}
         for needed in ("post_counts", "one_post_per_state", "eligibility"):
             if needed not in kinds and rules:
                 self.bad("rules", f"has no rule of kind {needed!r}",
@@ -321,7 +337,7 @@ class _Reader:
         source = self.text(data, "source", "source")
         notes = self.texts(data, "notes", "notes")
         self.problems.raise_if_any()
-        prefs_done = [p for p in prefs if p is not None and p.kind != "tie_break"]
+        prefs_done = [p for p in prefs if p is not None and not p.planners_own]
         return Profile(
             name=name,
             body=body,
@@ -351,6 +367,11 @@ def read_profile(path: Path | str, shown: str | None = None) -> Profile:
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise InputError([Problem(Where(shown), f"not a valid TOML file: {exc}",
                                   "fix the TOML syntax (https://toml.io)")]) from None
+    return profile_from_data(data, shown)
+
+
+def profile_from_data(data: Mapping[str, Any], shown: str) -> Profile:
+    """A profile from the data of a TOML file, read and checked as a file is."""
     return _Reader(shown).read(data, shown)
 
 

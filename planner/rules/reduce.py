@@ -66,7 +66,10 @@ def kinds_of_states(el: Election) -> list[tuple[str, ...]]:
         walk(form)
     by_kind: dict[tuple[Any, ...], list[str]] = {}
     for state in el.universe:
-        by_kind.setdefault(tuple(sorted(entries[state], key=repr)), []).append(state)
+        # never across groups, even where no rule tells them apart: the enumeration counts
+        # and lists group by group, each kept State standing for States of its own group
+        key = (el.group_or_none(state), tuple(sorted(entries[state], key=repr)))
+        by_kind.setdefault(key, []).append(state)
     return [tuple(v) for v in by_kind.values()]
 
 

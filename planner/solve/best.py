@@ -60,7 +60,7 @@ def _as_choices(el: Election, excluded: set[str], forbidden: set[Key]
     is left out; a post held by one officer that only one State may hold is fixed to it (the
     rules fill every post). None where the pairs say more than that."""
     posts = el.body.post_names
-    filled = any(r.kind == "post_counts" for r in el.profile.rules)
+    filled = any(r.fills_posts for r in el.profile.rules)
     out = {s for s in el.universe if all((s, p) in forbidden for p in posts)}
     left = {(s, p) for s, p in forbidden if s not in out}
     fixed: list[Key] = []
