@@ -78,7 +78,7 @@ def test_unfccc_bureau_has_two_per_group_and_one_sids_beyond() -> None:
     case, profile = open_case(shipped_cases()["unfccc-cop29-2024"])
     el = prepare(case, profile)
     slate = solve(el).slate
-    sids = case.constituency("small island developing States")
+    sids = {a.state for a in case.attributes if a.attribute == "sids"}
     counts = {g: [s.state for s in slate if el.group(s.state) == g] for g in el.body.group_names}
     assert sorted(len(v) for v in counts.values()) == [2, 2, 2, 2, 3]
     big = next(v for v in counts.values() if len(v) == 3)
@@ -100,7 +100,7 @@ def test_room_counts_small_profiles_exactly_and_says_when_it_cannot() -> None:
     r = room(el)
     assert r.total is not None and r.total > 0 and not r.not_exact
     africa = next(g for g in r.groups if g.group == AF)
-    sids = case.constituency("small island developing States")
+    sids = {a.state for a in case.attributes if a.attribute == "sids"}
     n, islands = len(el.members(AF)), len([s for s in el.members(AF) if s in sids])
     # two officers, or three with at least one from the small island developing States
     assert africa.sets == math.comb(n, 2) + math.comb(n, 3) - math.comb(n - islands, 3)
@@ -282,7 +282,8 @@ def test_a_profile_that_contradicts_itself_is_refused(tmp_path: Path) -> None:
     shipped = shipped_profiles()["unfccc-cop"].read_text(encoding="utf-8")
     bad = tmp_path / "bad.toml"
     bad.write_text(
-        shipped.replace("seats = 1", "seats = 2").replace('notes = [', 'notes = "x"\nold = [')
+        shipped.replace('scope = "each_group"\nofficers', 'scope = "each_value"\nofficers')
+        .replace('notes = [', 'notes = "x"\nold = [')
         .replace('default_case = "unfccc-cop29-2024"', 'default_case = "no-such-case"')
         .replace("consecutive = 2", "consecutive = 0")
         .replace('bound = "at_least"\n', '', 1)
@@ -292,7 +293,7 @@ def test_a_profile_that_contradicts_itself_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError) as exc:
         read_profile(bad)
     text = str(exc.value)
-    for said in ("seats: 5 groups of 2 and 2 more make 12 officers, but the posts number 11",
+    for said in ('value: is given with scope = "each_value"',
                  "key notes: must be a list of text", "key old: is not a key",
                  "key default_case: 'no-such-case' is not a shipped case",
                  "consecutive: must be a whole number from 1 to 1000, not 0",
@@ -385,12 +386,14 @@ def test_review_findings_on_membership_bodies(tmp_path: Path) -> None:
     # status reads as text for a body of members
     r = runner.invoke(cli, ["status", "--profile", "unfccc-cop"])
     assert r.exit_code == 0 and "States can sit" in r.output
-    # a body that names a constituency needs its table
+    # a case that gives no State the attribute a quota reads is told so, and the seat that
+    # needs it is named among the rules that cannot all hold
     case = tmp_path / "cop29"
     shutil.copytree(shipped_cases()["unfccc-cop29-2024"], case)
-    (case / "constituencies.csv").unlink()
+    (case / "attributes.csv").unlink()
     r = runner.invoke(cli, ["solve", str(case), "--no-write"])
-    assert r.exit_code == 2 and "no constituencies table" in r.output
+    assert r.exit_code == 1 and "No State or nomination gives the attribute 'sids'" in r.output
+    assert "small island developing States" in r.output
     # the host withdraws: the withdrawal is named among the reasons
     slate = tmp_path / "slate.xlsx"
     assert runner.invoke(cli, ["solve", "--profile", "unfccc-cop", "--out",

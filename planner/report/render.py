@@ -407,6 +407,7 @@ class RoomView(Rendering):
                         "pairs": [list(p) for p in g.pairs],
                         "pairs_listed": bool(g.pairs) or not g.sets} for g in r.groups],
             "conflicts": conflicts_json(r.conflicts),
+            "in_no_group": list(el.groupless),
             "assumptions": list(el.notes),
         }
 
@@ -438,6 +439,9 @@ class RoomView(Rendering):
                     out.append(f"    {post}: {listing(list(holders))}")
             for k, v in g.standing.items():
                 out.append(f"    {CONDITIONS[k]}: {listing(list(v))}")
+        if el.groupless:
+            out.append(f"In no regional group, so holding no group's seat: "
+                       f"{listing(list(el.groupless), 10)}")
         if r.conflicts:
             out += ["", *conflict_lines(r.conflicts)]
         return out + note_lines(el.notes, self.case.warnings)

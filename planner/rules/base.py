@@ -207,6 +207,11 @@ class Kind:
         """The fewest officers this kind alone lets one group hold."""
         return 0
 
+    def attributes_read(self) -> frozenset[str]:
+        """The attributes (attributes table, nominations' own columns) the kind reads, by
+        name as normalised (most kinds: none)."""
+        return frozenset()
+
 
 @dataclass(frozen=True)
 class Rule(Kind, ABC):

@@ -68,6 +68,13 @@ class Election:
     def members(self, group: str) -> tuple[str, ...]:
         return self._members.get(group, ())
 
+    @cached_property
+    def groupless(self) -> tuple[str, ...]:
+        """The States of the body (parties or members) that are in no group: they hold no
+        group's seat, and every reading of the bureau says so."""
+        return tuple(st.state for st in self.assessment.states
+                     if st.party and st.group is None and st.reason == "in no regional group")
+
     @property
     def groups_in_play(self) -> tuple[str, ...]:
         """The body's groups, then States in no group where the universe has any."""

@@ -241,6 +241,9 @@ class ConstituencySeat(Rule):
     def most_officers(self, body: Body, group: str) -> int | None:
         return self.group_seats + self.seats
 
+    def attributes_read(self) -> frozenset[str]:
+        return frozenset({normalise(self.constituency)})
+
 
 @dataclass(frozen=True)
 class PartyTo(Rule):
@@ -335,6 +338,9 @@ class Quota(Rule):
     def _posts(self, el: Election) -> tuple[str, ...]:
         return self.posts or el.body.post_names
 
+    def attributes_read(self) -> frozenset[str]:
+        return frozenset({normalise(self.attribute)})
+
     def _matches(self, el: Election, state: str, post: str, value: str) -> bool:
         got = attribute_of(el, state, post, self.attribute)
         hit = got is not None and normalise(got) == normalise(value)
@@ -387,7 +393,7 @@ class Quota(Rule):
                       key=normalise)
         where = f"Of the {scope[0]}, " if self.scope == "each_group" else ""
         return (f"{self.citation}: {self.wording} {where}{len(able)} State(s) that can sit "
-                f"have officers {self.phrase(scope)} ({listing(able)}).")
+                f"would count as officers {self.phrase(scope)} ({listing(able)}).")
 
     def validate(self, body: Body) -> Iterator[Complaint]:
         if self.scope == "each_value" and self.value:

@@ -26,6 +26,7 @@ from planner.domain.body import (
     PostSpec,
 )
 from planner.domain.case import Case
+from planner.domain.names import normalise
 from planner.errors import InputError, Problem, Problems, Where
 from planner.rules.base import Kind, Preference, Rule
 from planner.rules.facts import FACTS, IMPLICIT
@@ -93,6 +94,18 @@ class Profile:
             if given and name not in self.reads:
                 out.append(f"The case gives {given}, but no rule of the {self.name} profile "
                            f"reads {name.replace('_', ' ')}: it changes nothing here.")
+        read = {a for x in (*self.rules, *self.preferences) for a in x.attributes_read()}
+        # the attributes table's names where the table is read at all (else the note above
+        # says so once), and the nominations' own columns
+        given_names = {a.attribute for a in case.attributes} if "attributes" in self.reads \
+            else set()
+        given_names |= {a for n in case.nominations for a, _v in n.attributes}
+        if given_names:
+            for attribute in sorted(given_names, key=normalise):
+                if normalise(attribute) not in read:
+                    out.append(f"The case gives the attribute {attribute!r}, but no rule of the "
+                               f"{self.name} profile reads it: it changes nothing here (a "
+                               "misspelt name?).")
         return tuple(out)
 
     def rule(self, rule_id: str) -> Rule | Preference | None:

@@ -202,6 +202,10 @@ class RuleModel:
                 for need in rule.needs(el, scope, b):
                     b.post(need, lit)
         self.solver = (options or SolverOptions()).parameters()
+        # the full linear relaxation: a count that cannot reach the posts to fill (no group
+        # may give more than two, five groups, eleven posts) is a pigeonhole, which search
+        # alone takes past any time limit to refute and the relaxation refutes at once
+        self.solver.parameters.linearization_level = 2
         self._by_index = {lit.index: lit for lit in self.literals}
 
     def core(self, assumed: list[cp_model.IntVar]) -> list[cp_model.IntVar] | None:

@@ -8,8 +8,10 @@ that turns each rule into linear forms: no rule is restated here. Which group a 
 concerns is read from the constraint itself (the States it names), and how many officers a
 group can hold from the constraints that bound its officers; nothing assumes a shape.
 
+A group holds at most the posts left once every other group holds the fewest its own rules ask
+(two per group: at most three of the UNFCCC COP's eleven), and fewer where its own rules say.
 Where the rules do not fit (a constraint tying groups together other than through a plain sum,
-a group whose officers no rule bounds, a group with too many options to list) the space raises
+a group with too many options to list) the space raises
 NotDecomposable with the reason; callers then fall back on the CP-SAT model and say so. It
 never counts wrong in silence.
 """
@@ -135,6 +137,7 @@ class SlateSpace:
             objective_form = objective(el, b, weights)
             self._check_additive(objective_form)
             self._linear_cost, self._caps_by_key = objective_form.split()
+        self._least = {g: self._fewest(g, local[g]) for g in self.groups}
         fixed_by_group: dict[str, set[Key]] = {}
         for state, post in fixed:
             fixed_by_group.setdefault(el.group_or_none(state), set()).add((state, post))
@@ -163,11 +166,14 @@ class SlateSpace:
                 raise NotDecomposable("a preference caps a sum across groups")
 
     def _most(self, group: str, checks: list[_Check], members: list[str]) -> int:
-        """The most officers the group's own constraints let it hold."""
+        """The most officers the group's own constraints let it hold, and never more than
+        the posts left once every other group holds the fewest its own constraints ask
+        (every profile fills each post so many times, and a slate holds no more)."""
         keys = [(s, p) for s in members for p in self.el.body.post_names]
         if not keys:
             return 0
-        most: int | None = None
+        most = self.el.body.total_posts - sum(
+            self._least.get(g, 0) for g in self.groups if g != group)
         for c in checks:
             if c.op == ">=" or any(c.diff.terms.get(k, 0) < 1 for k in keys):
                 continue
@@ -176,11 +182,39 @@ class SlateSpace:
             for form, cap, weight in c.diff.caps:
                 lo, hi = form_range(form, self.el.body.total_posts)
                 floor += min(weight * min(lo, cap), weight * min(hi, cap))
-            bound = -c.diff.const - floor
-            most = bound if most is None else min(most, bound)
-        if most is None:
-            raise NotDecomposable(f"no rule bounds how many officers the {group} hold")
+            most = min(most, -c.diff.const - floor)
         return max(0, min(most, len(members)))
+
+    def _one_post_each(self, group: str, checks: list[_Check], members: list[str],
+                       barred: set[Key]) -> None:
+        """The enumeration gives each officer one post: it is exact only where the rules
+        say no State holds two (a State's own bound of one on the posts it may hold)."""
+        bounded = set()
+        for c in checks:
+            named = {s for (s, _p), v in c.diff.terms.items() if v}
+            if (len(named) == 1 and c.op == "<=" and not c.diff.caps and c.diff.const == -1
+                    and all(v == 1 for v in c.diff.terms.values())):
+                state = next(iter(named))
+                if all((state, p) in c.diff.terms or (state, p) in barred
+                       for p in self.el.body.post_names):
+                    bounded.add(state)
+        loose = [s for s in members if s not in bounded]
+        if loose:
+            raise NotDecomposable(f"no rule says a State of the {group} holds one post at "
+                                  f"most ({loose[0]} could hold several)")
+
+    def _fewest(self, group: str, checks: list[_Check]) -> int:
+        """The fewest officers the group's own constraints ask of it: a bound from below on
+        a plain count of its officers (every (State, post) pair of its members counted
+        once)."""
+        keys = {(s, p) for s in self.el.members(group) for p in self.el.body.post_names}
+        least = 0
+        for c in checks:
+            terms = {k for k, v in c.diff.terms.items() if v}
+            if (c.op in (">=", "==") and not c.diff.caps and terms == keys
+                    and all(c.diff.terms[k] == 1 for k in keys)):
+                least = max(least, -c.diff.const)
+        return least
 
     @staticmethod
     def _barred(checks: list[_Check]) -> set[Key]:
@@ -194,6 +228,7 @@ class SlateSpace:
         barred = self._barred(checks)
         members = [s for s in el.members(group) if s not in excluded
                    and any((s, p) not in barred for p in posts)]
+        self._one_post_each(group, checks, members, barred)
         most = self._most(group, checks, members)
         size = sum(math.comb(len(members), k) * len(posts) ** k for k in range(most + 1))
         if size > self.list_up_to or self.by_class:
