@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from planner.consult import plan as plan_module
 from planner.consult.plan import Willing, plan, session_case
-from planner.domain.case import Case, Deposit, PastOfficer, RotationEntry
-from planner.domain.rotation import cycle_of, infer_cycle, turns
+from planner.domain.case import Case, Deposit, PastOfficer
+from planner.domain.rotation import turns
 from planner.domain.slate import Slate
 from planner.errors import Where
 from planner.io.reader import load_case, shipped_cases
@@ -42,80 +42,6 @@ from .factory import (
     visible,
 )
 from .test_cli import run
-
-CYCLE = (AP, EE, LA, WE, AF)
-GROUPS = (AF, AP, EE, LA, WE)
-
-
-def history(*pairs: tuple[int, str]) -> list[tuple[int, str]]:
-    return list(pairs)
-
-
-def test_cycle_fits_history() -> None:
-    order, breaks = infer_cycle(history(*zip(range(1, 6), CYCLE, strict=True)), GROUPS)
-    assert order is not None and not breaks
-    assert [order[s % 5] for s in range(1, 11)] == list(CYCLE) * 2
-
-
-def test_four_sessions_fix_the_fifth() -> None:
-    order, _ = infer_cycle(history((1, AP), (2, EE), (3, LA), (4, WE)), GROUPS)
-    assert order is not None and order[5 % 5] == AF
-
-
-def test_history_that_breaks_once() -> None:
-    rows = [*zip(range(1, 6), CYCLE, strict=True), (6, EE)]
-    order, breaks = infer_cycle(rows, GROUPS)
-    assert order is not None and breaks == (6,)
-
-
-def test_history_too_short_to_decide() -> None:
-    order, breaks = infer_cycle(history((1, AP), (5, AF), (6, AP)), GROUPS)
-    assert order is None and not breaks
-
-
-def with_rotation(case: Case, rows: list[tuple[int, str | None, str | None]], **session: object
-                  ) -> Case:
-    return dataclasses.replace(
-        case, rotation=tuple(RotationEntry(*r) for r in rows),
-        session=dataclasses.replace(case.session, **session))  # type: ignore[arg-type]
-
-
-def test_rotation_from_history_and_the_rapporteur_offset() -> None:
-    base = make_case(full_parties(2))
-    case = with_rotation(base, [(s, g, None) for s, g in zip(range(1, 5), CYCLE[:4], strict=True)],
-                         president_group=None, rapporteur_group=None)
-    cycle = cycle_of(case)
-    assert cycle.source == "history" and "sessions 1, 2, 3, 4" in cycle.evidence
-    t = {x.session: x for x in turns(case, range(6, 9))}
-    assert (t[6].president_group, t[6].rapporteur_group) == (AP, AF)
-    assert (t[7].president_group, t[7].rapporteur_group) == (EE, AP)
-    two = dataclasses.replace(case, session=dataclasses.replace(case.session,
-                                                                rapporteur_offset=2))
-    t2 = {x.session: x for x in turns(two, range(7, 9))}
-    assert t2[8].rapporteur_group == t[6].president_group == AP
-    assert "presidency at session 6 (offset 2" in t2[8].basis
-
-
-def test_history_contradicting_the_setting_names_the_session() -> None:
-    base = make_case(full_parties(2))
-    case = with_rotation(base, [(1, AP, None), (2, LA, None)], president_group=None,
-                         rapporteur_group=None, rotation_cycle=CYCLE, rotation_start=1)
-    cycle = cycle_of(case)
-    assert cycle.source == "setting"
-    assert cycle.breaks == ("session 2 breaks the cycle: its President came from the Latin "
-                            "American and Caribbean States, the cycle gives the Eastern "
-                            "European States",)
-    el = prep(case)
-    assert any("session 2 breaks the cycle" in n for n in el.notes)
-
-
-def test_shipped_history_fits_the_default_cycle() -> None:
-    case = load_case(shipped_cases()["untoc-cop6-2012"], UNTOC)
-    cycle = cycle_of(case)
-    assert cycle.source == "default" and not cycle.breaks
-    t = turns(case, range(6, 11))
-    assert [x.president_group for x in t] == [AP, EE, LA, WE, AF]
-    assert [x.rapporteur_group for x in t] == [AF, AP, EE, LA, WE]
 
 
 def test_party_status_moves_between_sessions() -> None:

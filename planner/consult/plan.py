@@ -119,6 +119,8 @@ def session_case(case: Case, turn: Turn, opening: dt.date, with_forecasts: bool 
         session=dataclasses.replace(case.session, number=turn.session, opening_date=opening,
                                     president_group=turn.president_group,
                                     rapporteur_group=turn.rapporteur_group,
+                                    settled=tuple((p.post, p.group) for p in turn.posts
+                                                  if p.group is not None),
                                     presidency=case.session.presidency if current else None),
         deposits=_merge(case.deposits, case.expected if with_forecasts else ()),
         nominations=case.nominations if current else (),

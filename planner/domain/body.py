@@ -43,10 +43,14 @@ class Body:
     posts: tuple[PostSpec, ...]  # in the order a bureau is listed: the head post first
     eligibility: str = TREATY
     constituencies: tuple[str, ...] = ()  # lists of States the case gives (e.g. SIDS)
-    # the post whose group follows the cycle, and the post whose group follows that one
-    # rapporteur_offset sessions later (None: that post does not rotate)
+    # the post whose group follows the cycle (None: no post rotates), and the posts that
+    # follow it: (post, offset), the post's group is the one that held the head post's turn
+    # offset sessions before (a negative offset: sessions after)
     rotating_post: str | None = None
-    following_post: str | None = None
+    followers: tuple[tuple[str, int], ...] = ()
+    # a rotation table the profile publishes: (session, post, group), for any post; a case's
+    # own rotation table wins over it
+    published: tuple[tuple[int, str, str], ...] = ()
     # the presidency's cycle when neither the case nor its history gives one, from this session
     default_cycle: tuple[str, ...] = ()
     default_cycle_start: int = 1
@@ -54,9 +58,15 @@ class Body:
     extra_states: bool = False  # the case may declare States of its own (a states table)
 
     @property
+    def following_post(self) -> str | None:
+        """The first post that follows the head post's rotation (the Rapporteur)."""
+        return self.followers[0][0] if self.followers else None
+
+    @property
     def rotating_posts(self) -> tuple[str, ...]:
-        """The posts whose group follows a rotation."""
-        return tuple(p for p in (self.rotating_post, self.following_post) if p is not None)
+        """The posts whose group follows a rotation: the head post, then its followers."""
+        head = (self.rotating_post,) if self.rotating_post else ()
+        return (*head, *(p for p, _o in self.followers))
 
     @cached_property
     def post_names(self) -> tuple[str, ...]:
@@ -103,11 +113,30 @@ class Body:
         return self._group_index.get(normalise(text))
 
     def find_post(self, text: str) -> str | None:
-        return self._post_index.get(normalise(text))
+        """The post a name gives: the post's name or an alias the profile declares, or one
+        of them numbered as records number the seats of a post held by several ("First
+        Vice-Chair", "2nd Vice-President": a Vice-Chair, where the body has two at least)."""
+        key = normalise(text)
+        found = self._post_index.get(key)
+        if found is not None:
+            return found
+        first, _space, rest = key.partition(" ")
+        ordinal = ORDINALS.get(first)
+        found = self._post_index.get(rest) if ordinal else None
+        if found is not None and ordinal is not None and self.post(found).count >= max(2, ordinal):
+            return found
+        return None
 
     def find_constituency(self, text: str) -> str | None:
         key = normalise(text)
         return next((c for c in self.constituencies if normalise(c) == key), None)
+
+
+# how records number the seats of a post held by several
+ORDINALS = {word: n for n, words in enumerate((
+    ("first", "1st"), ("second", "2nd"), ("third", "3rd"), ("fourth", "4th"), ("fifth", "5th"),
+    ("sixth", "6th"), ("seventh", "7th"), ("eighth", "8th"), ("ninth", "9th"),
+    ("tenth", "10th")), start=1) for word in words}
 
 
 # the five regional groups of the United Nations, as most bodies use them

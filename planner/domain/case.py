@@ -56,12 +56,17 @@ class Session:
     rapporteur_group: str | None
     rotation_cycle: tuple[str, ...] | None = None  # the groups in presidency order
     rotation_start: int | None = None  # a session whose President is rotation_cycle[0]
-    rapporteur_offset: int = 1  # the Rapporteur's group presided this many sessions before
+    # the first follower's group held the head post this many sessions before (None: as the
+    # profile says, 1 unless it says otherwise)
+    rapporteur_offset: int | None = None
     # the State that presides (session key presidency; key host, in cases written before
     # presidency and venue were told apart, is read as it): not always where the session meets
     presidency: str | None = None
     profile: str | None = None  # the profile the case names for itself
     venue: str | None = None  # where the session meets, in words (a city, a country)
+    # groups settled for this session's rotating posts, (post, group): a plan sets them for
+    # the sessions it plans, as the rotation gave them
+    settled: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -91,9 +96,12 @@ class Attribute:
 
 @dataclass(frozen=True)
 class RotationEntry:
+    """One row of the rotation table: the group that gives a post at a session, recorded (a
+    past session) or published (a later one)."""
+
     session: int
-    president_group: str | None
-    rapporteur_group: str | None
+    post: str
+    group: str
 
 
 @dataclass(frozen=True)
@@ -136,6 +144,10 @@ class Case:
     constituencies: tuple[tuple[str, frozenset[str]], ...] = ()  # (name, States)
     withdrawn: frozenset[str] = frozenset()  # States that withdrew their candidacy
     attributes: tuple[Attribute, ...] = ()  # the attributes table
+
+    def rotation_rows(self) -> tuple[tuple[int, str, str], ...]:
+        """The rotation table as (session, post, group)."""
+        return tuple((r.session, r.post, r.group) for r in self.rotation)
 
     @cached_property
     def group_of(self) -> dict[str, str]:

@@ -445,8 +445,9 @@ class _Loader:
         start = (self.integer(t, values["rotation_start"][0], "value", 1, 1)
                  if values.get("rotation_start", (None, ""))[1] else None)
         offset = (self.integer(t, values["rapporteur_offset"][0], "value", 1, 1)
-                  if values.get("rapporteur_offset", (None, ""))[1] else 1)
-        if number is None or opening is None or offset is None:
+                  if values.get("rapporteur_offset", (None, ""))[1] else None)
+        if number is None or opening is None or (offset is None and values.get(
+                "rapporteur_offset", (None, ""))[1]):
             return None
         if convention is not None and opening < convention.entry_into_force:
             self.problems.add(
@@ -537,11 +538,7 @@ class _Loader:
         out: dict[tuple[str, str], Nomination] = {}
         for row in t.rows:
             state = self.state(t, row, "state")
-            text = row.text("post")
-            post = self.body.find_post(text)
-            if post is None:
-                self.problems.add(t.where(row.number, "post"), f"unknown post {text!r}",
-                                  "use one of: " + ", ".join(self.body.post_names))
+            post = self.post(t, row, "post")
             priority = (self.integer(t, row, "priority", 1, 1, MAX_PRIORITY)
                         if t.has("priority") else 1)
             person = row.text("person") or row.text("representative")
@@ -603,18 +600,30 @@ class _Loader:
         if not t.require(self.problems, *required_columns("bureau_history")):
             return []
         out = []
+        foreign: dict[str, list[int]] = {}
         for row in t.rows:
             number = self.integer(t, row, "session", 1, 1)
             text = row.text("post")
             post = self.body.find_post(text)
-            if post is None:
-                self.problems.add(t.where(row.number, "post"), f"unknown post {text!r}",
-                                  "use one of: " + ", ".join(self.body.post_names))
+            if post is None and text:
+                # a post this profile's body does not have (the history of a body read under
+                # another profile): still service on the bureau, under the post's own words
+                foreign.setdefault(text, []).append(row.number)
+                post = text
+            elif post is None:
+                self.problems.add(t.where(row.number, "post"), "the post is missing",
+                                  "write the post held")
             state = self.state(t, row, "state")
             holdover = self.yes_no(t, row, "holdover")
             if number is not None and post is not None and state is not None:
                 out.append(PastOfficer(number, post, state, row.text("person"),
                                        bool(holdover)))
+        for text, rows in sorted(foreign.items()):
+            self.warnings.append(
+                f"{t.where()}: the post {text!r} (row{'s' if len(rows) > 1 else ''} "
+                f"{', '.join(map(str, rows))}) is none of this body's posts "
+                f"({', '.join(self.body.post_names)}): read as service on the bureau under no "
+                "post of the profile (check the spelling, or the profile).")
         return sorted(out, key=lambda h: (h.session, h.post, h.state, h.person))
 
     def yes_no(self, t: Table, row: Row, column: str) -> bool | None:
@@ -654,19 +663,57 @@ class _Loader:
                       key=lambda a: (normalise(a.attribute), a.state))
 
     def rotation(self, t: Table) -> list[RotationEntry]:
+        """The rotation table, recorded or published: one row per session and post (session,
+        post, group), or per session with the head post's and its first follower's groups in
+        columns (president_group, rapporteur_group), as cases wrote it before."""
         if not t.require(self.problems, *required_columns("rotation")):
             return []
-        out: list[RotationEntry] = []
+        body = self.body
+        wide = {"president_group": body.rotating_post, "rapporteur_group": body.following_post}
+        out: dict[tuple[int, str], tuple[RotationEntry, Row]] = {}
+        unread = sorted(k for k, post in wide.items() if post is None and t.has(k)
+                        and any(row.text(k) for row in t.rows))
+        if unread:
+            self.warnings.append(
+                f"{t.where()}: column{'s' if len(unread) > 1 else ''} {', '.join(unread)} "
+                "not read: no post of this body's profile follows that turn.")
         for row in t.rows:
             number = self.integer(t, row, "session", 1, 1)
-            groups = {
-                key: (self.group(t, row, key) if t.has(key) and row.text(key) else None)
-                for key in ("president_group", "rapporteur_group")
-            }
-            if number is not None:
-                out.append(RotationEntry(number, groups["president_group"],
-                                         groups["rapporteur_group"]))
-        return sorted(out, key=lambda r: r.session)
+            entries: list[tuple[str | None, str | None]] = []
+            for key, post in wide.items():
+                if post is not None and t.has(key) and row.text(key):
+                    entries.append((post, self.group(t, row, key)))
+            if t.has("post") and (row.text("post") or row.text("group")):
+                post = self.post(t, row, "post")
+                if post is not None and post not in body.rotating_posts:
+                    self.problems.add(t.where(row.number, "post"),
+                                      f"the {post} does not rotate in this body",
+                                      "use one of: " + ", ".join(body.rotating_posts))
+                    post = None
+                group = self.group(t, row, "group") if t.has("group") else None
+                entries.append((post, group))
+            for post, group in entries:
+                if number is None or post is None or group is None:
+                    continue
+                earlier = out.get((number, post))
+                if earlier is not None and earlier[0].group != group:
+                    self.problems.add(t.where(row.number), f"session {number}'s {post} is "
+                                      f"given to the {earlier[0].group} in row "
+                                      f"{earlier[1].number} and to the {group} here",
+                                      "keep one row for each session and post")
+                    continue
+                out[(number, post)] = (RotationEntry(number, post, group), row)
+        return sorted((e for e, _r in out.values()), key=lambda r: (r.session, r.post))
+
+    def post(self, t: Table, row: Row, column: str) -> str | None:
+        """A post as the profile or the record names it (an alias, or an ordinal: "First
+        Vice-Chair"); reported where it is none of the body's."""
+        text = row.text(column)
+        post = self.body.find_post(text)
+        if post is None:
+            self.problems.add(t.where(row.number, column), f"unknown post {text!r}",
+                              "use one of: " + ", ".join(self.body.post_names))
+        return post
 
     # -- the whole case
 

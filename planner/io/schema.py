@@ -110,10 +110,15 @@ SCHEMA: tuple[TableSpec, ...] = (
               "(they cannot be elected; planner replace --withdraw adds them)", (
         _c("state", "a State that withdrew", required=True, choices="state"),
     )),
-    TableSpec("rotation", "earlier sessions' President and Rapporteur groups", (
-        _c("session", "an earlier session's number", required=True),
-        _c("president_group", "the group that held the presidency", choices="group"),
-        _c("rapporteur_group", "the group that held the Rapporteur's post", choices="group"),
+    TableSpec("rotation", "the group that gives a rotating post at a session: recorded for "
+              "earlier sessions, published for later ones (it wins over the cycle)", (
+        _c("session", "a session's number", required=True),
+        _c("post", "a rotating post (with group; one row per session and post)",
+           choices="post"),
+        _c("group", "the group that gives it", choices="group"),
+        _c("president_group", "or, in one row per session: the head post's group",
+           choices="group"),
+        _c("rapporteur_group", "and the group of the post that follows it", choices="group"),
     )),
     TableSpec("sessions", "opening dates of later sessions, for plans", (
         _c("session", "a session's number", required=True),
@@ -151,7 +156,8 @@ SESSION_KEYS: tuple[tuple[str, str], ...] = (
     ("rapporteur_group", "the group whose turn it is for the post that follows it, if settled"),
     ("rotation_cycle", "the groups in presidency order, separated by ';'"),
     ("rotation_start", "a session whose President came from the first group of the cycle"),
-    ("rapporteur_offset", "the Rapporteur's group presided this many sessions before (1)"),
+    ("rapporteur_offset", "the Rapporteur's group (the post that follows the head post) held "
+                          "the head post this many sessions before (the profile's, else 1)"),
     ("presidency", "the State that presides (holds the presidency), where a rule gives it a "
                    "post; not always the State where the session meets"),
     ("venue", "where the session meets (a city and country, in words)"),

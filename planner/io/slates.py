@@ -51,17 +51,25 @@ def _seat(table: Table, row: Row, spec: Body, problems: Problems) -> Seat | None
     if post is None:
         problems.add(table.where(row.number, "post"),
                      f"unknown post {text!r}" if text else "the post is missing",
-                     "use one of: " + ", ".join(spec.post_names))
+                     "use one of: " + ", ".join(spec.post_names) + " (the seats of a post "
+                     "held by several may be numbered: First Vice-Chair)")
     name = row.text("state")
     state = registry().lookup(name) if name else None
     if state is None:
         problems.add(table.where(row.number, "state"),
                      f"unknown State {name!r}" if name else "the State is missing",
                      did_you_mean(name) if name else "fill in the State's name")
-    representative = row.text("representative") if table.has("representative") else ""
+    # the person who holds the seat, under either heading
+    representative = row.text("representative") or row.text("person")
+    text = row.text("holdover").lower()
+    holdover = text in ("yes", "y", "true", "1")
+    if text and not holdover and text not in ("no", "n", "false", "0"):
+        problems.add(table.where(row.number, "holdover"), f"{row.text('holdover')!r} is "
+                     "neither yes nor no", "write yes where the officer remained in office "
+                     "pending a successor, else no or nothing")
     if post is None or state is None:
         return None
-    return Seat(post, state, representative)
+    return Seat(post, state, representative, holdover)
 
 
 def _complete(table: Table, rows: list[tuple[Row, Seat]], label: str, spec: Body,

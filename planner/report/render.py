@@ -633,11 +633,16 @@ class RotationView(Rendering):
         assert cycle is not None
         return {
             "sessions": [{"session": t.session, "president_group": t.president_group,
-                          "rapporteur_group": t.rapporteur_group, "basis": t.basis}
+                          "rapporteur_group": t.rapporteur_group, "basis": t.basis,
+                          "posts": [{"post": p.post, "group": p.group, "basis": p.basis}
+                                    for p in t.posts]}
                          for t in self.rows],
             "cycle": {"order": list(cycle.order or ()), "start": cycle.start,
-                      "source": cycle.source, "evidence": cycle.evidence},
+                      "source": cycle.source, "evidence": cycle.evidence,
+                      "how_sure": cycle.sure or None},
             "breaks": list(cycle.breaks),
+            "older_departures": list(cycle.older),
+            "followers": [{"post": p, "offset": o} for p, o in self.case.body.followers],
             "rapporteur_offset": self.case.session.rapporteur_offset,
         }
 
@@ -645,18 +650,27 @@ class RotationView(Rendering):
         cycle = self.cycle
         assert cycle is not None
         body = self.case.body
-        head = body.rotating_post or body.head_post
-        follow = body.following_post or "Rapporteur"
-        frame = [{"session": t.session, head: t.president_group or "open",
-                  follow: t.rapporteur_group or "open"} for t in self.rows]
-        out = [table_text(frame, ["session", head, follow]), f"\nCycle: {cycle.evidence}."]
-        if body.following_post:
-            out.append(f"{follow}: from the group that held the {head}'s post "
-                       f"{self.case.session.rapporteur_offset} session(s) before (an "
-                       "assumption, as at the UNTOC Conference's 6th session).")
+        posts = [p.post for p in self.rows[0].posts] if self.rows else []
+        frame = [{"session": t.session, **{p.post: p.group or "open" for p in t.posts}}
+                 for t in self.rows]
+        out = [table_text(frame, ["session", *posts]), f"\nCycle: {cycle.evidence}."]
+        if cycle.sure:
+            out.append(f"How sure: {cycle.sure}.")
+        offset_given = self.case.session.rapporteur_offset
+        for post, offset in body.followers:
+            if post == body.following_post and offset_given is not None:
+                offset = offset_given
+            when = (f"{offset} session(s) before" if offset > 0
+                    else f"{-offset} session(s) after")
+            out.append(f"{post}: from the group that held the {body.rotating_post} {when} "
+                       "(an assumption the profile makes).")
         out += [f"Note: {b}." for b in cycle.breaks]
+        if cycle.older:
+            out.append(f"Earlier departures (history, not read for the cycle): "
+                       f"{'; '.join(cycle.older)}.")
         out += [f"Session {t.session}: {t.basis}." for t in self.rows
-                if t.basis.startswith("President: session table") or "rotation table" in t.basis]
+                if any(p.basis.startswith(("session table", "rotation table", "settled"))
+                       or "a swap" in p.basis for p in t.posts)]
         return out
 
 
@@ -807,7 +821,7 @@ def profile_lines(p: Profile) -> list[str]:
     if b.constituencies:
         out.append("Constituencies: " + "; ".join(b.constituencies))
     if b.rotating_post:
-        follow = f"; the {b.following_post} follows it" if b.following_post else ""
+        follow = "".join(f"; the {p} follows it" for p, _o in b.followers)
         out.append(f"Rotation: the {b.rotating_post}'s group rotates{follow}")
     out.append("\nRules:")
     for r in p.rules:

@@ -68,7 +68,7 @@ def _session_rows(body: Body, profile: str, case: Case | None, session: int | No
         rows.append(["rotation_cycle", "; ".join(s.rotation_cycle)])
     if s.rotation_start:
         rows.append(["rotation_start", s.rotation_start])
-    if s.rapporteur_offset != 1:
+    if s.rapporteur_offset is not None:
         rows.append(["rapporteur_offset", s.rapporteur_offset])
     if s.presidency and not later:
         rows.append(["presidency", s.presidency])
@@ -95,7 +95,8 @@ def _rows(body: Body, profile: str, case: Case | None, session: int | None,
             "attendance": _example(["Kenya"]),
             "nominations": _example(["Kenya", body.post_names[-1], 1, "", ""]),
             "withdrawals": _example(["Kenya"]),
-            "rotation": _example([5, "African States", ""]),
+            "rotation": _example([5, body.rotating_post or body.head_post, "African States",
+                                  "", ""]),
             "sessions": _example([7, dt.date(2014, 10, 6)]),
             "expected_ratifications": _example(["Kenya", "convention", dt.date(2014, 9, 1)]),
             "bureau_history": _example([5, body.post_names[-1], "Kenya", "", ""]),
@@ -129,8 +130,7 @@ def _rows(body: Body, profile: str, case: Case | None, session: int | None,
         # withdrawals, like nominations, are the case's own session's
         "withdrawals": ([] if later else [[st] for st in sorted(case.withdrawn, key=state_order)])
         or _example(["Kenya"]),
-        "rotation": [[r.session, r.president_group or "", r.rapporteur_group or ""]
-                     for r in case.rotation],
+        "rotation": [[r.session, r.post, r.group, "", ""] for r in case.rotation],
         "sessions": [[n, d] for n, d in case.schedule],
         "expected_ratifications": [[d.state, d.instrument, d.date] for d in case.expected],
         "bureau_history": [[h.session, h.post, h.state, h.person, "yes" if h.holdover else ""]

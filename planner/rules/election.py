@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from planner.domain.body import MEMBERSHIP, Body
 from planner.domain.case import Case, Nomination
-from planner.domain.rotation import cycle_of, turns
+from planner.domain.rotation import Turn, cycle_of, turns
 from planner.domain.slate import NO_GROUP, Seat, Slate, state_order
 from planner.domain.status import Assessment, StateStatus, assess
 
@@ -26,9 +26,7 @@ class Election:
     case: Case
     profile: Profile
     assessment: Assessment
-    president_group: str | None  # the group whose turn it is for the rotating (head) post
-    rapporteur_group: str | None  # the group whose turn it is for the following post
-    rotation_basis: str
+    turn: Turn  # whose turn it is for each rotating post, and why
     notes: tuple[str, ...]  # assumptions the planner made, to be shown with every result
     universe: tuple[str, ...]  # States that may appear in a slate: eligible, nominated, given
     # in a reduced election (planner.rules.reduce): how many States of the whole universe each
@@ -138,16 +136,27 @@ class Election:
                     "then alphabetical order")
         return "alphabetical order (no bureau history to go by)"
 
+    @property
+    def president_group(self) -> str | None:
+        """The head rotating post's group at this session."""
+        return self.turn.president_group
+
+    @property
+    def rapporteur_group(self) -> str | None:
+        """The group of the post that follows the head post."""
+        return self.turn.rapporteur_group
+
+    @property
+    def rotation_basis(self) -> str:
+        return self.turn.basis
+
     def post_group(self, post: str) -> str | None:
-        if post == self.body.rotating_post:
-            return self.president_group
-        if post == self.body.following_post:
-            return self.rapporteur_group
-        return None
+        return self.turn.group(post)
 
     def turn_basis(self, post: str) -> str:
         """Why the post's group is the one whose turn it is, in words."""
-        return self.rotation_basis
+        found = self.turn.of(post)
+        return found.basis if found is not None else "the post does not rotate"
 
     def rotation_notes(self, post: str) -> tuple[str, ...]:
         """What the rotation assumed for the post at this session."""
@@ -183,21 +192,23 @@ def ordered_slate(el: Election, held: Iterable[tuple[str, str]]) -> Slate:
                  for s, p in sorted(held, key=lambda k: seat_order(el, *k)))
 
 
-def _rotation(case: Case) -> tuple[str | None, str | None, str, tuple[str, ...]]:
+def _rotation(case: Case) -> tuple[Turn, tuple[str, ...]]:
     turn = turns(case, [case.session.number])[0]
     said: list[str] = []
-    used = "cycle from" in turn.basis or "presidency at session" in turn.basis
-    if used:
+    if any("cycle from" in p.basis or "held the" in p.basis for p in turn.posts):
+        cycle = cycle_of(case)
         said.append(f"Rotation: {turn.basis}.")
-        said.extend(f"Rotation: {b}." for b in cycle_of(case).breaks)
-    return turn.president_group, turn.rapporteur_group, turn.basis, tuple(said)
+        if cycle.sure:
+            said.append(f"Rotation: how sure: {cycle.sure}.")
+        said.extend(f"Rotation: {b}." for b in cycle.breaks)
+    return turn, tuple(said)
 
 
 def prepare(case: Case, profile: Profile, on: dt.date | None = None,
             extra_states: frozenset[str] = frozenset()) -> Election:
     """The election at the case's session (or at date on), with extra_states in the universe."""
     assessment = assess(case, on, extra_states)
-    president, rapporteur, basis, said = _rotation(case)
+    turn, said = _rotation(case)
     notes: list[str] = []
     if assessment.attendance_assumed:
         what = "member" if case.body.eligibility == MEMBERSHIP else "State party"
@@ -208,9 +219,7 @@ def prepare(case: Case, profile: Profile, on: dt.date | None = None,
         case=case,
         profile=profile,
         assessment=assessment,
-        president_group=president,
-        rapporteur_group=rapporteur,
-        rotation_basis=basis,
+        turn=turn,
         notes=(),
         universe=tuple(sorted(universe, key=state_order)),
         rotation_said=said,

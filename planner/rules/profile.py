@@ -28,6 +28,7 @@ from planner.domain.body import (
 from planner.domain.case import Case
 from planner.domain.names import normalise
 from planner.errors import InputError, Problem, Problems, Where
+from planner.limits import MAX_SESSION
 from planner.rules.base import Kind, Preference, Rule
 from planner.rules.facts import FACTS, IMPLICIT
 from planner.rules.fairness import FAIRNESS_KINDS
@@ -39,7 +40,7 @@ UN_GROUPS = "un-regional-groups"
 TOP_KEYS = {"name", "conference", "short", "source", "eligibility", "notes", "groups", "posts",
             "constituencies", "rotation", "rules", "preferences", "fairness", "default_case",
             "fairness_condition", "years_between_sessions", "extra_states"}
-ROTATION_KEYS = {"post", "following", "default_cycle", "default_start"}
+ROTATION_KEYS = {"post", "following", "follows", "published", "default_cycle", "default_start"}
 COMMON_KEYS = {"kind", "id", "citation", "text", "label"}
 
 
@@ -277,6 +278,51 @@ class _Reader:
             return body.constituencies
         return None
 
+    def followers(self, rotation: Mapping[str, Any], posts: Sequence[str],
+                  head: str | None) -> tuple[tuple[str, int], ...]:
+        """The posts that follow the head post's rotation: `following = "Rapporteur"` (the
+        group that held the head post at the session before), or [[rotation.follows]] tables
+        with post and offset."""
+        out: list[tuple[str, int]] = []
+        if "following" in rotation:
+            post = self.choice(rotation["following"], posts, "rotation.following")
+            if post is not None:
+                out.append((post, 1))
+        for i, entry in enumerate(self.tables(rotation, "follows")):
+            where = f"rotation.follows[{i}]"
+            self.unknown(entry, {"post", "offset"}, where)
+            post = self.choice(entry.get("post"), posts, f"{where}.post")
+            offset = entry.get("offset", 1)
+            if isinstance(offset, bool) or not isinstance(offset, int) or offset == 0 or not (
+                    -50 <= offset <= 50):
+                self.bad(f"{where}.offset", f"must be a whole number from -50 to 50 other than "
+                         f"0, not {offset!r}", "write offset = 1 (the group that held the "
+                         "head post at the session before) or -1 (the group next in line)")
+            elif post is not None:
+                out.append((post, offset))
+        if out and head is None:
+            self.bad("rotation", "names posts that follow the rotation but no post that "
+                     "rotates", 'add post = "..." (the post whose group follows the cycle)')
+        names = [p for p, _o in out]
+        for post in sorted({p for p in names if names.count(p) > 1 or p == head}):
+            self.bad("rotation", f"post {post!r} follows the rotation twice",
+                     "name each post once")
+        return tuple(out)
+
+    def published(self, rotation: Mapping[str, Any], posts: Sequence[str],
+                  groups: Sequence[str]) -> tuple[tuple[int, str, str], ...]:
+        """A published rotation table: [[rotation.published]] with session, post, group."""
+        out = []
+        for i, entry in enumerate(self.tables(rotation, "published")):
+            where = f"rotation.published[{i}]"
+            self.unknown(entry, {"session", "post", "group"}, where)
+            session = self.integer(entry, "session", f"{where}.session", 1, 1, MAX_SESSION)
+            post = self.choice(entry.get("post"), posts, f"{where}.post")
+            group = self.choice(entry.get("group"), groups, f"{where}.group")
+            if post is not None and group is not None:
+                out.append((session, post, group))
+        return tuple(sorted(out))
+
     def read(self, data: Mapping[str, Any], path: str) -> Profile:
         self.unknown(data, TOP_KEYS, "")
         name = self.text(data, "name", "name")
@@ -292,9 +338,9 @@ class _Reader:
         post_names = [p.name for p in posts]
         rotating = (self.choice(rotation["post"], post_names, "rotation.post")
                     if "post" in rotation else None)
-        following = (self.choice(rotation["following"], post_names, "rotation.following")
-                     if "following" in rotation else None)
+        followers = self.followers(rotation, post_names, rotating)
         group_names = [g.name for g in groups]
+        published = self.published(rotation, post_names, group_names)
         cycle = self.texts(rotation, "default_cycle", "rotation.default_cycle")
         if cycle and sorted(cycle) != sorted(group_names):
             self.bad("rotation.default_cycle", "must list every group once",
@@ -308,7 +354,8 @@ class _Reader:
             eligibility=eligibility,
             constituencies=self.texts(data, "constituencies", "constituencies"),
             rotating_post=rotating,
-            following_post=following,
+            followers=followers,
+            published=published,
             default_cycle=cycle,
             default_cycle_start=self.integer(rotation, "default_start", "rotation.default_start",
                                              1, 1),
