@@ -136,7 +136,7 @@ def mappings(draw: st.DrawFn, el: Election) -> list[dict[str, str]]:
 
 
 @pytest.mark.parametrize(("section", "kind"), KINDS, ids=[f"{s}:{k}" for s, k in KINDS])
-@settings(max_examples=20, deadline=None,
+@settings(max_examples=10, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(data=st.data())
 def test_every_kind_reads_only_the_facts_it_declares(section: str, kind: str,

@@ -23,7 +23,7 @@ from .kinds_lab import KINDS, brute_force, cases, profile_data, profile_of, shap
 
 
 @pytest.mark.parametrize(("section", "kind"), KINDS, ids=[f"{s}:{k}" for s, k in KINDS])
-@settings(max_examples=12, deadline=None,
+@settings(max_examples=8, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(data=st.data())
 def test_every_kind_agrees_with_brute_force(section: str, kind: str,

@@ -212,9 +212,18 @@ class CheckView(Rendering):
             "outcomes": [{"rule": o.rule, "citation": o.citation, "scope": list(o.scope),
                           "passed": o.passed, "message": o.message} for o in self.outcomes],
             "score": score(self.el, self.slate),
+            "holdovers": [{"post": s.post, "state": s.state, "person": s.representative or None}
+                          for s in self.slate if s.holdover],
             "assumptions": list(self.notes),
             "run": provenance(self.case, self.options),
         }
+
+    def holdover_lines(self) -> list[str]:
+        """Seats whose officer remained in office pending a successor: said as such, since
+        no rule counts them as a new term."""
+        return [f"Hold-over: {s.state}{f' ({s.representative})' if s.representative else ''} "
+                f"remains {s.post} pending a successor: not elected at this session, so not a "
+                "new term." for s in self.slate if s.holdover]
 
     def lines(self) -> list[str]:
         assert self.el is not None
@@ -228,7 +237,7 @@ class CheckView(Rendering):
         return [table_text(frame, ["result", "rule", "scope", "detail"], limit=100),
                 "\nThe slate meets every rule." if self.ok else
                 f"\nThe slate breaks {failed} rule instance{'s' if failed > 1 else ''}.",
-                *note_lines(self.notes)]
+                *self.holdover_lines(), *note_lines(self.notes)]
 
 
 @dataclass

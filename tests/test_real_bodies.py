@@ -1,0 +1,170 @@
+"""The rules as real bodies apply them, on the shipped cases and on records of the bodies:
+persons and hold-overs in the UNFCCC term limit, the presiding Party apart from the venue, posts
+as the CND's records name them, every member in a group or said not to be.
+
+The UNFCCC records are from the Earth Negotiations Bulletin (tests/data/README.md): Poland held
+the Chair of the SBI at COPs 18 and 19 (Tomasz Chruszczow), the presidency at COP 19 (Marcin
+Korolec), and a Polish Chair of the SBSTA was elected at COP 20's close (Lidia Wojtal chaired it
+in 2015; which person was elected is doubtful); Su Wei (China), elected to the Bureau at COPs 18
+and 19, "will remain in office pending election of his successor" at COP 20.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import json
+import shutil
+from pathlib import Path
+
+from planner.domain.case import Case, PastOfficer
+from planner.domain.slate import Seat
+from planner.io.reader import shipped_cases
+from planner.rules.base import check
+from planner.rules.election import prepare
+from planner.rules.profile import open_case
+
+from .factory import AP, EE, LA, write_csv
+from .test_cli import run
+
+
+def _cop(number: int, history: tuple[PastOfficer, ...], **session: object) -> Case:
+    case, _profile = open_case(shipped_cases()["unfccc-cop29-2024"])
+    return dataclasses.replace(
+        case, history=history,
+        session=dataclasses.replace(case.session, number=number,
+                                    **session))  # type: ignore[arg-type]
+
+
+def _term_limit(case: Case, slate: tuple[Seat, ...]) -> bool:
+    _case, profile = open_case(shipped_cases()["unfccc-cop29-2024"])
+    el = prepare(case, profile)
+    return all(o.passed for o in check(el, slate) if o.rule == "term_limit")
+
+
+# Tomasz Chruszczow chaired the SBI through COPs 18 and 19 (re-elected for 2013)
+POLAND = (PastOfficer(18, "Chair of the SBI", "Poland", "Tomasz Chruszczow"),
+          PastOfficer(19, "Chair of the SBI", "Poland", "Tomasz Chruszczow"),
+          PastOfficer(19, "President", "Poland", "Marcin Korolec"))
+
+
+def test_one_state_three_posts_in_a_row_by_three_persons_is_no_breach() -> None:
+    case = _cop(20, POLAND, president_group=LA, presidency="Peru")
+    sbsta = Seat("Chair of the SBSTA", "Poland", "Lidia Wojtal")
+    assert _term_limit(case, (sbsta,))
+    # a second term in a row is no breach; the same person a third time is, and so is the
+    # State where the history names no person
+    assert _term_limit(case, (Seat("Chair of the SBSTA", "Poland", "Marcin Korolec"),))
+    assert not _term_limit(case, (Seat("Chair of the SBSTA", "Poland", "Tomasz Chruszczow"),))
+    by_state = _cop(20, tuple(dataclasses.replace(h, person="") for h in POLAND),
+                    president_group=LA, presidency="Peru")
+    assert not _term_limit(by_state, (sbsta,))
+
+
+SU_WEI = (PastOfficer(18, "Vice-President", "China", "Su Wei"),
+          PastOfficer(19, "Vice-President", "China", "Su Wei"))
+
+
+def test_a_holdover_is_reported_as_such_not_as_a_breach(tmp_path: Path) -> None:
+    case = _cop(20, SU_WEI, president_group=LA, presidency="Peru")
+    held = Seat("Vice-President", "China", "Su Wei", holdover=True)
+    assert _term_limit(case, (held,))
+    assert not _term_limit(case, (dataclasses.replace(held, holdover=False),))
+    # a hold-over in the history is not a term either
+    again = _cop(21, (*SU_WEI[1:], PastOfficer(20, "Vice-President", "China", "Su Wei",
+                                               holdover=True)), president_group=None,
+                 presidency=None)
+    assert _term_limit(again, (Seat("Vice-President", "China", "Su Wei"),))
+    # on the command line: check reads the holdover column and says what it is
+    folder = tmp_path / "cop20"
+    shutil.copytree(shipped_cases()["unfccc-cop29-2024"], folder)
+    write_csv(folder / "bureau_history.csv", ["session", "post", "state", "person"],
+              [(h.session, h.post, h.state, h.person) for h in SU_WEI])
+    write_csv(folder / "session.csv", ["key", "value"],
+              [("profile", "unfccc-cop"), ("session", 20), ("opening_date", "2014-12-01"),
+               ("presidency", "Peru"), ("venue", "Lima, Peru"), ("president_group", "GRULAC")])
+    slate = tmp_path / "slate.csv"
+    write_csv(slate, ["post", "state", "representative", "holdover"],
+              [("Vice-President", "China", "Su Wei", "yes")])
+    r = run("check", folder, slate)
+    assert "Hold-over: China (Su Wei) remains Vice-President pending a successor" in r.output
+    assert "term_limit" not in {v["rule"] for v in json.loads(
+        run("check", folder, slate, "--json").stdout)["violations"]}
+
+
+def test_the_presiding_party_apart_from_the_venue(tmp_path: Path) -> None:
+    """COP 23 met in Bonn with Fiji presiding: the real President passes, and solve seats
+    Fiji, not Germany."""
+    folder = tmp_path / "cop23"
+    shutil.copytree(shipped_cases()["unfccc-cop29-2024"], folder)
+    (folder / "bureau_history.csv").unlink()
+    (folder / "rotation.csv").unlink()
+    write_csv(folder / "session.csv", ["key", "value"],
+              [("profile", "unfccc-cop"), ("session", 23), ("opening_date", "2017-11-06"),
+               ("presidency", "Fiji"), ("venue", "Bonn, Germany"),
+               ("president_group", "Asia-Pacific States")])
+    r = run("solve", folder, "--json", "--no-write")
+    assert r.exit_code == 0, r.output
+    president = next(s for s in json.loads(r.stdout)["slate"] if s["post"] == "President")
+    assert president["state"] == "Fiji" and president["group"] == AP
+    # a case that still says host is read as the presiding State, with a note
+    write_csv(folder / "session.csv", ["key", "value"],
+              [("profile", "unfccc-cop"), ("session", 23), ("opening_date", "2017-11-06"),
+               ("host", "Fiji")])
+    r = run("solve", folder, "--no-write")
+    assert r.exit_code == 0 and "key host (Fiji) is read as the presiding State" in r.output
+    # host and presidency naming two States is refused, naming both
+    write_csv(folder / "session.csv", ["key", "value"],
+              [("profile", "unfccc-cop"), ("session", 23), ("opening_date", "2017-11-06"),
+               ("host", "Germany"), ("presidency", "Fiji")])
+    r = run("solve", folder, "--no-write")
+    assert r.exit_code == 2 and "the key host names Germany and the key presidency Fiji" in (
+        r.output)
+
+
+def test_a_cnd_slate_with_numbered_vice_chairs(tmp_path: Path) -> None:
+    """The bureau as the CND's records name it: First, Second and Third Vice-Chair."""
+    slate = tmp_path / "cnd.csv"
+    write_csv(slate, ["post", "state"],
+              [("Chair", "Armenia"), ("First Vice-Chair", "Burkina Faso"),
+               ("Second Vice-Chair", "Argentina"), ("Third Vice-Chair", "Australia"),
+               ("Rapporteur", "China")])
+    r = run("check", "cnd-69-2026", slate)
+    assert r.exit_code == 0, r.output
+    write_csv(slate, ["post", "state"], [("Fourth Vice-Chair", "Armenia")])
+    r = run("check", "cnd-69-2026", slate)
+    assert r.exit_code == 2 and "unknown post 'Fourth Vice-Chair'" in r.output
+
+
+def test_the_cnd_history_reads_its_reported_bureaus() -> None:
+    case, _profile = open_case(shipped_cases()["cnd-69-2026"])
+    by_session = {h.session for h in case.history if h.post == "Vice-Chair"}
+    assert by_session == {55, 61, 62}
+    assert sum(1 for h in case.history if h.session == 62) == 5
+
+
+def test_every_member_is_in_a_group_or_said_not_to_be() -> None:
+    """The State of Palestine sits in the Asia-Pacific States in the UNFCCC and MOP cases; the
+    members in no group are named by room."""
+    for name in ("unfccc-cop29-2024", "montreal-mop34-2022"):
+        case, profile = open_case(shipped_cases()[name])
+        el = prepare(case, profile)
+        assert el.group("State of Palestine") == AP
+        assert el.groupless == ("Cook Islands", "Holy See", "Niue")
+        r = run("room", name, "--json", "--no-write")
+        assert json.loads(r.stdout)["in_no_group"] == list(el.groupless)
+    r = run("room", "unfccc-cop29-2024", "--no-write")
+    assert "In no regional group, so holding no group's seat: Cook Islands, Holy See, Niue" in (
+        r.output)
+
+
+def test_presidencies_fixture_is_sourced() -> None:
+    with (Path(__file__).parent / "data" / "unfccc_presidencies.csv").open(
+            encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [int(r["session"]) for r in rows] == list(range(1, 31))
+    assert all(r["source"].startswith("http") and r["group"] for r in rows)
+    # the presiding Party is not the venue at COPs 2, 5, 9, 23 and 25
+    apart = [int(r["session"]) for r in rows if r["presidency"] not in r["venue"]]
+    assert apart == [2, 5, 9, 23, 25]
+    assert {r["group"] for r in rows if int(r["session"]) in (5, 9)} == {EE}
