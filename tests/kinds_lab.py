@@ -109,6 +109,11 @@ def _term_limit(draw: st.DrawFn, shape: dict[str, Any]) -> dict[str, Any]:
             "counts": draw(st.sampled_from(["state", "person"]))}
 
 
+def _last_groups(draw: st.DrawFn, shape: dict[str, Any]) -> dict[str, Any]:
+    return {"post": draw(st.sampled_from(shape["post_names"])),
+            "sessions": draw(st.integers(1, 2))}
+
+
 def _none(draw: st.DrawFn, shape: dict[str, Any]) -> dict[str, Any]:
     return {}
 
@@ -125,6 +130,7 @@ RULE_PARAMS: dict[str, Drawn] = {
     "group_officers": _group_officers, "constituency_seat": _constituency_seat,
     "party_to": _party_to, "quota": _quota, "rotation": _rotation,
     "presidency_post": _one_post, "term_limit": _term_limit, "nominations": _none,
+    "not_from_last_groups": _last_groups,
 }
 PREFERENCE_PARAMS: dict[str, Drawn] = {
     "nomination_priority": _none, "groups_with": _condition, "officers_with": _condition,

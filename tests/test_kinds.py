@@ -7,19 +7,27 @@ check face and by the model) are each held to every slate listed and checked one
 
 from __future__ import annotations
 
+import dataclasses
+from typing import Any
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planner.consult.rounds import alternatives, equally_good, room
+from planner.domain.case import Attribute, Case, Nomination, PastOfficer
 from planner.domain.slate import Seat, Slate
+from planner.errors import Where
 from planner.rules.base import check, cost, score
 from planner.rules.election import prepare
+from planner.rules.kinds import RULE_KINDS
+from planner.rules.profile import Profile, profile_from_data
 from planner.solve.best import solve
 from planner.solve.model import RuleModel
 from planner.solve.result import SolverOptions
 
-from .kinds_lab import KINDS, brute_force, cases, profile_data, profile_of, shapes
+from .factory import AF, AP, CONV, EE, NAMES, full_parties, make_case
+from .kinds_lab import BASE_RULES, KINDS, brute_force, cases, profile_data, profile_of, shapes
 
 
 @pytest.mark.parametrize(("section", "kind"), KINDS, ids=[f"{s}:{k}" for s, k in KINDS])
@@ -83,3 +91,103 @@ def agrees_with_brute_force(section: str, kind: str, data: st.DataObject) -> Non
                                min_size=1, max_size=4, unique=True))
     slate = tuple(Seat(p, s) for p, s in seats if s in el.universe)
     assert RuleModel(el).admits(slate) == all(o.passed for o in check(el, slate))
+
+
+# ---------------------------------------------------------------------------------------------
+# every rule kind, alone beside the three every bureau has, on a tiny case it lets through and
+# a twin it makes infeasible, named in the explanation
+
+
+def _pair_profile(entry: dict[str, Any], extra: list[dict[str, Any]]) -> Profile:
+    data = {
+        "name": "pair", "conference": "A body of two groups", "source": "its rules",
+        "eligibility": "treaty",
+        "groups": [{"name": AF}, {"name": AP}],
+        "posts": [{"name": "President", "count": 1}, {"name": "Vice-President", "count": 2},
+                  {"name": "Rapporteur", "count": 1}],
+        "rotation": {"post": "President", "following": "Rapporteur"},
+        "constituencies": ["island States"],
+        # the kind under test takes the place of the base rule of its kind, if any
+        "rules": [*(r for r in BASE_RULES if r["kind"] != entry["kind"]), *extra,
+                  {"citation": "rule x", "text": "words", **entry}],
+    }
+    return profile_from_data(data, "pair.toml")
+
+
+def _pair_case(profile: Profile, **changes: Any) -> Case:
+    parties = changes.pop("parties", full_parties(2, (AF, AP)))
+    case = make_case(parties, spec=profile, president=changes.pop("president", None))
+    if "attendance" in changes:
+        changes["attendance"] = frozenset(changes["attendance"])
+    session = changes.pop("session", {})
+    if session:
+        case = dataclasses.replace(case, session=dataclasses.replace(case.session, **session))
+    return dataclasses.replace(case, **changes)
+
+
+ALGERIA, BENIN = NAMES[AF][:2]
+CHINA, FIJI = NAMES[AP][:2]
+EVERYONE_SERVED = tuple(PastOfficer(5, "Vice-President", s) for s in (ALGERIA, BENIN, CHINA,
+                                                                      FIJI))
+TWO_EACH = {"kind": "group_officers", "citation": "r", "text": "two each", "bound": "exactly",
+            "count": 2}
+NOMINATIONS = {"kind": "nominations", "citation": "r", "text": "nominees"}
+# kind -> (its entry, rules beside it, what the feasible case changes, what the infeasible
+# twin changes)
+PAIRS: dict[str, tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any], dict[str, Any]]] = {
+    "post_counts": ({"kind": "post_counts"}, [], {},
+                    {"parties": full_parties(1, (AF, AP))}),
+    "one_post_per_state": ({"kind": "one_post_per_state"}, [], {},
+                           {"parties": full_parties(1, (AF, AP))}),
+    # a State that cannot sit is in the election only where nominated: absent, it stops
+    # its nomination
+    "eligibility": ({"kind": "eligibility"}, [NOMINATIONS],
+                    {"nominations": (Nomination(BENIN, "President", 1, "", Where("t")),)},
+                    {"nominations": (Nomination(BENIN, "President", 1, "", Where("t")),),
+                     "attendance": [ALGERIA, CHINA, FIJI]}),
+    "group_officers": ({"kind": "group_officers", "bound": "at_least", "count": 2}, [], {},
+                       {"parties": {**full_parties(1, (AF,)), **full_parties(3, (AP,))}}),
+    "constituency_seat": ({"kind": "constituency_seat", "constituency": "island States",
+                           "seats": 2, "group_seats": 1}, [],
+                          {"parties": full_parties(3, (AF, AP)),
+                           "constituencies": (("island States", frozenset({FIJI, BENIN})),)},
+                          {"parties": full_parties(3, (AF, AP)),
+                           "constituencies": (("island States", frozenset({FIJI})),)}),
+    "party_to": ({"kind": "party_to", "condition": "convention_and_a_protocol"}, [TWO_EACH], {},
+                 {"parties": {**full_parties(2, (AP,)), ALGERIA: CONV, BENIN: CONV}}),
+    "quota": ({"kind": "quota", "attribute": "ldc", "value": "yes", "bound": "at_least",
+               "count": 1}, [], {"attributes": (Attribute(BENIN, "ldc", "yes"),)}, {}),
+    "rotation": ({"kind": "rotation", "post": "President"}, [], {"president": AF},
+                 {"president": EE}),
+    "presidency_post": ({"kind": "presidency_post", "post": "President"}, [],
+                        {"session": {"presidency": ALGERIA}},
+                        {"session": {"presidency": ALGERIA}, "attendance": [BENIN, CHINA, FIJI]}),
+    "term_limit": ({"kind": "term_limit", "consecutive": 1}, [], {},
+                   {"history": EVERYONE_SERVED}),
+    "nominations": ({"kind": "nominations"}, [TWO_EACH],
+                    {"nominations": (Nomination(ALGERIA, "President", 1, "", Where("t")),)},
+                    {"nominations": tuple(Nomination(s, "President", 1, "", Where("t"))
+                                          for s in (ALGERIA, BENIN))}),
+    "not_from_last_groups": ({"kind": "not_from_last_groups", "post": "President"},
+                             [{"kind": "rotation", "citation": "r", "text": "t",
+                               "post": "President"}],
+                             {"president": AF, "history": (PastOfficer(5, "President", CHINA),)},
+                             {"president": AF,
+                              "history": (PastOfficer(5, "President", ALGERIA),)}),
+}
+
+
+def test_every_rule_kind_has_its_pair() -> None:
+    assert set(PAIRS) == set(RULE_KINDS)
+
+
+@pytest.mark.parametrize("kind", sorted(PAIRS))
+def test_each_rule_kind_lets_a_case_through_and_stops_its_twin(kind: str) -> None:
+    entry, extra, feasible, infeasible = PAIRS[kind]
+    entry = {"id": f"the_{kind}", **entry}
+    profile = _pair_profile(entry, extra)
+    ok = solve(prepare(_pair_case(profile, **feasible), profile))
+    assert ok.status == "solved", ok.conflicts
+    bad = solve(prepare(_pair_case(profile, **infeasible), profile))
+    assert bad.status == "infeasible"
+    assert entry["id"] in {c.rule for c in bad.conflicts}, bad.conflicts

@@ -22,7 +22,7 @@ departures are kept as history, and every reading says how many recent sessions 
 Measured one step ahead on the record of UNFCCC presidencies (COPs 5 to 30, each predicted from
 the COPs before it; tests/data/unfccc_presidencies.csv, docs/planning.md): this reading is right
 24 times in 26; the profile's default cycle 23; the group that presided least recently 23; the
-reading it replaces (the earliest sessions fixing the cycle, later ones ignored as breaks) 22.
+reading it replaces (the earliest sessions fixing the cycle, later ones ignored as breaks) 15.
 """
 
 from __future__ import annotations

@@ -587,6 +587,35 @@ class TermLimit(Rule):
                    "counts those States as if the same person had served.")
 
 
+@dataclass(frozen=True)
+class NotFromLastGroups(Rule):
+    """The post does not go to a group that held it at any of the last `sessions` sessions
+    (bureau history): "not from last year's group". The worked example of docs/rules.md."""
+
+    kind = "not_from_last_groups"
+    reads = frozenset({"history"})
+    post: str = param("President", "the post", among="posts", required=True)
+    sessions: int = param(1, "how many sessions back a group is barred from it", low=1)
+
+    def held(self, el: Election) -> list[str]:
+        """The groups that held the post at the last sessions, as the history says."""
+        session = el.case.session.number
+        out = {el.case.group_of.get(h.state) for h in el.case.history
+               if h.post == self.post and session - self.sessions <= h.session < session}
+        return sorted(g for g in out if g is not None)
+
+    def scopes(self, el: Election) -> tuple[Scope, ...]:
+        return tuple((g,) for g in self.held(el) if g in el.groups_in_play)
+
+    def needs(self, el: Election, scope: Scope, b: Backend[E]) -> Iterator[Need[E]]:
+        yield Need(b.total(b.holds(s, self.post) for s in who_may_hold(b, el.members(scope[0]))),
+                   "==", 0, f"{self.post} posts held by the {scope[0]}, who held it lately")
+
+    def conflict(self, el: Election, scope: Scope) -> str:
+        return (f"{self.citation}: {self.wording} The {scope[0]} held the {self.post} within "
+                f"the last {self.sessions} session(s).")
+
+
 def elected(el: Election, b: Backend[E], state: str, post: str) -> E:
     """State holds post by election at this session: on a given slate, a hold-over (who
     remained in office pending a successor) is not."""
@@ -641,6 +670,6 @@ class Nominations(Rule):
 
 RULE_KINDS: dict[str, type[Rule]] = {k.kind: k for k in (
     PostCounts, OnePostPerState, Eligibility, GroupOfficers, ConstituencySeat, PartyTo, Quota,
-    Rotation, PresidencyPost, TermLimit, Nominations)}
+    Rotation, PresidencyPost, TermLimit, Nominations, NotFromLastGroups)}
 # names a profile may still use for a kind, from before the kind was renamed
 KIND_ALIASES = {"host_post": "presidency_post"}
