@@ -12,12 +12,12 @@ State, whose turn it is.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from hypothesis import assume
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from planner.domain.case import (
@@ -29,10 +29,7 @@ from planner.domain.case import (
     PastOfficer,
     Session,
 )
-from planner.domain.slate import Slate
 from planner.errors import Where
-from planner.rules.base import check
-from planner.rules.election import Election, ordered_slate, prepare
 from planner.rules.fairness import FAIRNESS_KINDS
 from planner.rules.kinds import RULE_KINDS
 from planner.rules.preferences import PREFERENCE_KINDS
@@ -248,19 +245,13 @@ def cases(draw: st.DrawFn, profile: Profile, shape: dict[str, Any], most: int = 
     )
 
 
-def election(case: Case, profile: Profile) -> Election:
-    return prepare(case, profile)
+# the quick suite draws a few cases a kind; the slow one (marked slow) many more
+EXAMPLES = [8, pytest.param(150, marks=pytest.mark.slow, id="at-length")]
+KIND_IDS = [f"{s}:{k}" for s, k in KINDS]
 
 
-def brute_force(el: Election) -> list[Slate]:
-    """Every assignment of the posts to distinct States of the universe that passes check
-    (a post of several seats unordered). Tiny cases only."""
-    seats = [p.name for p in el.body.posts for _ in range(p.count)]
-    out: dict[frozenset[tuple[str, str]], Slate] = {}
-    for states in itertools.permutations(el.universe, len(seats)):
-        held = frozenset(zip(states, seats, strict=True))
-        if held not in out:
-            slate = ordered_slate(el, held)
-            if all(o.passed for o in check(el, slate)):
-                out[held] = slate
-    return list(out.values())
+def drawn(examples: int, body: Callable[[st.DataObject], None]) -> None:
+    """Run body on `examples` drawn cases (hypothesis, its failures shrunk and reported)."""
+    given(data=st.data())(settings(
+        max_examples=examples, deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])(body))()

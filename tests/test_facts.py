@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import assume
 from hypothesis import strategies as st
 
 from planner.domain.case import Case
@@ -30,10 +30,13 @@ from planner.rules.preferences import PREFERENCE_KINDS
 from planner.rules.profile import Profile
 
 from .kinds_lab import (
+    EXAMPLES,
+    KIND_IDS,
     KINDS,
     PREFERENCE_PARAMS,
     RULE_PARAMS,
     cases,
+    drawn,
     profile_data,
     profile_of,
     shapes,
@@ -135,23 +138,11 @@ def mappings(draw: st.DrawFn, el: Election) -> list[dict[str, str]]:
     return out
 
 
-@pytest.mark.parametrize(("section", "kind"), KINDS, ids=[f"{s}:{k}" for s, k in KINDS])
-@settings(max_examples=10, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
-@given(data=st.data())
+@pytest.mark.parametrize("examples", EXAMPLES)
+@pytest.mark.parametrize(("section", "kind"), KINDS, ids=KIND_IDS)
 def test_every_kind_reads_only_the_facts_it_declares(section: str, kind: str,
-                                                     data: st.DataObject) -> None:
-    reads_only_what_it_declares(section, kind, data)
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize(("section", "kind"), KINDS, ids=[f"{s}:{k}" for s, k in KINDS])
-@settings(max_examples=150, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
-@given(data=st.data())
-def test_every_kind_reads_only_the_facts_it_declares_at_length(section: str, kind: str,
-                                                               data: st.DataObject) -> None:
-    reads_only_what_it_declares(section, kind, data)
+                                                     examples: int) -> None:
+    drawn(examples, lambda data: reads_only_what_it_declares(section, kind, data))
 
 
 def reads_only_what_it_declares(section: str, kind: str, data: st.DataObject) -> None:

@@ -11,7 +11,6 @@ import dataclasses
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planner.consult.rounds import alternatives, equally_good, room
@@ -26,27 +25,24 @@ from planner.solve.best import solve
 from planner.solve.model import RuleModel
 from planner.solve.result import SolverOptions
 
-from .factory import AF, AP, CONV, EE, NAMES, full_parties, make_case
-from .kinds_lab import BASE_RULES, KINDS, brute_force, cases, profile_data, profile_of, shapes
+from .factory import AF, AP, CONV, EE, NAMES, brute_force_slates, full_parties, make_case
+from .kinds_lab import (
+    BASE_RULES,
+    EXAMPLES,
+    KIND_IDS,
+    KINDS,
+    cases,
+    drawn,
+    profile_data,
+    profile_of,
+    shapes,
+)
 
 
-@pytest.mark.parametrize(("section", "kind"), KINDS, ids=[f"{s}:{k}" for s, k in KINDS])
-@settings(max_examples=8, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
-@given(data=st.data())
-def test_every_kind_agrees_with_brute_force(section: str, kind: str,
-                                            data: st.DataObject) -> None:
-    agrees_with_brute_force(section, kind, data)
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize(("section", "kind"), KINDS, ids=[f"{s}:{k}" for s, k in KINDS])
-@settings(max_examples=150, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
-@given(data=st.data())
-def test_every_kind_agrees_with_brute_force_at_length(section: str, kind: str,
-                                                      data: st.DataObject) -> None:
-    agrees_with_brute_force(section, kind, data)
+@pytest.mark.parametrize("examples", EXAMPLES)
+@pytest.mark.parametrize(("section", "kind"), KINDS, ids=KIND_IDS)
+def test_every_kind_agrees_with_brute_force(section: str, kind: str, examples: int) -> None:
+    drawn(examples, lambda data: agrees_with_brute_force(section, kind, data))
 
 
 def agrees_with_brute_force(section: str, kind: str, data: st.DataObject) -> None:
@@ -54,7 +50,7 @@ def agrees_with_brute_force(section: str, kind: str, data: st.DataObject) -> Non
     profile = profile_of(profile_data(data.draw, shape, section, kind,
                                       others=data.draw(st.integers(0, 2))))
     el = prepare(data.draw(cases(profile, shape)), profile)
-    valid = brute_force(el)
+    valid = brute_force_slates(el)
     costs = sorted(cost(el, s) for s in valid)
     for reduce in (True, False):
         result = solve(el, reduce=reduce)
@@ -191,3 +187,18 @@ def test_each_rule_kind_lets_a_case_through_and_stops_its_twin(kind: str) -> Non
     bad = solve(prepare(_pair_case(profile, **infeasible), profile))
     assert bad.status == "infeasible"
     assert entry["id"] in {c.rule for c in bad.conflicts}, bad.conflicts
+
+
+def test_the_rule_language_page_lists_every_kind_and_parameter() -> None:
+    from pathlib import Path
+
+    page = (Path(__file__).parent.parent / "docs" / "rules.md").read_text(encoding="utf-8")
+    table = page[page.index("## The rule language"):page.index("**Quota.**")]
+    for name, cls in RULE_KINDS.items():
+        row = next((line for line in table.splitlines() if line.startswith(f"| `{name}`")),
+                   None)
+        assert row is not None, name
+        for param, _default, spec in cls.params():
+            assert (f"**`{param}`**" if spec.required else f"`{param}`") in row, (name, param)
+        for fact in cls.reads:
+            assert fact in row, (name, fact)
