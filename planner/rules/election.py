@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -83,13 +83,14 @@ class Election:
         return tuple(n for n in self.case.nominations
                      if n.post == post and (self.group(n.state) or NO_GROUP) == group)
 
-    def facts(self, state: str) -> tuple[object, ...]:
+    def facts(self) -> Callable[[str], tuple[object, ...]]:
         """What the election knows of a State under the facts its profile's kinds read
-        (planner.rules.facts): two States with the same facts are alike to every rule and
-        preference (the tie-break apart)."""
+        (planner.rules.facts), as a function of the State: two States with the same facts are
+        alike to every rule and preference (the tie-break apart)."""
         from planner.rules.facts import FACTS
 
-        return tuple(FACTS[name].of(self, state) for name in self.profile.reads)
+        readers = [FACTS[name].reader(self) for name in self.profile.reads]
+        return lambda state: tuple([read(state) for read in readers])
 
     def nominated_posts(self, state: str) -> frozenset[str]:
         return frozenset(n.post for n in self.case.nominations if n.state == state)

@@ -16,7 +16,7 @@ profile reads (nominations with no nominations rule, say) is told so instead of 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -30,69 +30,72 @@ if TYPE_CHECKING:
 class Fact:
     name: str
     about: str  # what the fact is, in words
-    of: Callable[[Election, str], Hashable]  # what the election knows of a State under it
+    # what the election knows of each State under it: given the election, a function of the
+    # State (its indexes built once per election, as the reduction asks of every State)
+    reader: Callable[[Election], Callable[[str], Hashable]]
     # what the case gives of the fact, in words ("a nominations table"), or None
     supplied: Callable[[Case], str | None]
     # the case with the fact's records moved between States by a mapping (for the tests that
     # hold kinds to their declarations); None for facts that name no State
     moved: Callable[[Case, Mapping[str, str]], Case] | None
 
-
-def _per_state(el: Election, name: str,
-               build: Callable[[Election], Mapping[str, Hashable]]) -> Mapping[str, Hashable]:
-    """A fact's records indexed by State, built once per election (a reduced election shares
-    its case, so its own index is as cheap)."""
-    cache: dict[str, Mapping[str, Hashable]] = el.__dict__.setdefault("_fact_index", {})
-    if name not in cache:
-        cache[name] = build(el)
-    return cache[name]
+    def of(self, el: Election, state: str) -> Hashable:
+        return self.reader(el)(state)
 
 
-def _index(rows: Sequence[tuple[str, Hashable]]) -> dict[str, Hashable]:
+def _index(rows: Iterable[tuple[str, Hashable]]) -> Callable[[str], Hashable]:
     out: dict[str, list[Hashable]] = {}
     for state, record in rows:
         out.setdefault(state, []).append(record)
-    return {s: tuple(sorted(v, key=repr)) for s, v in out.items()}
+    done = {s: tuple(sorted(v, key=repr)) for s, v in out.items()}
+    return lambda state: done.get(state, ())
 
 
-def _group(el: Election, state: str) -> Hashable:
-    return el.group_or_none(state)
+def _group(el: Election) -> Callable[[str], Hashable]:
+    return el.group_or_none
 
 
-def _eligibility(el: Election, state: str) -> Hashable:
-    st = el.status.get(state)
-    member = el.case.members is not None and state in el.case.members
-    return None if st is None else (st.present, st.eligible, st.reason, st.party, member)
+def _eligibility(el: Election) -> Callable[[str], Hashable]:
+    status, members = el.status, el.case.members
+
+    def read(state: str) -> Hashable:
+        st = status.get(state)
+        member = members is not None and state in members
+        return None if st is None else (st.present, st.eligible, st.reason, st.party, member)
+    return read
 
 
-def _instruments(el: Election, state: str) -> Hashable:
-    st = el.status.get(state)
-    return None if st is None else st.instruments
+def _instruments(el: Election) -> Callable[[str], Hashable]:
+    status = el.status
+
+    def read(state: str) -> Hashable:
+        st = status.get(state)
+        return None if st is None else st.instruments
+    return read
 
 
-def _nominations(el: Election, state: str) -> Hashable:
-    index = _per_state(el, "nominations", lambda e: _index([
-        (n.state, (n.post, n.priority, n.person, n.attributes))
-        for n in e.case.nominations]))
-    return index.get(state, ())
+def _nominations(el: Election) -> Callable[[str], Hashable]:
+    return _index((n.state, (n.post, n.priority, n.person, n.attributes))
+                  for n in el.case.nominations)
 
 
-def _history(el: Election, state: str) -> Hashable:
-    index = _per_state(el, "history", lambda e: _index([
-        (h.state, (h.session, h.post, h.person, h.holdover)) for h in e.case.history]))
-    return index.get(state, ())
+def _history(el: Election) -> Callable[[str], Hashable]:
+    return _index((h.state, (h.session, h.post, h.person, h.holdover)) for h in el.case.history)
 
 
-def _attributes(el: Election, state: str) -> Hashable:
-    index = _per_state(el, "attributes", lambda e: _index(
-        [(a.state, (a.attribute, a.value)) for a in e.case.attributes]
-        + [(s, ("constituency", name)) for name, states in e.case.constituencies
-           for s in states]))
-    return index.get(state, ())
+def _attributes(el: Election) -> Callable[[str], Hashable]:
+    return _index([*((a.state, (a.attribute, a.value)) for a in el.case.attributes),
+                   *((s, ("constituency", name)) for name, states in el.case.constituencies
+                     for s in states)])
 
 
-def _presiding(el: Election, state: str) -> Hashable:
-    return state == el.case.session.presidency
+def _presiding(el: Election) -> Callable[[str], Hashable]:
+    presiding = el.case.session.presidency
+    return lambda state: state == presiding
+
+
+def _alike(el: Election) -> Callable[[str], Hashable]:
+    return lambda state: None
 
 
 def _rename(mapping: Mapping[str, str], state: str) -> str:
@@ -171,7 +174,7 @@ FACTS: dict[str, Fact] = {f.name: f for f in (
          else None, _moved_presidency),
     # the record of whose turn it was names groups, not States: every State alike
     Fact("rotation", "whose turn it is for the rotating posts (rotation table, session keys)",
-         lambda el, s: None, _rotation_given, None),
+         _alike, _rotation_given, None),
 )}
 
 # the facts every kind reads: without them there is no election to speak of

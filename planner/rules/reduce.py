@@ -77,7 +77,7 @@ def facts_of_states(el: Election) -> list[tuple[str, ...]]:
     """The universe split into States the election knows the same facts of (finer than the
     kinds, and linear in the number of States)."""
     by_facts: dict[Any, list[str]] = {}
-    facts = el.facts
+    facts = el.facts()
     for state in el.universe:
         by_facts.setdefault(facts(state), []).append(state)
     return [tuple(v) for v in by_facts.values()]
