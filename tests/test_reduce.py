@@ -7,13 +7,13 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-import planner.rules.base as base_module
+import planner.rules.reduce as reduce_module
 from planner.consult.rounds import equally_good
 from planner.io.reader import shipped_cases
-from planner.rules.base import carries, check, cost
+from planner.rules.base import check, cost
 from planner.rules.election import Election, prepare
 from planner.rules.profile import open_case
-from planner.rules.reduce import facts_of_states, held_by_none, kinds_of_states, reduced
+from planner.rules.reduce import carries, facts_of_states, held_by_none, kinds_of_states, reduced
 from planner.solve.best import solve
 from planner.solve.space import SlateSpace
 
@@ -33,7 +33,7 @@ def _agree(el: Election) -> None:
     assert cost(el, whole.slate) == cost(el, lean.slate)
     assert equally_good(el) == SlateSpace(el, by_class=True).equally_good()
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(base_module, "LEAN_FROM", 0)  # read on the reduced election whatever its size
+        mp.setattr(reduce_module, "LEAN_FROM", 0)  # read on the reduced election whatever its size
         for seat in lean.slate:
             assert (carries(el, lean.slate, seat.state, seat.post)
                     == carries(el, lean.slate, seat.state, seat.post, reduce=False)), seat
@@ -161,12 +161,12 @@ def test_needed_for_on_many_slates_reads_the_whole_election_after_a_few() -> Non
     el = prepare(*open_case(shipped_cases()["untoc-cop6-2012"]))
     slates = alternatives(el, 6).slates
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(base_module, "LEAN_FROM", 0)
+        mp.setattr(reduce_module, "LEAN_FROM", 0)
         for slate in slates:
             for seat in slate:
                 assert (carries(el, slate, seat.state, seat.post)
                         == carries(el, slate, seat.state, seat.post, reduce=False))
-    assert el.__dict__["_lean"][2] == base_module.LEAN_SLATES
+    assert el.__dict__["_lean"][2] == reduce_module.LEAN_SLATES
 
 
 def test_room_by_kind_falls_back_on_the_listing() -> None:

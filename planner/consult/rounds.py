@@ -12,10 +12,11 @@ from planner.domain.body import MEMBERSHIP
 from planner.domain.case import Case, Deposit, Nomination
 from planner.domain.slate import NO_GROUP, Seat, Slate, state_order
 from planner.errors import Where
-from planner.rules.base import carries, check, cost, listing, preference_weights, score
+from planner.rules.base import check, cost, listing, preference_weights, score
 from planner.rules.election import Election, ordered_slate, prepare
 from planner.rules.forms import NotDecomposable
 from planner.rules.profile import Profile
+from planner.rules.reduce import carries
 from planner.solve.result import Conflict, SolverOptions
 from planner.solve.space import GroupRoom, SlateSpace, room_by_model
 

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 from planner.domain.case import Instrument
 from planner.domain.slate import Slate
-from planner.rules.base import Outcome, needed_for
+from planner.rules.base import Outcome
 from planner.rules.election import Election, seat_order
+from planner.rules.reduce import needed_for
 
 if TYPE_CHECKING:
     from planner.solve.result import Conflict

@@ -23,9 +23,10 @@ from planner.report.files import (
     save_atomic,
     size_columns,
 )
-from planner.rules.base import Outcome, carries, check, needed_for
+from planner.rules.base import Outcome, check
 from planner.rules.election import Election
 from planner.rules.kinds import CONDITION_LABELS, qualifies
+from planner.rules.reduce import carries, needed_for
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -1,34 +1,42 @@
-"""What a rule is, and the two faces every rule shares.
+"""What a rule is, what it is applied to (the election, the profile, a plan's view), and the
+faces every rule shares.
 
 A rule states its constraints once, through a Backend: evaluated on a given slate (plain Python
 integers) they check it; built on CP-SAT variables they are posted to the model; built as linear
 forms (planner.rules.forms) they let the enumeration count and list slates and let `carries`
-tell which rules an officer is needed for. So no face can drift from another; tests hold them
+(planner.rules.reduce) tell which rules an officer is needed for. So no face can drift from another; tests hold them
 to it. Preferences and fairness rules are written the same way.
+
+What a rule is and what it reads are defined together here, since each refers to the other (a
+rule reads an election; an election holds its profile's rules): one module, so that no import
+goes in a circle.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from abc import ABC, abstractmethod
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
+from functools import cached_property
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from planner.domain.body import Body
-from planner.domain.case import Case
+from planner.domain.case import Case, Nomination, PastOfficer
 from planner.domain.names import normalise
-from planner.domain.slate import NO_GROUP, Slate
-
-if TYPE_CHECKING:
-    from planner.rules.election import Election
-    from planner.rules.forms import Form, Key
-    from planner.rules.planning import PlanBackend, PlanView
+from planner.domain.rotation import Turn
+from planner.domain.slate import NO_GROUP, Slate, state_order
+from planner.domain.status import Assessment, StateStatus
+from planner.rules.facts import FACTS, IMPLICIT
+from planner.rules.forms import Form, FormBackend, Key, difference, form_range
 
 E = TypeVar("E")
 T = TypeVar("T")
 Scope = tuple[str, ...]
 OPS = ("==", ">=", "<=")
+Term = Any  # a plan Backend's value, or a constant 0/1 from the history (folded where it decides)
 
 
 class Backend(Protocol[E]):
@@ -132,6 +140,52 @@ def group_label(group: str) -> str:
     return "States in no regional group" if group == NO_GROUP else f"the {group}"
 
 
+# ---------------------------------------------------------------------------------------------
+# A plan's view: several sessions' elections side by side (planner.rules.planning)
+
+
+class PlanBackend(Backend[E], Protocol[E]):
+    def at_least(self, expr: E, k: int) -> E:
+        """1 where expr >= k, else 0."""
+        ...
+
+
+@dataclass(frozen=True)
+class PlanView:
+    sessions: tuple[int, ...]  # in order
+    elections: tuple[Election, ...]  # one per session
+    history: tuple[PastOfficer, ...]  # the bureau history (sessions before the plan)
+    willing: Callable[[str, int], bool]  # whether a State may be planned at a session at all
+    known: dict[int, str] = field(default_factory=dict)  # session -> its head post's known holder
+
+    @cached_property
+    def _history_by_session(self) -> dict[int, frozenset[str]]:
+        out: dict[int, set[str]] = {}
+        for h in self.history:
+            out.setdefault(h.session, set()).add(h.state)
+        return {k: frozenset(v) for k, v in out.items()}
+
+    @cached_property
+    def served_before(self) -> frozenset[str]:
+        """States on a bureau before the plan's first session."""
+        first = self.sessions[0]
+        return frozenset(h.state for h in self.history if h.session < first)
+
+    def on(self, bs: Sequence[PlanBackend[Any]], session: int, state: str) -> Term:
+        """Whether the State is on the bureau of a session: planned (a Backend's value) or from
+        the history (0 or 1)."""
+        if session in self.sessions:
+            t = self.sessions.index(session)
+            el = self.elections[t]
+            return on_bureau(el, bs[t], state) if state in el.rank else 0
+        return int(state in self._history_by_session.get(session, frozenset()))
+
+
+
+# ---------------------------------------------------------------------------------------------
+# Kinds
+
+
 @dataclass(frozen=True)
 class Param:
     """How a profile gives one parameter of a kind: its words, and what it may be. The type
@@ -185,7 +239,6 @@ class Kind:
     @classmethod
     def params(cls) -> tuple[tuple[str, Any, Param], ...]:
         """(name, default, how it is given) of each parameter, in the order written."""
-        import dataclasses
 
         return tuple((f.name, f.default, f.metadata["param"]) for f in dataclasses.fields(cls)
                      if "param" in f.metadata)
@@ -270,6 +323,334 @@ class Preference(Kind, ABC):
         return b.scaled(v, -1) if self.maximise else v
 
 
+@dataclass(frozen=True)
+class FairnessRule(ABC):
+    """A rule of a plan's fairness (planner.rules.fairness): a count to make as small as
+    possible, per group."""
+
+    id: ClassVar[str]
+    wording: ClassVar[str]
+    label: ClassVar[str]  # a few words, for tables
+    # the facts it reads (planner.rules.facts), beyond a State's group and standing
+    reads: ClassVar[frozenset[str]] = frozenset({"history"})
+    # every breach needs a State on two bureaus (two of the plan, or one before it and one in
+    # it): in a group where no State serves twice, nor at all after serving before, the rule
+    # is never broken
+    two_terms: ClassVar[bool] = False
+
+    @abstractmethod
+    def terms(self, view: PlanView, bs: Sequence[PlanBackend[Any]],
+              skip: frozenset[str] = frozenset()) -> Iterator[tuple[str, Term]]:
+        """(group, 0/1 or count) for each time the rule is broken, in every group but those
+        in skip (whose terms are not even built: the joint model leaves out what it knows is
+        0)."""
+
+    @abstractmethod
+    def most(self, view: PlanView) -> int:
+        """An upper bound of the count on any plan of the view, for the lexicographic weights."""
+
+    def at_zero(self, view: PlanView, bs: Sequence[PlanBackend[Any]]) -> Iterator[Need[Any]]:
+        """What every plan that never breaks the rule also meets, said plainly (posted where
+        the rule must hold, it lets the solver bound a plan; most rules: nothing)."""
+        return iter(())
+
+    def once_at_zero(self, view: PlanView) -> frozenset[str]:
+        """The groups in which at_zero says no State serves twice, nor at all if it served
+        before (most rules: none)."""
+        return frozenset()
+
+
+
+# ---------------------------------------------------------------------------------------------
+# Standings under the treaty
+
+
+# standings a rule may require of an officer, in the words the rules use
+CONDITIONS = {
+    "party_to_convention": "party to the Convention",
+    "convention_and_a_protocol": "party to the Convention and to one or more of the Protocols "
+                                 "in force",
+    "convention_and_all_protocols": "party to the Convention and to all the Protocols in force",
+    "all_instruments": "party to every instrument in force",
+}
+
+
+# the same standings, short, for column headers (a legend gives the words above)
+CONDITION_LABELS = {
+    "party_to_convention": "party",
+    "convention_and_a_protocol": "Convention + a Protocol",
+    "convention_and_all_protocols": "Convention + all Protocols",
+    "all_instruments": "every instrument",
+}
+
+
+def qualifies(el: Election, state: str, condition: str) -> bool:
+    """Whether the State meets a standing of CONDITIONS at the opening."""
+    return state in meeting(el, condition)
+
+
+def meeting(el: Election, condition: str) -> frozenset[str]:
+    """The States that meet a standing at the opening, read once per assessment (which a
+    reduced election shares with the whole one)."""
+    if condition not in CONDITIONS:
+        raise ValueError(f"unknown condition {condition!r}")
+    known: dict[str, frozenset[str]] = el.assessment.__dict__.setdefault("_meeting", {})
+    if condition not in known:
+        in_force = el.assessment.in_force
+        convention = next((i.id for i in in_force if i.kind == "convention"), None)
+        protocols = [i.id for i in in_force if i.is_protocol]
+        every = [i.id for i in in_force]
+
+        def meets(held: set[str]) -> bool:
+            party = convention is not None and convention in held
+            if condition == "party_to_convention":
+                return party
+            if condition == "convention_and_a_protocol":
+                return party and any(p in held for p in protocols)
+            if condition == "convention_and_all_protocols":
+                return party and all(p in held for p in protocols)
+            return bool(every) and all(i in held for i in every)
+
+        known[condition] = frozenset(st.state for st in el.assessment.states
+                                     if meets(set(st.instruments)))
+    return known[condition]
+
+
+def members_meeting(el: Election, states: tuple[str, ...], condition: str) -> list[str]:
+    able = meeting(el, condition)
+    return [s for s in states if s in able]
+
+
+
+
+# ---------------------------------------------------------------------------------------------
+# The election and the profile
+
+
+@dataclass(frozen=True)
+class Election:
+    case: Case
+    profile: Profile
+    assessment: Assessment
+    turn: Turn  # whose turn it is for each rotating post, and why
+    notes: tuple[str, ...]  # assumptions the planner made, to be shown with every result
+    universe: tuple[str, ...]  # States that may appear in a slate: eligible, nominated, given
+    # in a reduced election (planner.rules.reduce): how many States of the whole universe each
+    # State stands for in counts; 1 where absent
+    counts_for: Mapping[str, int] = field(default_factory=dict, compare=False)
+    # and its kinds of State that stand for States left out: (the kind's States kept, how many
+    # of its States were left out)
+    alike: tuple[tuple[tuple[str, ...], int], ...] = field(default=(), compare=False)
+    # what the rotation assumed at this session, in words (said by the rotation rules)
+    rotation_said: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def body(self) -> Body:
+        return self.case.body
+
+    @property
+    def opening(self) -> dt.date:
+        return self.assessment.date
+
+    @cached_property
+    def status(self) -> dict[str, StateStatus]:
+        return self.assessment.by_state()
+
+    def group(self, state: str) -> str | None:
+        return self.status[state].group
+
+    def group_or_none(self, state: str) -> str:
+        return self.status[state].group or NO_GROUP
+
+    @cached_property
+    def _members(self) -> dict[str, tuple[str, ...]]:
+        out: dict[str, list[str]] = {}
+        for s in self.universe:
+            out.setdefault(self.group(s) or NO_GROUP, []).append(s)
+        return {g: tuple(v) for g, v in out.items()}
+
+    def members(self, group: str) -> tuple[str, ...]:
+        return self._members.get(group, ())
+
+    @cached_property
+    def groupless(self) -> tuple[str, ...]:
+        """The States of the body (parties or members) that are in no group: they hold no
+        group's seat, and every reading of the bureau says so."""
+        return tuple(st.state for st in self.assessment.states
+                     if st.party and st.group is None and st.reason == "in no regional group")
+
+    @property
+    def groups_in_play(self) -> tuple[str, ...]:
+        """The body's groups, then States in no group where the universe has any."""
+        extra = (NO_GROUP,) if self.members(NO_GROUP) else ()
+        return (*self.body.group_names, *extra)
+
+    def nominees(self, group: str, post: str) -> tuple[Nomination, ...]:
+        return tuple(n for n in self.case.nominations
+                     if n.post == post and (self.group(n.state) or NO_GROUP) == group)
+
+    def facts(self) -> Callable[[str], tuple[object, ...]]:
+        """What the election knows of a State under the facts its profile's kinds read
+        (planner.rules.facts), as a function of the State: two States with the same facts are
+        alike to every rule and preference (the tie-break apart)."""
+        readers = [FACTS[name].reader(self) for name in self.profile.reads]
+        return lambda state: tuple([read(state) for read in readers])
+
+    def nominated_posts(self, state: str) -> frozenset[str]:
+        return frozenset(n.post for n in self.case.nominations if n.state == state)
+
+    @cached_property
+    def rule_forms(self) -> tuple[tuple[str, Form, str, frozenset[Key]], ...]:
+        """The rules' constraints as linear forms, built once for every officer's `carries`."""
+        return rule_forms(self)
+
+    @cached_property
+    def preference_forms(self) -> tuple[tuple[str, Form, frozenset[Key]], ...]:
+        return preference_forms(self)
+
+    @cached_property
+    def rank(self) -> dict[str, int]:
+        return {s: i for i, s in enumerate(self.universe)}
+
+    @cached_property
+    def last_served(self) -> dict[str, int]:
+        """The last session each State was on the bureau, from the bureau history."""
+        out: dict[str, int] = {}
+        for h in self.case.history:
+            if h.session < self.case.session.number:
+                out[h.state] = max(out.get(h.state, 0), h.session)
+        return out
+
+    @cached_property
+    def turn_rank(self) -> dict[str, int]:
+        """The tie-break's order: States that never served, then those that served longest
+        ago (bureau history), then alphabetical order."""
+        last = self.last_served
+        order = sorted(self.universe, key=lambda s: (last.get(s, 0), state_order(s)))
+        return {s: i for i, s in enumerate(order)}
+
+    @property
+    def tie_basis(self) -> str:
+        """What the tie-break goes by, in words."""
+        if any(s in self.last_served for s in self.universe):
+            return ("States that served on the bureau least recently (bureau history) first, "
+                    "then alphabetical order")
+        return "alphabetical order (no bureau history to go by)"
+
+    @property
+    def president_group(self) -> str | None:
+        """The head rotating post's group at this session."""
+        return self.turn.president_group
+
+    @property
+    def rapporteur_group(self) -> str | None:
+        """The group of the post that follows the head post."""
+        return self.turn.rapporteur_group
+
+    @property
+    def rotation_basis(self) -> str:
+        return self.turn.basis
+
+    def post_group(self, post: str) -> str | None:
+        return self.turn.group(post)
+
+    def turn_basis(self, post: str) -> str:
+        """Why the post's group is the one whose turn it is, in words."""
+        found = self.turn.of(post)
+        return found.basis if found is not None else "the post does not rotate"
+
+    def rotation_notes(self, post: str) -> tuple[str, ...]:
+        """What the rotation assumed for the post at this session."""
+        session = self.case.session.number
+        out: list[str] = []
+        if self.post_group(post) is None:
+            out.append(f"No regional group is named for the {post} at session {session}: the "
+                       "post is open to every group.")
+        out.extend(self.rotation_said)
+        return tuple(out)
+
+    def person_of(self, b: object, state: str, post: str) -> str:
+        """The person who holds the seat: the slate's representative where the backend reads
+        a slate that names one, else the nomination's person (else '')."""
+        persons = getattr(b, "persons", {})
+        named = {(n.state, n.post): n.person for n in self.case.nominations}
+        return str(persons.get((state, post)) or named.get((state, post), ""))
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    body: Body
+    rules: tuple[Rule, ...]
+    preferences: tuple[Preference, ...]  # in order; the tie-break is always last
+    fairness: tuple[str, ...]  # the plan's fairness rules, in order
+    fairness_condition: str | None  # the standing protocol_seat_repeats follows
+    source: str
+    notes: tuple[str, ...]  # what the profile assumes where a text was not found
+    default_case: str | None
+    path: str
+    # the facts the profile's fairness rules read (planner.rules.fairness), beyond its rules'
+    fairness_reads: frozenset[str] = frozenset()
+
+    def most_officers(self, group: str) -> int:
+        """The most officers the rules let one group hold: the least any rule allows it, and
+        never more than the posts left once every other group has the fewest its rules
+        allow (the bureau has so many posts, and the rules fill them)."""
+        body = self.body
+        most = body.total_posts
+        for r in self.rules:
+            bound = r.most_officers(body, group)
+            if bound is not None:
+                most = min(most, bound)
+        others = sum(max((r.least_officers(body, g) for r in self.rules), default=0)
+                     for g in body.group_names if g != group)
+        return max(0, min(most, body.total_posts - others))
+
+    def conditions(self) -> tuple[str, ...]:
+        """The standings the rules and preferences ask about, in CONDITIONS order."""
+        used = {getattr(x, "condition", None) for x in (*self.rules, *self.preferences)}
+        used.add(self.fairness_condition)
+        return tuple(c for c in CONDITIONS if c in used)
+
+    @cached_property
+    def reads(self) -> tuple[str, ...]:
+        """The facts the profile's kinds read (planner.rules.facts), in the registry's order:
+        the two every kind reads, and those its rules, preferences and fairness rules
+        declare."""
+        named = {f for x in (*self.rules, *self.preferences) for f in x.reads}
+        named |= self.fairness_reads
+        return tuple(f for f in FACTS if f in IMPLICIT or f in named)
+
+    def unread(self, case: Case) -> tuple[str, ...]:
+        """Notes for the data a case gives that no rule of the profile reads: it changes
+        nothing, and the user should know."""
+        out = []
+        for name, fact in FACTS.items():
+            given = fact.supplied(case)
+            if given and name not in self.reads:
+                out.append(f"The case gives {given}, but no rule of the {self.name} profile "
+                           f"reads {name.replace('_', ' ')}: it changes nothing here.")
+        read = {a for x in (*self.rules, *self.preferences) for a in x.attributes_read()}
+        # the attributes table's names where the table is read at all (else the note above
+        # says so once), and the nominations' own columns
+        given_names = {a.attribute for a in case.attributes} if "attributes" in self.reads \
+            else set()
+        given_names |= {a for n in case.nominations for a, _v in n.attributes}
+        if given_names:
+            for attribute in sorted(given_names, key=normalise):
+                if normalise(attribute) not in read:
+                    out.append(f"The case gives the attribute {attribute!r}, but no rule of the "
+                               f"{self.name} profile reads it: it changes nothing here (a "
+                               "misspelt name?).")
+        return tuple(out)
+
+    def rule(self, rule_id: str) -> Rule | Preference | None:
+        for r in self.rules:
+            if r.id == rule_id:
+                return r
+        return next((p for p in self.preferences if p.id == rule_id), None)
+
+
 # ---------------------------------------------------------------------------------------------
 # The checking face
 
@@ -312,8 +693,6 @@ def score(el: Election, slate: Slate) -> dict[str, int]:
 def preference_weights(el: Election) -> dict[str, int]:
     """Weights that make one weighted sum order slates exactly as the preferences in turn do:
     each level weighs more than the whole range of every level after it."""
-    from planner.rules.forms import FormBackend, form_range
-
     weights: dict[str, int] = {}
     weight = 1
     for pref in reversed(el.profile.preferences):
@@ -336,79 +715,9 @@ def cost(el: Election, slate: Slate, weights: dict[str, int] | None = None) -> i
     return objective(el, EvalBackend(slate), weights)
 
 
-def carries(el: Election, slate: Slate, state: str, post: str,
-            reduce: bool = True) -> tuple[str, ...]:
-    """The rules and preferences this officer is needed for, by id: those that hold on the
-    slate but would fail (or, for a preference, get worse) if the seat went to a plain member of
-    the same group (the least helpful standing among its States that can sit, wherever a
-    constraint tells States apart). Derived from the rules' own constraints, read on the
-    reduced election that keeps the slate's States (planner.rules.reduce), whose States count
-    for the whole universe's."""
-    from planner.rules.forms import PLAIN_MEMBER, passes, with_plain_member
-
-    if reduce and len(el.universe) >= LEAN_FROM:
-        el = _lean(el, frozenset(s.state for s in slate))
-    held = tuple((s.state, s.post) for s in slate)
-    swapped = (*(k for k in held if k != (state, post)), (PLAIN_MEMBER, post))
-    members = frozenset(s for s in el.members(el.group_or_none(state)) if el.status[s].eligible)
-    alike = [(kept, left) for kept, left in el.alike if kept[0] in members]
-    # only a constraint on this post for this group's States can tell the two apart
-    keys = {(s, post) for s in (*members, state)}
-    # a bound from below tells States apart by who helps least; a bound from above or an
-    # equality counts as most of the group's States do
-    worst = {">=": "min", "<=": "mode", "==": "mode"}
-    out: list[str] = []
-    for rule_id, diff, op, support in el.rule_forms:
-        if rule_id in out or not keys & support:
-            continue
-        plain = with_plain_member(diff, members, post, worst[op], alike)
-        if passes(plain.value(held), op) and not passes(plain.value(swapped), op):
-            out.append(rule_id)
-    for pref_id, form, support in el.preference_forms:
-        if keys & support:
-            plain = with_plain_member(form, members, post, "max", alike)
-            if plain.value(swapped) > plain.value(held):
-                out.append(pref_id)
-    return tuple(out)
-
-
-# from this many States on, reading every rule's forms over the universe once costs more than
-# reducing the election for a slate asked about (a reduction costs about 15 ms at 200 States,
-# the forms of 20,000 States 0.8 s); below it the forms are read once per election
-LEAN_FROM = 1_000
-# ... but not for many slates (one seat's candidates ask about one slate a candidate): after this
-# many reductions of one election, its forms are read once instead
-LEAN_SLATES = 3
-
-
-def _lean(el: Election, states: frozenset[str]) -> Election:
-    """The reduced election keeping these States (the last one made is kept, as the seats of one
-    slate are asked about in turn), or the election itself once several slates were asked."""
-    from planner.rules.reduce import reduced
-
-    last: tuple[frozenset[str] | None, Election, int] = el.__dict__.get("_lean", (None, el, 0))
-    kept, lean, made = last
-    if kept == states:
-        return lean
-    if made >= LEAN_SLATES:
-        return el
-    # two of each kind at least, so that a form that singles one out shows it
-    lean = reduced(el, slates=2, keep=states)
-    el.__dict__["_lean"] = (states, lean, made + 1)
-    return lean
-
-
-def needed_for(el: Election, slate: Slate, state: str, post: str) -> str:
-    """carries, in words: the names of the rules and preferences the officer is needed for."""
-    return "; ".join(x.name for i in carries(el, slate, state, post)
-                     if (x := el.profile.rule(i)) is not None)
-
-
 def rule_forms(el: Election) -> tuple[tuple[str, Form, str, frozenset[Key]], ...]:
     """Every constraint of every rule instance as (rule id, lhs - rhs, op, the pairs it names),
     read through the linear-form backend."""
-    from planner.rules.forms import FormBackend, difference
-
     fb = FormBackend()
     out = []
     for rule in el.profile.rules:
@@ -422,8 +731,6 @@ def rule_forms(el: Election) -> tuple[tuple[str, Form, str, frozenset[Key]], ...
 def preference_forms(el: Election) -> tuple[tuple[str, Form, frozenset[Key]], ...]:
     """Each preference's value to minimise as a linear form, but the tie-break: it is no rule,
     and no State is needed for it."""
-    from planner.rules.forms import FormBackend
-
     fb = FormBackend()
     out = []
     for pref in el.profile.preferences:

@@ -18,12 +18,23 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from planner.domain.case import Case
+from planner.domain.status import StateStatus
 
-if TYPE_CHECKING:
-    from planner.rules.election import Election
+
+class Election(Protocol):
+    """What a fact reads of an election (planner.rules.base.Election): facts sit beneath the
+    rules and the election, which compose them."""
+
+    @property
+    def case(self) -> Case: ...
+
+    @property
+    def status(self) -> Mapping[str, StateStatus]: ...
+
+    def group_or_none(self, state: str) -> str: ...
 
 
 @dataclass(frozen=True)

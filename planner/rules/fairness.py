@@ -8,49 +8,13 @@ plans follow, in order of importance (`fairness = [...]`).
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 
 from planner.domain.slate import Slate
-from planner.rules.base import EvalBackend, Need
-from planner.rules.kinds import qualifies
+from planner.rules.base import EvalBackend, FairnessRule, Need, qualifies
 from planner.rules.planning import PlanBackend, PlanView, Term, all_of, any_of, is_zero, negated
-
-
-@dataclass(frozen=True)
-class FairnessRule(ABC):
-    id: ClassVar[str]
-    wording: ClassVar[str]
-    label: ClassVar[str]  # a few words, for tables
-    # the facts it reads (planner.rules.facts), beyond a State's group and standing
-    reads: ClassVar[frozenset[str]] = frozenset({"history"})
-    # every breach needs a State on two bureaus (two of the plan, or one before it and one in
-    # it): in a group where no State serves twice, nor at all after serving before, the rule
-    # is never broken
-    two_terms: ClassVar[bool] = False
-
-    @abstractmethod
-    def terms(self, view: PlanView, bs: Sequence[PlanBackend[Any]],
-              skip: frozenset[str] = frozenset()) -> Iterator[tuple[str, Term]]:
-        """(group, 0/1 or count) for each time the rule is broken, in every group but those
-        in skip (whose terms are not even built: the joint model leaves out what it knows is
-        0)."""
-
-    @abstractmethod
-    def most(self, view: PlanView) -> int:
-        """An upper bound of the count on any plan of the view, for the lexicographic weights."""
-
-    def at_zero(self, view: PlanView, bs: Sequence[PlanBackend[Any]]) -> Iterator[Need[Any]]:
-        """What every plan that never breaks the rule also meets, said plainly (posted where
-        the rule must hold, it lets the solver bound a plan; most rules: nothing)."""
-        return iter(())
-
-    def once_at_zero(self, view: PlanView) -> frozenset[str]:
-        """The groups in which at_zero says no State serves twice, nor at all if it served
-        before (most rules: none)."""
-        return frozenset()
 
 
 def _prior(view: PlanView, bs: Sequence[PlanBackend[Any]], t: int, state: str) -> Term:

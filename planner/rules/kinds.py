@@ -7,87 +7,37 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from planner.domain.body import Body
 from planner.domain.case import Case
 from planner.domain.names import normalise
 from planner.domain.slate import NO_GROUP
+
+# the standings under the treaty are defined with the election (planner.rules.base)
+from planner.rules.base import CONDITION_LABELS as CONDITION_LABELS
+from planner.rules.base import CONDITIONS as CONDITIONS
 from planner.rules.base import (
     Backend,
     Complaint,
     E,
+    Election,
     EvalBackend,
     Need,
+    PlanBackend,
+    PlanView,
     Rule,
     Scope,
     group_label,
     listing,
+    members_meeting,
     officers,
     on_bureau,
     param,
     who_may_hold,
 )
+from planner.rules.base import qualifies as qualifies
 from planner.rules.planning import is_zero
-
-if TYPE_CHECKING:
-    from planner.rules.election import Election
-    from planner.rules.planning import PlanBackend, PlanView
-
-# standings a rule may require of an officer, in the words the rules use
-CONDITIONS = {
-    "party_to_convention": "party to the Convention",
-    "convention_and_a_protocol": "party to the Convention and to one or more of the Protocols "
-                                 "in force",
-    "convention_and_all_protocols": "party to the Convention and to all the Protocols in force",
-    "all_instruments": "party to every instrument in force",
-}
-
-
-# the same standings, short, for column headers (a legend gives the words above)
-CONDITION_LABELS = {
-    "party_to_convention": "party",
-    "convention_and_a_protocol": "Convention + a Protocol",
-    "convention_and_all_protocols": "Convention + all Protocols",
-    "all_instruments": "every instrument",
-}
-
-
-def qualifies(el: Election, state: str, condition: str) -> bool:
-    """Whether the State meets a standing of CONDITIONS at the opening."""
-    return state in meeting(el, condition)
-
-
-def meeting(el: Election, condition: str) -> frozenset[str]:
-    """The States that meet a standing at the opening, read once per assessment (which a
-    reduced election shares with the whole one)."""
-    if condition not in CONDITIONS:
-        raise ValueError(f"unknown condition {condition!r}")
-    known: dict[str, frozenset[str]] = el.assessment.__dict__.setdefault("_meeting", {})
-    if condition not in known:
-        in_force = el.assessment.in_force
-        convention = next((i.id for i in in_force if i.kind == "convention"), None)
-        protocols = [i.id for i in in_force if i.is_protocol]
-        every = [i.id for i in in_force]
-
-        def meets(held: set[str]) -> bool:
-            party = convention is not None and convention in held
-            if condition == "party_to_convention":
-                return party
-            if condition == "convention_and_a_protocol":
-                return party and any(p in held for p in protocols)
-            if condition == "convention_and_all_protocols":
-                return party and all(p in held for p in protocols)
-            return bool(every) and all(i in held for i in every)
-
-        known[condition] = frozenset(st.state for st in el.assessment.states
-                                     if meets(set(st.instruments)))
-    return known[condition]
-
-
-def members_meeting(el: Election, states: tuple[str, ...], condition: str) -> list[str]:
-    able = meeting(el, condition)
-    return [s for s in states if s in able]
 
 
 def _able(el: Election, states: list[str] | tuple[str, ...]) -> list[str]:

@@ -8,56 +8,13 @@ posted to the joint model.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from functools import cached_property
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from collections.abc import Sequence
+from typing import Any
 
-from planner.domain.case import PastOfficer
-from planner.rules.base import Backend, on_bureau
-
-if TYPE_CHECKING:
-    from planner.rules.election import Election
-
-E = TypeVar("E")
-Term = Any  # a Backend's value, or a constant 0/1 from the history (folded where it decides)
-
-
-class PlanBackend(Backend[E], Protocol[E]):
-    def at_least(self, expr: E, k: int) -> E:
-        """1 where expr >= k, else 0."""
-        ...
-
-
-@dataclass(frozen=True)
-class PlanView:
-    sessions: tuple[int, ...]  # in order
-    elections: tuple[Election, ...]  # one per session
-    history: tuple[PastOfficer, ...]  # the bureau history (sessions before the plan)
-    willing: Callable[[str, int], bool]  # whether a State may be planned at a session at all
-    known: dict[int, str] = field(default_factory=dict)  # session -> its head post's known holder
-
-    @cached_property
-    def _history_by_session(self) -> dict[int, frozenset[str]]:
-        out: dict[int, set[str]] = {}
-        for h in self.history:
-            out.setdefault(h.session, set()).add(h.state)
-        return {k: frozenset(v) for k, v in out.items()}
-
-    @cached_property
-    def served_before(self) -> frozenset[str]:
-        """States on a bureau before the plan's first session."""
-        first = self.sessions[0]
-        return frozenset(h.state for h in self.history if h.session < first)
-
-    def on(self, bs: Sequence[PlanBackend[Any]], session: int, state: str) -> Term:
-        """Whether the State is on the bureau of a session: planned (a Backend's value) or from
-        the history (0 or 1)."""
-        if session in self.sessions:
-            t = self.sessions.index(session)
-            el = self.elections[t]
-            return on_bureau(el, bs[t], state) if state in el.rank else 0
-        return int(state in self._history_by_session.get(session, frozenset()))
+# the view itself, and its backends, are defined with what a rule is (planner.rules.base)
+from planner.rules.base import PlanBackend as PlanBackend
+from planner.rules.base import PlanView as PlanView
+from planner.rules.base import Term as Term
 
 
 def any_of(b: PlanBackend[Any], terms: Sequence[Term]) -> Term:

@@ -4,13 +4,18 @@ a profile lists them (each level outweighs every level after it)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from planner.rules.base import Backend, E, Preference, officers, param, who_may_hold
-from planner.rules.kinds import CONDITIONS, members_meeting
-
-if TYPE_CHECKING:
-    from planner.rules.election import Election
+from planner.rules.base import (
+    CONDITIONS,
+    Backend,
+    E,
+    Election,
+    Preference,
+    members_meeting,
+    officers,
+    param,
+    who_may_hold,
+)
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -26,11 +24,10 @@ from planner.domain.body import (
     PostSpec,
 )
 from planner.domain.case import Case
-from planner.domain.names import normalise
 from planner.errors import InputError, Problem, Problems, Where
 from planner.limits import MAX_SESSION
-from planner.rules.base import Kind, Preference, Rule
-from planner.rules.facts import FACTS, IMPLICIT
+from planner.rules.base import Kind
+from planner.rules.base import Profile as Profile
 from planner.rules.fairness import FAIRNESS_KINDS
 from planner.rules.kinds import CONDITIONS, KIND_ALIASES, RULE_KINDS
 from planner.rules.preferences import PREFERENCE_KINDS, TIE_BREAK
@@ -42,78 +39,6 @@ TOP_KEYS = {"name", "conference", "short", "source", "eligibility", "notes", "gr
             "fairness_condition", "years_between_sessions", "extra_states"}
 ROTATION_KEYS = {"post", "following", "follows", "published", "default_cycle", "default_start"}
 COMMON_KEYS = {"kind", "id", "citation", "text", "label"}
-
-
-@dataclass(frozen=True)
-class Profile:
-    name: str
-    body: Body
-    rules: tuple[Rule, ...]
-    preferences: tuple[Preference, ...]  # in order; the tie-break is always last
-    fairness: tuple[str, ...]  # the plan's fairness rules, in order
-    fairness_condition: str | None  # the standing protocol_seat_repeats follows
-    source: str
-    notes: tuple[str, ...]  # what the profile assumes where a text was not found
-    default_case: str | None
-    path: str
-
-    def most_officers(self, group: str) -> int:
-        """The most officers the rules let one group hold: the least any rule allows it, and
-        never more than the posts left once every other group has the fewest its rules
-        allow (the bureau has so many posts, and the rules fill them)."""
-        body = self.body
-        most = body.total_posts
-        for r in self.rules:
-            bound = r.most_officers(body, group)
-            if bound is not None:
-                most = min(most, bound)
-        others = sum(max((r.least_officers(body, g) for r in self.rules), default=0)
-                     for g in body.group_names if g != group)
-        return max(0, min(most, body.total_posts - others))
-
-    def conditions(self) -> tuple[str, ...]:
-        """The standings the rules and preferences ask about, in CONDITIONS order."""
-        used = {getattr(x, "condition", None) for x in (*self.rules, *self.preferences)}
-        used.add(self.fairness_condition)
-        return tuple(c for c in CONDITIONS if c in used)
-
-    @cached_property
-    def reads(self) -> tuple[str, ...]:
-        """The facts the profile's kinds read (planner.rules.facts), in the registry's order:
-        the two every kind reads, and those its rules, preferences and fairness rules
-        declare."""
-        named = {f for x in (*self.rules, *self.preferences) for f in x.reads}
-        named |= {f for rule_id in self.fairness for f in FAIRNESS_KINDS[rule_id].reads}
-        return tuple(f for f in FACTS if f in IMPLICIT or f in named)
-
-    def unread(self, case: Case) -> tuple[str, ...]:
-        """Notes for the data a case gives that no rule of the profile reads: it changes
-        nothing, and the user should know."""
-        out = []
-        for name, fact in FACTS.items():
-            given = fact.supplied(case)
-            if given and name not in self.reads:
-                out.append(f"The case gives {given}, but no rule of the {self.name} profile "
-                           f"reads {name.replace('_', ' ')}: it changes nothing here.")
-        read = {a for x in (*self.rules, *self.preferences) for a in x.attributes_read()}
-        # the attributes table's names where the table is read at all (else the note above
-        # says so once), and the nominations' own columns
-        given_names = {a.attribute for a in case.attributes} if "attributes" in self.reads \
-            else set()
-        given_names |= {a for n in case.nominations for a, _v in n.attributes}
-        if given_names:
-            for attribute in sorted(given_names, key=normalise):
-                if normalise(attribute) not in read:
-                    out.append(f"The case gives the attribute {attribute!r}, but no rule of the "
-                               f"{self.name} profile reads it: it changes nothing here (a "
-                               "misspelt name?).")
-        return tuple(out)
-
-    def rule(self, rule_id: str) -> Rule | Preference | None:
-        for r in self.rules:
-            if r.id == rule_id:
-                return r
-        return next((p for p in self.preferences if p.id == rule_id), None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -404,6 +329,8 @@ class _Reader:
             rules=tuple(r for r in rules if r is not None),
             preferences=(*prefs_done, TIE_BREAK),
             fairness=tuple(f for f in fairness if f in FAIRNESS_KINDS),
+            fairness_reads=frozenset(r for f in fairness if f in FAIRNESS_KINDS
+                                     for r in FAIRNESS_KINDS[f].reads),
             fairness_condition=condition,
             source=source,
             notes=notes,
