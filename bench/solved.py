@@ -11,9 +11,10 @@ import sys
 import time
 
 from planner.consult.rounds import equally_good
-from planner.rules.base import check, needed_for
+from planner.rules.base import check
 from planner.rules.election import prepare
 from planner.rules.profile import open_case
+from planner.rules.reduce import needed_for
 from planner.solve.best import solve
 
 
