@@ -31,8 +31,9 @@ def same_case(a: Case, b: Case) -> None:
         (d.state, d.instrument, d.date) for d in b.deposits}
     assert a.memberships == b.memberships
     assert a.session == b.session
-    assert [(n.state, n.post, n.priority, n.person) for n in a.nominations] == [
-        (n.state, n.post, n.priority, n.person) for n in b.nominations]
+    assert [(n.state, n.post, n.priority, n.person, n.attributes) for n in a.nominations] == [
+        (n.state, n.post, n.priority, n.person, n.attributes) for n in b.nominations]
+    assert a.attributes == b.attributes
     assert [(i.id, i.kind, i.entry_into_force) for i in a.instruments] == [
         (i.id, i.kind, i.entry_into_force) for i in b.instruments]
     assert a.attendance == b.attendance and a.rotation == b.rotation
@@ -357,3 +358,34 @@ def test_library_versions_as_importlib_reads_them() -> None:
         with pytest.MonkeyPatch.context() as mp:  # as if not imported: from its dist-info
             mp.delitem(sys.modules, lib, raising=False)
             assert library_version(lib) == version(lib), lib
+
+
+def test_persons_holdovers_and_attributes_survive_the_workbook(tmp_path: Path) -> None:
+    """A case's persons, hold-overs, attributes and officers' own attributes are carried by
+    the init workbook and by the pack solve writes, and read back as they were."""
+    import shutil
+
+    from planner.rules.profile import open_case
+
+    from .factory import write_csv
+
+    case_dir = tmp_path / "cnd"
+    shutil.copytree(shipped_cases()["cnd-69-2026"], case_dir)
+    write_csv(case_dir / "nominations.csv", ["state", "post", "person", "gender"],
+              [("Armenia", "Chair", "A. Hovhannisyan", "male"),
+               ("China", "Rapporteur", "Person C", "female")])
+    write_csv(case_dir / "attributes.csv", ["state", "attribute", "value"],
+              [("Burkina Faso", "ldc", "yes")])
+    history = (case_dir / "bureau_history.csv").read_text(encoding="utf-8")
+    (case_dir / "bureau_history.csv").write_text(
+        history.replace("session,post,state,person", "session,post,state,person,holdover")
+        .replace("68,Chair,India,\n", "68,Chair,India,,yes\n"), encoding="utf-8")
+    case, profile = open_case(case_dir)
+    assert any(h.holdover for h in case.history)
+    book = tmp_path / "init.xlsx"
+    assert run("init", book, "--from", case_dir).exit_code == 0
+    same_case(load_case(book, profile.body), case)
+    pack = tmp_path / "pack.xlsx"
+    assert run("solve", case_dir, "--out", pack).exit_code == 0
+    same_case(load_case(pack, profile.body), case)
+
