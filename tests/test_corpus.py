@@ -176,7 +176,8 @@ CORPUS: list[Broken] = [
            "CASE/ratifications.csv, row 47, column instrument: unknown instrument 'treaty'"),
     Broken("unknown post", write("nominations.csv", b"state,post\nChina,Chairman\n"),
            "CASE/nominations.csv, row 2, column post: unknown post 'Chairman' (use one of: "
-           "President, Vice-President, Rapporteur)"),
+           "President, Vice-President, Rapporteur (the seats of a post held by several may be "
+           "numbered: First Vice-Chair))"),
     # dates
     Broken("impossible date", append("ratifications", "Kenya,convention,31 Feb 2004,"),
            "CASE/ratifications.csv, row 47, column deposit_date: '31 Feb 2004' is not a date in "

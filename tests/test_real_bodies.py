@@ -133,7 +133,8 @@ def test_a_cnd_slate_with_numbered_vice_chairs(tmp_path: Path) -> None:
     assert r.exit_code == 0, r.output
     write_csv(slate, ["post", "state"], [("Fourth Vice-Chair", "Armenia")])
     r = run("check", "cnd-69-2026", slate)
-    assert r.exit_code == 2 and "unknown post 'Fourth Vice-Chair'" in r.output
+    assert r.exit_code == 2 and "'Fourth Vice-Chair' is beyond the body's 3 Vice-Chair seats" in (
+        r.output)
 
 
 def test_the_cnd_history_reads_its_reported_bureaus() -> None:
@@ -168,3 +169,101 @@ def test_presidencies_fixture_is_sourced() -> None:
     apart = [int(r["session"]) for r in rows if r["presidency"] not in r["venue"]]
     assert apart == [2, 5, 9, 23, 25]
     assert {r["group"] for r in rows if int(r["session"]) in (5, 9)} == {EE}
+
+
+# ---------------------------------------------------------------------------------------------
+# what a hostile review found, each held
+
+
+def test_a_blank_person_in_the_history_counts_as_the_person_sent() -> None:
+    """Counting persons, a row that names no person may have been the person sent: with one
+    session naming her and the other blank, a third term in a row is barred."""
+    history = (PastOfficer(18, "Vice-President", "Ghana", "Ama Mensah"),
+               PastOfficer(19, "Vice-President", "Ghana", ""))
+    case = _cop(20, history, president_group=LA, presidency="Peru")
+    assert not _term_limit(case, (Seat("Vice-President", "Ghana", "Ama Mensah"),))
+    # another State's blank row says nothing of her
+    other = (history[0], PastOfficer(19, "Vice-President", "Kenya", ""))
+    assert _term_limit(_cop(20, other, president_group=LA, presidency="Peru"),
+                       (Seat("Vice-President", "Ghana", "Ama Mensah"),))
+
+
+def test_a_person_sent_by_a_state_of_another_group_is_still_counted() -> None:
+    history = (PastOfficer(18, "Vice-President", "Ghana", "José Núñez"),
+               PastOfficer(19, "President", "Brazil", "jose nunez"))
+    case = _cop(20, history, president_group=LA, presidency="Peru")
+    assert not _term_limit(case, (Seat("Vice-President", "Kenya", "JOSÉ NÚÑEZ"),))
+    # and solve does not seat him where a nomination names him
+    from planner.domain.case import Nomination
+    from planner.errors import Where
+    from planner.solve.best import solve
+
+    nominated = dataclasses.replace(case, nominations=(
+        Nomination("Kenya", "Vice-President", 1, "José Núñez", Where("t")),
+        Nomination("Kenya", "Vice-President", 2, "Another Person", Where("t"))))
+    _c, profile = open_case(shipped_cases()["unfccc-cop29-2024"])
+    el = prepare(nominated, profile)
+    seated = {(s.state, s.representative) for s in solve(el).slate}
+    assert ("Kenya", "José Núñez") not in seated
+
+
+def test_the_init_example_row_stays_an_example_beside_officers_attributes(tmp_path: Path) -> None:
+    folder = tmp_path / "cnd"
+    shutil.copytree(shipped_cases()["cnd-69-2026"], folder)
+    write_csv(folder / "nominations.csv", ["state", "post", "gender"],
+              [("Armenia", "Chair", "female")])
+    book = tmp_path / "next.xlsx"
+    assert run("init", book, "--from", folder, "--session", 70, "--opening",
+               "2026-12-03").exit_code == 0
+    assert run("solve", book, "--no-write").exit_code == 0
+    from planner.io.reader import load_case
+
+    _case, profile = open_case(folder)
+    assert load_case(book, profile.body).nominations == ()
+
+
+def test_bad_rotation_and_quota_parameters_are_refused(tmp_path: Path) -> None:
+    from planner.rules.profile import shipped_profiles
+
+    text = shipped_profiles()["ecosoc-commission"].read_text(encoding="utf-8")
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text.replace('following = "Rapporteur"\n', 'following = "Rapporteur"\n'
+                                '[[rotation.published]]\nsession = 70\npost = "Vice-Chair"\n'
+                                'group = "African States"\n')
+                   + '\n[[rules]]\nkind = "quota"\ncitation = "x"\ntext = "t"\n'
+                   'attribute = "ldc"\nvalue = "yes"\nbound = "at_least"\ncount = 1\n'
+                   'posts = ["Vice-Chair", "First Vice-Chair"]\n', encoding="utf-8")
+    r = run("solve", "cnd-69-2026", "--profile", bad, "--no-write")
+    assert r.exit_code == 2
+    assert "rotation.published[0].post: 'Vice-Chair' is not allowed" in r.output
+    assert "posts: names 'Vice-Chair' twice" in r.output
+
+
+def test_two_holders_of_one_post_at_a_session_are_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "cnd"
+    shutil.copytree(shipped_cases()["cnd-69-2026"], folder)
+    with (folder / "bureau_history.csv").open("a", encoding="utf-8") as fh:
+        fh.write("68,Chair,Japan,\n")
+    r = run("solve", folder, "--no-write")
+    assert r.exit_code == 2
+    assert "session 68 has 2 States holding the Chair (India, Japan); the body has 1" in r.output
+
+
+def test_the_rotation_table_against_the_history_is_said(tmp_path: Path) -> None:
+    folder = tmp_path / "cnd"
+    shutil.copytree(shipped_cases()["cnd-69-2026"], folder)
+    text = (folder / "rotation.csv").read_text(encoding="utf-8")
+    (folder / "rotation.csv").write_text(text.replace("68,Asia-Pacific States",
+                                                      "68,African States"), encoding="utf-8")
+    r = run("solve", folder, "--no-write")
+    assert "Session 68: the rotation gives the Chair to the African States, but the bureau " in (
+        r.output)
+
+
+def test_person_and_representative_naming_two_persons_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "cnd"
+    shutil.copytree(shipped_cases()["cnd-69-2026"], folder)
+    write_csv(folder / "nominations.csv", ["state", "post", "person", "representative"],
+              [("Armenia", "Chair", "A. Hovhannisyan", "Someone Else")])
+    r = run("solve", folder, "--no-write")
+    assert r.exit_code == 2 and "give the person once" in r.output

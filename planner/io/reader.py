@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from planner.domain.body import TREATY, Body
+from planner.domain.body import ORDINALS, TREATY, Body
 from planner.domain.case import (
     Attribute,
     Case,
@@ -542,6 +542,12 @@ class _Loader:
             priority = (self.integer(t, row, "priority", 1, 1, MAX_PRIORITY)
                         if t.has("priority") else 1)
             person = row.text("person") or row.text("representative")
+            if row.text("person") and row.text("representative") and normalise(
+                    row.text("person")) != normalise(row.text("representative")):
+                self.problems.add(t.where(row.number, "representative"),
+                                  f"the person is {row.text('person')!r} and the representative "
+                                  f"{row.text('representative')!r}",
+                                  "give the person once (the two headings say the same)")
             attributes = tuple(sorted(
                 (t.headers[c], row.text(c)) for c in t.headers
                 if c not in NOMINATION_COLUMNS and row.text(c)))
@@ -618,6 +624,7 @@ class _Loader:
             if number is not None and post is not None and state is not None:
                 out.append(PastOfficer(number, post, state, row.text("person"),
                                        bool(holdover)))
+        self.holders(t, out)
         for text, rows in sorted(foreign.items()):
             self.warnings.append(
                 f"{t.where()}: the post {text!r} (row{'s' if len(rows) > 1 else ''} "
@@ -625,6 +632,22 @@ class _Loader:
                 f"({', '.join(self.body.post_names)}): read as service on the bureau under no "
                 "post of the profile (check the spelling, or the profile).")
         return sorted(out, key=lambda h: (h.session, h.post, h.state, h.person))
+
+    def holders(self, t: Table, rows: list[PastOfficer]) -> None:
+        """No session holds a post by more States than the body has seats of it (a holder
+        replaced during the term is the same State's; a hold-over is not counted)."""
+        by_key: dict[tuple[int, str], set[str]] = {}
+        for h in rows:
+            if not h.holdover and h.post in self.body.post_names:
+                by_key.setdefault((h.session, h.post), set()).add(h.state)
+        for (session, post), states in sorted(by_key.items()):
+            count = self.body.post(post).count
+            if len(states) > count:
+                self.problems.add(t.where(None, "state"),
+                                  f"session {session} has {len(states)} States holding the "
+                                  f"{post} ({', '.join(sorted(states))}); the body has {count}",
+                                  "keep the holders elected at that session (a hold-over: mark "
+                                  "it holdover yes)")
 
     def yes_no(self, t: Table, row: Row, column: str) -> bool | None:
         """A yes/no cell (empty: no); None where it is neither, reported."""
@@ -711,8 +734,7 @@ class _Loader:
         text = row.text(column)
         post = self.body.find_post(text)
         if post is None:
-            self.problems.add(t.where(row.number, column), f"unknown post {text!r}",
-                              "use one of: " + ", ".join(self.body.post_names))
+            self.problems.add(t.where(row.number, column), *unknown_post(self.body, text))
         return post
 
     # -- the whole case
@@ -763,6 +785,7 @@ class _Loader:
         attributes = self.attributes(tables["attributes"]) if "attributes" in tables else []
         self.problems.raise_if_any()
         assert session is not None
+        self.warn_rotation_against_history(rotation, history, session, memberships)
         if convention is not None:
             self.warn_protocols_without_convention(unique, convention)
         return Case(
@@ -789,6 +812,28 @@ class _Loader:
             attributes=tuple(attributes),
         )
 
+    def warn_rotation_against_history(self, rotation: list[RotationEntry],
+                                      history: list[PastOfficer], session: Session,
+                                      memberships: list[Membership]) -> None:
+        """Where the rotation table (or the session table) and the bureau history give a
+        session's head post to different groups, the table is read: say so."""
+        head = self.body.rotating_post
+        if head is None:
+            return
+        group_of = {m.state: m.group for m in memberships}
+        held = {h.session: (h.state, group_of.get(h.state)) for h in history
+                if h.post == head and not h.holdover}
+        given = {r.session: r.group for r in rotation if r.post == head}
+        if session.president_group:
+            given[session.number] = session.president_group
+        for number, group in sorted(given.items()):
+            state, own = held.get(number, (None, None))
+            if own is not None and own != group:
+                self.warnings.append(
+                    f"Session {number}: the rotation gives the {head} to the {group}, but the "
+                    f"bureau history's {head}, {state}, is of the {own}; the rotation table "
+                    "is read.")
+
     def warn_protocols_without_convention(self, deposits: list[Deposit],
                                           convention: Instrument) -> None:
         first = {d.state: d.date for d in deposits if d.instrument == convention.id}
@@ -802,6 +847,21 @@ class _Loader:
                     f"having deposited one for the Convention before (Convention art. 37(2)); "
                     f"see {d.where}"
                 )
+
+
+def unknown_post(body: Body, text: str) -> tuple[str, str]:
+    """What is wrong with a post's name, and the fix."""
+    if not text:
+        return "the post is missing", "write the post: " + ", ".join(body.post_names)
+    first, _space, rest = text.strip().partition(" ")
+    numbered = body.find_post(rest) if rest and normalise(first) in ORDINALS else None
+    if numbered is not None:
+        count = body.post(numbered).count
+        return (f"{text!r} is beyond the body's {count} {numbered} seat"
+                f"{'s' if count != 1 else ''}", f"number the seats from 1 to {count}, or "
+                f"write {numbered!r}")
+    return (f"unknown post {text!r}", "use one of: " + ", ".join(body.post_names)
+            + " (the seats of a post held by several may be numbered: First Vice-Chair)")
 
 
 def _signature_key(s: Signature) -> tuple[str, str, dt.date]:

@@ -10,6 +10,7 @@ from planner.domain.body import Body
 from planner.domain.names import did_you_mean, registry
 from planner.domain.slate import Seat, Slate
 from planner.errors import InputError, Problem, Problems, Where
+from planner.io.reader import unknown_post
 from planner.io.tables import (
     Row,
     Table,
@@ -49,10 +50,7 @@ def _seat(table: Table, row: Row, spec: Body, problems: Problems) -> Seat | None
     text = row.text("post")
     post = spec.find_post(text)
     if post is None:
-        problems.add(table.where(row.number, "post"),
-                     f"unknown post {text!r}" if text else "the post is missing",
-                     "use one of: " + ", ".join(spec.post_names) + " (the seats of a post "
-                     "held by several may be numbered: First Vice-Chair)")
+        problems.add(table.where(row.number, "post"), *unknown_post(spec, text))
     name = row.text("state")
     state = registry().lookup(name) if name else None
     if state is None:

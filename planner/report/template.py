@@ -126,7 +126,10 @@ def _rows(body: Body, profile: str, case: Case | None, session: int | None,
         ],
         "groups": [[m.state, m.group, "yes"] for m in case.memberships],
         "attendance": attendance or _example(["Kenya"]),
-        "nominations": nominations or _example(["Kenya", body.post_names[-1], 1, "", ""]),
+        # the example row padded to the officers' attributes, so its mark stays in a column
+        # of its own and the row is read as an example, never as a nomination
+        "nominations": nominations or _example(["Kenya", body.post_names[-1], 1, "", "",
+                                                *("" for _a in extras)]),
         # withdrawals, like nominations, are the case's own session's
         "withdrawals": ([] if later else [[st] for st in sorted(case.withdrawn, key=state_order)])
         or _example(["Kenya"]),

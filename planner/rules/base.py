@@ -4,8 +4,8 @@ faces every rule shares.
 A rule states its constraints once, through a Backend: evaluated on a given slate (plain Python
 integers) they check it; built on CP-SAT variables they are posted to the model; built as linear
 forms (planner.rules.forms) they let the enumeration count and list slates and let `carries`
-(planner.rules.reduce) tell which rules an officer is needed for. So no face can drift from another; tests hold them
-to it. Preferences and fairness rules are written the same way.
+(planner.rules.reduce) tell which rules an officer is needed for. So no face can drift from
+another; tests hold them to it. Preferences and fairness rules are written the same way.
 
 What a rule is and what it reads are defined together here, since each refers to the other (a
 rule reads an election; an election holds its profile's rules): one module, so that no import
@@ -71,8 +71,8 @@ class EvalBackend:
         self.seated = frozenset(seat.state for seat in slate)
         # seats whose officer remained in office pending a successor (not elected now)
         self.held_over = Counter((seat.state, seat.post) for seat in slate if seat.holdover)
-        # the persons the slate names, by seat (normalised), over the nominations' persons
-        self.persons = {(seat.state, seat.post): normalise(seat.representative)
+        # the persons the slate names, by seat, over the nominations' persons
+        self.persons = {(seat.state, seat.post): seat.representative
                         for seat in slate if seat.representative}
 
     def elected(self, state: str, post: str) -> int:

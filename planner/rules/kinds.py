@@ -346,6 +346,8 @@ class Quota(Rule):
                 f"would count as officers {self.phrase(scope)} ({listing(able)}).")
 
     def validate(self, body: Body) -> Iterator[Complaint]:
+        for post in sorted({p for p in self.posts if self.posts.count(p) > 1}):
+            yield Complaint("posts", f"names {post!r} twice", "name each post once")
         if self.scope == "each_value" and self.value:
             yield Complaint("value", "is given with scope = \"each_value\", which counts every "
                             "value in turn", "drop value, or choose another scope")
@@ -359,6 +361,12 @@ class Quota(Rule):
         if not known:
             yield (f"No State or nomination gives the attribute {self.attribute!r}, which rule "
                    f"{self.id} reads: every officer counts as not matching.")
+        key = normalise(self.attribute)
+        if any(normalise(a.attribute) == key for a in el.case.attributes) and any(
+                normalise(a) == key for n in el.case.nominations for a, _v in n.attributes):
+            yield (f"Both the attributes table and the nominations give {self.attribute!r}: "
+                   f"rule {self.id} reads a nominee's own value for the post it is nominated "
+                   "for, and the State's elsewhere.")
 
 
 @dataclass(frozen=True)
@@ -441,7 +449,13 @@ COUNTS = ("state", "person")
 class TermLimit(Rule):
     """No State (or, with counts = "person", no person) on the bureau for more than
     `consecutive` sessions in a row (bureau history). A hold-over (an officer who remained in
-    office pending a successor) is not a new term: it neither counts nor breaks the limit."""
+    office pending a successor) is not an election: it is no term, so a run of terms in a row
+    ends at it, and a hold-over on a slate breaks no limit.
+
+    Counting persons, a person is barred where each of the last sessions has them on the
+    bureau, or has a row of the State that sends them naming no person (who served is not
+    known, so it may have been them); a State whose rows of every one of those sessions name no
+    person is barred whoever it sends."""
 
     kind = "term_limit"
     reads = frozenset({"history", "nominations"})
@@ -459,9 +473,8 @@ class TermLimit(Rule):
         return [by_session.get(session - k, []) for k in range(1, self.consecutive + 1)]
 
     def barred(self, el: Election, group: str) -> list[str]:
-        """States barred whatever person they send: every State, counting States; counting
-        persons, those whose records of the last sessions name no person (the person who
-        served is not known, so it may be the one sent)."""
+        """States barred whatever person they send: every State on each of the last bureaus,
+        counting States; counting persons, those whose rows of each of them name no person."""
         runs = self._runs(el)
         if self.counts == "state":
             every = set.intersection(*({s for s, _p in run} for run in runs))
@@ -469,33 +482,33 @@ class TermLimit(Rule):
             every = set.intersection(*({s for s, p in run if not p} for run in runs))
         return [s for s in el.members(group) if s in every]
 
-    def persons_barred(self, el: Election) -> frozenset[str]:
-        """Counting persons: the persons elected at each of the last sessions."""
-        runs = self._runs(el)
-        return frozenset(set.intersection(*({p for _s, p in run if p} for run in runs)))
+    def served_each(self, el: Election, state: str, person: str) -> bool:
+        """Counting persons: whether the person (sent by the State) may have served at each of
+        the last sessions: named there, or the State's row there names no one."""
+        return bool(person) and all(
+            any(p == person or (s == state and not p) for s, p in run)
+            for run in self._runs(el))
 
-    def barred_seats(self, el: Election, group: str, b: Backend[Any]) -> list[tuple[str, str]]:
-        """Counting persons: the (State, post) seats whose person is known (the slate's
-        representative, else the nomination's) and served the last terms."""
+    def barred_seats(self, el: Election, group: str, b: object) -> list[tuple[str, str]]:
+        """Counting persons: the group's (State, post) seats whose person is known (the slate's
+        representative, else the nomination's) and may have served each of the last terms."""
         if self.counts == "state":
-            return []
-        persons = self.persons_barred(el)
-        if not persons:
             return []
         named = {(n.state, n.post): normalise(n.person) for n in el.case.nominations
                  if n.person}
         if isinstance(b, EvalBackend):
-            named.update(b.persons)
+            named.update({k: normalise(v) for k, v in b.persons.items()})
         return [(s, p) for (s, p), person in sorted(named.items())
-                if person in persons and el.group_or_none(s) == group]
+                if el.group_or_none(s) == group and self.served_each(el, s, person)]
 
     def scopes(self, el: Election) -> tuple[Scope, ...]:
         if self.counts == "state":
             return tuple((g,) for g in el.groups_in_play if self.barred(el, g))
-        # counting persons, any State whose records of the last session name someone may
-        # send that person again: the group's seats are read on the slate
-        last = {s for s, _p in self._runs(el)[0]}
-        return tuple((g,) for g in el.groups_in_play if any(s in last for s in el.members(g)))
+        # counting persons, a person on the last bureau may be sent by any State of any group,
+        # and a slate may name them: every group is read
+        if not self._runs(el)[0]:
+            return ()
+        return tuple((g,) for g in el.groups_in_play if el.members(g))
 
     def needs(self, el: Election, scope: Scope, b: Backend[E]) -> Iterator[Need[E]]:
         barred = self.barred(el, scope[0])
@@ -521,20 +534,23 @@ class TermLimit(Rule):
 
     def conflict(self, el: Election, scope: Scope) -> str:
         barred = self.barred(el, scope[0])
-        persons = sorted(self.persons_barred(el)) if self.counts == "person" else []
-        who = listing([*barred, *persons])
-        return (f"{self.citation}: {self.wording} Of {group_label(scope[0])}, {who} served "
-                f"the last {self.consecutive} terms.")
+        seats = [f"{s} ({el.person_of(None, s, p)})"
+                 for s, p in self.barred_seats(el, scope[0], None) if s not in barred]
+        return (f"{self.citation}: {self.wording} Of {group_label(scope[0])}, "
+                f"{listing([*barred, *seats])} served the last {self.consecutive} terms.")
 
     def notes(self, el: Election) -> Iterator[str]:
         if self.counts != "person":
             return
         runs = self._runs(el)
-        unnamed = sorted({s for run in runs for s, p in run if not p}, key=normalise)
+        on_each = set.intersection(*({s for s, _p in run} for run in runs))
+        # only where it can matter: a State on each of the last bureaus
+        unnamed = sorted({s for run in runs for s, p in run if not p and s in on_each},
+                         key=normalise)
         if unnamed:
             yield (f"The bureau history names no person for {listing(unnamed)} at one of the "
                    f"last {self.consecutive} sessions: rule {self.id}, which counts persons, "
-                   "counts those States as if the same person had served.")
+                   "counts the persons those States send as if they had served then.")
 
 
 @dataclass(frozen=True)

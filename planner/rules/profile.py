@@ -179,12 +179,18 @@ class _Reader:
                 args[name] = self.integer(entry, name, key, default, spec.low, spec.high)
             elif isinstance(default, tuple):
                 items = self.texts(entry, name, key)
+                if spec.among == "posts":
+                    # a post by its name, an alias, or numbered as records number seats
+                    items = tuple(body.find_post(v) or v for v in items)
                 if allowed is not None:
                     items = tuple(v for i, v in enumerate(items)
                                   if self.choice(v, allowed, f"{key}[{i}]") is not None)
                 args[name] = items
             elif allowed is not None:
-                args[name] = self.choice(entry[name], allowed, key) or default
+                value = entry[name]
+                if spec.among == "posts" and isinstance(value, str):
+                    value = body.find_post(value) or value
+                args[name] = self.choice(value, allowed, key) or default
             else:
                 args[name] = self.text(entry, name, key)
         made = cls(**args)
@@ -236,17 +242,23 @@ class _Reader:
 
     def published(self, rotation: Mapping[str, Any], posts: Sequence[str],
                   groups: Sequence[str]) -> tuple[tuple[int, str, str], ...]:
-        """A published rotation table: [[rotation.published]] with session, post, group."""
-        out = []
+        """A published rotation table: [[rotation.published]] with session, post (a rotating
+        post: the head post or one that follows it) and group, one row a session and post."""
+        out: dict[tuple[int, str], str] = {}
         for i, entry in enumerate(self.tables(rotation, "published")):
             where = f"rotation.published[{i}]"
             self.unknown(entry, {"session", "post", "group"}, where)
             session = self.integer(entry, "session", f"{where}.session", 1, 1, MAX_SESSION)
             post = self.choice(entry.get("post"), posts, f"{where}.post")
             group = self.choice(entry.get("group"), groups, f"{where}.group")
-            if post is not None and group is not None:
-                out.append((session, post, group))
-        return tuple(sorted(out))
+            if post is None or group is None:
+                continue
+            if out.get((session, post), group) != group:
+                self.bad(where, f"session {session}'s {post} is given to the "
+                         f"{out[(session, post)]} and to the {group}",
+                         "keep one row for each session and post")
+            out[(session, post)] = group
+        return tuple(sorted((s, p, g) for (s, p), g in out.items()))
 
     def read(self, data: Mapping[str, Any], path: str) -> Profile:
         self.unknown(data, TOP_KEYS, "")
@@ -265,7 +277,8 @@ class _Reader:
                     if "post" in rotation else None)
         followers = self.followers(rotation, post_names, rotating)
         group_names = [g.name for g in groups]
-        published = self.published(rotation, post_names, group_names)
+        rotating_posts = [*([rotating] if rotating else []), *(p for p, _o in followers)]
+        published = self.published(rotation, rotating_posts, group_names)
         cycle = self.texts(rotation, "default_cycle", "rotation.default_cycle")
         if cycle and sorted(cycle) != sorted(group_names):
             self.bad("rotation.default_cycle", "must list every group once",
