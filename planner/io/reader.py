@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from planner.domain.body import ORDINALS, TREATY, Body
 from planner.domain.case import (
@@ -25,7 +26,15 @@ from planner.domain.case import (
 from planner.domain.names import did_you_mean, normalise, registry
 from planner.errors import InputError, Problem, Problems, Where
 from planner.io.dates import DATE_FIX, DateError, parse_date, parse_untc_consent
-from planner.io.schema import SESSION_KEY_NAMES, TABLES, required_columns, required_tables
+from planner.io.schema import (
+    EXAMPLE,
+    SESSION_KEY_NAMES,
+    TABLES,
+    example_rows,
+    required_columns,
+    required_tables,
+    table,
+)
 from planner.io.tables import (
     Row,
     Table,
@@ -126,7 +135,7 @@ class _Loader:
                         name, candidates[0], self.shown(candidates[0]), self.problems
                     )
                     if table is not None:
-                        found[name] = table
+                        found[name] = self.with_examples(table)
         else:
             self.record(self.path)
             self.sheets = read_workbook(self.path, self.shown(self.path), self.problems)
@@ -138,9 +147,9 @@ class _Loader:
             for name in TABLES:
                 sheet = by_key.get(prefix + name)
                 if sheet is not None:
-                    found[name] = table_from_sheet(
+                    found[name] = self.with_examples(table_from_sheet(
                         name, self.shown(self.path), sheet, self.sheets[sheet], self.problems
-                    )
+                    ))
         for name in required_tables(self.body):
             if name not in found and not self.problems:
                 where = Where(self.shown(self.path))
@@ -150,6 +159,27 @@ class _Loader:
                     fix = f"add a sheet named {name!r} to the workbook"
                 self.problems.add(where, f"the case has no {name} table", fix)
         return found
+
+    def with_examples(self, t: Table) -> Table:
+        """A row marked as an example is ignored only where it still holds the example: one
+        typed over (a nomination written on the example row, its mark left) is data, read,
+        and said."""
+        if not t.examples:
+            return t
+        expected = example_rows(self.body).get(t.name)
+        kept = []
+        for row in t.examples:
+            if expected is not None and _holds_example(row, table(t.name).names, expected):
+                continue
+            kept.append(row)
+            self.warnings.append(
+                f"{t.where(row.number)}: the row is marked {EXAMPLE!r} but holds other data "
+                "than the example: it is read as data (clear the mark in its last column; "
+                "delete the row if it is not meant).")
+        if not kept:
+            return t
+        return dataclasses.replace(t, rows=tuple(sorted([*t.rows, *kept],
+                                                        key=lambda r: r.number)))
 
     # -- cell readers
 
@@ -847,6 +877,16 @@ class _Loader:
                     f"having deposited one for the Convention before (Convention art. 37(2)); "
                     f"see {d.where}"
                 )
+
+
+def _holds_example(row: Row, columns: tuple[str, ...], example: list[Any]) -> bool:
+    """Whether a marked row still holds the template's example, and nothing else."""
+    def text(value: Any) -> str:
+        return normalise(value.isoformat() if isinstance(value, dt.date) else str(value))
+
+    values = dict(zip(columns, example, strict=False))
+    return all(normalise(row.text(key)) == text(values.get(key, ""))
+               for key in row.cells if key != "example")
 
 
 def unknown_post(body: Body, text: str) -> tuple[str, str]:

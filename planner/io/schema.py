@@ -4,7 +4,9 @@ README's table of the case contract says the same."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from planner.domain.body import MEMBERSHIP, TREATY, Body
 
@@ -181,3 +183,29 @@ def required_tables(body: Body) -> tuple[str, ...]:
     """The tables a case of this body cannot do without."""
     basis = {TREATY: "instruments", MEMBERSHIP: "members"}[body.eligibility]
     return (basis, "groups", "session", *(("constituencies",) if body.constituencies else ()))
+
+
+# the mark of an example row in the last column of a template's sheet
+EXAMPLE = "example: this row is ignored"
+
+
+def example_rows(body: Body) -> dict[str, list[Any]]:
+    """The example row of each table, as planner init writes it: the reader ignores a row so
+    marked only where it still holds these values (an example typed over is data)."""
+    last = body.post_names[-1]
+    return {
+        "members": ["Kenya"],
+        "instruments": ["convention", "United Nations Convention against Transnational "
+                        "Organized Crime", "convention", dt.date(2003, 9, 29), 30, "", ""],
+        "ratifications": ["Kenya", "convention", dt.date(2004, 6, 16), "accession", ""],
+        "groups": ["Kenya", "African States", "yes"],
+        "attendance": ["Kenya"],
+        "nominations": ["Kenya", last, 1, "", ""],
+        "withdrawals": ["Kenya"],
+        "rotation": [5, body.rotating_post or body.head_post, "African States", "", ""],
+        "sessions": [7, dt.date(2014, 10, 6)],
+        "expected_ratifications": ["Kenya", "convention", dt.date(2014, 9, 1)],
+        "bureau_history": [5, last, "Kenya", "", ""],
+        "attributes": ["Kenya", "ldc", "no"],
+    }
+

@@ -5,6 +5,7 @@ workbook (its Slates sheet, one rank per slate)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from planner.domain.body import Body
 from planner.domain.names import did_you_mean, registry
@@ -14,18 +15,46 @@ from planner.io.reader import unknown_post
 from planner.io.tables import (
     Row,
     Table,
+    cell_text,
     read_table_file,
     read_workbook,
     require_file,
     table_from_sheet,
 )
 
+# the page for delegates: a solve or replace workbook's Bureau sheet, whose table of officers
+# starts under a header row with these words
+BUREAU_SHEET = "bureau"
+BUREAU_HEADER = ("office", "state")
 
-def _tables(path: Path, problems: Problems) -> Table | None:
+
+def _bureau_seats(frame: Any) -> list[tuple[int, str, str]]:
+    """The officers the Bureau sheet shows, as (row number, office, State) as written: the
+    rows under its header row, down to the first empty one."""
+    out: list[tuple[int, str, str]] = []
+    started = False
+    for i, values in enumerate(frame.itertuples(index=False), start=1):
+        first = [cell_text(v) for v in list(values)[:2]]
+        if not started:
+            started = tuple(v.lower() for v in first) == BUREAU_HEADER
+            continue
+        if not any(first):
+            break
+        out.append((i, first[0], first[1]))
+    return out
+
+
+def _tables(path: Path, problems: Problems,
+            bureau: list[tuple[int, str, str]] | None = None) -> Table | None:
+    """The slate's table; where the workbook also has a Bureau sheet (the page for
+    delegates), its officers go into `bureau`, to be held to the slate."""
     if path.suffix.lower() == ".xlsx":
         sheets = read_workbook(path, str(path), problems)
         if sheets is None:
             return None
+        shown_as = {s.strip().lower(): s for s in sheets}
+        if bureau is not None and BUREAU_SHEET in shown_as and "slate" in shown_as:
+            bureau.extend(_bureau_seats(sheets[shown_as[BUREAU_SHEET]]))
         by_name = {s.strip().lower(): s for s in sheets}
         named = by_name.get("slates") or by_name.get("slate")
         name = named or next(iter(sheets), None)
@@ -103,7 +132,8 @@ def load_slates(path: Path | str, spec: Body, whole: bool = False
     p = Path(path)
     require_file(p, "give a .csv or .xlsx file with columns post and state")
     problems = Problems()
-    table = _tables(p, problems)
+    bureau: list[tuple[int, str, str]] = []
+    table = _tables(p, problems, bureau)
     if table is None or not table.require(problems, "post", "state"):
         problems.raise_if_any()
         raise AssertionError("unreachable")
@@ -116,6 +146,8 @@ def load_slates(path: Path | str, spec: Body, whole: bool = False
             groups.setdefault(key, []).append((row, seat))
     if not groups and not problems:
         problems.add(table.where(), "the slate has no rows", "list one row per post")
+    if bureau and not problems:
+        _same_as_bureau(p, bureau, [s for _r, s in groups.get("", [])], spec, problems)
     out: list[tuple[str, Slate]] = []
     for key, rows in groups.items():
         label = f"{p.name} #{key}" if ranked else p.name
@@ -125,6 +157,33 @@ def load_slates(path: Path | str, spec: Body, whole: bool = False
         out.append((label, tuple(s for _r, s in rows)))
     problems.raise_if_any()
     return out
+
+
+def _same_as_bureau(path: Path, bureau: list[tuple[int, str, str]], seats: list[Seat],
+                    spec: Body, problems: Problems) -> None:
+    """The Bureau sheet and the Slate sheet show one bureau: an officer changed on one of
+    them (the page delegates read and edit) is never passed over for the other."""
+    shown: dict[str, list[tuple[int, str]]] = {}
+    for number, office, state in bureau:
+        post = spec.find_post(office) or office
+        shown.setdefault(post, []).append((number, registry().lookup(state) or state))
+    slate: dict[str, list[str]] = {}
+    for seat in seats:
+        slate.setdefault(seat.post, []).append(seat.state)
+    for post in sorted(set(shown) | set(slate), key=spec.post_rank):
+        on_bureau = [state for _n, state in shown.get(post, [])]
+        only_bureau = [(n, st) for n, st in shown.get(post, []) if st not in slate.get(post, [])]
+        only_slate = [st for st in slate.get(post, []) if st not in on_bureau]
+        for k, (number, state) in enumerate(only_bureau):
+            other = (f"the Slate sheet {only_slate[k]}" if k < len(only_slate)
+                     else f"the Slate sheet no such {post}")
+            problems.add(Where(str(path), "Bureau", number, "State"),
+                         f"the Bureau sheet shows {state} as {post}, {other}",
+                         "correct one of them: the two sheets must show the same bureau")
+        for state in only_slate[len(only_bureau):]:
+            problems.add(Where(str(path), "Slate"),
+                         f"the Slate sheet shows {state} as {post}, the Bureau sheet does not",
+                         "correct one of them: the two sheets must show the same bureau")
 
 
 def load_slate(path: Path | str, spec: Body, whole: bool = False) -> Slate:

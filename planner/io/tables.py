@@ -77,6 +77,9 @@ class Table:
     headers: dict[str, str]  # normalised key -> header as written
     rows: tuple[Row, ...]
     frame: Any = field(default=None, repr=False, compare=False)  # the DataFrame, if read so
+    # rows marked in an "example" column (as planner init writes them): not data unless they
+    # hold something else than the example (planner.io.reader decides, knowing the example)
+    examples: tuple[Row, ...] = ()
 
     def where(self, row: int | None = None, column: str | None = None) -> Where:
         shown = self.headers.get(column, column) if column else None
@@ -145,11 +148,13 @@ def _from_values(name: str, file: str, sheet: str | None, values_list: list[tupl
                                  f"two columns are headed {headers[key]!r} and {text!r}",
                                  "keep one of them")
     rows: list[Row] = []
+    examples: list[Row] = []
     start = (top or 0) + 1
     for number, values in enumerate(values_list[start:], start=start + 1):
         cells = {key: values[pos] for pos, key in positions}
-        # rows marked in an "example" column (as planner init writes them) are not data
-        if any(cell_text(v) for v in cells.values()) and not cell_text(cells.get("example")):
+        if cell_text(cells.get("example")):
+            examples.append(Row(number, cells))
+        elif any(cell_text(v) for v in cells.values()):
             rows.append(Row(number, cells))
             if problems is not None and _may_be_unreadable(cells):
                 for key, v in cells.items():
@@ -166,7 +171,7 @@ def _from_values(name: str, file: str, sheet: str | None, values_list: list[tupl
         problems.add(Where(file, sheet), f"the {name} table has {len(rows):,} rows, more than "
                      f"the {MAX_ROWS:,} a case may have", "check that this is the right file")
         rows = rows[:0]
-    return Table(name, file, sheet, headers, tuple(rows), frame)
+    return Table(name, file, sheet, headers, tuple(rows), frame, tuple(examples[:MAX_ROWS]))
 
 
 def _may_be_unreadable(cells: dict[str, Any]) -> bool:

@@ -12,9 +12,15 @@ from planner.domain.body import Body
 from planner.domain.case import Case
 from planner.domain.names import registry
 from planner.domain.slate import state_order
-from planner.io.schema import SCHEMA, SESSION_KEY_NAMES, SESSION_KEYS, TableSpec
+from planner.io.schema import (
+    EXAMPLE,
+    SCHEMA,
+    SESSION_KEY_NAMES,
+    SESSION_KEYS,
+    TableSpec,
+    example_rows,
+)
 
-EXAMPLE = "example: this row is ignored"
 DATE_FORMAT = "yyyy-mm-dd"
 LIST_ROWS = 2000  # rows that carry drop-down lists and date formats
 
@@ -81,27 +87,10 @@ def _rows(body: Body, profile: str, case: Case | None, session: int | None,
           opening: dt.date | None) -> dict[str, list[list[Any]]]:
     """Each table's rows: the case's own where a case is given, else one example row."""
     session_rows = _session_rows(body, profile, case, session, opening)
+    examples = example_rows(body)
     if case is None:
-        return {
-            "session": session_rows,
-            "members": _example(["Kenya"]),
-            "constituencies": [],
-            "instruments": _example(["convention", "United Nations Convention against "
-                                     "Transnational Organized Crime", "convention",
-                                     dt.date(2003, 9, 29), 30, "", ""]),
-            "ratifications": _example(["Kenya", "convention", dt.date(2004, 6, 16),
-                                       "accession", ""]),
-            "groups": _example(["Kenya", "African States", "yes"]),
-            "attendance": _example(["Kenya"]),
-            "nominations": _example(["Kenya", body.post_names[-1], 1, "", ""]),
-            "withdrawals": _example(["Kenya"]),
-            "rotation": _example([5, body.rotating_post or body.head_post, "African States",
-                                  "", ""]),
-            "sessions": _example([7, dt.date(2014, 10, 6)]),
-            "expected_ratifications": _example(["Kenya", "convention", dt.date(2014, 9, 1)]),
-            "bureau_history": _example([5, body.post_names[-1], "Kenya", "", ""]),
-            "attributes": _example(["Kenya", "ldc", "no"]),
-        }
+        return {"session": session_rows, "constituencies": [],
+                **{name: _example(values) for name, values in examples.items()}}
     later = session is not None and session != case.session.number
     # nominations and attendance are the case's own session's; a later session starts afresh
     extras = nomination_attributes(case)
@@ -125,14 +114,14 @@ def _rows(body: Body, profile: str, case: Case | None, session: int | None,
               if (g.state, g.instrument) not in deposited),
         ],
         "groups": [[m.state, m.group, "yes"] for m in case.memberships],
-        "attendance": attendance or _example(["Kenya"]),
+        "attendance": attendance or _example(examples["attendance"]),
         # the example row padded to the officers' attributes, so its mark stays in a column
         # of its own and the row is read as an example, never as a nomination
-        "nominations": nominations or _example(["Kenya", body.post_names[-1], 1, "", "",
+        "nominations": nominations or _example([*examples["nominations"],
                                                 *("" for _a in extras)]),
         # withdrawals, like nominations, are the case's own session's
         "withdrawals": ([] if later else [[st] for st in sorted(case.withdrawn, key=state_order)])
-        or _example(["Kenya"]),
+        or _example(examples["withdrawals"]),
         "rotation": [[r.session, r.post, r.group, "", ""] for r in case.rotation],
         "sessions": [[n, d] for n, d in case.schedule],
         "expected_ratifications": [[d.state, d.instrument, d.date] for d in case.expected],

@@ -1,0 +1,67 @@
+"""Papers that cannot mislead (issue 21): what a delegate's page shows is what the planner
+reads, and examples stay examples."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .test_cli import run
+
+
+def _edit_bureau(pack: Path, old: str, new: str) -> None:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(pack)
+    ws = wb["Bureau"]
+    for row in ws.iter_rows():
+        if row[1].value == old:
+            row[1].value = new
+            break
+    else:
+        raise AssertionError(f"{old} is not on the Bureau sheet")
+    wb.save(pack)
+
+
+def test_an_edited_bureau_sheet_is_seen(tmp_path: Path) -> None:
+    """Finland changed to Japan on the page for delegates: check refuses, naming both sheets,
+    instead of passing the Slate sheet it reads."""
+    pack = tmp_path / "cop6.xlsx"
+    assert run("solve", "--out", pack).exit_code == 0
+    assert run("check", pack).exit_code == 0
+    _edit_bureau(pack, "Finland", "Japan")
+    r = run("check", pack)
+    assert r.exit_code == 2, r.output
+    assert "the Bureau sheet shows Japan as Vice-President, the Slate sheet Finland" in r.output
+    assert "sheet Bureau, row" in r.output
+    # every command that reads the slate from the workbook refuses too
+    for args in (("replace", "--slate", pack, "--withdraw", "Albania", "--no-write"),
+                 ("candidates", "--slate", pack, "--post", "Rapporteur", "--no-write"),
+                 ("compare", pack, pack, "--no-write")):
+        assert run(*args).exit_code == 2, args
+
+
+def test_a_nomination_typed_over_the_example_row_is_read_and_said(tmp_path: Path) -> None:
+    """Typing a nomination on the init workbook's example row, as one does in Excel, with its
+    mark left in the last cell: the nomination counts, and a note says the row was read."""
+    import json
+
+    from openpyxl import load_workbook
+
+    book = tmp_path / "cop7.xlsx"
+    assert run("init", book, "--from", "untoc-cop6-2012", "--session", "7").exit_code == 0
+    untouched = run("solve", book, "--json", "--no-write")
+    assert untouched.exit_code == 0 and "marked 'example" not in untouched.output
+    wb = load_workbook(book)
+    ws = wb["nominations"]
+    assert ws.cell(2, ws.max_column).value == "example: this row is ignored"
+    # the 7th session's President comes from the Eastern European States
+    ws.cell(2, 1).value, ws.cell(2, 2).value = "Poland", "President"
+    wb.save(book)
+    r = run("solve", book, "--json", "--no-write")
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    assert ("President", "Poland") in {(s["post"], s["state"]) for s in data["slate"]}
+    assert ("President", "Poland") not in {(s["post"], s["state"]) for s in json.loads(
+        untouched.stdout)["slate"]}
+    assert any("marked 'example: this row is ignored' but holds other data" in w
+               for w in data["warnings"])
