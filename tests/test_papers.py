@@ -65,3 +65,44 @@ def test_a_nomination_typed_over_the_example_row_is_read_and_said(tmp_path: Path
         untouched.stdout)["slate"]}
     assert any("marked 'example: this row is ignored' but holds other data" in w
                for w in data["warnings"])
+
+
+def test_the_elected_bureau_is_recorded_and_the_next_session_starts_from_it(
+        tmp_path: Path) -> None:
+    """The quick start: the 7th session's bureau recorded in its case's history, the 8th
+    started from it; the tie-break of the 8th reads it."""
+    from planner.io.reader import load_case
+    from planner.rules.profile import load_profile
+
+    body = load_profile("untoc-cop").body
+    cop7 = tmp_path / "cop7.xlsx"
+    assert run("init", cop7, "--from", "untoc-cop6-2012", "--session", "7").exit_code == 0
+    slate = tmp_path / "cop7-slate.xlsx"
+    assert run("solve", cop7, "--out", slate).exit_code == 0
+    elected = tmp_path / "cop7-elected.xlsx"
+    r = run("record", slate, "--out", elected)
+    assert r.exit_code == 0, r.output
+    assert "Recorded the bureau elected at session 7 (10 officers)" in r.output
+    history = load_case(elected, body).history
+    seven = {(h.post, h.state) for h in history if h.session == 7}
+    assert len(seven) == 10
+    # recording again replaces that session's rows, and an existing file is kept
+    assert run("record", slate, "--out", elected).exit_code == 2
+    assert run("record", slate, "--out", elected, "--force").exit_code == 0
+    assert sum(1 for h in load_case(elected, body).history if h.session == 7) == 10
+    cop8 = tmp_path / "cop8.xlsx"
+    assert run("init", cop8, "--from", elected, "--session", "8",
+               "--opening", "2016-10-17").exit_code == 0
+    assert {(h.post, h.state) for h in load_case(cop8, body).history
+            if h.session == 7} == seven
+    eight = run("solve", cop8, "--json", "--no-write")
+    import json
+
+    served = {state for _post, state in seven}
+    assert not served & {s["state"] for s in json.loads(eight.stdout)["slate"]}
+    # a slate that is not a whole bureau is not recorded
+    part = tmp_path / "part.csv"
+    from .factory import write_csv
+
+    write_csv(part, ["post", "state"], [("President", "Poland")])
+    assert run("record", cop7, part, "--out", tmp_path / "x.xlsx").exit_code == 2

@@ -173,6 +173,48 @@ def init_cmd(dest: Path, source: str | None, number: int | None, opening: str | 
     click.echo(f"Written: {dest}", err=True)
 
 
+@cli.command(name="record")
+@click.argument("paths", nargs=-1, required=True, metavar="[CASE] SLATE")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The case workbook to write, the elected bureau in its history (.xlsx).")
+@click.option("--force", is_flag=True, help="Overwrite OUT if it exists.")
+def record_cmd(paths: tuple[str, ...], out: Path, force: bool) -> None:
+    """Record the bureau elected at the case's session (a slate, or the workbook solve wrote)
+    in the case's bureau history, for the next session's tie-break, term limits, rotation and
+    plans; start the next session from it with planner init --from.
+
+    \b
+    Example:
+      planner record outputs/cop7-slate.xlsx --out outputs/cop7-elected.xlsx
+      planner init outputs/cop8.xlsx --from outputs/cop7-elected.xlsx --session 8
+    """
+    from planner.domain.case import with_bureau
+    from planner.errors import UsageError
+    from planner.io.slates import load_slate
+    from planner.report.files import check_output_path
+    from planner.report.render import record_lines
+    from planner.report.template import write_template
+    from planner.report.workbook import input_paths
+    from planner.rules.base import check
+    from planner.rules.election import prepare
+    from planner.rules.profile import profile_reference
+
+    if len(paths) > 2:
+        raise click.UsageError("give at most CASE and SLATE")
+    case_arg, slate_arg = (None, paths[0]) if len(paths) == 1 else paths
+    c, profile, said = _load_for_slates(case_arg, [slate_arg])
+    slate = load_slate(slate_arg, c.body, whole=True)
+    check_output_path(out, [*input_paths(c), Path(slate_arg)])
+    if out.exists() and not force:
+        raise UsageError(f"{out} exists. Give another name, or --force to overwrite it")
+    if out.suffix.lower() != ".xlsx":
+        raise UsageError(f"{out}: the case workbook must end in .xlsx")
+    el = prepare(c, profile, extra_states=frozenset(s.state for s in slate))
+    write_template(out, profile.body, profile_reference(profile), with_bureau(c, slate))
+    click.echo("\n".join(record_lines(el, slate, check(el, slate), out, said)))
+    click.echo(f"Written: {out}", err=True)
+
+
 @cli.command(name="profiles")
 def profiles_cmd() -> None:
     """List the shipped profiles: one per body whose bureau the planner knows.

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 from planner.domain.body import Body
+from planner.domain.slate import Seat
 from planner.errors import Where
 
 
@@ -207,3 +210,14 @@ def case_differences(a: Case, b: Case) -> list[str]:
         if key(a) != key(b):
             out.append(what)
     return out
+
+
+def with_bureau(case: Case, seats: Iterable[Seat]) -> Case:
+    """The case with the bureau elected at its session in its bureau history (persons and
+    hold-overs as the slate gives them), in place of any rows of that session: what the next
+    session's tie-break, term limits, rotation and plans read."""
+    number = case.session.number
+    kept = [h for h in case.history if h.session != number]
+    elected = [PastOfficer(number, s.post, s.state, s.representative, s.holdover) for s in seats]
+    return dataclasses.replace(case, history=tuple(sorted(
+        [*kept, *elected], key=lambda h: (h.session, h.post, h.state, h.person))))

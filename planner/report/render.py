@@ -850,3 +850,23 @@ def profiles_lines(profiles: Sequence[Profile]) -> list[str]:
     return [f"{p.name}: {p.body.conference} ("
             + ", ".join(post.counted for post in p.body.posts)
             + f"); case: {p.default_case or 'none'}" for p in profiles]
+
+
+def record_lines(el: Election, slate: Slate, outcomes: Sequence[Outcome], out: Path | str,
+                 said: Sequence[str]) -> list[str]:
+    """What planner record says: the bureau recorded, whether it met the rules (it is recorded
+    as elected either way), and how to start the next session from it."""
+    s = el.case.session
+    lines = [f"Recorded the bureau elected at session {s.number} ({len(slate)} officers) in the "
+             f"bureau history of {out}:"]
+    for seat in sorted(slate, key=lambda x: (el.body.post_rank(x.post), x.state)):
+        who = f" ({seat.representative})" if seat.representative else ""
+        held = ", remaining in office pending a successor" if seat.holdover else ""
+        lines.append(f"  {seat.post}: {seat.state}{who}{held}")
+    failed = [o for o in outcomes if not o.passed]
+    if failed:
+        lines.append("As elected, it does not meet every rule (recorded all the same): "
+                     + "; ".join(o.message for o in failed))
+    lines.append(f"Next: planner init NEXT.xlsx --from {out} --session {s.number + 1}")
+    return lines + [f"Note: {n}" for n in said]
+
