@@ -106,3 +106,34 @@ def test_the_elected_bureau_is_recorded_and_the_next_session_starts_from_it(
 
     write_csv(part, ["post", "state"], [("President", "Poland")])
     assert run("record", cop7, part, "--out", tmp_path / "x.xlsx").exit_code == 2
+
+
+def test_compare_judges_each_slate_under_its_own_case(tmp_path: Path) -> None:
+    """A replacement made after a withdrawal is valid under its own case: compare says so,
+    where it used to judge it under the first file's case (the withdrawn nominee's)."""
+    import json
+
+    pack = tmp_path / "cop6.xlsx"
+    assert run("solve", "--out", pack).exit_code == 0
+    after = tmp_path / "after.xlsx"
+    r = run("replace", "--slate", pack, "--withdraw", "Indonesia", "--out", after)
+    assert r.exit_code == 0, r.output
+    r = run("compare", pack, after, "--json", "--no-write")
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    assert [s["valid"] for s in data["slates"]] == [True, True]
+    assert any("judged under the case its own workbook carries" in n
+               for n in data["assumptions"])
+    # with a case named, every slate is judged under it, and the replacement fails there
+    named = json.loads(run("compare", pack, after, "--case", "untoc-cop6-2012", "--json",
+                           "--no-write").stdout)
+    assert [s["valid"] for s in named["slates"]] == [True, False]
+
+
+def test_replace_says_when_the_state_withdrawn_holds_no_post(tmp_path: Path) -> None:
+    pack = tmp_path / "cop6.xlsx"
+    assert run("solve", "--out", pack).exit_code == 0
+    r = run("replace", "--slate", pack, "--withdraw", "Japan", "--no-write")
+    assert r.exit_code == 0
+    assert "Japan holds no post on this slate: its withdrawal changes no seat" in r.output
+    assert "0 post(s) change hands." in r.output

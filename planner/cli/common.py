@@ -22,7 +22,9 @@ import click
 
 if TYPE_CHECKING:
     from planner.domain.case import Case
+    from planner.domain.slate import Slate
     from planner.report.render import Rendering
+    from planner.rules.election import Election
     from planner.rules.profile import Profile
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -141,8 +143,8 @@ def _load(arg: str | None) -> tuple[Case, Profile]:
     return open_case(_resolve_case(arg), name)
 
 
-def _load_for_slates(case_arg: str | None, slate_paths: Sequence[str]
-                     ) -> tuple[Case, Profile, list[str]]:
+def _load_for_slates(case_arg: str | None, slate_paths: Sequence[str],
+                     own_cases: bool = False) -> tuple[Case, Profile, list[str]]:
     """The case for commands that read slates: the one named; else the one a slate's
     workbook carries; else the default. Says where a named case differs from the carried one,
     and when a slate without a case is read against the default."""
@@ -175,9 +177,11 @@ def _load_for_slates(case_arg: str | None, slate_paths: Sequence[str]
         for other in carriers[1:]:
             differ = case_differences(open_case(other, profile.path)[0], c)
             if differ:
+                judged = ("Each slate is judged under the case its own workbook carries."
+                          if own_cases else
+                          f"Every slate is judged under the case inside {carrier}.")
                 notes.append(f"{other} was made from another case than {carrier}'s: they "
-                             f"differ in {'; '.join(differ)}. Every slate is judged under "
-                             f"the case inside {carrier}.")
+                             f"differ in {'; '.join(differ)}. {judged}")
         return c, profile, notes
     c, profile = _load(case_arg)
     notes = []
@@ -326,3 +330,24 @@ def cli() -> None:
     profile's own shipped case. A shipped case may also be named alone (cnd-69-2026).
     `planner profiles` lists the bodies the planner knows.
     """
+
+
+def judges_for(case_arg: str | None, paths: Sequence[str], counts: Sequence[int], c: Case,
+               profile: Profile, named: Sequence[Slate]) -> list[Election]:
+    """The election each slate is judged under, in order: with no CASE named, the case its
+    own workbook carries (a slate made for a withdrawal is judged with that withdrawal);
+    else, and for files with no case inside, the one case."""
+    from planner.consult.rounds import prepare_with
+    from planner.io.reader import carries_case
+    from planner.rules.profile import open_case
+
+    common = prepare_with(c, profile, named)
+    out: list[Election] = []
+    for path, n in zip(paths, counts, strict=True):
+        if case_arg is None and carries_case(path):
+            own, own_profile = open_case(path, profile.path)
+            out += [prepare_with(own, own_profile, named)] * n
+        else:
+            out += [common] * n
+    return out
+

@@ -19,6 +19,7 @@ from planner.cli.common import (
     csv_option,
     emit,
     json_option,
+    judges_for,
     out_options,
     target_path,
 )
@@ -167,15 +168,18 @@ def compare_cmd(ctx: click.Context, slates: tuple[str, ...], case: str | None, o
     from planner.io.slates import load_slates
     from planner.report.render import CompareView
 
-    c, profile, said = _load_for_slates(case, slates)
+    c, profile, said = _load_for_slates(case, slates, own_cases=True)
     target = target_path(c, out, no_write, "compare", slates)
-    loaded = [item for path in slates for item in load_slates(path, c.body, whole=True)]
+    per_file = [load_slates(path, c.body, whole=True) for path in slates]
+    loaded = [item for items in per_file for item in items]
     if len(loaded) < 2:
         raise UsageError("compare needs two or more slates (files, or a workbook with several)")
     el = prepare_with(c, profile, [s for _label, s in loaded])
+    judges = judges_for(case, slates, [len(items) for items in per_file], c, profile,
+                        [s for _label, s in loaded])
     options = {"case": str(c.path), "slates": list(slates), "out": str(target or "")}
     emit(CompareView(c, options, [*said, *el.notes], {}, "Slates compared", el=el,
-                     loaded=loaded), as_json, target)
+                     loaded=loaded, judges=judges), as_json, target)
 
 
 @cli.command(name="replace")

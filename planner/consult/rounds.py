@@ -297,6 +297,8 @@ class Replacement:
     slate: Slate
     changes: tuple[Change, ...]
     conflicts: tuple[Conflict, ...]
+    # States withdrawn that hold no post on the current slate: their withdrawal moves no seat
+    idle: tuple[str, ...] = ()
 
 
 def replace(el: Election, current: Slate, withdrawn: Iterable[str],
@@ -345,7 +347,9 @@ def replace(el: Election, current: Slate, withdrawn: Iterable[str],
         changes.append(Change(post, group, state, match[0] if match else "", reason))
     for state, post in arrived:
         changes.append(Change(post, el.group(state) or NO_GROUP, "", state, "new seat"))
-    return Replacement("solved", slate, tuple(changes), ())
+    seated = {seat.state for seat in current}
+    return Replacement("solved", slate, tuple(changes), (),
+                       tuple(st for st in gone if st not in seated))
 
 
 def changed_posts(before: Slate, after: Slate) -> int:

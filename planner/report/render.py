@@ -319,7 +319,8 @@ class AlternativesView(Rendering):
         grid, changed = side_by_side(el, r.slates, [f"slate {n}" for n in names])
         return [
             SheetData("Slates", slates_frame(el, r.slates, names)),
-            SheetData("Side by side", grid, side_by_side_style(el, r.slates, changed)),
+            SheetData("Side by side", grid, side_by_side_style([el] * len(r.slates), r.slates,
+                                                                changed)),
             SheetData("Scores", scores_frame(el, r.slates, names)),
         ]
 
@@ -460,6 +461,12 @@ class RoomView(Rendering):
 class CompareView(Rendering):
     el: Election | None = None
     loaded: Sequence[tuple[str, Slate]] = ()
+    # the election each slate is judged under (its own workbook's case), else el for all
+    judges: Sequence[Election] = ()
+
+    def _judges(self) -> list[Election]:
+        assert self.el is not None
+        return list(self.judges) or [self.el] * len(self.loaded)
 
     def _parts(self) -> tuple[list[str], list[Slate], Any, list[bool], list[str]]:
         from planner.report.workbook import differences, labels
@@ -476,9 +483,10 @@ class CompareView(Rendering):
         assert self.el is not None
         names, lists, grid, changed, diffs = self._parts()
         legend = pd.DataFrame({"slate": names, "from": [label for label, _s in self.loaded]})
-        return [SheetData("Comparison", grid, side_by_side_style(self.el, lists, changed)),
+        return [SheetData("Comparison", grid, side_by_side_style(self._judges(), lists,
+                                                                 changed)),
                 SheetData("Differences", pd.DataFrame({"difference": diffs})),
-                SheetData("Checks", scores_frame(self.el, lists, names)),
+                SheetData("Checks", scores_frame(self._judges(), lists, names)),
                 SheetData("Slates", legend)]
 
     def data(self) -> dict[str, Any]:
@@ -489,8 +497,10 @@ class CompareView(Rendering):
         names, _lists, _grid, _changed, diffs = self._parts()
         return {
             "slates": [{"label": n, "from": label, "slate": slate_json(el, s),
-                        "valid": all(o.passed for o in check(el, s)), "score": score(el, s)}
-                       for n, (label, s) in zip(names, self.loaded, strict=True)],
+                        "valid": all(o.passed for o in check(judge, s)),
+                        "score": score(judge, s)}
+                       for n, (label, s), judge in zip(names, self.loaded, self._judges(),
+                                                       strict=True)],
             "differences": diffs,
             "assumptions": list(self.notes),
         }
@@ -505,7 +515,7 @@ class CompareView(Rendering):
         grid.insert(0, "", ["*" if f else "" for f in changed])
         out.append("\n" + table_text(grid, ["", "group", "post", *names], limit=28))
         ranked = [p.name for p in el.profile.preferences if not p.planners_own]
-        out.append("\n" + table_text(scores_frame(el, lists, names),
+        out.append("\n" + table_text(scores_frame(self._judges(), lists, names),
                                       ["slate", *ranked, "rule check"]))
         out.append("\nDifferences:" if diffs else "\nThe slates hold the same States in the "
                    "same posts.")
@@ -548,6 +558,7 @@ class ReplaceView(Rendering):
             "status": r.status,
             "slate": slate_json(el, r.slate),
             "changes": self._changes().to_dict(orient="records"),
+            "withdrawn_holding_no_post": list(r.idle),
             "conflicts": conflicts_json(r.conflicts),
             "assumptions": list(self.notes),
         }
@@ -559,7 +570,9 @@ class ReplaceView(Rendering):
             out = conflict_lines(r.conflicts)
         else:
             n = len([x for x in r.changes if x.before])
-            out = [f"{n} post(s) change hands:"]
+            out = [f"{st} holds no post on this slate: its withdrawal changes no seat (it is "
+                   "left out of any later choice)." for st in r.idle]
+            out += [f"{n} post(s) change hands" + (":" if n else ".")]
             out += [f"  - {x.post} ({x.group}): {x.before or 'nobody'} -> "
                     f"{x.after or 'nobody'}: {x.reason}" for x in r.changes]
             out.append("\n" + table_text(slate_frame(el, r.slate), ["post", "state", "group"]))

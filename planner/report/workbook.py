@@ -491,24 +491,26 @@ def mark_changed(ws: Any, changed: Sequence[bool], first_col: int, last_col: int
                 ws.cell(row=i, column=col).fill = fill
 
 
-def side_by_side_style(el: Election, slates: Sequence[Slate], changed: Sequence[bool]
-                       ) -> Callable[[Any], None]:
-    """Changed rows filled, and under the grid each slate's rule check and score."""
+def side_by_side_style(judges: Sequence[Election], slates: Sequence[Slate],
+                       changed: Sequence[bool]) -> Callable[[Any], None]:
+    """Changed rows filled, and under the grid each slate's rule check and score, each under
+    the election it is judged by."""
     def style(ws: Any) -> None:
         from openpyxl.styles import Font
 
         from planner.rules.base import score
 
+        el = judges[0]
         mark_changed(ws, changed, 3, 2 + len(slates))
         ws.append([])
         checks = []
-        for slate in slates:
-            failed = sorted({o.rule for o in check(el, slate) if not o.passed})
+        for judge, slate in zip(judges, slates, strict=True):
+            failed = sorted({o.rule for o in check(judge, slate) if not o.passed})
             names = [r.name if (r := el.profile.rule(i)) is not None else i for i in failed]
             checks.append("valid" if not failed else "FAILS " + "; ".join(names))
         ws.append(["rule check", "", *checks])
         ws.cell(ws.max_row, 1).font = Font(bold=True)
-        scores = [score(el, slate) for slate in slates]
+        scores = [score(judge, slate) for judge, slate in zip(judges, slates, strict=True)]
         for rule in el.profile.preferences:
             better = "higher" if rule.maximise else "lower"
             ws.append([rule.name, f"{better} is better", *[sc[rule.id] for sc in scores]])
@@ -526,14 +528,18 @@ def slates_frame(el: Election, slates: Sequence[Slate], names: Sequence[str]) ->
     return Table(columns, tuple(rows))
 
 
-def scores_frame(el: Election, slates: Sequence[Slate], names: Sequence[str]) -> pd.DataFrame:
+def scores_frame(judges: Election | Sequence[Election], slates: Sequence[Slate],
+                 names: Sequence[str]) -> pd.DataFrame:
+    """Each slate's score and rule check, under the election it is judged by (one for all,
+    or one a slate)."""
     import pandas as pd
 
     from planner.rules.base import score
 
+    each = [judges] * len(slates) if not isinstance(judges, Sequence) else list(judges)
     rows = []
-    words = {p.id: p.name for p in el.profile.preferences}
-    for name, slate in zip(names, slates, strict=True):
+    words = {p.id: p.name for p in each[0].profile.preferences} if each else {}
+    for name, slate, el in zip(names, slates, each, strict=True):
         outcomes = check(el, slate)
         failed = [o for o in outcomes if not o.passed]
         values = score(el, slate)
