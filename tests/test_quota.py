@@ -89,7 +89,7 @@ def test_at_least_one_ldc_officer_in_toml_and_csv(tmp_path: Path) -> None:
     bad = run("check", case, plain, "--profile", rule, "--json")
     assert bad.exit_code == 1
     assert [v["rule"] for v in json.loads(bad.stdout)["violations"]] == ["ldc_officer"]
-    assert "officers from the least developed countries: needs at least 1" in bad.stdout
+    assert "officers from the least developed countries: the rule asks for at least 1" in bad.stdout
     assert run("check", case, plain).exit_code == 0
     # count: every valid slate has an officer from the list, or none
     assert _count(case, rule) + _count(case, none) == _count(case, "unfccc-cop") > 0
@@ -129,7 +129,7 @@ def test_at_least_three_women_in_toml_and_csv(tmp_path: Path) -> None:
     bad = run("check", case, firsts, "--profile", rule, "--json")
     assert bad.exit_code == 1
     assert [v["rule"] for v in json.loads(bad.stdout)["violations"]] == ["women"]
-    assert "officers who are women: needs at least 3, this slate has 0" in bad.stdout
+    assert "officers who are women: the rule asks for at least 3, this slate has 0" in bad.stdout
     assert _count(case, rule) + _count(case, fewer) == _count(case, "ecosoc-commission") > 0
 
 

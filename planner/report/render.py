@@ -236,7 +236,7 @@ class CheckView(Rendering):
         failed = sum(not o.passed for o in self.outcomes)
         return [table_text(frame, ["result", "rule", "scope", "detail"], limit=100),
                 "\nThe slate meets every rule." if self.ok else
-                f"\nThe slate breaks {failed} rule instance{'s' if failed > 1 else ''}.",
+                f"\nThe slate fails {failed} of the checks above.",
                 *self.holdover_lines(), *note_lines(self.notes)]
 
 
@@ -387,7 +387,7 @@ class RoomView(Rendering):
         r = self.room
         assert r is not None
         frame = pd.DataFrame([
-            {"group": g.group, "valid pairs": g.sets if r.total is not None else "",
+            {"group": g.group, "valid sets of officers": g.sets if r.total is not None else "",
              "options": g.options if r.total is not None else "",
              "States in some valid slate": len(g.states),
              **{CONDITIONS[k]: ", ".join(v) for k, v in g.standing.items()},

@@ -511,7 +511,8 @@ def side_by_side_style(judges: Sequence[Election], slates: Sequence[Slate],
         ws.append(["rule check", "", *checks])
         ws.cell(ws.max_row, 1).font = Font(bold=True)
         scores = [score(judge, slate) for judge, slate in zip(judges, slates, strict=True)]
-        for rule in el.profile.preferences:
+        # the planner's own tie-break is no rule: its internal value is for the JSON only
+        for rule in (p for p in el.profile.preferences if not p.planners_own):
             better = "higher" if rule.maximise else "lower"
             ws.append([rule.name, f"{better} is better", *[sc[rule.id] for sc in scores]])
     return style
@@ -538,12 +539,14 @@ def scores_frame(judges: Election | Sequence[Election], slates: Sequence[Slate],
 
     each = [judges] * len(slates) if not isinstance(judges, Sequence) else list(judges)
     rows = []
-    words = {p.id: p.name for p in each[0].profile.preferences} if each else {}
+    # the planner's own tie-break is no rule: its internal value is for the JSON only
+    words = ({p.id: p.name for p in each[0].profile.preferences if not p.planners_own}
+             if each else {})
     for name, slate, el in zip(names, slates, each, strict=True):
         outcomes = check(el, slate)
         failed = [o for o in outcomes if not o.passed]
         values = score(el, slate)
-        rows.append({"slate": name, **{words[k]: v for k, v in values.items()},
+        rows.append({"slate": name, **{words[k]: v for k, v in values.items() if k in words},
                      "rule check": "valid" if not failed else
                      "fails " + "; ".join(sorted({o.citation for o in failed}))})
     return pd.DataFrame(rows)

@@ -667,6 +667,16 @@ class Outcome:
 BOUND_WORDS = {"==": "exactly", ">=": "at least", "<=": "at most"}
 
 
+def asked(op: str, rhs: object) -> str:
+    """What a rule asks of a count, in words: "the rule allows none", "the rule asks for at
+    least 2"."""
+    if rhs == 0 and op in ("==", "<="):
+        return "the rule allows none"
+    if op == "<=":
+        return f"the rule allows at most {rhs}"
+    return f"the rule asks for {BOUND_WORDS[op]} {rhs}"
+
+
 def check(el: Election, slate: Slate) -> tuple[Outcome, ...]:
     """Each rule instance, passed or failed with the reason, on a given slate."""
     b = EvalBackend(slate)
@@ -676,9 +686,7 @@ def check(el: Election, slate: Slate) -> tuple[Outcome, ...]:
             failed = [n for n in rule.needs(el, scope, b) if not holds_need(n)]
             if failed:
                 text = f"{rule.citation}: " + "; ".join(
-                    f"{n.says}: needs {BOUND_WORDS[n.op]} {n.rhs}, this slate has {n.lhs}"
-                    for n in failed
-                )
+                    f"{n.says}: {asked(n.op, n.rhs)}, this slate has {n.lhs}" for n in failed)
             else:
                 text = rule.wording
             out.append(Outcome(rule.id, rule.title(scope), scope, not failed, text))

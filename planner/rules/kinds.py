@@ -359,14 +359,14 @@ class Quota(Rule):
         known = [s for s in el.universe if any(
             attribute_of(el, s, p, self.attribute) is not None for p in self._posts(el))]
         if not known:
-            yield (f"No State or nomination gives the attribute {self.attribute!r}, which rule "
-                   f"{self.id} reads: every officer counts as not matching.")
+            yield (f"No State or nomination gives the attribute {self.attribute!r}, which the "
+                   f"rule '{self.name}' reads: every officer counts as not matching.")
         key = normalise(self.attribute)
         if any(normalise(a.attribute) == key for a in el.case.attributes) and any(
                 normalise(a) == key for n in el.case.nominations for a, _v in n.attributes):
             yield (f"Both the attributes table and the nominations give {self.attribute!r}: "
-                   f"rule {self.id} reads a nominee's own value for the post it is nominated "
-                   "for, and the State's elsewhere.")
+                   f"the rule '{self.name}' reads a nominee's own value for the post it is "
+                   "nominated for, and the State's elsewhere.")
 
 
 @dataclass(frozen=True)
@@ -433,13 +433,13 @@ class PresidencyPost(Rule):
     def notes(self, el: Election) -> Iterator[str]:
         if el.case.session.presidency is None:
             yield (f"No presiding State is named (session key presidency): {self.citation} "
-                   f"({self.id}) does not apply at this session.")
+                   f"('{self.name}') does not apply at this session.")
 
     def plan_notes(self, case: Case, sessions: Sequence[int]) -> Iterator[str]:
         presiding = case.session.presidency
         if presiding and list(sessions) != [case.session.number]:
             yield (f"The presiding State is known for session {case.session.number} only "
-                   f"({presiding}): rule {self.id} is not applied to the other sessions.")
+                   f"({presiding}): the rule '{self.name}' is not applied to the other sessions.")
 
 
 COUNTS = ("state", "person")
@@ -549,8 +549,8 @@ class TermLimit(Rule):
                          key=normalise)
         if unnamed:
             yield (f"The bureau history names no person for {listing(unnamed)} at one of the "
-                   f"last {self.consecutive} sessions: rule {self.id}, which counts persons, "
-                   "counts the persons those States send as if they had served then.")
+                   f"last {self.consecutive} sessions: the rule '{self.name}', which counts "
+                   "persons, counts the persons those States send as if they had served then.")
 
 
 @dataclass(frozen=True)
