@@ -198,5 +198,5 @@ def test_candidates_list_each_state_once(case: Path, slate: Path) -> None:
 def test_a_question_with_no_answer_names_its_choices(case: Path) -> None:
     r = run("alternatives", case, "--fix", "President=Algeria", "--no-write")
     assert r.exit_code == 1
-    assert "the President comes from the group whose turn it is" in r.output
+    assert "at this session the President comes from the Asia-Pacific States" in r.output
     assert "asked for: Algeria as President" in r.output

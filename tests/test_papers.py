@@ -137,3 +137,32 @@ def test_replace_says_when_the_state_withdrawn_holds_no_post(tmp_path: Path) -> 
     assert r.exit_code == 0
     assert "Japan holds no post on this slate: its withdrawal changes no seat" in r.output
     assert "0 post(s) change hands." in r.output
+
+
+def test_no_slate_says_its_cause_and_its_fix_first(tmp_path: Path) -> None:
+    """A group's nominee absent: the first lines name the nominee, the group, the post and
+    the fix; the rules that follow leave out the bureau's own shape; the fix works."""
+    import csv
+    import shutil
+
+    from planner.io.reader import shipped_cases
+
+    from .factory import write_csv
+
+    folder = tmp_path / "cop6"
+    shutil.copytree(shipped_cases()["untoc-cop6-2012"], folder)
+    with (folder / "nominations.csv").open("a", encoding="utf-8") as fh:
+        fh.write("Canada,Vice-President,1,\n")
+    with (folder / "groups.csv").open(encoding="utf-8") as fh:
+        present = sorted({r["state"] for r in csv.DictReader(fh)} - {"Canada"})
+    write_csv(folder / "attendance.csv", ["state"], [(s,) for s in present])
+    r = run("solve", folder, "--no-write")
+    assert r.exit_code == 1
+    lines = r.output.splitlines()
+    cause = next(i for i, line in enumerate(lines) if line.startswith("Cause:"))
+    assert lines[cause].startswith("Cause: Canada, nominated by the Western European and other "
+                                   "States for Vice-President, is not present. To settle it:")
+    assert "withdrawals table" in lines[cause]
+    assert not any("the body elects" in line for line in lines)  # the shape is no cause
+    write_csv(folder / "withdrawals.csv", ["state"], [("Canada",)])
+    assert run("solve", folder, "--no-write").exit_code == 0

@@ -65,7 +65,7 @@ def test_a_click_fixes_a_state_and_the_counts_change(client: TestClient) -> None
 def test_no_slate_shows_the_conflict_in_words(client: TestClient) -> None:
     r = client.get("/?fix=President%3DKenya")
     assert r.status_code == 200 and "No slate can meet the rules" in r.text
-    assert "the President comes from the group whose turn it is" in r.text
+    assert "at this session the President comes from the Asia-Pacific States" in r.text
     assert "asked for: Kenya as President" in r.text
 
 

@@ -23,6 +23,7 @@ from planner.report.workbook import (
     slates_frame,
     table_text,
 )
+from planner.rules.base import Rule
 
 if TYPE_CHECKING:
     from planner.consult.plan import PlanResult
@@ -65,11 +66,29 @@ NO_SLATE_HEAD = ("No slate can meet the rules. These rules cannot all hold toget
                  "(drop any one and the rest can):")
 
 
-def conflict_lines(conflicts: Sequence[Conflict]) -> list[str]:
+def conflict_lines(conflicts: Sequence[Conflict], el: Election | None = None) -> list[str]:
+    """No slate, in words: first the cause and what would settle it, where the rules in the
+    conflict can tell (naming States, groups and posts); then the rules that cannot all hold,
+    but the bureau's own shape (posts filled, one post a State), which no one would drop."""
     if not conflicts:
         return ["No slate can meet the rules; which of them conflict could not be narrowed "
                 "down within the time limit (see planner profile show for the rules)."]
-    return [NO_SLATE_HEAD, *(f"  - {x.message}" for x in conflicts)]
+    if el is None:
+        return [NO_SLATE_HEAD, *(f"  - {x.message}" for x in conflicts)]
+    causes: dict[str, str] = {}
+    shown: list[Conflict] = []
+    for x in conflicts:
+        rule = el.profile.rule(x.rule)
+        if isinstance(rule, Rule):
+            causes.update(rule.causes(el, x.scope))
+            if rule.structural:
+                continue
+        shown.append(x)
+    out = ["No slate can meet the rules."]
+    out += [f"Cause: {cause} To settle it: {fix}." for cause, fix in causes.items()]
+    head = ("These rules cannot all hold together (drop any one and the rest can"
+            + (", the bureau's own shape aside" if len(shown) < len(conflicts) else "") + "):")
+    return [*out, head, *(f"  - {x.message}" for x in shown)]
 
 
 def conflicts_json(conflicts: Sequence[Conflict]) -> list[dict[str, Any]]:
@@ -184,7 +203,7 @@ class SolveView(Rendering):
                 for p in el.profile.preferences if not p.planners_own) + ".")
             out.append(self.why_this())
         elif r.status == "infeasible":
-            out += ["", *conflict_lines(r.conflicts)]
+            out += ["", *conflict_lines(r.conflicts, el)]
         else:
             out.append("\nNo slate was found within the time limit; it was not proven "
                        "impossible. Run again with a larger --time-limit.")
@@ -343,7 +362,8 @@ class AlternativesView(Rendering):
         el, r = self.el, self.result
         assert el is not None and r is not None
         if not r.slates:
-            return [*conflict_lines(r.conflicts), *note_lines(self.notes, self.case.warnings)]
+            return [*conflict_lines(r.conflicts, el),
+                    *note_lines(self.notes, self.case.warnings)]
         names = self._names()
         ranked = [p for p in el.profile.preferences if not p.planners_own]
         scores = scores_frame(el, r.slates, names)
@@ -453,7 +473,7 @@ class RoomView(Rendering):
             out.append(f"In no regional group, so holding no group's seat: "
                        f"{listing(list(el.groupless), 10)}")
         if r.conflicts:
-            out += ["", *conflict_lines(r.conflicts)]
+            out += ["", *conflict_lines(r.conflicts, el)]
         return out + note_lines(el.notes, self.case.warnings)
 
 
@@ -567,7 +587,7 @@ class ReplaceView(Rendering):
         el, r = self.el, self.result
         assert el is not None and r is not None
         if r.status != "solved":
-            out = conflict_lines(r.conflicts)
+            out = conflict_lines(r.conflicts, el)
         else:
             n = len([x for x in r.changes if x.before])
             out = [f"{st} holds no post on this slate: its withdrawal changes no seat (it is "

@@ -265,6 +265,12 @@ class Kind:
         name as normalised (most kinds: none)."""
         return frozenset()
 
+    def causes(self, el: Election, scope: Scope) -> Iterator[tuple[str, str]]:
+        """Where this rule instance is in a conflict: the facts that most likely make it bind,
+        in a sentence naming States, groups and posts, with what would settle it (most kinds:
+        nothing; the rules' own words follow in any case)."""
+        return iter(())
+
 
 @dataclass(frozen=True)
 class Rule(Kind, ABC):
@@ -276,6 +282,9 @@ class Rule(Kind, ABC):
 
     # every post is filled as the profile's posts say (a slate leaving a seat empty breaks it)
     fills_posts: ClassVar[bool] = False
+    # the bureau's own shape (posts filled, one post a State): in a conflict, never the rule
+    # anyone would drop, so not listed among those that cannot all hold (the JSON has it)
+    structural: ClassVar[bool] = False
 
     def scopes(self, el: Election) -> tuple[Scope, ...]:
         return ((),)
@@ -486,8 +495,10 @@ class Election:
         return (*self.body.group_names, *extra)
 
     def nominees(self, group: str, post: str) -> tuple[Nomination, ...]:
+        """The group's nominees for the post; a State that withdrew is nominee no more."""
         return tuple(n for n in self.case.nominations
-                     if n.post == post and (self.group(n.state) or NO_GROUP) == group)
+                     if n.post == post and (self.group(n.state) or NO_GROUP) == group
+                     and n.state not in self.case.withdrawn)
 
     def facts(self) -> Callable[[str], tuple[object, ...]]:
         """What the election knows of a State under the facts its profile's kinds read

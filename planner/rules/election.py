@@ -33,14 +33,20 @@ def ordered_slate(el: Election, held: Iterable[tuple[str, str]]) -> Slate:
 
 
 def _rotation(case: Case) -> tuple[Turn, tuple[str, ...]]:
+    """Whose turn it is, and one short note where the cycle (not a settled group) decided:
+    the groups, where the cycle comes from, how sure; `planner rotation` gives the rest."""
     turn = turns(case, [case.session.number])[0]
     said: list[str] = []
-    if any("cycle from" in p.basis or "held the" in p.basis for p in turn.posts):
+    if any("cycle from" in p.basis or "held the" in p.basis or "a swap" in p.basis
+           for p in turn.posts):
         cycle = cycle_of(case)
-        said.append(f"Rotation: {turn.basis}.")
-        if cycle.sure:
-            said.append(f"Rotation: how sure: {cycle.sure}.")
-        said.extend(f"Rotation: {b}." for b in cycle.breaks)
+        groups = ", ".join(f"the {p.post} from the {p.group}" for p in turn.posts if p.group)
+        sure = f"; {cycle.sure}" if cycle.sure else ""
+        departs = (f"; the record departs from it at session(s) "
+                   f"{', '.join(b.split(' ')[1] for b in cycle.breaks)}"
+                   if cycle.breaks else "")
+        said.append(f"Whose turn it is: {groups}, by the cycle from {cycle.evidence}{sure}"
+                    f"{departs} (planner rotation gives the whole reading).")
     return turn, tuple(said)
 
 

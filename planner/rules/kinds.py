@@ -52,6 +52,7 @@ def _group_scopes(el: Election) -> tuple[Scope, ...]:
 class PostCounts(Rule):
     kind = "post_counts"
     fills_posts = True
+    structural = True
 
     def needs(self, el: Election, scope: Scope, b: Backend[E]) -> Iterator[Need[E]]:
         for post in el.body.posts:
@@ -67,6 +68,7 @@ class PostCounts(Rule):
 @dataclass(frozen=True)
 class OnePostPerState(Rule):
     kind = "one_post_per_state"
+    structural = True
 
     def scopes(self, el: Election) -> tuple[Scope, ...]:
         # per group, so that the rule is local to a group like the group rules
@@ -100,6 +102,17 @@ class Eligibility(Rule):
         barred = "; ".join(f"{s} is {el.status[s].reason}" for s in self.barred(el, scope))
         return f"{self.citation}: {self.wording} {barred}."
 
+    def causes(self, el: Election, scope: Scope) -> Iterator[tuple[str, str]]:
+        # a State that cannot sit is in the election only where the case names it: nominated
+        for s in self.barred(el, scope):
+            for n in el.case.nominations:
+                if n.state == s and n.state not in el.case.withdrawn:
+                    yield (f"{s}, nominated by the {scope[0]} for {n.post}, is "
+                           f"{el.status[s].reason}.",
+                           f"the {scope[0]} nominate another State for {n.post}, or {s}'s "
+                           "withdrawal is recorded (a row in the case's withdrawals table), "
+                           "which lets its nomination lapse")
+
 
 BOUNDS = {"exactly": "==", "at_least": ">=", "at_most": "<="}
 BOUND_NAMES = tuple(BOUNDS)
@@ -129,6 +142,14 @@ class GroupOfficers(Rule):
 
     def most_officers(self, body: Body, group: str) -> int | None:
         return self.count if self.bound in ("exactly", "at_most") else None
+
+    def causes(self, el: Election, scope: Scope) -> Iterator[tuple[str, str]]:
+        able = _able(el, el.members(scope[0]))
+        if self.bound in ("exactly", "at_least") and len(able) < self.count:
+            yield (f"The {scope[0]} have {len(able)} State(s) that can sit "
+                   f"({listing(able)}), fewer than the {self.count} officers the group "
+                   "holds.",
+                   "check the attendance and the parties of the group (planner status)")
 
     def least_officers(self, body: Body, group: str) -> int:
         return self.count if self.bound in ("exactly", "at_least") else 0
@@ -387,9 +408,15 @@ class Rotation(Rule):
 
     def conflict(self, el: Election, scope: Scope) -> str:
         able = _able(el, el.members(scope[0]))
-        return (f"{self.citation}: {self.wording} At this session the {self.post} comes from "
-                f"the {scope[0]} ({el.turn_basis(self.post)}); {len(able)} of its States can "
-                "sit.")
+        return (f"{self.citation}: at this session the {self.post} comes from the {scope[0]} "
+                f"(planner rotation says why); {len(able)} of its States can sit.")
+
+    def causes(self, el: Election, scope: Scope) -> Iterator[tuple[str, str]]:
+        if not _able(el, el.members(scope[0])):
+            yield (f"The {self.post} comes from the {scope[0]} at this session, and none of "
+                   "its States can sit.",
+                   f"settle another group for the {self.post} (session key "
+                   "president_group, or the rotation table), where the body so agrees")
 
     def validate(self, body: Body) -> Iterator[Complaint]:
         if self.post not in body.rotating_posts:
@@ -429,6 +456,22 @@ class PresidencyPost(Rule):
         why = (f"the presiding State, {presiding}, is {status.reason}"
                if status and status.reason else f"the presiding State is {presiding}")
         return f"{self.citation}: {self.wording} ({why})."
+
+    def causes(self, el: Election, scope: Scope) -> Iterator[tuple[str, str]]:
+        presiding = scope[1]
+        status = el.status.get(presiding)
+        if status is not None and status.reason:
+            yield (f"{presiding}, the presiding State, is {status.reason}; the {self.post} "
+                   "goes to it.",
+                   "correct the session key presidency, or the reason it cannot sit (the "
+                   "attendance, the withdrawals)")
+        elif el.group_or_none(presiding) != scope[0] or el.post_group(self.post) not in (
+                None, el.group_or_none(presiding)):
+            yield (f"{presiding}, the presiding State, is of the {el.group_or_none(presiding)}, "
+                   f"but the {self.post} comes from the {el.post_group(self.post)} at this "
+                   "session.",
+                   "correct the session key presidency or president_group, whichever is "
+                   "wrong")
 
     def notes(self, el: Election) -> Iterator[str]:
         if el.case.session.presidency is None:
