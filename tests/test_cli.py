@@ -41,8 +41,8 @@ def test_solve_default_case_writes_the_workbook(tmp_path: Path) -> None:
     assert "Indonesia" in r.output and "President" in r.output
     assert "every State party is taken as present" in r.output
     wb = openpyxl.load_workbook(out)
-    assert visible(wb.sheetnames) == ["Bureau", "Slate", "Rule check", "Score", "Eligibility",
-                             "Run info"]
+    assert visible(wb.sheetnames) == ["Bureau", "Slate", "Rule check", "Score", "Instruments",
+                                      "Eligibility", "Run info"]
     slate = list(wb["Slate"].iter_rows(values_only=True))
     assert slate[0] == ("post", "state", "group", "representative", "needed for")
     assert slate[1][:4] == ("President", "Indonesia", "Asia-Pacific States", "Rachmat Budiman")
@@ -356,9 +356,14 @@ def test_delegates_read_words_not_code(tmp_path: Path) -> None:
     for word in ids:
         assert word not in cells, word
     assert "Needed for" in cells
-    # the instruments by short name, each with its full title under the table
+    # the instruments by short name, each with its full title under the table, on a page of
+    # their own (the Bureau page is one page)
+    instruments = openpyxl.load_workbook(pack)["Instruments"]
+    cells = " ".join(str(c.value) for row in instruments.iter_rows() for c in row if c.value)
     assert "Trafficking" in cells and ("Protocol to Prevent, Suppress and Punish Trafficking in "
                                        "Persons") in cells
+    for word in ids:
+        assert word not in cells, word
     check = openpyxl.load_workbook(pack)["Rule check"]
     header = [c.value for c in check[1]]
     assert header[-1] == "id" and "two_per_group" in [c.value for c in check["F"]]
@@ -471,7 +476,8 @@ def test_the_bureau_sheet_of_a_membership_body_has_no_instrument_block(tmp_path:
     assert not any("party to each instrument" in str(v) for v in values)
     untoc = tmp_path / "untoc.xlsx"
     assert run("solve", "--out", untoc).exit_code == 0
-    values = [c.value for row in openpyxl.load_workbook(untoc)["Bureau"].iter_rows()
+    assert "Instruments" not in openpyxl.load_workbook(pack).sheetnames
+    values = [c.value for row in openpyxl.load_workbook(untoc)["Instruments"].iter_rows()
               for c in row if c.value is not None]
     assert any("party to each instrument" in str(v) for v in values)
 

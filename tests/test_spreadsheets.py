@@ -193,7 +193,8 @@ def test_workbooks_read_back_with_pandas(books: dict[str, Path]) -> None:
     bureau = openpyxl.load_workbook(books["solve"])["Bureau"]
     values = [c.value for row in bureau.iter_rows() for c in row]
     assert "Proposed bureau" in values and "Rachmat Budiman" in values
-    assert bureau._charts and bureau.conditional_formatting
+    assert bureau.conditional_formatting
+    assert openpyxl.load_workbook(books["solve"])["Instruments"]._charts
     props = openpyxl.load_workbook(books["solve"]).properties
     assert props.creator.startswith("bureau-planner") and props.title
     ws = openpyxl.load_workbook(books["solve"])["Eligibility"]
@@ -274,7 +275,7 @@ def test_libreoffice_opens_and_prints_every_workbook(books: dict[str, Path],
         smallest = min(h for h in pages if h is not None)
         assert smallest >= 8.5 * BOX_PER_POINT, (name, smallest)
     pages = text_heights(out / "solve.pdf")
-    assert len(pages) <= 40, len(pages)  # measured 32: Bureau 2, Eligibility 20, the rest 10
+    assert len(pages) <= 40, len(pages)  # measured 34: Bureau 1, Eligibility 20, the rest 13
     plan = texts["plan"]
     assert "session 7 - opening 2014-10-06" in plan and "session 6 - opening" not in plan
     assert "in A," in texts["compare"] and "valid" in texts["compare"]
@@ -389,3 +390,44 @@ def test_persons_holdovers_and_attributes_survive_the_workbook(tmp_path: Path) -
     assert run("solve", case_dir, "--out", pack).exit_code == 0
     same_case(load_case(pack, profile.body), case)
 
+
+
+def pages_by_sheet(pdf: Path) -> dict[str, int]:
+    """How many pages each sheet prints on, read from the footer the planner writes (the
+    sheet's name at the bottom left of each page)."""
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    out: dict[str, int] = {}
+    for page in text.split("\f"):
+        lines = [line for line in page.strip().splitlines() if line.strip()]
+        if lines:
+            name = re.split(r"\s{2,}", lines[-1].strip())[0]
+            out[name] = out.get(name, 0) + 1
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(NO_LO, reason="LibreOffice or pdftotext is not installed (apt-get install "
+                    "libreoffice-calc-nogui poppler-utils); .ci/run installs them")
+def test_the_bureau_page_is_one_page_for_every_shipped_body(tmp_path: Path) -> None:
+    """The page for delegates prints on one A4 landscape page for every shipped body, its text
+    no smaller than 8.5 pt, as LibreOffice prints it."""
+    assert SOFFICE is not None
+    books = []
+    for name in sorted(shipped_cases()):
+        book = tmp_path / f"{name}.xlsx"
+        assert run("solve", name, "--out", book).exit_code == 0
+        books.append(book)
+    out = tmp_path / "pdf"
+    done = subprocess.run(
+        [SOFFICE, f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--headless",
+         "--convert-to", "pdf", "--outdir", str(out), *map(str, books)],
+        capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    for book in books:
+        pdf = out / f"{book.stem}.pdf"
+        pages = pages_by_sheet(pdf)
+        assert pages["Bureau"] == 1, (book.stem, pages)
+        assert pages.get("Instruments", 1) == 1, (book.stem, pages)
+        smallest = min(h for h in text_heights(pdf) if h is not None)
+        assert smallest >= 8.5 * BOX_PER_POINT, (book.stem, smallest)

@@ -87,6 +87,42 @@ def safe_text_cells(ws: Any, min_row: int = 1) -> None:
                 _keep_as_text(cell)
 
 WRAP_AT = 40  # characters: a longer cell wraps within a column this wide
+LINE_HEIGHT = 15  # points: one line of the default 11 pt font
+
+
+def fit_rows(ws: Any, min_row: int = 1) -> None:
+    """Each row as tall as its wrapped text: the lines the longest cell needs in its column
+    (or in the columns it is merged across), so that no row prints taller than its text
+    (an application's own guess for merged cells can be several times too tall)."""
+    import math
+
+    from openpyxl.utils import get_column_letter
+
+    def width(col: int) -> float:
+        return ws.column_dimensions[get_column_letter(col)].width or 9
+
+    spans = {}
+    for merged in ws.merged_cells.ranges:
+        spans[(merged.min_row, merged.min_col)] = sum(
+            width(c) for c in range(merged.min_col, merged.max_col + 1))
+    for row in ws.iter_rows(min_row=min_row):
+        lines = 1
+        for cell in row:
+            if cell.value is None or cell.value == "":
+                continue
+            room = max(1.0, spans.get((cell.row, cell.column), width(cell.column)) - 1)
+            # a word does not break: each line holds whole words up to the room
+            used, count = 0, 1
+            for word in str(cell.value).split():
+                if used and used + 1 + len(word) > room:
+                    count, used = count + 1, len(word)
+                else:
+                    used += (1 if used else 0) + len(word)
+            lines = max(lines, count + str(cell.value).count("\n"),
+                        math.ceil(len(str(cell.value)) / room) if " " not in str(cell.value)
+                        else 1)
+        if row:
+            ws.row_dimensions[row[0].row].height = LINE_HEIGHT * lines
 
 
 def size_columns(ws: Any, minimum: int = 6, maximum: int = WRAP_AT, min_row: int = 1,

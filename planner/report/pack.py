@@ -16,6 +16,9 @@ if TYPE_CHECKING:
     from planner.solve.result import Conflict
 
 PASS_FILL = "C6EFCE"
+# the width of an A4 landscape page in column units, margins aside, as LibreOffice prints it
+# where Calibri is not installed (its stand-in is wider; measured by tests/test_spreadsheets.py)
+PAGE_UNITS = 96
 FAIL_FILL = "FFC7CE"
 
 
@@ -53,11 +56,10 @@ def instrument_counts(el: Election, slate: Slate) -> list[list[Any]]:
 def bureau_builder(el: Election, slate: Slate, outcomes: Sequence[Outcome],
                    conflicts: Sequence[Conflict], status: str) -> Any:
     def build(ws: Any) -> None:
-        from openpyxl.chart import BarChart, Reference
         from openpyxl.formatting.rule import CellIsRule
         from openpyxl.styles import Alignment, Font, PatternFill
 
-        from planner.report.files import safe_text_cells, size_columns
+        from planner.report.files import fit_rows, safe_text_cells, size_columns
 
         s = el.case.session
         bold = Font(bold=True)
@@ -103,48 +105,69 @@ def bureau_builder(el: Election, slate: Slate, outcomes: Sequence[Outcome],
                 ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=5)
                 ws.cell(row, 2).alignment = Alignment(wrap_text=True, vertical="top")
                 ws.row_dimensions[row].height = 15 * (len(c.message) // 80 + 1)
-        # a body whose membership decides who sits has no instruments to count
-        if status == "solved" and el.assessment.in_force:
-            counts = instrument_counts(el, slate)
-            ws.append([])
-            ws.append(["Officers party to each instrument in force, by group"])
-            ws[f"A{ws.max_row}"].font = bold
-            first = ws.max_row + 1
-            for values in counts:
-                ws.append(values)
-            for cell in ws[first]:
-                cell.font = bold
-            label = instrument_labels(el.assessment.in_force)
-            for instrument in el.assessment.in_force:
-                ws.append([label[instrument.id], instrument.title])
-                row = ws.max_row
-                ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=5)
-                ws.cell(row, 2).alignment = Alignment(wrap_text=True, vertical="top")
-            chart = BarChart()
-            chart.type = "col"
-            chart.title = "Officers party to each instrument"
-            chart.y_axis.title = "officers"
-            chart.y_axis.majorUnit = 1
-            chart.y_axis.scaling.min = 0
-            chart.y_axis.scaling.max = max(el.profile.most_officers(g)
-                                           for g in el.body.group_names)
-            width = len(counts[0])
-            data = Reference(ws, min_col=2, max_col=width, min_row=first,
-                             max_row=first + len(counts) - 1)
-            names = Reference(ws, min_col=1, min_row=first + 1, max_row=first + len(counts) - 1)
-            chart.add_data(data, titles_from_data=True)
-            chart.set_categories(names)
-            chart.width, chart.height = 16, 7
-            ws.add_chart(chart, f"A{ws.max_row + 2}")
         safe_text_cells(ws)
         titles = frozenset(c.row for c in ws["A"] if c.font and c.font.b and c.row > top
                            and not all(ws.cell(c.row, k).value for k in range(2, 4)))
-        size_columns(ws, maximum=18, min_row=top, skip=titles)
+        # the page's width shared out: each column as wide as its longest value, within a
+        # bound, and what an officer is needed for (which may name several rules) the rest
+        limits = {"Regional group": 22, "Needed for": 60}
+        size_columns(ws, maximum=18, min_row=top, skip=titles, limits=limits)
+        rest = PAGE_UNITS - sum(ws.column_dimensions[c].width or 9 for c in "ABCD") - 2
+        # again, the last column within what the others leave (its long cells then wrap)
+        size_columns(ws, maximum=18, min_row=top, skip=titles,
+                     limits={**limits, "Needed for": max(18, rest)})
         for r in range(1, top - 1):  # the titles run across the table's width, wrapped
             ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=5)
             ws.cell(r, 1).alignment = Alignment(wrap_text=True, vertical="top")
-        ws.row_dimensions[1].height = 40
+        fit_rows(ws, top)
+        title = len(str(ws["A1"].value or ""))
+        width = sum(ws.column_dimensions[c].width or 9 for c in "ABCDE")
+        ws.row_dimensions[1].height = 20 * max(1, -(-title * 14 // 11 // int(width)))
         # no repeated header row: the sheet holds several tables, one after another
         ws.freeze_panes = f"A{top + 1}"
 
     return build
+
+
+def chart_builder(el: Election, slate: Slate) -> Any:
+    """The officers party to each instrument in force, by group: the counts, the instruments'
+    titles and a chart, on a page of their own beside the Bureau page."""
+    def build(ws: Any) -> None:
+        from openpyxl.chart import BarChart, Reference
+        from openpyxl.styles import Alignment, Font
+
+        counts = instrument_counts(el, slate)
+        ws.append(["Officers party to each instrument in force, by group"])
+        ws["A1"].font = Font(bold=True)
+        first = ws.max_row + 1
+        for values in counts:
+            ws.append(values)
+        for cell in ws[first]:
+            cell.font = Font(bold=True)
+        label = instrument_labels(el.assessment.in_force)
+        for instrument in el.assessment.in_force:
+            ws.append([label[instrument.id], instrument.title])
+            row = ws.max_row
+            ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=len(counts[0]))
+            ws.cell(row, 2).alignment = Alignment(wrap_text=True, vertical="top")
+        chart = BarChart()
+        chart.type = "col"
+        chart.title = "Officers party to each instrument"
+        chart.y_axis.title = "officers"
+        chart.y_axis.majorUnit = 1
+        chart.y_axis.scaling.min = 0
+        chart.y_axis.scaling.max = max(el.profile.most_officers(g) for g in el.body.group_names)
+        width = len(counts[0])
+        data = Reference(ws, min_col=2, max_col=width, min_row=first,
+                         max_row=first + len(counts) - 1)
+        names = Reference(ws, min_col=1, min_row=first + 1, max_row=first + len(counts) - 1)
+        chart.add_data(data, titles_from_data=True)
+        chart.set_categories(names)
+        chart.width, chart.height = 16, 7
+        ws.add_chart(chart, f"A{ws.max_row + 2}")
+        ws.column_dimensions["A"].width = 28
+        for col in "BCDEFG"[:len(counts[0]) - 1]:
+            ws.column_dimensions[col].width = 14
+
+    return build
+

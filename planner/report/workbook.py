@@ -358,7 +358,7 @@ def info_frame(rows: Sequence[tuple[str, str]]) -> Table:
 
 
 def solve_sheets(el: Election, result: Result, outcomes: Sequence[Outcome]) -> list[SheetData]:
-    from planner.report.pack import bureau_builder
+    from planner.report.pack import bureau_builder, chart_builder
 
     sheets = [
         SheetData("Bureau", build=bureau_builder(el, result.slate, outcomes, result.conflicts,
@@ -370,6 +370,8 @@ def solve_sheets(el: Election, result: Result, outcomes: Sequence[Outcome]) -> l
     else:
         sheets.append(SheetData("Rule check", outcomes_frame(outcomes, el)))
         sheets.append(SheetData("Score", score_frame(el, result.score)))
+        if el.assessment.in_force:
+            sheets.append(SheetData("Instruments", build=chart_builder(el, result.slate)))
     sheets.append(eligibility_sheet(el))
     return sheets
 
