@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from planner.io.reader import default_case_path, load_case
+from planner.io.reader import default_case_path
 from planner.report.workbook import (
     SheetData,
     book_meta,
@@ -24,12 +24,13 @@ from planner.report.workbook import (
 )
 from planner.rules.base import check
 from planner.rules.election import prepare
+from planner.rules.profile import open_case
 from planner.solve.best import solve
 
 
 def main() -> None:
-    case = load_case(default_case_path())
-    el = prepare(case)
+    case, profile = open_case(default_case_path())
+    el = prepare(case, profile)
     result = solve(el)
     outcomes = check(el, result.slate)
     times = []
