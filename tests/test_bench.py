@@ -25,6 +25,7 @@ def test_each_benchmark_script_imports(script: str) -> None:
         sys.path.remove(str(BENCH))
 
 
+@pytest.mark.slow
 def test_the_in_process_solve_runs() -> None:
     from planner.io.reader import default_case_path
 
