@@ -166,3 +166,34 @@ def test_no_slate_says_its_cause_and_its_fix_first(tmp_path: Path) -> None:
     assert not any("the body elects" in line for line in lines)  # the shape is no cause
     write_csv(folder / "withdrawals.csv", ["state"], [("Canada",)])
     assert run("solve", folder, "--no-write").exit_code == 0
+
+
+def test_a_supposition_stays_a_supposition(tmp_path: Path) -> None:
+    """A ratification supposed with replace --ratified and an absence: the pack carries them
+    as suppositions (the deposit's action says so), its Bureau page says what the slate rests
+    on, and check, reading the pack, says so too."""
+    import json
+
+    from openpyxl import load_workbook
+
+    pack = tmp_path / "cop6.xlsx"
+    assert run("solve", "--out", pack).exit_code == 0
+    supposed = tmp_path / "supposed.xlsx"
+    r = run("replace", "--slate", pack, "--withdraw", "Japan", "--absent", "Belgium",
+            "--ratified", "Japan:convention:2012-09-01", "--out", supposed)
+    assert r.exit_code == 0, r.output
+    wb = load_workbook(supposed)
+    bureau = " ".join(str(c.value) for row in wb["Bureau"].iter_rows() for c in row if c.value)
+    assert ("This slate rests on suppositions, not facts: Belgium absent; Japan supposed to "
+            "deposit for convention on 2012-09-01.") in bureau
+    deposits = [row for row in wb["case.ratifications"].iter_rows(values_only=True)
+                if row[0] == "Japan" and row[1] == "convention"]
+    assert deposits and deposits[0][3] == "supposed"
+    checked = json.loads(run("check", supposed, "--json").stdout)
+    assert any("rests on suppositions, not facts: Belgium absent" in n
+               for n in checked["assumptions"])
+    # the next session starts from the facts alone
+    nxt = tmp_path / "cop7.xlsx"
+    assert run("init", nxt, "--from", supposed, "--session", "7").exit_code == 0
+    assert "suppositions" not in json.dumps(json.loads(
+        run("solve", nxt, "--json", "--no-write").stdout)["assumptions"])

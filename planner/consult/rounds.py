@@ -362,11 +362,15 @@ def changed_posts(before: Slate, after: Slate) -> int:
 
 
 def what_if(case: Case, absent: Iterable[str] = (), ratified: Iterable[tuple[str, str, dt.date]]
-            = (), nominate: Iterable[tuple[str, str]] = (), withdrawn: Iterable[str] = ()
-            ) -> tuple[Case, tuple[str, ...]]:
-    """The case changed as the consultation supposes, and the suppositions in words.
-    A withdrawn State's nominations lapse, so its group's seat is open again."""
-    said: list[str] = []
+            = (), nominate: Iterable[tuple[str, str]] = (), withdrawn: Iterable[str] = (),
+            choices: Iterable[str] = ()) -> tuple[Case, tuple[str, ...]]:
+    """The case changed as the consultation supposes, and the suppositions in words, which
+    the case keeps apart from the facts (its suppositions; a supposed deposit's action says
+    so), so that every paper made from it says what it rests on. choices: what else the
+    slate rests on, in words (an officer fixed or a State left out on the board). A withdrawn
+    State's nominations lapse, so its group's seat is open again; a withdrawal is a fact."""
+    said: list[str] = []  # what follows from a fact (a withdrawal), in words
+    supposed: list[str] = []  # what is supposed, kept in the case apart from the facts
     gone = set(withdrawn)
     absent = sorted(set(absent), key=state_order)
     attendance = case.attendance
@@ -379,12 +383,12 @@ def what_if(case: Case, absent: Iterable[str] = (), ratified: Iterable[tuple[str
                    else members if members is not None
                    else frozenset(case.known_states()))
         attendance = frozenset(present) - set(absent)
-        said += [f"What-if: {s} is absent." for s in absent]
+        supposed += [f"{s} absent" for s in absent]
     deposits = {(d.state, d.instrument): d for d in case.deposits}
     for state, instrument, date in ratified:
-        deposits[(state, instrument)] = Deposit(state, instrument, date, "ratification",
+        deposits[(state, instrument)] = Deposit(state, instrument, date, "supposed",
                                                 Where("what-if"))
-        said.append(f"What-if: {state} deposits for {instrument} on {date.isoformat()}.")
+        supposed.append(f"{state} supposed to deposit for {instrument} on {date.isoformat()}")
     nominations = [n for n in case.nominations if n.state not in gone]
     for n in case.nominations:
         if n.state in gone:
@@ -392,9 +396,10 @@ def what_if(case: Case, absent: Iterable[str] = (), ratified: Iterable[tuple[str
     for state, post in nominate:
         if not any(n.state == state and n.post == post for n in nominations):
             nominations.append(Nomination(state, post, 1, "", Where("what-if")))
-        said.append(f"What-if: {state} is nominated for {post}.")
+        supposed.append(f"{state} supposed nominated for {post}")
     changed = dataclasses.replace(
         case,
+        suppositions=tuple(dict.fromkeys([*case.suppositions, *supposed, *choices])),
         attendance=attendance,
         # carried by the workbooks written from it, so that a later round keeps it out
         withdrawn=case.withdrawn | gone,

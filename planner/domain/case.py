@@ -147,6 +147,9 @@ class Case:
     constituencies: tuple[tuple[str, frozenset[str]], ...] = ()  # (name, States)
     withdrawn: frozenset[str] = frozenset()  # States that withdrew their candidacy
     attributes: tuple[Attribute, ...] = ()  # the attributes table
+    # what the case supposes, not facts (the what-ifs of a consultation), in words: every
+    # result made from the case says it rests on them
+    suppositions: tuple[str, ...] = ()
 
     def rotation_rows(self) -> tuple[tuple[int, str, str], ...]:
         """The rotation table as (session, post, group)."""
@@ -197,6 +200,7 @@ def case_differences(a: Case, b: Case) -> list[str]:
     pairs = (
         ("the nominations", lambda c: set(c.nominations)),
         ("the attributes", lambda c: set(c.attributes)),
+        ("the suppositions", lambda c: set(c.suppositions)),
         ("the regional groups", lambda c: set(c.memberships)),
         ("the deposits", lambda c: {(d.state, d.instrument, d.date) for d in c.deposits}),
         ("the instruments", lambda c: {(i.id, i.entry_into_force) for i in c.instruments}),

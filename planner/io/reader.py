@@ -690,6 +690,12 @@ class _Loader:
                           "nor no", "write yes or no")
         return None
 
+    def suppositions(self, t: Table) -> list[str]:
+        if not t.require(self.problems, *required_columns("suppositions")):
+            return []
+        return list(dict.fromkeys(row.text("supposition") for row in t.rows
+                                  if row.text("supposition")))
+
     def attributes(self, t: Table) -> list[Attribute]:
         if not t.require(self.problems, *required_columns("attributes")):
             return []
@@ -813,6 +819,8 @@ class _Loader:
         constituencies = (self.constituencies(tables["constituencies"])
                           if "constituencies" in tables else ())
         attributes = self.attributes(tables["attributes"]) if "attributes" in tables else []
+        suppositions = (self.suppositions(tables["suppositions"])
+                        if "suppositions" in tables else [])
         self.problems.raise_if_any()
         assert session is not None
         self.warn_rotation_against_history(rotation, history, session, memberships)
@@ -840,6 +848,7 @@ class _Loader:
             constituencies=constituencies,
             withdrawn=withdrawn,
             attributes=tuple(attributes),
+            suppositions=tuple(suppositions),
         )
 
     def warn_rotation_against_history(self, rotation: list[RotationEntry],

@@ -141,6 +141,11 @@ SCHEMA: tuple[TableSpec, ...] = (
         _c("holdover", "yes if the officer remained in office pending a successor, not "
            "elected at that session", choices="yesno"),
     )),
+    TableSpec("suppositions", "what the case supposes, not facts: the what-ifs of a "
+              "consultation (a supposed deposit, an absence, a nomination, a choice on the "
+              "board); every result made from the case says it rests on them", (
+        _c("supposition", "one supposition, in words", required=True),
+    )),
     TableSpec("attributes", "what the rules may ask of a State beyond its group and standing: "
               "one row per State and attribute (ldc yes, sids yes, region AFRO)", (
         _c("state", "the State", required=True, choices="state"),

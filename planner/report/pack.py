@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from planner.solve.result import Conflict
 
 PASS_FILL = "C6EFCE"
+SUPPOSED_FILL = "FFE699"
 # the width of an A4 landscape page in column units, margins aside, as LibreOffice prints it
 # where Calibri is not installed (its stand-in is wider; measured by tests/test_spreadsheets.py)
 PAGE_UNITS = 96
@@ -68,6 +69,12 @@ def bureau_builder(el: Election, slate: Slate, outcomes: Sequence[Outcome],
         ws.append([f"Session {s.number}, opening {s.opening_date.isoformat()}"])
         ws.append(["Proposed bureau" if status == "solved" else "No bureau meets the rules"])
         ws["A3"].font = Font(bold=True, size=12)
+        if el.case.suppositions:
+            # what the slate rests on besides the facts, in a box no reader can miss
+            ws.append(["This slate rests on suppositions, not facts: "
+                       + "; ".join(el.case.suppositions) + "."])
+            ws["A4"].font = Font(bold=True)
+            ws["A4"].fill = PatternFill("solid", fgColor=SUPPOSED_FILL)
         ws.append([])
         header = ["Office", "State", "Regional group", "Representative", "Needed for"]
         ws.append(header)
@@ -119,7 +126,7 @@ def bureau_builder(el: Election, slate: Slate, outcomes: Sequence[Outcome],
         for r in range(1, top - 1):  # the titles run across the table's width, wrapped
             ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=5)
             ws.cell(r, 1).alignment = Alignment(wrap_text=True, vertical="top")
-        fit_rows(ws, top)
+        fit_rows(ws, 2)
         title = len(str(ws["A1"].value or ""))
         width = sum(ws.column_dimensions[c].width or 9 for c in "ABCDE")
         ws.row_dimensions[1].height = 20 * max(1, -(-title * 14 // 11 // int(width)))

@@ -567,9 +567,14 @@ class ReplaceView(Rendering):
         assert el is not None and r is not None
         if r.status != "solved":
             return [SheetData("Conflicts", conflicts_frame(r.conflicts, el.profile))]
-        return [SheetData("Slate", slate_frame(el, r.slate)),
+        from planner.report.pack import bureau_builder
+
+        outcomes = check(el, r.slate)
+        # the revised bureau as delegates read it, and what it rests on
+        return [SheetData("Bureau", build=bureau_builder(el, r.slate, outcomes, (), "solved")),
+                SheetData("Slate", slate_frame(el, r.slate)),
                 SheetData("Changes", self._changes()),
-                SheetData("Rule check", outcomes_frame(check(el, r.slate), el))]
+                SheetData("Rule check", outcomes_frame(outcomes, el))]
 
     def data(self) -> dict[str, Any]:
         el, r = self.el, self.result

@@ -89,7 +89,7 @@ def _rows(body: Body, profile: str, case: Case | None, session: int | None,
     session_rows = _session_rows(body, profile, case, session, opening)
     examples = example_rows(body)
     if case is None:
-        return {"session": session_rows, "constituencies": [],
+        return {"session": session_rows, "constituencies": [], "suppositions": [],
                 **{name: _example(values) for name, values in examples.items()}}
     later = session is not None and session != case.session.number
     # nominations and attendance are the case's own session's; a later session starts afresh
@@ -128,6 +128,8 @@ def _rows(body: Body, profile: str, case: Case | None, session: int | None,
         "bureau_history": [[h.session, h.post, h.state, h.person, "yes" if h.holdover else ""]
                            for h in case.history],
         "attributes": [[a.state, a.attribute, a.value] for a in case.attributes],
+        # a later session's case starts from the facts alone
+        "suppositions": [] if later else [[x] for x in case.suppositions],
     }
 
 

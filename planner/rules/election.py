@@ -56,6 +56,9 @@ def prepare(case: Case, profile: Profile, on: dt.date | None = None,
     assessment = assess(case, on, extra_states)
     turn, said = _rotation(case)
     notes: list[str] = []
+    if case.suppositions:
+        notes.append("This case rests on suppositions, not facts: "
+                     + "; ".join(case.suppositions) + ".")
     if assessment.attendance_assumed:
         what = "member" if case.body.eligibility == MEMBERSHIP else "State party"
         notes.append(f"No attendance list: every {what} is taken as present.")

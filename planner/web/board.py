@@ -172,7 +172,10 @@ def build(case: Case, profile: Profile, state: BoardState) -> Board:
 
     started = time.perf_counter()
     ratified = [(s, i, dt.date.fromisoformat(d)) for s, i, d in state.ratified]
-    changed, said = what_if(case, state.absent, ratified, state.nominate)
+    # what the board's choices suppose, so that every paper made from it says so
+    choices = [f"{s} as {p} (a choice on the board)" for p, s in state.fix]
+    choices += [f"{s} left out (a choice on the board)" for s in state.exclude]
+    changed, said = what_if(case, state.absent, ratified, state.nominate, choices=choices)
     fixed = [(s, p) for p, s in state.fix]
     el = prepare(changed, profile, extra_states=frozenset(s for s, _p in fixed))
     # the k best slates; the first is the best (the same as solve): one search for both
