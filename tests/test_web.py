@@ -288,3 +288,13 @@ def test_an_upload_the_server_no_longer_holds_is_said_not_replaced(client: TestC
     assert 'id="total"' not in r.text
     p = client.get("/pack?case=deadbeefdeadbeef")
     assert p.status_code == 404 and "upload the workbook again" in p.text
+
+
+def test_no_slate_on_the_board_says_its_cause_and_fix(client: TestClient) -> None:
+    """The President's nominee marked absent: the board names the nominee, the group, the post
+    and the fix first, as the terminal does."""
+    r = client.get("/?absent=Indonesia")
+    assert r.status_code == 200 and "No slate can meet the rules" in r.text
+    assert ("Indonesia, nominated by the Asia-Pacific States for President, is not present."
+            in r.text)
+    assert "withdrawals table" in r.text and "the body elects" not in r.text

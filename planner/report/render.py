@@ -75,6 +75,16 @@ def conflict_lines(conflicts: Sequence[Conflict], el: Election | None = None) ->
                 "down within the time limit (see planner profile show for the rules)."]
     if el is None:
         return [NO_SLATE_HEAD, *(f"  - {x.message}" for x in conflicts)]
+    causes, shown = diagnosis(el, conflicts)
+    out = ["No slate can meet the rules."]
+    out += [f"Cause: {cause} To settle it: {fix}." for cause, fix in causes]
+    return [*out, conflicts_head(shown, conflicts), *(f"  - {x.message}" for x in shown)]
+
+
+def diagnosis(el: Election, conflicts: Sequence[Conflict]
+              ) -> tuple[list[tuple[str, str]], list[Conflict]]:
+    """The causes the rules in conflict can name (cause, fix), and the rules to list: every
+    one but the bureau's own shape (posts filled, one post a State), which no one would drop."""
     causes: dict[str, str] = {}
     shown: list[Conflict] = []
     for x in conflicts:
@@ -84,11 +94,12 @@ def conflict_lines(conflicts: Sequence[Conflict], el: Election | None = None) ->
             if rule.structural:
                 continue
         shown.append(x)
-    out = ["No slate can meet the rules."]
-    out += [f"Cause: {cause} To settle it: {fix}." for cause, fix in causes.items()]
-    head = ("These rules cannot all hold together (drop any one and the rest can"
+    return list(causes.items()), shown
+
+
+def conflicts_head(shown: Sequence[Conflict], conflicts: Sequence[Conflict]) -> str:
+    return ("These rules cannot all hold together (drop any one and the rest can"
             + (", the bureau's own shape aside" if len(shown) < len(conflicts) else "") + "):")
-    return [*out, head, *(f"  - {x.message}" for x in shown)]
 
 
 def conflicts_json(conflicts: Sequence[Conflict]) -> list[dict[str, Any]]:
@@ -180,6 +191,7 @@ class SolveView(Rendering):
             "opening_date": c.session.opening_date.isoformat(),
             "slate": slate_json(el, r.slate),
             "conflicts": conflicts_json(r.conflicts),
+            **self.diagnosis_json(),
             "score": r.score,
             "equally_good": self.equally_good,
             "tie_break": el.tie_basis,
@@ -189,6 +201,18 @@ class SolveView(Rendering):
             "workbook": self.workbook,
             "run": provenance(c, self.options),
         }
+
+    def diagnosis_json(self) -> dict[str, Any]:
+        """Where no slate exists: the causes in words with their fixes, and the rules anyone
+        could drop (the board shows these, as the terminal does)."""
+        el, r = self.el, self.result
+        assert el is not None and r is not None
+        if not r.conflicts:
+            return {}
+        causes, shown = diagnosis(el, r.conflicts)
+        return {"causes": [{"cause": c, "fix": f} for c, f in causes],
+                "conflicts_head": conflicts_head(shown, r.conflicts),
+                "conflicts_shown": conflicts_json(shown)}
 
     def lines(self) -> list[str]:
         el, r, s = self.el, self.result, self.case.session
