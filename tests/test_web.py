@@ -298,3 +298,43 @@ def test_no_slate_on_the_board_says_its_cause_and_fix(client: TestClient) -> Non
     assert ("Indonesia, nominated by the Asia-Pacific States for President, is not present."
             in r.text)
     assert "withdrawals table" in r.text and "the body elects" not in r.text
+
+
+def test_the_board_keeps_one_choice_a_state(client: TestClient) -> None:
+    """A State kept as Vice-President, then left out: the new choice replaces the old, and the
+    board has a slate; the form's actions do the same."""
+    from planner.web.board import BoardState
+
+    kept = BoardState(fix=(("Vice-President", "Benin"),))
+    query = kept.choosing("exclude", "Benin")
+    assert "fix=" not in query and "exclude=Benin" in query
+    r = client.get("/" + query)
+    assert r.status_code == 200 and "Benin left out" in r.text and "Benin as" not in r.text
+    assert "No slate can meet the rules" not in r.text
+    r = client.get("/?fix=Vice-President%3DBenin&act=absent&act_state=Benin")
+    assert "Benin absent" in r.text and "Benin as Vice-President" not in r.text
+
+
+def test_who_else_never_offers_a_state_left_out(client: TestClient) -> None:
+    base = client.get("/?seat=Vice-President:African%20States")
+    offered = re.findall(r"<li>([^<(]+) \(instead of", base.text)
+    assert offered, base.text[:500]
+    first = offered[0].strip()
+    r = client.get(f"/?exclude={first}&seat=Vice-President:African%20States")
+    assert first not in re.findall(r"<li>([^<(]+) \(instead of", r.text)
+
+
+def test_a_nominee_is_withdrawn_not_left_out(client: TestClient) -> None:
+    """Beside the President's only nominee the board offers withdraw (its nomination lapses),
+    not leave out (which keeps a nomination no slate can then meet)."""
+    r = client.get("/")
+    row = r.text[r.text.index(">Indonesia<"):][:600]
+    assert "withdraw" in row and "leave out" not in row
+    r = client.get("/?withdraw=Indonesia")
+    assert r.status_code == 200 and "No slate can meet the rules" not in r.text
+    assert "Indonesia withdrawn" in r.text
+
+
+def test_a_conflict_lists_only_the_choices_in_it(client: TestClient) -> None:
+    r = client.get("/?fix=President%3DKenya&exclude=Japan")
+    assert "asked for: Kenya as President" in r.text and "Japan left out;" not in r.text

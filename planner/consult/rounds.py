@@ -128,13 +128,18 @@ def _why_none(el: Election, fixed: Sequence[tuple[str, str]], excluded: Sequence
 
     if not fixed and not excluded:
         return explain(el, options)
-    rules = RuleModel(el, options).why_not(fixed, excluded)
-    asked = [f"{state} as {post}" for state, post in fixed]
-    asked += [f"{state} left out" for state in excluded]
-    choice = Conflict("choices", "the choices asked for", (),
-                      f"asked for: {listing(asked)}; with "
-                      f"{'it' if len(asked) == 1 else 'them'}, the rules above cannot all hold")
-    return (*rules, choice) if rules else (choice,)
+    rules, kept, out = RuleModel(el, options).why_not_each(list(fixed), list(excluded))
+    # only the choices the conflict needs: the others are no part of it
+    asked = [f"{fixed[i][0]} as {fixed[i][1]}" for i in kept]
+    asked += [f"{excluded[i]} left out" for i in out]
+    if not asked:
+        return rules or explain(el, options)
+    them = "it" if len(asked) == 1 else "them"
+    said = (f"asked for: {listing(asked)}; with {them}, the rules above cannot all hold"
+            if rules else f"asked for: {listing(asked)}: these choices cannot all hold "
+            "together")
+    choice = Conflict("choices", "the choices asked for", (), said)
+    return (*rules, choice)
 
 
 def equally_good(el: Election) -> int | None:

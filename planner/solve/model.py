@@ -235,15 +235,17 @@ class RuleModel:
         return self.solver.solve(m) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
 
-    def minimal_core(self, always: Sequence[cp_model.IntVar] = ()
-                     ) -> list[cp_model.IntVar] | None:
-        """Rule instances that cannot hold together (with the always-assumed literals), each
-        needed: a core shrunk by deletion. None when everything can hold."""
+    def minimal_core(self, always: Sequence[cp_model.IntVar] = (),
+                     also: Sequence[cp_model.IntVar] = ()) -> list[cp_model.IntVar] | None:
+        """Rule instances (and, from `also`, other switches such as the choices asked for)
+        that cannot hold together with the always-assumed literals, each needed: a core
+        shrunk by deletion. None when everything can hold."""
         always = list(always)
-        core = self.core(self.literals + always)
+        core = self.core(self.literals + list(also) + always)
         if core is None:
             return None
-        core = [lit for lit in core if lit.index in self.instances]
+        wanted = set(self.instances) | {lit.index for lit in also}
+        core = [lit for lit in core if lit.index in wanted]
         i = 0
         while i < len(core):
             trial = core[:i] + core[i + 1:]
@@ -266,6 +268,7 @@ class RuleModel:
                  kept: Iterable[tuple[str, str]] = ()) -> cp_model.IntVar:
         """A literal that, assumed, keeps some (state, post) pairs and forbids others."""
         lit = self.model.new_bool_var("restrict")
+        self._by_index[lit.index] = lit  # a core may name it
         for key in kept:
             self.model.add(self.x[key] == 1).only_enforce_if(lit)
         for key in forbidden:
@@ -279,6 +282,23 @@ class RuleModel:
         forbidden = [(s, p) for s in excluded for p in self.el.body.post_names]
         core = self.minimal_core([self.restrict(forbidden, kept)])
         return self.conflicts(core) if core else ()
+
+    def why_not_each(self, kept: Sequence[tuple[str, str]], excluded: Sequence[str] = ()
+                     ) -> tuple[tuple[Conflict, ...], tuple[int, ...], tuple[int, ...]]:
+        """Like why_not, each choice a switch of its own: the rules in conflict, and which of
+        the officers kept and of the States left out the conflict needs (by position); the
+        other choices are no part of it."""
+        posts = self.el.body.post_names
+        keep_lits = [self.restrict(kept=[k]) for k in kept]
+        out_lits = [self.restrict(forbidden=[(s, p) for p in posts]) for s in excluded]
+        core = self.minimal_core(also=[*keep_lits, *out_lits])
+        if not core:
+            return (), (), ()
+        used = {lit.index for lit in core}
+        rules = [lit for lit in core if lit.index in self.instances]
+        return (self.conflicts(rules),
+                tuple(i for i, lit in enumerate(keep_lits) if lit.index in used),
+                tuple(i for i, lit in enumerate(out_lits) if lit.index in used))
 
 
 def explain(el: Election, options: SolverOptions | None = None) -> tuple[Conflict, ...]:

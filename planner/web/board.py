@@ -22,6 +22,7 @@ class BoardState:
     fix: tuple[tuple[str, str], ...] = ()  # (post, state)
     exclude: tuple[str, ...] = ()
     absent: tuple[str, ...] = ()
+    withdraw: tuple[str, ...] = ()  # States that withdrew: their nominations lapse
     ratified: tuple[tuple[str, str, str], ...] = ()  # (state, instrument, date)
     nominate: tuple[tuple[str, str], ...] = ()  # (state, post)
     k: int = 5
@@ -36,6 +37,7 @@ class BoardState:
         pairs += [("fix", f"{p}={s}") for p, s in data["fix"]]
         pairs += [("exclude", s) for s in data["exclude"]]
         pairs += [("absent", s) for s in data["absent"]]
+        pairs += [("withdraw", s) for s in data["withdraw"]]
         pairs += [("ratified", f"{s}:{i}:{d}") for s, i, d in data["ratified"]]
         pairs += [("nominate", f"{s}:{p}") for s, p in data["nominate"]]
         if data["k"] != 5:
@@ -61,6 +63,19 @@ class BoardState:
         items = getattr(self, what)
         return self.query(**{what: items if item in items else (*items, item)})
 
+    def choosing(self, what: str, item: Any, **change: Any) -> str:
+        """The query with one choice about a State, which replaces the board's other choices
+        about that State (fixed elsewhere, left out, absent, withdrawn): one choice a State."""
+        state = item[1] if what == "fix" else item
+        kept = {
+            "fix": tuple(x for x in self.fix if x[1] != state),
+            "exclude": tuple(x for x in self.exclude if x != state),
+            "absent": tuple(x for x in self.absent if x != state),
+            "withdraw": tuple(x for x in self.withdraw if x != state),
+        }
+        kept[what] = (*kept[what], item)
+        return self.query(**kept, **change)
+
 
 def parse_state(params: Mapping[str, Sequence[str]], case: Case) -> BoardState:
     """A board state from URL parameters, every value checked against the case: unknown
@@ -81,15 +96,21 @@ def parse_state(params: Mapping[str, Sequence[str]], case: Case) -> BoardState:
     given: dict[str, list[str]] = {k: list(v) for k, v in params.items()}
     act, who = given.pop("act", [""])[0], given.pop("act_state", [""])[0]
     where = given.pop("act_post", [""])[0]
-    if act == "fix" and who and where:
-        given.setdefault("fix", []).append(f"{where}={who}")
-    elif act in ("exclude", "absent") and who:
-        given.setdefault(act, []).append(who)
+    if act in ("fix", "exclude", "absent", "withdraw") and who:
+        # one choice a State: the new one replaces what the board said of it before
+        found = case.body.find_post(where) if where else None
+        for key in ("exclude", "absent", "withdraw"):
+            given[key] = [v for v in given.get(key, []) if v != who]
+        given["fix"] = [v for v in given.get("fix", []) if v.partition("=")[2] != who]
+        if act == "fix" and where:
+            given["fix"].append(f"{found or where}={who}")
+        elif act != "fix":
+            given[act].append(who)
     asks = None
     try:
         # the same reader, and the same words, as the command line's options
         asks = read_asks(case, fix=given.get("fix", []), exclude=given.get("exclude", []),
-                          absent=given.get("absent", []),
+                          withdraw=given.get("withdraw", []), absent=given.get("absent", []),
                           ratified=[v for v in given.get("ratified", []) if v.strip()],
                           nominate=[v for v in given.get("nominate", []) if v.strip()])
     except InputError as exc:
@@ -134,7 +155,7 @@ def parse_state(params: Mapping[str, Sequence[str]], case: Case) -> BoardState:
         raise InputError(list(dict.fromkeys(problems)))
     case_id = params.get("case", [""])[0]
     return BoardState(tuple((p, s) for s, p in asks.fix), asks.exclude, asks.absent,
-                      tuple((s, i, d.isoformat()) for s, i, d in asks.ratified),
+                      asks.withdraw, tuple((s, i, d.isoformat()) for s, i, d in asks.ratified),
                       asks.nominate, k, case_id if case_id.isalnum() else "", seat, compare)
 
 
@@ -175,7 +196,9 @@ def build(case: Case, profile: Profile, state: BoardState) -> Board:
     # what the board's choices suppose, so that every paper made from it says so
     choices = [f"{s} as {p} (a choice on the board)" for p, s in state.fix]
     choices += [f"{s} left out (a choice on the board)" for s in state.exclude]
-    changed, said = what_if(case, state.absent, ratified, state.nominate, choices=choices)
+    choices += [f"{s} withdrawn (a choice on the board)" for s in state.withdraw]
+    changed, said = what_if(case, state.absent, ratified, state.nominate, state.withdraw,
+                            choices=choices)
     fixed = [(s, p) for p, s in state.fix]
     el = prepare(changed, profile, extra_states=frozenset(s for s, _p in fixed))
     # the k best slates; the first is the best (the same as solve): one search for both
@@ -204,7 +227,8 @@ def build(case: Case, profile: Profile, state: BoardState) -> Board:
         from planner.report.render import CandidatesView
 
         post, group = state.seat
-        found = candidates(el, slate, post, group)
+        # never a State the board left out: who else means who else may sit
+        found = [c for c in candidates(el, slate, post, group) if c.state not in state.exclude]
         seat = {**CandidatesView(changed, options, el.notes, {}, "Candidates", el=el, post=post,
                                  group=group, found=found).data(),
                 "left_out": [{"state": s, "why": why}
@@ -225,9 +249,12 @@ def build(case: Case, profile: Profile, state: BoardState) -> Board:
               "outcomes": [{"rule": o.rule, "name": _name(profile, o.rule),
                             "citation": o.citation, "passed": o.passed, "message": o.message}
                            for o in outcomes]}
+    nominated = {n.state for n in changed.nominations}
     for seat_row in solved["slate"]:
         # the JSON names rules by id; people read their names
         seat_row["needed_for_names"] = [_name(profile, i) for i in seat_row["needed_for"]]
+        # a nominee left out keeps its nomination, which then cannot be met: it withdraws
+        seat_row["nominee"] = seat_row["state"] in nominated
     return Board(
         state=state, case=changed, profile=profile, said=tuple(said),
         solve=solved,
