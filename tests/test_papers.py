@@ -197,3 +197,28 @@ def test_a_supposition_stays_a_supposition(tmp_path: Path) -> None:
     assert run("init", nxt, "--from", supposed, "--session", "7").exit_code == 0
     assert "suppositions" not in json.dumps(json.loads(
         run("solve", nxt, "--json", "--no-write").stdout)["assumptions"])
+
+
+def test_a_nomination_not_honoured_says_why(tmp_path: Path) -> None:
+    """UNFCCC: the African States nominate Kenya for Chair of the SBI, and the slate gives
+    that post to another group: solve says so, and why, instead of passing over it."""
+    import json
+    import shutil
+
+    from planner.io.reader import shipped_cases
+
+    from .factory import write_csv
+
+    folder = tmp_path / "cop29"
+    shutil.copytree(shipped_cases()["unfccc-cop29-2024"], folder)
+    write_csv(folder / "nominations.csv", ["state", "post"], [("Kenya", "Chair of the SBI")])
+    r = run("solve", folder, "--json", "--no-write")
+    data = json.loads(r.stdout)
+    seated = {(s["state"], s["post"]) for s in data["slate"]}
+    if ("Kenya", "Chair of the SBI") not in seated:
+        assert data["nominations_not_honoured"] == [
+            "Kenya's nomination for Chair of the SBI is not honoured: the African States hold "
+            "no Chair of the SBI seat on this slate; the rules let the post go to another "
+            "group."]
+    else:
+        assert data["nominations_not_honoured"] == []

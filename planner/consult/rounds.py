@@ -418,3 +418,35 @@ def prepare_with(case: Case, profile: Profile, slates: Iterable[Slate]) -> Elect
     """The election, knowing every State named in the slates."""
     names = frozenset(s.state for slate in slates for s in slate)
     return prepare(case, profile, extra_states=names)
+
+
+def unhonoured(el: Election, slate: Slate) -> tuple[str, ...]:
+    """Each nomination the slate does not honour, with why, in words: a nominee that is not
+    seated where nominated is never passed over in silence."""
+    held = {(seat.state, seat.post) for seat in slate}
+    out: list[str] = []
+    for n in el.case.nominations:
+        if (n.state, n.post) in held or n.state in el.case.withdrawn:
+            continue
+        group = el.group_or_none(n.state)
+        nominees = [m for m in el.nominees(group, n.post) if (m.state, n.post) in held]
+        seats = sum(1 for seat in slate if seat.post == n.post
+                    and el.group_or_none(seat.state) == group)
+        status = el.status.get(n.state)
+        if status is not None and status.reason:
+            why = f"{n.state} is {status.reason}"
+        elif nominees:
+            why = (f"the {group}'s seat of it went to "
+                   f"{listing([m.state for m in nominees])}, nominated with priority "
+                   f"{', '.join(str(m.priority) for m in nominees)} (this one: {n.priority})")
+        elif seats == 0:
+            turn = el.post_group(n.post)
+            why = (f"the {group} hold no {n.post} seat on this slate"
+                   + (f" (the {n.post} comes from the {turn} at this session)"
+                      if turn and turn != group else
+                      "; the rules let the post go to another group"))
+        else:
+            why = "the rules gave its group's seat to another of its States"
+        out.append(f"{n.state}'s nomination for {n.post} is not honoured: {why}.")
+    return tuple(out)
+

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from planner.consult.rounds import unhonoured
 from planner.report.workbook import (
     SheetData,
     conflicts_frame,
@@ -192,6 +193,7 @@ class SolveView(Rendering):
             "slate": slate_json(el, r.slate),
             "conflicts": conflicts_json(r.conflicts),
             **self.diagnosis_json(),
+            "nominations_not_honoured": list(unhonoured(el, r.slate)) if r.slate else [],
             "score": r.score,
             "equally_good": self.equally_good,
             "tie_break": el.tie_basis,
@@ -226,6 +228,7 @@ class SolveView(Rendering):
                 f"{p.name} {r.score[p.id]} ({'higher' if p.maximise else 'lower'} is better)"
                 for p in el.profile.preferences if not p.planners_own) + ".")
             out.append(self.why_this())
+            out += unhonoured(el, r.slate)
         elif r.status == "infeasible":
             out += ["", *conflict_lines(r.conflicts, el)]
         else:
