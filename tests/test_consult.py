@@ -34,7 +34,7 @@ from planner.solve.space import SlateSpace
 from .factory import AF, AP, EE, NAMES, UNTOC, brute_force_slates, full_parties, make_case, prep
 from .test_rules import tiny_elections
 
-SLOW = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SLOW = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def valid(el: Election, slate: tuple[Seat, ...]) -> bool:
@@ -301,7 +301,7 @@ def test_the_tie_break_prefers_who_served_least_recently() -> None:
     assert "alphabetical order (no bureau history" in prep(case).tie_basis
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_alternatives_on_the_reduced_election_are_the_same(data: st.DataObject) -> None:
     """The k best slates use only the first (posts + k - 1) States of each kind."""

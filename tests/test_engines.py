@@ -39,7 +39,7 @@ def _same(el: Election) -> None:
     assert model.solver["engine"] == "cp-sat"
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(el=tiny_elections())
 def test_the_enumeration_and_the_model_give_equally_good_slates(el: Election) -> None:
     _same(el)
@@ -105,7 +105,7 @@ def test_many_single_posts_keep_the_model_within_64_bits(tmp_path: Path) -> None
     assert 0 <= solve(el).score["tie_break"] <= hi
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(el=tiny_elections(), data=st.data())
 def test_best_slate_with_states_and_posts_ruled_out_is_the_models(el: Election,
                                                                   data: st.DataObject) -> None:

@@ -259,7 +259,7 @@ def _drawn_plan(pick: st.DataObject) -> tuple[PlanView, list[Slate]]:
     return plan_view(case, TINY, [6, 7]), [pick.draw(st.sampled_from(o)) for o in options]
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(pick=st.data())
 def test_what_a_fair_plan_implies_holds_on_every_fair_plan(pick: st.DataObject) -> None:
     """The cuts a fairness rule posts where it must not be broken (at_zero) hold on every
@@ -277,7 +277,7 @@ def test_what_a_fair_plan_implies_holds_on_every_fair_plan(pick: st.DataObject) 
     assert list(FAIRNESS_KINDS["repeat_service"].at_zero(view, bs))
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(pick=st.data())
 def test_where_no_state_serves_twice_two_term_rules_count_nothing(pick: st.DataObject) -> None:
     """The joint model leaves out the terms of the rules whose breaches need two terms in the

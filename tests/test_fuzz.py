@@ -56,7 +56,7 @@ def assert_calm(r: object, root: Path, before: dict[str, bytes]) -> None:
     assert snapshot(root) == before, "an input changed, or an output was left behind"
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
 @given(table=st.sampled_from(TABLES), rows=ROWS, sep=st.sampled_from([",", ";", "\t"]),
        header=st.booleans())
 def test_any_csv_table(tmp_path_factory: object, table: str, rows: list[list[object]],
@@ -74,7 +74,7 @@ def test_any_csv_table(tmp_path_factory: object, table: str, rows: list[list[obj
     shutil.rmtree(root)
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
 @given(rows=ROWS, as_slate=st.booleans())
 def test_any_workbook(tmp_path_factory: object, rows: list[list[object]], as_slate: bool
                       ) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from .test_cli import run
 
 
@@ -67,6 +69,7 @@ def test_a_nomination_typed_over_the_example_row_is_read_and_said(tmp_path: Path
                for w in data["warnings"])
 
 
+@pytest.mark.slow
 def test_the_elected_bureau_is_recorded_and_the_next_session_starts_from_it(
         tmp_path: Path) -> None:
     """The quick start: the 7th session's bureau recorded in its case's history, the 8th

@@ -134,7 +134,7 @@ def tiny_plans(draw: st.DrawFn) -> tuple[Case, list[int]]:
 
 
 @pytest.mark.slow
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=tiny_plans(), joint=st.booleans())
 def test_plan_is_best_by_brute_force(data: tuple[Case, list[int]], joint: bool) -> None:
     case, window = data

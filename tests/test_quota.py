@@ -11,6 +11,8 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from planner.io.reader import shipped_cases
 from planner.rules.profile import shipped_profiles
 
@@ -64,6 +66,7 @@ def _count(case: Path, profile: Path | str) -> int:
     return total
 
 
+@pytest.mark.slow
 def test_at_least_one_ldc_officer_in_toml_and_csv(tmp_path: Path) -> None:
     case = tmp_path / "cop29"
     shutil.copytree(shipped_cases()["unfccc-cop29-2024"], case)

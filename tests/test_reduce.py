@@ -50,7 +50,7 @@ def test_the_reduction_agrees_with_the_whole_election_on_shipped_cases(name: str
         assert any(n > 1 for n in small.counts_for.values())
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(el=tiny_elections())
 def test_the_reduction_agrees_with_the_whole_election(el: Election) -> None:
     _agree(el)
@@ -104,7 +104,7 @@ def test_slates_expanded_from_kinds_come_in_the_listing_order(name: str) -> None
     _by_kind_and_listed(el, 40)
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(el=tiny_elections())
 def test_slates_expanded_from_kinds_any_election(el: Election) -> None:
     _by_kind_and_listed(el, 25)
@@ -213,7 +213,7 @@ def test_pairs_held_by_none_are_held_on_no_valid_slate_of_a_shipped_case(name: s
                 for p in el.body.post_names} - off
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(el=tiny_elections())
 def test_pairs_held_by_none_are_held_on_no_valid_slate(el: Election) -> None:
     off = held_by_none(el)

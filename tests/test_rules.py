@@ -261,7 +261,7 @@ def any_slate(draw: st.DrawFn, el: Election) -> Slate:
     return tuple(Seat(p, s) for p, s in seats)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_check_and_model_agree_on_any_slate(data: st.DataObject) -> None:
     el = data.draw(tiny_elections())
@@ -270,7 +270,7 @@ def test_check_and_model_agree_on_any_slate(data: st.DataObject) -> None:
     assert rm.admits(slate) == all(o.passed for o in check(el, slate))
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(el=tiny_elections())
 def test_solver_matches_brute_force(el: Election) -> None:
     valid = [s for s in all_slates(el) if all(o.passed for o in check(el, s))]
@@ -314,7 +314,7 @@ def test_rules_scale_with_the_spec() -> None:
     assert len(slate) == 6
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_check_agrees_with_an_independent_reading(data: st.DataObject) -> None:
     from .independent import rule22_failures
@@ -327,7 +327,7 @@ def test_check_agrees_with_an_independent_reading(data: st.DataObject) -> None:
         assert rule22_failures(el, result.slate) == []
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_best_slate_is_best_by_an_independent_reading(data: st.DataObject) -> None:
     """The planner's objective (one weighted sum) orders slates as the preferences, read
@@ -350,7 +350,7 @@ def test_best_slate_is_best_by_an_independent_reading(data: st.DataObject) -> No
     assert (ka < kb) == (ca < cb) and (ka == kb) == (ca == cb)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_the_reduction_finds_the_same_slate(data: st.DataObject) -> None:
     """Solving on the States the best slate can use gives the slate of the whole model."""

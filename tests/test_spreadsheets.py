@@ -296,6 +296,7 @@ def test_readme_lists_every_table_of_the_schema() -> None:
             assert column in row, (t.name, column)
 
 
+@pytest.mark.slow
 def test_a_pack_carries_its_case(tmp_path: Path) -> None:
     """A workbook e-mailed on its own can be checked and revised: it carries its case."""
     from planner.io.reader import carries_case

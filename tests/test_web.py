@@ -236,6 +236,7 @@ def test_every_control_is_labelled_and_text_has_contrast(client: TestClient) -> 
         assert _contrast(colour, "#fdecea") >= 4.5, colour
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(shipped_cases()))
 def test_a_round_from_board_to_pack_on_every_shipped_case(name: str, tmp_path: Path) -> None:
     """On each shipped case and profile: the board, a State left out and one fixed in its
