@@ -222,3 +222,26 @@ def test_a_nomination_not_honoured_says_why(tmp_path: Path) -> None:
     assert data["nominations_not_honoured"] == [
         "Kenya's nomination for Chair of the SBI is not honoured: the African States hold "
         "no Chair of the SBI seat on this slate; the rules let the post go to another group."]
+
+
+def test_nominations_that_settle_every_seat_are_said(tmp_path: Path) -> None:
+    """Every seat nominated: alternatives, room and candidates say the nominations settle the
+    bureau, and what to suppose to weigh others, instead of dead-ending."""
+    import shutil
+
+    from planner.io.reader import shipped_cases
+
+    from .factory import write_csv
+
+    folder = tmp_path / "cnd"
+    shutil.copytree(shipped_cases()["cnd-69-2026"], folder)
+    write_csv(folder / "nominations.csv", ["state", "post"],
+              [("Armenia", "Chair"), ("Kenya", "Vice-Chair"), ("Argentina", "Vice-Chair"),
+               ("Austria", "Vice-Chair"), ("China", "Rapporteur")])
+    said = "The nominations settle every seat: no other valid slate exists."
+    assert said in run("alternatives", folder, "-k", "3", "--no-write").output
+    assert said in run("room", folder, "--no-write").output
+    pack = tmp_path / "cnd.xlsx"
+    assert run("solve", folder, "--out", pack).exit_code == 0
+    r = run("candidates", "--slate", pack, "--post", "Rapporteur", "--no-write")
+    assert "Its group's nomination settles it" in r.output

@@ -450,3 +450,17 @@ def unhonoured(el: Election, slate: Slate) -> tuple[str, ...]:
         out.append(f"{n.state}'s nomination for {n.post} is not honoured: {why}.")
     return tuple(out)
 
+
+def settled_by_nominations(el: Election, slate: Slate) -> bool:
+    """Whether every officer of the slate is its group's nominee for the post: where no other
+    valid slate exists besides, the nominations settle the bureau, and a consultation can
+    weigh others only by supposing a withdrawal or another nomination."""
+    nominated = {(n.state, n.post) for n in el.case.nominations
+                 if n.state not in el.case.withdrawn}
+    return bool(slate) and all((seat.state, seat.post) in nominated for seat in slate)
+
+
+SETTLED = ("The nominations settle every seat: no other valid slate exists. To weigh others, "
+           "suppose a withdrawal (planner replace --withdraw STATE, or the board's withdraw) "
+           "or another nomination (--nominate STATE:POST).")
+

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from planner.consult.rounds import unhonoured
+from planner.consult.rounds import SETTLED, settled_by_nominations, unhonoured
 from planner.report.workbook import (
     SheetData,
     conflicts_frame,
@@ -413,6 +413,8 @@ class AlternativesView(Rendering):
                    f"ordered by the planner's tie-break: {el.tie_basis}.")
         if len(r.slates) < self.k:
             out.append(f"Only {len(r.slates)} valid slate(s) exist.")
+            if len(r.slates) == 1 and settled_by_nominations(el, r.slates[0]):
+                out.append(SETTLED)
         return out + note_lines(self.notes, self.case.warnings)
 
 
@@ -479,6 +481,11 @@ class RoomView(Rendering):
             several = [f"{p.name}s" for p in self.case.body.posts if p.count > 1]
             unordered = f" ({' and '.join(several)} unordered)" if several else ""
             out.append(f"Valid slates in all: {r.total:,}{unordered}\n")
+            nominees = {n.state for n in el.case.nominations
+                        if n.state not in el.case.withdrawn}
+            seated = [s for g in r.groups for s in g.in_every_pair]
+            if r.total == 1 and seated and set(seated) <= nominees:
+                out.append(SETTLED + "\n")
         else:
             out.append(f"Valid slates in all: not counted exactly ({r.not_exact}); who can "
                        "sit was asked of the model one question at a time.\n")
@@ -680,6 +687,11 @@ class CandidatesView(Rendering):
         if not self.found:
             head = (f"Nobody can take the {seat} seat with the rest of the slate as it is "
                     f"(held now by {', '.join(self.holders)}).")
+            nominated = {(n.state, n.post) for n in self.el.case.nominations}
+            if self.holders and all((h, self.post) in nominated for h in self.holders):
+                head += (" Its group's nomination settles it: to weigh others, suppose the "
+                         "nominee's withdrawal (planner replace --withdraw STATE, or the "
+                         "board's withdraw) or another nomination.")
             if not self.why:
                 return [head, "No State outside the slate meets the rules for it."]
             return [head, "These rules cannot all hold together:",
