@@ -339,3 +339,12 @@ def test_a_nominee_is_withdrawn_not_left_out(client: TestClient) -> None:
 def test_a_conflict_lists_only_the_choices_in_it(client: TestClient) -> None:
     r = client.get("/?fix=President%3DKenya&exclude=Japan")
     assert "asked for: Kenya as President" in r.text and "Japan left out;" not in r.text
+
+
+def test_next_best_slates_are_labelled_by_post_and_each_cell_by_its_group(
+        client: TestClient) -> None:
+    r = client.get("/")
+    table = r.text[r.text.index('id="alternatives"'):]
+    table = table[:table.index("</table>")]
+    assert "<td>Vice-President (" not in table  # a row is a post, not the best slate's group
+    assert re.search(r"Algeria <small>\(African States\)</small>", table)
