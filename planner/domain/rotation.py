@@ -44,6 +44,10 @@ class PostTurn:
     post: str
     group: str | None  # None: open to every group
     basis: str  # why, in words
+    # where the group comes from: settled for the session by a plan, the session table, a
+    # rotation table, the record, a swap given back, the cycle, the head post's turn that a
+    # follower follows, or nothing (open)
+    source: str = "open"  # settled | session | table | record | swap | cycle | follows | open
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,7 @@ class Cycle:
     older: tuple[str, ...] = ()  # departures before the recent record: history
     sure: str = ""  # how sure the reading is, in words
     owed: tuple[tuple[int, str], ...] = ()  # (session, group): a swap given back
+    departures: tuple[int, ...] = ()  # the recent sessions of `breaks`
 
     def at(self, session: int) -> str | None:
         if self.order is None:
@@ -236,13 +241,19 @@ def cycle_of(case: Case) -> Cycle:
     window = set(reading.read) if reading is not None else set(record)
     recent: list[str] = []
     older: list[str] = []
+    departures: list[int] = []
     for session, group in sorted(record.items()):
         expected = cycle.at(session)
         if expected != group:
             said = (f"session {session} departs from the cycle: its {body.rotating_post} came "
                     f"from the {group}, the cycle gives the {expected}")
-            (recent if session in window else older).append(said)
-    return Cycle(order, start, source, evidence, tuple(recent), tuple(older), sure, owed)
+            if session in window:
+                recent.append(said)
+                departures.append(session)
+            else:
+                older.append(said)
+    return Cycle(order, start, source, evidence, tuple(recent), tuple(older), sure, owed,
+                 tuple(departures))
 
 
 def _align(order: Sequence[str], record: Mapping[int, str]) -> int | None:
@@ -264,40 +275,43 @@ def turns(case: Case, sessions: Iterable[int]) -> list[Turn]:
     table.update({(session, post): group for session, post, group in case.rotation_rows()})
     settled = dict(s.settled)
 
-    def head(session: int) -> tuple[str | None, str]:
+    def head(session: int) -> tuple[str | None, str, str]:
+        """The head post's group at a session, why, and where that comes from."""
         post = body.rotating_post
         if post is None:
-            return None, "open to every group: the post does not rotate in this body"
+            return None, "open to every group: the post does not rotate in this body", "open"
         if session == s.number and post in settled:
-            return settled[post], "settled for this session"
+            return settled[post], "settled for this session", "settled"
         if session == s.number and s.president_group:
-            return s.president_group, "session table"
+            return s.president_group, "session table", "session"
         if (session, post) in table:
-            return table[(session, post)], f"rotation table, session {session}"
+            return table[(session, post)], f"rotation table, session {session}", "table"
         if session in record:
-            return record[session], f"record of session {session} (bureau history)"
+            return record[session], f"record of session {session} (bureau history)", "record"
         if session in owed:
             return owed[session], (f"given back by the group that took its turn at session "
-                                   f"{session - 1} (a swap), the cycle from {cycle.evidence}")
+                                   f"{session - 1} (a swap), the cycle from {cycle.evidence}"
+                                   ), "swap"
         if cycle.order is not None and session >= 1:
-            return cycle.at(session), f"cycle from {cycle.evidence}"
-        return None, "open to every group: no rotation is known"
+            return cycle.at(session), f"cycle from {cycle.evidence}", "cycle"
+        return None, "open to every group: no rotation is known", "open"
 
     out = []
     for session in sorted(set(sessions)):
-        group, basis = head(session)
-        posts = [PostTurn(body.rotating_post or body.head_post, group, basis)]
+        group, basis, source = head(session)
+        posts = [PostTurn(body.rotating_post or body.head_post, group, basis, source)]
         for post, offset in body.followers:
             if session == s.number and post in settled:
-                posts.append(PostTurn(post, settled[post], "settled for this session"))
+                posts.append(PostTurn(post, settled[post], "settled for this session",
+                                      "settled"))
                 continue
             if (session == s.number and s.rapporteur_group
                     and post == body.following_post):
-                posts.append(PostTurn(post, s.rapporteur_group, "session table"))
+                posts.append(PostTurn(post, s.rapporteur_group, "session table", "session"))
                 continue
             if (session, post) in table:
                 posts.append(PostTurn(post, table[(session, post)],
-                                      f"rotation table, session {session}"))
+                                      f"rotation table, session {session}", "table"))
                 continue
             if post == body.following_post and s.rapporteur_offset is not None:
                 offset = s.rapporteur_offset
@@ -306,11 +320,11 @@ def turns(case: Case, sessions: Iterable[int]) -> list[Turn]:
                 posts.append(PostTurn(post, None, f"open to every group: no session {earlier} "
                                       f"to take the {post} from"))
                 continue
-            before, why = head(earlier)
+            before, why, _source = head(earlier)
             words = (f"the group that held the {body.rotating_post} at session {earlier} "
                      f"(offset {offset}, an assumption; that turn: {why})")
             if before is None:
                 words = f"open to every group: the {body.rotating_post}'s turn is not known"
-            posts.append(PostTurn(post, before, words))
+            posts.append(PostTurn(post, before, words, "follows" if before else "open"))
         out.append(Turn(session, tuple(posts)))
     return out

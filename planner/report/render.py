@@ -755,8 +755,7 @@ class RotationView(Rendering):
             out.append(f"Earlier departures (history, not read for the cycle): "
                        f"{'; '.join(cycle.older)}.")
         out += [f"Session {t.session}: {t.basis}." for t in self.rows
-                if any(p.basis.startswith(("session table", "rotation table", "settled"))
-                       or "a swap" in p.basis for p in t.posts)]
+                if any(p.source in ("settled", "session", "table", "swap") for p in t.posts)]
         return out
 
 

@@ -37,14 +37,12 @@ def _rotation(case: Case) -> tuple[Turn, tuple[str, ...]]:
     the groups, where the cycle comes from, how sure; `planner rotation` gives the rest."""
     turn = turns(case, [case.session.number])[0]
     said: list[str] = []
-    if any("cycle from" in p.basis or "held the" in p.basis or "a swap" in p.basis
-           for p in turn.posts):
+    if any(p.source in ("cycle", "swap", "follows") for p in turn.posts):
         cycle = cycle_of(case)
         groups = ", ".join(f"the {p.post} from the {p.group}" for p in turn.posts if p.group)
         sure = f"; {cycle.sure}" if cycle.sure else ""
         departs = (f"; the record departs from it at session(s) "
-                   f"{', '.join(b.split(' ')[1] for b in cycle.breaks)}"
-                   if cycle.breaks else "")
+                   f"{', '.join(map(str, cycle.departures))}" if cycle.departures else "")
         said.append(f"Whose turn it is: {groups}, by the cycle from {cycle.evidence}{sure}"
                     f"{departs} (planner rotation gives the whole reading).")
     return turn, tuple(said)
