@@ -583,9 +583,9 @@ class Election:
     def person_of(self, b: object, state: str, post: str) -> str:
         """The person who holds the seat: the slate's representative where the backend reads
         a slate that names one, else the nomination's person (else '')."""
-        persons = getattr(b, "persons", {})
-        named = {(n.state, n.post): n.person for n in self.case.nominations}
-        return str(persons.get((state, post)) or named.get((state, post), ""))
+        on_slate = b.persons.get((state, post)) if isinstance(b, EvalBackend) else None
+        return on_slate or next((n.person for n in self.case.nominations
+                                 if (n.state, n.post) == (state, post)), "")
 
 
 @dataclass(frozen=True)

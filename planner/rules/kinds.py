@@ -255,29 +255,29 @@ class PartyTo(Rule):
 SCOPES = ("bureau", "each_group", "each_value")
 
 
+def _attribute_index(el: Election) -> tuple[dict[tuple[str, str, str], str],
+                                             dict[tuple[str, str], str]]:
+    """The officers' own attributes by (State, post, attribute), and the States' by (State,
+    attribute), built once per election."""
+    cached = el.__dict__.get("_attribute_index")
+    if cached is None:
+        own = {(n.state, n.post, normalise(a)): v
+               for n in el.case.nominations for a, v in n.attributes}
+        states = {(a.state, normalise(a.attribute)): a.value for a in el.case.attributes}
+        for name, members in el.case.constituencies:
+            for s in members:
+                states.setdefault((s, normalise(name)), "yes")
+        cached = el.__dict__["_attribute_index"] = (own, states)
+    return cached
+
+
 def attribute_of(el: Election, state: str, post: str, attribute: str) -> str | None:
     """An officer's value of an attribute: the nomination's own (the officer's, such as the
     representative's gender), else the State's (attributes table; a constituency the State
     belongs to reads as the attribute of that name with value yes), else None."""
-    own = el.__dict__.setdefault("_own_attributes", {})
-    if not own and el.case.nominations:
-        for n in el.case.nominations:
-            for a, v in n.attributes:
-                own[(n.state, n.post, normalise(a))] = v
-        own[None] = None  # built, even where no nomination carries one
+    own, states = _attribute_index(el)
     key = normalise(attribute)
-    value = own.get((state, post, key))
-    if value is not None:
-        return str(value)
-    index: dict[tuple[str, str], str] = el.__dict__.get("_state_attributes") or {}
-    if not index:
-        index = {(a.state, normalise(a.attribute)): a.value for a in el.case.attributes}
-        for name, states in el.case.constituencies:
-            for s in states:
-                index.setdefault((s, normalise(name)), "yes")
-        index[("", "")] = ""  # built
-        el.__dict__["_state_attributes"] = index
-    return index.get((state, key))
+    return own.get((state, post, key)) or states.get((state, key))
 
 
 @dataclass(frozen=True)
@@ -413,10 +413,14 @@ class Rotation(Rule):
 
     def causes(self, el: Election, scope: Scope) -> Iterator[tuple[str, str]]:
         if not _able(el, el.members(scope[0])):
+            key = ("president_group" if self.post == el.body.rotating_post else
+                   "rapporteur_group" if self.post == el.body.following_post else None)
+            where = (f"the session key {key}, or the rotation table" if key
+                     else "the rotation table")
             yield (f"The {self.post} comes from the {scope[0]} at this session, and none of "
                    "its States can sit.",
-                   f"settle another group for the {self.post} (session key "
-                   "president_group, or the rotation table), where the body so agrees")
+                   f"settle another group for the {self.post} ({where}), where the body so "
+                   "agrees")
 
     def validate(self, body: Body) -> Iterator[Complaint]:
         if self.post not in body.rotating_posts:
