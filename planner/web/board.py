@@ -63,18 +63,24 @@ class BoardState:
         items = getattr(self, what)
         return self.query(**{what: items if item in items else (*items, item)})
 
-    def choosing(self, what: str, item: Any, **change: Any) -> str:
-        """The query with one choice about a State, which replaces the board's other choices
-        about that State (fixed elsewhere, left out, absent, withdrawn): one choice a State."""
+    def with_choice(self, what: str, item: Any) -> BoardState:
+        """The board with one choice about a State (what: fix, exclude, absent or withdraw),
+        which replaces what the board said of that State before: one choice a State."""
+        import dataclasses
+
         state = item[1] if what == "fix" else item
-        kept = {
+        kept: dict[str, Any] = {
             "fix": tuple(x for x in self.fix if x[1] != state),
             "exclude": tuple(x for x in self.exclude if x != state),
             "absent": tuple(x for x in self.absent if x != state),
             "withdraw": tuple(x for x in self.withdraw if x != state),
         }
         kept[what] = (*kept[what], item)
-        return self.query(**kept, **change)
+        return dataclasses.replace(self, **kept)
+
+    def choosing(self, what: str, item: Any, **change: Any) -> str:
+        """The query of the board with one choice about a State (with_choice), changed."""
+        return self.with_choice(what, item).query(**change)
 
 
 def parse_state(params: Mapping[str, Sequence[str]], case: Case) -> BoardState:
@@ -96,23 +102,21 @@ def parse_state(params: Mapping[str, Sequence[str]], case: Case) -> BoardState:
     given: dict[str, list[str]] = {k: list(v) for k, v in params.items()}
     act, who = given.pop("act", [""])[0], given.pop("act_state", [""])[0]
     where = given.pop("act_post", [""])[0]
-    if act in ("fix", "exclude", "absent", "withdraw") and who:
-        # one choice a State: the new one replaces what the board said of it before
-        found = case.body.find_post(where) if where else None
-        for key in ("exclude", "absent", "withdraw"):
-            given[key] = [v for v in given.get(key, []) if v != who]
-        given["fix"] = [v for v in given.get("fix", []) if v.partition("=")[2] != who]
-        if act == "fix" and where:
-            given["fix"].append(f"{found or where}={who}")
-        elif act != "fix":
-            given[act].append(who)
-    asks = None
+    asks = chosen = None
     try:
         # the same reader, and the same words, as the command line's options
         asks = read_asks(case, fix=given.get("fix", []), exclude=given.get("exclude", []),
                           withdraw=given.get("withdraw", []), absent=given.get("absent", []),
                           ratified=[v for v in given.get("ratified", []) if v.strip()],
                           nominate=[v for v in given.get("nominate", []) if v.strip()])
+        if act in ("fix", "exclude", "absent", "withdraw") and who and (where or act != "fix"):
+            # the click itself, read the same way; applied below as one choice of a State
+            one = read_asks(case, fix=[f"{where}={who}"] if act == "fix" else [],
+                            exclude=[who] if act == "exclude" else [],
+                            absent=[who] if act == "absent" else [],
+                            withdraw=[who] if act == "withdraw" else [])
+            chosen = ((one.fix[0][1], one.fix[0][0]) if act == "fix"
+                      else getattr(one, act)[0])
     except InputError as exc:
         problems += exc.problems
     params = given
@@ -154,9 +158,10 @@ def parse_state(params: Mapping[str, Sequence[str]], case: Case) -> BoardState:
         # the same problem once, however often the address repeats it
         raise InputError(list(dict.fromkeys(problems)))
     case_id = params.get("case", [""])[0]
-    return BoardState(tuple((p, s) for s, p in asks.fix), asks.exclude, asks.absent,
-                      asks.withdraw, tuple((s, i, d.isoformat()) for s, i, d in asks.ratified),
-                      asks.nominate, k, case_id if case_id.isalnum() else "", seat, compare)
+    state = BoardState(tuple((p, s) for s, p in asks.fix), asks.exclude, asks.absent,
+                       asks.withdraw, tuple((s, i, d.isoformat()) for s, i, d in asks.ratified),
+                       asks.nominate, k, case_id if case_id.isalnum() else "", seat, compare)
+    return state.with_choice(act, chosen) if chosen is not None else state
 
 
 @dataclass
