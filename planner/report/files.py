@@ -92,37 +92,32 @@ LINE_HEIGHT = 15  # points: one line of the default 11 pt font
 
 def fit_rows(ws: Any, min_row: int = 1) -> None:
     """Each row as tall as its wrapped text: the lines the longest cell needs in its column
-    (or in the columns it is merged across), so that no row prints taller than its text
-    (an application's own guess for merged cells can be several times too tall)."""
-    import math
+    (or in the columns it is merged across), at its font's size, so that no row prints taller
+    than its text (an application's own guess for merged cells can be several times too
+    tall)."""
+    import textwrap
 
     from openpyxl.utils import get_column_letter
 
     def width(col: int) -> float:
         return ws.column_dimensions[get_column_letter(col)].width or 9
 
-    spans = {}
-    for merged in ws.merged_cells.ranges:
-        spans[(merged.min_row, merged.min_col)] = sum(
-            width(c) for c in range(merged.min_col, merged.max_col + 1))
+    spans = {(m.min_row, m.min_col): sum(width(c) for c in range(m.min_col, m.max_col + 1))
+             for m in ws.merged_cells.ranges}
     for row in ws.iter_rows(min_row=min_row):
-        lines = 1
+        height = float(LINE_HEIGHT)
         for cell in row:
             if cell.value is None or cell.value == "":
                 continue
-            room = max(1.0, spans.get((cell.row, cell.column), width(cell.column)) - 1)
-            # a word does not break: each line holds whole words up to the room
-            used, count = 0, 1
-            for word in str(cell.value).split():
-                if used and used + 1 + len(word) > room:
-                    count, used = count + 1, len(word)
-                else:
-                    used += (1 if used else 0) + len(word)
-            lines = max(lines, count + str(cell.value).count("\n"),
-                        math.ceil(len(str(cell.value)) / room) if " " not in str(cell.value)
-                        else 1)
+            # a column's width is in characters of the 11 pt font: larger text holds fewer
+            scale = (cell.font.sz or 11) / 11 if cell.font is not None else 1
+            room = max(1, int((spans.get((cell.row, cell.column), width(cell.column)) - 1)
+                              / scale))
+            lines = sum(len(textwrap.wrap(part, room) or [""])
+                        for part in str(cell.value).splitlines())
+            height = max(height, LINE_HEIGHT * scale * lines)
         if row:
-            ws.row_dimensions[row[0].row].height = LINE_HEIGHT * lines
+            ws.row_dimensions[row[0].row].height = height
 
 
 def size_columns(ws: Any, minimum: int = 6, maximum: int = WRAP_AT, min_row: int = 1,

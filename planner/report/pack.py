@@ -126,10 +126,7 @@ def bureau_builder(el: Election, slate: Slate, outcomes: Sequence[Outcome],
         for r in range(1, top - 1):  # the titles run across the table's width, wrapped
             ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=5)
             ws.cell(r, 1).alignment = Alignment(wrap_text=True, vertical="top")
-        fit_rows(ws, 2)
-        title = len(str(ws["A1"].value or ""))
-        width = sum(ws.column_dimensions[c].width or 9 for c in "ABCDE")
-        ws.row_dimensions[1].height = 20 * max(1, -(-title * 14 // 11 // int(width)))
+        fit_rows(ws)
         # no repeated header row: the sheet holds several tables, one after another
         ws.freeze_panes = f"A{top + 1}"
 
