@@ -267,3 +267,29 @@ def test_person_and_representative_naming_two_persons_is_refused(tmp_path: Path)
               [("Armenia", "Chair", "A. Hovhannisyan", "Someone Else")])
     r = run("solve", folder, "--no-write")
     assert r.exit_code == 2 and "give the person once" in r.output
+
+
+def test_the_cnd_profile_passes_its_reported_bureaus() -> None:
+    """The CND's bureaus as reported (2012, 2019 whole; 2018 but its Third Vice-Chair) meet
+    the profile's rules read against the record before each: one officer per group, and the
+    Rapporteur from the group that chaired the session before. Membership then is not in the
+    case (its members are those of 2026), so who may sit is left aside."""
+    from planner.domain.slate import Seat
+    from planner.rules.election import prepare
+
+    case, profile = open_case(shipped_cases()["cnd-69-2026"])
+    for number in (61, 62):
+        held = [h for h in case.history if h.session == number]
+        earlier = dataclasses.replace(
+            case, history=tuple(h for h in case.history if h.session < number),
+            rotation=tuple(r for r in case.rotation if r.session < number),
+            members=frozenset(case.group_of),
+            session=dataclasses.replace(case.session, number=number, president_group=None))
+        el = prepare(earlier, profile, extra_states=frozenset(h.state for h in held))
+        slate = tuple(Seat(h.post, h.state) for h in held)
+        outcomes = check(el, slate)
+        rapporteur = [o.passed for o in outcomes if o.rule == "rapporteur_rotation"]
+        assert rapporteur == [True], (number, outcomes)
+        if len(held) == 5:
+            groups = [o.passed for o in outcomes if o.rule == "one_per_group"]
+            assert len(groups) == 5 and all(groups), (number, outcomes)
