@@ -301,7 +301,13 @@ def test_nominee_of_another_turn_is_noted(tmp_path: Path) -> None:
                       president=AP, rapporteur=AF)
     r = run("solve", case, "--no-write")
     assert r.exit_code == 0
-    assert "Algeria (African States) is nominated for President" in r.output
+    # said once, as the nomination not honoured (the note the status gives is not repeated)
+    assert ("Algeria's nomination for President is not honoured: the African States hold no "
+            "President seat on this slate (the President comes from the Asia-Pacific States at "
+            "this session)") in r.output
+    assert "Algeria (African States) is nominated for President" not in r.output
+    assert "Algeria (African States) is nominated for President" in run(
+        "status", case).output
     assert NAMES[AF][0] in r.output
 
 
@@ -332,25 +338,12 @@ def test_shuffled_rows_give_the_same_slate(tmp_path: Path) -> None:
 
 
 def test_delegates_read_words_not_code(tmp_path: Path) -> None:
-    """The rules' words and one vocabulary in what delegates read; ids stay in JSON and in the
-    one technical column; terminal tables fit 100 columns."""
+    """The rules' words in the pages delegates read; ids stay in JSON and in the one technical
+    column (what every command prints is held to the README's words by tests/test_words.py)."""
     pack = tmp_path / "pack.xlsx"
-    texts = [run("solve", "--out", pack).output,
-             run("alternatives", "-k", "6", "--no-write").output,
-             run("alternatives", "--vary", "EEG", "-k", "6", "--no-write").output,
-             run("compare", pack, pack, "--no-write").output,
-             run("candidates", "--slate", pack, "--post", "Vice-President", "--group", "WEOG",
-                 "--no-write").output,
-             run("plan", "--sessions", "7-8", "--no-write").output,
-             run("room", "--no-write").output]
+    assert run("solve", "--out", pack).exit_code == 0
     ids = ("two_per_group", "protocol_seat", "all_instruments", "nomination_priority",
            "tie_break", "president_rotation", "carries", "relies on", "Rules carried")
-    for text in texts:
-        for word in ids:
-            assert word not in text, word
-        for line in text.splitlines():
-            if "  " in line.strip():  # a table's row
-                assert len(line) <= 100, line
     bureau = openpyxl.load_workbook(pack)["Bureau"]
     cells = " ".join(str(c.value) for row in bureau.iter_rows() for c in row if c.value)
     for word in ids:

@@ -202,3 +202,29 @@ def test_the_rule_language_page_lists_every_kind_and_parameter() -> None:
             assert (f"**`{param}`**" if spec.required else f"`{param}`") in row, (name, param)
         for fact in cls.reads:
             assert fact in row, (name, fact)
+
+
+SEAT_KINDS = ["quota", "constituency_seat"]
+
+
+@pytest.mark.parametrize("examples", [40, *EXAMPLES[1:]])
+@pytest.mark.parametrize("kind", SEAT_KINDS)
+def test_a_seat_set_apart_is_held_on_every_valid_slate(kind: str, examples: int) -> None:
+    """The seats a kind sets apart (said under every slate) agree with its check: on every
+    valid slate each seat has as many qualifying holders as it needs, the holders are officers
+    of its group, and each could hold it (may_hold_seat, which room lists)."""
+    def body(data: st.DataObject) -> None:
+        shape = data.draw(shapes())
+        profile = profile_of(profile_data(data.draw, shape, "rules", kind))
+        el = prepare(data.draw(cases(profile, shape)), profile)
+        rule = next(r for r in profile.rules if r.kind == kind)
+        for slate in brute_force_slates(el):
+            states = {s.state for s in slate}
+            for held in rule.seats_set_apart(el, slate):
+                assert 1 <= held.seats <= len(held.holders), (held, slate)
+                assert set(held.holders) <= states
+                assert all(el.group(s) == held.group for s in held.holders if held.group)
+                assert all(rule.may_hold_seat(el, s) in (True, None) for s in held.holders)
+                assert held.said().startswith(rule.name)
+
+    drawn(examples, body)

@@ -245,3 +245,62 @@ def test_nominations_that_settle_every_seat_are_said(tmp_path: Path) -> None:
     assert run("solve", folder, "--out", pack).exit_code == 0
     r = run("candidates", "--slate", pack, "--post", "Rapporteur", "--no-write")
     assert "Its group's nomination settles it" in r.output
+
+
+def test_the_seat_set_apart_and_its_holder_are_marked(tmp_path: Path) -> None:
+    """UNFCCC: the Latin American and Caribbean States hold three seats; the small island
+    developing States' seat is said, with who holds it, in the terminal, the JSON, the Bureau
+    page, the board and room."""
+    import json
+    import warnings
+
+    from openpyxl import load_workbook
+
+    from planner.io.reader import shipped_cases
+    from planner.rules.profile import open_case
+    from planner.web.app import create_app
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from starlette.testclient import TestClient
+
+    seat = ("the small island developing States' seat (Latin American and Caribbean States): "
+            "Antigua and Barbuda or Bahamas (either qualifies)")
+    pack = tmp_path / "cop29.xlsx"
+    r = run("solve", "unfccc-cop29-2024", "--out", pack)
+    assert f"Seat set apart: {seat}." in r.output
+    data = json.loads(run("solve", "unfccc-cop29-2024", "--json", "--no-write").stdout)
+    assert data["seats_set_apart"] == [{
+        "rule": "the small island developing States' seat",
+        "group": "Latin American and Caribbean States",
+        "holders": ["Antigua and Barbuda", "Bahamas"], "seats": 1, "said": seat}]
+    page = [[c for c in row if c] for row in load_workbook(pack)["Bureau"].iter_rows(
+        values_only=True)]
+    assert ["Seat set apart", seat] in page
+    # the pack with the mark is still read as one bureau by check
+    assert run("check", pack).exit_code == 0
+    case, profile = open_case(shipped_cases()["unfccc-cop29-2024"])
+    html = TestClient(create_app(case, profile)).get("/").text
+    assert "Seat set apart: " + seat.replace("'", "&#39;") in html
+    room = run("room", "unfccc-cop29-2024", "--no-write").output
+    assert "could hold the small island developing States' seat: Antigua and Barbuda" in room
+    assert "Eastern European States" in room and "none of its States" in room
+
+
+def test_a_nomination_out_of_turn_is_said_once(tmp_path: Path) -> None:
+    """France nominated for President when the presidency is the Asia-Pacific States' turn:
+    solve says it once (why it is not honoured), not again as a note; status, which shows no
+    slate, keeps the note."""
+    import shutil
+
+    from planner.io.reader import shipped_cases
+
+    folder = tmp_path / "cop6"
+    shutil.copytree(shipped_cases()["untoc-cop6-2012"], folder)
+    with (folder / "nominations.csv").open("a", encoding="utf-8") as f:
+        f.write("France,President,1,\n")
+    out = run("solve", folder, "--no-write").output
+    assert out.count("France") == 1, out
+    assert "France's nomination for President is not honoured" in out
+    assert "France (Western European and other States) is nominated for President" in run(
+        "status", folder).output

@@ -274,8 +274,32 @@ def test_libreoffice_opens_and_prints_every_workbook(books: dict[str, Path],
         pages = text_heights(out / f"{name}.pdf")
         smallest = min(h for h in pages if h is not None)
         assert smallest >= 8.5 * BOX_PER_POINT, (name, smallest)
-    pages = text_heights(out / "solve.pdf")
-    assert len(pages) <= 40, len(pages)  # measured 34: Bureau 1, Eligibility 20, the rest 13
+    # no sheet prints on more than 10 pages (a longer table prints its first rows, and says
+    # so in its page header), and the planner's own estimate agrees with LibreOffice
+    from openpyxl import load_workbook
+
+    from planner.report.workbook import MOST_PAGES, printed_pages
+
+    for name, book in books.items():
+        by_sheet = pages_by_sheet(out / f"{name}.pdf")
+        assert max(by_sheet.values()) <= MOST_PAGES, (name, by_sheet)
+        if name == "init":
+            continue  # the template's sheets are read on screen, filled in, not printed
+        wb = load_workbook(book)
+        for sheet, n in by_sheet.items():
+            if wb[sheet].print_area is None:
+                # as LibreOffice lays it out, or more (the estimate errs on the long side)
+                assert n <= printed_pages(wb[sheet]) <= n + 3, (name, sheet, n)
+    solve_pages = pages_by_sheet(out / "solve.pdf")
+    assert "printed: the first" in solve  # the Eligibility sheet's page header says so
+    # the docs' page counts are what LibreOffice prints
+    said = DOCS_PAGES.search(_doc("consultations.md"))
+    assert said is not None
+    assert int(said.group(1)) == sum(solve_pages.values()), solve_pages
+    listed = {m.group(1).strip(): int(m.group(2))
+              for m in re.finditer(r"([A-Z][a-z]+(?: [a-z]+)?) (\d+)", said.group(2))}
+    assert listed == solve_pages, (listed, solve_pages)
+    assert f"prints on {sum(solve_pages.values())} A4 landscape pages" in _doc("cases.md")
     plan = texts["plan"]
     assert "session 7 - opening 2014-10-06" in plan and "session 6 - opening" not in plan
     assert "in A," in texts["compare"] and "valid" in texts["compare"]
@@ -391,6 +415,14 @@ def test_persons_holdovers_and_attributes_survive_the_workbook(tmp_path: Path) -
     assert run("solve", case_dir, "--out", pack).exit_code == 0
     same_case(load_case(pack, profile.body), case)
 
+
+
+DOCS_PAGES = re.compile(r"the solve pack prints on (\d+) pages \(([^)]*)\)")
+
+
+def _doc(name: str) -> str:
+    text = (Path(__file__).parent.parent / "docs" / name).read_text(encoding="utf-8")
+    return " ".join(text.split())
 
 
 def pages_by_sheet(pdf: Path) -> dict[str, int]:

@@ -123,8 +123,8 @@ def alternatives_cmd(ctx: click.Context, case: str | None, k: int, fix: tuple[st
 @click.pass_context
 def room_cmd(ctx: click.Context, case: str | None, out: Path | None, no_write: bool,
              as_json: bool) -> None:
-    """How much room each group has: valid pairs, who can hold which seat, and the exact
-    number of valid slates (counted, not listed).
+    """How much room each group has: the valid sets of officers, who can hold which seat, and
+    the exact number of valid slates (counted, not listed).
 
     \b
     Example:
@@ -139,7 +139,7 @@ def room_cmd(ctx: click.Context, case: str | None, out: Path | None, no_write: b
     target = target_path(c, out, no_write, "room")
     el = prepare(c, profile)
     # the pairs are listed only for the workbook's Pairs sheet and the JSON; the text's counts
-    # and who can sit come the same by kind of State (tested), and quicker
+    # and who is on some valid slate come the same by kind of State (tested), and quicker
     r = room(el, by_class=target is None and not as_json)
     counted = (f"valid slates in all: {r.total}" if r.total is not None
                else f"valid slates not counted exactly: {r.not_exact}")

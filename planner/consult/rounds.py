@@ -185,7 +185,7 @@ def room(el: Election, options: SolverOptions | None = None,
 
         groups = room_by_model(el, options)
         conflicts = () if groups else explain(el, options)
-        said = str(exc) + ("; who can sit is shown without the fixes and exclusions"
+        said = str(exc) + ("; who is on some valid slate is shown without the fixes and exclusions"
                            if fixed or excluded else "")
         return Room(None, tuple(groups), conflicts, said)
     total = space.count()
@@ -449,6 +449,20 @@ def unhonoured(el: Election, slate: Slate) -> tuple[str, ...]:
             why = "the rules gave its group's seat to another of its States"
         out.append(f"{n.state}'s nomination for {n.post} is not honoured: {why}.")
     return tuple(out)
+
+
+def repeated_notes(el: Election, slate: Slate) -> frozenset[str]:
+    """The notes that the slate's unhonoured nominations already say (a nomination for a post
+    whose turn is another group's), so that a slate's answer says each once."""
+    from planner.rules.kinds import turn_note
+
+    held = {(seat.state, seat.post) for seat in slate}
+    out = set()
+    for n in el.case.nominations:
+        group, turn = el.group(n.state), el.post_group(n.post)
+        if (n.state, n.post) not in held and group and turn and turn != group:
+            out.add(turn_note(n.state, group, n.post, turn))
+    return frozenset(out)
 
 
 def settled_by_nominations(el: Election, slate: Slate) -> bool:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from planner.domain.case import Instrument
 from planner.domain.slate import Slate
-from planner.rules.base import Outcome
+from planner.rules.base import Outcome, seats_held
 from planner.rules.election import Election, seat_order
 from planner.rules.reduce import needed_for
 
@@ -83,6 +83,16 @@ def bureau_builder(el: Election, slate: Slate, outcomes: Sequence[Outcome],
             cell.font = bold
         for row in bureau_rows(el, slate):
             ws.append(list(row))
+        held_apart = seats_held(el, slate)
+        if held_apart:
+            ws.append([])  # the officers' table ends here (the slate reader stops at a blank)
+        for held in held_apart:
+            # who holds a seat the rules set apart, which the groups' column alone hides
+            ws.append(["Seat set apart", held.said()])
+            row = ws.max_row
+            ws.cell(row, 1).font = bold
+            ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=5)
+            ws.cell(row, 2).alignment = Alignment(wrap_text=True, vertical="top")
         ws.append([])
         if status == "solved":
             # the verdict only: the Rule check sheet has every rule instance

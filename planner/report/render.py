@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from planner.consult.rounds import SETTLED, settled_by_nominations, unhonoured
+from planner.consult.rounds import SETTLED, repeated_notes, settled_by_nominations, unhonoured
 from planner.report.workbook import (
     SheetData,
     conflicts_frame,
@@ -24,7 +24,7 @@ from planner.report.workbook import (
     slates_frame,
     table_text,
 )
-from planner.rules.base import Rule
+from planner.rules.base import Rule, seats_held
 
 if TYPE_CHECKING:
     from planner.consult.plan import PlanResult
@@ -112,6 +112,26 @@ def note_lines(notes: Sequence[str], warnings: Sequence[str] = ()) -> list[str]:
     return [*(f"Note: {n}" for n in notes), *(f"Data warning: {w}" for w in warnings)]
 
 
+def seat_lines(el: Election, slate: Slate) -> list[str]:
+    """Who on the slate holds each seat the rules set apart (a constituency's, a quota's)."""
+    return [f"Seat set apart: {x.said()}." for x in seats_held(el, slate)]
+
+
+def seat_takers(el: Election, states: Sequence[str]) -> dict[str, list[str]]:
+    """For each seat the rules set apart: which of these States could hold it."""
+    out: dict[str, list[str]] = {}
+    for rule in el.profile.rules:
+        said = [(s, rule.may_hold_seat(el, s)) for s in states]
+        if any(v is not None for _s, v in said):
+            out[rule.name] = [s for s, v in said if v]
+    return out
+
+
+def seats_json(el: Election, slate: Slate) -> list[dict[str, Any]]:
+    return [{"rule": x.rule, "group": x.group or None, "holders": list(x.holders),
+             "seats": x.seats, "said": x.said()} for x in seats_held(el, slate)]
+
+
 def short_group(body: Body) -> Callable[[str], str]:
     return lambda g: body.group(g).short if g in body.group_names else g
 
@@ -194,6 +214,7 @@ class SolveView(Rendering):
             "conflicts": conflicts_json(r.conflicts),
             **self.diagnosis_json(),
             "nominations_not_honoured": list(unhonoured(el, r.slate)) if r.slate else [],
+            "seats_set_apart": seats_json(el, r.slate) if r.slate else [],
             "score": r.score,
             "equally_good": self.equally_good,
             "tie_break": el.tie_basis,
@@ -227,6 +248,7 @@ class SolveView(Rendering):
             out.append("\nPreferences met (in order): " + "; ".join(
                 f"{p.name} {r.score[p.id]} ({'higher' if p.maximise else 'lower'} is better)"
                 for p in el.profile.preferences if not p.planners_own) + ".")
+            out += seat_lines(el, r.slate)
             out.append(self.why_this())
             out += unhonoured(el, r.slate)
         elif r.status == "infeasible":
@@ -234,7 +256,8 @@ class SolveView(Rendering):
         else:
             out.append("\nNo slate was found within the time limit; it was not proven "
                        "impossible. Run again with a larger --time-limit.")
-        return out + note_lines(el.notes, self.case.warnings)
+        said = repeated_notes(el, r.slate) if r.slate else frozenset()
+        return out + note_lines([n for n in el.notes if n not in said], self.case.warnings)
 
 
 @dataclass
@@ -260,6 +283,7 @@ class CheckView(Rendering):
             "score": score(self.el, self.slate),
             "holdovers": [{"post": s.post, "state": s.state, "person": s.representative or None}
                           for s in self.slate if s.holdover],
+            "seats_set_apart": seats_json(self.el, self.slate),
             "assumptions": list(self.notes),
             "run": provenance(self.case, self.options),
         }
@@ -283,7 +307,8 @@ class CheckView(Rendering):
         return [table_text(frame, ["result", "rule", "scope", "detail"], limit=100),
                 "\nThe slate meets every rule." if self.ok else
                 f"\nThe slate fails {failed} of the checks above.",
-                *self.holdover_lines(), *note_lines(self.notes)]
+                *seat_lines(self.el, self.slate), *self.holdover_lines(),
+                *note_lines(self.notes)]
 
 
 @dataclass
@@ -433,15 +458,17 @@ class RoomView(Rendering):
 
         from planner.rules.kinds import CONDITIONS
 
-        r = self.room
-        assert r is not None
+        r, el = self.room, self.el
+        assert r is not None and el is not None
         frame = pd.DataFrame([
             {"group": g.group, "valid sets of officers": g.sets if r.total is not None else "",
              "options": g.options if r.total is not None else "",
-             "States in some valid slate": len(g.states),
+             "States on some valid slate": len(g.states),
              **{CONDITIONS[k]: ", ".join(v) for k, v in g.standing.items()},
              **{post: ", ".join(v) for post, v in g.single_posts.items()},
-             "in every valid slate": ", ".join(g.in_every_pair)}
+             "in every valid slate": ", ".join(g.in_every_pair),
+             **{f"could hold {k}": ", ".join(v)
+                for k, v in seat_takers(el, g.states).items()}}
             for g in r.groups
         ])
         pairs = pd.DataFrame([{"group": g.group, "officers": ", ".join(p)}
@@ -463,6 +490,7 @@ class RoomView(Rendering):
                         "standing": {k: list(v) for k, v in g.standing.items()},
                         "single_posts": {k: list(v) for k, v in g.single_posts.items()},
                         "in_every_pair": list(g.in_every_pair),
+                        "seat_takers": seat_takers(el, g.states),
                         "pairs": [list(p) for p in g.pairs],
                         "pairs_listed": bool(g.pairs) or not g.sets} for g in r.groups],
             "conflicts": conflicts_json(r.conflicts),
@@ -487,14 +515,14 @@ class RoomView(Rendering):
             if r.total == 1 and seated and set(seated) <= nominees:
                 out.append(SETTLED + "\n")
         else:
-            out.append(f"Valid slates in all: not counted exactly ({r.not_exact}); who can "
-                       "sit was asked of the model one question at a time.\n")
+            out.append(f"Valid slates in all: not counted exactly ({r.not_exact}); who is "
+                       "on some valid slate was asked of the model one question at a time.\n")
         for g in r.groups:
             if r.total is not None:
                 line = (f"{g.group}: {g.sets:,} valid set(s) of officers of {len(g.states)} "
                         "State(s)")
             else:
-                line = f"{g.group}: {len(g.states)} State(s) can sit"
+                line = f"{g.group}: {len(g.states)} State(s) on some valid slate"
             if g.in_every_pair:
                 line += f"; all need {listing(list(g.in_every_pair))}"
             out.append(line)
@@ -503,6 +531,9 @@ class RoomView(Rendering):
                     out.append(f"    {post}: {listing(list(holders))}")
             for k, v in g.standing.items():
                 out.append(f"    {CONDITIONS[k]}: {listing(list(v))}")
+            for name, takers in seat_takers(el, g.states).items():
+                out.append(f"    could hold {name}: "
+                           + (listing(takers) if takers else "none of its States"))
         if el.groupless:
             out.append(f"In no regional group, so holding no group's seat: "
                        f"{listing(list(el.groupless), 10)}")
@@ -800,10 +831,22 @@ class PlanningView(Rendering):
             header=f"{short} - session {sp.session} - opening {sp.opening.isoformat()}")
                   for sp in result.sessions]
         matrix, colour = _matrix(result)
-        sheets.append(SheetData("Matrix", matrix, colour))
+        # narrow enough that six sessions fit the page's width (longer plans run across
+        # pages with the State column repeated): post names wrap at their hyphens
+        sheets.append(SheetData("Matrix", matrix, colour, wrap=11,
+                                limits={"state": 22, "group": 16}))
+        from planner.rules.fairness import FAIRNESS_KINDS
+
+        # the sheet's headers in words; the JSON keeps the ids
+        words = {"group": "group", "seats": "seats", "distinct_states": "distinct States",
+                 **{k: f"breaches: {r.label}" for k, r in FAIRNESS_KINDS.items()},
+                 "serving_more_than_once": "serving more than once",
+                 "longest_wait": "longest wait (sessions)",
+                 "longest_wait_state": "State that waited longest"}
         sheets.append(SheetData("Fairness", pd.DataFrame(
-            [{**f, "serving_more_than_once": ", ".join(f["serving_more_than_once"])}
-             for f in self.summary()])))
+            [{words.get(k, k): v for k, v in
+              {**f, "serving_more_than_once": ", ".join(f["serving_more_than_once"])}.items()}
+             for f in self.summary()]), wrap=20))
         return sheets
 
     def data(self) -> dict[str, Any]:
@@ -870,7 +913,8 @@ def _matrix(result: PlanResult) -> tuple[Any, Callable[[Any], None]]:
     for sp in result.sessions:
         for seat in sp.slate:
             held.setdefault(seat.state, {})[f"session {sp.session}"] = seat.post
-            group[seat.state] = sp.election.group(seat.state) or ""
+            g = sp.election.group(seat.state)
+            group[seat.state] = sp.election.body.short(g) if g else ""
     columns = [f"session {sp.session}" for sp in result.sessions]
     frame = pd.DataFrame([{"state": s, "group": group[s], **{c: held[s].get(c, "")
                                                              for c in columns}}

@@ -197,7 +197,7 @@ def write_template(dest: Path, body: Body, profile: str, case: Case | None = Non
 
     from planner import __version__
     from planner.report.files import safe_text_cells, save_atomic
-    from planner.report.workbook import print_setup
+    from planner.report.workbook import bound_printing, print_setup
 
     wb = Workbook()
     ws = wb.active
@@ -267,7 +267,9 @@ def write_template(dest: Path, body: Body, profile: str, case: Case | None = Non
             sheet.column_dimensions[get_column_letter(i)].width = min(max(10, width + 2), 60)
     for sheet in wb.worksheets:
         if sheet.title != "Lists":
-            print_setup(sheet, None, f"{body.conference_short} - case workbook")
+            said = bound_printing(sheet, filled_in=True) if sheet.title != "Instructions" else ""
+            print_setup(sheet, None, f"{body.conference_short} - case workbook"
+                        + (f" - {said}" if said else ""))
     wb.move_sheet("Lists", offset=len(wb.sheetnames))
     wb.properties.title = "Bureau planner case"
     wb.properties.creator = f"bureau-planner {__version__}"

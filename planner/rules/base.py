@@ -219,6 +219,30 @@ class Complaint:
 
 
 @dataclass(frozen=True)
+class SeatHeld:
+    """A seat a rule sets apart (a constituency's, a quota's) and who on a slate holds it: of
+    `holders`, `seats` hold it; where there are more holders than seats, any of them may be said
+    to (a group whose three officers include two small island States)."""
+
+    rule: str  # the rule's name
+    group: str  # the regional group the seat falls in, or "" for the bureau as a whole
+    holders: tuple[str, ...]
+    seats: int
+
+    def said(self) -> str:
+        if self.seats >= len(self.holders):
+            who = " and ".join(self.holders) if len(self.holders) < 3 else listing(
+                list(self.holders), 10)
+        elif self.seats == 1:
+            who = " or ".join(self.holders) + " (either qualifies)" if len(
+                self.holders) == 2 else f"one of {listing(list(self.holders), 10)}"
+        else:
+            who = f"{self.seats} of {listing(list(self.holders), 10)}"
+        where = f" ({self.group})" if self.group else ""
+        return f"{self.rule}{where}: {who}"
+
+
+@dataclass(frozen=True)
 class Kind:
     """What every rule and preference kind shares: its name in a profile, its citation and
     words, the facts it reads (planner.rules.facts: beyond a State's group and whether it may
@@ -264,6 +288,15 @@ class Kind:
         """The attributes (attributes table, nominations' own columns) the kind reads, by
         name as normalised (most kinds: none)."""
         return frozenset()
+
+    def seats_set_apart(self, el: Election, slate: Slate) -> Iterator[SeatHeld]:
+        """The seats this kind sets apart (a quota's, a constituency's) and who on the slate
+        holds each (most kinds: none)."""
+        return iter(())
+
+    def may_hold_seat(self, el: Election, state: str) -> bool | None:
+        """Whether the State could hold a seat this kind sets apart (None: it sets none)."""
+        return None
 
     def causes(self, el: Election, scope: Scope) -> Iterator[tuple[str, str]]:
         """Where this rule instance is in a conflict: the facts that most likely make it bind,
@@ -702,6 +735,11 @@ def check(el: Election, slate: Slate) -> tuple[Outcome, ...]:
                 text = rule.wording
             out.append(Outcome(rule.id, rule.title(scope), scope, not failed, text))
     return tuple(out)
+
+
+def seats_held(el: Election, slate: Slate) -> tuple[SeatHeld, ...]:
+    """Every seat the rules set apart, with who on the slate holds it."""
+    return tuple(x for rule in el.profile.rules for x in rule.seats_set_apart(el, slate))
 
 
 def score(el: Election, slate: Slate) -> dict[str, int]:

@@ -12,7 +12,7 @@ from typing import Any
 from planner.domain.body import Body
 from planner.domain.case import Case
 from planner.domain.names import normalise
-from planner.domain.slate import NO_GROUP
+from planner.domain.slate import NO_GROUP, Slate
 
 # the standings under the treaty are defined with the election (planner.rules.base)
 from planner.rules.base import CONDITION_LABELS as CONDITION_LABELS
@@ -28,6 +28,7 @@ from planner.rules.base import (
     PlanView,
     Rule,
     Scope,
+    SeatHeld,
     group_label,
     listing,
     members_meeting,
@@ -215,6 +216,18 @@ class ConstituencySeat(Rule):
     def attributes_read(self) -> frozenset[str]:
         return frozenset({normalise(self.constituency)})
 
+    def seats_set_apart(self, el: Election, slate: Slate) -> Iterator[SeatHeld]:
+        for group in el.body.group_names:
+            officers_of = [s.state for s in slate if el.group(s.state) == group]
+            beyond = len(officers_of) - self.group_seats
+            listed = el.case.constituency(self.constituency)
+            holders = tuple(s for s in officers_of if s in listed)
+            if beyond > 0 and holders:
+                yield SeatHeld(self.name, group, holders, beyond)
+
+    def may_hold_seat(self, el: Election, state: str) -> bool | None:
+        return state in el.case.constituency(self.constituency)
+
 
 @dataclass(frozen=True)
 class PartyTo(Rule):
@@ -343,6 +356,31 @@ class Quota(Rule):
         value = scope[1] if self.scope == "each_value" else self.value
         return [(s, p) for s in states for p in self._posts(el)
                 if self._matches(el, s, p, value)]
+
+    def seats_set_apart(self, el: Election, slate: Slate) -> Iterator[SeatHeld]:
+        # a quota sets seats apart where it asks for matching officers (at least, exactly), or
+        # caps the others, so that a group's officers beyond the cap must match
+        if (self.bound == "at_most") != self.others:
+            return
+        posts = set(self._posts(el))
+        for scope in self.scopes(el):
+            value = scope[1] if self.scope == "each_value" else self.value
+            group = scope[0] if self.scope == "each_group" else ""
+            seated = [s for s in slate if s.post in posts and (
+                not group or el.group(s.state) == group)]
+            holders = tuple(dict.fromkeys(
+                s.state for s in seated
+                if (got := attribute_of(el, s.state, s.post, self.attribute)) is not None
+                and normalise(got) == normalise(value)))
+            wanted = len(seated) - self.count if self.others else self.count
+            if wanted > 0 and holders:
+                yield SeatHeld(self.name, group, holders, wanted)
+
+    def may_hold_seat(self, el: Election, state: str) -> bool | None:
+        if (self.bound == "at_most") != self.others or self.scope == "each_value":
+            return None
+        return any((got := attribute_of(el, state, p, self.attribute)) is not None
+                   and normalise(got) == normalise(self.value) for p in self._posts(el))
 
     def phrase(self, scope: Scope) -> str:
         if self.officers:
@@ -677,8 +715,13 @@ class Nominations(Rule):
                 yield (f"{n.state} is nominated for {n.post} but is in no regional group, "
                        "so it cannot hold a group's seat.")
             elif turn is not None and turn != group:
-                yield (f"{n.state} ({group}) is nominated for {n.post}, but the {n.post} comes "
-                       f"from the {turn} at this session.")
+                yield turn_note(n.state, group, n.post, turn)
+
+
+def turn_note(state: str, group: str, post: str, turn: str) -> str:
+    """The note on a nomination for a post whose turn is another group's."""
+    return (f"{state} ({group}) is nominated for {post}, but the {post} comes from the "
+            f"{turn} at this session.")
 
 
 RULE_KINDS: dict[str, type[Rule]] = {k.kind: k for k in (

@@ -224,7 +224,8 @@ def build(case: Case, profile: Profile, state: BoardState) -> Board:
                            equally_good=equally_good(el) if status == "solved" and not fixed
                            and not state.exclude else None)
     room_view = RoomView(changed, options, el.notes, {}, "Room", el=el,
-                         # counted by kind: the board shows counts and who can sit, no pairs
+                         # counted by kind: the board shows counts and the States on some
+                         # valid slate, no pairs
                          room=room(el, None, fixed, state.exclude, by_class=True))
     seat: dict[str, Any] = {}
     if state.seat and status == "solved":
