@@ -11,6 +11,9 @@ import datetime as dt
 # files
 MAX_FILE_BYTES = 20 * 1024 * 1024  # any one input file
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # an .xlsx, unpacked
+MAX_PROFILE_BYTES = 1024 * 1024  # a profile file (the shipped ones are under 10 KiB)
+MAX_PROFILE_DEPTH = 20  # tables and lists nested in a profile (the shipped ones: 3)
+MAX_YEARS_BETWEEN_SESSIONS = 10  # a profile's years_between_sessions
 MAX_ROWS = 100_000  # rows of one table (a generated conference of 20,000 States needs 50,000)
 MAX_COLUMNS = 200  # columns of one table
 MAX_CELLS = 2_000_000  # cells a workbook's sheet may declare (its dimension)
@@ -29,6 +32,8 @@ MAX_ALTERNATIVES = 1_000  # slates one alternatives run lists (compare reads as 
 LIMITS = (
     ("input file", f"{MAX_FILE_BYTES // 2**20} MiB"),
     ("workbook, unpacked", f"{MAX_UNPACKED_BYTES // 2**20} MiB"),
+    ("profile file", f"{MAX_PROFILE_BYTES // 2**20} MiB, nested at most {MAX_PROFILE_DEPTH} deep"),
+    ("years_between_sessions", f"1 to {MAX_YEARS_BETWEEN_SESSIONS}"),
     ("rows of one table", f"{MAX_ROWS:,}"),
     ("columns of one table", f"{MAX_COLUMNS:,}"),
     ("cells a sheet declares", f"{MAX_CELLS:,}"),

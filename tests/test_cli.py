@@ -486,7 +486,7 @@ def test_a_workbook_without_a_slate_is_said_to_hold_none(tmp_path: Path) -> None
 
 def test_a_pack_made_with_a_profile_file_is_read_beside_it_or_says_what_it_needs(
         tmp_path: Path) -> None:
-    """A pack names its profile file by its full path; sent on without it, the pack says what
+    """A pack names its profile file by its file name; sent on without it, the pack says what
     it needs; with the file beside it, it is read as before."""
     from planner.rules.profile import shipped_profiles
 
@@ -502,6 +502,8 @@ def test_a_pack_made_with_a_profile_file_is_read_beside_it_or_says_what_it_needs
     mine.unlink()
     missing = run("check", sent)
     assert missing.exit_code == 2
-    assert "names the profile file" in missing.output and "--profile FILE" in missing.output
+    assert "the profile file 'my-mop.toml' is not in the case folder" in missing.output
+    assert "--profile FILE" in missing.output and str(tmp_path) not in missing.output.replace(
+        str(sent), "")
     shutil.copy(shipped_profiles()["montreal-mop"], away / "my-mop.toml")
     assert run("check", sent).exit_code == 0

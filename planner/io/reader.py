@@ -26,6 +26,7 @@ from planner.domain.case import (
 from planner.domain.names import did_you_mean, normalise, registry
 from planner.errors import InputError, Problem, Problems, Where
 from planner.io.dates import DATE_FIX, DateError, parse_date, parse_untc_consent
+from planner.io.paths import Refused, named_file
 from planner.io.schema import (
     EXAMPLE,
     SESSION_KEY_NAMES,
@@ -43,7 +44,7 @@ from planner.io.tables import (
     sha256_of,
     table_from_sheet,
 )
-from planner.limits import MAX_DAYS_AFTER_DEPOSIT, MAX_PRIORITY, MAX_SESSION
+from planner.limits import MAX_DAYS_AFTER_DEPOSIT, MAX_FILE_BYTES, MAX_PRIORITY, MAX_SESSION
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -295,17 +296,12 @@ class _Loader:
             status = table_from_sheet(f"{instrument} status", self.shown(self.path), sheet,
                                       self.sheets[sheet], self.problems)
         else:
+            # one rule for every file a case names (planner.io.paths)
+            found = named_file(self.base, ref, "status file", MAX_FILE_BYTES)
+            if isinstance(found, Refused):
+                self.problems.add(t.where(row.number, "status_file"), found.message, found.fix)
+                return
             path = self.base / ref
-            if not path.resolve().is_relative_to(self.base.resolve()):
-                self.problems.add(t.where(row.number, "status_file"),
-                                  f"the status file {ref!r} is outside the case folder",
-                                  "put the status table in the case folder and name it there")
-                return
-            if not path.is_file():
-                self.problems.add(t.where(row.number, "status_file"),
-                                  f"the status file {ref!r} does not exist",
-                                  f"put it at {self.shown(path)}, or correct the path")
-                return
             self.record(path)
             read = read_table_file(f"{instrument} status", path, self.shown(path), self.problems)
             if read is None:

@@ -25,7 +25,13 @@ from planner.domain.body import (
 )
 from planner.domain.case import Case
 from planner.errors import InputError, Problem, Problems, Where
-from planner.limits import MAX_SESSION
+from planner.io.paths import Refused, case_folder, given_file, named_file
+from planner.limits import (
+    MAX_PROFILE_BYTES,
+    MAX_PROFILE_DEPTH,
+    MAX_SESSION,
+    MAX_YEARS_BETWEEN_SESSIONS,
+)
 from planner.rules.base import Kind
 from planner.rules.base import Profile as Profile
 from planner.rules.fairness import FAIRNESS_KINDS
@@ -298,7 +304,8 @@ class _Reader:
             default_cycle_start=self.integer(rotation, "default_start", "rotation.default_start",
                                              1, 1),
             session_interval=self.integer(data, "years_between_sessions",
-                                          "years_between_sessions", 1, 1),
+                                          "years_between_sessions", 1, 1,
+                                          MAX_YEARS_BETWEEN_SESSIONS),
             extra_states=self.flag(data, "extra_states"),
         )
         rules = [self.item(e, f"rules[{i}]", RULE_KINDS, body)
@@ -353,21 +360,65 @@ class _Reader:
 
 
 def read_profile(path: Path | str, shown: str | None = None) -> Profile:
-    """A profile from a TOML file. Raises InputError naming every bad key."""
+    """A profile from a TOML file: a regular file within the profile bound, nested no deeper
+    than the bound. Raises InputError naming every bad key."""
     p = Path(path)
     shown = shown or str(p)
+    checked = given_file(p, "profile file", MAX_PROFILE_BYTES)
+    if isinstance(checked, Refused):
+        raise InputError([Problem(Where(shown), checked.message, checked.fix)])
     try:
-        raw = p.read_bytes()
+        with p.open("rb") as f:
+            raw = f.read(MAX_PROFILE_BYTES + 1)  # the file may have grown since it was looked at
     except OSError as exc:
         raise InputError([Problem(Where(shown), f"cannot read the profile: {exc.strerror}",
                                   "give the path of a profile .toml file, or a shipped name")]
                          ) from None
+    if len(raw) > MAX_PROFILE_BYTES:
+        raise InputError([Problem(Where(shown), "the profile file is larger than the "
+                                  f"{MAX_PROFILE_BYTES // 2**20} MiB it may have",
+                                  "check that this is the right file")])
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise InputError([Problem(Where(shown), f"not a valid TOML file: {exc}",
+        text = raw.decode("utf-8")
+        deep = _nesting(text)
+        if deep > MAX_PROFILE_DEPTH:
+            raise InputError([Problem(Where(shown), f"tables or lists are nested {deep} deep, "
+                                      f"more than the {MAX_PROFILE_DEPTH} a profile may have",
+                                      "write the profile as docs/profiles.md shows")])
+        data = tomllib.loads(text)
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as exc:
+        said = ("nested too deep" if isinstance(exc, RecursionError) else str(exc))
+        raise InputError([Problem(Where(shown), f"not a valid TOML file: {said}",
                                   "fix the TOML syntax (https://toml.io)")]) from None
     return profile_from_data(data, shown)
+
+
+def _nesting(text: str) -> int:
+    """How deep brackets and braces nest outside strings and comments: a bound checked before
+    the TOML parser, whose recursion a deeply nested file would exhaust. Strings are skipped
+    as TOML writes them (basic and literal, single and triple quoted)."""
+    depth = deepest = 0
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "#":
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+            continue
+        if c in "\"'":
+            quote = text[i:i + 3] if text[i:i + 3] in ('"""', "'''") else c
+            j = i + len(quote)
+            while j < n and text[j:j + len(quote)] != quote:
+                j += 2 if c == '"' and text[j] == "\\" else 1
+            i = j + len(quote)
+            continue
+        if c in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif c in "]}":
+            depth = max(0, depth - 1)
+        i += 1
+    return deepest
 
 
 def profile_from_data(data: Mapping[str, Any], shown: str) -> Profile:
@@ -384,7 +435,8 @@ def shipped_profiles() -> dict[str, Path]:
 
 
 def load_profile(name_or_path: str | None = None) -> Profile:
-    """A shipped profile by name, or a profile file by path; the UNTOC Conference by default."""
+    """A shipped profile by name, or a profile file by path (as a person gives it, on the
+    command line); the UNTOC Conference by default."""
     arg = name_or_path or DEFAULT_PROFILE
     shipped = shipped_profiles()
     if arg in shipped:
@@ -400,30 +452,29 @@ def load_profile(name_or_path: str | None = None) -> Profile:
 
 def open_case(path: Path | str, profile: str | None = None) -> tuple[Case, Profile]:
     """A case with its profile: the one asked for, else the one the case names in its session
-    table (key `profile`), else the UNTOC Conference's."""
+    table (key `profile`): a shipped name, or a file in the case's own folder (planner.io.paths:
+    never the working folder, never outside); else the UNTOC Conference's."""
     from planner.io.reader import load_case, named_profile
 
     named = named_profile(path)
     if named and not profile and named not in shipped_profiles():
-        # a profile file the case names sits beside the case's tables (or, where the case
-        # names it by a full path that is gone, as a workbook sent on is, beside the workbook)
-        p = Path(path)
-        folder = p if p.is_dir() else p.parent
-        beside = folder / (Path(named).name if Path(named).is_absolute() else named)
-        if beside.is_file() and not Path(named).is_file():
-            named = str(beside)
-        elif not Path(named).is_file() and not beside.is_file():
+        found = named_file(case_folder(Path(path)), named, "profile file", MAX_PROFILE_BYTES)
+        if isinstance(found, Refused):
             raise InputError([Problem(
-                Where(str(path)), f"the case names the profile file {named}, which is not there",
-                f"put {Path(named).name} beside the case, or give the body's profile with "
-                "--profile FILE")])
-    chosen = load_profile(profile or named)
+                Where(str(path), "session", None, "value", "profile"), found.message,
+                f"{found.fix}, or name a shipped profile ({', '.join(shipped_profiles())}), or "
+                "give the body's profile with --profile FILE")])
+        chosen = read_profile(found, named)
+    else:
+        chosen = load_profile(profile or named)
     return load_case(path, chosen.body), chosen
 
 
 def profile_reference(profile: Profile) -> str:
     """What a case's session table says to name this profile: a shipped name, else the
-    file's full path."""
+    file's name."""
     if profile.name in shipped_profiles() and profile.path == profile.name:
         return profile.name
-    return str(Path(profile.path).resolve())
+    # a file is named by its file name alone: it travels beside the case, which reads it
+    # from its own folder only
+    return Path(profile.path).name

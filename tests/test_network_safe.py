@@ -1,0 +1,128 @@
+"""Safe to put on a network (issue 22): each class of hole the hostile round found, held at its
+root with several instances. A refusal is exit 2 (HTTP 422 on the board) naming the key and
+the fix, and says nothing of what lies outside the case's folder."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from planner.io.reader import shipped_cases
+from planner.rules.profile import shipped_profiles
+
+from .test_cli import run
+from .test_hostile import refused
+
+# ---------------------------------------------------------------------------------------------
+# 1. Files a case names: inside its own folder only
+
+
+def _case_naming(tmp_path: Path, profile: str) -> Path:
+    """The shipped Montreal Protocol case, its session table naming `profile`."""
+    folder = tmp_path / "case"
+    shutil.copytree(shipped_cases()["montreal-mop34-2022"], folder)
+    session = folder / "session.csv"
+    lines = session.read_text(encoding="utf-8").splitlines()
+    lines = [f'profile,"{profile}"' if line.startswith("profile,") else line for line in lines]
+    session.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("name", [
+    "/etc/passwd", "../../../../etc/shadow", "/proc/self/environ", "..\\..\\body.toml",
+    "C:\\Windows\\win.ini", "sub/../../outside.toml", "~/body.toml",
+])
+def test_a_profile_named_outside_the_case_is_never_opened(tmp_path: Path, name: str) -> None:
+    outside = tmp_path / "outside.toml"
+    outside.write_text('secret_key = "top secret"\n', encoding="utf-8")
+    case = _case_naming(tmp_path, name)
+    r = run("solve", case, "--no-write")
+    refused(r, "key profile")
+    assert "top secret" not in r.output and "secret_key" not in r.output
+    assert "root:" not in r.output  # nothing of /etc/passwd
+    assert "--profile FILE" in r.output
+
+
+def test_a_link_out_of_the_case_is_not_followed(tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere.toml"
+    shutil.copy(shipped_profiles()["montreal-mop"], outside)
+    case = _case_naming(tmp_path, "body.toml")
+    (case / "body.toml").symlink_to(outside)
+    refused(run("solve", case, "--no-write"), "is outside the case folder")
+    # a link inside the folder is the folder's own file
+    (case / "body.toml").unlink()
+    shutil.copy(shipped_profiles()["montreal-mop"], case / "real.toml")
+    (case / "body.toml").symlink_to(case / "real.toml")
+    assert run("solve", case, "--no-write").exit_code == 0
+
+
+def test_a_fifo_or_a_device_named_as_a_profile_is_refused(tmp_path: Path) -> None:
+    case = _case_naming(tmp_path, "body.toml")
+    os.mkfifo(case / "body.toml")
+    refused(run("solve", case, "--no-write"), "is not a regular file")
+    refused(run("solve", "--profile", "/dev/zero", "--no-write"), "is not a regular file")
+    fifo = tmp_path / "pipe.toml"
+    os.mkfifo(fifo)
+    refused(run("solve", "--profile", fifo, "--no-write"), "is not a regular file")
+
+
+def test_the_case_folder_not_the_working_folder_gives_the_profile(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same case names body.toml; a body.toml in the working folder (of another body) is
+    never read: the answer is the same wherever the command runs."""
+    case = _case_naming(tmp_path, "body.toml")
+    shutil.copy(shipped_profiles()["montreal-mop"], case / "body.toml")
+    elsewhere = tmp_path / "work"
+    elsewhere.mkdir()
+    shutil.copy(shipped_profiles()["untoc-cop"], elsewhere / "body.toml")
+    here = run("solve", case, "--json", "--no-write").stdout
+    monkeypatch.chdir(elsewhere)
+    assert run("solve", case, "--json", "--no-write").stdout.split('"run"')[0] == \
+        here.split('"run"')[0]
+    # and without the case's own file, the working folder's is not taken instead
+    (case / "body.toml").unlink()
+    refused(run("solve", case, "--no-write"), "is not in the case folder")
+
+
+def test_profiles_are_read_within_bounds(tmp_path: Path) -> None:
+    deep = tmp_path / "deep.toml"
+    deep.write_text("x = " + "[" * 50_000 + "]" * 50_000 + "\n", encoding="utf-8")
+    refused(run("solve", "--profile", deep, "--no-write"), "nested 50000 deep")
+    big = tmp_path / "big.toml"
+    with big.open("wb") as f:
+        f.write(b"# " + b"x" * (30 * 2**20) + b"\n")
+    refused(run("solve", "--profile", big, "--no-write"), "more than the 1 MiB")
+    years = tmp_path / "years.toml"
+    years.write_text(shipped_profiles()["montreal-mop"].read_text(encoding="utf-8").replace(
+        "years_between_sessions = 1", "years_between_sessions = 1000"), encoding="utf-8")
+    assert "years_between_sessions = 1000" in years.read_text(encoding="utf-8")
+    refused(run("plan", "--profile", years, "montreal-mop34-2022", "--sessions", "35-40",
+                "--no-write"), "from 1 to 10")
+    # strings and comments holding brackets are not nesting
+    text = shipped_profiles()["untoc-cop"].read_text(encoding="utf-8")
+    quoted = tmp_path / "quoted.toml"
+    quoted.write_text("# " + "[" * 100 + "\n" + text.replace(
+        'short = "', 'short = "' + "[" * 100, 1), encoding="utf-8")
+    r = run("profile", "show", quoted)
+    assert r.exit_code == 0, r.output
+
+
+@pytest.mark.parametrize("name", ["/etc/passwd", "../secret.csv", "link.csv", "pipe.csv"])
+def test_a_status_file_is_read_by_the_same_rule(tmp_path: Path, name: str) -> None:
+    from .factory import write_case
+
+    case = write_case(tmp_path / "case")
+    secret = tmp_path / "secret.csv"
+    secret.write_text("participant,ratification\ntop secret,2001-01-01\n", encoding="utf-8")
+    (case / "link.csv").symlink_to(secret)
+    os.mkfifo(case / "pipe.csv")
+    text = (case / "instruments.csv").read_text(encoding="utf-8").splitlines()
+    text[0] += ",status_file"
+    text[1] += f",{name}"
+    (case / "instruments.csv").write_text("\n".join(text) + "\n", encoding="utf-8")
+    r = run("solve", case, "--no-write")
+    refused(r, "column status_file")
+    assert "top secret" not in r.output and "root:" not in r.output
