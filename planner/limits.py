@@ -17,6 +17,9 @@ MAX_YEARS_BETWEEN_SESSIONS = 10  # a profile's years_between_sessions
 MAX_ROWS = 100_000  # rows of one table (a generated conference of 20,000 States needs 50,000)
 MAX_COLUMNS = 200  # columns of one table
 MAX_CELLS = 2_000_000  # cells a workbook's sheet may declare (its dimension)
+MAX_WORKBOOK_CELLS = 5_000_000  # cells all a workbook's sheets span together
+MAX_SHEETS = 100  # sheets of one workbook (a pack has 20)
+MAX_ZIP_ENTRIES = 1_000  # parts of one .xlsx archive
 MAX_CELL_CHARS = 32_767  # characters in one cell: what a spreadsheet cell holds
 
 # numbers
@@ -37,6 +40,9 @@ LIMITS = (
     ("rows of one table", f"{MAX_ROWS:,}"),
     ("columns of one table", f"{MAX_COLUMNS:,}"),
     ("cells a sheet declares", f"{MAX_CELLS:,}"),
+    ("cells a workbook's sheets span together", f"{MAX_WORKBOOK_CELLS:,}"),
+    ("sheets of one workbook", f"{MAX_SHEETS}"),
+    ("parts of one .xlsx archive", f"{MAX_ZIP_ENTRIES:,}"),
     ("characters in one cell", f"{MAX_CELL_CHARS:,}"),
     ("nomination priority", f"1 to {MAX_PRIORITY}"),
     ("days_after_deposit", f"0 to {MAX_DAYS_AFTER_DEPOSIT:,}"),

@@ -276,6 +276,15 @@ def test_entities_late_in_a_part_are_refused(tmp_path: Path) -> None:
             if item.filename == "xl/worksheets/sheet1.xml":
                 data = data.replace(b"<sheetData", b" " * 8000 + b"<!ENTITY x 'y'><sheetData")
             dst.writestr(item, data)
+    # not even XML where it stands: refused by the parser, before any reader
+    refused(run("check", evil), "the workbook is refused")
+    # declared as XML declares them, in a DTD: refused as such
+    with zipfile.ZipFile(book) as src, zipfile.ZipFile(evil, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = b"<!DOCTYPE worksheet [<!ENTITY x 'y'>]>" + data
+            dst.writestr(item, data)
     refused(run("check", evil), "declares XML entities")
 
 

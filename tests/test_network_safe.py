@@ -131,3 +131,85 @@ def test_a_status_file_is_read_by_the_same_rule(tmp_path: Path, name: str) -> No
     r = run("solve", case, "--no-write")
     refused(r, "column status_file")
     assert "top secret" not in r.output and "root:" not in r.output
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. Workbooks bounded by what they declare, however the XML is spelt
+
+NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+
+
+def _workbook_with(tmp_path: Path, sheet_xml: str, shared_xml: str | None = None,
+                   sheets: int = 1) -> Path:
+    """A workbook made by openpyxl, its first sheet's XML (and shared strings) replaced; with
+    sheets > 1, as many copies of that sheet beside it."""
+    import zipfile
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["post", "state"])
+    for i in range(1, sheets):
+        wb.create_sheet(f"S{i}").sheet_state = "hidden"
+    plain = tmp_path / "plain.xlsx"
+    wb.save(plain)
+    out = tmp_path / "crafted.xlsx"
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                data = sheet_xml.encode()
+            dst.writestr(item, data)
+        if shared_xml is not None:
+            dst.writestr("xl/sharedStrings.xml", shared_xml)
+    return out
+
+
+FAR = [
+    '<c t="inlineStr" r="XFD1048576"><is><t>x</t></is></c>',
+    "<c r='XFD1048576' t='inlineStr'><is><t>x</t></is></c>",
+    '<c r="xfd1048576"><v>1</v></c>',
+    '<c  r="XFD1048576"  ><v>1</v></c>',
+    '<c\nr="XFD1048576"\n><v>1</v></c>',
+    '<x:c xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" r="XFD1048576">'
+    '<x:v>1</x:v></x:c>',
+]
+
+
+@pytest.mark.parametrize("far", FAR)
+def test_a_far_cell_is_seen_however_it_is_spelt(tmp_path: Path, far: str) -> None:
+    xml = (f'<worksheet {NS}><sheetData><row r="1"><c r="A1"><v>1</v></c></row>'
+           f'<row r="1048576">{far}</row></sheetData></worksheet>')
+    refused(run("check", _workbook_with(tmp_path, xml)), "the workbook is refused")
+
+
+def test_cells_without_references_are_placed_as_a_reader_places_them(tmp_path: Path) -> None:
+    # a far row with no cell reference, and a far column reached by cells that follow
+    # one another without references
+    cells = "<c><v>1</v></c>" * 3000
+    xml = (f'<worksheet {NS}><sheetData><row>{cells}</row><row r="1048576"><c><v>1</v></c>'
+           "</row></sheetData></worksheet>")
+    refused(run("check", _workbook_with(tmp_path, xml)), "more than the 2,000,000 cells")
+
+
+@pytest.mark.parametrize("si, t", [("<si >", 't="s"'), ('<si xml:space="preserve">', "t='s'"),
+                                   ("<si>", 't="s" ')])
+def test_a_shared_strings_bomb_is_seen_however_it_is_spelt(tmp_path: Path, si: str,
+                                                           t: str) -> None:
+    shared = (f'<sst {NS} count="1" uniqueCount="1">{si}<t>{"x" * 2_000_000}</t></si></sst>')
+    cells = "".join(f'<c r="A{i}" {t}><v>0</v></c>' for i in range(1, 200))
+    xml = f'<worksheet {NS}><sheetData><row r="1">{cells}</row></sheetData></worksheet>'
+    refused(run("check", _workbook_with(tmp_path, xml, shared)), "times, more than a workbook")
+
+
+def test_work_per_workbook_is_bounded(tmp_path: Path) -> None:
+    # many hidden sheets, each within the bound of one sheet, beyond the workbook's together
+    xml = (f'<worksheet {NS}><dimension ref="A1:T99999"/><sheetData><row r="1"><c r="A1">'
+           '<v>1</v></c></row></sheetData></worksheet>')
+    refused(run("check", _workbook_with(tmp_path, xml, sheets=5)),
+            "more than the 5,000,000 a workbook may")
+    small = f'<worksheet {NS}><sheetData/></worksheet>'
+    refused(run("check", _workbook_with(tmp_path, small, sheets=101)),
+            "more than the 100 a workbook may")

@@ -17,13 +17,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from planner.errors import Problems, Where
+from planner.io.xlsx_scan import unsafe_workbook
 from planner.limits import (
     MAX_CELL_CHARS,
-    MAX_CELLS,
     MAX_COLUMNS,
     MAX_FILE_BYTES,
     MAX_ROWS,
-    MAX_UNPACKED_BYTES,
 )
 
 if TYPE_CHECKING:
@@ -283,73 +282,6 @@ def read_csv_table(name: str, path: Path, shown: str, problems: Problems) -> Tab
     return table
 
 
-_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
-_STRING_CELL = re.compile(rb'<c [^>]*t="s"')
-
-
-def _column_number(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n
-
-
-def _unsafe_zip(path: Path) -> str | None:
-    """Why an .xlsx must not be opened: too large unpacked, an XML entity declaration anywhere,
-    a sheet whose cells reach too far (its size is what a reader allocates), or shared text
-    repeated into more than a workbook may unpack to. Read in one streaming pass, before any
-    spreadsheet library sees the file."""
-    with zipfile.ZipFile(path) as z:
-        infos = z.infolist()
-        total = sum(i.file_size for i in infos)
-        if total > MAX_UNPACKED_BYTES:
-            return (f"it unpacks to {total / 2**20:.0f} MiB, more than the "
-                    f"{MAX_UNPACKED_BYTES // 2**20} MiB a workbook may")
-        longest_string = 0
-        string_cells = 0
-        for info in infos:
-            if not info.filename.endswith((".xml", ".rels")):
-                continue
-            sheet = info.filename.startswith("xl/worksheets/")
-            shared = info.filename == "xl/sharedStrings.xml"
-            rows = cols = 0
-            tail = b""
-            in_string = 0
-            with z.open(info) as fh:
-                for chunk in iter(lambda fh=fh: fh.read(1 << 20), b""):  # type: ignore[misc]
-                    data = tail + chunk
-                    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-                        return "it declares XML entities, which a workbook never needs"
-                    if sheet:
-                        for letters, number in _CELL_REF.findall(data):
-                            cols = max(cols, _column_number(letters))
-                            rows = max(rows, int(number))
-                        string_cells += len(_STRING_CELL.findall(chunk))
-                    if shared:
-                        # the longest text between <si> and </si>, across chunk ends
-                        pos = 0
-                        while True:
-                            start = chunk.find(b"<si>", pos) if not in_string else pos
-                            if start < 0:
-                                break
-                            end = chunk.find(b"</si>", start)
-                            if end < 0:
-                                in_string += len(chunk) - start
-                                break
-                            in_string += end - start
-                            longest_string = max(longest_string, in_string)
-                            in_string = 0
-                            pos = end + 5
-                    tail = data[-32:]
-            if sheet and rows * cols > MAX_CELLS:
-                return (f"a sheet reaches cell row {rows:,}, column {cols:,}: more than the "
-                        f"{MAX_CELLS:,} cells a sheet may span")
-        if longest_string * string_cells > MAX_UNPACKED_BYTES:
-            return (f"its cells repeat {longest_string:,} bytes of text {string_cells:,} "
-                    "times, more than a workbook may unpack to")
-    return None
-
-
 def read_workbook(path: Path, shown: str, problems: Problems) -> dict[str, pd.DataFrame] | None:
     """All sheets of an .xlsx workbook, keyed by sheet name, cells as read."""
     import pandas as pd
@@ -366,10 +298,8 @@ def read_workbook(path: Path, shown: str, problems: Problems) -> dict[str, pd.Da
     if not zipfile.is_zipfile(path):
         problems.add(where, "the file is not an .xlsx workbook", "save it as 'Excel Workbook'")
         return None
-    try:
-        unsafe = _unsafe_zip(path)
-    except zipfile.BadZipFile:
-        unsafe = "it is not a readable zip archive"
+    # what the workbook declares, counted by an XML parser before a reader allocates it
+    unsafe = unsafe_workbook(path)
     if unsafe:
         problems.add(where, f"the workbook is refused: {unsafe}", "save it again in Excel")
         return None

@@ -1,0 +1,228 @@
+"""What an .xlsx holds, counted by a real XML parser before any spreadsheet library opens it.
+
+A spreadsheet reader allocates what a workbook declares: the span of each sheet (its far cell,
+its dimension) and every shared string each cell repeats. A pre-scan that matches text can be
+walked around by spelling the same XML another way (attributes in another order, single quotes,
+a cell with no reference that follows the one before it, a prefix on a tag). So every XML part
+of the archive, whatever its name (a workbook may put a sheet anywhere its relationships point),
+is read here with defusedxml's SAX parser (no DTD, no entities), one streaming pass each, and
+what a reader would allocate is counted as the reader would place it: rows and cells without a
+reference take the next position, as the format says. The totals are held to the limits of
+planner.limits per sheet and per workbook.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from planner.limits import (
+    MAX_CELLS,
+    MAX_SHEETS,
+    MAX_UNPACKED_BYTES,
+    MAX_WORKBOOK_CELLS,
+    MAX_ZIP_ENTRIES,
+)
+
+_REF = re.compile(r"\s*([A-Za-z]{1,3})?\s*([0-9]{1,7})?\s*")
+_MAX_COLUMN = 16_384  # XFD, the last column a workbook has
+_MAX_ROW = 1_048_576
+
+
+class Refusal(Exception):
+    """Why a workbook must not be opened."""
+
+
+def _position(ref: str) -> tuple[int | None, int | None]:
+    """(column, row) of a reference such as B7 (either part may be missing)."""
+    m = _REF.fullmatch(ref)
+    if m is None:
+        raise Refusal(f"a cell reference {ref[:20]!r} is not one")
+    letters, number = m.groups()
+    col = None
+    if letters:
+        col = 0
+        for ch in letters.upper():
+            col = col * 26 + ord(ch) - 64
+    return col, int(number) if number else None
+
+
+@dataclass
+class _Counts:
+    """What one XML part declares, as a reader would lay it out."""
+
+    rows: int = 0  # the far row reached
+    cols: int = 0  # the far column reached
+    cells: int = 0
+    string_cells: int = 0  # cells that repeat a shared string
+    inline_chars: int = 0  # text held in cells' own (inline) strings
+    longest_shared: int = 0  # the longest shared string
+    shared: int = 0  # shared strings
+    span: int = 0  # the span the part's dimension declares
+    is_sheet: bool = False
+    row: int = 0
+    col: int = 0
+    in_shared: int = 0  # characters of the shared string being read
+    reading_shared: bool = False
+    in_inline: bool = False
+    stack: list[str] = field(default_factory=list)
+
+    @property
+    def area(self) -> int:
+        return max(self.rows * self.cols, self.span)
+
+
+class _Handler:
+    """SAX callbacks counting one part (namespace-aware: a prefix changes nothing)."""
+
+    def __init__(self, counts: _Counts) -> None:
+        self.n = counts
+
+    # the xml.sax.handler.ContentHandler interface, the methods the parser calls
+    def startElementNS(self, name: tuple[str | None, str], _qname: str | None,
+                       attrs: Any) -> None:
+        local = name[1]
+        n = self.n
+        values = {k[1]: v for k, v in attrs.items()}
+        if local == "sheetData" or local == "dimension":
+            n.is_sheet = True
+        if local == "dimension" and "ref" in values:
+            corners = [_position(p) for p in str(values["ref"]).split(":")[:2]]
+            cols = [c for c, _r in corners if c is not None]
+            rows = [r for _c, r in corners if r is not None]
+            span = (max(cols, default=1)) * (max(rows, default=1))
+            n.span = max(n.span, span)
+        elif local == "row":
+            r = values.get("r")
+            number = _position(str(r))[1] if r is not None else None
+            n.row = number if number is not None else n.row + 1
+            n.col = 0
+            n.rows = max(n.rows, n.row)
+        elif local == "c":
+            ref = values.get("r")
+            col, row = _position(str(ref)) if ref is not None else (None, None)
+            n.col = col if col is not None else n.col + 1
+            if row is not None:
+                n.row = row
+            n.row = max(n.row, 1)
+            if n.col > _MAX_COLUMN or n.row > _MAX_ROW:
+                raise Refusal(f"a cell lies beyond the last one a sheet has (column {n.col:,}, "
+                              f"row {n.row:,})")
+            n.cols, n.rows = max(n.cols, n.col), max(n.rows, n.row)
+            n.cells += 1
+            kind = str(values.get("t", "")).strip().lower()
+            if kind == "s":
+                n.string_cells += 1
+            n.in_inline = kind == "inlinestr"
+        elif local == "si":
+            n.reading_shared, n.in_shared = True, 0
+
+    def endElementNS(self, name: tuple[str | None, str], _qname: str | None) -> None:
+        local = name[1]
+        n = self.n
+        if local == "si":
+            n.shared += 1
+            n.longest_shared = max(n.longest_shared, n.in_shared)
+            n.reading_shared = False
+        elif local == "c":
+            n.in_inline = False
+
+    def characters(self, content: str) -> None:
+        if self.n.reading_shared:
+            self.n.in_shared += len(content)
+        elif self.n.in_inline:
+            self.n.inline_chars += len(content)
+
+    # the rest of the interface: nothing to count
+    def startDocument(self) -> None: ...
+    def endDocument(self) -> None: ...
+    def startPrefixMapping(self, prefix: str | None, uri: str) -> None: ...
+    def endPrefixMapping(self, prefix: str | None) -> None: ...
+    def setDocumentLocator(self, locator: Any) -> None: ...
+    def ignorableWhitespace(self, whitespace: str) -> None: ...
+    def processingInstruction(self, target: str, data: str) -> None: ...
+    def skippedEntity(self, name: str) -> None:
+        raise Refusal("it refers to XML entities, which a workbook never needs")
+
+
+def _scan_part(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> _Counts | None:
+    """One part's counts, or None where it is not XML (an image: no reader parses it as
+    cells)."""
+    import xml.sax
+    from xml.sax.handler import feature_external_ges, feature_namespaces
+
+    from defusedxml import DefusedXmlException
+    from defusedxml.sax import make_parser
+
+    counts = _Counts()
+    with z.open(info) as fh:
+        first = fh.read(1 << 16)
+        if not first.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+            return None
+        parser = make_parser()
+        parser.forbid_dtd = True  # a workbook's parts never have a DTD
+        parser.setFeature(feature_namespaces, True)
+        parser.setFeature(feature_external_ges, False)
+        parser.setContentHandler(_Handler(counts))  # type: ignore[arg-type]
+        try:
+            chunk = first
+            while chunk:
+                parser.feed(chunk)
+                chunk = fh.read(1 << 20)
+            parser.close()
+        except DefusedXmlException:
+            raise Refusal("it declares XML entities, which a workbook never needs"
+                          ) from None
+        except xml.sax.SAXException as exc:
+            raise Refusal(f"its part {info.filename[:60]} is not well-formed XML ({exc})"
+                          ) from None
+    return counts
+
+
+def unsafe_workbook(path: Path) -> str | None:
+    """Why an .xlsx must not be opened (None: it may), counted as its reader would allocate:
+    its unpacked size, each sheet's span, every sheet's together, the sheets, and the shared
+    text its cells repeat."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+            if len(infos) > MAX_ZIP_ENTRIES:
+                return (f"it holds {len(infos):,} parts, more than the {MAX_ZIP_ENTRIES:,} a "
+                        "workbook may")
+            total = sum(i.file_size for i in infos)
+            if total > MAX_UNPACKED_BYTES:
+                return (f"it unpacks to {total / 2**20:.0f} MiB, more than the "
+                        f"{MAX_UNPACKED_BYTES // 2**20} MiB a workbook may")
+            sheets = area = string_cells = longest = inline = 0
+            for info in infos:
+                if info.is_dir():
+                    continue
+                n = _scan_part(z, info)
+                if n is None:
+                    continue
+                if n.is_sheet or n.cells:
+                    sheets += 1
+                    if n.area > MAX_CELLS:
+                        return (f"a sheet reaches cell row {n.rows:,}, column {n.cols:,} (or "
+                                f"declares a span of {n.area:,} cells): more than the "
+                                f"{MAX_CELLS:,} cells a sheet may span")
+                area += n.area
+                string_cells += n.string_cells
+                inline += n.inline_chars
+                longest = max(longest, n.longest_shared)
+            if sheets > MAX_SHEETS:
+                return f"it has {sheets:,} sheets, more than the {MAX_SHEETS} a workbook may"
+            if area > MAX_WORKBOOK_CELLS:
+                return (f"its sheets span {area:,} cells together, more than the "
+                        f"{MAX_WORKBOOK_CELLS:,} a workbook may")
+            if longest * string_cells + inline > MAX_UNPACKED_BYTES:
+                return (f"its cells repeat {longest:,} characters of text {string_cells:,} "
+                        "times, more than a workbook may unpack to")
+    except Refusal as exc:
+        return str(exc)
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
+        return f"it is not a readable zip archive ({type(exc).__name__})"
+    return None
