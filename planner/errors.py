@@ -54,6 +54,12 @@ class InputError(PlannerError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+class CarriedCaseEdited(InputError):
+    """The case a workbook carries was changed after the planner wrote it (its digests differ
+    from those its Run info records): refused where that case would be used, said where another
+    case is named."""
+
+
 class UsageError(PlannerError):
     """The command was asked something it cannot do (for example, overwrite an input)."""
 

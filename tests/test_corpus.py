@@ -245,7 +245,10 @@ CORPUS: list[Broken] = [
            "sheet groups, row 1: the groups table has no column 'group'"),
     Broken("formula without a value", as_workbook(formulas(cached=False)),
            "sheet session, column key: the session table gives no session"),
-    Broken("hidden sheet", as_workbook(hidden), "", 0),
+    # a table a reader cannot see is not read (issue 22): it is refused, not silently used
+    Broken("hidden sheet", as_workbook(hidden),
+           "sheet groups: the sheet 'groups' is hidden: a reader of the workbook does not see "
+           "the table it holds (unhide it, or delete it)"),
     Broken("more rows than the limit", too_many_rows,
            f"CASE/attendance.csv: the attendance table has {MAX_ROWS + 1:,} rows, more than "
            f"the {MAX_ROWS:,} a case may have", commands=3),

@@ -213,3 +213,75 @@ def test_work_per_workbook_is_bounded(tmp_path: Path) -> None:
     small = f'<worksheet {NS}><sheetData/></worksheet>'
     refused(run("check", _workbook_with(tmp_path, small, sheets=101)),
             "more than the 100 a workbook may")
+
+
+# ---------------------------------------------------------------------------------------------
+# 4. Packs: what a reader sees is what is judged, and the case carried is the case written
+
+
+def test_a_pack_of_a_case_declaring_its_own_states_reads_back_alone(tmp_path: Path) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent.parent))
+    from bench.generate import write_case
+
+    case = write_case(tmp_path / "gen", states=60, groups=3, posts=6)
+    pack = tmp_path / "away" / "pack.xlsx"
+    pack.parent.mkdir()
+    assert run("solve", case, "--out", pack).exit_code == 0
+    shutil.copy(case / "profile.toml", pack.parent / "profile.toml")
+    r = run("check", pack)
+    assert r.exit_code == 0, r.output
+    nxt = tmp_path / "away" / "next.xlsx"
+    assert run("init", nxt, "--from", pack, "--session", "2", "--opening",
+               "2014-10-06").exit_code == 0
+    assert run("status", nxt).exit_code == 0
+
+
+def _pack(tmp_path: Path) -> Path:
+    pack = tmp_path / "pack.xlsx"
+    assert run("solve", "--out", pack).exit_code == 0
+    return pack
+
+
+def test_a_hidden_slate_is_never_judged_in_place_of_the_visible_one(tmp_path: Path) -> None:
+    import openpyxl
+
+    pack = _pack(tmp_path)
+    # a very hidden sheet named like the one read, holding another slate
+    wb = openpyxl.load_workbook(pack)
+    forged = wb.copy_worksheet(wb["Slate"])
+    forged.title = "Slates"
+    forged.sheet_state = "veryHidden"
+    wb.save(pack)
+    refused(run("check", pack), "the sheet 'Slates' is hidden")
+    # the Slate itself hidden, a reader seeing only the Bureau page
+    wb = openpyxl.load_workbook(pack)
+    del wb["Slates"]
+    wb["Slate"].sheet_state = "hidden"
+    wb.save(pack)
+    refused(run("check", pack), "the sheet 'Slate' is hidden")
+    # two sheets a reader cannot tell apart
+    wb = openpyxl.load_workbook(pack)
+    wb["Slate"].sheet_state = "visible"
+    wb.copy_worksheet(wb["Slate"]).title = "slate "
+    wb.save(pack)
+    refused(run("check", pack), "sheets named alike")
+
+
+def test_an_edited_case_inside_is_named_and_the_record_trusted(tmp_path: Path) -> None:
+    import openpyxl
+
+    pack = _pack(tmp_path)
+    wb = openpyxl.load_workbook(pack)
+    ws = wb["case.nominations"]
+    assert ws.cell(2, 1).value == "Indonesia"
+    ws.cell(2, 1).value = "Japan"
+    wb.save(pack)
+    r = run("check", pack)
+    refused(r, "the hidden sheet(s) case.nominations differ from what Run info records")
+    assert "planner check CASE WORKBOOK" in r.output
+    # with the case named, the slate is judged under it, and the edit is said
+    named = run("check", "untoc-cop6-2012", pack)
+    assert named.exit_code == 0, named.output
+    assert "changed after the planner wrote it" in named.output

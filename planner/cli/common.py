@@ -149,7 +149,7 @@ def _load_for_slates(case_arg: str | None, slate_paths: Sequence[str],
     workbook carries; else the default. Says where a named case differs from the carried one,
     and when a slate without a case is read against the default."""
     from planner.domain.case import case_differences
-    from planner.errors import InputError, Problem, Where
+    from planner.errors import CarriedCaseEdited, InputError, Problem, Where
     from planner.io.reader import carries_case, named_profile
     from planner.rules.profile import open_case, profile_reference
 
@@ -188,7 +188,13 @@ def _load_for_slates(case_arg: str | None, slate_paths: Sequence[str],
     if carrier is not None:
         same_body(profile, f"the case named, {c.name}")
         for held in carriers:
-            differ = case_differences(open_case(held, profile.path)[0], c)
+            try:
+                carried = open_case(held, profile.path)[0]
+            except CarriedCaseEdited as exc:
+                # the named case is used; the edit is said, never passed over
+                notes.append(f"{exc.problems[0].message}. The named case ({c.name}) is used.")
+                continue
+            differ = case_differences(carried, c)
             if differ:
                 notes.append(f"{held} was made from another case than {c.name}: they differ "
                              "in " + "; ".join(differ) + f". The named case ({c.name}) is "

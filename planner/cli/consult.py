@@ -170,7 +170,7 @@ def compare_cmd(ctx: click.Context, slates: tuple[str, ...], case: str | None, o
 
     c, profile, said = _load_for_slates(case, slates, own_cases=True)
     target = target_path(c, out, no_write, "compare", slates)
-    per_file = [load_slates(path, c.body, whole=True) for path in slates]
+    per_file = [load_slates(path, c.body, whole=True, known=c.declared) for path in slates]
     loaded = [item for items in per_file for item in items]
     if len(loaded) < 2:
         raise UsageError("compare needs two or more slates (files, or a workbook with several)")
@@ -218,7 +218,7 @@ def replace_cmd(ctx: click.Context, case: str | None, slate_path: str, withdraw:
     deposits, nominations = list(asks.ratified), list(asks.nominate)
     if not (gone or absent_states or deposits or nominations):
         raise UsageError("say what changed: --withdraw, --absent, --ratified or --nominate")
-    current = load_slate(slate_path, base.body, whole=True)
+    current = load_slate(slate_path, base.body, whole=True, known=base.declared)
     c, said = what_if(base, absent_states, deposits, nominations, gone)
     target = target_path(c, out, no_write, "replace", [slate_path])
     el = prepare_with(c, profile, [current])
@@ -257,7 +257,7 @@ def candidates_cmd(ctx: click.Context, case: str | None, slate_path: str, post_t
     c, profile, said = _load_for_slates(case, [slate_path])
     post = _post(post_text, "--post", c.body)
     group = _group(group_text, "--group", c.body)
-    current = load_slate(slate_path, c.body, whole=True)
+    current = load_slate(slate_path, c.body, whole=True, known=c.declared)
     target = target_path(c, out, no_write, "candidates", [slate_path])
     el = prepare_with(c, profile, [current])
     holders = seat_holders(el, current, post, group)

@@ -150,6 +150,8 @@ class Case:
     # what the case supposes, not facts (the what-ifs of a consultation), in words: every
     # result made from the case says it rests on them
     suppositions: tuple[str, ...] = ()
+    # States the case declares beyond the UN's (the states table, where the profile allows)
+    declared: frozenset[str] = frozenset()
 
     def rotation_rows(self) -> tuple[tuple[int, str, str], ...]:
         """The rotation table as (session, post, group)."""

@@ -7,7 +7,7 @@ import datetime as dt
 import math
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from planner.domain.body import ORDINALS, TREATY, Body
 from planner.domain.case import (
@@ -24,7 +24,7 @@ from planner.domain.case import (
     Signature,
 )
 from planner.domain.names import did_you_mean, normalise, registry
-from planner.errors import InputError, Problem, Problems, Where
+from planner.errors import CarriedCaseEdited, InputError, Problem, Problems, Where
 from planner.io.dates import DATE_FIX, DateError, parse_date, parse_untc_consent
 from planner.io.paths import Refused, named_file
 from planner.io.schema import (
@@ -38,16 +38,16 @@ from planner.io.schema import (
 )
 from planner.io.tables import (
     Row,
+    Sheets,
     Table,
+    cell_text,
     read_table_file,
     read_workbook,
     sha256_of,
+    table_digest,
     table_from_sheet,
 )
 from planner.limits import MAX_DAYS_AFTER_DEPOSIT, MAX_FILE_BYTES, MAX_PRIORITY, MAX_SESSION
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 SESSION_KEYS = SESSION_KEY_NAMES
 # the nominations table's own columns; any other is an attribute of the nominated officer
@@ -84,7 +84,8 @@ class _Loader:
         self.problems = Problems()
         self.warnings: list[str] = []
         self.files: dict[Path, str] = {}
-        self.sheets: dict[str, pd.DataFrame] | None = None
+        self.sheets: Sheets | None = None
+        self.carried_edit: Problem | None = None  # the case carried, edited since written
         self.membership_of: dict[str, str] = {}
         self.declared: frozenset[str] = frozenset()  # States the case declares itself
         self.base = path if path.is_dir() else path.parent
@@ -147,10 +148,20 @@ class _Loader:
             prefix = EMBEDDED if f"{EMBEDDED}session" in by_key else ""
             for name in TABLES:
                 sheet = by_key.get(prefix + name)
-                if sheet is not None:
-                    found[name] = self.with_examples(table_from_sheet(
-                        name, self.shown(self.path), sheet, self.sheets[sheet], self.problems
-                    ))
+                if sheet is None:
+                    continue
+                if not prefix and sheet in self.sheets.hidden:
+                    # a table a reader of the workbook cannot see is not read
+                    self.problems.add(Where(self.shown(self.path), sheet),
+                                      f"the sheet {sheet!r} is hidden: a reader of the "
+                                      "workbook does not see the table it holds",
+                                      "unhide it, or delete it")
+                    continue
+                found[name] = self.with_examples(table_from_sheet(
+                    name, self.shown(self.path), sheet, self.sheets[sheet], self.problems
+                ))
+            if prefix:
+                self.check_carried(self.sheets, by_key)
         for name in required_tables(self.body):
             if name not in found and not self.problems:
                 where = Where(self.shown(self.path))
@@ -160,6 +171,43 @@ class _Loader:
                     fix = f"add a sheet named {name!r} to the workbook"
                 self.problems.add(where, f"the case has no {name} table", fix)
         return found
+
+    def check_carried(self, sheets: Sheets, by_key: dict[str, str]) -> None:
+        """The case a workbook carries is the one it was written with: each case.* sheet's
+        digest, as read back, against the one its Run info records (where it records them).
+        An edited sheet is named, with which record to trust."""
+        info = sheets.named("run info")
+        if info is None:
+            return
+        recorded: dict[str, str] = {}
+        row_number = None
+        for number, values in enumerate(sheets[info].itertuples(index=False), start=1):
+            cells = [cell_text(v) for v in values]
+            if len(cells) > 1 and cells[0] == "case sheets, SHA-256 (first 12)":
+                row_number = number
+                for part in cells[1].split(";"):
+                    table_name, _, digest = part.strip().rpartition(" ")
+                    recorded[table_name] = digest
+        if not recorded:
+            return  # written before the planner recorded them
+        edited = []
+        for name in sorted({*recorded, *(k[len(EMBEDDED):] for k in by_key
+                                         if k.startswith(EMBEDDED))}):
+            sheet = by_key.get(EMBEDDED + name)
+            if sheet is None:
+                edited.append(f"{EMBEDDED}{name} (gone)")
+                continue
+            rows = [list(v) for v in sheets[sheet].itertuples(index=False)]
+            got = table_digest(rows[0] if rows else [], rows[1:])
+            if not got.startswith(recorded.get(name, "-")):
+                edited.append(EMBEDDED + name + ("" if name in recorded else " (added)"))
+        if edited:
+            self.carried_edit = Problem(
+                Where(self.shown(self.path), info, row_number, "value"),
+                f"the case this workbook carries was changed after the planner wrote it: the "
+                f"hidden sheet(s) {', '.join(edited)} differ from what Run info records",
+                "the record is to be trusted, not the edited sheets: ask for the workbook "
+                "again, or name the case the slate is for (planner check CASE WORKBOOK)")
 
     def with_examples(self, t: Table) -> Table:
         """A row marked as an example is ignored only where it still holds the example: one
@@ -818,6 +866,8 @@ class _Loader:
         suppositions = (self.suppositions(tables["suppositions"])
                         if "suppositions" in tables else [])
         self.problems.raise_if_any()
+        if self.carried_edit is not None:
+            raise CarriedCaseEdited([self.carried_edit])
         assert session is not None
         self.warn_rotation_against_history(rotation, history, session, memberships)
         if convention is not None:
@@ -845,6 +895,7 @@ class _Loader:
             withdrawn=withdrawn,
             attributes=tuple(attributes),
             suppositions=tuple(suppositions),
+            declared=self.declared,
         )
 
     def warn_rotation_against_history(self, rotation: list[RotationEntry],

@@ -52,12 +52,21 @@ def _tables(path: Path, problems: Problems,
         sheets = read_workbook(path, str(path), problems)
         if sheets is None:
             return None
-        shown_as = {s.strip().lower(): s for s in sheets}
+        # what is judged is what a reader of the workbook sees: a hidden sheet by the name of
+        # one read is refused, never read in place of the visible one
+        for read in ("slates", "slate", BUREAU_SHEET):
+            sheet = sheets.named(read)
+            if sheet is not None and sheet in sheets.hidden:
+                problems.add(Where(str(path), sheet),
+                             f"the sheet {sheet!r} is hidden: a reader of the workbook does not "
+                             "see the slate it holds", "unhide it, or delete it")
+                return None
+        visible = [s for s in sheets if s not in sheets.hidden]
+        shown_as = {s.strip().lower(): s for s in visible}
         if bureau is not None and BUREAU_SHEET in shown_as and "slate" in shown_as:
             bureau.extend(_bureau_seats(sheets[shown_as[BUREAU_SHEET]]))
-        by_name = {s.strip().lower(): s for s in sheets}
-        named = by_name.get("slates") or by_name.get("slate")
-        name = named or next(iter(sheets), None)
+        named = shown_as.get("slates") or shown_as.get("slate")
+        name = named or next(iter(visible), None)
         if name is None:
             problems.add(Where(str(path)), "the workbook has no sheet", "add a Slate sheet")
             return None
@@ -65,7 +74,7 @@ def _tables(path: Path, problems: Problems,
         if named is None and not (table.has("post") and table.has("state")):
             # a workbook the planner wrote without a slate (no slate found, a plan, a room):
             # say so, rather than read its first sheet's columns as a slate's
-            shown = ", ".join(s for s in sheets if not s.lower().startswith("case."))
+            shown = ", ".join(visible)
             problems.add(Where(str(path)), f"the workbook holds no slate (its sheets: {shown})",
                          "give a workbook with a Slate sheet (as solve, replace and "
                          "alternatives write when they find one), or a .csv slate with post "
@@ -75,13 +84,15 @@ def _tables(path: Path, problems: Problems,
     return read_table_file("slate", path, str(path), problems)
 
 
-def _seat(table: Table, row: Row, spec: Body, problems: Problems) -> Seat | None:
+def _seat(table: Table, row: Row, spec: Body, problems: Problems,
+          known: frozenset[str] = frozenset()) -> Seat | None:
     text = row.text("post")
     post = spec.find_post(text)
     if post is None:
         problems.add(table.where(row.number, "post"), *unknown_post(spec, text))
     name = row.text("state")
-    state = registry().lookup(name) if name else None
+    # a State the case declares itself (a generated body) is known by its name as written
+    state = (name if name in known else registry().lookup(name)) if name else None
     if state is None:
         problems.add(table.where(row.number, "state"),
                      f"unknown State {name!r}" if name else "the State is missing",
@@ -124,11 +135,11 @@ def _complete(table: Table, rows: list[tuple[Row, Seat]], label: str, spec: Body
         seen.setdefault(s.state, r.number)
 
 
-def load_slates(path: Path | str, spec: Body, whole: bool = False
-                ) -> list[tuple[str, Slate]]:
+def load_slates(path: Path | str, spec: Body, whole: bool = False,
+                known: frozenset[str] = frozenset()) -> list[tuple[str, Slate]]:
     """Every slate in the file, with a label (the file name, and the rank where there are
     several). whole: refuse slates that are not a complete bureau (exit 2), for commands that
-    compare or edit slates rather than check them."""
+    compare or edit slates rather than check them. known: the States the case declares."""
     p = Path(path)
     require_file(p, "give a .csv or .xlsx file with columns post and state")
     problems = Problems()
@@ -140,7 +151,7 @@ def load_slates(path: Path | str, spec: Body, whole: bool = False
     ranked = table.has("rank")
     groups: dict[str, list[tuple[Row, Seat]]] = {}
     for row in table.rows:
-        seat = _seat(table, row, spec, problems)
+        seat = _seat(table, row, spec, problems, known)
         key = row.text("rank") if ranked else ""
         if seat is not None:
             groups.setdefault(key, []).append((row, seat))
@@ -186,8 +197,10 @@ def _same_as_bureau(path: Path, bureau: list[tuple[int, str, str]], seats: list[
                          "correct one of them: the two sheets must show the same bureau")
 
 
-def load_slate(path: Path | str, spec: Body, whole: bool = False) -> Slate:
-    slates = load_slates(path, spec, whole)
+def load_slate(path: Path | str, spec: Body, whole: bool = False,
+               known: frozenset[str] = frozenset()) -> Slate:
+    """The one slate of a file; known: the States the case declares itself."""
+    slates = load_slates(path, spec, whole, known)
     if len(slates) > 1:
         raise InputError([Problem(Where(str(path)), f"the file holds {len(slates)} slates",
                                   "give a file with one slate, or use planner compare")])

@@ -12,6 +12,7 @@ import math
 import os
 import re
 import zipfile
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -108,6 +109,31 @@ def sha256_of(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 16), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+# what XML cannot hold, which a workbook's writer replaces (U+FFFD): the digest of a table
+# is taken of the text as it reads back
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def table_digest(headers: Sequence[Any], rows: Iterable[Sequence[Any]]) -> str:
+    """SHA-256 of a table's cells as a reader sees them (cell_text: numbers, dates and text
+    alike however the workbook stores them; trailing empty cells and empty rows dropped): the
+    same for the rows a writer puts on a sheet and for the sheet read back."""
+    digest = hashlib.sha256()
+    for values in (headers, *rows):
+        cells = [_NOT_XML.sub("\ufffd", cell_text(v)) for v in values]
+        while cells and not cells[-1]:
+            cells.pop()
+        if cells:
+            digest.update(("\x1f".join(cells) + "\x1e").encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def combined_digest(digests: Mapping[str, str]) -> str:
+    """One SHA-256 for several tables' digests, by table name."""
+    return hashlib.sha256("".join(f"{k}:{v};" for k, v in sorted(digests.items())).encode()
+                          ).hexdigest()
 
 
 # calamine reads the shipped tables about 9 times faster than openpyxl (bench/run.py)
@@ -282,8 +308,20 @@ def read_csv_table(name: str, path: Path, shown: str, problems: Problems) -> Tab
     return table
 
 
-def read_workbook(path: Path, shown: str, problems: Problems) -> dict[str, pd.DataFrame] | None:
-    """All sheets of an .xlsx workbook, keyed by sheet name, cells as read."""
+class Sheets(dict[str, "pd.DataFrame"]):
+    """A workbook's sheets by name, cells as read, and which of them a person reading the
+    workbook does not see (hidden or very hidden)."""
+
+    hidden: frozenset[str] = frozenset()
+
+    def named(self, name: str) -> str | None:
+        """The sheet of this name (spaces around it and case aside), if one."""
+        return next((s for s in self if s.strip().lower() == name), None)
+
+
+def read_workbook(path: Path, shown: str, problems: Problems) -> Sheets | None:
+    """All sheets of an .xlsx workbook, keyed by sheet name, cells as read, with which are
+    hidden."""
     import pandas as pd
 
     where = Where(shown)
@@ -304,13 +342,23 @@ def read_workbook(path: Path, shown: str, problems: Problems) -> dict[str, pd.Da
         problems.add(where, f"the workbook is refused: {unsafe}", "save it again in Excel")
         return None
     try:
-        sheets: dict[str, pd.DataFrame] = pd.read_excel(
-            path, sheet_name=None, header=None, dtype=object, engine=XLSX_ENGINE
-        )
+        from python_calamine import CalamineWorkbook, SheetVisibleEnum
+
+        sheets = Sheets(pd.read_excel(path, sheet_name=None, header=None, dtype=object,
+                                      engine=XLSX_ENGINE))
+        sheets.hidden = frozenset(m.name for m in CalamineWorkbook.from_path(str(path))
+                                  .sheets_metadata if m.visible != SheetVisibleEnum.Visible)
     except Exception as exc:  # the readers raise many kinds on a broken workbook
         problems.add(
             where, f"the workbook cannot be read ({type(exc).__name__})", "save it again in Excel"
         )
+        return None
+    names = [s.strip().lower() for s in sheets]
+    twins = sorted({s for s in sheets if names.count(s.strip().lower()) > 1})
+    if twins:
+        # two sheets a reader cannot tell apart: which one was meant is not for us to guess
+        problems.add(where, f"the workbook has sheets named alike ({', '.join(map(repr, twins))})",
+                     "rename or delete all but one of them")
         return None
     return sheets
 

@@ -44,7 +44,8 @@ def write_book(target: Path, sheets: list[SheetData], case: Case, options: dict[
                profile: Profile | None = None) -> None:
     """A result's workbook with its Run info sheet, written whole or not at all; with a
     profile, it also carries its case (hidden sheets)."""
-    from planner.report.template import case_tables, tables_digest
+    from planner.io.tables import combined_digest, table_digest
+    from planner.report.template import case_tables
     from planner.report.workbook import (
         book_meta,
         info_frame,
@@ -57,8 +58,12 @@ def write_book(target: Path, sheets: list[SheetData], case: Case, options: dict[
     rows = run_info(case, options, solver, notes)
     tables = case_tables(case, profile_reference(profile)) if profile is not None else []
     if tables:
+        # each table's digest, as it will read back: a reader finds which sheet was edited
+        digests = {name: table_digest(headers, values) for name, headers, values in tables}
         rows.append(("case carried", f"on hidden sheets case.*, SHA-256 "
-                                     f"{tables_digest(tables)}"))
+                                     f"{combined_digest(digests)}"))
+        rows.append(("case sheets, SHA-256 (first 12)",
+                     "; ".join(f"{name} {d[:12]}" for name, d in digests.items())))
     write_workbook(target, [*sheets, SheetData("Run info", info_frame(rows))],
                    input_paths(case), book_meta(case, what, span), tables)
 

@@ -89,7 +89,7 @@ def _rows(body: Body, profile: str, case: Case | None, session: int | None,
     session_rows = _session_rows(body, profile, case, session, opening)
     examples = example_rows(body)
     if case is None:
-        return {"session": session_rows, "constituencies": [], "suppositions": [],
+        return {"session": session_rows, "constituencies": [], "suppositions": [], "states": [],
                 **{name: _example(values) for name, values in examples.items()}}
     later = session is not None and session != case.session.number
     # nominations and attendance are the case's own session's; a later session starts afresh
@@ -101,6 +101,7 @@ def _rows(body: Body, profile: str, case: Case | None, session: int | None,
                                                         key=state_order)]
     deposited = {(d.state, d.instrument) for d in case.deposits}
     return {
+        "states": [[st] for st in sorted(case.declared)],
         "session": session_rows,
         "members": [[m] for m in sorted(case.members or (), key=state_order)],
         "constituencies": [[st, name] for name, states in case.constituencies
@@ -159,14 +160,6 @@ def case_tables(case: Case, profile: str) -> list[tuple[str, list[str], list[lis
         kept = [r for r in rows.get(spec.name, []) if len(r) <= len(headers)]
         out.append((spec.name, headers, kept))
     return out
-
-
-def tables_digest(tables: list[tuple[str, list[str], list[list[Any]]]]) -> str:
-    import hashlib
-    import json
-
-    text = json.dumps(tables, default=str, ensure_ascii=False, sort_keys=True)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _signed(case: Case, state: str, instrument: str) -> dt.date | str:

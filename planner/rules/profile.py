@@ -464,7 +464,8 @@ def open_case(path: Path | str, profile: str | None = None) -> tuple[Case, Profi
                 Where(str(path), "session", None, "value", "profile"), found.message,
                 f"{found.fix}, or name a shipped profile ({', '.join(shipped_profiles())}), or "
                 "give the body's profile with --profile FILE")])
-        chosen = read_profile(found, named)
+        # known by its full path from here on, so that it is never looked up again by name
+        chosen = read_profile(found)
     else:
         chosen = load_profile(profile or named)
     return load_case(path, chosen.body), chosen
