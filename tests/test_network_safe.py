@@ -285,3 +285,64 @@ def test_an_edited_case_inside_is_named_and_the_record_trusted(tmp_path: Path) -
     named = run("check", "untoc-cop6-2012", pack)
     assert named.exit_code == 0, named.output
     assert "changed after the planner wrote it" in named.output
+
+
+# ---------------------------------------------------------------------------------------------
+# 5. Text stays text; invisible controls are refused
+
+
+def _no_formula_anywhere(book: Path) -> None:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(book)
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
+
+
+@pytest.mark.parametrize("payload", ['=HYPERLINK("http://x.example","click")', "+1+1",
+                                     "@SUM(A1)", "-2+3"])
+def test_no_text_becomes_a_formula_on_any_sheet(tmp_path: Path, payload: str) -> None:
+    from .factory import write_case
+
+    case = write_case(tmp_path / "case")
+    instruments = case / "instruments.csv"
+    lines = instruments.read_text(encoding="utf-8").splitlines()
+    head = lines[0].split(",")
+    row = lines[2].split(",")
+    old = row[head.index("instrument")]
+    row[head.index("instrument")] = '"' + payload.replace('"', '""') + '"'
+    lines[2] = ",".join(row)
+    instruments.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ratifications = case / "ratifications.csv"
+    ratifications.write_text(ratifications.read_text(encoding="utf-8").replace(
+        f",{old},", ',"' + payload.replace('"', '""') + '",'), encoding="utf-8")
+    book = tmp_path / "init.xlsx"
+    r = run("init", book, "--from", case)
+    assert r.exit_code == 0, r.output
+    _no_formula_anywhere(book)
+    pack = tmp_path / "pack.xlsx"
+    assert run("solve", case, "--out", pack).exit_code in (0, 1)
+    _no_formula_anywhere(pack)
+
+
+@pytest.mark.parametrize("control", ["\u202e", "\u2066", "\u200b", "\ufeff"])
+def test_invisible_controls_in_names_are_refused(tmp_path: Path, control: str) -> None:
+    text = shipped_profiles()["montreal-mop"].read_text(encoding="utf-8")
+    profile = tmp_path / "p.toml"
+    profile.write_text(text.replace('name = "Vice-President"',
+                                    f'name = "Vice-{control}President"', 1), encoding="utf-8")
+    r = run("solve", "montreal-mop34-2022", "--profile", profile, "--no-write")
+    refused(r, "invisible formatting character")
+    assert f"U+{ord(control):04X}" in r.output
+    case = tmp_path / "case"
+    shutil.copytree(shipped_cases()["montreal-mop34-2022"], case)
+    nominations = case / "nominations.csv"
+    lines = nominations.read_text(encoding="utf-8").splitlines()
+    head = lines[0].split(",")
+    if "person" not in head:
+        lines = [lines[0] + ",person", *(line + "," for line in lines[1:])]
+    lines[1] = lines[1] + f"Ms{control} A" if lines[1].endswith(",") else lines[1]
+    nominations.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    refused(run("solve", case, "--no-write"), "invisible formatting character")

@@ -138,7 +138,22 @@ def combined_digest(digests: Mapping[str, str]) -> str:
 
 # calamine reads the shipped tables about 9 times faster than openpyxl (bench/run.py)
 XLSX_ENGINE: Literal["calamine", "openpyxl"] = "calamine"
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# control characters, and the invisible ones that change how text reads (direction overrides
+# and isolates, zero-width characters): a name holding one can show one State and be another
+CONTROLS = ("\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
+            "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff")
+_CONTROL = re.compile(f"[{CONTROLS}]")
+
+
+def control_said(text: str) -> str | None:
+    """The first control or invisible formatting character in a text, in words (None: none)."""
+    import unicodedata
+
+    found = _CONTROL.search(text)
+    if found is None:
+        return None
+    ch = found[0]
+    return f"U+{ord(ch):04X}" + (f" {unicodedata.name(ch)}" if unicodedata.name(ch, "") else "")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -187,11 +202,11 @@ def _from_values(name: str, file: str, sheet: str | None, values_list: list[tupl
                         problems.add(Where(file, sheet, number, headers[key]),
                                      f"the cell holds {len(v):,} characters, more than the "
                                      f"{MAX_CELL_CHARS:,} a cell may", "shorten it")
-                    elif isinstance(v, str) and _CONTROL.search(v):
+                    elif isinstance(v, str) and (said := control_said(v)) is not None:
                         problems.add(Where(file, sheet, number, headers[key]),
-                                     "the cell holds a control character "
-                                     f"(U+{ord(_CONTROL.search(v)[0]):04X})",  # type: ignore[index]
-                                     "retype the cell's text")
+                                     "the cell holds a control or invisible formatting "
+                                     f"character ({said}), which can make it read otherwise "
+                                     "than it is", "retype the cell's text")
     if problems is not None and len(rows) > MAX_ROWS:
         problems.add(Where(file, sheet), f"the {name} table has {len(rows):,} rows, more than "
                      f"the {MAX_ROWS:,} a case may have", "check that this is the right file")

@@ -47,15 +47,21 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def xml_safe(wb: Any, clean: frozenset[str] = frozenset()) -> None:
-    """Every text cell of every sheet as XML can hold it (U+FFFD for what it cannot); the
-    sheets named in clean were written so (append_row)."""
+    """Every text cell of every sheet as XML can hold it (U+FFFD for what it cannot), and
+    written as text, never as a formula a spreadsheet would run, whatever sheet it is on (the
+    template's hidden lists too); the sheets named in clean were written so (append_row)."""
     for ws in wb.worksheets:
         if ws.title in clean:
             continue
         for row in ws.iter_rows():
             for cell in row:
-                if isinstance(cell.value, str) and _NOT_XML.search(cell.value):
-                    cell.value = _NOT_XML.sub("\ufffd", cell.value)
+                value = cell.value
+                if value.__class__ is not str:
+                    continue
+                if _NOT_XML.search(value):
+                    cell.value = value = _NOT_XML.sub("\ufffd", value)
+                if cell.data_type == "f" or _runs(value):
+                    _keep_as_text(cell)
 
 
 def append_row(ws: Any, values: Sequence[Any]) -> None:

@@ -26,6 +26,7 @@ from planner.domain.body import (
 from planner.domain.case import Case
 from planner.errors import InputError, Problem, Problems, Where
 from planner.io.paths import Refused, case_folder, given_file, named_file
+from planner.io.tables import control_said
 from planner.limits import (
     MAX_PROFILE_BYTES,
     MAX_PROFILE_DEPTH,
@@ -266,7 +267,26 @@ class _Reader:
             out[(session, post)] = group
         return tuple(sorted((s, p, g) for (s, p), g in out.items()))
 
+    def hidden_controls(self, value: Any, key: str = "") -> None:
+        """Every text of the profile (keys too) free of control and invisible formatting
+        characters: a group's name with a direction override prints one name and is
+        another."""
+        if isinstance(value, str):
+            said = control_said(value)
+            if said is not None:
+                self.bad(key or "(top)", f"holds a control or invisible formatting character "
+                         f"({said}), which can make it read otherwise than it is",
+                         "retype the text")
+        elif isinstance(value, Mapping):
+            for k, v in value.items():
+                self.hidden_controls(k, f"{key}.{k}".lstrip(".") if isinstance(k, str) else key)
+                self.hidden_controls(v, f"{key}.{k}".lstrip("."))
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                self.hidden_controls(v, f"{key}[{i}]")
+
     def read(self, data: Mapping[str, Any], path: str) -> Profile:
+        self.hidden_controls(data)
         self.unknown(data, TOP_KEYS, "")
         name = self.text(data, "name", "name")
         eligibility = self.choice(data.get("eligibility", "treaty"), ELIGIBILITY_BASES,
