@@ -265,7 +265,8 @@ CORPUS: list[Broken] = [
            write("nominations.csv", b"state,post,representative\nChina,President,@SUM(1)\n"),
            "", 0),
     Broken("control characters", append("groups", "Ken\x07ya,African States"),
-           "CASE/groups.csv, row 17, column state: the cell holds a control character (U+0007) "
+           "CASE/groups.csv, row 17, column state: the cell holds a control or invisible "
+           "formatting character (U+0007), which can make it read otherwise than it is "
            "(retype the cell's text)"),
 ]
 
