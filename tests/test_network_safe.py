@@ -6,12 +6,18 @@ from __future__ import annotations
 
 import os
 import shutil
+import warnings
 from pathlib import Path
 
 import pytest
 
 from planner.io.reader import shipped_cases
 from planner.rules.profile import shipped_profiles
+from planner.web.app import LOCAL_HOSTS
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient
 
 from .test_cli import run
 from .test_hostile import refused
@@ -346,3 +352,54 @@ def test_invisible_controls_in_names_are_refused(tmp_path: Path, control: str) -
     lines[1] = lines[1] + f"Ms{control} A" if lines[1].endswith(",") else lines[1]
     nominations.write_text("\n".join(lines) + "\n", encoding="utf-8")
     refused(run("solve", case, "--no-write"), "invisible formatting character")
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. The board on a network
+
+
+def _board(hosts: tuple[str, ...] | list[str] = LOCAL_HOSTS) -> TestClient:
+    from planner.rules.profile import open_case
+    from planner.web.app import create_app
+
+    case, profile = open_case(shipped_cases()["untoc-cop6-2012"])
+    return TestClient(create_app(case, profile, hosts=hosts), base_url="http://127.0.0.1")
+
+
+def test_every_response_carries_the_security_headers() -> None:
+    client = _board()
+    for path, status in (("/", 200), ("/static/board.css", 200), ("/static/nothing.css", 404),
+                         ("/?exclude=Atlantis", 400), ("/pack?case=gone", 404)):
+        r = client.get(path)
+        assert r.status_code == status, (path, r.status_code)
+        csp = r.headers["content-security-policy"]
+        assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+        assert "unsafe-inline" not in csp
+        assert r.headers["x-content-type-options"] == "nosniff"
+        assert r.headers["referrer-policy"] == "no-referrer"
+    # the test client's own name is no name the server was started with
+    r = client.get("/", headers={"host": "testserver"})
+    assert r.status_code == 400
+    named = _board(hosts=["planner.example"])
+    r = named.get("/", headers={"host": "planner.example"})
+    assert r.status_code == 200
+
+
+@pytest.mark.parametrize("name", ["会议 第7届.xlsx", "Réunion.xlsx", 'a"b;c.xlsx'])
+def test_a_download_named_in_any_script(tmp_path: Path, name: str) -> None:
+    from .test_web import ORIGIN, form_csrf
+
+    client = _board()
+    book = tmp_path / "cop7.xlsx"
+    assert run("init", book, "--from", "untoc-cop6-2012", "--session", "7").exit_code == 0
+    csrf = form_csrf(client.get("/").text)
+    r = client.post("/upload", files={"workbook": (name, book.read_bytes())},
+                    data={"csrf": csrf}, headers=ORIGIN, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    pack = client.get(r.headers["location"].replace("/?", "/pack?"))
+    assert pack.status_code == 200
+    header = pack.headers["content-disposition"]
+    header.encode("latin-1")  # a header as HTTP carries it
+    assert header.startswith('attachment; filename="')
+    if not name.isascii():
+        assert "filename*=UTF-8''" in header

@@ -280,7 +280,7 @@ def test_the_seat_set_apart_and_its_holder_are_marked(tmp_path: Path) -> None:
     # the pack with the mark is still read as one bureau by check
     assert run("check", pack).exit_code == 0
     case, profile = open_case(shipped_cases()["unfccc-cop29-2024"])
-    html = TestClient(create_app(case, profile)).get("/").text
+    html = TestClient(create_app(case, profile), base_url="http://127.0.0.1").get("/").text
     assert "Seat set apart: " + seat.replace("'", "&#39;") in html
     room = run("room", "unfccc-cop29-2024", "--no-write").output
     assert "could hold the small island developing States' seat: Antigua and Barbuda" in room

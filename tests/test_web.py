@@ -21,6 +21,16 @@ with warnings.catch_warnings():
     from starlette.testclient import TestClient
 
 
+ORIGIN = {"origin": "http://127.0.0.1"}
+
+
+def form_csrf(html: str) -> str:
+    """The CSRF token the board's upload form carries (bound to the browser's cookie)."""
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert found, html[:2000]
+    return found.group(1)
+
+
 def total(html: str) -> str:
     found = re.search(r'id="total">([^<]+)<', html)
     assert found, html[:2000]
@@ -32,7 +42,7 @@ def client() -> TestClient:
     from planner.web.app import create_app
 
     case, profile = open_case(shipped_cases()["untoc-cop6-2012"])
-    return TestClient(create_app(case, profile))
+    return TestClient(create_app(case, profile), base_url="http://127.0.0.1")
 
 
 def test_the_board(client: TestClient) -> None:
@@ -92,13 +102,23 @@ def test_the_pack_carries_the_board_and_its_case(client: TestClient, tmp_path: P
 
 def test_uploads_are_read_with_the_cli_readers(client: TestClient, tmp_path: Path) -> None:
     page = client.get("/")
-    csrf = client.cookies.get("planner_csrf")
-    assert csrf and page.status_code == 200
+    csrf = form_csrf(page.text)
+    cookie = client.cookies.get("planner_csrf")
+    assert csrf and cookie and page.status_code == 200
     r = client.post("/upload", files={"workbook": ("x.xlsx", b"not a workbook")},
-                    data={"csrf": "forged"})
+                    data={"csrf": "forged"}, headers=ORIGIN)
     assert r.status_code == 403 and "CSRF" in r.text
+    # the cookie's own value, which a client may choose, is not the form's token
     r = client.post("/upload", files={"workbook": ("x.xlsx", b"not a workbook")},
-                    data={"csrf": csrf})
+                    data={"csrf": cookie}, headers=ORIGIN)
+    assert r.status_code == 403 and "CSRF" in r.text
+    # from another site's page, or with no Origin: refused before the form is read
+    for origin in ({"origin": "http://evil.example"}, {}):
+        r = client.post("/upload", files={"workbook": ("x.xlsx", b"not a workbook")},
+                        data={"csrf": csrf}, headers=origin)
+        assert r.status_code == 403 and "Origin" in r.text
+    r = client.post("/upload", files={"workbook": ("x.xlsx", b"not a workbook")},
+                    data={"csrf": csrf}, headers=ORIGIN)
     assert r.status_code == 400 and "the file is not an .xlsx workbook" in r.text
     r = client.post("/upload", content=b"x", headers={"content-length": str(10**9),
                                                       "content-type": "multipart/form-data"})
@@ -106,7 +126,7 @@ def test_uploads_are_read_with_the_cli_readers(client: TestClient, tmp_path: Pat
     good = tmp_path / "cop7.xlsx"
     assert run("init", good, "--from", "untoc-cop6-2012", "--session", "7").exit_code == 0
     r = client.post("/upload", files={"workbook": ("cop7.xlsx", good.read_bytes())},
-                    data={"csrf": csrf}, follow_redirects=False)
+                    data={"csrf": csrf}, headers=ORIGIN, follow_redirects=False)
     assert r.status_code == 303
     board = client.get(r.headers["location"])
     assert board.status_code == 200 and "Session 7" in board.text
@@ -125,12 +145,15 @@ def test_another_host_needs_the_token() -> None:
     from planner.web.app import create_app
 
     case, profile = open_case(shipped_cases()["untoc-cop6-2012"])
-    guarded = TestClient(create_app(case, profile, token="s3cret"))
+    guarded = TestClient(create_app(case, profile, token="s3cret"), base_url="http://127.0.0.1")
     assert guarded.get("/").status_code == 403
     assert guarded.get("/pack").status_code == 403
     assert guarded.get("/?token=wrong").status_code == 403
-    assert guarded.get("/?token=s3cret").status_code == 200
-    assert guarded.get("/").status_code == 200  # the token is now a cookie of this browser
+    # the token leaves the address at once, as a cookie of this browser
+    moved = guarded.get("/?token=s3cret&exclude=Kenya", follow_redirects=False)
+    assert moved.status_code == 303 and moved.headers["location"] == "/?exclude=Kenya"
+    assert "s3cret" not in moved.headers["location"]
+    assert guarded.get("/").status_code == 200
 
 
 def test_serve_is_a_command() -> None:
@@ -173,10 +196,9 @@ def test_review_findings(client: TestClient) -> None:
     r = client.get("/", headers={"host": "evil.example"})
     assert r.status_code == 400
     # a bad upload's message names the file as sent, not where the server keeps it
-    client.get("/")
-    csrf = client.cookies.get("planner_csrf")
+    csrf = form_csrf(client.get("/").text)
     r = client.post("/upload", files={"workbook": ("mine.xlsx", b"no workbook")},
-                    data={"csrf": csrf})
+                    data={"csrf": csrf}, headers=ORIGIN)
     assert r.status_code == 400 and "mine.xlsx: the file is not an .xlsx workbook" in r.text
     assert "/tmp/planner-" not in r.text
     # the pack of a board with no slate holds the conflicts
@@ -244,7 +266,7 @@ def test_a_round_from_board_to_pack_on_every_shipped_case(name: str, tmp_path: P
     from planner.web.app import create_app
 
     case, profile = open_case(shipped_cases()[name])
-    client = TestClient(create_app(case, profile))
+    client = TestClient(create_app(case, profile), base_url="http://127.0.0.1")
     board = client.get("/")
     assert board.status_code == 200 and total(board.text)
     officers = re.findall(r'<tr><td>([^<]+)</td><td class="officer">([^<]+)</td>', board.text)
@@ -272,12 +294,12 @@ def test_the_board_speaks_each_bodys_words() -> None:
     from planner.web.app import create_app
 
     case, profile = open_case(shipped_cases()["cnd-69-2026"])
-    page = TestClient(create_app(case, profile)).get("/").text
+    page = TestClient(create_app(case, profile), base_url="http://127.0.0.1").get("/").text
     rotation = page[page.index('<section id="rotation">'):]
     assert "<th>Chair</th>" in rotation and "President" not in rotation
     assert 'name="ratified"' not in page
     case, profile = open_case(shipped_cases()["untoc-cop6-2012"])
-    page = TestClient(create_app(case, profile)).get("/").text
+    page = TestClient(create_app(case, profile), base_url="http://127.0.0.1").get("/").text
     assert 'placeholder="Angola:convention:2012-10-15"' in page
 
 

@@ -55,7 +55,7 @@ class PlannerGroup(click.Group):
             raise
         except KeyboardInterrupt:
             # every output is written to a temporary file first, so none is left half-written
-            click.echo("\ninterrupted: no output was written or changed", err=True)
+            click.echo(f"\ninterrupted: {_left_behind()}", err=True)
             ctx.exit(EXIT_INTERRUPTED)
         except OSError as exc:
             if exc.filename is not None and not isinstance(exc, BrokenPipeError):
@@ -76,7 +76,7 @@ class PlannerGroup(click.Group):
             ctx.exit(EXIT_OK)
         except Exception as exc:
             if _interrupted(exc):  # Ctrl-C during a C extension's import arrives as ImportError
-                click.echo("\ninterrupted: no output was written or changed", err=True)
+                click.echo(f"\ninterrupted: {_left_behind()}", err=True)
                 ctx.exit(EXIT_INTERRUPTED)
             if os.environ.get("PLANNER_DEBUG"):
                 raise
@@ -84,6 +84,17 @@ class PlannerGroup(click.Group):
                        "This is a bug in the planner; run again with PLANNER_DEBUG=1 for "
                        "details and report it.", err=True)
             ctx.exit(EXIT_BUG)
+
+
+def _left_behind() -> str:
+    """What an interruption leaves: nothing, or the outputs already put in place whole (a
+    signal held while they were renamed arrives after)."""
+    from planner.report.files import COMMITTED
+
+    if not COMMITTED:
+        return "no output was written or changed"
+    return ("the output was already written whole before it: "
+            + ", ".join(str(p) for p in COMMITTED))
 
 
 def _interrupted(exc: BaseException) -> bool:
@@ -266,7 +277,6 @@ def write_with_info(target: Path | None, sheets: list[Any], c: Case, options: di
     if target is None:
         return
     write_book(target, sheets, c, options, notes, solver, what, span, profile)
-    click.echo(f"Written: {target}", err=True)
 
 
 def csv_option(f: F) -> F:
@@ -289,17 +299,23 @@ def write_csvs(folder: Path | None, sheets: Sequence[Any], c: Case) -> None:
     for sheet in sheets:
         if sheet.frame is not None:
             write_csv(named(sheet.title), sheet.frame, input_paths(c))
-    click.echo(f"Written: {folder}/", err=True)
 
 
 def emit(view: Rendering, as_json: bool, target: Path | None = None,
          csv_dir: Path | None = None) -> NoReturn:
     """A result, through its renderer: the workbook (with its Run info) and CSV files where
     asked, then JSON or text on stdout, and the exit code."""
+    from planner.report.files import written_together
+
     sheets = view.sheets() if target is not None or csv_dir is not None else []
-    write_with_info(target, sheets, view.case, view.options, view.notes, view.solver or None,
-                    view.title, view.span, view.carried_profile())
-    write_csvs(csv_dir, sheets, view.case)
+    with written_together():  # the workbook and its CSV files: all of them, or none
+        write_with_info(target, sheets, view.case, view.options, view.notes,
+                        view.solver or None, view.title, view.span, view.carried_profile())
+        write_csvs(csv_dir, sheets, view.case)
+    if target is not None:
+        click.echo(f"Written: {target}", err=True)
+    if csv_dir is not None:
+        click.echo(f"Written: {csv_dir}/", err=True)
     if as_json:
         from planner.rules.profile import profile_reference
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import collections
+import contextlib
+import contextvars
 import os
 import re
+import signal
 import tempfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -193,24 +197,78 @@ def _wrapped_lines(text: str, width: int) -> int:
                for part in text.splitlines() or [""])
 
 
+# the outputs of one command, staged as temporary files until all are written (None: each
+# output is put in place as soon as it is written)
+_STAGED: contextvars.ContextVar[list[tuple[str, Path]] | None] = contextvars.ContextVar(
+    "staged", default=None)
+# the last outputs this process has put in place, so that an interruption says what it left
+# (bounded: a long-running server writes many)
+COMMITTED: collections.deque[Path] = collections.deque(maxlen=20)
+_HELD = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Ctrl-C, SIGTERM and SIGHUP held back (delivered after) for a step that must not be cut
+    in two: a temporary file made and recorded, outputs renamed into place."""
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def _put_in_place(pairs: Sequence[tuple[str, Path]]) -> None:
+    with _signals_held():
+        for tmp, path in pairs:
+            os.replace(tmp, path)
+            COMMITTED.append(path)
+
+
+@contextlib.contextmanager
+def written_together() -> Iterator[None]:
+    """Every output written inside is put in place together once all are written, or none is
+    (a failure, a full disk, a signal: the temporary files are removed, nothing is changed)."""
+    from planner.errors import OutputError
+
+    staged: list[tuple[str, Path]] = []
+    token = _STAGED.set(staged)
+    try:
+        yield
+        try:
+            _put_in_place(staged)
+        except OSError as exc:
+            raise OutputError(staged[0][1] if staged else "", exc) from None
+    finally:
+        _STAGED.reset(token)
+        for tmp, _path in staged:
+            Path(tmp).unlink(missing_ok=True)  # the ones not put in place
+
+
 def write_atomic(path: Path, write: Callable[[str], None]) -> None:
     """Whole or not at all: write to a temporary file beside path, then rename it over path
-    (a rename within one folder is atomic), removing the temporary file on any failure. The
-    environment's refusals (a read-only folder, a full disk, a name too long) are OutputError."""
+    (a rename within one folder is atomic), removing the temporary file on any failure. Inside
+    written_together, the rename waits for the command's other outputs. The environment's
+    refusals (a read-only folder, a full disk, a name too long) are OutputError."""
     from planner.errors import OutputError
 
     tmp = ""
+    staged = _STAGED.get()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:100]}.", suffix=".tmp",
-                                   dir=path.parent)
+        with _signals_held():  # made and recorded as one step: never left behind
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:100]}.", suffix=".tmp",
+                                       dir=path.parent)
+            if staged is not None:
+                staged.append((tmp, path))
         os.close(fd)
         # mkstemp makes the file private (0600); the output gets the mode the umask gives
         mask = os.umask(0)
         os.umask(mask)
         os.chmod(tmp, 0o666 & ~mask)
         write(tmp)
-        os.replace(tmp, path)
+        if staged is None:
+            _put_in_place([(tmp, path)])
     except OSError as exc:
         _collect_quietly()
         if tmp:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import secrets
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,7 +38,55 @@ HERE = Path(__file__).parent
 CSRF_COOKIE = "planner_csrf"
 TOKEN_COOKIE = "planner_token"
 MAX_UPLOADS = 20  # uploaded cases kept at once; the oldest goes first
-LOCAL_HOSTS = ["127.0.0.1", "localhost", "::1", "[::1]", "testserver"]
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
+# boards computed at once: more clicks wait their turn without holding a worker thread, so
+# that the page's own files are served at once during a flood of clicks
+BUILDS_AT_ONCE = 2
+# on every response: no script but the board's own file, no framing, no address sent on
+SECURITY_HEADERS = (
+    (b"content-security-policy",
+     b"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+     b"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+)
+
+
+class SecurityHeaders:
+    """The security headers on every response the app sends, its errors and files too."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                names = {k.lower() for k, _v in message.get("headers", [])}
+                message = {**message, "headers": [*message.get("headers", []),
+                                                   *(h for h in SECURITY_HEADERS
+                                                     if h[0] not in names)]}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+def attachment(name: str) -> str:
+    """A Content-Disposition for a download named `name` (RFC 6266): an ASCII fallback, and
+    the name itself in UTF-8 where it is not ASCII."""
+    from urllib.parse import quote
+
+    fallback = "".join(c if c.isascii() and (c.isalnum() or c in "._-") else "_"
+                       for c in name).strip("_") or "download.xlsx"
+    header = f'attachment; filename="{fallback}"'
+    if fallback != name:
+        header += f"; filename*=UTF-8''{quote(name, safe='')}"
+    return header
 
 
 @dataclass
@@ -48,17 +96,46 @@ class ServerState:
     token: str | None  # required on every request where set (a host other than 127.0.0.1)
     uploads: dict[str, tuple[Case, Profile]] = field(default_factory=dict)
     folder: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="planner-")))
+    # the server's own key: a form's CSRF token is bound to its browser's cookie by it
+    secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
+
+    def csrf_for(self, cookie: str) -> str:
+        import hashlib
+        import hmac
+
+        return hmac.new(self.secret, cookie.encode(), hashlib.sha256).hexdigest()
 
 
-def create_app(case: Case, profile: Profile, token: str | None = None) -> Starlette:
+def create_app(case: Case, profile: Profile, token: str | None = None,
+               hosts: Sequence[str] = LOCAL_HOSTS) -> Starlette:
+    """The board over a case. hosts: the names the server answers to (those it was started
+    with); a request naming another is refused (DNS rebinding)."""
+    import anyio
+
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     server = ServerState(case, profile, token)
+    builds = anyio.Semaphore(BUILDS_AT_ONCE)
+
+    async def built(*args: Any) -> Any:
+        from planner.web.board import build
+
+        async with builds:  # waiting here holds no thread
+            return await run_in_threadpool(build, *args)
 
     def allowed(request: Request) -> bool:
         if server.token is None:
             return True
         given = request.query_params.get("token") or request.cookies.get(TOKEN_COOKIE)
         return given is not None and secrets.compare_digest(given, server.token)
+
+    def same_origin(request: Request) -> bool:
+        """A state-changing request comes from the board's own page: its Origin names the
+        host it was sent to."""
+        from urllib.parse import urlsplit
+
+        origin = request.headers.get("origin", "")
+        return bool(origin) and urlsplit(origin).netloc.lower() == request.headers.get(
+            "host", "").lower()
 
     GONE = ("the uploaded case this board was for is no longer on the server (it was "
             "restarted, or more than 20 cases were uploaded since): upload the workbook again, "
@@ -73,20 +150,35 @@ def create_app(case: Case, profile: Profile, token: str | None = None) -> Starle
         return server.uploads.get(key)
 
     def page(request: Request, status_code: int = 200, **context: Any) -> Response:
-        csrf = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(16)
+        cookie = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(16)
         response = templates.TemplateResponse(request, "board.html",
-                                              {"csrf": csrf, **context},
+                                              {"csrf": server.csrf_for(cookie), **context},
                                               status_code=status_code)
-        response.set_cookie(CSRF_COOKIE, csrf, httponly=True, samesite="strict")
-        if server.token is not None and request.query_params.get("token"):
-            response.set_cookie(TOKEN_COOKIE, server.token, httponly=True, samesite="strict")
+        response.set_cookie(CSRF_COOKIE, cookie, httponly=True, samesite="strict")
+        return response
+
+    def token_out_of_the_address(request: Request) -> Response | None:
+        """The token, once given in the address, becomes a cookie of this browser and leaves
+        the address (never bookmarked, sent on or shown again)."""
+        if server.token is None or "token" not in request.query_params:
+            return None
+        rest = [(k, v) for k, v in request.query_params.multi_items() if k != "token"]
+        from urllib.parse import urlencode
+
+        query = urlencode(rest)
+        response = Response(status_code=303, headers={
+            "Location": request.url.path + (f"?{query}" if query else "")})
+        response.set_cookie(TOKEN_COOKIE, server.token, httponly=True, samesite="strict")
         return response
 
     async def board(request: Request) -> Response:
-        from planner.web.board import build, parse_state
+        from planner.web.board import parse_state
 
         if not allowed(request):
             return PlainTextResponse("the access token is missing or wrong", status_code=403)
+        moved = token_out_of_the_address(request)
+        if moved is not None:
+            return moved
         found = chosen(request)
         if found is None:
             return page(request, board=None, problems=[GONE], case=server.case,
@@ -100,7 +192,7 @@ def create_app(case: Case, profile: Profile, token: str | None = None) -> Starle
                 # a form's click: to the board's own address, which holds its state
                 return Response(status_code=303, headers={"Location": "/" + state.query()})
             # in a worker thread: a slow board does not hold up the server's other requests
-            shown = await run_in_threadpool(build, case, profile, state)
+            shown = await built(case, profile, state)
         except InputError as exc:
             return page(request, board=None, problems=[str(p) for p in exc.problems],
                         case=case, profile=profile, status_code=400)
@@ -109,31 +201,39 @@ def create_app(case: Case, profile: Profile, token: str | None = None) -> Starle
     async def pack(request: Request) -> Response:
         """The consultation pack for the board as it stands, with its case inside."""
         from planner.report.render import write_book
-        from planner.web.board import build, parse_state
+        from planner.web.board import parse_state
 
         if not allowed(request):
             return PlainTextResponse("the access token is missing or wrong", status_code=403)
+        moved = token_out_of_the_address(request)
+        if moved is not None:
+            return moved
         found = chosen(request)
         if found is None:
             return PlainTextResponse(GONE, status_code=404)
         case, profile = found
         params = {k: request.query_params.getlist(k) for k in request.query_params}
         try:
-            shown = await run_in_threadpool(build, case, profile, parse_state(params, case))
+            shown = await built(case, profile, parse_state(params, case))
         except InputError as exc:
             return PlainTextResponse("\n".join(str(p) for p in exc.problems), status_code=400)
         view = shown.pack  # the board's own solve renderer: nothing computed again
         target = server.folder / f"pack-{secrets.token_hex(8)}.xlsx"
-        write_book(target, view.sheets(), view.case, view.options, view.notes, view.solver,
-                   "Proposed bureau", "", view.carried_profile())
-        data = target.read_bytes()
-        target.unlink()
-        # a name safe in a header, from the case's own (an upload's as it was sent)
-        name = "".join(c for c in case.name if c.isalnum() or c in "._-") or "case"
-        name = f"{name}-board.xlsx"
+
+        def written() -> bytes:
+            try:
+                write_book(target, view.sheets(), view.case, view.options, view.notes,
+                           view.solver, "Proposed bureau", "", view.carried_profile())
+                return target.read_bytes()
+            finally:
+                target.unlink(missing_ok=True)
+
+        data = await run_in_threadpool(written)
+        # the case's own name (an upload's as it was sent), in any script (RFC 6266)
+        name = "".join(c for c in case.name if c.isprintable() and c not in '"\\/') or "case"
         return Response(data, media_type="application/vnd.openxmlformats-officedocument."
                         "spreadsheetml.sheet",
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+                        headers={"Content-Disposition": attachment(f"{name}-board.xlsx")})
 
     async def upload(request: Request) -> Response:
         """A case workbook from the browser, read with the CLI's readers and limits."""
@@ -146,10 +246,15 @@ def create_app(case: Case, profile: Profile, token: str | None = None) -> Starle
             # refused before anything is read or spooled to disk
             return PlainTextResponse(f"the upload is more than the {MAX_FILE_BYTES // 2**20} MiB "
                                      "an input may have (or says no size)", status_code=413)
+        if not same_origin(request):
+            return PlainTextResponse("the form was not sent from the board's own page (its "
+                                     "Origin is missing or another site's): reload the page",
+                                     status_code=403)
         form = await request.form(max_files=1, max_fields=10)
         sent = form.get("csrf")
         cookie = request.cookies.get(CSRF_COOKIE)
-        if not cookie or not isinstance(sent, str) or not secrets.compare_digest(sent, cookie):
+        if not cookie or not isinstance(sent, str) or not secrets.compare_digest(
+                sent, server.csrf_for(cookie)):
             return PlainTextResponse("the form is stale or forged (CSRF check failed): reload "
                                      "the page", status_code=403)
         item = form.get("workbook")
@@ -200,10 +305,10 @@ def create_app(case: Case, profile: Profile, token: str | None = None) -> Starle
         # the uploads go with the server
         shutil.rmtree(server.folder, ignore_errors=True)
 
-    # on 127.0.0.1, only the local names: a page elsewhere cannot reach the board through a
-    # name it points at this machine (DNS rebinding); elsewhere the token guards every request
-    middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=LOCAL_HOSTS)] \
-        if token is None else []
+    # only the names the server was started with: a page elsewhere cannot reach the board
+    # through a name it points at this machine (DNS rebinding); the token guards the rest
+    middleware = [Middleware(SecurityHeaders),
+                  Middleware(TrustedHostMiddleware, allowed_hosts=list(hosts))]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.server = server
     return app
