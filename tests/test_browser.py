@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import threading
 import time
 import urllib.request
@@ -33,18 +32,15 @@ pytestmark = [pytest.mark.slow,
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    import uvicorn
-
     from planner.web.app import create_app
+    from planner.web.serving import bound_socket, make_server
 
     case, profile = open_case(shipped_cases()["untoc-cop6-2012"])
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    config = uvicorn.Config(create_app(case, profile), host="127.0.0.1", port=port,
-                            log_level="warning")
-    web = uvicorn.Server(config)
-    thread = threading.Thread(target=web.run, daemon=True)
+    # as planner serve runs it: the bounded protocol, on a socket bound first
+    sock = bound_socket("127.0.0.1", 0)
+    port = sock.getsockname()[1]
+    web = make_server(create_app(case, profile))
+    thread = threading.Thread(target=web.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     for _ in range(100):
         if web.started:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -403,3 +404,91 @@ def test_a_download_named_in_any_script(tmp_path: Path, name: str) -> None:
     assert header.startswith('attachment; filename="')
     if not name.isascii():
         assert "filename*=UTF-8''" in header
+
+
+def test_a_busy_port_is_exit_2() -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        r = run("serve", "--port", str(port))
+        refused(r, f"cannot listen on 127.0.0.1 port {port}")
+        assert "choose another --port" in r.output
+    refused(run("serve", "--host", "203.0.113.7", "--port", str(port)), "cannot listen on")
+
+
+@pytest.fixture
+def bounded_server() -> Iterator[tuple[int, object]]:
+    """The board as planner serve runs it, on a free port, its deadline made short."""
+    import threading
+    import time
+
+    from planner.rules.profile import open_case
+    from planner.web.app import create_app
+    from planner.web.serving import BoundedH11Protocol, bound_socket, make_server
+
+    case, profile = open_case(shipped_cases()["untoc-cop6-2012"])
+    sock = bound_socket("127.0.0.1", 0)
+    port = sock.getsockname()[1]
+    web = make_server(create_app(case, profile))
+    old = BoundedH11Protocol.deadline, BoundedH11Protocol.per_client
+    BoundedH11Protocol.deadline, BoundedH11Protocol.per_client = 0.5, 8
+    thread = threading.Thread(target=web.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if web.started:
+            break
+        time.sleep(0.05)
+    yield port, web
+    web.should_exit = True
+    thread.join(timeout=10)
+    BoundedH11Protocol.deadline, BoundedH11Protocol.per_client = old
+
+
+def _closed(conn: object, within: float) -> bool:
+    import socket
+
+    assert isinstance(conn, socket.socket)
+    conn.settimeout(within)
+    try:
+        return conn.recv(1024) == b""
+    except ConnectionResetError:
+        return True  # closed with the request unread: the peer resets
+    except TimeoutError:
+        return False
+
+
+@pytest.mark.slow
+def test_half_sent_requests_do_not_hold_the_board(bounded_server: tuple[int, object]) -> None:
+    import http.client
+    import socket
+    import time
+
+    port, _web = bounded_server
+    half = []
+    for _ in range(12):  # more than one client may hold
+        conn = socket.create_connection(("127.0.0.1", port))
+        conn.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+        half.append(conn)
+    time.sleep(0.2)
+    # beyond the bound, a client's connections are closed as they come
+    assert sum(_closed(c, 0.3) for c in half[8:]) == 4
+    # the rest, after the deadline (twice 0.5 s) with their request still not whole
+    started = time.monotonic()
+    assert all(_closed(c, 3) for c in half[:8])
+    assert time.monotonic() - started < 3
+    # and the board answers a whole request at once
+    client = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    client.request("GET", "/static/board.css")
+    assert client.getresponse().status == 200
+    # a request arriving slowly but whole within its deadline is served
+    slow = socket.create_connection(("127.0.0.1", port))
+    for part in (b"GET /static/board.css HTTP/1.1\r\n", b"Host: 127.0.0.1\r\n", b"\r\n"):
+        slow.sendall(part)
+        time.sleep(0.2)
+    slow.settimeout(5)
+    assert slow.recv(64).startswith(b"HTTP/1.1 200")
+    for c in half:
+        c.close()

@@ -25,14 +25,21 @@ def serve_cmd(case: str | None, port: int, host: str, open_browser: bool) -> Non
     import secrets
     import webbrowser
 
-    import uvicorn
-
+    from planner.errors import UsageError
     from planner.web.app import create_app
+    from planner.web.serving import bound_socket, host_names, run
 
     c, profile = _load(case)
     local = host in ("127.0.0.1", "localhost", "::1")
     token = None if local else secrets.token_urlsafe(24)
-    app = create_app(c, profile, token)
+    try:
+        sock = bound_socket(host, port)
+    except OSError as exc:
+        reason = (exc.strerror or str(exc)).lower()
+        raise UsageError(f"cannot listen on {host} port {port}: {reason} (another program may "
+                         "be using the port: choose another --port; or give a --host of this "
+                         "machine)") from None
+    app = create_app(c, profile, token, hosts=host_names(host))
     shown = "127.0.0.1" if local else ("THIS-MACHINE" if host in ("0.0.0.0", "::") else host)
     url = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
     click.echo(f"The board: {url}  (Ctrl-C stops the server)", err=True)
@@ -40,4 +47,4 @@ def serve_cmd(case: str | None, port: int, host: str, open_browser: bool) -> Non
         click.echo("Put this machine's address in place of THIS-MACHINE.", err=True)
     if open_browser:
         webbrowser.open(url)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    run(app, sock)
