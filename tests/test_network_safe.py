@@ -492,3 +492,60 @@ def test_half_sent_requests_do_not_hold_the_board(bounded_server: tuple[int, obj
     assert slow.recv(64).startswith(b"HTTP/1.1 200")
     for c in half:
         c.close()
+
+
+def _rss_mib() -> float:
+    with open("/proc/self/statm", encoding="ascii") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+@pytest.mark.slow
+def test_the_board_under_load_keeps_its_memory_and_serves_its_files(
+        bounded_server: tuple[int, object]) -> None:
+    """200 clicks from 4 clients at once: every answer whole, the page's own files served
+    meanwhile without waiting behind the boards, and the server's memory back where it was
+    (nothing kept per click)."""
+    import http.client
+    import threading
+    import time
+
+    port, _web = bounded_server
+    states = ["Kenya", "Ghana", "Nigeria", "Egypt", "Japan", "China", "India", "Peru",
+              "Chile", "France", "Italy", "Spain", "Poland", "Latvia", "Algeria"]
+    statuses: list[int] = []
+    static_times: list[float] = []
+
+    def clicks(offset: int, n: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        for i in range(n):
+            s = states[(offset + i) % len(states)]
+            conn.request("GET", f"/?exclude={s}&k={1 + (offset + i) % 4}")
+            r = conn.getresponse()
+            r.read()
+            statuses.append(r.status)
+
+    def warm(n: int) -> None:
+        threads = [threading.Thread(target=clicks, args=(k * 7, n)) for k in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+
+    warm(10)  # the first boards build what every later one shares
+    before = _rss_mib()
+    threads = [threading.Thread(target=clicks, args=(k * 5, 50)) for k in range(4)]
+    for t in threads:
+        t.start()
+    files = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    while any(t.is_alive() for t in threads):
+        started = time.monotonic()
+        files.request("GET", "/static/board.css")
+        files.getresponse().read()
+        static_times.append(time.monotonic() - started)
+        time.sleep(0.2)
+    for t in threads:
+        t.join()
+    after = _rss_mib()
+    assert statuses.count(200) == len(statuses) == 240
+    assert static_times and max(static_times) < 2.0, max(static_times)
+    assert after - before < 40, (before, after)  # was about 1 MB a click: 200 MB

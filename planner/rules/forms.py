@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import lru_cache
 
 Key = tuple[str, str]  # (state, post)
 
 
-@cache
+@lru_cache(maxsize=1 << 16)  # bounded: a long-running board meets many cases' States
 def _unit(state: str, post: str) -> Form:
     """'state holds post' as a form: one per pair, shared (forms are never changed), since
     reading an election's rules makes thousands of them."""

@@ -23,7 +23,7 @@ import itertools
 import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import wraps
 from typing import Any, Generic, TypeVar
 
 from planner.domain.slate import NO_GROUP, Slate, state_order
@@ -89,6 +89,29 @@ class GroupRoom:
     standing: dict[str, tuple[str, ...]]  # condition -> States that can sit and meet it
     single_posts: dict[str, tuple[str, ...]]  # post held by one officer -> who can hold it
     in_every_pair: tuple[str, ...]
+
+
+M = TypeVar("M", bound=Callable[..., Any])
+
+
+def memo(method: M) -> M:
+    """A method's results kept on its own instance, by argument: they live and die with the
+    space (functools.cache on a method keeps every instance alive for as long as the class,
+    which on the board is every click's space, for ever)."""
+    name = f"_memo_{method.__name__}"
+
+    @wraps(method)
+    def remembered(self: Any, *args: Any) -> Any:
+        store = self.__dict__.get(name)
+        if store is None:
+            store = self.__dict__[name] = {}
+        try:
+            return store[args]
+        except KeyError:
+            value = store[args] = method(self, *args)
+            return value
+
+    return remembered  # type: ignore[return-value]
 
 
 class SlateSpace:
@@ -389,7 +412,7 @@ class SlateSpace:
         return all(v == rhs if op in ("==", ">=") else v <= rhs
                    for (_f, op, rhs), v in zip(self.cross, state, strict=True))
 
-    @cache  # noqa: B019 - one space, few states; the cache lives and dies with it
+    @memo
     def _count(self, i: int, state: tuple[int, ...]) -> int:
         if i == len(self.groups):
             return 1 if self._accepts(state) else 0
@@ -400,7 +423,7 @@ class SlateSpace:
                 total += sum(o.weight for o in opts) * self._count(i + 1, nxt)
         return total
 
-    @cache  # noqa: B019
+    @memo
     def _best(self, i: int, state: tuple[int, ...]) -> int | None:
         """The lowest cost that completes groups i.. from state, or None if none can."""
         if i == len(self.groups):
@@ -419,7 +442,7 @@ class SlateSpace:
     def count(self) -> int:
         return self._count(0, self.start)
 
-    @cache  # noqa: B019
+    @memo
     def _rule_best(self, i: int, state: tuple[int, ...]) -> int | None:
         if i == len(self.groups):
             return 0 if self._accepts(state) else None
@@ -432,7 +455,7 @@ class SlateSpace:
                 best = cand if best is None or cand < best else best
         return best
 
-    @cache  # noqa: B019
+    @memo
     def _count_at(self, i: int, state: tuple[int, ...], budget: int) -> int:
         """Completions of groups i.. from state whose rule-based cost is exactly budget."""
         if i == len(self.groups):
@@ -524,7 +547,7 @@ class SlateSpace:
                 {p: sorted(v, key=state_order) for p, v in holders.items()},
                 sorted(every or (), key=state_order))
 
-    @cache  # noqa: B019
+    @memo
     def _listing(self, i: int, delta: tuple[int, ...]) -> _Lazy[Option]:
         """The concrete options of group i with these sums, best first (ties in a fixed
         order); a group counted by kind has each kind's States expanded as they are reached."""
@@ -548,7 +571,7 @@ class SlateSpace:
             yield Option(group, tuple(sorted(held)), option.delta, base + cost,
                          rule_cost=option.rule_cost)
 
-    @cache  # noqa: B019
+    @memo
     def _kind_choices(self, group: str, c: int, posts: tuple[tuple[str, int], ...]
                       ) -> list[tuple[int, tuple[Key, ...]]]:
         """Every way to give so many of a kind's States each post, cheapest first."""
@@ -576,7 +599,7 @@ class SlateSpace:
         out.sort(key=lambda t: (t[0], self._canonical(t[1])))
         return out
 
-    @cache  # noqa: B019
+    @memo
     def _candidates(self, i: int, state: tuple[int, ...]
                     ) -> _Lazy[tuple[int, Option, tuple[int, ...]]]:
         """Options of group i that can be completed from state, best completion first."""
