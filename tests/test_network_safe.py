@@ -549,3 +549,36 @@ def test_the_board_under_load_keeps_its_memory_and_serves_its_files(
     assert statuses.count(200) == len(statuses) == 240
     assert static_times and max(static_times) < 2.0, max(static_times)
     assert after - before < 40, (before, after)  # was about 1 MB a click: 200 MB
+
+
+def test_an_upload_is_read_in_a_bounded_process(tmp_path: Path) -> None:
+    """Beyond the bounds of memory or time, the reading is stopped and said, and the server
+    goes on; the file is read once and removed."""
+    from planner.errors import InputError
+    from planner.web.isolated import read_upload
+
+    book = tmp_path / "cop7.xlsx"
+    assert run("init", book, "--from", "untoc-cop6-2012", "--session", "7").exit_code == 0
+    case, profile = read_upload(book)
+    assert case.session.number == 7 and profile.name == "untoc-cop"
+    for bounds in ({"memory": 1 * 2**20}, {"seconds": 0.001}):
+        with pytest.raises(InputError) as said:
+            read_upload(book, **bounds)  # type: ignore[arg-type]
+        assert "could not be read within the board's bounds" in str(said.value)
+    # the reader's own refusals come back as they are
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(b"not a workbook")
+    with pytest.raises(InputError) as said:
+        read_upload(bad)
+    assert "the file is not an .xlsx workbook" in str(said.value)
+    # on the board: nothing of the upload stays on the server's disk
+    from .test_web import ORIGIN, form_csrf
+
+    client = _board()
+    csrf = form_csrf(client.get("/").text)
+    r = client.post("/upload", files={"workbook": ("cop7.xlsx", book.read_bytes())},
+                    data={"csrf": csrf}, headers=ORIGIN, follow_redirects=False)
+    assert r.status_code == 303
+    assert client.get(r.headers["location"]).status_code == 200
+    server = client.app.state.server  # type: ignore[attr-defined]
+    assert list(server.folder.iterdir()) == []

@@ -115,6 +115,7 @@ def create_app(case: Case, profile: Profile, token: str | None = None,
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     server = ServerState(case, profile, token)
     builds = anyio.Semaphore(BUILDS_AT_ONCE)
+    reads = anyio.Semaphore(1)  # one upload read at a time, each in a bounded process
 
     async def built(*args: Any) -> Any:
         from planner.web.board import build
@@ -236,8 +237,9 @@ def create_app(case: Case, profile: Profile, token: str | None = None,
                         headers={"Content-Disposition": attachment(f"{name}-board.xlsx")})
 
     async def upload(request: Request) -> Response:
-        """A case workbook from the browser, read with the CLI's readers and limits."""
-        from planner.rules.profile import open_case
+        """A case workbook from the browser, read with the CLI's readers and limits, in a
+        process of its own bounded in time and memory; the file is removed once read."""
+        from planner.web.isolated import read_upload
 
         if not allowed(request):
             return PlainTextResponse("the access token is missing or wrong", status_code=403)
@@ -273,20 +275,20 @@ def create_app(case: Case, profile: Profile, token: str | None = None,
                 shown_name = "".join(c for c in (item.filename or "the workbook")
                                      if c.isprintable())[:80]
                 try:
-                    loaded = await run_in_threadpool(open_case, path)
+                    async with reads:
+                        loaded = await run_in_threadpool(read_upload, path)
                 except PlannerError as exc:
                     said = ([str(p) for p in exc.problems]
                             if isinstance(exc, InputError) else [str(exc)])
                     # the file's own name, not where the server keeps it
                     problems += [p.replace(str(path), shown_name) for p in said]
-                    path.unlink(missing_ok=True)
                 else:
                     server.uploads[key] = _as_sent(loaded, path, shown_name)
                     while len(server.uploads) > MAX_UPLOADS:
-                        oldest = next(iter(server.uploads))
-                        del server.uploads[oldest]
-                        (server.folder / f"{oldest}.xlsx").unlink(missing_ok=True)
+                        del server.uploads[next(iter(server.uploads))]
                     return Response(status_code=303, headers={"Location": f"/?case={key}"})
+                finally:
+                    path.unlink(missing_ok=True)  # read once: nothing kept on disk
         case, profile = server.case, server.profile
         return page(request, board=None, problems=problems, case=case, profile=profile,
                     status_code=400)
