@@ -582,3 +582,20 @@ def test_an_upload_is_read_in_a_bounded_process(tmp_path: Path) -> None:
     assert client.get(r.headers["location"]).status_code == 200
     server = client.app.state.server  # type: ignore[attr-defined]
     assert list(server.folder.iterdir()) == []
+
+
+def test_any_token_or_form_value_is_a_refusal_not_a_crash() -> None:
+    from planner.rules.profile import open_case
+    from planner.web.app import create_app
+
+    from .test_web import ORIGIN
+
+    case, profile = open_case(shipped_cases()["untoc-cop6-2012"])
+    guarded = TestClient(create_app(case, profile, token="s3cret"), base_url="http://127.0.0.1",
+                         raise_server_exceptions=False)
+    for token in ("\x80", "é", "s3cret\u202e", ""):
+        assert guarded.get("/", params={"token": token}).status_code == 403
+    client = _board()
+    client.get("/")
+    r = client.post("/upload", data={"csrf": "\x80é"}, headers=ORIGIN)
+    assert r.status_code == 403 and "CSRF" in r.text

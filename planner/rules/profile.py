@@ -338,7 +338,7 @@ class _Reader:
         if default_case is not None:
             from planner.io.reader import shipped_cases
 
-            if default_case not in shipped_cases():
+            if not isinstance(default_case, str) or default_case not in shipped_cases():
                 self.bad("default_case", f"{default_case!r} is not a shipped case",
                          "allowed: " + ", ".join(sorted(shipped_cases())))
         kinds = {r.kind for r in rules if r is not None}

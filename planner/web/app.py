@@ -127,7 +127,9 @@ def create_app(case: Case, profile: Profile, token: str | None = None,
         if server.token is None:
             return True
         given = request.query_params.get("token") or request.cookies.get(TOKEN_COOKIE)
-        return given is not None and secrets.compare_digest(given, server.token)
+        # compared as bytes: any text may be sent, and a str comparison refuses non-ASCII
+        return given is not None and secrets.compare_digest(given.encode(),
+                                                            server.token.encode())
 
     def same_origin(request: Request) -> bool:
         """A state-changing request comes from the board's own page: its Origin names the
@@ -256,7 +258,7 @@ def create_app(case: Case, profile: Profile, token: str | None = None,
         sent = form.get("csrf")
         cookie = request.cookies.get(CSRF_COOKIE)
         if not cookie or not isinstance(sent, str) or not secrets.compare_digest(
-                sent, server.csrf_for(cookie)):
+                sent.encode(), server.csrf_for(cookie).encode()):
             return PlainTextResponse("the form is stale or forged (CSRF check failed): reload "
                                      "the page", status_code=403)
         item = form.get("workbook")
