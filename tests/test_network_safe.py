@@ -599,3 +599,55 @@ def test_any_token_or_form_value_is_a_refusal_not_a_crash() -> None:
     client.get("/")
     r = client.post("/upload", data={"csrf": "\x80é"}, headers=ORIGIN)
     assert r.status_code == 403 and "CSRF" in r.text
+
+
+# ---------------------------------------------------------------------------------------------
+# 6. Outputs: all of them or none, whatever happens
+
+
+def test_a_full_disk_midway_through_the_csv_set_writes_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    import pandas as pd
+
+    real = pd.DataFrame.to_csv
+    calls = {"n": 0}
+
+    def full_on_the_third(self: pd.DataFrame, *args: object, **kwargs: object) -> object:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(self, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", full_on_the_third)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "s.xlsx").write_bytes(b"the old workbook")
+    r = run("solve", "--out", out / "s.xlsx", "--csv", out / "csv")
+    refused(r, "no space left on device")
+    assert "Traceback" not in r.output
+    # the old workbook as it was, no CSV file, no temporary file
+    assert (out / "s.xlsx").read_bytes() == b"the old workbook"
+    assert sorted(p.name for p in out.rglob("*") if p.is_file()) == ["s.xlsx"]
+
+
+def test_an_interruption_after_the_outputs_were_put_in_place_says_so(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A signal held while the outputs were renamed arrives after: the message says they were
+    written whole, not that nothing was."""
+    from planner.report import files
+
+    real = files._put_in_place
+
+    def then_interrupted(pairs: object) -> None:
+        real(pairs)  # type: ignore[arg-type]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(files, "_put_in_place", then_interrupted)
+    files.COMMITTED.clear()
+    r = run("solve", "--out", tmp_path / "s.xlsx", "--csv", tmp_path / "csv")
+    assert r.exit_code == 130
+    assert "already written whole" in r.output and "s.xlsx" in r.output
+    assert (tmp_path / "s.xlsx").exists()
+    assert not [p for p in tmp_path.rglob("*.tmp")]
