@@ -113,13 +113,17 @@ def test_uploads_are_read_with_the_cli_readers(client: TestClient, tmp_path: Pat
                     data={"csrf": cookie}, headers=ORIGIN)
     assert r.status_code == 403 and "CSRF" in r.text
     # from another site's page, or with no Origin: refused before the form is read
-    for origin in ({"origin": "http://evil.example"}, {}):
+    for origin in ({"origin": "http://evil.example"}, {}, {"origin": "null"},
+                   {"origin": "null", "sec-fetch-site": "cross-site"}):
         r = client.post("/upload", files={"workbook": ("x.xlsx", b"not a workbook")},
                         data={"csrf": csrf}, headers=origin)
         assert r.status_code == 403 and "Origin" in r.text
-    r = client.post("/upload", files={"workbook": ("x.xlsx", b"not a workbook")},
-                    data={"csrf": csrf}, headers=ORIGIN)
-    assert r.status_code == 400 and "the file is not an .xlsx workbook" in r.text
+    # the board's own page, under no-referrer, posts with Origin null: the browser's own
+    # Sec-Fetch-Site says where from
+    for origin in (ORIGIN, {"origin": "null", "sec-fetch-site": "same-origin"}):
+        r = client.post("/upload", files={"workbook": ("x.xlsx", b"not a workbook")},
+                        data={"csrf": csrf}, headers=origin)
+        assert r.status_code == 400 and "the file is not an .xlsx workbook" in r.text
     r = client.post("/upload", content=b"x", headers={"content-length": str(10**9),
                                                       "content-type": "multipart/form-data"})
     assert r.status_code == 413

@@ -133,10 +133,14 @@ def create_app(case: Case, profile: Profile, token: str | None = None,
 
     def same_origin(request: Request) -> bool:
         """A state-changing request comes from the board's own page: its Origin names the
-        host it was sent to."""
+        host it was sent to. A page under Referrer-Policy no-referrer (the board's own) posts
+        with Origin "null"; then the browser's own Sec-Fetch-Site, which no page can set,
+        must say same-origin."""
         from urllib.parse import urlsplit
 
         origin = request.headers.get("origin", "")
+        if origin == "null":
+            return request.headers.get("sec-fetch-site", "") == "same-origin"
         return bool(origin) and urlsplit(origin).netloc.lower() == request.headers.get(
             "host", "").lower()
 
