@@ -386,7 +386,9 @@ def test_every_response_carries_the_security_headers() -> None:
     assert r.status_code == 200
 
 
-@pytest.mark.parametrize("name", ["会议 第7届.xlsx", "Réunion.xlsx", 'a"b;c.xlsx'])
+@pytest.mark.parametrize("name", ["会议 第7届.xlsx",
+                                  pytest.param("Réunion.xlsx", marks=pytest.mark.slow),
+                                  pytest.param('a"b;c.xlsx', marks=pytest.mark.slow)])
 def test_a_download_named_in_any_script(tmp_path: Path, name: str) -> None:
     from .test_web import ORIGIN, form_csrf
 

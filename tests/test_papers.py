@@ -111,6 +111,7 @@ def test_the_elected_bureau_is_recorded_and_the_next_session_starts_from_it(
     assert run("record", cop7, part, "--out", tmp_path / "x.xlsx").exit_code == 2
 
 
+@pytest.mark.slow
 def test_compare_judges_each_slate_under_its_own_case(tmp_path: Path) -> None:
     """A replacement made after a withdrawal is valid under its own case: compare says so,
     where it used to judge it under the first file's case (the withdrawn nominee's)."""
