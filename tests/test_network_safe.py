@@ -653,3 +653,25 @@ def test_an_interruption_after_the_outputs_were_put_in_place_says_so(
     assert "already written whole" in r.output and "s.xlsx" in r.output
     assert (tmp_path / "s.xlsx").exists()
     assert not [p for p in tmp_path.rglob("*.tmp")]
+
+
+@pytest.mark.parametrize("name", ["/etc/passwd", "../../../etc/hostname", "body.toml"])
+def test_an_upload_naming_a_profile_elsewhere_learns_nothing(tmp_path: Path, name: str) -> None:
+    import openpyxl
+
+    from .test_web import ORIGIN, form_csrf
+
+    book = tmp_path / "cop7.xlsx"
+    assert run("init", book, "--from", "untoc-cop6-2012", "--session", "7").exit_code == 0
+    wb = openpyxl.load_workbook(book)
+    for row in wb["session"].iter_rows(min_row=2):
+        if row[0].value == "profile":
+            row[1].value = name
+    wb.save(book)
+    client = _board()
+    csrf = form_csrf(client.get("/").text)
+    r = client.post("/upload", files={"workbook": ("cop7.xlsx", book.read_bytes())},
+                    data={"csrf": csrf}, headers=ORIGIN)
+    assert r.status_code == 400
+    assert "key profile" in r.text and "root:" not in r.text
+    assert "/tmp/planner-" not in r.text  # where the server keeps uploads is not said

@@ -276,7 +276,10 @@ def create_app(case: Case, profile: Profile, token: str | None = None,
                                 "input may have")
             else:
                 key = secrets.token_hex(8)
-                path = server.folder / f"{key}.xlsx"  # the server's name, never the browser's
+                # the server's name, never the browser's, in a folder of its own: a file the
+                # case names is looked for beside it, where nothing else is
+                (server.folder / key).mkdir()
+                path = server.folder / key / f"{key}.xlsx"
                 path.write_bytes(data)
                 shown_name = "".join(c for c in (item.filename or "the workbook")
                                      if c.isprintable())[:80]
@@ -295,6 +298,7 @@ def create_app(case: Case, profile: Profile, token: str | None = None,
                     return Response(status_code=303, headers={"Location": f"/?case={key}"})
                 finally:
                     path.unlink(missing_ok=True)  # read once: nothing kept on disk
+                    path.parent.rmdir()
         case, profile = server.case, server.profile
         return page(request, board=None, problems=problems, case=case, profile=profile,
                     status_code=400)
