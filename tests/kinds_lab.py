@@ -115,6 +115,33 @@ def _none(draw: st.DrawFn, shape: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
+def _reserved_seats(draw: st.DrawFn, shape: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {"constituency": "small island developing States"}
+    if draw(st.booleans()):
+        out["posts"] = draw(st.lists(st.sampled_from(shape["post_names"]), min_size=1,
+                                     unique=True))
+    return out
+
+
+def _group_quota(draw: st.DrawFn, shape: dict[str, Any]) -> dict[str, Any]:
+    posts = draw(st.lists(st.sampled_from(shape["post_names"]), min_size=1, unique=True))
+    out: dict[str, Any] = {"group": draw(st.sampled_from(shape["groups"])), "posts": posts,
+                           "count": draw(st.integers(0, 2)),
+                           "bound": draw(st.sampled_from(["exactly", "at_least", "at_most"]))}
+    rest = [p for p in shape["post_names"] if p not in posts]
+    if rest and draw(st.booleans()):
+        out["less_where"] = draw(st.sampled_from(rest))
+    if draw(st.booleans()):
+        out["excluding"] = "small island developing States"
+    return out
+
+
+def _other_group_than(draw: st.DrawFn, shape: dict[str, Any]) -> dict[str, Any]:
+    assume(len(shape["post_names"]) > 1)
+    post, other = draw(st.permutations(shape["post_names"]))[:2]
+    return {"post": post, "other": other}
+
+
 def _condition(draw: st.DrawFn, shape: dict[str, Any]) -> dict[str, Any]:
     assume(shape["eligibility"] == "treaty")
     return {"condition": draw(st.sampled_from(CONDITIONS))}
@@ -127,7 +154,8 @@ RULE_PARAMS: dict[str, Drawn] = {
     "group_officers": _group_officers, "constituency_seat": _constituency_seat,
     "party_to": _party_to, "quota": _quota, "rotation": _rotation,
     "presidency_post": _one_post, "term_limit": _term_limit, "nominations": _none,
-    "not_from_last_groups": _last_groups,
+    "not_from_last_groups": _last_groups, "reserved_seats": _reserved_seats,
+    "group_quota": _group_quota, "other_group_than": _other_group_than,
 }
 PREFERENCE_PARAMS: dict[str, Drawn] = {
     "nomination_priority": _none, "groups_with": _condition, "officers_with": _condition,
@@ -187,7 +215,7 @@ def profile_data(draw: st.DrawFn, shape: dict[str, Any], section: str, kind: str
                         if len(shape["rotating"]) > 1 else {})},
         "rules": rules, "preferences": prefs, "fairness": fairness,
     }
-    if any(r["kind"] == "constituency_seat" for r in rules):
+    if any("constituency" in r or "excluding" in r for r in rules):
         data["constituencies"] = ["small island developing States"]
     if "protocol_seat_repeats" in fairness:
         data["fairness_condition"] = "convention_and_a_protocol"

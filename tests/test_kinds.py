@@ -128,6 +128,9 @@ EVERYONE_SERVED = tuple(PastOfficer(5, "Vice-President", s) for s in (ALGERIA, B
 TWO_EACH = {"kind": "group_officers", "citation": "r", "text": "two each", "bound": "exactly",
             "count": 2}
 NOMINATIONS = {"kind": "nominations", "citation": "r", "text": "nominees"}
+AT_MOST_THREE = {"kind": "group_officers", "citation": "r", "text": "t", "bound": "at_most",
+                 "count": 3}
+PRESIDENCY_TURN = {"kind": "rotation", "citation": "r", "text": "t", "post": "President"}
 # kind -> (its entry, rules beside it, what the feasible case changes, what the infeasible
 # twin changes)
 PAIRS: dict[str, tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any], dict[str, Any]]] = {
@@ -170,6 +173,26 @@ PAIRS: dict[str, tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any], dic
                              {"president": AF, "history": (PastOfficer(5, "President", CHINA),)},
                              {"president": AF,
                               "history": (PastOfficer(5, "President", ALGERIA),)}),
+    # Fiji's seat is kept: it is a Vice-President; absent, it keeps none; two kept seats in
+    # a group of two officers, with the President's post barred to them, cannot all be had
+    "reserved_seats": ({"kind": "reserved_seats", "constituency": "island States",
+                        "posts": ["Vice-President"]}, [TWO_EACH],
+                       {"constituencies": (("island States", frozenset({FIJI})),)},
+                       {"constituencies": (("island States", frozenset({FIJI, CHINA,
+                                                                        ALGERIA, BENIN})),),
+                        "president": AP}),
+    # the African States hold one Vice-President, or none where they hold the presidency:
+    # with one Asia-Pacific State present, they cannot fill the other three posts
+    "group_quota": ({"kind": "group_quota", "group": AF, "posts": ["Vice-President"],
+                     "count": 1, "less_where": "President"}, [AT_MOST_THREE], {},
+                    {"parties": {**full_parties(3, (AF,)), **full_parties(1, (AP,))}}),
+    # no Vice-President from the President's group: the African States preside, and with one
+    # Asia-Pacific State present, the Vice-Presidencies cannot be filled
+    "other_group_than": ({"kind": "other_group_than", "post": "Vice-President",
+                          "other": "President"}, [AT_MOST_THREE, PRESIDENCY_TURN],
+                         {"president": AF},
+                         {"president": AF,
+                          "parties": {**full_parties(3, (AF,)), **full_parties(1, (AP,))}}),
 }
 
 

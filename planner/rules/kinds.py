@@ -724,8 +724,149 @@ def turn_note(state: str, group: str, post: str, turn: str) -> str:
             f"{turn} at this session.")
 
 
+@dataclass(frozen=True)
+class ReservedSeats(Rule):
+    """Seats kept for named States (a constituency of the case, such as the permanent members
+    of the Security Council): each of them that can sit holds one of the posts named (any post
+    if none is named). One that cannot sit keeps no seat, and a note says so."""
+
+    kind = "reserved_seats"
+    reads = frozenset({"attributes"})
+    constituency: str = param("", "the States the seats are kept for, as the profile's "
+                              "constituencies name them (the case lists its States)",
+                              among="constituencies", required=True)
+    posts: tuple[str, ...] = param((), "the posts they take (default: any)", among="posts")
+
+    def _posts(self, el: Election) -> tuple[str, ...]:
+        return self.posts or el.body.post_names
+
+    def kept_for(self, el: Election, group: str) -> list[str]:
+        """The group's States the seats are kept for, that can sit."""
+        listed = el.case.constituency(self.constituency)
+        return [s for s in el.members(group) if s in listed and el.status[s].eligible]
+
+    def scopes(self, el: Election) -> tuple[Scope, ...]:
+        return tuple((g,) for g in el.body.group_names if self.kept_for(el, g))
+
+    def needs(self, el: Election, scope: Scope, b: Backend[E]) -> Iterator[Need[E]]:
+        posts = self._posts(el)
+        for s in self.kept_for(el, scope[0]):
+            yield Need(b.total(b.holds(s, p) for p in posts), "==", 1,
+                       f"{' or '.join(posts)} posts held by {s}, one of the "
+                       f"{self.constituency}")
+
+    def conflict(self, el: Election, scope: Scope) -> str:
+        kept = self.kept_for(el, scope[0])
+        return (f"{self.citation}: {self.wording} Of the {scope[0]}, {listing(kept)} "
+                f"{'is' if len(kept) == 1 else 'are'} of the {self.constituency}.")
+
+    def notes(self, el: Election) -> Iterator[str]:
+        listed = el.case.constituency(self.constituency)
+        gone = sorted((s for s in listed if s in el.status and not el.status[s].eligible),
+                      key=normalise)
+        if gone:
+            yield (f"{listing(gone)}, of the {self.constituency}, cannot sit "
+                   f"({'; '.join(el.status[s].reason for s in gone)}): no seat is kept for "
+                   f"{'it' if len(gone) == 1 else 'them'}.")
+
+    def attributes_read(self) -> frozenset[str]:
+        return frozenset({normalise(self.constituency)})
+
+    def validate(self, body: Body) -> Iterator[Complaint]:
+        for post in sorted({p for p in self.posts if self.posts.count(p) > 1}):
+            yield Complaint("posts", f"names {post!r} twice", "name each post once")
+
+
+@dataclass(frozen=True)
+class GroupQuota(Rule):
+    """One group's officers on the posts named: exactly (at least, at most) `count`, fewer by
+    one for each `less_where` post the group holds (the General Assembly's President's region
+    gives one Vice-President fewer); the States of the constituency `excluding` are not
+    counted (the permanent members' seats come beside the regions' own)."""
+
+    kind = "group_quota"
+    reads = frozenset({"attributes"})
+    group: str = param("", "the regional group", among="groups", required=True)
+    posts: tuple[str, ...] = param((), "the posts counted", among="posts", required=True)
+    count: int = param(1, "the group's officers on those posts", required=True)
+    bound: str = param("exactly", "exactly, at least or at most", choices=BOUND_NAMES)
+    less_where: str = param("", "a post: the count is fewer by one for each of it the "
+                            "group holds", among="posts")
+    excluding: str = param("", "a constituency whose States are not counted",
+                           among="constituencies")
+
+    def scopes(self, el: Election) -> tuple[Scope, ...]:
+        return ((self.group,),)
+
+    def counted(self, el: Election) -> list[str]:
+        left = el.case.constituency(self.excluding) if self.excluding else frozenset()
+        return [s for s in el.members(self.group) if s not in left]
+
+    def needs(self, el: Election, scope: Scope, b: Backend[E]) -> Iterator[Need[E]]:
+        terms = [b.holds(s, p) for s in self.counted(el) for p in self.posts]
+        # a post the group holds takes the place of one of its counted seats
+        terms += [b.holds(s, self.less_where) for s in el.members(self.group)
+                  if self.less_where]
+        fewer = f", with its {self.less_where}s" if self.less_where else ""
+        beside = f", not counting the {self.excluding}" if self.excluding else ""
+        yield Need(b.total(terms), BOUNDS[self.bound], self.count,
+                   f"{' and '.join(self.posts)} posts of the {self.group}{fewer}{beside}")
+
+    def conflict(self, el: Election, scope: Scope) -> str:
+        able = _able(el, self.counted(el))
+        return (f"{self.citation}: {self.wording} The {self.group} have {len(able)} State(s) "
+                f"that can sit and are counted ({listing(able)}).")
+
+    def causes(self, el: Election, scope: Scope) -> Iterator[tuple[str, str]]:
+        able = _able(el, self.counted(el))
+        if self.bound in ("exactly", "at_least") and len(able) < self.count - 1:
+            yield (f"The {self.group} have {len(able)} State(s) that can sit and are counted "
+                   f"({listing(able)}), fewer than the {self.count} seats the group holds.",
+                   "check the attendance and the members of the group (planner status)")
+
+    def attributes_read(self) -> frozenset[str]:
+        return frozenset({normalise(self.excluding)}) if self.excluding else frozenset()
+
+    def validate(self, body: Body) -> Iterator[Complaint]:
+        if self.less_where and self.less_where in self.posts:
+            yield Complaint("less_where", f"{self.less_where!r} is also a post counted",
+                            "name another post, or drop less_where")
+
+
+@dataclass(frozen=True)
+class OtherGroupThan(Rule):
+    """A post comes from the groups that do not hold another (the ECOSOC Bureau's
+    Vice-Presidents: from the groups not holding the presidency)."""
+
+    kind = "other_group_than"
+    post: str = param("", "the post", among="posts", required=True)
+    other: str = param("", "the post whose group it never comes from", among="posts",
+                       required=True)
+
+    def scopes(self, el: Election) -> tuple[Scope, ...]:
+        return _group_scopes(el)
+
+    def needs(self, el: Election, scope: Scope, b: Backend[E]) -> Iterator[Need[E]]:
+        members = el.members(scope[0])
+        seats = el.body.post(self.post).count
+        # the group's seats of the post are all closed once it holds the other
+        held = b.total(b.holds(s, self.other) for s in members)
+        yield Need(b.total([b.scaled(held, seats), *(b.holds(s, self.post) for s in members)]),
+                   "<=", seats, f"{self.post} and, counted {seats} times, {self.other} posts "
+                   f"of the {scope[0]}")
+
+    def conflict(self, el: Election, scope: Scope) -> str:
+        return (f"{self.citation}: {self.wording} (the {scope[0]} cannot hold both the "
+                f"{self.other} and a {self.post}).")
+
+    def validate(self, body: Body) -> Iterator[Complaint]:
+        if self.post == self.other:
+            yield Complaint("other", "is the post itself", "name another post")
+
+
 RULE_KINDS: dict[str, type[Rule]] = {k.kind: k for k in (
     PostCounts, OnePostPerState, Eligibility, GroupOfficers, ConstituencySeat, PartyTo, Quota,
-    Rotation, PresidencyPost, TermLimit, Nominations, NotFromLastGroups)}
+    Rotation, PresidencyPost, TermLimit, Nominations, NotFromLastGroups, ReservedSeats,
+    GroupQuota, OtherGroupThan)}
 # names a profile may still use for a kind, from before the kind was renamed
 KIND_ALIASES = {"host_post": "presidency_post"}

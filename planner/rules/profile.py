@@ -209,6 +209,8 @@ class _Reader:
         """The values a parameter may take from the profile itself, by what it names."""
         if among == "posts":
             return body.post_names
+        if among == "groups":
+            return body.group_names
         if among == "constituencies":
             if not body.constituencies:
                 self.bad(key, "names a constituency, but the profile names none",
