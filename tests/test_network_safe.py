@@ -219,7 +219,7 @@ def test_work_per_workbook_is_bounded(tmp_path: Path) -> None:
             "more than the 5,000,000 a workbook may")
     small = f'<worksheet {NS}><sheetData/></worksheet>'
     refused(run("check", _workbook_with(tmp_path, small, sheets=101)),
-            "more than the 100 a workbook may")
+            "more than the 100 sheets a workbook may")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -675,3 +675,115 @@ def test_an_upload_naming_a_profile_elsewhere_learns_nothing(tmp_path: Path, nam
     assert r.status_code == 400
     assert "key profile" in r.text and "root:" not in r.text
     assert "/tmp/planner-" not in r.text  # where the server keeps uploads is not said
+
+
+# ---------------------------------------------------------------------------------------------
+# What the hostile review of these defences found, each held
+
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def _package(tmp: Path, sheet: bytes, entries: int = 1) -> Path:
+    """A workbook written part by part: `entries` sheet entries of workbook.xml, all reading
+    one worksheet part whose bytes are `sheet`."""
+    import zipfile
+
+    types = ('<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+             '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+             'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+             '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxml'
+             'formats-officedocument.spreadsheetml.sheet.main+xml"/></Types>')
+    root = (f'<Relationships xmlns="{RELS}"><Relationship Id="rId1" Type="{DOC}/officeDocument"'
+            ' Target="xl/workbook.xml"/></Relationships>')
+    book = (f'<workbook xmlns="{MAIN}" xmlns:r="{DOC}"><sheets>'
+            + "".join(f'<sheet name="S{i}" sheetId="{i + 1}" r:id="rId{i + 1}"/>'
+                      for i in range(entries)) + "</sheets></workbook>")
+    links = (f'<Relationships xmlns="{RELS}">'
+             + "".join(f'<Relationship Id="rId{i + 1}" Type="{DOC}/worksheet" '
+                       'Target="worksheets/sheet1.xml"/>' for i in range(entries))
+             + "</Relationships>")
+    out = tmp / f"pkg-{entries}-{abs(hash(sheet)) % 10**8}.xlsx"
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", types)
+        z.writestr("_rels/.rels", root)
+        z.writestr("xl/workbook.xml", book)
+        z.writestr("xl/_rels/workbook.xml.rels", links)
+        z.writestr("xl/worksheets/sheet1.xml", sheet)
+    return out
+
+
+def _sheet(far: str) -> bytes:
+    return (f'<worksheet xmlns="{MAIN}"><sheetData><row r="1"><c r="A1" t="inlineStr"><is>'
+            f'<t>x</t></is></c></row><row r="{far[3:]}"><c r="{far}"><v>1</v></c></row>'
+            "</sheetData></worksheet>").encode()
+
+
+@pytest.mark.parametrize("prefix", [b"x", b"\x0c", b"\x00", "\u00a0".encode()])
+def test_a_byte_before_the_xml_does_not_hide_a_sheet(tmp_path: Path, prefix: bytes) -> None:
+    book = _package(tmp_path, prefix + _sheet("XFD1048576"))
+    refused(run("check", book), "the workbook is refused")
+    assert unsafe_workbook_said(book)
+
+
+def unsafe_workbook_said(book: Path) -> str:
+    from planner.io.xlsx_scan import unsafe_workbook
+
+    return unsafe_workbook(book) or ""
+
+
+def test_sheet_entries_reading_one_part_are_each_counted(tmp_path: Path) -> None:
+    # one part of 1,000,000 rows by 2 columns, within a sheet's bound, listed three times
+    sheet = _sheet("B1000000")
+    assert unsafe_workbook_said(_package(tmp_path, sheet, 1)) == ""
+    said = unsafe_workbook_said(_package(tmp_path, sheet, 3))
+    assert "more than the 5,000,000 a workbook may" in said
+
+
+def test_a_pack_whose_record_was_removed_says_so(tmp_path: Path) -> None:
+    import openpyxl
+
+    pack = _pack(tmp_path)
+    wb = openpyxl.load_workbook(pack)
+    for row in wb["Run info"].iter_rows():
+        if row[0].value == "case sheets, SHA-256 (first 12)":
+            row[0].value = "notes"
+    wb.save(pack)
+    r = run("check", pack)
+    assert r.exit_code == 0
+    assert "could not be held to a record of it" in r.output
+
+
+def test_a_status_file_naming_a_hidden_sheet_is_refused(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = tmp_path / "case.xlsx"
+    assert run("init", book, "--from", "untoc-cop6-2012").exit_code == 0
+    wb = openpyxl.load_workbook(book)
+    hidden = wb.create_sheet("xstatus")
+    hidden.append(["Participant", "Ratification, Acceptance(A), Approval(AA), Accession(a)"])
+    hidden.append(["Kenya", "16 Jun 2004"])
+    hidden.sheet_state = "veryHidden"
+    ws = wb["instruments"]
+    headers = [c.value for c in ws[1]]
+    if "status_file" not in headers:
+        ws.cell(1, len(headers) + 1, "status_file")
+        headers.append("status_file")
+    ws.cell(2, headers.index("status_file") + 1, "xstatus")
+    wb.save(book)
+    refused(run("solve", book, "--no-write"), "the status sheet 'xstatus' is hidden")
+
+
+def test_a_link_out_is_refused_alike_whether_its_end_exists(tmp_path: Path) -> None:
+    outside = tmp_path / "there.toml"
+    outside.write_text("x = 1\n", encoding="utf-8")
+    said = []
+    for target in (outside, tmp_path / "nothing.toml"):
+        case = _case_naming(tmp_path / target.stem, "body.toml")
+        (case / "body.toml").symlink_to(target)
+        r = run("solve", case, "--no-write")
+        refused(r, "is outside the case folder")
+        said.append(r.output.replace(str(case), "CASE"))
+    assert said[0] == said[1]

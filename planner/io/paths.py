@@ -47,14 +47,18 @@ def named_file(folder: Path, name: str, what: str, max_bytes: int) -> Path | Ref
     if not name or _climbs(name):
         return Refused(f"the {what} {name!r} is outside the case folder", fix)
     path = folder / PurePath(name)
+    missing = Refused(f"the {what} {name!r} is not in the case folder",
+                      f"put {PurePath(name).name} in the case's folder, beside its tables")
     try:
-        real, inside = path.resolve(strict=True), folder.resolve(strict=True)
-    except (OSError, RuntimeError):  # not there, a loop of links, unreadable
-        return Refused(f"the {what} {name!r} is not in the case folder",
-                       f"put {PurePath(name).name} in the case's folder, beside its tables")
+        # where it leads, whether or not anything is there: a link out of the folder is
+        # refused the same whether its end exists or not (nothing learnt of outside)
+        real, inside = path.resolve(strict=False), folder.resolve(strict=True)
+    except (OSError, RuntimeError):  # a loop of links, an unreadable folder
+        return missing
     if not real.is_relative_to(inside):
-        # a link out of the folder: as if the name climbed out, whatever is at its end
         return Refused(f"the {what} {name!r} is outside the case folder", fix)
+    if not real.exists():
+        return missing
     return given_file(real, what, max_bytes, shown=repr(name))
 
 

@@ -189,7 +189,14 @@ class _Loader:
                     table_name, _, digest = part.strip().rpartition(" ")
                     recorded[table_name] = digest
         if not recorded:
-            return  # written before the planner recorded them
+            # no record to hold the case to (a workbook written before the planner kept one,
+            # or its record row removed): read as it is, and said
+            self.warnings.append(
+                f"{self.shown(self.path)}: the case this workbook carries could not be held to "
+                "a record of it (its Run info gives no digests of the case.* sheets): it is "
+                "read as it is; name the case the slate is for to be sure (planner check CASE "
+                "WORKBOOK).")
+            return
         edited = []
         for name in sorted({*recorded, *(k[len(EMBEDDED):] for k in by_key
                                          if k.startswith(EMBEDDED))}):
@@ -341,6 +348,13 @@ class _Loader:
         """A UN Treaty Collection status table, as published."""
         if self.sheets is not None and ref.strip().lower() in {s.lower() for s in self.sheets}:
             sheet = next(s for s in self.sheets if s.lower() == ref.strip().lower())
+            if sheet in self.sheets.hidden and not sheet.lower().startswith(EMBEDDED):
+                # a table a reader of the workbook cannot see is not read
+                self.problems.add(t.where(row.number, "status_file"),
+                                  f"the status sheet {sheet!r} is hidden: a reader of the "
+                                  "workbook does not see the table it holds",
+                                  "unhide it, or delete it")
+                return
             status = table_from_sheet(f"{instrument} status", self.shown(self.path), sheet,
                                       self.sheets[sheet], self.problems)
         else:

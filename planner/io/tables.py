@@ -384,15 +384,18 @@ def table_from_sheet(name: str, shown: str, sheet: str, frame: pd.DataFrame,
 
 
 def read_table_file(name: str, path: Path, shown: str, problems: Problems) -> Table | None:
-    """A table from a .csv file, or from the first sheet of an .xlsx file."""
+    """A table from a .csv file, or from the first sheet of an .xlsx file a reader sees (a
+    hidden sheet is never read in its place)."""
     if path.suffix.lower() == ".xlsx":
         sheets = read_workbook(path, shown, problems)
         if sheets is None:
             return None
-        if not sheets:
-            problems.add(Where(shown), "the workbook has no sheet", "add a sheet with the table")
+        visible = [s for s in sheets if s not in sheets.hidden]
+        if not visible:
+            problems.add(Where(shown), "the workbook has no sheet a reader sees",
+                         "add a visible sheet with the table")
             return None
-        sheet, frame = next(iter(sheets.items()))
+        sheet, frame = visible[0], sheets[visible[0]]
         table = table_from_sheet(name, shown, sheet, frame, problems)
         if not table.headers:
             problems.add(Where(shown, sheet), "the sheet is empty", "put the table in it")

@@ -63,6 +63,8 @@ class _Counts:
     shared: int = 0  # shared strings
     span: int = 0  # the span the part's dimension declares
     is_sheet: bool = False
+    sheet_ids: list[str] = field(default_factory=list)  # a workbook part's <sheet> entries
+    relations: list[tuple[str, str, str]] = field(default_factory=list)  # (id, type, target)
     row: int = 0
     col: int = 0
     in_shared: int = 0  # characters of the shared string being read
@@ -119,6 +121,15 @@ class _Handler:
             n.in_inline = kind == "inlinestr"
         elif local == "si":
             n.reading_shared, n.in_shared = True, 0
+        elif local == "sheet" and name[0] and name[0].endswith("spreadsheetml/2006/main"):
+            n.sheet_ids.append(str(values.get("id", "")))
+            if len(n.sheet_ids) > MAX_SHEETS:
+                raise Refusal(f"it lists more than the {MAX_SHEETS} sheets a workbook may have")
+        elif local == "Relationship":
+            n.relations.append((str(values.get("Id", "")), str(values.get("Type", "")),
+                                str(values.get("Target", ""))))
+            if len(n.relations) > MAX_ZIP_ENTRIES:
+                raise Refusal("its relationships are more than a workbook has")
 
     def endElementNS(self, name: tuple[str | None, str], _qname: str | None) -> None:
         local = name[1]
@@ -148,9 +159,10 @@ class _Handler:
         raise Refusal("it refers to XML entities, which a workbook never needs")
 
 
-def _scan_part(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> _Counts | None:
-    """One part's counts, or None where it is not XML (an image: no reader parses it as
-    cells)."""
+def _scan_part(z: zipfile.ZipFile, info: zipfile.ZipInfo, strict: bool) -> _Counts | None:
+    """One part's counts; a part that is not strict (not named .xml or .rels, nor named by
+    the workbook's relationships) and does not begin as XML is None (an image: no reader
+    parses it as cells). A strict part is parsed whatever its first bytes."""
     import xml.sax
     from xml.sax.handler import feature_external_ges, feature_namespaces
 
@@ -160,7 +172,7 @@ def _scan_part(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> _Counts | None:
     counts = _Counts()
     with z.open(info) as fh:
         first = fh.read(1 << 16)
-        if not first.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        if not strict and not first.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
             return None
         parser = make_parser()
         parser.forbid_dtd = True  # a workbook's parts never have a DTD
@@ -182,10 +194,37 @@ def _scan_part(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> _Counts | None:
     return counts
 
 
+def _sheet_parts(counts: dict[str, _Counts]) -> list[str] | None:
+    """The worksheet part each <sheet> entry of the workbook reads, once per entry (entries
+    may share a part: a reader reads it each time), as the package's relationships name them;
+    None where the workbook part is not found (every part is then counted once)."""
+    import posixpath
+
+    def targets(rels_part: str, base: str) -> dict[str, tuple[str, str]]:
+        found = counts.get(rels_part)
+        if found is None:
+            return {}
+        out = {}
+        for rid, kind, target in found.relations:
+            where = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+                posixpath.join(base, target))
+            out[rid] = (kind, where)
+        return out
+
+    package = targets("_rels/.rels", "")
+    book = next((t for kind, t in package.values() if kind.endswith("/officeDocument")),
+                "xl/workbook.xml")
+    if book not in counts:
+        return None
+    folder, name = posixpath.split(book)
+    named = targets(posixpath.join(folder, "_rels", f"{name}.rels"), folder)
+    return [named[rid][1] for rid in counts[book].sheet_ids if rid in named]
+
+
 def unsafe_workbook(path: Path) -> str | None:
     """Why an .xlsx must not be opened (None: it may), counted as its reader would allocate:
-    its unpacked size, each sheet's span, every sheet's together, the sheets, and the shared
-    text its cells repeat."""
+    its unpacked size, each sheet's span, every sheet's together (a part listed twice counts
+    twice), the sheets, and the shared text its cells repeat."""
     try:
         with zipfile.ZipFile(path) as z:
             infos = z.infolist()
@@ -196,28 +235,40 @@ def unsafe_workbook(path: Path) -> str | None:
             if total > MAX_UNPACKED_BYTES:
                 return (f"it unpacks to {total / 2**20:.0f} MiB, more than the "
                         f"{MAX_UNPACKED_BYTES // 2**20} MiB a workbook may")
-            sheets = area = string_cells = longest = inline = 0
+            counts: dict[str, _Counts] = {}
+            # the parts a reader parses as XML by their names first, strictly: whatever their
+            # first bytes, they are XML or the workbook is refused
+            named = [i for i in infos if not i.is_dir()
+                     and i.filename.lower().endswith((".xml", ".rels"))]
+            for info in named:
+                n = _scan_part(z, info, strict=True)
+                assert n is not None
+                counts[info.filename] = n
+            sheets = _sheet_parts(counts)
+            # then any other part the relationships name (a sheet may be called anything)
             for info in infos:
-                if info.is_dir():
-                    continue
-                n = _scan_part(z, info)
-                if n is None:
-                    continue
-                if n.is_sheet or n.cells:
-                    sheets += 1
-                    if n.area > MAX_CELLS:
-                        return (f"a sheet reaches cell row {n.rows:,}, column {n.cols:,} (or "
-                                f"declares a span of {n.area:,} cells): more than the "
-                                f"{MAX_CELLS:,} cells a sheet may span")
-                area += n.area
-                string_cells += n.string_cells
-                inline += n.inline_chars
-                longest = max(longest, n.longest_shared)
-            if sheets > MAX_SHEETS:
-                return f"it has {sheets:,} sheets, more than the {MAX_SHEETS} a workbook may"
+                if info.filename not in counts and not info.is_dir() and (
+                        sheets is None or info.filename in sheets):
+                    n = _scan_part(z, info, strict=sheets is not None)
+                    if n is not None:
+                        counts[info.filename] = n
+            if sheets is None:
+                sheets = [k for k, n in counts.items() if n.is_sheet or n.cells]
+            if len(sheets) > MAX_SHEETS:
+                return (f"it has {len(sheets):,} sheets, more than the {MAX_SHEETS} sheets "
+                        "a workbook may have")
+            for n in counts.values():
+                if n.area > MAX_CELLS:
+                    return (f"a sheet reaches cell row {n.rows:,}, column {n.cols:,} (or "
+                            f"declares a span of {n.area:,} cells): more than the "
+                            f"{MAX_CELLS:,} cells a sheet may span")
+            area = sum(counts[s].area for s in sheets if s in counts)
             if area > MAX_WORKBOOK_CELLS:
                 return (f"its sheets span {area:,} cells together, more than the "
                         f"{MAX_WORKBOOK_CELLS:,} a workbook may")
+            string_cells = sum(counts[s].string_cells for s in sheets if s in counts)
+            inline = sum(counts[s].inline_chars for s in sheets if s in counts)
+            longest = max((n.longest_shared for n in counts.values()), default=0)
             if longest * string_cells + inline > MAX_UNPACKED_BYTES:
                 return (f"its cells repeat {longest:,} characters of text {string_cells:,} "
                         "times, more than a workbook may unpack to")

@@ -313,7 +313,7 @@ class CheckView(Rendering):
                 "\nThe slate meets every rule." if self.ok else
                 f"\nThe slate fails {failed} of the checks above.",
                 *seat_lines(self.el, self.slate), *self.holdover_lines(),
-                *note_lines(self.notes)]
+                *note_lines(self.notes, self.case.warnings)]
 
 
 @dataclass

@@ -1,0 +1,124 @@
+"""The General Assembly's General Committee (issue 23): the rule kinds it needs, held to the
+real committee of the 73rd session (2018-19) and to brute force on tiny committees of its
+shape. The profile and the case are in tests/data/unga (with the sources in its README); they
+are not shipped yet: `solve` on 193 States and 28 posts is beyond the enumeration's reach and
+CP-SAT does not prove the best slate in its time (the post cliff of issue 26)."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from planner.consult.rounds import room
+from planner.rules.base import check, cost
+from planner.rules.election import prepare
+from planner.rules.profile import profile_from_data
+from planner.solve.best import solve
+
+from .factory import AF, AP, EE, NAMES, brute_force_slates, full_parties, make_case
+from .test_cli import run
+
+DATA = Path(__file__).parent / "data" / "unga"
+CASE = DATA / "gc-73-2018"
+REAL = DATA / "general-committee-73.csv"
+
+
+def _edited(tmp_path: Path, change: dict[str, str]) -> Path:
+    """The real committee with some seats given to other States (post -> State, the first
+    seat of that post held by the State named first in the key `post:old`)."""
+    rows = list(csv.DictReader(REAL.open(encoding="utf-8")))
+    for key, new in change.items():
+        post, old = key.split(":")
+        row = next(r for r in rows if r["post"] == post and r["state"] == old)
+        row["state"] = new
+    out = tmp_path / "edited.csv"
+    with out.open("w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=["post", "state", "representative"])
+        w.writeheader()
+        w.writerows(rows)
+    return out
+
+
+def test_the_real_committee_of_the_73rd_session_meets_every_rule() -> None:
+    r = run("check", CASE, REAL)
+    assert r.exit_code == 0, r.output
+    assert "The slate meets every rule." in r.output
+
+
+@pytest.mark.parametrize("change, broken", [
+    # a permanent member's Vice-Presidency given to a Latin American State: both the kept
+    # seat and the region's two (the President's region) break
+    ({"Vice-President:France": "Chile"}, {"permanent_members", "vice_presidents_la"}),
+    # the African States' sixth Vice-Presidency to Europe's East
+    ({"Vice-President:Sudan": "Poland"}, {"vice_presidents_af", "vice_presidents_ee"}),
+    # the Fifth Committee from Western Europe to Asia: Western Europe chairs none
+    ({"Chair of the Fifth Committee:Australia": "India"}, {"main_committee_chair_we"}),
+])
+def test_a_committee_against_the_rules_is_named(tmp_path: Path, change: dict[str, str],
+                                                 broken: set[str]) -> None:
+    import json
+
+    r = run("check", CASE, _edited(tmp_path, change), "--json")
+    assert r.exit_code == 1, r.output
+    assert {v["rule"] for v in json.loads(r.stdout)["violations"]} == broken
+
+
+# ---------------------------------------------------------------------------------------------
+# tiny committees of its shape, against brute force
+
+P5ISH = "reserved members"
+
+
+def _tiny_profile() -> object:
+    """Three groups; a President, three Vice-Presidents (two kept for the reserved members,
+    one from the African or the Asia-Pacific States, whichever does not preside), two named
+    Chairs, the First not from the President's group."""
+    counts = {AF: 1, AP: 1, EE: 0}
+    quota = [{"kind": "group_quota", "id": f"vp_{i}", "citation": "annex", "text": "t",
+              "group": g, "posts": ["Vice-President"], "count": n, "less_where": "President",
+              "excluding": P5ISH} for i, (g, n) in enumerate(counts.items())]
+    return profile_from_data({
+        "name": "tiny-gc", "conference": "A tiny committee", "source": "generated",
+        "eligibility": "treaty", "groups": [{"name": g} for g in (AF, AP, EE)],
+        "constituencies": [P5ISH],
+        "posts": [{"name": "President", "count": 1}, {"name": "Vice-President", "count": 3},
+                  {"name": "Chair of the First Committee", "count": 1},
+                  {"name": "Chair of the Second Committee", "count": 1}],
+        "rotation": {"post": "President"},
+        "rules": [
+            {"kind": "post_counts", "citation": "r", "text": "t"},
+            {"kind": "one_post_per_state", "citation": "r", "text": "t"},
+            {"kind": "eligibility", "citation": "r", "text": "t"},
+            {"kind": "reserved_seats", "id": "kept", "citation": "annex", "text": "t",
+             "constituency": P5ISH, "posts": ["Vice-President"]},
+            *quota,
+            {"kind": "other_group_than", "id": "chair_apart", "citation": "r", "text": "t",
+             "post": "Chair of the First Committee", "other": "President"},
+            {"kind": "rotation", "citation": "r", "text": "t", "post": "President"},
+        ],
+    }, "tiny.toml")
+
+
+@pytest.mark.parametrize("president", [AF, AP])
+def test_tiny_committees_agree_with_brute_force(president: str) -> None:
+    profile = _tiny_profile()
+    parties = {**full_parties(3, (AF,)), **full_parties(2, (AP, EE))}
+    case = make_case(parties, spec=profile, president=president)  # type: ignore[arg-type]
+    reserved = frozenset({NAMES[AP][0], NAMES[EE][0]})
+    case = dataclasses.replace(case, constituencies=((P5ISH, reserved),))
+    el = prepare(case, profile)  # type: ignore[arg-type]
+    valid = brute_force_slates(el)
+    assert valid, "the tiny committee has valid slates"
+    for slate in valid:
+        held = {s.state: s.post for s in slate}
+        assert all(held.get(s) == "Vice-President" for s in reserved)
+        assert el.group(next(s.state for s in slate if s.post == "President")) == president
+    result = solve(el)
+    assert result.status == "solved"
+    assert cost(el, result.slate) == min(cost(el, s) for s in valid)
+    assert all(o.passed for o in check(el, result.slate))
+    counted = room(el)
+    assert counted.total == len(valid)
