@@ -42,10 +42,11 @@ from planner.solve.space import SlateSpace
 from .factory import AF, AP, NAMES, TINY, brute_force_slates, full_parties, make_case
 
 SHIPPED = {"untoc-cop": "untoc-cop6-2012", "unfccc-cop": "unfccc-cop29-2024",
-           "montreal-mop": "montreal-mop34-2022", "ecosoc-commission": "cnd-69-2026"}
+           "montreal-mop": "montreal-mop34-2022", "ecosoc-commission": "cnd-69-2026",
+           "unea": "unea-6-2024"}
 
 
-def test_four_profiles_ship_with_a_case_each() -> None:
+def test_every_shipped_profile_ships_with_a_case() -> None:
     assert set(shipped_profiles()) == set(SHIPPED)
     for name, case in SHIPPED.items():
         assert load_profile(name).default_case == case

@@ -293,3 +293,18 @@ def test_the_cnd_profile_passes_its_reported_bureaus() -> None:
         if len(held) == 5:
             groups = [o.passed for o in outcomes if o.rule == "one_per_group"]
             assert len(groups) == 5 and all(groups), (number, outcomes)
+
+
+def test_the_unea_profile_passes_the_bureau_of_its_6th_session_but_its_open_seat() -> None:
+    """UNEA-6's Bureau as UNEP lists it (tests/data/unea6-bureau.csv): one Vice-Presidency
+    vacant, the Western European and other States' second. It meets every rule but the two that
+    the empty seat breaks (the planner cannot leave a seat open yet: issue 23)."""
+    r = run("check", "unea-6-2024", Path(__file__).parent / "data" / "unea6-bureau.csv",
+            "--json")
+    assert r.exit_code == 1
+    broken = {(v["rule"], tuple(v["scope"])) for v in json.loads(r.stdout)["violations"]}
+    assert broken == {("post_counts", ()),
+                      ("two_per_group", ("Western European and other States",))}
+    # the President the profile proposes is the African Group's candidate
+    data = json.loads(run("solve", "unea-6-2024", "--json", "--no-write").stdout)
+    assert [s["state"] for s in data["slate"] if s["post"] == "President"] == ["Morocco"]
