@@ -122,3 +122,32 @@ def test_tiny_committees_agree_with_brute_force(president: str) -> None:
     assert all(o.passed for o in check(el, result.slate))
     counted = room(el)
     assert counted.total == len(valid)
+
+
+def test_alike_states_each_kept_a_seat_are_all_kept_by_the_reduction() -> None:
+    """Two Asia-Pacific States alike in every fact, a seat kept for each, and one officer a
+    group: no slate. The reduction keeps both (they are pinned), where keeping one of them, as
+    for any alike States, found a slate that breaks the other's seat (found by the property
+    test at length)."""
+    profile = profile_from_data({
+        "name": "pinned", "conference": "c", "source": "s", "eligibility": "treaty",
+        "groups": [{"name": g} for g in (AF, AP, EE)], "constituencies": [P5ISH],
+        "posts": [{"name": "Chair", "count": 1}, {"name": "Vice-Chair", "count": 1},
+                  {"name": "Rapporteur", "count": 1}],
+        "rules": [
+            {"kind": "post_counts", "citation": "r", "text": "t"},
+            {"kind": "one_post_per_state", "citation": "r", "text": "t"},
+            {"kind": "eligibility", "citation": "r", "text": "t"},
+            {"kind": "group_officers", "citation": "r", "text": "t", "bound": "exactly",
+             "count": 1},
+            {"kind": "reserved_seats", "id": "kept", "citation": "r", "text": "t",
+             "constituency": P5ISH},
+        ],
+    }, "pinned.toml")
+    parties = full_parties(2, (AF, AP, EE))
+    case = make_case(parties, spec=profile)  # type: ignore[arg-type]
+    case = dataclasses.replace(case, constituencies=((P5ISH, frozenset(NAMES[AP][:2])),))
+    el = prepare(case, profile)  # type: ignore[arg-type]
+    assert brute_force_slates(el) == []
+    for reduce in (True, False):
+        assert solve(el, reduce=reduce).status == "infeasible"

@@ -251,3 +251,4 @@ def test_a_seat_set_apart_is_held_on_every_valid_slate(kind: str, examples: int)
                 assert held.said().startswith(rule.name)
 
     drawn(examples, body)
+

@@ -294,6 +294,12 @@ class Kind:
         holds each (most kinds: none)."""
         return iter(())
 
+    def pinned(self, el: Election) -> frozenset[str]:
+        """The States this kind requires on the bureau one by one (a seat kept for a named
+        State, the presiding State's post): a reduced election keeps them all, however alike
+        (most kinds: none)."""
+        return frozenset()
+
     def may_hold_seat(self, el: Election, state: str) -> bool | None:
         """Whether the State could hold a seat this kind sets apart (None: it sets none)."""
         return None

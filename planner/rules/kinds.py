@@ -486,6 +486,10 @@ class PresidencyPost(Rule):
         return ((el.group_or_none(presiding) if presiding in el.status else NO_GROUP,
                  presiding),)
 
+    def pinned(self, el: Election) -> frozenset[str]:
+        presiding = el.case.session.presidency
+        return frozenset({presiding}) if presiding is not None else frozenset()
+
     def needs(self, el: Election, scope: Scope, b: Backend[E]) -> Iterator[Need[E]]:
         presiding = scope[1]
         yield Need(b.holds(presiding, self.post) if presiding in el.universe else b.total([]),
@@ -747,6 +751,9 @@ class ReservedSeats(Rule):
 
     def scopes(self, el: Election) -> tuple[Scope, ...]:
         return tuple((g,) for g in el.body.group_names if self.kept_for(el, g))
+
+    def pinned(self, el: Election) -> frozenset[str]:
+        return frozenset(s for g in el.body.group_names for s in self.kept_for(el, g))
 
     def needs(self, el: Election, scope: Scope, b: Backend[E]) -> Iterator[Need[E]]:
         posts = self._posts(el)

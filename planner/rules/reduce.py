@@ -111,7 +111,11 @@ def reduced(el: Election, slates: int = 1, keep: Iterable[str] = (),
     slates (swap it for any of the earlier ones it leaves free). The tie-break keeps the whole
     universe's ranks."""
     out = set(drop)
-    wanted = (set(keep) - out) & set(el.universe)
+    # a State a rule requires on the bureau by name is never left out, however alike: its
+    # own constraint would go with it (two alike States each kept a seat, in a group of one
+    # officer, are no slate; without one of them, one)
+    pinned = {s for rule in el.profile.rules for s in rule.pinned(el)}
+    wanted = ((set(keep) | pinned) - out) & set(el.universe)
 
     def each_of(part: Sequence[str]) -> int:
         # a slate holds no more of a kind than its group can hold officers (or than the
