@@ -151,3 +151,36 @@ def test_alike_states_each_kept_a_seat_are_all_kept_by_the_reduction() -> None:
     assert brute_force_slates(el) == []
     for reduce in (True, False):
         assert solve(el, reduce=reduce).status == "infeasible"
+
+
+# ---------------------------------------------------------------------------------------------
+# the ECOSOC Bureau's shape (other_group_than), held to the Council's real Bureaus
+
+ECOSOC = Path(__file__).parent / "data" / "ecosoc"
+
+
+def test_the_councils_bureaus_of_2023_and_2024_meet_the_rule(tmp_path: Path) -> None:
+    import json
+    import shutil
+
+    r = run("check", ECOSOC / "bureau-2024", ECOSOC / "bureau-2024.csv")
+    assert r.exit_code == 0, r.output
+    # the 2023 Bureau, under the case as it stood then: an Eastern European presidency
+    case = tmp_path / "bureau-2023"
+    shutil.copytree(ECOSOC / "bureau-2024", case)
+    (case / "bureau_history.csv").unlink()
+    (case / "session.csv").write_text(
+        "key,value\nprofile,ecosoc-bureau.toml\nconference,Economic and Social Council\n"
+        "session,1\nopening_date,2022-07-25\npresident_group,Eastern European States\n",
+        encoding="utf-8")
+    r = run("check", case, ECOSOC / "bureau-2023.csv")
+    assert r.exit_code == 0, r.output
+    # a Vice-President from the President's group (2023: Croatia beside Bulgaria) is named
+    edited = tmp_path / "edited.csv"
+    edited.write_text((ECOSOC / "bureau-2023.csv").read_text(encoding="utf-8").replace(
+        "Indonesia", "Croatia"), encoding="utf-8")
+    r = run("check", case, edited, "--json")
+    assert r.exit_code == 1
+    broken = {(v["rule"], tuple(v["scope"])) for v in json.loads(r.stdout)["violations"]}
+    assert ("vice_presidents_apart", ("Eastern European States",)) in broken
+    assert ("one_per_group", ("Asia-Pacific States",)) in broken
