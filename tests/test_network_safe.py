@@ -787,3 +787,29 @@ def test_a_link_out_is_refused_alike_whether_its_end_exists(tmp_path: Path) -> N
         refused(r, "is outside the case folder")
         said.append(r.output.replace(str(case), "CASE"))
     assert said[0] == said[1]
+
+
+def test_a_panic_in_the_spreadsheet_reader_is_a_refusal(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """calamine's panics (pyo3's PanicException, a BaseException) on a workbook it cannot read
+    are exit 2 like any broken workbook, never a crash (the fuzz suite at length met one:
+    "range start index 16383 out of range"); an interruption still interrupts."""
+    import pandas as pd
+
+    class PanicException(BaseException):  # as pyo3 raises it
+        pass
+
+    book = tmp_path / "cop7.xlsx"
+    assert run("init", book, "--from", "untoc-cop6-2012", "--session", "7").exit_code == 0
+
+    def panics(*_args: object, **_kwargs: object) -> object:
+        raise PanicException("range start index 16383 out of range for slice of length 15811")
+
+    monkeypatch.setattr(pd, "read_excel", panics)
+    refused(run("solve", book, "--no-write"), "the workbook cannot be read (PanicException)")
+
+    def interrupted(*_args: object, **_kwargs: object) -> object:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pd, "read_excel", interrupted)
+    assert run("solve", book, "--no-write").exit_code == 130

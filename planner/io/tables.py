@@ -363,7 +363,11 @@ def read_workbook(path: Path, shown: str, problems: Problems) -> Sheets | None:
                                       engine=XLSX_ENGINE))
         sheets.hidden = frozenset(m.name for m in CalamineWorkbook.from_path(str(path))
                                   .sheets_metadata if m.visible != SheetVisibleEnum.Visible)
-    except Exception as exc:  # the readers raise many kinds on a broken workbook
+    except BaseException as exc:  # the readers raise many kinds on a broken workbook
+        # calamine's own panics reach Python as pyo3's PanicException, which derives from
+        # BaseException, not Exception: a broken workbook, never an interruption
+        if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
+            raise
         problems.add(
             where, f"the workbook cannot be read ({type(exc).__name__})", "save it again in Excel"
         )
