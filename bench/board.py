@@ -27,7 +27,7 @@ CLICKS = {
 def main() -> None:
     for name, clicks in CLICKS.items():
         case, profile = open_case(shipped_cases()[name])
-        client = TestClient(create_app(case, profile))
+        client = TestClient(create_app(case, profile), base_url="http://127.0.0.1")
         client.get("/")  # imports and caches warm
         times = []
         for url in clicks * 3:
