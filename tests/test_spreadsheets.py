@@ -486,3 +486,24 @@ def test_a_pack_saved_again_by_a_spreadsheet_still_holds_to_its_record(tmp_path:
     assert r.exit_code == 0, r.output
     assert "changed after the planner wrote it" not in r.output
     assert "could not be held to a record" not in r.output
+
+
+def test_a_table_wider_than_ten_pages_prints_its_first_columns() -> None:
+    """The bound on printed pages holds across as well as down: a table of 60 wide columns
+    prints the columns that fit in 10 pages across, and its header says so."""
+    from openpyxl import Workbook
+    from openpyxl.utils import column_index_from_string, get_column_letter
+
+    from planner.report.workbook import MOST_PAGES, _across, bound_printing
+
+    ws = Workbook().active
+    assert ws is not None
+    ws.append([f"column {i}" for i in range(60)])
+    ws.append(["x" * 30 for _ in range(60)])
+    for c in range(1, 61):
+        ws.column_dimensions[get_column_letter(c)].width = 30
+    said = bound_printing(ws)
+    corner = ws.print_area.split(":")[-1]  # 'Sheet'!$A$1:$K$2 -> $K$2
+    columns = column_index_from_string(corner.split("$")[1])
+    assert columns < 60 and _across(ws, columns) <= MOST_PAGES
+    assert f"and {columns} of its 60 columns" in said

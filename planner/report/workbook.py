@@ -284,13 +284,13 @@ PAGE_HEIGHT = 480
 MOST_PAGES = 10
 
 
-def _across(ws: Any) -> int:
-    """The pages across a sheet prints on, from its columns' widths (the first column
-    repeated on each page where the sheet is wider than one)."""
+def _across(ws: Any, columns: int | None = None) -> int:
+    """The pages across a sheet (its first `columns` columns) prints on, from its columns'
+    widths (the first column repeated on each page where the sheet is wider than one)."""
     from openpyxl.utils import get_column_letter
 
     widths = [ws.column_dimensions[get_column_letter(c)].width or 9
-              for c in range(1, ws.max_column + 1)]
+              for c in range(1, (columns or ws.max_column) + 1)]
     repeated = widths[0] if sum(widths) > PAGE_WIDTH else 0
     across, used = 1, 0.0
     for w in widths:
@@ -327,17 +327,23 @@ def bound_printing(ws: Any, filled_in: bool = False) -> str:
     print area."""
     from openpyxl.utils import get_column_letter
 
-    if ws.max_row < 3 or printed_pages(ws) <= MOST_PAGES:
+    if ws.max_row < 2 or printed_pages(ws) <= MOST_PAGES:
         return ""
+    # a sheet wider than the bound prints its first columns, as many as fit across it
+    columns = ws.max_column
+    while columns > 1 and _across(ws, columns) > MOST_PAGES:
+        columns -= 1
     heights = [ws.row_dimensions[r].height or LINE_HEIGHT for r in range(1, ws.max_row + 1)]
-    _down, last = _pages_down(heights, max(1, MOST_PAGES // _across(ws)))
-    ws.print_area = f"A1:{get_column_letter(ws.max_column)}{last}"
+    _down, last = _pages_down(heights, max(1, MOST_PAGES // _across(ws, columns)))
+    ws.print_area = f"A1:{get_column_letter(columns)}{last}"
+    cut = (f" and {columns} of its {ws.max_column} columns" if columns < ws.max_column
+           else "")
     if filled_in:
         # a table to fill in grows: say what was printed in words that stay true
-        return (f"printed: the first {last - 1:,} rows as planner init wrote them; clear the "
-                "print area to print them all")
-    return (f"printed: the first {last - 1:,} of {ws.max_row - 1:,} rows; the whole table "
-            "is in the file")
+        return (f"printed: the first {last - 1:,} rows{cut} as planner init wrote them; clear "
+                "the print area to print them all")
+    return (f"printed: the first {last - 1:,} of {ws.max_row - 1:,} rows{cut}; the whole "
+            "table is in the file")
 
 
 def print_setup(ws: Any, meta: BookMeta | None, header: str | None = None) -> None:
