@@ -451,6 +451,51 @@ def unhonoured(el: Election, slate: Slate) -> tuple[str, ...]:
     return tuple(out)
 
 
+@dataclass(frozen=True)
+class Substitute:
+    """At the meeting of the parties to `instrument`, the officer (post, state) not party to it
+    is replaced by `substitute`, of the same group and party to it (None: none can be)."""
+
+    post: str
+    state: str
+    instrument: str
+    substitute: str | None
+
+    def said(self, title: str) -> str:
+        if self.substitute is None:
+            return (f"{self.state} ({self.post}) is not a party to the {title}: no State of its "
+                    "group that is can substitute for it (none present, or all on the bureau)")
+        return (f"{self.state} ({self.post}) is not a party to the {title}: "
+                f"{self.substitute} substitutes for it")
+
+
+def substitutes(el: Election, slate: Slate) -> tuple[Substitute, ...]:
+    """For each instrument whose meetings the bureau also serves (the profile's `serves`;
+    Cartagena Protocol art. 29(3), Nagoya Protocol art. 26(3)): each officer whose State is not
+    a party to it at the opening, and the substitute proposed, from the same group, a party to
+    it that can sit and holds no seat, the planner's tie-break choosing among them (States that
+    served least recently, then alphabetical order), each substitute once."""
+    out: list[Substitute] = []
+    on_slate = {seat.state for seat in slate}
+    rank = el.turn_rank
+    for instrument in el.body.serves:
+        taken: set[str] = set()
+        for seat in slate:
+            status = el.status.get(seat.state)
+            if status is None or instrument in status.instruments:
+                continue
+            group = el.group(seat.state)
+            able = sorted((s for s in (el.members(group) if group else ())
+                           if s not in on_slate and s not in taken
+                           and el.status[s].eligible and instrument in el.status[s].instruments),
+                          key=lambda s: rank.get(s, len(rank)))
+            chosen = able[0] if able else None
+            if chosen is not None:
+                taken.add(chosen)
+            out.append(Substitute(seat.post, seat.state, instrument, chosen))
+    return tuple(out)
+
+
 def repeated_notes(el: Election, slate: Slate) -> frozenset[str]:
     """The notes that the slate's unhonoured nominations already say (a nomination for a post
     whose turn is another group's), so that a slate's answer says each once."""

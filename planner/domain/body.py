@@ -56,6 +56,9 @@ class Body:
     default_cycle_start: int = 1
     session_interval: int = 1  # years from one regular session to the next
     extra_states: bool = False  # the case may declare States of its own (a states table)
+    # the instruments (by the case's ids) whose meetings of the parties the bureau also
+    # serves: an officer not party to one is replaced there by a substitute from its parties
+    serves: tuple[str, ...] = ()
 
     @property
     def following_post(self) -> str | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from planner.consult.rounds import substitutes
 from planner.domain.case import Instrument
 from planner.domain.slate import Slate
 from planner.rules.base import Outcome, seats_held
@@ -86,9 +87,18 @@ def bureau_builder(el: Election, slate: Slate, outcomes: Sequence[Outcome],
         held_apart = seats_held(el, slate)
         if held_apart:
             ws.append([])  # the officers' table ends here (the slate reader stops at a blank)
-        for held in held_apart:
+
+        named = {i.id: i.title for i in el.case.instruments}
+        replaced = substitutes(el, slate)
+        if replaced and not held_apart:
+            ws.append([])  # the officers' table ends here (the slate reader stops at a blank)
+        lines = [("Seat set apart", held.said()) for held in held_apart]
+        # who sits for an officer at a meeting of parties its State is not a party to
+        lines += [("Substitute", x.said(named.get(x.instrument, x.instrument)))
+                  for x in replaced]
+        for label, text in lines:
             # who holds a seat the rules set apart, which the groups' column alone hides
-            ws.append(["Seat set apart", held.said()])
+            ws.append([label, text])
             row = ws.max_row
             ws.cell(row, 1).font = bold
             ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=5)

@@ -10,7 +10,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from planner.consult.rounds import SETTLED, repeated_notes, settled_by_nominations, unhonoured
+from planner.consult.rounds import (
+    SETTLED,
+    repeated_notes,
+    settled_by_nominations,
+    substitutes,
+    unhonoured,
+)
 from planner.report.workbook import (
     SheetData,
     conflicts_frame,
@@ -132,6 +138,26 @@ def seat_takers(el: Election, states: Sequence[str]) -> dict[str, list[str]]:
     return out
 
 
+def _title(el: Election, instrument: str) -> str:
+    return next((i.title for i in el.case.instruments if i.id == instrument), instrument)
+
+
+def substitute_lines(el: Election, slate: Slate) -> list[str]:
+    """At the meetings of the parties to the instruments the bureau also serves: who
+    substitutes for each officer not party to one, in words."""
+    out = [f"Substitute: {x.said(_title(el, x.instrument))}." for x in substitutes(el, slate)]
+    known = {i.id for i in el.case.instruments}
+    out += [f"Note: the bureau also serves the meetings of the parties to {i!r}, which the "
+            "case's instruments do not name: no substitutes are proposed for it."
+            for i in el.body.serves if i not in known]
+    return out
+
+
+def substitutes_json(el: Election, slate: Slate) -> list[dict[str, Any]]:
+    return [{"post": x.post, "state": x.state, "instrument": x.instrument,
+             "substitute": x.substitute} for x in substitutes(el, slate)]
+
+
 def seats_json(el: Election, slate: Slate) -> list[dict[str, Any]]:
     return [{"rule": x.rule, "group": x.group or None, "holders": list(x.holders),
              "seats": x.seats, "said": x.said()} for x in seats_held(el, slate)]
@@ -220,6 +246,7 @@ class SolveView(Rendering):
             **self.diagnosis_json(),
             "nominations_not_honoured": list(unhonoured(el, r.slate)) if r.slate else [],
             "seats_set_apart": seats_json(el, r.slate) if r.slate else [],
+            "substitutes": substitutes_json(el, r.slate) if r.slate else [],
             "score": r.score,
             "equally_good": self.equally_good,
             "tie_break": el.tie_basis,
@@ -254,6 +281,7 @@ class SolveView(Rendering):
                 f"{p.name} {r.score[p.id]} ({'higher' if p.maximise else 'lower'} is better)"
                 for p in el.profile.preferences if not p.planners_own) + ".")
             out += seat_lines(el, r.slate)
+            out += substitute_lines(el, r.slate)
             out.append(self.why_this())
             out += unhonoured(el, r.slate)
         elif r.status == "infeasible":
@@ -289,6 +317,7 @@ class CheckView(Rendering):
             "holdovers": [{"post": s.post, "state": s.state, "person": s.representative or None}
                           for s in self.slate if s.holdover],
             "seats_set_apart": seats_json(self.el, self.slate),
+            "substitutes": substitutes_json(self.el, self.slate),
             "assumptions": list(self.notes),
             "run": provenance(self.case, self.options),
         }
@@ -312,7 +341,8 @@ class CheckView(Rendering):
         return [table_text(frame, ["result", "rule", "scope", "detail"], limit=100),
                 "\nThe slate meets every rule." if self.ok else
                 f"\nThe slate fails {failed} of the checks above.",
-                *seat_lines(self.el, self.slate), *self.holdover_lines(),
+                *seat_lines(self.el, self.slate), *substitute_lines(self.el, self.slate),
+                *self.holdover_lines(),
                 *note_lines(self.notes, self.case.warnings)]
 
 

@@ -43,7 +43,7 @@ DEFAULT_PROFILE = "untoc-cop"
 UN_GROUPS = "un-regional-groups"
 TOP_KEYS = {"name", "conference", "short", "source", "eligibility", "notes", "groups", "posts",
             "constituencies", "rotation", "rules", "preferences", "fairness", "default_case",
-            "fairness_condition", "years_between_sessions", "extra_states"}
+            "fairness_condition", "years_between_sessions", "extra_states", "serves"}
 ROTATION_KEYS = {"post", "following", "follows", "published", "default_cycle", "default_start"}
 COMMON_KEYS = {"kind", "id", "citation", "text", "label"}
 
@@ -329,6 +329,7 @@ class _Reader:
                                           "years_between_sessions", 1, 1,
                                           MAX_YEARS_BETWEEN_SESSIONS),
             extra_states=self.flag(data, "extra_states"),
+            serves=self.texts(data, "serves", "serves"),
         )
         rules = [self.item(e, f"rules[{i}]", RULE_KINDS, body)
                  for i, e in enumerate(self.tables(data, "rules"))]

@@ -1,0 +1,66 @@
+"""Protocol substitutes (issue 23): where the bureau also serves the meetings of the parties to
+an instrument (Cartagena Protocol art. 29(3), Nagoya Protocol art. 26(3)), an officer whose
+State is not a party to it is replaced there by a substitute from its group and the
+instrument's parties; the slate says so in the terminal, the JSON and the Bureau page."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from planner.rules.profile import shipped_profiles
+
+from .factory import AF, ALL, CONV, CONV_P, UNTOC, full_parties, write_case
+from .test_cli import run
+
+OTHERS = [g for g in UNTOC.group_names if g != AF]
+
+
+def _case(tmp_path: Path, parties: dict[str, tuple[str, ...]]) -> Path:
+    case = write_case(tmp_path / "case", parties)
+    text = shipped_profiles()["untoc-cop"].read_text(encoding="utf-8")
+    # the bureau also serves the meetings of the Trafficking Protocol's parties
+    text = text.replace('name = "untoc-cop"',
+                        'name = "untoc-cop-serving"\nserves = ["trafficking"]')
+    (case / "serving.toml").write_text(text, encoding="utf-8")
+    session = case / "session.csv"
+    session.write_text(session.read_text(encoding="utf-8") + "profile,serving.toml\n",
+                       encoding="utf-8")
+    return case
+
+
+def test_an_officer_not_party_to_a_protocol_served_is_substituted(tmp_path: Path) -> None:
+    # the African States: Benin (the Convention only) beside Algeria; Chad, party to the
+    # Trafficking Protocol, off the bureau, substitutes for Benin
+    parties = {**full_parties(2, OTHERS), "Algeria": ALL, "Benin": CONV, "Chad": CONV_P}
+    case = _case(tmp_path, parties)
+    data = json.loads(run("solve", case, "--json", "--no-write").stdout)
+    seated = {s["state"] for s in data["slate"]}
+    assert {"Algeria", "Benin"} <= seated and "Chad" not in seated
+    assert data["substitutes"] == [{"post": next(s["post"] for s in data["slate"]
+                                                 if s["state"] == "Benin"),
+                                    "state": "Benin", "instrument": "trafficking",
+                                    "substitute": "Chad"}]
+    out = run("solve", case, "--no-write").output
+    assert "Substitute: Benin (" in out and "Chad substitutes for it" in out
+    pack = tmp_path / "pack.xlsx"
+    assert run("solve", case, "--out", pack).exit_code == 0
+    from openpyxl import load_workbook
+
+    page = [[c for c in row if c] for row in load_workbook(pack)["Bureau"].iter_rows(
+        values_only=True)]
+    assert any(row and row[0] == "Substitute" and "Chad substitutes for it" in row[1]
+               for row in page)
+    # the pack is still read as one bureau, and carries its profile's file name
+    shutil.copy(case / "serving.toml", tmp_path / "serving.toml")
+    assert run("check", pack).exit_code == 0
+
+
+def test_no_party_in_the_group_to_substitute_is_said(tmp_path: Path) -> None:
+    parties = {**full_parties(2, OTHERS), "Algeria": ALL, "Benin": CONV}
+    data = json.loads(run("solve", _case(tmp_path, parties), "--json", "--no-write").stdout)
+    assert data["substitutes"] == [{"post": next(s["post"] for s in data["slate"]
+                                                 if s["state"] == "Benin"),
+                                    "state": "Benin", "instrument": "trafficking",
+                                    "substitute": None}]
