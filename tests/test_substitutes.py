@@ -64,3 +64,13 @@ def test_no_party_in_the_group_to_substitute_is_said(tmp_path: Path) -> None:
                                                  if s["state"] == "Benin"),
                                     "state": "Benin", "instrument": "trafficking",
                                     "substitute": None}]
+
+
+def test_an_instrument_served_that_the_case_does_not_name_is_said(tmp_path: Path) -> None:
+    case = _case(tmp_path, full_parties(2))
+    profile = case / "serving.toml"
+    profile.write_text(profile.read_text(encoding="utf-8").replace(
+        'serves = ["trafficking"]', 'serves = ["nagoya"]'), encoding="utf-8")
+    out = run("solve", case, "--no-write").output
+    assert "also serves the meetings of the parties to 'nagoya'" in out
+    assert "no substitutes are proposed for it" in out
