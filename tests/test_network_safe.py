@@ -38,9 +38,11 @@ def _case_naming(tmp_path: Path, profile: str) -> Path:
     return folder
 
 
+# a few instances in the quick suite, the rest in the slow one
 @pytest.mark.parametrize("name", [
-    "/etc/passwd", "../../../../etc/shadow", "/proc/self/environ", "..\\..\\body.toml",
-    "C:\\Windows\\win.ini", "sub/../../outside.toml", "~/body.toml",
+    "/etc/passwd", "../../../../etc/shadow", "sub/../../outside.toml",
+    *(pytest.param(n, marks=pytest.mark.slow) for n in (
+        "/proc/self/environ", "..\\..\\body.toml", "C:\\Windows\\win.ini", "~/body.toml")),
 ])
 def test_a_profile_named_outside_the_case_is_never_opened(tmp_path: Path, name: str) -> None:
     outside = tmp_path / "outside.toml"
@@ -308,8 +310,9 @@ def _no_formula_anywhere(book: Path) -> None:
                 assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
 
 
-@pytest.mark.parametrize("payload", ['=HYPERLINK("http://x.example","click")', "+1+1",
-                                     "@SUM(A1)", "-2+3"])
+@pytest.mark.parametrize("payload", ['=HYPERLINK("http://x.example","click")', "@SUM(A1)",
+                                     *(pytest.param(p, marks=pytest.mark.slow)
+                                       for p in ("+1+1", "-2+3"))])
 def test_no_text_becomes_a_formula_on_any_sheet(tmp_path: Path, payload: str) -> None:
     from .factory import write_case
 
@@ -334,7 +337,9 @@ def test_no_text_becomes_a_formula_on_any_sheet(tmp_path: Path, payload: str) ->
     _no_formula_anywhere(pack)
 
 
-@pytest.mark.parametrize("control", ["\u202e", "\u2066", "\u200b", "\ufeff"])
+@pytest.mark.parametrize("control", ["\u202e", "\u200b",
+                                     *(pytest.param(c, marks=pytest.mark.slow)
+                                       for c in ("\u2066", "\ufeff"))])
 def test_invisible_controls_in_names_are_refused(tmp_path: Path, control: str) -> None:
     text = shipped_profiles()["montreal-mop"].read_text(encoding="utf-8")
     profile = tmp_path / "p.toml"
@@ -721,7 +726,9 @@ def _sheet(far: str) -> bytes:
             "</sheetData></worksheet>").encode()
 
 
-@pytest.mark.parametrize("prefix", [b"x", b"\x0c", b"\x00", "\u00a0".encode()])
+@pytest.mark.parametrize("prefix", [b"x", "\u00a0".encode(),
+                                    *(pytest.param(p, marks=pytest.mark.slow)
+                                      for p in (b"\x0c", b"\x00"))])
 def test_a_byte_before_the_xml_does_not_hide_a_sheet(tmp_path: Path, prefix: bytes) -> None:
     book = _package(tmp_path, prefix + _sheet("XFD1048576"))
     refused(run("check", book), "the workbook is refused")
