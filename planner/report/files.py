@@ -69,7 +69,7 @@ def xml_safe(wb: Any, clean: frozenset[str] = frozenset()) -> None:
 
 
 def append_row(ws: Any, values: Sequence[Any]) -> None:
-    """One row at the end of a sheet, as xml_safe and safe_text_cells would leave it, in one
+    """One row at the end of a sheet, as xml_safe would leave it at saving, in one
     pass: text XML cannot hold is mended, and text a spreadsheet would run stays text."""
     row = [_NOT_XML.sub("\ufffd", v) if isinstance(v, str) else v for v in values]
     ws.append(row)
@@ -88,13 +88,6 @@ def _keep_as_text(cell: Any) -> None:
     cell.quotePrefix = True
 
 
-def safe_text_cells(ws: Any, min_row: int = 1) -> None:
-    """Text a spreadsheet would run as a formula is kept as text, so nothing runs when a
-    delegate opens the file."""
-    for row in ws.iter_rows(min_row=min_row):
-        for cell in row:
-            if _runs(cell.value):
-                _keep_as_text(cell)
 
 WRAP_AT = 40  # characters: a longer cell wraps within a column this wide
 LINE_HEIGHT = 15  # points: one line of the default 11 pt font

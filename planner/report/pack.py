@@ -61,7 +61,7 @@ def bureau_builder(el: Election, slate: Slate, outcomes: Sequence[Outcome],
         from openpyxl.formatting.rule import CellIsRule
         from openpyxl.styles import Alignment, Font, PatternFill
 
-        from planner.report.files import fit_rows, safe_text_cells, size_columns
+        from planner.report.files import fit_rows, size_columns
 
         s = el.case.session
         bold = Font(bold=True)
@@ -132,7 +132,6 @@ def bureau_builder(el: Election, slate: Slate, outcomes: Sequence[Outcome],
                 ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=5)
                 ws.cell(row, 2).alignment = Alignment(wrap_text=True, vertical="top")
                 ws.row_dimensions[row].height = 15 * (len(c.message) // 80 + 1)
-        safe_text_cells(ws)
         titles = frozenset(c.row for c in ws["A"] if c.font and c.font.b and c.row > top
                            and not all(ws.cell(c.row, k).value for k in range(2, 4)))
         # the page's width shared out: each column as wide as its longest value, within a

@@ -189,7 +189,7 @@ def write_template(dest: Path, body: Body, profile: str, case: Case | None = Non
     from openpyxl.worksheet.datavalidation import DataValidation
 
     from planner import __version__
-    from planner.report.files import safe_text_cells, save_atomic
+    from planner.report.files import save_atomic
     from planner.report.workbook import bound_printing, print_setup
 
     wb = Workbook()
@@ -253,7 +253,6 @@ def write_template(dest: Path, body: Body, profile: str, case: Case | None = Non
                 if row[0].value == "opening_date":
                     row[1].number_format = DATE_FORMAT
                     row[1].alignment = Alignment(horizontal="left")
-        safe_text_cells(sheet, 2)
         sheet.freeze_panes = "A2"
         for i, h in enumerate(headers, start=1):
             width = max([len(h)] + [len(str(r[i - 1])) for r in rows if len(r) >= i])
