@@ -17,7 +17,7 @@ import time
 from planner.io.reader import shipped_cases
 from planner.rules.profile import open_case
 from planner.web.app import create_app
-from planner.web.serving import bound_socket, make_server
+from planner.web.serving import running
 
 STATES = ["Kenya", "Ghana", "Nigeria", "Egypt", "Japan", "China", "India", "Peru", "Chile",
           "France", "Italy", "Spain", "Poland", "Latvia", "Algeria"]
@@ -63,22 +63,16 @@ def flood(port: int, per_client: int) -> tuple[list[float], list[float]]:
 
 def main() -> None:
     case, profile = open_case(shipped_cases()["untoc-cop6-2012"])
-    sock = bound_socket("127.0.0.1", 0)
-    port = sock.getsockname()[1]
-    web = make_server(create_app(case, profile))
-    threading.Thread(target=web.run, kwargs={"sockets": [sock]}, daemon=True).start()
-    while not web.started:
-        time.sleep(0.05)
-    idle = statistics.median(fetch(port, "/static/board.css") for _ in range(20))
-    flood(port, 10)  # the first boards build what every later one shares
-    before = rss_mib()
-    started = time.perf_counter()
-    clicks, styles = flood(port, 50)
-    took = time.perf_counter() - started
-    after = rss_mib()
-    flood(port, 150)
-    later = rss_mib()
-    web.should_exit = True
+    with running(create_app(case, profile)) as port:
+        idle = statistics.median(fetch(port, "/static/board.css") for _ in range(20))
+        flood(port, 10)  # the first boards build what every later one shares
+        before = rss_mib()
+        started = time.perf_counter()
+        clicks, styles = flood(port, 50)
+        took = time.perf_counter() - started
+        after = rss_mib()
+        flood(port, 150)
+        later = rss_mib()
     print(f"200 clicks from 4 clients: {took:.1f} s; a click: median "
           f"{statistics.median(clicks) * 1000:.0f} ms, slowest {max(clicks) * 1000:.0f} ms")
     print(f"the stylesheet: idle {idle * 1000:.1f} ms; under load median "

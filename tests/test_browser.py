@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,22 +31,12 @@ pytestmark = [pytest.mark.slow,
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
     from planner.web.app import create_app
-    from planner.web.serving import bound_socket, make_server
+    from planner.web.serving import running
 
     case, profile = open_case(shipped_cases()["untoc-cop6-2012"])
     # as planner serve runs it: the bounded protocol, on a socket bound first
-    sock = bound_socket("127.0.0.1", 0)
-    port = sock.getsockname()[1]
-    web = make_server(create_app(case, profile))
-    thread = threading.Thread(target=web.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if web.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}/"
-    web.should_exit = True
-    thread.join(timeout=10)
+    with running(create_app(case, profile)) as port:
+        yield f"http://127.0.0.1:{port}/"
 
 
 @pytest.fixture(scope="module")

@@ -427,31 +427,20 @@ def test_a_busy_port_is_exit_2() -> None:
 
 
 @pytest.fixture
-def bounded_server() -> Iterator[tuple[int, object]]:
+def bounded_server() -> Iterator[int]:
     """The board as planner serve runs it, on a free port, its deadline made short."""
-    import threading
-    import time
-
     from planner.rules.profile import open_case
     from planner.web.app import create_app
-    from planner.web.serving import BoundedH11Protocol, bound_socket, make_server
+    from planner.web.serving import BoundedH11Protocol, running
 
     case, profile = open_case(shipped_cases()["untoc-cop6-2012"])
-    sock = bound_socket("127.0.0.1", 0)
-    port = sock.getsockname()[1]
-    web = make_server(create_app(case, profile))
     old = BoundedH11Protocol.deadline, BoundedH11Protocol.per_client
     BoundedH11Protocol.deadline, BoundedH11Protocol.per_client = 0.5, 8
-    thread = threading.Thread(target=web.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if web.started:
-            break
-        time.sleep(0.05)
-    yield port, web
-    web.should_exit = True
-    thread.join(timeout=10)
-    BoundedH11Protocol.deadline, BoundedH11Protocol.per_client = old
+    try:
+        with running(create_app(case, profile)) as port:
+            yield port
+    finally:
+        BoundedH11Protocol.deadline, BoundedH11Protocol.per_client = old
 
 
 def _closed(conn: object, within: float) -> bool:
@@ -468,12 +457,12 @@ def _closed(conn: object, within: float) -> bool:
 
 
 @pytest.mark.slow
-def test_half_sent_requests_do_not_hold_the_board(bounded_server: tuple[int, object]) -> None:
+def test_half_sent_requests_do_not_hold_the_board(bounded_server: int) -> None:
     import http.client
     import socket
     import time
 
-    port, _web = bounded_server
+    port = bounded_server
     half = []
     for _ in range(12):  # more than one client may hold
         conn = socket.create_connection(("127.0.0.1", port))
@@ -508,7 +497,7 @@ def _rss_mib() -> float:
 
 @pytest.mark.slow
 def test_the_board_under_load_keeps_its_memory_and_serves_its_files(
-        bounded_server: tuple[int, object]) -> None:
+        bounded_server: int) -> None:
     """200 clicks from 4 clients at once: every answer whole, the page's own files served
     meanwhile, and the server's memory back where it was (nothing kept per click). How long
     each takes is bench/load.py's to measure, not a test's."""
@@ -516,7 +505,7 @@ def test_the_board_under_load_keeps_its_memory_and_serves_its_files(
     import threading
     import time
 
-    port, _web = bounded_server
+    port = bounded_server
     states = ["Kenya", "Ghana", "Nigeria", "Egypt", "Japan", "China", "India", "Peru",
               "Chile", "France", "Italy", "Spain", "Poland", "Latvia", "Algeria"]
     statuses: list[int] = []

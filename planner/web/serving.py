@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import socket
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any, ClassVar
 
 from uvicorn.protocols.http.h11_impl import H11Protocol
@@ -105,6 +106,28 @@ def make_server(app: Any) -> Any:
     config = uvicorn.Config(app, http=BoundedH11Protocol, log_level="warning",
                             limit_concurrency=MAX_CONNECTIONS, timeout_keep_alive=5)
     return uvicorn.Server(config)
+
+
+@contextlib.contextmanager
+def running(app: Any) -> Iterator[int]:
+    """The app served as `planner serve` serves it, on a free port of 127.0.0.1 in a thread of
+    this process, until the block ends (for tests and benchmarks): yields the port."""
+    import threading
+    import time
+
+    sock = bound_socket("127.0.0.1", 0)
+    server = make_server(app)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        for _ in range(200):
+            if server.started:
+                break
+            time.sleep(0.05)
+        yield int(sock.getsockname()[1])
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
 
 
 def run(app: Any, sock: socket.socket) -> None:
