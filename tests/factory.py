@@ -6,7 +6,7 @@ import csv
 import dataclasses
 import datetime as dt
 import itertools
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -167,3 +167,29 @@ def brute_force_slates(el: Election) -> list[Slate]:
 def visible(sheetnames: Iterable[str]) -> list[str]:
     """A workbook's sheets a person sees: not the hidden ones that carry its case."""
     return [n for n in sheetnames if not n.startswith("case.")]
+
+
+def crafted_workbook(out: Path, edit: Callable[[str, bytes], bytes],
+                     add: Mapping[str, str | bytes] | None = None, hidden: int = 0) -> Path:
+    """A workbook as openpyxl writes it (a slate's header on its sheet, and `hidden` hidden
+    sheets beside it), each part passed through edit(name, bytes), the parts in add added: the
+    way to write XML no spreadsheet application would."""
+    import zipfile
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["post", "state"])
+    for i in range(1, hidden + 1):
+        wb.create_sheet(f"S{i}").sheet_state = "hidden"
+    plain = out.with_name(f".plain-{out.name}")
+    wb.save(plain)
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            dst.writestr(item, edit(item.filename, src.read(item)))
+        for name, data in (add or {}).items():
+            dst.writestr(name, data)
+    plain.unlink()
+    return out

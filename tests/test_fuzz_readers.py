@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import tomllib
 import warnings
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -83,24 +82,13 @@ def shared_xml(draw: st.DrawFn) -> str:
 
 
 def _crafted(tmp: Path, sheet: str, shared: str) -> Path:
-    import openpyxl
+    from .factory import crafted_workbook
 
-    plain = tmp / "plain.xlsx"
-    if not plain.exists():
-        wb = openpyxl.Workbook()
-        ws = wb.active
-        assert ws is not None
-        ws.append(["post", "state"])
-        wb.save(plain)
-    out = tmp / "fuzzed.xlsx"
-    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(out, "w") as dst:
-        for item in src.infolist():
-            data = src.read(item)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                data = sheet.encode("utf-8", "surrogatepass")
-            dst.writestr(item, data)
-        dst.writestr("xl/sharedStrings.xml", shared)
-    return out
+    return crafted_workbook(
+        tmp / "fuzzed.xlsx",
+        lambda name, data: sheet.encode("utf-8", "surrogatepass")
+        if name == "xl/worksheets/sheet1.xml" else data,
+        {"xl/sharedStrings.xml": shared})
 
 
 def _any_xml(tmp: Path, sheet: str, shared: str) -> None:

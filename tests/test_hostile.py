@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -263,28 +264,18 @@ def test_status_file_stays_in_the_case(tmp_path: Path) -> None:
 
 
 def test_entities_late_in_a_part_are_refused(tmp_path: Path) -> None:
-    book = tmp_path / "s.xlsx"
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.append(["post", "state"])
-    wb.save(book)
+    from .factory import crafted_workbook
+
+    def sheet(change: Callable[[bytes], bytes]) -> Callable[[str, bytes], bytes]:
+        return lambda name, data: change(data) if name == "xl/worksheets/sheet1.xml" else data
+
     evil = tmp_path / "evil.xlsx"
-    with zipfile.ZipFile(book) as src, zipfile.ZipFile(evil, "w") as dst:
-        for item in src.infolist():
-            data = src.read(item)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                data = data.replace(b"<sheetData", b" " * 8000 + b"<!ENTITY x 'y'><sheetData")
-            dst.writestr(item, data)
+    crafted_workbook(evil, sheet(lambda d: d.replace(
+        b"<sheetData", b" " * 8000 + b"<!ENTITY x 'y'><sheetData")))
     # not even XML where it stands: refused by the parser, before any reader
     refused(run("check", evil), "the workbook is refused")
     # declared as XML declares them, in a DTD: refused as such
-    with zipfile.ZipFile(book) as src, zipfile.ZipFile(evil, "w") as dst:
-        for item in src.infolist():
-            data = src.read(item)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                data = b"<!DOCTYPE worksheet [<!ENTITY x 'y'>]>" + data
-            dst.writestr(item, data)
+    crafted_workbook(evil, sheet(lambda d: b"<!DOCTYPE worksheet [<!ENTITY x 'y'>]>" + d))
     refused(run("check", evil), "declares XML entities")
 
 

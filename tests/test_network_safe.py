@@ -150,30 +150,16 @@ NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 
 def _workbook_with(tmp_path: Path, sheet_xml: str, shared_xml: str | None = None,
                    sheets: int = 1) -> Path:
-    """A workbook made by openpyxl, its first sheet's XML (and shared strings) replaced; with
+    """A workbook made by openpyxl, its sheets' XML (and shared strings) replaced; with
     sheets > 1, as many copies of that sheet beside it."""
-    import zipfile
+    from .factory import crafted_workbook
 
-    import openpyxl
-
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.append(["post", "state"])
-    for i in range(1, sheets):
-        wb.create_sheet(f"S{i}").sheet_state = "hidden"
-    plain = tmp_path / "plain.xlsx"
-    wb.save(plain)
-    out = tmp_path / "crafted.xlsx"
-    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for item in src.infolist():
-            data = src.read(item)
-            if item.filename.startswith("xl/worksheets/sheet"):
-                data = sheet_xml.encode()
-            dst.writestr(item, data)
-        if shared_xml is not None:
-            dst.writestr("xl/sharedStrings.xml", shared_xml)
-    return out
+    return crafted_workbook(
+        tmp_path / "crafted.xlsx",
+        lambda name, data: sheet_xml.encode() if name.startswith("xl/worksheets/sheet")
+        else data,
+        {"xl/sharedStrings.xml": shared_xml} if shared_xml is not None else None,
+        hidden=sheets - 1)
 
 
 FAR = [
