@@ -460,12 +460,14 @@ class Substitute:
     state: str
     instrument: str
     substitute: str | None
+    title: str  # the instrument's title, as people read it
 
-    def said(self, title: str) -> str:
+    def said(self) -> str:
         if self.substitute is None:
-            return (f"{self.state} ({self.post}) is not a party to the {title}: no State of its "
-                    "group that is can substitute for it (none present, or all on the bureau)")
-        return (f"{self.state} ({self.post}) is not a party to the {title}: "
+            return (f"{self.state} ({self.post}) is not a party to the {self.title}: no State "
+                    "of its group that is can substitute for it (none present, or all on the "
+                    "bureau)")
+        return (f"{self.state} ({self.post}) is not a party to the {self.title}: "
                 f"{self.substitute} substitutes for it")
 
 
@@ -478,6 +480,7 @@ def substitutes(el: Election, slate: Slate) -> tuple[Substitute, ...]:
     out: list[Substitute] = []
     on_slate = {seat.state for seat in slate}
     rank = el.turn_rank
+    titles = {i.id: i.title for i in el.case.instruments}
     for instrument in el.body.serves:
         taken: set[str] = set()
         for seat in slate:
@@ -492,7 +495,8 @@ def substitutes(el: Election, slate: Slate) -> tuple[Substitute, ...]:
             chosen = able[0] if able else None
             if chosen is not None:
                 taken.add(chosen)
-            out.append(Substitute(seat.post, seat.state, instrument, chosen))
+            out.append(Substitute(seat.post, seat.state, instrument, chosen,
+                                  titles.get(instrument, instrument)))
     return tuple(out)
 
 

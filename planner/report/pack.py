@@ -88,14 +88,12 @@ def bureau_builder(el: Election, slate: Slate, outcomes: Sequence[Outcome],
         if held_apart:
             ws.append([])  # the officers' table ends here (the slate reader stops at a blank)
 
-        named = {i.id: i.title for i in el.case.instruments}
         replaced = substitutes(el, slate)
         if replaced and not held_apart:
             ws.append([])  # the officers' table ends here (the slate reader stops at a blank)
         lines = [("Seat set apart", held.said()) for held in held_apart]
         # who sits for an officer at a meeting of parties its State is not a party to
-        lines += [("Substitute", x.said(named.get(x.instrument, x.instrument)))
-                  for x in replaced]
+        lines += [("Substitute", x.said()) for x in replaced]
         for label, text in lines:
             # who holds a seat the rules set apart, which the groups' column alone hides
             ws.append([label, text])

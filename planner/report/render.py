@@ -138,14 +138,10 @@ def seat_takers(el: Election, states: Sequence[str]) -> dict[str, list[str]]:
     return out
 
 
-def _title(el: Election, instrument: str) -> str:
-    return next((i.title for i in el.case.instruments if i.id == instrument), instrument)
-
-
 def substitute_lines(el: Election, slate: Slate) -> list[str]:
     """At the meetings of the parties to the instruments the bureau also serves: who
     substitutes for each officer not party to one, in words."""
-    out = [f"Substitute: {x.said(_title(el, x.instrument))}." for x in substitutes(el, slate)]
+    out = [f"Substitute: {x.said()}." for x in substitutes(el, slate)]
     known = {i.id for i in el.case.instruments}
     out += [f"Note: the bureau also serves the meetings of the parties to {i!r}, which the "
             "case's instruments do not name: no substitutes are proposed for it."
