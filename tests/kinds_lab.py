@@ -142,6 +142,13 @@ def _other_group_than(draw: st.DrawFn, shape: dict[str, Any]) -> dict[str, Any]:
     return {"post": post, "other": other}
 
 
+def _open_seats(draw: st.DrawFn, shape: dict[str, Any]) -> dict[str, Any]:
+    if draw(st.booleans()):
+        return {"posts": draw(st.lists(st.sampled_from(shape["post_names"]), min_size=1,
+                                       unique=True))}
+    return {}
+
+
 def _condition(draw: st.DrawFn, shape: dict[str, Any]) -> dict[str, Any]:
     assume(shape["eligibility"] == "treaty")
     return {"condition": draw(st.sampled_from(CONDITIONS))}
@@ -156,6 +163,7 @@ RULE_PARAMS: dict[str, Drawn] = {
     "presidency_post": _one_post, "term_limit": _term_limit, "nominations": _none,
     "not_from_last_groups": _last_groups, "reserved_seats": _reserved_seats,
     "group_quota": _group_quota, "other_group_than": _other_group_than,
+    "open_seats": _open_seats,
 }
 PREFERENCE_PARAMS: dict[str, Drawn] = {
     "nomination_priority": _none, "groups_with": _condition, "officers_with": _condition,

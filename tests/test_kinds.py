@@ -193,6 +193,11 @@ PAIRS: dict[str, tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any], dic
                          {"president": AF},
                          {"president": AF,
                           "parties": {**full_parties(3, (AF,)), **full_parties(1, (AP,))}}),
+    # the African States may leave a Vice-President's seat open, but not the presidency that
+    # is theirs: with none of their States present, no slate
+    "open_seats": ({"kind": "open_seats", "posts": ["Vice-President"]}, [PRESIDENCY_TURN],
+                   {"president": AF},
+                   {"president": AF, "parties": full_parties(3, (AP,))}),
 }
 
 

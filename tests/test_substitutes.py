@@ -38,10 +38,12 @@ def test_an_officer_not_party_to_a_protocol_served_is_substituted(tmp_path: Path
     data = json.loads(run("solve", case, "--json", "--no-write").stdout)
     seated = {s["state"] for s in data["slate"]}
     assert {"Algeria", "Benin"} <= seated and "Chad" not in seated
+    said = data["substitutes"][0].pop("said")
     assert data["substitutes"] == [{"post": next(s["post"] for s in data["slate"]
                                                  if s["state"] == "Benin"),
                                     "state": "Benin", "instrument": "trafficking",
                                     "substitute": "Chad"}]
+    assert said.endswith("Chad substitutes for it")
     out = run("solve", case, "--no-write").output
     assert "Substitute: Benin (" in out and "Chad substitutes for it" in out
     pack = tmp_path / "pack.xlsx"
@@ -60,10 +62,12 @@ def test_an_officer_not_party_to_a_protocol_served_is_substituted(tmp_path: Path
 def test_no_party_in_the_group_to_substitute_is_said(tmp_path: Path) -> None:
     parties = {**full_parties(2, OTHERS), "Algeria": ALL, "Benin": CONV}
     data = json.loads(run("solve", _case(tmp_path, parties), "--json", "--no-write").stdout)
+    said = data["substitutes"][0].pop("said")
     assert data["substitutes"] == [{"post": next(s["post"] for s in data["slate"]
                                                  if s["state"] == "Benin"),
                                     "state": "Benin", "instrument": "trafficking",
                                     "substitute": None}]
+    assert "no State of its group that is can substitute for it" in said
 
 
 def test_an_instrument_served_that_the_case_does_not_name_is_said(tmp_path: Path) -> None:

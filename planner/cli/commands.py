@@ -87,7 +87,8 @@ def check_cmd(ctx: click.Context, paths: tuple[str, ...], as_json: bool) -> None
         raise click.UsageError("give at most CASE and SLATE")
     case_arg, slate_arg = (None, paths[0]) if len(paths) == 1 else paths
     c, profile, said = _load_for_slates(case_arg, [slate_arg])
-    slate = load_slate(slate_arg, c.body, known=c.declared)
+    slate = load_slate(slate_arg, c.body, known=c.declared,
+                       open_seats=profile.open_seats)
     el = prepare(c, profile, extra_states=frozenset(s.state for s in slate))
     emit(CheckView(c, {"case": str(c.path), "slate": str(slate_arg)}, [*said, *el.notes], {},
                    "Rule check", el=el, slate=slate, outcomes=check(el, slate)), as_json)
@@ -203,7 +204,8 @@ def record_cmd(paths: tuple[str, ...], out: Path, force: bool) -> None:
         raise click.UsageError("give at most CASE and SLATE")
     case_arg, slate_arg = (None, paths[0]) if len(paths) == 1 else paths
     c, profile, said = _load_for_slates(case_arg, [slate_arg])
-    slate = load_slate(slate_arg, c.body, whole=True, known=c.declared)
+    slate = load_slate(slate_arg, c.body, whole=True, known=c.declared,
+                       open_seats=profile.open_seats)
     check_output_path(out, [*input_paths(c), Path(slate_arg)])
     if out.exists() and not force:
         raise UsageError(f"{out} exists. Give another name, or --force to overwrite it")

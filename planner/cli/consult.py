@@ -98,7 +98,8 @@ def alternatives_cmd(ctx: click.Context, case: str | None, k: int, fix: tuple[st
     from planner.rules.election import prepare
 
     c, profile = _load(case)
-    asks = read_asks(c, fix=fix, exclude=exclude, label=lambda name: f"option --{name}")
+    asks = read_asks(c, fix=fix, exclude=exclude, label=lambda name: f"option --{name}",
+                     open_seats=profile.open_seats)
     fixed, excluded = list(asks.fix), list(asks.exclude)
     group = _group(vary, "--vary", c.body)
     target = target_path(c, out, no_write, "alternatives")
@@ -170,7 +171,8 @@ def compare_cmd(ctx: click.Context, slates: tuple[str, ...], case: str | None, o
 
     c, profile, said = _load_for_slates(case, slates, own_cases=True)
     target = target_path(c, out, no_write, "compare", slates)
-    per_file = [load_slates(path, c.body, whole=True, known=c.declared) for path in slates]
+    per_file = [load_slates(path, c.body, whole=True, known=c.declared,
+                            open_seats=profile.open_seats) for path in slates]
     loaded = [item for items in per_file for item in items]
     if len(loaded) < 2:
         raise UsageError("compare needs two or more slates (files, or a workbook with several)")
@@ -218,7 +220,8 @@ def replace_cmd(ctx: click.Context, case: str | None, slate_path: str, withdraw:
     deposits, nominations = list(asks.ratified), list(asks.nominate)
     if not (gone or absent_states or deposits or nominations):
         raise UsageError("say what changed: --withdraw, --absent, --ratified or --nominate")
-    current = load_slate(slate_path, base.body, whole=True, known=base.declared)
+    current = load_slate(slate_path, base.body, whole=True, known=base.declared,
+                         open_seats=profile.open_seats)
     c, said = what_if(base, absent_states, deposits, nominations, gone)
     target = target_path(c, out, no_write, "replace", [slate_path])
     el = prepare_with(c, profile, [current])
@@ -257,7 +260,8 @@ def candidates_cmd(ctx: click.Context, case: str | None, slate_path: str, post_t
     c, profile, said = _load_for_slates(case, [slate_path])
     post = _post(post_text, "--post", c.body)
     group = _group(group_text, "--group", c.body)
-    current = load_slate(slate_path, c.body, whole=True, known=c.declared)
+    current = load_slate(slate_path, c.body, whole=True, known=c.declared,
+                         open_seats=profile.open_seats)
     target = target_path(c, out, no_write, "candidates", [slate_path])
     el = prepare_with(c, profile, [current])
     holders = seat_holders(el, current, post, group)

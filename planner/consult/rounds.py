@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 from planner.domain.body import MEMBERSHIP
 from planner.domain.case import Case, Deposit, Nomination
-from planner.domain.slate import NO_GROUP, Seat, Slate, state_order
+from planner.domain.slate import NO_GROUP, Seat, Slate, open_seat, open_seat_group, state_order
 from planner.errors import Where
-from planner.rules.base import check, cost, listing, preference_weights, score
+from planner.rules.base import Rule, check, cost, listing, preference_weights, score
 from planner.rules.election import Election, ordered_slate, prepare
 from planner.rules.forms import NotDecomposable
 from planner.rules.profile import Profile
@@ -485,7 +485,9 @@ def substitutes(el: Election, slate: Slate) -> tuple[Substitute, ...]:
         taken: set[str] = set()
         for seat in slate:
             status = el.status.get(seat.state)
-            if status is None or instrument in status.instruments:
+            # a seat left open has no officer to substitute for: it stays open there too
+            if (status is None or instrument in status.instruments
+                    or open_seat_group(seat.state) is not None):
                 continue
             group = el.group(seat.state)
             able = sorted((s for s in (el.members(group) if group else ())
@@ -498,6 +500,64 @@ def substitutes(el: Election, slate: Slate) -> tuple[Substitute, ...]:
             out.append(Substitute(seat.post, seat.state, instrument, chosen,
                                   titles.get(instrument, instrument)))
     return tuple(out)
+
+
+@dataclass(frozen=True)
+class OpenSeat:
+    """A seat of `post` the `group` leaves open pending its consultations, and why."""
+
+    post: str
+    group: str
+    why: str
+
+    def said(self) -> str:
+        return f"a {self.post} seat of the {self.group} is left open: {self.why}"
+
+
+def open_seats_left(el: Election, slate: Slate, fixed: Iterable[tuple[str, str]] = ()
+                    ) -> tuple[OpenSeat, ...]:
+    """The seats the slate leaves open, each with why: asked for (fixed open), or no valid
+    slate fills it (the rules that would not hold with it filled), or, where a slate with it
+    filled exists (a slate given to check), that the rules let it be filled."""
+    asked = set(fixed)
+    out: list[OpenSeat] = []
+    for seat in slate:
+        group = open_seat_group(seat.state)
+        if group is None:
+            continue
+        why = ("asked for (the seat was fixed open)" if (seat.state, seat.post) in asked
+               else _why_open(el, group))
+        out.append(OpenSeat(seat.post, group, why))
+    return tuple(out)
+
+
+def _why_open(el: Election, group: str) -> str:
+    """Why no valid slate fills the group's open seat: the rules in conflict once it must be
+    filled, with their causes where they name them."""
+    from planner.solve.best import solve
+
+    seat = open_seat(group)
+    filled = dataclasses.replace(el, universe=tuple(s for s in el.universe if s != seat),
+                                 open_seats=tuple(o for o in el.open_seats if o.state != seat))
+    result = solve(filled)
+    if result.status == "solved":
+        return ("the rules let every seat of the group be filled (planner solve proposes a "
+                "slate that fills it)")
+    if not result.conflicts:
+        return "no valid slate fills it (which rules stand in the way was not narrowed down)"
+    causes: dict[str, None] = {}
+    names: dict[str, None] = {}
+    for x in result.conflicts:
+        rule = el.profile.rule(x.rule)
+        if not isinstance(rule, Rule):
+            continue
+        causes.update((cause.rstrip("."), None) for cause, _fix in rule.causes(filled, x.scope))
+        if not rule.structural:  # the bureau's own shape, which no one would drop
+            names[f"{rule.name} ({', '.join(x.scope)})" if x.scope else rule.name] = None
+    held = f"the rules that would not all hold with it filled: {listing(list(names), 8)}"
+    if causes:
+        return f"no valid slate fills it: {'; '.join(causes)} ({held})"
+    return f"no valid slate fills it ({held})"
 
 
 def repeated_notes(el: Election, slate: Slate) -> frozenset[str]:

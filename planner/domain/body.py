@@ -5,10 +5,16 @@ reader and the domain need.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property
 
 from planner.domain.names import normalise
+from planner.domain.slate import open_seat
+
+# how a slate may write a seat left open: the words, then the group in brackets
+_OPEN_SEAT = re.compile(r"(?i)^(?:open(?: seat)?|seat left open|vacant(?: seat)?|"
+                        r"pending)\s*\((.+)\)$")
 
 # the eligibility bases a body may use
 TREATY = "treaty"  # parties to the body's treaty at the opening (deposits and entry into force)
@@ -129,6 +135,13 @@ class Body:
         if found is not None and ordinal is not None and self.post(found).count >= max(2, ordinal):
             return found
         return None
+
+    def find_open_seat(self, text: str) -> str | None:
+        """The open seat a text names ("open seat (WEOG)", "open (African States)", "vacant
+        (GRULAC)"), by the group's name, short name or alias; None where it names none."""
+        match = _OPEN_SEAT.match(text.strip())
+        group = self.find_group(match.group(1)) if match else None
+        return open_seat(group) if group else None
 
     def find_constituency(self, text: str) -> str | None:
         key = normalise(text)

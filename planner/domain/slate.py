@@ -22,5 +22,23 @@ class Seat:
 Slate = tuple[Seat, ...]
 
 
+# a seat a group leaves open pending its consultations stands on a slate as a State would,
+# one per group ("open seat (African States)"): every rule then counts it as the group's seat
+# and finds in it none of a State's standings, so it can only ever stand where a group is short
+OPEN_SEAT = "open seat"
+
+
+def open_seat(group: str) -> str:
+    """The name an open seat of the group goes by on a slate."""
+    return f"{OPEN_SEAT} ({group})"
+
+
+def open_seat_group(name: str) -> str | None:
+    """The group whose open seat the name is, None where it names a State."""
+    if name.startswith(f"{OPEN_SEAT} (") and name.endswith(")"):
+        return name[len(OPEN_SEAT) + 2:-1]
+    return None
+
+
 def state_order(name: str) -> tuple[str, str]:
     return (normalise(name), name)

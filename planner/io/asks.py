@@ -25,9 +25,12 @@ class Asks:
 def read_asks(case: Case, *, fix: Sequence[str] = (), exclude: Sequence[str] = (),
               withdraw: Sequence[str] = (), absent: Sequence[str] = (),
               ratified: Sequence[str] = (), nominate: Sequence[str] = (),
-              label: Callable[[str], str] = lambda name: name) -> Asks:
+              label: Callable[[str], str] = lambda name: name, open_seats: bool = False
+              ) -> Asks:
     """fix as POST=STATE, ratified as STATE:INSTRUMENT:DATE, nominate as STATE:POST; label
-    names where a value was given ('option --fix' on the command line). Raises InputError."""
+    names where a value was given ('option --fix' on the command line). open_seats: the
+    profile lets a seat be left open, and a seat may be fixed open ("Vice-President=open seat
+    (WEOG)") or kept filled (--exclude "open seat (WEOG)"). Raises InputError."""
     from planner.domain.names import did_you_mean, registry
     from planner.io.dates import DATE_FIX, DateError, parse_date
 
@@ -38,6 +41,14 @@ def read_asks(case: Case, *, fix: Sequence[str] = (), exclude: Sequence[str] = (
     def state(text: str, where: str) -> str | None:
         text = text.strip()
         name = text if text in known else registry().lookup(text)
+        opened = case.body.find_open_seat(text) if name is None else None
+        if opened is not None and where in ("fix", "exclude"):
+            if open_seats:
+                return opened
+            problems.append(Problem(Where(label(where)), f"{text!r} is a seat left open, and "
+                                    "this body's profile lets no seat be left open",
+                                    "name a State"))
+            return None
         if name is None:
             problems.append(Problem(Where(label(where)), f"unknown State {text!r}",
                                     did_you_mean(text)))

@@ -85,7 +85,7 @@ def _tables(path: Path, problems: Problems,
 
 
 def _seat(table: Table, row: Row, spec: Body, problems: Problems,
-          known: frozenset[str] = frozenset()) -> Seat | None:
+          known: frozenset[str] = frozenset(), open_seats: bool = False) -> Seat | None:
     text = row.text("post")
     post = spec.find_post(text)
     if post is None:
@@ -93,6 +93,14 @@ def _seat(table: Table, row: Row, spec: Body, problems: Problems,
     name = row.text("state")
     # a State the case declares itself (a generated body) is known by its name as written
     state = (name if name in known else registry().lookup(name)) if name else None
+    opened = spec.find_open_seat(name) if name and state is None else None
+    if opened is not None and not open_seats:
+        problems.add(table.where(row.number, "state"), f"{name!r} leaves the seat open, and "
+                     "this body's profile lets no seat be left open",
+                     "name a State for the post (a profile lets a seat be left open with "
+                     "open_seats; see docs/profiles.md)")
+        return None
+    state = state or opened
     if state is None:
         problems.add(table.where(row.number, "state"),
                      f"unknown State {name!r}" if name else "the State is missing",
@@ -136,10 +144,13 @@ def _complete(table: Table, rows: list[tuple[Row, Seat]], label: str, spec: Body
 
 
 def load_slates(path: Path | str, spec: Body, whole: bool = False,
-                known: frozenset[str] = frozenset()) -> list[tuple[str, Slate]]:
+                known: frozenset[str] = frozenset(), open_seats: bool = False
+                ) -> list[tuple[str, Slate]]:
     """Every slate in the file, with a label (the file name, and the rank where there are
     several). whole: refuse slates that are not a complete bureau (exit 2), for commands that
-    compare or edit slates rather than check them. known: the States the case declares."""
+    compare or edit slates rather than check them. known: the States the case declares.
+    open_seats: the profile lets a seat be left open ("open seat (GROUP)" in the state
+    column)."""
     p = Path(path)
     require_file(p, "give a .csv or .xlsx file with columns post and state")
     problems = Problems()
@@ -151,7 +162,7 @@ def load_slates(path: Path | str, spec: Body, whole: bool = False,
     ranked = table.has("rank")
     groups: dict[str, list[tuple[Row, Seat]]] = {}
     for row in table.rows:
-        seat = _seat(table, row, spec, problems, known)
+        seat = _seat(table, row, spec, problems, known, open_seats)
         key = row.text("rank") if ranked else ""
         if seat is not None:
             groups.setdefault(key, []).append((row, seat))
@@ -198,9 +209,9 @@ def _same_as_bureau(path: Path, bureau: list[tuple[int, str, str]], seats: list[
 
 
 def load_slate(path: Path | str, spec: Body, whole: bool = False,
-               known: frozenset[str] = frozenset()) -> Slate:
+               known: frozenset[str] = frozenset(), open_seats: bool = False) -> Slate:
     """The one slate of a file; known: the States the case declares itself."""
-    slates = load_slates(path, spec, whole, known)
+    slates = load_slates(path, spec, whole, known, open_seats)
     if len(slates) > 1:
         raise InputError([Problem(Where(str(path)), f"the file holds {len(slates)} slates",
                                   "give a file with one slate, or use planner compare")])

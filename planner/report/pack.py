@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from planner.consult.rounds import substitutes
+from planner.consult.rounds import open_seats_left, substitutes
 from planner.domain.case import Instrument
 from planner.domain.slate import Slate
 from planner.rules.base import Outcome, seats_held
@@ -89,9 +89,11 @@ def bureau_builder(el: Election, slate: Slate, outcomes: Sequence[Outcome],
             ws.append([])  # the officers' table ends here (the slate reader stops at a blank)
 
         replaced = substitutes(el, slate)
-        if replaced and not held_apart:
+        opened = open_seats_left(el, slate)
+        if (replaced or opened) and not held_apart:
             ws.append([])  # the officers' table ends here (the slate reader stops at a blank)
         lines = [("Seat set apart", held.said()) for held in held_apart]
+        lines += [("Seat left open", x.said()) for x in opened]
         # who sits for an officer at a meeting of parties its State is not a party to
         lines += [("Substitute", x.said()) for x in replaced]
         for label, text in lines:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from planner.consult.rounds import (
     SETTLED,
+    open_seats_left,
     repeated_notes,
     settled_by_nominations,
     substitutes,
@@ -149,9 +150,21 @@ def substitute_lines(el: Election, slate: Slate) -> list[str]:
     return out
 
 
+def open_seat_lines(el: Election, slate: Slate, fixed: Sequence[tuple[str, str]] = ()
+                    ) -> list[str]:
+    """The seats the slate leaves open pending a group's consultations, each with why."""
+    return [f"Seat left open: {x.said()}." for x in open_seats_left(el, slate, fixed)]
+
+
+def open_seats_json(el: Election, slate: Slate, fixed: Sequence[tuple[str, str]] = ()
+                    ) -> list[dict[str, Any]]:
+    return [{"post": x.post, "group": x.group, "why": x.why, "said": x.said()}
+            for x in open_seats_left(el, slate, fixed)]
+
+
 def substitutes_json(el: Election, slate: Slate) -> list[dict[str, Any]]:
     return [{"post": x.post, "state": x.state, "instrument": x.instrument,
-             "substitute": x.substitute} for x in substitutes(el, slate)]
+             "substitute": x.substitute, "said": x.said()} for x in substitutes(el, slate)]
 
 
 def seats_json(el: Election, slate: Slate) -> list[dict[str, Any]]:
@@ -206,6 +219,7 @@ class SolveView(Rendering):
     outcomes: Sequence[Outcome] = ()
     workbook: str | None = None
     equally_good: int | None = None  # valid slates as good on every rule-based preference
+    fixed: Sequence[tuple[str, str]] = ()  # (state, post) asked for (the board's choices)
 
     def why_this(self) -> str:
         """Why this slate among the valid ones, in one sentence."""
@@ -242,6 +256,7 @@ class SolveView(Rendering):
             **self.diagnosis_json(),
             "nominations_not_honoured": list(unhonoured(el, r.slate)) if r.slate else [],
             "seats_set_apart": seats_json(el, r.slate) if r.slate else [],
+            "open_seats": open_seats_json(el, r.slate, self.fixed) if r.slate else [],
             "substitutes": substitutes_json(el, r.slate) if r.slate else [],
             "score": r.score,
             "equally_good": self.equally_good,
@@ -277,6 +292,7 @@ class SolveView(Rendering):
                 f"{p.name} {r.score[p.id]} ({'higher' if p.maximise else 'lower'} is better)"
                 for p in el.profile.preferences if not p.planners_own) + ".")
             out += seat_lines(el, r.slate)
+            out += open_seat_lines(el, r.slate)
             out += substitute_lines(el, r.slate)
             out.append(self.why_this())
             out += unhonoured(el, r.slate)
@@ -313,6 +329,7 @@ class CheckView(Rendering):
             "holdovers": [{"post": s.post, "state": s.state, "person": s.representative or None}
                           for s in self.slate if s.holdover],
             "seats_set_apart": seats_json(self.el, self.slate),
+            "open_seats": open_seats_json(self.el, self.slate),
             "substitutes": substitutes_json(self.el, self.slate),
             "assumptions": list(self.notes),
             "run": provenance(self.case, self.options),
@@ -337,7 +354,8 @@ class CheckView(Rendering):
         return [table_text(frame, ["result", "rule", "scope", "detail"], limit=100),
                 "\nThe slate meets every rule." if self.ok else
                 f"\nThe slate fails {failed} of the checks above.",
-                *seat_lines(self.el, self.slate), *substitute_lines(self.el, self.slate),
+                *seat_lines(self.el, self.slate), *open_seat_lines(self.el, self.slate),
+                *substitute_lines(self.el, self.slate),
                 *self.holdover_lines(),
                 *note_lines(self.notes, self.case.warnings)]
 

@@ -491,6 +491,9 @@ class Election:
     alike: tuple[tuple[tuple[str, ...], int], ...] = field(default=(), compare=False)
     # what the rotation assumed at this session, in words (said by the rotation rules)
     rotation_said: tuple[str, ...] = field(default=(), compare=False)
+    # the seats a group may leave open (planner.rules.kinds.OpenSeats), one per group, each
+    # standing on a slate as a State of the group would (planner.domain.slate.open_seat)
+    open_seats: tuple[StateStatus, ...] = field(default=(), compare=False)
 
     @property
     def body(self) -> Body:
@@ -502,7 +505,7 @@ class Election:
 
     @cached_property
     def status(self) -> dict[str, StateStatus]:
-        return self.assessment.by_state()
+        return {**self.assessment.by_state(), **{o.state: o for o in self.open_seats}}
 
     def group(self, state: str) -> str | None:
         return self.status[state].group
@@ -655,6 +658,11 @@ class Profile:
         others = sum(max((r.least_officers(body, g) for r in self.rules), default=0)
                      for g in body.group_names if g != group)
         return max(0, min(most, body.total_posts - others))
+
+    @property
+    def open_seats(self) -> bool:
+        """Whether a group may leave a seat open (a rule of kind open_seats)."""
+        return any(r.kind == "open_seats" for r in self.rules)
 
     def conditions(self) -> tuple[str, ...]:
         """The standings the rules and preferences ask about, in CONDITIONS order."""

@@ -10,8 +10,8 @@ from collections.abc import Iterable
 from planner.domain.body import MEMBERSHIP
 from planner.domain.case import Case
 from planner.domain.rotation import Turn, cycle_of, turns
-from planner.domain.slate import Seat, Slate, state_order
-from planner.domain.status import assess
+from planner.domain.slate import Seat, Slate, open_seat, open_seat_group, state_order
+from planner.domain.status import StateStatus, assess
 from planner.rules.base import Election as Election
 from planner.rules.base import Profile
 
@@ -51,6 +51,8 @@ def _rotation(case: Case) -> tuple[Turn, tuple[str, ...]]:
 def prepare(case: Case, profile: Profile, on: dt.date | None = None,
             extra_states: frozenset[str] = frozenset()) -> Election:
     """The election at the case's session (or at date on), with extra_states in the universe."""
+    # a seat left open is no State to assess
+    extra_states = frozenset(s for s in extra_states if open_seat_group(s) is None)
     assessment = assess(case, on, extra_states)
     turn, said = _rotation(case)
     notes: list[str] = []
@@ -62,14 +64,20 @@ def prepare(case: Case, profile: Profile, on: dt.date | None = None,
         notes.append(f"No attendance list: every {what} is taken as present.")
     nominated = {n.state for n in case.nominations}
     universe = {s.state for s in assessment.states if s.eligible} | nominated | extra_states
+    # a group's open seat, where the profile lets one be left open: after the States
+    opened = tuple(StateStatus(open_seat(g), g, (), True, True, "", False)
+                   for g in case.body.group_names
+                   if profile.open_seats)
     el = Election(
         case=case,
         profile=profile,
         assessment=assessment,
         turn=turn,
         notes=(),
-        universe=tuple(sorted(universe, key=state_order)),
+        universe=(*sorted(universe - {o.state for o in opened}, key=state_order),
+                  *(o.state for o in opened)),
         rotation_said=said,
+        open_seats=opened,
     )
     for kind in (*profile.rules, *profile.preferences):
         notes.extend(kind.notes(el))

@@ -12,7 +12,7 @@ from typing import Any
 from planner.domain.body import Body
 from planner.domain.case import Case
 from planner.domain.names import normalise
-from planner.domain.slate import NO_GROUP, Slate
+from planner.domain.slate import NO_GROUP, Slate, open_seat
 
 # the standings under the treaty are defined with the election (planner.rules.base)
 from planner.rules.base import CONDITION_LABELS as CONDITION_LABELS
@@ -871,9 +871,45 @@ class OtherGroupThan(Rule):
             yield Complaint("other", "is the post itself", "name another post")
 
 
+@dataclass(frozen=True)
+class OpenSeats(Rule):
+    """A group may leave a seat open pending its consultations: of the posts named (any post
+    if none is named), one seat a group. The open seat stands on a slate as one of the group's
+    States would (planner.domain.slate.open_seat): the group's counts count it, and it meets
+    no standing, constituency or quota, so that it never stands where a State of the group is
+    needed. The preference the profile puts first (planner.rules.preferences.SeatsFilled)
+    leaves a seat open only where no slate fills it."""
+
+    kind = "open_seats"
+    posts: tuple[str, ...] = param((), "the posts a seat of which may be left open (default: "
+                                   "any)", among="posts")
+
+    def closed(self, el: Election) -> list[str]:
+        return [p for p in el.body.post_names if self.posts and p not in self.posts]
+
+    def scopes(self, el: Election) -> tuple[Scope, ...]:
+        if not self.closed(el):
+            return ()
+        return tuple((o.group,) for o in el.open_seats if o.group and o.state in el.rank)
+
+    def needs(self, el: Election, scope: Scope, b: Backend[E]) -> Iterator[Need[E]]:
+        seat = open_seat(scope[0])
+        closed = self.closed(el)
+        yield Need(b.total(b.holds(seat, p) for p in closed), "==", 0,
+                   f"{' and '.join(closed)} posts left open by the {scope[0]}")
+
+    def conflict(self, el: Election, scope: Scope) -> str:
+        return (f"{self.citation}: {self.wording} (a seat of {' or '.join(self.posts)} only, "
+                "one a group).")
+
+    def validate(self, body: Body) -> Iterator[Complaint]:
+        for post in sorted({p for p in self.posts if self.posts.count(p) > 1}):
+            yield Complaint("posts", f"names {post!r} twice", "name each post once")
+
+
 RULE_KINDS: dict[str, type[Rule]] = {k.kind: k for k in (
     PostCounts, OnePostPerState, Eligibility, GroupOfficers, ConstituencySeat, PartyTo, Quota,
     Rotation, PresidencyPost, TermLimit, Nominations, NotFromLastGroups, ReservedSeats,
-    GroupQuota, OtherGroupThan)}
+    GroupQuota, OtherGroupThan, OpenSeats)}
 # names a profile may still use for a kind, from before the kind was renamed
 KIND_ALIASES = {"host_post": "presidency_post"}

@@ -62,6 +62,23 @@ class OfficersWith(Preference):
         return officers(el, b, members_meeting(el, el.universe, self.condition))
 
 
+@dataclass(frozen=True)
+class SeatsFilled(Preference):
+    """Seats left open (fewer is better): put before every other preference where a profile
+    lets a seat be left open (planner.rules.kinds.OpenSeats), so that a seat stays open only
+    where no valid slate fills it, never to meet a later preference."""
+
+    kind = "seats_filled"
+    maximise = False
+
+    def value(self, el: Election, b: Backend[E]) -> E:
+        seats = who_may_hold(b, [o.state for o in el.open_seats if o.state in el.rank])
+        return b.total(b.holds(s, p) for s in seats for p in el.body.post_names)
+
+    def bounds(self, el: Election) -> tuple[int, int] | None:
+        return (0, len(el.open_seats))
+
+
 # the most n**k (n States, k single posts) for the tie-break's single posts to weigh as digits
 DIGITS_UP_TO = 2**32
 

@@ -37,13 +37,14 @@ from planner.rules.base import Kind
 from planner.rules.base import Profile as Profile
 from planner.rules.fairness import FAIRNESS_KINDS
 from planner.rules.kinds import CONDITIONS, KIND_ALIASES, RULE_KINDS
-from planner.rules.preferences import PREFERENCE_KINDS, TIE_BREAK
+from planner.rules.preferences import PREFERENCE_KINDS, TIE_BREAK, SeatsFilled
 
 DEFAULT_PROFILE = "untoc-cop"
 UN_GROUPS = "un-regional-groups"
 TOP_KEYS = {"name", "conference", "short", "source", "eligibility", "notes", "groups", "posts",
             "constituencies", "rotation", "rules", "preferences", "fairness", "default_case",
-            "fairness_condition", "years_between_sessions", "extra_states", "serves"}
+            "fairness_condition", "years_between_sessions", "extra_states", "serves",
+            "open_seats"}
 ROTATION_KEYS = {"post", "following", "follows", "published", "default_cycle", "default_start"}
 COMMON_KEYS = {"kind", "id", "citation", "text", "label"}
 
@@ -269,6 +270,25 @@ class _Reader:
             out[(session, post)] = group
         return tuple(sorted((s, p, g) for (s, p), g in out.items()))
 
+    def open_seats(self, data: Mapping[str, Any], body: Body) -> list[Any]:
+        """The shorthand `open_seats = true` (any post) or a list of posts: the open_seats rule
+        with the profile's own words."""
+        value = data.get("open_seats")
+        if value is None or value is False:
+            return []
+        if value is not True and not (isinstance(value, list) and value):
+            self.bad("open_seats", "must be true or a list of posts",
+                     "write open_seats = true, or open_seats = [\"Vice-President\"]")
+            return []
+        entry: dict[str, Any] = {
+            "kind": "open_seats", "id": "open_seats", "label": "seats left open",
+            "citation": "practice (the profile's open_seats)",
+            "text": "A regional group that has not agreed its candidate may leave its seat "
+                    "open pending its consultations, and the election goes ahead."}
+        if isinstance(value, list):
+            entry["posts"] = value
+        return [self.item(entry, "open_seats", RULE_KINDS, body)]
+
     def hidden_controls(self, value: Any, key: str = "") -> None:
         """Every text of the profile (keys too) free of control and invisible formatting
         characters: a group's name with a direction override prints one name and is
@@ -333,6 +353,7 @@ class _Reader:
         )
         rules = [self.item(e, f"rules[{i}]", RULE_KINDS, body)
                  for i, e in enumerate(self.tables(data, "rules"))]
+        rules.extend(self.open_seats(data, body))
         prefs = [self.item(e, f"preferences[{i}]", PREFERENCE_KINDS, body)
                  for i, e in enumerate(self.tables(data, "preferences"))]
         if not rules:
@@ -366,6 +387,13 @@ class _Reader:
         notes = self.texts(data, "notes", "notes")
         self.problems.raise_if_any()
         prefs_done = [p for p in prefs if p is not None and not p.planners_own]
+        opened = next((r for r in rules if r is not None and r.kind == "open_seats"), None)
+        if opened is not None:
+            # before every preference: a seat stays open only where no slate fills it
+            prefs_done.insert(0, SeatsFilled(
+                "seats_filled", opened.citation, "Every seat the rules let be filled is "
+                "filled: a seat is left open only where no valid slate fills it (seats left "
+                "open; fewer is better).", label="seats left open"))
         return Profile(
             name=name,
             body=body,

@@ -28,7 +28,7 @@ import dataclasses
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from planner.domain.slate import Slate
+from planner.domain.slate import Slate, open_seat_group
 from planner.rules.base import Election
 from planner.rules.forms import PLAIN_MEMBER, Form, Key, passes, with_plain_member
 
@@ -196,11 +196,15 @@ def carries(el: Election, slate: Slate, state: str, post: str,
     constraint tells States apart). Derived from the rules' own constraints, read on the
     reduced election that keeps the slate's States (planner.rules.reduce), whose States count
     for the whole universe's."""
+    if open_seat_group(state) is not None:
+        return ()  # a seat left open holds no officer for any rule to need
     if reduce and len(el.universe) >= LEAN_FROM:
         el = _lean(el, frozenset(s.state for s in slate))
     held = tuple((s.state, s.post) for s in slate)
     swapped = (*(k for k in held if k != (state, post)), (PLAIN_MEMBER, post))
-    members = frozenset(s for s in el.members(el.group_or_none(state)) if el.status[s].eligible)
+    # a plain member is a State: a seat left open is no member to compare with
+    members = frozenset(s for s in el.members(el.group_or_none(state))
+                        if el.status[s].eligible and open_seat_group(s) is None)
     alike = [(kept, left) for kept, left in el.alike if kept[0] in members]
     # only a constraint on this post for this group's States can tell the two apart
     keys = {(s, post) for s in (*members, state)}

@@ -193,7 +193,7 @@ def create_app(case: Case, profile: Profile, token: str | None = None,
         case, profile = found
         params = {k: request.query_params.getlist(k) for k in request.query_params}
         try:
-            state = parse_state(params, case)
+            state = parse_state(params, case, profile.open_seats)
             if "act" in params or "compare_a" in params or any(
                     not v for key in ("ratified", "nominate") for v in params.get(key, [])):
                 # a form's click: to the board's own address, which holds its state
@@ -221,7 +221,7 @@ def create_app(case: Case, profile: Profile, token: str | None = None,
         case, profile = found
         params = {k: request.query_params.getlist(k) for k in request.query_params}
         try:
-            shown = await built(case, profile, parse_state(params, case))
+            shown = await built(case, profile, parse_state(params, case, profile.open_seats))
         except InputError as exc:
             return PlainTextResponse("\n".join(str(p) for p in exc.problems), status_code=400)
         view = shown.pack  # the board's own solve renderer: nothing computed again

@@ -83,9 +83,11 @@ class BoardState:
         return self.with_choice(what, item).query(**change)
 
 
-def parse_state(params: Mapping[str, Sequence[str]], case: Case) -> BoardState:
+def parse_state(params: Mapping[str, Sequence[str]], case: Case, open_seats: bool = False
+                ) -> BoardState:
     """A board state from URL parameters, every value checked against the case: unknown
-    States, posts or dates are refused with the planner's own messages."""
+    States, posts or dates are refused with the planner's own messages. open_seats: the
+    profile lets a seat be left open, and a seat may be fixed open."""
     from planner.io.asks import read_asks
     from planner.limits import MAX_ALTERNATIVES
 
@@ -108,13 +110,15 @@ def parse_state(params: Mapping[str, Sequence[str]], case: Case) -> BoardState:
         asks = read_asks(case, fix=given.get("fix", []), exclude=given.get("exclude", []),
                           withdraw=given.get("withdraw", []), absent=given.get("absent", []),
                           ratified=[v for v in given.get("ratified", []) if v.strip()],
-                          nominate=[v for v in given.get("nominate", []) if v.strip()])
+                          nominate=[v for v in given.get("nominate", []) if v.strip()],
+                          open_seats=open_seats)
         if act in ("fix", "exclude", "absent", "withdraw") and who and (where or act != "fix"):
             # the click itself, read the same way; applied below as one choice of a State
             one = read_asks(case, fix=[f"{where}={who}"] if act == "fix" else [],
                             exclude=[who] if act == "exclude" else [],
                             absent=[who] if act == "absent" else [],
-                            withdraw=[who] if act == "withdraw" else [])
+                            withdraw=[who] if act == "withdraw" else [],
+                            open_seats=open_seats)
             chosen = ((one.fix[0][1], one.fix[0][0]) if act == "fix"
                       else getattr(one, act)[0])
     except InputError as exc:
@@ -220,7 +224,7 @@ def build(case: Case, profile: Profile, state: BoardState) -> Board:
         outcomes = ()
     options: dict[str, Any] = {"board": state.query()}
     solve_view = SolveView(changed, options, el.notes, {}, "Proposed bureau", el=el,
-                           result=result, outcomes=outcomes,
+                           result=result, outcomes=outcomes, fixed=fixed,
                            equally_good=equally_good(el) if status == "solved" and not fixed
                            and not state.exclude else None)
     room_view = RoomView(changed, options, el.notes, {}, "Room", el=el,
