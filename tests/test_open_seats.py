@@ -159,3 +159,17 @@ def test_the_board_shows_the_open_seat_and_fixes_one_open(tmp_path: Path) -> Non
     other = TestClient(create_app(plain, _p), base_url="http://127.0.0.1")
     r = other.get("/", params={"fix": f"Vice-President=open seat ({WEOG})"})
     assert r.status_code == 400 and "lets no seat be left open" in r.text
+
+
+def test_a_plan_never_leaves_a_seat_open_to_be_fairer() -> None:
+    """The African States have two States, both needed at every session: a plan of two
+    sessions has them serve twice (a breach of fairness) rather than leave a seat open."""
+    from planner.consult.plan import plan
+
+    allowing, plain = _untoc_allowing(["Vice-President", "Rapporteur"])
+    case = make_case({**full_parties(4, OTHERS), "Algeria": ALL, "Benin": ALL}, spec=plain)
+    result = plan(case, allowing, [6, 7])
+    assert result.status == "solved"
+    for session in result.sessions:
+        assert not [s for s in session.slate if s.state.startswith("open seat")], session.slate
+        assert {"Algeria", "Benin"} <= {s.state for s in session.slate}
