@@ -68,9 +68,15 @@ def solve(ctx: click.Context, case: str | None, out: Path | None, no_write: bool
 
 @cli.command(name="check")
 @click.argument("paths", nargs=-1, required=True, metavar="[CASE] SLATE")
+@click.option("--substitutes", "substitutes_path", metavar="FILE",
+              help="Also check these substitutes (a .csv with columns instrument, state, "
+                   "substitute) at the meetings of the parties to the instruments the bureau "
+                   "also serves; a workbook solve wrote is checked against its own "
+                   "Substitutes sheet.")
 @json_option
 @click.pass_context
-def check_cmd(ctx: click.Context, paths: tuple[str, ...], as_json: bool) -> None:
+def check_cmd(ctx: click.Context, paths: tuple[str, ...], substitutes_path: str | None,
+              as_json: bool) -> None:
     """Check a slate (a .csv or .xlsx with columns post, state [, representative]).
 
     \b
@@ -78,7 +84,8 @@ def check_cmd(ctx: click.Context, paths: tuple[str, ...], as_json: bool) -> None
       planner check outputs/untoc-cop6-2012-slate.xlsx
       planner check inputs/untoc-cop1-2004 my-slate.csv
     """
-    from planner.io.slates import load_slate
+    from planner.consult.rounds import check_substitutions
+    from planner.io.slates import load_slate, load_substitutions
     from planner.report.render import CheckView
     from planner.rules.base import check
     from planner.rules.election import prepare
@@ -89,9 +96,21 @@ def check_cmd(ctx: click.Context, paths: tuple[str, ...], as_json: bool) -> None
     c, profile, said = _load_for_slates(case_arg, [slate_arg])
     slate = load_slate(slate_arg, c.body, known=c.declared,
                        open_seats=profile.open_seats)
-    el = prepare(c, profile, extra_states=frozenset(s.state for s in slate))
-    emit(CheckView(c, {"case": str(c.path), "slate": str(slate_arg)}, [*said, *el.notes], {},
-                   "Rule check", el=el, slate=slate, outcomes=check(el, slate)), as_json)
+    instruments = {k: i.id for i in c.instruments for k in (i.id, i.title)}
+    given = (load_substitutions(substitutes_path, instruments, c.declared)
+             if substitutes_path else
+             load_substitutions(slate_arg, instruments, c.declared, required=False)
+             if str(slate_arg).lower().endswith(".xlsx") else ())
+    el = prepare(c, profile, extra_states=frozenset(
+        {s.state for s in slate} | {x for _i, o, sub in given for x in (o, sub) if x}))
+    outcomes = check(el, slate)
+    if given or substitutes_path:
+        outcomes = (*outcomes, *check_substitutions(el, slate, given))
+    emit(CheckView(c, {"case": str(c.path), "slate": str(slate_arg),
+                       "substitutes": str(substitutes_path or "")},
+                   [*said, *el.notes], {}, "Rule check", el=el, slate=slate,
+                   outcomes=outcomes, substitutes_given=bool(given or substitutes_path)),
+         as_json)
 
 
 @cli.command()

@@ -12,7 +12,16 @@ from planner.domain.body import MEMBERSHIP
 from planner.domain.case import Case, Deposit, Nomination
 from planner.domain.slate import NO_GROUP, Seat, Slate, open_seat, open_seat_group, state_order
 from planner.errors import Where
-from planner.rules.base import Rule, check, cost, listing, preference_weights, score
+from planner.rules.base import (
+    Outcome,
+    Rule,
+    check,
+    cost,
+    group_label,
+    listing,
+    preference_weights,
+    score,
+)
 from planner.rules.election import Election, ordered_slate, prepare
 from planner.rules.forms import NotDecomposable
 from planner.rules.profile import Profile
@@ -499,6 +508,83 @@ def substitutes(el: Election, slate: Slate) -> tuple[Substitute, ...]:
                 taken.add(chosen)
             out.append(Substitute(seat.post, seat.state, instrument, chosen,
                                   titles.get(instrument, instrument)))
+    return tuple(out)
+
+
+SUBSTITUTES_RULE = "substitutes"
+
+
+def check_substitutions(el: Election, slate: Slate,
+                        given: Sequence[tuple[str, str, str | None]]) -> tuple[Outcome, ...]:
+    """A substitution given (instrument, officer's State, substitute or None) checked against
+    what the profile's `serves` asks, one check per instrument: every officer on the slate not
+    party to it has one substitute, of its group, a party to it at the opening that can sit and
+    holds no seat, each substitute once; an officer party to it has none; None (no substitute)
+    only where no State could be one."""
+    titles = {i.id: i.title for i in el.case.instruments}
+    on_slate = {seat.state: seat.post for seat in slate}
+    proposed = {(x.instrument, x.state): x.substitute for x in substitutes(el, slate)}
+    out: list[Outcome] = []
+    for instrument in sorted({i for i, _o, _s in given} | set(el.body.serves),
+                             key=lambda i: (i not in el.body.serves, i)):
+        title = titles.get(instrument, instrument)
+        mine = [(officer, sub) for i, officer, sub in given if i == instrument]
+        wrong: list[str] = []
+        if instrument not in el.body.serves:
+            wrong.append(f"the bureau does not serve the meetings of the parties to the {title}"
+                         " (the profile's serves): no substitute is elected for it")
+        named: dict[str, int] = {}
+        used: dict[str, str] = {}
+        for officer, sub in mine:
+            named[officer] = named.get(officer, 0) + 1
+            status = el.status.get(officer)
+            if officer not in on_slate:
+                wrong.append(f"{officer} is not on the slate")
+                continue
+            if status is not None and instrument in status.instruments:
+                wrong.append(f"{officer} is a party to the {title}: it sits there itself, "
+                             "with no substitute")
+                continue
+            if sub is None:
+                able = proposed.get((instrument, officer))
+                if able is not None:
+                    wrong.append(f"no substitute is given for {officer}, but {able} could be "
+                                 "one")
+                continue
+            theirs = el.status.get(sub)
+            group = el.group(officer)
+            if sub in on_slate:
+                wrong.append(f"{sub}, substitute for {officer}, holds a seat on the bureau")
+            if theirs is None or theirs.group != group:
+                wrong.append(f"{sub}, substitute for {officer}, is not of its group "
+                             f"({group_label(group or NO_GROUP)})")
+            if theirs is None or instrument not in theirs.instruments:
+                wrong.append(f"{sub}, substitute for {officer}, is not a party to the {title} "
+                             "at the opening")
+            elif not theirs.eligible:
+                wrong.append(f"{sub}, substitute for {officer}, cannot sit ({theirs.reason})")
+            if sub in used:
+                wrong.append(f"{sub} substitutes for both {used[sub]} and {officer}")
+            used.setdefault(sub, officer)
+        if instrument in el.body.serves:
+            for officer, post in on_slate.items():
+                status = el.status.get(officer)
+                if (status is None or instrument in status.instruments
+                        or open_seat_group(officer) is not None):
+                    continue
+                if officer not in named:
+                    able = proposed.get((instrument, officer))
+                    wrong.append(f"{officer} ({post}) is not a party to the {title}, and no "
+                                 "substitute is given for it"
+                                 + (f" ({able} could be one)" if able else ""))
+                elif named[officer] > 1:
+                    wrong.append(f"{officer} is given {named[officer]} substitutes")
+        said = (f"every officer not party to the {title} has one substitute, of its group and "
+                "a party to it, holding no seat")
+        out.append(Outcome(SUBSTITUTES_RULE, f"substitutes at the meetings of the parties to "
+                           f"the {title}", (title,), not wrong,
+                           "; ".join(wrong) + "." if wrong else said[0].upper() + said[1:]
+                           + "."))
     return tuple(out)
 
 

@@ -216,3 +216,75 @@ def load_slate(path: Path | str, spec: Body, whole: bool = False,
         raise InputError([Problem(Where(str(path)), f"the file holds {len(slates)} slates",
                                   "give a file with one slate, or use planner compare")])
     return slates[0][1]
+
+
+# a workbook's sheet of substitutes at the meetings of the parties to the instruments the bureau
+# also serves (solve writes it), and the columns a file of substitutions gives
+SUBSTITUTES_SHEET = "substitutes"
+SUBSTITUTE_COLUMNS = ("instrument", "state", "substitute")
+
+
+def load_substitutions(path: Path | str, instruments: dict[str, str],
+                       known: frozenset[str] = frozenset(), required: bool = True
+                       ) -> tuple[tuple[str, str, str | None], ...]:
+    """The substitutions a file gives, as (instrument id, officer's State, substitute or None
+    where the file says none can be had): a .csv with columns instrument, state, substitute,
+    or the Substitutes sheet of a workbook (as solve writes it). instruments: each instrument
+    id the case knows, by its id and title. required: a workbook without the sheet is an error
+    (else: no substitutions). Every problem is reported together (exit 2)."""
+    p = Path(path)
+    require_file(p, "give a .csv or .xlsx file with columns instrument, state and substitute")
+    problems = Problems()
+    table: Table | None
+    if p.suffix.lower() == ".xlsx":
+        sheets = read_workbook(p, str(p), problems)
+        name = sheets.named(SUBSTITUTES_SHEET) if sheets is not None else None
+        if sheets is not None and name is not None and name in sheets.hidden:
+            problems.add(Where(str(p), name), "the Substitutes sheet is hidden",
+                         "unhide it, or delete it")
+            name = None
+        if sheets is None or name is None:
+            if required and sheets is not None and not problems:
+                problems.add(Where(str(p)), "the workbook has no Substitutes sheet",
+                             "give a workbook solve wrote for a body that serves other "
+                             "meetings, or a .csv with columns instrument, state, substitute")
+            problems.raise_if_any()
+            return ()
+        table = table_from_sheet("substitutes", str(p), name, sheets[name], problems)
+    else:
+        table = read_table_file("substitutes", p, str(p), problems)
+    if table is None or not table.require(problems, *SUBSTITUTE_COLUMNS):
+        problems.raise_if_any()
+        return ()
+    by_key = {k.casefold(): v for k, v in instruments.items()}
+    out: list[tuple[str, str, str | None]] = []
+
+    def state(row: Row, column: str, none_ok: bool) -> tuple[bool, str | None]:
+        text = row.text(column)
+        if not text or (none_ok and text.casefold() in ("none", "no substitute", "-")):
+            if none_ok:
+                return True, None
+            problems.add(table.where(row.number, column), "the State is missing",
+                         "fill in the State's name")
+            return False, None
+        name = text if text in known else registry().lookup(text)
+        if name is None:
+            problems.add(table.where(row.number, column), f"unknown State {text!r}",
+                         did_you_mean(text))
+            return False, None
+        return True, name
+
+    for row in table.rows:
+        given = row.text("instrument")
+        instrument = by_key.get(given.casefold())
+        if instrument is None:
+            problems.add(table.where(row.number, "instrument"),
+                         f"unknown instrument {given!r}",
+                         "use one of the case's instrument ids: " + ", ".join(
+                             sorted({v for v in instruments.values()})))
+        ok_state, officer = state(row, "state", False)
+        ok_sub, substitute = state(row, "substitute", True)
+        if instrument is not None and ok_state and ok_sub and officer is not None:
+            out.append((instrument, officer, substitute))
+    problems.raise_if_any()
+    return tuple(out)

@@ -310,6 +310,8 @@ class CheckView(Rendering):
     el: Election | None = None
     slate: Slate = ()
     outcomes: Sequence[Outcome] = ()
+    # substitutes were given, and are among the outcomes: the planner's own are not proposed
+    substitutes_given: bool = False
 
     @property
     def ok(self) -> bool:
@@ -330,7 +332,8 @@ class CheckView(Rendering):
                           for s in self.slate if s.holdover],
             "seats_set_apart": seats_json(self.el, self.slate),
             "open_seats": open_seats_json(self.el, self.slate),
-            "substitutes": substitutes_json(self.el, self.slate),
+            "substitutes": ([] if self.substitutes_given
+                            else substitutes_json(self.el, self.slate)),
             "assumptions": list(self.notes),
             "run": provenance(self.case, self.options),
         }
@@ -355,7 +358,7 @@ class CheckView(Rendering):
                 "\nThe slate meets every rule." if self.ok else
                 f"\nThe slate fails {failed} of the checks above.",
                 *seat_lines(self.el, self.slate), *open_seat_lines(self.el, self.slate),
-                *substitute_lines(self.el, self.slate),
+                *([] if self.substitutes_given else substitute_lines(self.el, self.slate)),
                 *self.holdover_lines(),
                 *note_lines(self.notes, self.case.warnings)]
 

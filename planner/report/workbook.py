@@ -445,8 +445,20 @@ def solve_sheets(el: Election, result: Result, outcomes: Sequence[Outcome]) -> l
         sheets.append(SheetData("Score", score_frame(el, result.score)))
         if el.assessment.in_force:
             sheets.append(SheetData("Instruments", build=chart_builder(el, result.slate)))
+    if el.body.serves and result.slate:
+        sheets.append(SheetData("Substitutes", substitutes_frame(el, result.slate)))
     sheets.append(eligibility_sheet(el))
     return sheets
+
+
+def substitutes_frame(el: Election, slate: Slate) -> Table:
+    """Who substitutes for each officer not party to an instrument whose meetings the bureau
+    also serves: the sheet `check` reads back (planner.io.slates.load_substitutions)."""
+    from planner.consult.rounds import substitutes
+
+    return Table.of(({"instrument": x.title, "post": x.post, "state": x.state,
+                      "substitute": x.substitute or "none"} for x in substitutes(el, slate)),
+                    ["instrument", "post", "state", "substitute"])
 
 
 # ---------------------------------------------------------------------------------------------
