@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import datetime as dt
 import json
 import shutil
 from pathlib import Path
@@ -321,3 +322,23 @@ def test_the_unea_profile_passes_the_bureau_of_its_6th_session_with_its_open_sea
     # the President the profile proposes is the African Group's candidate
     data = json.loads(run("solve", "unea-6-2024", "--json", "--no-write").stdout)
     assert [s["state"] for s in data["slate"] if s["post"] == "President"] == ["Morocco"]
+
+
+def test_the_uncac_profile_meets_the_records_of_its_sessions() -> None:
+    """The UNCAC Conference's records give Presidents and one Rapporteur, not whole bureaus:
+    the 5th session's President (Panama, the host) is the one the profile proposes, and the
+    6th's President and Rapporteur (the Russian Federation, host; Morocco, for the African
+    Group) fit a valid bureau under the profile's rules."""
+    from planner.consult.rounds import alternatives
+
+    case, profile = open_case(shipped_cases()["uncac-cosp5-2013"])
+    data = json.loads(run("solve", "uncac-cosp5-2013", "--json", "--no-write").stdout)
+    assert [s["state"] for s in data["slate"] if s["post"] == "President"] == ["Panama"]
+    assert sorted(s["group"] for s in data["slate"]) == sorted(case.body.group_names)
+    sixth = dataclasses.replace(case, session=dataclasses.replace(
+        case.session, number=6, opening_date=dt.date(2015, 11, 2),
+        presidency="Russian Federation"))
+    el = prepare(sixth, profile)
+    found = alternatives(el, 1, [("Russian Federation", "President"), ("Morocco", "Rapporteur")])
+    assert found.status == "solved"
+    assert all(o.passed for o in check(el, found.slates[0]))
