@@ -342,3 +342,31 @@ def test_the_uncac_profile_meets_the_records_of_its_sessions() -> None:
     found = alternatives(el, 1, [("Russian Federation", "President"), ("Morocco", "Rapporteur")])
     assert found.status == "solved"
     assert all(o.passed for o in check(el, found.slates[0]))
+
+
+def test_the_cbd_profile_passes_the_bureau_that_served_cop12_and_its_substitutes() -> None:
+    """The Bureau that served CBD COP 12 (tests/data/cbd-cop12-bureau.csv) meets every rule;
+    with the one substitute found (India for the Republic of Korea at the Nagoya Protocol's
+    first meeting), check names exactly the five Vice-Presidents whose States were not parties
+    to the Nagoya Protocol, and asks none at the Cartagena Protocol's meeting."""
+    data = Path(__file__).parent / "data"
+    r = run("check", "cbd-cop12-2014", data / "cbd-cop12-bureau.csv", "--json")
+    assert r.exit_code == 0, r.output
+    r = run("check", "cbd-cop12-2014", data / "cbd-cop12-bureau.csv", "--substitutes",
+            data / "cbd-cop12-substitutes.csv", "--json")
+    assert r.exit_code == 1
+    out = json.loads(r.stdout)
+    [nagoya] = out["violations"]
+    assert nagoya["scope"] == ["Nagoya Protocol on Access and Benefit-sharing"]
+    wanting = {part.split(" (Vice-President)")[0]
+               for part in nagoya["message"].split("; ") if "no substitute is given" in part}
+    assert wanting == {"Thailand", "Georgia", "Bosnia and Herzegovina", "Grenada",
+                       "United Kingdom of Great Britain and Northern Ireland"}
+    assert "Republic of Korea" not in nagoya["message"]  # India's substitution holds
+    cartagena = [o for o in out["outcomes"] if o["scope"] == ["Cartagena Protocol on Biosafety"]]
+    assert [o["passed"] for o in cartagena] == [True]
+    # the slate the profile proposes rests on the supposed Swiss deposit, and says so
+    solved = json.loads(run("solve", "cbd-cop12-2014", "--json", "--no-write").stdout)
+    assert any("Switzerland supposed" in n for n in solved["assumptions"])
+    assert [s["state"] for s in solved["slate"] if s["post"] == "President"] == [
+        "Republic of Korea"]
