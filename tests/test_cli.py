@@ -362,6 +362,7 @@ def test_delegates_read_words_not_code(tmp_path: Path) -> None:
     assert header[-1] == "id" and "two_per_group" in [c.value for c in check["F"]]
 
 
+@pytest.mark.slow
 def test_light_commands_stay_light(tmp_path: Path) -> None:
     """status, check and rotation on a CSV case import neither pandas nor OR-Tools; solve
     (where the enumeration answers) pays openpyxl only for the workbook it writes."""

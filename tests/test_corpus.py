@@ -304,7 +304,12 @@ def commands(case: Path, slate: Path, out: Path) -> list[list[str | Path]]:
     ]
 
 
-@pytest.mark.parametrize("broken", CORPUS, ids=[b.id for b in CORPUS])
+# the slowest to build, in the slow suite
+SLOW = {"more rows than the limit"}
+
+
+@pytest.mark.parametrize("broken", [pytest.param(b, marks=pytest.mark.slow) if b.id in SLOW
+                                    else b for b in CORPUS], ids=[b.id for b in CORPUS])
 def test_corpus(broken: Broken, slate: Path, tmp_path: Path) -> None:
     case = broken.edit(write_case(tmp_path / "case"))
     before = digest(tmp_path)

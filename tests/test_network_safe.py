@@ -239,6 +239,7 @@ def _pack(tmp_path: Path) -> Path:
     return pack
 
 
+@pytest.mark.slow
 def test_a_hidden_slate_is_never_judged_in_place_of_the_visible_one(tmp_path: Path) -> None:
     import openpyxl
 
@@ -533,6 +534,7 @@ def test_the_board_under_load_keeps_its_memory_and_serves_its_files(
     assert after - before < 40, (before, after)  # was about 1 MB a click: 200 MB
 
 
+@pytest.mark.slow
 def test_an_upload_is_read_in_a_bounded_process(tmp_path: Path) -> None:
     """Beyond the bounds of memory or time, the reading is stopped and said, and the server
     goes on; the file is read once and removed."""

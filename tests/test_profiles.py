@@ -44,7 +44,15 @@ from .factory import AF, AP, NAMES, TINY, brute_force_slates, full_parties, make
 SHIPPED = {"untoc-cop": "untoc-cop6-2012", "unfccc-cop": "unfccc-cop29-2024",
            "montreal-mop": "montreal-mop34-2022", "ecosoc-commission": "cnd-69-2026",
            "unea": "unea-6-2024", "uncac-cosp": "uncac-cosp5-2013",
-           "cbd-cop": "cbd-cop12-2014"}
+           "cbd-cop": "cbd-cop12-2014", "ecosoc-bureau": "ecosoc-2024"}
+
+
+# the shipped profiles every quick run holds to their cases: one of each shape (a treaty body,
+# open seats, substitutes, a body of members); the rest in the slow suite, so that the quick
+# suite does not grow with every body shipped
+QUICK = {"untoc-cop", "unea", "cbd-cop", "ecosoc-commission"}
+EACH = [name if name in QUICK else pytest.param(name, marks=pytest.mark.slow)
+        for name in sorted(SHIPPED)]
 
 
 def test_every_shipped_profile_ships_with_a_case() -> None:
@@ -54,7 +62,7 @@ def test_every_shipped_profile_ships_with_a_case() -> None:
         assert case in shipped_cases()
 
 
-@pytest.mark.parametrize("name", sorted(SHIPPED))
+@pytest.mark.parametrize("name", EACH)
 def test_shipped_profile_solves_and_checks_its_case(name: str) -> None:
     case, profile = open_case(shipped_cases()[SHIPPED[name]])
     assert profile.name == name  # the case names its profile in its session table
@@ -215,7 +223,7 @@ def _shaped(profile_name: str):  # type: ignore[no-untyped-def]
     return dataclasses.replace(p, body=body, rules=tuple(rules))
 
 
-@pytest.mark.parametrize("name", sorted(SHIPPED))
+@pytest.mark.parametrize("name", EACH)
 @settings(max_examples=15, deadline=None)
 @given(data=st.data())
 def test_model_checker_enumeration_and_brute_force_agree(name: str, data: st.DataObject) -> None:
@@ -352,7 +360,7 @@ def test_profiles_and_profile_show() -> None:
     assert "Assumption:" in r.output
 
 
-@pytest.mark.parametrize("name", sorted(SHIPPED))
+@pytest.mark.parametrize("name", EACH)
 def test_every_command_runs_on_every_profile_case(name: str, tmp_path: Path) -> None:
     case = str(shipped_cases()[SHIPPED[name]])
     for args in (["solve", case, "--no-write"], ["alternatives", case, "-k", "3", "--no-write"],

@@ -514,6 +514,19 @@ def substitutes(el: Election, slate: Slate) -> tuple[Substitute, ...]:
 SUBSTITUTES_RULE = "substitutes"
 
 
+def substitutes_by_instrument(el: Election, slate: Slate) -> list[tuple[str, str]]:
+    """The substitutes, one line per instrument for a page: (the instrument's title, "Benin
+    for Algeria; Bhutan for Republic of Korea (President); none for ..."), the post said only
+    where one officer holds it."""
+    out: dict[str, list[str]] = {}
+    for x in substitutes(el, slate):
+        post = f" ({x.post})" if el.body.post(x.post).count == 1 else ""
+        out.setdefault(x.title, []).append(
+            f"{x.substitute} for {x.state}{post}" if x.substitute is not None
+            else f"none of its group can substitute for {x.state}{post}")
+    return [(title, "; ".join(parts)) for title, parts in out.items()]
+
+
 def check_substitutions(el: Election, slate: Slate,
                         given: Sequence[tuple[str, str, str | None]]) -> tuple[Outcome, ...]:
     """A substitution given (instrument, officer's State, substitute or None) checked against

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from planner.consult.rounds import open_seats_left, substitutes
+from planner.consult.rounds import open_seats_left, substitutes, substitutes_by_instrument
 from planner.domain.case import Instrument
 from planner.domain.slate import Slate
 from planner.rules.base import Outcome, seats_held
@@ -94,8 +94,10 @@ def bureau_builder(el: Election, slate: Slate, outcomes: Sequence[Outcome],
             ws.append([])  # the officers' table ends here (the slate reader stops at a blank)
         lines = [("Seat set apart", held.said()) for held in held_apart]
         lines += [("Seat left open", x.said()) for x in opened]
-        # who sits for an officer at a meeting of parties its State is not a party to
-        lines += [("Substitute", x.said()) for x in replaced]
+        # who sits for an officer at a meeting of parties its State is not a party to: one
+        # line per instrument, so that the page stays one page
+        lines += [("Substitutes", f"{title}: {text}.")
+                  for title, text in substitutes_by_instrument(el, slate)]
         for label, text in lines:
             # who holds a seat the rules set apart, which the groups' column alone hides
             ws.append([label, text])

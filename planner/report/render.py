@@ -288,9 +288,10 @@ class SolveView(Rendering):
         if r.status == "solved":
             out.append(table_text(slate_frame(el, r.slate),
                                   ["post", "state", "group", "needed for"], limit=70))
-            out.append("\nPreferences met (in order): " + "; ".join(
-                f"{p.name} {r.score[p.id]} ({'higher' if p.maximise else 'lower'} is better)"
-                for p in el.profile.preferences if not p.planners_own) + ".")
+            met = [f"{p.name} {r.score[p.id]} ({'higher' if p.maximise else 'lower'} is better)"
+                   for p in el.profile.preferences if not p.planners_own]
+            out.append("\nPreferences met (in order): " + "; ".join(met) + "." if met else
+                       "\nThe rules give no preference among valid slates.")
             out += seat_lines(el, r.slate)
             out += open_seat_lines(el, r.slate)
             out += substitute_lines(el, r.slate)
