@@ -257,3 +257,32 @@ def test_a_seat_set_apart_is_held_on_every_valid_slate(kind: str, examples: int)
 
     drawn(examples, body)
 
+
+
+@pytest.mark.parametrize("examples", EXAMPLES)
+@pytest.mark.parametrize("section,kind", [("rules", k) for k in sorted(RULE_KINDS)])
+def test_room_asked_of_the_model_agrees_with_the_enumeration(section: str, kind: str,
+                                                              examples: int) -> None:
+    """room_by_model (asked where the rules do not decompose) answers one State for its kind
+    and on the reduced election: on every generated case it finds the same States on some
+    valid slate, the same holders of each single post and the same States on every valid
+    slate as the exact enumeration."""
+    from planner.solve.space import SlateSpace, room_by_model
+
+    def body(data: st.DataObject) -> None:
+        shape = data.draw(shapes())
+        profile = profile_of(profile_data(data.draw, shape, section, kind))
+        el = prepare(data.draw(cases(profile, shape)), profile)
+        exact = {r.group: r for r in SlateSpace(el).room()}
+        asked = {r.group: r for r in room_by_model(el)}
+        if not brute_force_slates(el):
+            assert asked == {}
+            return
+        for group, r in asked.items():
+            e = exact[group]
+            assert set(r.states) == set(e.states), (group, r.states, e.states)
+            assert {p: set(v) for p, v in r.single_posts.items()} == {
+                p: set(v) for p, v in e.single_posts.items()}
+            assert set(r.in_every_pair) == set(e.in_every_pair)
+
+    drawn(examples, body)

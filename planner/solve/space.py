@@ -42,9 +42,13 @@ from planner.rules.reduce import ruled_out
 from planner.solve.result import SolverOptions
 
 # beyond this many (States, posts) options in one group, listing them costs too much memory:
-# the group is then counted by class (States no rule tells apart), within the second limit
+# the group is then counted by class (States no rule tells apart), within the second limit:
+# every shipped body needs fewer than 1,000 steps, a generated 20,000-State body of 40 posts
+# between 3,000 and 10,000; the General Assembly's General Committee (eight kinds of post)
+# would need over 200,000 (19 s) before the model, which proves its best slate in 0.1 s,
+# answers: beyond this bound the model answers at once
 MAX_OPTIONS = 50_000
-MAX_CLASS_STEPS = 300_000
+MAX_CLASS_STEPS = 10_000
 # listing slates from a group counted by kind: the most ways to fill posts from one kind
 MAX_KIND_CHOICES = 200_000
 
@@ -733,14 +737,24 @@ def _multisets(posts: tuple[str, ...], most: int, counts: Mapping[str, int],
 def room_by_model(el: Election, options: SolverOptions | None = None) -> list[GroupRoom]:
     """Each group's room, asked of the CP-SAT model one question at a time, where the rules do
     not decompose: who can sit, who can hold each single post, who is on every valid slate.
-    Every slate found answers several questions at once."""
+    Every slate found answers several questions at once, and one State's answer is its kind's:
+    States every rule treats alike (planner.rules.reduce.kinds_of_states) swap on any valid
+    slate for another valid slate, so that what one of them can do, each can, and one kept off
+    some valid slate is as any."""
     from ortools.sat.python import cp_model
 
+    from planner.rules.reduce import kinds_of_states, reduced
     from planner.solve.model import ModelBackend, post_hard_rules, variables
 
+    kind_of = {st: part for part in kinds_of_states(el) for st in part}
+    # asked of the reduced election that keeps one more of each kind than a group can hold:
+    # its slates are valid slates, and any valid slate, with or without a given kept State,
+    # has one among them with the same States of each kind kept (planner.rules.reduce)
+    small = reduced(el, slates=2)
+
     model = cp_model.CpModel()
-    x = variables(el, model)
-    post_hard_rules(el, ModelBackend(model, x))
+    x = variables(small, model)
+    post_hard_rules(small, ModelBackend(model, x))
     solver = (options or SolverOptions()).parameters()
     posts = el.body.post_names
     single = [p.name for p in el.body.posts if p.count == 1]
@@ -762,20 +776,36 @@ def room_by_model(el: Election, options: SolverOptions | None = None) -> list[Gr
         absent.update(s for s in el.universe if s not in on)
         return True
 
+    def spread() -> None:
+        """What one State of a kind was found to do, every State of its kind can."""
+        for found_set in (sat, absent, *held.values()):
+            found_set.update(o for st in list(found_set) for o in kind_of[st])
+
     if not found([]):
         return []
-    for s in el.universe:
-        if s not in sat:
+    spread()
+    # what a kind was found unable to do (asked of one of its States): no other is asked
+    cannot: set[tuple[tuple[str, ...], str]] = set()
+    for s in small.universe:
+        kind = kind_of[s]
+        if s not in sat and (kind, "") not in cannot:
             lit = model.new_bool_var("")
             model.add(sum(x[(s, p)] for p in posts) >= 1).only_enforce_if(lit)
-            found([lit])
+            if not found([lit]):
+                cannot.add((kind, ""))
+            spread()
         for p in single:
-            if s in sat and s not in held[p]:
-                found([x[(s, p)]])
-    for s in sorted(sat - absent):
+            if s in sat and s not in held[p] and (kind, p) not in cannot:
+                if not found([x[(s, p)]]):
+                    cannot.add((kind, p))
+                spread()
+    for s in sorted(sat - absent, key=state_order):
+        if s in absent:
+            continue
         lit = model.new_bool_var("")
         model.add(sum(x[(s, p)] for p in posts) == 0).only_enforce_if(lit)
         found([lit])
+        spread()
     out = []
     for g in el.body.group_names:
         states = [s for s in el.members(g) if s in sat]
