@@ -1,8 +1,7 @@
 """The General Assembly's General Committee (issue 23): the rule kinds it needs, held to the
 real committee of the 73rd session (2018-19) and to brute force on tiny committees of its
-shape. The profile and the case are in tests/data/unga (with the sources in its README); they
-are not shipped yet: `solve` on 193 States and 28 posts is beyond the enumeration's reach and
-CP-SAT does not prove the best slate in its time (the post cliff of issue 26)."""
+shape. The profile ships as unga-general-committee, with its case inputs/unga-gc73-2018 (the
+sources in its README); the real committee is in tests/data/unga."""
 
 from __future__ import annotations
 
@@ -13,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from planner.consult.rounds import room
+from planner.io.reader import shipped_cases
 from planner.rules.base import check, cost
 from planner.rules.election import prepare
 from planner.rules.profile import profile_from_data
@@ -22,7 +22,7 @@ from .factory import AF, AP, EE, NAMES, brute_force_slates, full_parties, make_c
 from .test_cli import run
 
 DATA = Path(__file__).parent / "data" / "unga"
-CASE = DATA / "gc-73-2018"
+CASE = shipped_cases()["unga-gc73-2018"]
 REAL = DATA / "general-committee-73.csv"
 
 

@@ -44,7 +44,8 @@ from .factory import AF, AP, NAMES, TINY, brute_force_slates, full_parties, make
 SHIPPED = {"untoc-cop": "untoc-cop6-2012", "unfccc-cop": "unfccc-cop29-2024",
            "montreal-mop": "montreal-mop34-2022", "ecosoc-commission": "cnd-69-2026",
            "unea": "unea-6-2024", "uncac-cosp": "uncac-cosp5-2013",
-           "cbd-cop": "cbd-cop12-2014", "ecosoc-bureau": "ecosoc-2024"}
+           "cbd-cop": "cbd-cop12-2014", "ecosoc-bureau": "ecosoc-2024",
+           "unga-general-committee": "unga-gc73-2018"}
 
 
 # the shipped profiles every quick run holds to their cases: one of each shape (a treaty body,
