@@ -187,3 +187,24 @@ def test_the_councils_bureaus_of_2023_and_2024_meet_the_rule(tmp_path: Path) -> 
     broken = {(v["rule"], tuple(v["scope"])) for v in json.loads(r.stdout)["violations"]}
     assert ("vice_presidents_apart", ("Eastern European States",)) in broken
     assert ("one_per_group", ("Asia-Pacific States",)) in broken
+
+
+@pytest.mark.slow
+def test_a_plan_of_the_committee_rotates_all_but_the_permanent_members() -> None:
+    """The permanent members sit at every session (their seats are kept for them by name);
+    every other seat of a five-session plan goes to a State that has not yet served (the
+    session-by-session plan once left no one out, since leaving out a permanent member leaves
+    no slate)."""
+    from collections import Counter
+
+    from planner.consult.plan import plan
+    from planner.rules.profile import open_case
+    from planner.solve.result import SolverOptions
+
+    case, profile = open_case(CASE)
+    # as planner plan runs it: its default time limit of 3 deterministic seconds a stage
+    result = plan(case, profile, [73, 74, 75, 76, 77], options=SolverOptions(time_limit=3.0))
+    assert result.status == "solved"
+    five = case.constituency("permanent members of the Security Council")
+    served = Counter(s.state for session in result.sessions for s in session.slate)
+    assert {s for s, n in served.items() if n > 1} == set(five)

@@ -525,6 +525,9 @@ def _greedy(case: Case, profile: Profile, plan_turns: list[Turn],
         # the session's known head of the bureau sits whatever it did before; known heads of
         # later sessions are kept for them, so that they need not serve twice
         mine = {known[turn.session]} if turn.session in known else set()
+        # a State a rule requires on the bureau by name (a permanent member's seat, the
+        # presiding State's post) sits whatever it did before: leaving it out leaves no slate
+        mine |= {s for rule in profile.rules for s in rule.pinned(el)}
         later = {who for n, who in known.items() if n > turn.session} - mine
         status = "infeasible"
         slate: Slate = ()
