@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -125,3 +126,33 @@ def test_same_case_same_slate(cop6: Case) -> None:
     first = solve(prep(cop6)).slate
     again = solve(prep(load_case(shipped_cases()["untoc-cop6-2012"], UNTOC))).slate
     assert first == again
+
+
+def test_a_question_later_than_the_tables_is_told_how_far_they_go() -> None:
+    """The status tables end in early 2014: asked about 2020, every answer says so; at the
+    case's own opening (2012), which they cover, nothing is said (issue 24, data currency)."""
+    import json
+
+    from .test_cli import run
+
+    later = json.loads(run("status", "--date", "2020-06-01", "--json").stdout)
+    said = [n for n in later["assumptions"] if "treaty tables hold deposits up to" in n]
+    assert said == ["The case's treaty tables hold deposits up to 21 March 2014: a deposit made "
+                    "after that day and before 1 June 2020 is not known to them."]
+    now = json.loads(run("solve", "--json", "--no-write").stdout)
+    assert not [n for n in now["assumptions"] if "treaty tables" in n]
+
+
+def test_the_bureau_page_says_how_far_the_tables_go(tmp_path: Path) -> None:
+    """CBD COP 12 meets on 13 October 2014; the Nagoya Protocol's table holds deposits up to 14
+    July 2014: the page delegates read says so, above the officers."""
+    from openpyxl import load_workbook
+
+    from .test_cli import run
+
+    book = tmp_path / "cbd.xlsx"
+    assert run("solve", "cbd-cop12-2014", "--out", book).exit_code == 0
+    first = [row[0] for row in load_workbook(book)["Bureau"].iter_rows(max_row=8,
+                                                                        values_only=True)]
+    assert ("The case's treaty tables hold deposits up to 14 July 2014: a deposit made after "
+            "that day and before 13 October 2014 is not known to them.") in first

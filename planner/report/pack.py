@@ -10,7 +10,7 @@ from planner.consult.rounds import open_seats_left, substitutes, substitutes_by_
 from planner.domain.case import Instrument
 from planner.domain.slate import Slate
 from planner.rules.base import Outcome, seats_held
-from planner.rules.election import Election, seat_order
+from planner.rules.election import Election, data_currency, seat_order
 from planner.rules.reduce import needed_for
 
 if TYPE_CHECKING:
@@ -76,6 +76,11 @@ def bureau_builder(el: Election, slate: Slate, outcomes: Sequence[Outcome],
                        + "; ".join(el.case.suppositions) + "."])
             ws["A4"].font = Font(bold=True)
             ws["A4"].fill = PatternFill("solid", fgColor=SUPPOSED_FILL)
+        currency = data_currency(el.case, el.opening)
+        if currency:
+            # the data older than the question: said where delegates read the slate
+            ws.append([currency])
+            ws.cell(ws.max_row, 1).font = Font(italic=True)
         ws.append([])
         header = ["Office", "State", "Regional group", "Representative", "Needed for"]
         ws.append(header)

@@ -48,6 +48,22 @@ def _rotation(case: Case) -> tuple[Turn, tuple[str, ...]]:
     return turn, tuple(said)
 
 
+def _day(date: dt.date) -> str:
+    """A date as people write it: 2 April 2014."""
+    return f"{date.day} {date:%B} {date.year}"
+
+
+def data_currency(case: Case, on: dt.date) -> str | None:
+    """What the treaty tables cannot speak for at a date, in words, or None: they hold deposits
+    up to their newest, and a question about a later day gets that day's answer only as far as
+    they go (a supposed deposit is no fact of the tables)."""
+    newest = max((d.date for d in case.deposits if d.action != "supposed"), default=None)
+    if case.body.eligibility == MEMBERSHIP or newest is None or on <= newest:
+        return None
+    return (f"The case's treaty tables hold deposits up to {_day(newest)}: a deposit made "
+            f"after that day and before {_day(on)} is not known to them.")
+
+
 def prepare(case: Case, profile: Profile, on: dt.date | None = None,
             extra_states: frozenset[str] = frozenset()) -> Election:
     """The election at the case's session (or at date on), with extra_states in the universe."""
@@ -59,6 +75,9 @@ def prepare(case: Case, profile: Profile, on: dt.date | None = None,
     if case.suppositions:
         notes.append("This case rests on suppositions, not facts: "
                      + "; ".join(case.suppositions) + ".")
+    currency = data_currency(case, assessment.date)
+    if currency:
+        notes.append(currency)
     if assessment.attendance_assumed:
         what = "member" if case.body.eligibility == MEMBERSHIP else "State party"
         notes.append(f"No attendance list: every {what} is taken as present.")
