@@ -173,3 +173,17 @@ def test_a_plan_never_leaves_a_seat_open_to_be_fairer() -> None:
     for session in result.sessions:
         assert not [s for s in session.slate if s.state.startswith("open seat")], session.slate
         assert {"Algeria", "Benin"} <= {s.state for s in session.slate}
+
+
+def test_a_seat_left_open_is_not_recorded_as_served(tmp_path: Path) -> None:
+    """UNEA-6's Bureau, recorded with its vacant seat: the history holds the nine officers, the
+    recorded case reads back, and the record says which seat it left out."""
+    record = Path(__file__).parent / "data" / "unea6-bureau.csv"
+    out = tmp_path / "elected.xlsx"
+    r = run("record", "unea-6-2024", record, "--out", out)
+    assert r.exit_code == 0, r.output
+    assert ("Not recorded: a Vice-President seat of the Western European and other States, "
+            "left open") in r.output
+    assert "(9 officers)" in r.output
+    again = run("solve", out, "--json", "--no-write")
+    assert again.exit_code == 0, again.output

@@ -209,6 +209,7 @@ def record_cmd(paths: tuple[str, ...], out: Path, force: bool) -> None:
       planner init outputs/cop8.xlsx --from outputs/cop7-elected.xlsx --session 8
     """
     from planner.domain.case import with_bureau
+    from planner.domain.slate import open_seat_group
     from planner.errors import UsageError
     from planner.io.slates import load_slate
     from planner.report.files import check_output_path
@@ -231,7 +232,9 @@ def record_cmd(paths: tuple[str, ...], out: Path, force: bool) -> None:
     if out.suffix.lower() != ".xlsx":
         raise UsageError(f"{out}: the case workbook must end in .xlsx")
     el = prepare(c, profile, extra_states=frozenset(s.state for s in slate))
-    write_template(out, profile.body, profile_reference(profile), with_bureau(c, slate))
+    # a seat left open has no officer to go into the history (no State served in it)
+    served = tuple(seat for seat in slate if open_seat_group(seat.state) is None)
+    write_template(out, profile.body, profile_reference(profile), with_bureau(c, served))
     click.echo("\n".join(record_lines(el, slate, check(el, slate), out, said)))
     click.echo(f"Written: {out}", err=True)
 

@@ -70,17 +70,19 @@ def bureau_builder(el: Election, slate: Slate, outcomes: Sequence[Outcome],
         ws.append([f"Session {s.number}, opening {s.opening_date.isoformat()}"])
         ws.append(["Proposed bureau" if status == "solved" else "No bureau meets the rules"])
         ws["A3"].font = Font(bold=True, size=12)
+        # the data older than the question: said where delegates read the slate, in the
+        # box of what it rests on where there is one
+        currency = data_currency(el.case, el.opening)
         if el.case.suppositions:
             # what the slate rests on besides the facts, in a box no reader can miss
             ws.append(["This slate rests on suppositions, not facts: "
-                       + "; ".join(el.case.suppositions) + "."])
+                       + "; ".join(el.case.suppositions) + "."
+                       + (f" {currency}" if currency else "")])
             ws["A4"].font = Font(bold=True)
             ws["A4"].fill = PatternFill("solid", fgColor=SUPPOSED_FILL)
-        currency = data_currency(el.case, el.opening)
-        if currency:
-            # the data older than the question: said where delegates read the slate
+        elif currency:
             ws.append([currency])
-            ws.cell(ws.max_row, 1).font = Font(italic=True)
+            ws["A4"].font = Font(italic=True)
         ws.append([])
         header = ["Office", "State", "Regional group", "Representative", "Needed for"]
         ws.append(header)

@@ -18,6 +18,7 @@ from planner.consult.rounds import (
     substitutes,
     unhonoured,
 )
+from planner.domain.slate import open_seat_group
 from planner.report.workbook import (
     SheetData,
     conflicts_frame,
@@ -1030,12 +1031,15 @@ def record_lines(el: Election, slate: Slate, outcomes: Sequence[Outcome], out: P
     """What planner record says: the bureau recorded, whether it met the rules (it is recorded
     as elected either way), and how to start the next session from it."""
     s = el.case.session
-    lines = [f"Recorded the bureau elected at session {s.number} ({len(slate)} officers) in the "
-             f"bureau history of {out}:"]
-    for seat in sorted(slate, key=lambda x: (el.body.post_rank(x.post), x.state)):
+    officers = [seat for seat in slate if open_seat_group(seat.state) is None]
+    lines = [f"Recorded the bureau elected at session {s.number} ({len(officers)} officers) in "
+             f"the bureau history of {out}:"]
+    for seat in sorted(officers, key=lambda x: (el.body.post_rank(x.post), x.state)):
         who = f" ({seat.representative})" if seat.representative else ""
         held = ", remaining in office pending a successor" if seat.holdover else ""
         lines.append(f"  {seat.post}: {seat.state}{who}{held}")
+    lines += [f"  Not recorded: a {x.post} seat of the {x.group}, left open (no State served "
+              "in it)." for x in open_seats_left(el, slate)]
     failed = [o for o in outcomes if not o.passed]
     if failed:
         lines.append("As elected, it does not meet every rule (recorded all the same): "
