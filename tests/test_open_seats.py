@@ -187,3 +187,15 @@ def test_a_seat_left_open_is_not_recorded_as_served(tmp_path: Path) -> None:
     assert "(9 officers)" in r.output
     again = run("solve", out, "--json", "--no-write")
     assert again.exit_code == 0, again.output
+
+
+def test_a_group_leaves_one_seat_open_at_most(tmp_path: Path) -> None:
+    record = (Path(__file__).parent / "data" / "unea6-bureau.csv").read_text(encoding="utf-8")
+    two = tmp_path / "two.csv"
+    two.write_text(record.replace("Vice-President,Portugal,",
+                                  f"Vice-President,open seat ({WEOG}),"), encoding="utf-8")
+    r = run("check", "unea-6-2024", two, "--json")
+    assert r.exit_code == 1
+    [broken] = json.loads(r.stdout)["violations"]
+    assert broken["rule"] == "one_post_per_state"
+    assert f"seats the {WEOG} leave open: the rule allows at most 1" in broken["message"]

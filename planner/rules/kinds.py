@@ -12,7 +12,7 @@ from typing import Any
 from planner.domain.body import Body
 from planner.domain.case import Case
 from planner.domain.names import normalise
-from planner.domain.slate import NO_GROUP, Slate, open_seat
+from planner.domain.slate import NO_GROUP, Slate, open_seat, open_seat_group
 
 # the standings under the treaty are defined with the election (planner.rules.base)
 from planner.rules.base import CONDITION_LABELS as CONDITION_LABELS
@@ -77,7 +77,9 @@ class OnePostPerState(Rule):
 
     def needs(self, el: Election, scope: Scope, b: Backend[E]) -> Iterator[Need[E]]:
         for s in who_may_hold(b, el.members(scope[0])):
-            yield Need(on_bureau(el, b, s), "<=", 1, f"posts held by {s}")
+            opened = open_seat_group(s)
+            yield Need(on_bureau(el, b, s), "<=", 1,
+                       f"seats the {opened} leave open" if opened else f"posts held by {s}")
 
     def conflict(self, el: Election, scope: Scope) -> str:
         return f"{self.citation}: no State holds more than one post."
