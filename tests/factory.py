@@ -150,6 +150,22 @@ def write_case(root: Path, parties: Mapping[str, Iterable[str]] | None = None,
     return root
 
 
+def write_case_with_keys(root: Path, parties: Mapping[str, Iterable[str]], name: str,
+                         keys: str) -> Path:
+    """A small case folder (write_case) whose profile is the shipped UNTOC profile renamed and
+    with some top-level TOML keys added, as a file `name`.toml in the case's folder."""
+    from planner.rules.profile import shipped_profiles
+
+    case = write_case(root, parties)
+    text = shipped_profiles()["untoc-cop"].read_text(encoding="utf-8")
+    text = text.replace('name = "untoc-cop"', f'name = "{name}"\n{keys}')
+    (case / f"{name}.toml").write_text(text, encoding="utf-8")
+    session = case / "session.csv"
+    session.write_text(session.read_text(encoding="utf-8") + f"profile,{name}.toml\n",
+                       encoding="utf-8")
+    return case
+
+
 def brute_force_slates(el: Election) -> list[Slate]:
     """Every assignment of the posts to distinct States of the universe that passes check,
     Vice-Presidents unordered. Tiny cases only: it grows as n^posts."""

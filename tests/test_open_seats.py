@@ -15,7 +15,17 @@ from planner.rules.election import prepare
 from planner.rules.profile import Profile, profile_from_data, shipped_profiles
 from planner.solve.best import solve
 
-from .factory import AF, ALL, CONV, CONV_P, UNTOC, full_parties, make_case, write_case
+from .factory import (
+    AF,
+    ALL,
+    CONV,
+    CONV_P,
+    UNTOC,
+    full_parties,
+    make_case,
+    write_case,
+    write_case_with_keys,
+)
 from .test_cli import run
 
 OTHERS = [g for g in UNTOC.group_names if g != AF]
@@ -24,14 +34,7 @@ WEOG = "Western European and other States"
 
 def _case(tmp_path: Path, parties: dict[str, tuple[str, ...]], allow: str = "true") -> Path:
     """A UNTOC case whose profile lets a group leave a seat open (allow: the key's value)."""
-    case = write_case(tmp_path / "case", parties)
-    text = shipped_profiles()["untoc-cop"].read_text(encoding="utf-8")
-    text = text.replace('name = "untoc-cop"', f'name = "untoc-open"\nopen_seats = {allow}')
-    (case / "open.toml").write_text(text, encoding="utf-8")
-    session = case / "session.csv"
-    session.write_text(session.read_text(encoding="utf-8") + "profile,open.toml\n",
-                       encoding="utf-8")
-    return case
+    return write_case_with_keys(tmp_path / "case", parties, "open", f"open_seats = {allow}")
 
 
 def test_a_group_short_of_states_leaves_its_seat_open_and_says_why(tmp_path: Path) -> None:

@@ -9,25 +9,16 @@ import json
 import shutil
 from pathlib import Path
 
-from planner.rules.profile import shipped_profiles
-
-from .factory import AF, ALL, CONV, CONV_P, UNTOC, full_parties, write_case
+from .factory import AF, ALL, CONV, CONV_P, UNTOC, full_parties, write_case_with_keys
 from .test_cli import run
 
 OTHERS = [g for g in UNTOC.group_names if g != AF]
 
 
 def _case(tmp_path: Path, parties: dict[str, tuple[str, ...]]) -> Path:
-    case = write_case(tmp_path / "case", parties)
-    text = shipped_profiles()["untoc-cop"].read_text(encoding="utf-8")
     # the bureau also serves the meetings of the Trafficking Protocol's parties
-    text = text.replace('name = "untoc-cop"',
-                        'name = "untoc-cop-serving"\nserves = ["trafficking"]')
-    (case / "serving.toml").write_text(text, encoding="utf-8")
-    session = case / "session.csv"
-    session.write_text(session.read_text(encoding="utf-8") + "profile,serving.toml\n",
-                       encoding="utf-8")
-    return case
+    return write_case_with_keys(tmp_path / "case", parties, "serving",
+                                'serves = ["trafficking"]')
 
 
 def test_an_officer_not_party_to_a_protocol_served_is_substituted(tmp_path: Path) -> None:
