@@ -632,7 +632,15 @@ def open_seats_left(el: Election, slate: Slate, fixed: Iterable[tuple[str, str]]
 
 def _why_open(el: Election, group: str) -> str:
     """Why no valid slate fills the group's open seat: the rules in conflict once it must be
-    filled, with their causes where they name them."""
+    filled, with their causes where they name them. Asked once per election and group (the
+    terminal, the JSON and the Bureau page all say it)."""
+    known: dict[str, str] = el.__dict__.setdefault("_why_open", {})
+    if group not in known:
+        known[group] = _why_open_asked(el, group)
+    return known[group]
+
+
+def _why_open_asked(el: Election, group: str) -> str:
     from planner.solve.best import solve
 
     seat = open_seat(group)

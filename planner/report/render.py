@@ -294,7 +294,7 @@ class SolveView(Rendering):
             out.append("\nPreferences met (in order): " + "; ".join(met) + "." if met else
                        "\nThe rules give no preference among valid slates.")
             out += seat_lines(el, r.slate)
-            out += open_seat_lines(el, r.slate)
+            out += open_seat_lines(el, r.slate, self.fixed)
             out += substitute_lines(el, r.slate)
             out.append(self.why_this())
             out += unhonoured(el, r.slate)
