@@ -97,10 +97,12 @@ def check_cmd(ctx: click.Context, paths: tuple[str, ...], substitutes_path: str 
     slate = load_slate(slate_arg, c.body, known=c.declared,
                        open_seats=profile.open_seats)
     instruments = {k: i.id for i in c.instruments for k in (i.id, i.title)}
-    given = (load_substitutions(substitutes_path, instruments, c.declared)
-             if substitutes_path else
-             load_substitutions(slate_arg, instruments, c.declared, required=False)
-             if str(slate_arg).lower().endswith(".xlsx") else ())
+    # the substitutes given: the file named, else a workbook's own Substitutes sheet if any
+    given: tuple[tuple[str, str, str | None], ...] = ()
+    if substitutes_path:
+        given = load_substitutions(substitutes_path, instruments, c.declared)
+    elif str(slate_arg).lower().endswith(".xlsx"):
+        given = load_substitutions(slate_arg, instruments, c.declared, required=False)
     el = prepare(c, profile, extra_states=frozenset(
         {s.state for s in slate} | {x for _i, o, sub in given for x in (o, sub) if x}))
     outcomes = check(el, slate)
