@@ -29,7 +29,7 @@ from ortools.sat.python import cp_model
 
 from planner.domain.case import Case, PastOfficer
 from planner.domain.rotation import Turn, turns
-from planner.domain.slate import NO_GROUP, Slate, open_seat_group
+from planner.domain.slate import NO_GROUP, Slate
 from planner.domain.status import assess
 from planner.errors import InputError, Problem, Where
 from planner.limits import MAX_PLAN_SESSIONS, MAX_SESSION
@@ -37,7 +37,6 @@ from planner.rules.base import Rule, score
 from planner.rules.election import Election, ordered_slate, prepare
 from planner.rules.fairness import FAIRNESS_KINDS, fairness_counts
 from planner.rules.planning import PlanView
-from planner.rules.preferences import SeatsFilled
 from planner.rules.profile import Profile
 from planner.rules.reduce import held_by_none
 from planner.solve.best import best_slate
@@ -388,10 +387,10 @@ def _posed(view: PlanView, pool: dict[str, Willing] | None, greedy: list[Slate],
         floor = sum(weights[p.id] * (-values[p.id] if p.maximise else values[p.id])
                     for p in ranked)
         model.add(mine >= floor)
-        # before fairness: a plan never leaves a seat open that the session alone fills
+        # the preferences that come before fairness: met as the session alone meets them
         for p in ranked:
-            if p.kind == SeatsFilled.kind:
-                model.add(p.value(el, b) <= values[p.id])
+            if p.before_fairness:
+                model.add(p.signed(el, b) <= (-values[p.id] if p.maximise else values[p.id]))
     model.add(objective <= greedy_value - 1)  # strictly better, or none: a proof either way
     model.minimize(objective)
     posed = Posed(elections, pm, head, objective)
@@ -538,9 +537,10 @@ def _greedy(case: Case, profile: Profile, plan_turns: list[Turn],
                 break
             status, slate = best_slate(el, options, sorted(left_out & set(el.universe)),
                                        forbidden)
-            # leaving States out never opens a seat the session alone would fill
+            # leaving States out never costs a preference that comes before fairness (a seat
+            # the session alone would fill)
             if status == "solved" and (not left_out or not best
-                                       or _open(slate) <= _open(best)):
+                                       or _ahead(el, slate) <= _ahead(el, best)):
                 break
         if status != "solved":
             return None
@@ -550,9 +550,11 @@ def _greedy(case: Case, profile: Profile, plan_turns: list[Turn],
     return out
 
 
-def _open(slate: Slate) -> int:
-    """The seats a slate leaves open (planner.rules.kinds.OpenSeats)."""
-    return sum(open_seat_group(seat.state) is not None for seat in slate)
+def _ahead(el: Election, slate: Slate) -> tuple[int, ...]:
+    """The slate's values of the preferences that come before fairness, each to minimise."""
+    got = score(el, slate)
+    return tuple(-got[p.id] if p.maximise else got[p.id]
+                 for p in el.profile.preferences if p.before_fairness)
 
 
 def _willing(pool: dict[str, Willing] | None, state: str, session: int, post: str) -> bool:

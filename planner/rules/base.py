@@ -356,6 +356,9 @@ class Preference(Kind, ABC):
     # the planner's own order among equally good slates, not a rule: no officer is needed for
     # it, and what it decides is said as a tie-break
     planners_own: ClassVar[bool] = False
+    # comes before a plan's fairness too: a plan meets it as each session alone can (seats
+    # filled: a plan never leaves a seat open to be fairer)
+    before_fairness: ClassVar[bool] = False
 
     @abstractmethod
     def value(self, el: Election, b: Backend[E]) -> E: ...

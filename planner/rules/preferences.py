@@ -70,6 +70,7 @@ class SeatsFilled(Preference):
 
     kind = "seats_filled"
     maximise = False
+    before_fairness = True
 
     def value(self, el: Election, b: Backend[E]) -> E:
         seats = who_may_hold(b, [o.state for o in el.open_seats if o.state in el.rank])
