@@ -170,12 +170,17 @@ class SlateSpace:
             fixed_by_group.setdefault(el.group_or_none(state), set()).add((state, post))
         self.options: dict[str, list[Option]] = {}
         self.classes: dict[str, list[tuple[str, ...]]] = {}  # groups counted by class
+        # every group's way to its options is settled before any is taken, so that a group
+        # with too many is found before the others' options are built for nothing
+        making: dict[str, Callable[[], list[Option]]] = {}
         for g in self.groups:
             must = fixed_by_group.get(g, set())
             if only is not None and g in only:
                 # its States kept as they are (each a kind of its own, where counted by kind)
                 must = must | set(only[g])
-            opts = self._options(g, local[g], must, set(excluded))
+            making[g] = self._options(g, local[g], must, set(excluded))
+        for g in self.groups:
+            opts = making[g]()
             if only is not None and g in only:
                 opts = [o for o in opts if o.held == tuple(sorted(only[g]))]
             self.options[g] = [] if self.impossible else opts
@@ -249,7 +254,9 @@ class SlateSpace:
         return ruled_out((c.diff, c.op) for c in checks)
 
     def _options(self, group: str, checks: list[_Check], must: set[Key],
-                 excluded: set[str]) -> list[Option]:
+                 excluded: set[str]) -> Callable[[], list[Option]]:
+        """How the group's options are made: listed one by one, or by class of State (refused
+        here, before anything is built, where either would take too long)."""
         el = self.el
         posts = el.body.post_names
         barred = self._barred(checks)
@@ -264,7 +271,12 @@ class SlateSpace:
             except NotDecomposable:
                 if size > MAX_OPTIONS or self.by_class:
                     raise
-        counts = {p.name: p.count for p in el.body.posts}
+        return lambda: self._listed(group, checks, must, members, most, barred)
+
+    def _listed(self, group: str, checks: list[_Check], must: set[Key], members: list[str],
+                most: int, barred: set[Key]) -> list[Option]:
+        posts = self.el.body.post_names
+        counts = {p.name: p.count for p in self.el.body.posts}
         touching: dict[Key, list[int]] = {}
         for i, c in enumerate(checks):
             for k in c.diff.support():
@@ -292,7 +304,8 @@ class SlateSpace:
         return out
 
     def _class_options(self, group: str, checks: list[_Check], must: set[Key],
-                       members: list[str], most: int, size: int) -> list[Option]:
+                       members: list[str], most: int, size: int
+                       ) -> Callable[[], list[Option]]:
         """The group's options counted by class: States that every constraint treats alike
         (the same coefficient for each post in every form and capped sub-form) are swapped
         freely, so one option per way of filling the posts from the classes, weighted by how
@@ -332,20 +345,42 @@ class SlateSpace:
         # on a reduced election, a State counts for those of its kind left out
         stands_for = self.el.counts_for.get
         out: list[Option] = []
-        visits = [0]
         touching: dict[Key, list[int]] = {}
         for i, c in enumerate(checks):
             for k in c.diff.support():
                 touching.setdefault(k, []).append(i)
         failing = {i for i, c in enumerate(checks) if not c.passes(())}
 
+        steps: dict[tuple[int, int, tuple[int, ...]], int] = {}
+
+        def steps_from(i: int, left: int, used: tuple[int, ...]) -> int:
+            """How many steps the fill below takes from here (each point counted once, so
+            that a fill too long to finish is refused before it starts, not after
+            MAX_CLASS_STEPS steps of it); stops counting past the limit."""
+            point = (i, left, used)
+            if point not in steps:
+                total = 1
+                if i < len(classes):
+                    taken = dict(zip(posts, used, strict=True))
+                    for multiset in _multisets(posts, min(left, len(classes[i])), counts,
+                                               taken):
+                        nxt = dict(taken)
+                        for post, m in multiset:
+                            nxt[post] += m
+                        total += steps_from(i + 1, left - sum(m for _p, m in multiset),
+                                            tuple(nxt.values()))
+                        if total > MAX_CLASS_STEPS:
+                            break
+                steps[point] = total
+            return steps[point]
+
+        if steps_from(0, most, tuple(0 for _ in posts)) > MAX_CLASS_STEPS:
+            raise NotDecomposable(f"the {group} have about {size:,} ways to fill their seats, "
+                                  "too many to list, and too many kinds of State to count by "
+                                  "kind")
+
         def fill(i: int, left: int, used: dict[str, int],
                  chosen: list[tuple[int, str, int]]) -> None:
-            visits[0] += 1
-            if visits[0] > MAX_CLASS_STEPS:
-                raise NotDecomposable(f"the {group} have about {size:,} ways to fill their "
-                                      "seats, too many to list, and too many kinds of State "
-                                      "to count by kind")
             if i == len(classes):
                 held = []
                 weight = 1
@@ -371,10 +406,13 @@ class SlateSpace:
                     nxt[post] = nxt.get(post, 0) + m
                 fill(i + 1, left - k, nxt, [*chosen, *((i, post, m) for post, m in multiset)])
 
-        fill(0, most, {}, [])
-        self.classes[group] = classes
-        out.sort(key=lambda o: (o.cost, self._canonical(o.held)))
-        return out
+        def made() -> list[Option]:
+            fill(0, most, {}, [])
+            self.classes[group] = classes
+            out.sort(key=lambda o: (o.cost, self._canonical(o.held)))
+            return out
+
+        return made
 
     def _canonical(self, held: Iterable[Key]) -> tuple[tuple[int, int], ...]:
         """A fixed order among slates of equal cost: by post, then alphabetical position (each
@@ -758,54 +796,51 @@ def room_by_model(el: Election, options: SolverOptions | None = None) -> list[Gr
     solver = (options or SolverOptions()).parameters()
     posts = el.body.post_names
     single = [p.name for p in el.body.posts if p.count == 1]
+    sits = {s: model.new_bool_var("") for s in small.universe}
+    for s, v in sits.items():
+        model.add_max_equality(v, [x[(s, p)] for p in posts])
     held: dict[str, set[str]] = {p: set() for p in posts}
     sat: set[str] = set()
     absent: set[str] = set()
 
     def found(assumed: list[Any]) -> bool:
+        """One slate under the assumptions; what one State of a kind is found to do on it,
+        every State of its kind can."""
         model.clear_assumptions()
         model.add_assumptions(assumed)
         if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return False
-        on: set[str] = set()
+        on: dict[tuple[str, ...], int] = {}
         for (s, p), v in x.items():
             if solver.boolean_value(v):
-                on.add(s)
-                held[p].add(s)
-        sat.update(on)
-        absent.update(s for s in el.universe if s not in on)
+                on[kind_of[s]] = on.get(kind_of[s], 0) + 1
+                held[p].update(kind_of[s])
+        for kind, n in on.items():
+            sat.update(kind)
+            if n < len(kind):  # some of the kind kept off it: any of them can be
+                absent.update(kind)
+        absent.update(s for s in el.universe if kind_of[s] not in on)
         return True
 
-    def spread() -> None:
-        """What one State of a kind was found to do, every State of its kind can."""
-        for found_set in (sat, absent, *held.values()):
-            found_set.update(o for st in list(found_set) for o in kind_of[st])
+    def settle(questions: Mapping[Any, tuple[Any, set[str], str]]) -> None:
+        """Answers every question (a literal, yes once a slate is found on which the State
+        is in the set) with as few solves as can be: each asks for a slate that answers at
+        least one open question yes, so that one proof that none can answers all the rest no."""
+        left = dict(questions)
+        while left := {q: (lit, yes, s) for q, (lit, yes, s) in left.items() if s not in yes}:
+            ask = model.new_bool_var("")
+            model.add_bool_or([lit for lit, _yes, _s in left.values()]).only_enforce_if(ask)
+            if not found([ask]):
+                return
 
     if not found([]):
         return []
-    spread()
-    # what a kind was found unable to do (asked of one of its States): no other is asked
-    cannot: set[tuple[tuple[str, ...], str]] = set()
-    for s in small.universe:
-        kind = kind_of[s]
-        if s not in sat and (kind, "") not in cannot:
-            lit = model.new_bool_var("")
-            model.add(sum(x[(s, p)] for p in posts) >= 1).only_enforce_if(lit)
-            if not found([lit]):
-                cannot.add((kind, ""))
-            spread()
-        for p in single:
-            if s in sat and s not in held[p] and (kind, p) not in cannot:
-                if not found([x[(s, p)]]):
-                    cannot.add((kind, p))
-                spread()
-    for s in sorted(sat - absent, key=state_order):
-        if s in absent:
-            continue
-        lit = model.new_bool_var("")
-        model.add(sum(x[(s, p)] for p in posts) == 0).only_enforce_if(lit)
-        found([lit])
-        spread()
+    # asked of one State of each kind: who can sit, and who can hold each single post
+    reps = {kind_of[s]: s for s in small.universe}
+    settle({(s, p): (x[(s, p)] if p else sits[s], held[p] if p else sat, s)
+            for s in reps.values() for p in ("", *single)})
+    # and who can be kept off: only those who can sit need asking
+    settle({s: (sits[s].Not(), absent, s) for s in reps.values() if s in sat})
     out = []
     for g in el.body.group_names:
         states = [s for s in el.members(g) if s in sat]
