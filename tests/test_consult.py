@@ -25,10 +25,12 @@ from planner.domain.case import PastOfficer
 from planner.domain.slate import Seat, Slate
 from planner.io.reader import load_case, shipped_cases
 from planner.rules.base import check, score
-from planner.rules.election import Election, prepare
+from planner.rules.election import Election, ordered_slate, prepare
 from planner.rules.forms import NotDecomposable
 from planner.rules.profile import open_case
 from planner.solve.best import solve
+from planner.solve.model import SlateModel
+from planner.solve.near import Neighbourhood
 from planner.solve.space import SlateSpace
 
 from .factory import AF, AP, EE, NAMES, UNTOC, brute_force_slates, full_parties, make_case, prep
@@ -143,14 +145,65 @@ def test_fallback_to_cp_sat_lists_the_same_costs(monkeypatch: pytest.MonkeyPatch
     exact = alternatives(el, 8)
     assert exact.method == "exact enumeration by group"
 
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise NotDecomposable("test")
-
-    monkeypatch.setattr(consult, "SlateSpace", refuse)
+    monkeypatch.setattr(consult, "SlateSpace", _refuse)
     fallback = alternatives(el, 8)
     assert fallback.method.startswith("CP-SAT")
     assert [cost(el, s) for s in fallback.slates] == [cost(el, s) for s in exact.slates]
     assert len({slate_key(s) for s in fallback.slates}) == 8
+
+
+def _refuse(*args: object, **kwargs: object) -> None:
+    raise NotDecomposable("test")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(el=tiny_elections(), k=st.integers(2, 6))
+def test_the_model_lists_the_k_best_as_brute_force_does(el: Election, k: int) -> None:
+    """Where the rules do not decompose, the k best are every slate within the objective k
+    near slates reach, sorted, or, where that bound lets in too many, one solve per slate:
+    the costs of the brute force's k best either way."""
+    every = brute_force_slates(el)
+    if not every:
+        return
+    expected = sorted(cost(el, s) for s in every)[:k]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(consult, "SlateSpace", _refuse)
+        listed = alternatives(el, k)
+        mp.setattr(SlateModel, "all_within", lambda *args: None)
+        cut = alternatives(el, k)
+    assert cut.method == "CP-SAT, one cut per slate found"
+    for alt in (listed, cut):
+        assert [cost(el, s) for s in alt.slates] == expected
+        assert len({slate_key(s) for s in alt.slates}) == len(expected)
+        assert all(valid(el, s) for s in alt.slates)
+
+
+@SLOW
+@given(el=tiny_elections(), k=st.integers(1, 6))
+def test_slates_near_the_best_are_valid_and_costed_as_the_rules_say(el: Election, k: int
+                                                                     ) -> None:
+    best = solve(el)
+    if best.status != "solved":
+        return
+    kept = (best.slate[0].state, best.slate[0].post)
+    on = {s.state for s in best.slate}
+    barred = [s for s in el.universe if s not in on][:1]
+    near = Neighbourhood(el).around(best.slate, k, [kept], barred)
+    assert frozenset((s.state, s.post) for s in best.slate) in near
+    for held, c in near.items():
+        slate = ordered_slate(el, held)
+        assert valid(el, slate)
+        assert c == cost(el, slate)
+        assert kept in held and not {s for s, _p in held} & set(barred)
+
+
+def test_the_model_lists_the_next_best_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    el = prep(make_case(full_parties(3), president=AP, rapporteur=AF))
+    exact = alternatives(el, 12)
+    monkeypatch.setattr(consult, "SlateSpace", _refuse)
+    listed = alternatives(el, 12)
+    assert listed.method == "CP-SAT, every slate within the k-th best's objective, sorted"
+    assert [cost(el, s) for s in listed.slates] == [cost(el, s) for s in exact.slates]
 
 
 def test_vary_keeps_the_other_groups() -> None:

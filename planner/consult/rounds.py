@@ -26,6 +26,7 @@ from planner.rules.election import Election, ordered_slate, prepare
 from planner.rules.forms import NotDecomposable
 from planner.rules.profile import Profile
 from planner.rules.reduce import carries
+from planner.solve.near import Neighbourhood, seat_places
 from planner.solve.result import Conflict, SolverOptions
 from planner.solve.space import GroupRoom, SlateSpace, room_by_model
 
@@ -48,6 +49,11 @@ class Alternatives:
     conflicts: tuple[Conflict, ...]
     method: str  # how the slates after the first were listed
     first: str = ""  # how the first was found (and proven best): the enumeration or CP-SAT
+
+
+# the search for the k best at once stops past this many slates per slate asked for (the
+# bound from near slates is then too loose to pay), and they are found one solve at a time
+LISTED_PER_SLATE = 4
 
 
 def alternatives(el: Election, k: int, fixed: Sequence[tuple[str, str]] = (),
@@ -97,6 +103,9 @@ def alternatives(el: Election, k: int, fixed: Sequence[tuple[str, str]] = (),
         return Alternatives("solved", (best,), (), "", engine)
     method = ENUMERATION
     try:
+        if space is None and only is None:
+            # the same space again would not decompose either: straight to the model
+            raise NotDecomposable("as found for the best slate")
         if space is None or only is not None:
             space = SlateSpace(el, fixed, excluded, only, list_up_to=0)
             slates = space.best()
@@ -119,6 +128,22 @@ def alternatives(el: Election, k: int, fixed: Sequence[tuple[str, str]] = (),
         # they are the best, in order; the model goes on from there
         for slate in found:
             sm.exclude(slate)
+        # every slate within an objective that k known valid slates reach (or every slate,
+        # where fewer than k are found near the best), in one search, sorted: the k best at
+        # once, where they are not too many (planner.solve.near)
+        near = Neighbourhood(el)
+        bound = near.bound(best, k, [*fixed, *pinned], excluded)
+        within = sm.all_within(bound, LISTED_PER_SLATE * k)
+        if within is not None:
+            method = "CP-SAT, every slate within the k-th best's objective, sorted"
+            memo: dict[tuple[str, str], tuple[int, int]] = {}
+            within.sort(key=lambda held: (near.objective.value(held),
+                                          seat_places(el, held, memo)))
+            for held in within[:k - len(found)]:
+                found.append(ordered_slate(el, held))
+                sm.exclude(found[-1])
+            if progress:
+                progress(len(found), k)
         while len(found) < k:
             status, slate = sm.next()
             if status != "solved":
