@@ -72,10 +72,10 @@ def test_a_committee_against_the_rules_is_named(tmp_path: Path, change: dict[str
 P5ISH = "reserved members"
 
 
-def _tiny_profile() -> object:
+def _tiny_profile(**more: object) -> object:
     """Three groups; a President, three Vice-Presidents (two kept for the reserved members,
     one from the African or the Asia-Pacific States, whichever does not preside), two named
-    Chairs, the First not from the President's group."""
+    Chairs, the First not from the President's group (more: other keys of the profile)."""
     counts = {AF: 1, AP: 1, EE: 0}
     quota = [{"kind": "group_quota", "id": f"vp_{i}", "citation": "annex", "text": "t",
               "group": g, "posts": ["Vice-President"], "count": n, "less_where": "President",
@@ -99,6 +99,7 @@ def _tiny_profile() -> object:
              "post": "Chair of the First Committee", "other": "President"},
             {"kind": "rotation", "citation": "r", "text": "t", "post": "President"},
         ],
+        **more,
     }, "tiny.toml")
 
 
@@ -208,6 +209,13 @@ def test_a_plan_of_the_committee_rotates_all_but_the_permanent_members() -> None
     five = case.constituency("permanent members of the Security Council")
     served = Counter(s.state for session in result.sessions for s in session.slate)
     assert {s for s, n in served.items() if n > 1} == set(five)
+    # the permanent members' repeats and terms in a row are forced (each served at the 72nd
+    # session and is kept a seat at each of the five): counted, they prove the plan optimal
+    # without the joint model, which did not within its time limit
+    assert result.fairness == {"repeat_service": 25, "consecutive_terms": 25}
+    assert result.solver["optimal"] is True
+    assert any(n.startswith("Every plan breaks the fairness rules as often as this one")
+               for n in result.notes)
 
 
 @pytest.mark.slow
@@ -231,3 +239,44 @@ def test_the_committees_fifty_best_are_listed_at_once_as_one_solve_each_finds_th
         one_by_one = alternatives(el, 12)
     assert one_by_one.method == "CP-SAT, one cut per slate found"
     assert [cost(el, s) for s in one_by_one.slates] == costs[:12]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("president", [AF, AP])
+def test_breaches_counted_as_forced_are_a_bound_no_plan_passes(president: str) -> None:
+    """The reserved members, on the bureau before the plan, serve again at each of its two
+    sessions: every plan breaks the fairness rules at least as often as counting says (the
+    breaches of the States pinned to every bureau), held to every plan of the tiny committee;
+    and the most officers a group can hold, asked of the model, is the brute force's."""
+    import itertools
+
+    from planner.consult import plan as plan_module
+    from planner.domain.case import PastOfficer
+    from planner.rules.fairness import FAIRNESS_KINDS, fairness_counts
+    from planner.solve.model import most_officers
+
+    profile = _tiny_profile(fairness=["repeat_service", "consecutive_terms"])
+    parties = {**full_parties(3, (AF,)), **full_parties(2, (AP, EE))}
+    case = make_case(parties, spec=profile, president=president)  # type: ignore[arg-type]
+    reserved = frozenset({NAMES[AP][0], NAMES[EE][0]})
+    case = dataclasses.replace(
+        case, constituencies=((P5ISH, reserved),),
+        history=tuple(PastOfficer(5, "Vice-President", s) for s in sorted(reserved)))
+    view = plan_module.plan_view(case, profile, [6, 7])  # type: ignore[arg-type]
+    every = [brute_force_slates(el) for el in view.elections]
+    for el, slates in zip(view.elections, every, strict=True):
+        for g in el.body.group_names:
+            assert most_officers(el, g) == max(sum(1 for s in sl if el.group(s.state) == g)
+                                               for sl in slates)
+    pinned = plan_module._pinned(view)
+    assert pinned == [reserved, reserved]
+    least = {f: min(sum(fairness_counts(view, list(combo))[f].values())
+                    for combo in itertools.product(*every))
+             for f in ("repeat_service", "consecutive_terms")}
+    for f, fewest in least.items():
+        forced = FAIRNESS_KINDS[f].forced(
+            view, pinned, lambda t, g: most_officers(view.elections[t], g))
+        assert forced <= fewest
+    # each reserved member, on the bureau before, at both sessions: four terms in a row at
+    # least (the tiny committee's few States make more)
+    assert FAIRNESS_KINDS["consecutive_terms"].forced(view, pinned, lambda t, g: 9) == 4

@@ -33,7 +33,7 @@ from planner.domain.slate import NO_GROUP, Slate
 from planner.domain.status import assess
 from planner.errors import InputError, Problem, Where
 from planner.limits import MAX_PLAN_SESSIONS, MAX_SESSION
-from planner.rules.base import Rule, score
+from planner.rules.base import Rule, listing, score
 from planner.rules.election import Election, ordered_slate, prepare
 from planner.rules.fairness import FAIRNESS_KINDS, fairness_counts
 from planner.rules.planning import PlanView
@@ -43,6 +43,7 @@ from planner.solve.best import best_slate
 from planner.solve.model import (
     ModelBackend,
     RuleModel,
+    most_officers,
     post_hard_rules,
     preference_range,
     variables,
@@ -192,12 +193,17 @@ def plan(case: Case, profile: Profile, sessions: Sequence[int],
         return _infeasible(view, pool, notes, options, [], started)
     counts = fairness_counts(view, greedy)
     optimal, gap = True, None
-    if not any(sum(c.values()) for c in counts.values()) and _at_bound(elections, greedy, alone):
-        # no fairness rule is broken, and every session is as good as it could be alone: no
-        # joint plan can do better on any level above the tie-break
+    floor = _forced(view, options, counts)
+    if (all(sum(counts[f].values()) == floor[f] for f in profile.fairness)
+            and _at_bound(elections, greedy, alone)):
+        # each fairness rule is broken only as often as every plan breaks it, and every
+        # session is as good as it could be alone: no joint plan can do better on any level
+        # above the tie-break
         slates = greedy
-        fairness = {f: 0 for f in profile.fairness}
+        fairness = dict(floor)
         stages = ["session by session, optimal by bound"]
+        if any(floor.values()):
+            notes.append(_forced_note(view, profile, floor))
     else:
         joint = _joint(view, pool, options, greedy, alone, counts)
         slates, fairness, stages = joint.slates, joint.fairness, joint.stages
@@ -235,6 +241,39 @@ def _alone(window: list[int], elections: list[Election], pool: dict[str, Willing
             return None
         out.append(slate)
     return out
+
+
+def _pinned(view: PlanView) -> list[frozenset[str]]:
+    """The States the rules pin to each session's bureau (a seat kept for a named State)."""
+    return [frozenset(s for rule in el.profile.rules for s in rule.pinned(el))
+            for el in view.elections]
+
+
+def _forced(view: PlanView, options: SolverOptions, counts: dict[str, dict[str, int]]
+            ) -> dict[str, int]:
+    """How often every plan breaks each fairness rule, as far as counting shows (the States
+    pinned to every bureau); asked only where the plan breaks a rule and some State is
+    pinned, since only then can it prove more than zero."""
+    pinned = _pinned(view)
+    rules = view.elections[0].profile.fairness
+    if not any(pinned) or not any(sum(counts[f].values()) for f in rules):
+        return {f: 0 for f in rules}
+    seats: dict[tuple[int, str], int] = {}
+
+    def most(t: int, group: str) -> int:
+        if (t, group) not in seats:
+            seats[t, group] = most_officers(view.elections[t], group, options)
+        return seats[t, group]
+
+    return {f: FAIRNESS_KINDS[f].forced(view, pinned, most) for f in rules}
+
+
+def _forced_note(view: PlanView, profile: Profile, floor: dict[str, int]) -> str:
+    broken = "; ".join(f"{FAIRNESS_KINDS[f].label} {n}" for f, n in floor.items() if n)
+    states = sorted(frozenset().union(*_pinned(view)), key=lambda s: view.elections[0].rank[s])
+    return (f"Every plan breaks the fairness rules as often as this one ({broken}): "
+            f"the rules keep seats at every session for {listing(states)}. So no plan is "
+            "fairer, and each session is as good as it could be alone: this plan is optimal.")
 
 
 def _at_bound(elections: list[Election], slates: list[Slate], alone: list[Slate]) -> bool:

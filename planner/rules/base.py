@@ -410,6 +410,14 @@ class FairnessRule(ABC):
         before (most rules: none)."""
         return frozenset()
 
+    def forced(self, view: PlanView, pinned: Sequence[frozenset[str]],
+               seats: Callable[[int, str], int]) -> int:
+        """How many times every plan of the view breaks the rule, counted: from the States
+        the rules pin to the bureau of the plan's t-th session (pinned[t]) and the most
+        officers a group can have there (seats(t, group)). A bound from below that lets a
+        plan meeting it be known optimal without the joint model (most rules: 0)."""
+        return 0
+
 
 
 # ---------------------------------------------------------------------------------------------

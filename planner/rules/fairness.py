@@ -8,7 +8,7 @@ plans follow, in order of importance (`fairness = [...]`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +22,15 @@ def _prior(view: PlanView, bs: Sequence[PlanBackend[Any]], t: int, state: str) -
     if state in view.served_before:
         return 1
     return any_of(bs[t], [view.on(bs, view.sessions[u], state) for u in range(t)])
+
+
+def _surely_on(view: PlanView, pinned: Sequence[frozenset[str]], session: int, state: str
+               ) -> bool:
+    """Whether the State is on the bureau of a session in every plan: pinned there by the
+    rules, or there in the bureau history."""
+    if session in view.sessions:
+        return state in pinned[view.sessions.index(session)]
+    return bool(view.on((), session, state))
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,29 @@ class RepeatService(FairnessRule):
 
     def most(self, view: PlanView) -> int:
         return len(view.sessions) * view.elections[0].body.total_posts
+
+    def forced(self, view: PlanView, pinned: Sequence[frozenset[str]],
+               seats: Callable[[int, str], int]) -> int:
+        """A State pinned to a session's bureau that surely served before breaks the rule
+        wherever more willing States of its group wait, unserved by the plan's earlier
+        sessions, than those sessions had seats for them (beyond the pinned States')."""
+        count = 0
+        for t, (session, el) in enumerate(zip(view.sessions, view.elections, strict=True)):
+            earlier = frozenset().union(*pinned[:t])
+            for g in el.body.group_names:
+                again = [s for s in pinned[t] if el.group_or_none(s) == g
+                         and (s in view.served_before or s in earlier)]
+                if not again:
+                    continue
+                waiting = [s for s in el.members(g) if el.status[s].eligible
+                           and view.willing(s, session) and s not in view.served_before
+                           and s not in earlier]
+                room = sum(max(0, seats(u, g) - sum(1 for s in pinned[u]
+                                                    if el.group_or_none(s) == g))
+                           for u in range(t))
+                if len(waiting) > room:
+                    count += len(again)
+        return count
 
     def once_at_zero(self, view: PlanView) -> frozenset[str]:
         """The groups with more States willing at every session, and not yet served, than the
@@ -107,6 +139,13 @@ class ConsecutiveTerms(FairnessRule):
 
     def most(self, view: PlanView) -> int:
         return len(view.sessions) * view.elections[0].body.total_posts
+
+    def forced(self, view: PlanView, pinned: Sequence[frozenset[str]],
+               seats: Callable[[int, str], int]) -> int:
+        """A State pinned to two consecutive bureaus (or pinned to the first of the plan's
+        and on the one before it in the history)."""
+        return sum(1 for t, session in enumerate(view.sessions) for s in pinned[t]
+                   if _surely_on(view, pinned, session - 1, s))
 
 
 @dataclass(frozen=True)

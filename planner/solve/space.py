@@ -18,6 +18,7 @@ never counts wrong in silence.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import itertools
 import math
@@ -351,30 +352,8 @@ class SlateSpace:
                 touching.setdefault(k, []).append(i)
         failing = {i for i, c in enumerate(checks) if not c.passes(())}
 
-        steps: dict[tuple[int, int, tuple[int, ...]], int] = {}
-
-        def steps_from(i: int, left: int, used: tuple[int, ...]) -> int:
-            """How many steps the fill below takes from here (each point counted once, so
-            that a fill too long to finish is refused before it starts, not after
-            MAX_CLASS_STEPS steps of it); stops counting past the limit."""
-            point = (i, left, used)
-            if point not in steps:
-                total = 1
-                if i < len(classes):
-                    taken = dict(zip(posts, used, strict=True))
-                    for multiset in _multisets(posts, min(left, len(classes[i])), counts,
-                                               taken):
-                        nxt = dict(taken)
-                        for post, m in multiset:
-                            nxt[post] += m
-                        total += steps_from(i + 1, left - sum(m for _p, m in multiset),
-                                            tuple(nxt.values()))
-                        if total > MAX_CLASS_STEPS:
-                            break
-                steps[point] = total
-            return steps[point]
-
-        if steps_from(0, most, tuple(0 for _ in posts)) > MAX_CLASS_STEPS:
+        if _fill_steps(tuple(len(c) for c in classes), tuple(counts[p] for p in posts),
+                       most, MAX_CLASS_STEPS) > MAX_CLASS_STEPS:
             raise NotDecomposable(f"the {group} have about {size:,} ways to fill their seats, "
                                   "too many to list, and too many kinds of State to count by "
                                   "kind")
@@ -746,6 +725,37 @@ def _sorted_sums(parts: list[list[tuple[int, tuple[Key, ...]]]],
         batch.sort(key=order)
         for held in batch:
             yield level, held
+
+
+@functools.lru_cache(maxsize=64)
+def _fill_steps(sizes: tuple[int, ...], counts: tuple[int, ...], most: int, limit: int
+                ) -> int:
+    """How many steps a fill by class takes (each point counted once, so that a fill too long
+    to finish is refused before it starts, not after MAX_CLASS_STEPS steps of it), counting
+    no further than past the limit. It depends only on the classes' sizes, the posts' counts
+    and the most officers: remembered, since a plan asks it of its sessions' alike groups."""
+    posts = tuple(str(i) for i in range(len(counts)))
+    most_of = dict(zip(posts, counts, strict=True))
+    steps: dict[tuple[int, int, tuple[int, ...]], int] = {}
+
+    def steps_from(i: int, left: int, used: tuple[int, ...]) -> int:
+        point = (i, left, used)
+        if point not in steps:
+            total = 1
+            if i < len(sizes):
+                taken = dict(zip(posts, used, strict=True))
+                for multiset in _multisets(posts, min(left, sizes[i]), most_of, taken):
+                    nxt = dict(taken)
+                    for post, m in multiset:
+                        nxt[post] += m
+                    total += steps_from(i + 1, left - sum(m for _p, m in multiset),
+                                        tuple(nxt.values()))
+                    if total > limit:
+                        break
+            steps[point] = total
+        return steps[point]
+
+    return steps_from(0, most, tuple(0 for _ in counts))
 
 
 def _by_class(chosen: list[tuple[int, str, int]]) -> dict[int, list[tuple[str, int]]]:
