@@ -16,6 +16,8 @@ from planner.solve.best import solve
 
 from .factory import INSTRUMENTS, UNTOC, prep
 
+ECOSOC = Path(__file__).parent / "data" / "ecosoc"
+
 
 @pytest.fixture(scope="module")
 def cop6() -> Case:
@@ -156,3 +158,46 @@ def test_the_bureau_page_says_how_far_the_tables_go(tmp_path: Path) -> None:
         max_row=8, values_only=True))
     assert ("The case's treaty tables hold deposits up to 14 July 2014: a deposit made after "
             "that day and before 13 October 2014 is not known to them.") in first
+
+
+def test_a_member_whose_term_ended_cannot_sit(tmp_path: Path) -> None:
+    """A council's members turn over: where the members table gives terms, a State whose term
+    ended before the opening, or begins after it, cannot sit, and status and check say why;
+    a State with a term that covers the opening sits; a term that ends before it begins is
+    refused, naming the row and the column, and nothing is written."""
+    import json
+    import shutil
+
+    from .test_cli import run
+
+    case = tmp_path / "ecosoc"
+    shutil.copytree(shipped_cases()["ecosoc-2024"], case)
+    members = case / "members.csv"
+    states = members.read_text(encoding="utf-8").split("\n")[1:]
+    rows = ["state,from,until"]
+    for s in filter(None, states):
+        if s == "Canada":  # its term ended before the opening (2023-07-27)
+            rows.append(f"{s},2020-01-01,2022-12-31")
+        elif s == "Chile":  # two terms: the second covers the opening
+            rows += [f"{s},2019-01-01,2021-12-31", f"{s},2023-01-01,2025-12-31"]
+        elif s == "Croatia":  # its term begins after the opening
+            rows.append(f"{s},2024-01-01,")
+        else:
+            rows.append(f"{s},,")
+    members.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    r = run("status", case, "--json")
+    assert r.exit_code == 0, r.output
+    by = {s["state"]: s for s in json.loads(r.stdout)["states"]}
+    assert by["Canada"]["reason"] == "not a member on 2023-07-27: its term ended on 2022-12-31"
+    assert by["Croatia"]["reason"] == "not a member on 2023-07-27: its term begins on 2024-01-01"
+    assert by["Chile"]["eligible"] and by["Tunisia"]["eligible"]
+    r = run("check", case, ECOSOC / "bureau-2024.csv", "--json")
+    assert r.exit_code == 1
+    said = json.dumps(json.loads(r.stdout)["violations"])
+    assert "Canada" in said and "Croatia" in said
+    members.write_text("\n".join(rows).replace("Canada,2020-01-01,2022-12-31",
+                                               "Canada,2022-12-31,2020-01-01") + "\n",
+                       encoding="utf-8")
+    r = run("status", case)
+    assert r.exit_code == 2
+    assert "members" in r.output and "until" in r.output and "ends (2020-01-01) before" in r.output

@@ -258,12 +258,16 @@ def _forced(view: PlanView, options: SolverOptions, counts: dict[str, dict[str, 
     rules = view.elections[0].profile.fairness
     if not any(pinned) or not any(sum(counts[f].values()) for f in rules):
         return {f: 0 for f in rules}
-    seats: dict[tuple[int, str], int] = {}
+    # asked of the model for the groups with a State pinned, a session at a time, as needed
+    asked = sorted({el.group_or_none(s) or "" for el, states in zip(view.elections, pinned,
+                                                                     strict=True)
+                    for s in states} - {""})
+    seats: dict[int, dict[str, int]] = {}
 
     def most(t: int, group: str) -> int:
-        if (t, group) not in seats:
-            seats[t, group] = most_officers(view.elections[t], group, options)
-        return seats[t, group]
+        if t not in seats:
+            seats[t] = most_officers(view.elections[t], asked, options)
+        return seats[t].get(group, view.elections[t].body.total_posts)
 
     return {f: FAIRNESS_KINDS[f].forced(view, pinned, most) for f in rules}
 

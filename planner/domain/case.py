@@ -51,6 +51,19 @@ class Membership:
 
 
 @dataclass(frozen=True)
+class MemberTerm:
+    """A State's term as a member of the body (a commission's or a council's members turn
+    over): from and until are the first and last days it is a member (None: open)."""
+
+    state: str
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    def covers(self, day: dt.date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+
+@dataclass(frozen=True)
 class Session:
     conference: str
     number: int
@@ -144,6 +157,8 @@ class Case:
     expected: tuple[Deposit, ...] = ()  # expected_ratifications: forecasts, not facts
     history: tuple[PastOfficer, ...] = ()  # bureau_history
     members: frozenset[str] | None = None  # the body's members, where membership decides
+    # their terms, where the members table gives them (a member without one: always)
+    terms: tuple[MemberTerm, ...] = ()
     constituencies: tuple[tuple[str, frozenset[str]], ...] = ()  # (name, States)
     withdrawn: frozenset[str] = frozenset()  # States that withdrew their candidacy
     attributes: tuple[Attribute, ...] = ()  # the attributes table
@@ -209,6 +224,7 @@ def case_differences(a: Case, b: Case) -> list[str]:
         ("the attendance", lambda c: c.attendance),
         ("the withdrawals", lambda c: c.withdrawn),
         ("the members", lambda c: c.members),
+        ("the members' terms", lambda c: set(c.terms)),
         ("the constituencies", lambda c: set(c.constituencies)),
         ("the bureau history", lambda c: set(c.history)),
     )

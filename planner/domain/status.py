@@ -57,9 +57,18 @@ def _standing(case: Case, state: str, held: tuple[str, ...], date: dt.date,
               signed: set[str]) -> tuple[bool, str]:
     """Whether the State is a party (or a member), and if not, why."""
     if case.body.eligibility == MEMBERSHIP:
-        if case.members is not None and state in case.members:
+        if case.members is None or state not in case.members:
+            return False, "not a member of the body"
+        terms = [t for t in case.terms if t.state == state]
+        if not terms or any(t.covers(date) for t in terms):
             return True, ""
-        return False, "not a member of the body"
+        ended = [t.end for t in terms if t.end is not None and t.end < date]
+        if ended:
+            return False, f"not a member on {date.isoformat()}: its term ended on " \
+                          f"{max(ended).isoformat()}"
+        begins = min(t.start for t in terms if t.start is not None)
+        return False, f"not a member on {date.isoformat()}: its term begins on " \
+                      f"{begins.isoformat()}"
     convention = case.convention
     if convention is None:
         return False, "not a party: the case names no treaty"

@@ -17,6 +17,7 @@ from planner.domain.case import (
     InputFile,
     Instrument,
     Membership,
+    MemberTerm,
     Nomination,
     PastOfficer,
     RotationEntry,
@@ -586,10 +587,29 @@ class _Loader:
                 out.add(name)
         return frozenset(out)
 
-    def members(self, t: Table) -> frozenset[str]:
+    def members(self, t: Table) -> tuple[frozenset[str], tuple[MemberTerm, ...]]:
+        """The members, and their terms where the table gives from or until."""
         if not t.require(self.problems, *required_columns("members")):
-            return frozenset()
-        return frozenset(s for row in t.rows if (s := self.state(t, row, "state")))
+            return frozenset(), ()
+        states: set[str] = set()
+        terms: list[MemberTerm] = []
+        for row in t.rows:
+            state = self.state(t, row, "state")
+            start = self.date(t, row, "from", required=False) if t.has("from") else None
+            end = self.date(t, row, "until", required=False) if t.has("until") else None
+            if start is not None and end is not None and end < start:
+                self.problems.add(t.where(row.number, "until"),
+                                  f"the term ends ({end.isoformat()}) before it begins "
+                                  f"({start.isoformat()})",
+                                  "give the last day of the term, on or after its first")
+            if state is not None:
+                states.add(state)
+                terms.append(MemberTerm(state, start, end))
+        # a State with no term given is a member throughout, whatever its other rows say
+        open_ended = {m.state for m in terms if m.start is None and m.end is None}
+        kept = tuple(sorted((m for m in terms if m.state not in open_ended),
+                            key=lambda m: (m.state, m.start or dt.date.min)))
+        return frozenset(states), kept
 
     def constituencies(self, t: Table) -> tuple[tuple[str, frozenset[str]], ...]:
         if not t.require(self.problems, *required_columns("constituencies")):
@@ -873,7 +893,8 @@ class _Loader:
         expected = (self.expected(tables["expected_ratifications"], ids)
                     if "expected_ratifications" in tables else [])
         history = self.history(tables["bureau_history"]) if "bureau_history" in tables else []
-        members = self.members(tables["members"]) if "members" in tables else None
+        members, terms = (self.members(tables["members"]) if "members" in tables
+                          else (None, ()))
         constituencies = (self.constituencies(tables["constituencies"])
                           if "constituencies" in tables else ())
         attributes = self.attributes(tables["attributes"]) if "attributes" in tables else []
@@ -905,6 +926,7 @@ class _Loader:
             expected=tuple(sorted(expected, key=lambda d: (d.state, d.instrument, d.date))),
             history=tuple(history),
             members=members,
+            terms=terms,
             constituencies=constituencies,
             withdrawn=withdrawn,
             attributes=tuple(attributes),

@@ -80,7 +80,12 @@ SCHEMA: tuple[TableSpec, ...] = (
     ), basis=TREATY),
     TableSpec("members", "the body's members (where membership, not a treaty, decides who may "
               "sit)", (
-        _c("state", "a member of the body", required=True, choices="state"),
+        _c("state", "a member of the body (one row per term, where the terms are given)",
+           required=True, choices="state"),
+        _c("from", "the first day of its term, if known (empty: a member since before the "
+           "session)", date=True),
+        _c("until", "the last day of its term, if known (empty: a member until after the "
+           "session)", date=True),
     ), basis=MEMBERSHIP),
     TableSpec("groups", "the regional group of each State; a State listed twice counts in the "
               "row marked yes", (
