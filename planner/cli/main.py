@@ -6,7 +6,7 @@ rule); 2 bad input or usage; 3 an internal error (a bug: please report it).
 
 from __future__ import annotations
 
-from planner.cli import commands, consult, plan, serve  # noqa: F401  (they register commands)
+from planner.cli import commands, consult, data, plan, serve  # noqa: F401  (they register commands)
 from planner.cli.common import cli, profile_option
 
 # every command that reads a case takes --profile

@@ -35,6 +35,8 @@ class Deposit:
     date: dt.date
     action: str
     where: Where
+    # the day a denunciation or withdrawal takes effect: no longer a party from then on
+    ended: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,17 @@ class PastOfficer:
 
 
 @dataclass(frozen=True)
+class TableDate:
+    """The day a treaty's status table speaks for: its own date where it was imported with its
+    provenance (planner data import), else the newest date it holds."""
+
+    instrument: str
+    table: str  # the table as the case names it
+    date: dt.date | None
+    said: str  # where the date comes from, in words
+
+
+@dataclass(frozen=True)
 class InputFile:
     path: str
     sha256: str
@@ -159,6 +172,7 @@ class Case:
     members: frozenset[str] | None = None  # the body's members, where membership decides
     # their terms, where the members table gives them (a member without one: always)
     terms: tuple[MemberTerm, ...] = ()
+    tables: tuple[TableDate, ...] = ()  # the UNTC status tables the case reads, and their days
     constituencies: tuple[tuple[str, frozenset[str]], ...] = ()  # (name, States)
     withdrawn: frozenset[str] = frozenset()  # States that withdrew their candidacy
     attributes: tuple[Attribute, ...] = ()  # the attributes table

@@ -45,10 +45,18 @@ class Assessment:
         return tuple(s for s in self.states if s.eligible)
 
 
+def _party_on(instrument: Instrument, deposit: Deposit, day: dt.date) -> bool:
+    """In force for the State on the day, and not yet ended by a denunciation."""
+    return (in_force_from(instrument, deposit.date) <= day
+            and (deposit.ended is None or day < deposit.ended))
+
+
 def _party_reason(convention: Instrument, deposit: Deposit | None, signed: bool,
                   on: dt.date) -> str:
     if deposit is None:
         return "not a party: signed only" if signed else "not a party: no instrument deposited"
+    if deposit.ended is not None and deposit.ended <= on:
+        return f"no longer a party: its denunciation took effect on {deposit.ended.isoformat()}"
     start = in_force_from(convention, deposit.date)
     return f"not yet a party: the Convention enters into force for it on {start.isoformat()}"
 
@@ -89,10 +97,8 @@ def assess(case: Case, on: dt.date | None = None,
     out: list[StateStatus] = []
     for state in sorted(set(case.known_states()) | extra_states):
         deposits = case.deposits_by_state.get(state, {})
-        held = tuple(
-            i.id for i in in_force
-            if i.id in deposits and in_force_from(i, deposits[i.id].date) <= date
-        )
+        held = tuple(i.id for i in in_force
+                     if i.id in deposits and _party_on(i, deposits[i.id], date))
         party, why_not = _standing(case, state, held, date, signed)
         group = case.group_of.get(state)
         present = case.attendance is None or state in case.attendance

@@ -23,6 +23,7 @@ from planner.domain.case import (
     RotationEntry,
     Session,
     Signature,
+    TableDate,
 )
 from planner.domain.names import did_you_mean, normalise, registry
 from planner.errors import CarriedCaseEdited, InputError, Problem, Problems, Where
@@ -51,6 +52,30 @@ from planner.io.tables import (
 from planner.limits import MAX_DAYS_AFTER_DEPOSIT, MAX_FILE_BYTES, MAX_PRIORITY, MAX_SESSION
 
 SESSION_KEYS = SESSION_KEY_NAMES
+
+
+def _provenance(path: Path) -> tuple[dt.date | None, str] | None:
+    """The day an imported status table speaks for, and its source, from the provenance.csv
+    planner data import writes beside it (None: not imported so)."""
+    import csv
+
+    record = path.parent / "provenance.csv"
+    if not record.is_file():
+        return None
+    try:
+        with record.open(encoding="utf-8", newline="") as f:
+            for row in csv.DictReader(f):
+                if row.get("table") == path.name:
+                    day = row.get("data_date") or ""
+                    try:
+                        return (dt.date.fromisoformat(day) if day else None,
+                                f"{row.get('source', '')} ({row.get('form', '')}, read "
+                                f"{row.get('read_at', '')[:10]})")
+                    except ValueError:
+                        return None
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return None
+    return None
 # the nominations table's own columns; any other is an attribute of the nominated officer
 NOMINATION_COLUMNS = frozenset({"state", "post", "priority", "person", "representative",
                                 "group", "example"})
@@ -85,6 +110,7 @@ class _Loader:
         self.problems = Problems()
         self.warnings: list[str] = []
         self.files: dict[Path, str] = {}
+        self.table_dates: list[TableDate] = []
         self.sheets: Sheets | None = None
         self.carried_edit: Problem | None = None  # the case carried, edited since written
         self.membership_of: dict[str, str] = {}
@@ -347,6 +373,7 @@ class _Loader:
     def untc(self, instrument: str, t: Table, row: Row, ref: str,
              deposits: list[Deposit], signatures: list[Signature]) -> None:
         """A UN Treaty Collection status table, as published."""
+        imported: tuple[dt.date | None, str] | None = None  # a sheet is no imported file
         if self.sheets is not None and ref.strip().lower() in {s.lower() for s in self.sheets}:
             sheet = next(s for s in self.sheets if s.lower() == ref.strip().lower())
             if sheet in self.sheets.hidden and not sheet.lower().startswith(EMBEDDED):
@@ -370,6 +397,7 @@ class _Loader:
             if read is None:
                 return
             status = read
+            imported = _provenance(path)
         consent = next(
             (k for k in status.headers
              if any(w in k for w in ("ratification", "accession", "approval", "acceptance"))),
@@ -384,8 +412,13 @@ class _Loader:
                     "copy the status table from the UN Treaty Collection with its three columns",
                 )
             return
+        first = len(deposits)
+        ending = next((k for k in status.headers
+                       if any(w in k for w in ("denunciation", "withdrawal"))), None)
         for r in status.rows:
             state = self.state(status, r, "participant")
+            ended = (self.date(status, r, ending, required=False)
+                     if ending is not None and r.text(ending) else None)
             signed = None
             if status.has("signature") and r.text("signature"):
                 signed = self.date(status, r, "signature", required=False)
@@ -401,9 +434,17 @@ class _Loader:
                 self.problems.add(status.where(r.number, consent), str(exc),
                                   "write the date as in the UNTC table, e.g. '17 Feb 2010 a'")
                 continue
-            deposits.append(Deposit(state, instrument, date, action, status.where(r.number)))
+            deposits.append(Deposit(state, instrument, date, action, status.where(r.number),
+                                    ended))
             if signed is not None:
                 signatures.append(Signature(state, instrument, signed))
+
+        newest = max((d.date for d in deposits[first:]), default=None)
+        if imported is not None:
+            day, source = imported
+            self.table_dates.append(TableDate(instrument, ref, day, f"imported from {source}"))
+        else:
+            self.table_dates.append(TableDate(instrument, ref, newest, "the newest date it holds"))
 
     def ratifications(self, t: Table, instruments: set[str],
                       deposits: list[Deposit], signatures: list[Signature]) -> None:
@@ -927,6 +968,7 @@ class _Loader:
             history=tuple(history),
             members=members,
             terms=terms,
+            tables=tuple(self.table_dates),
             constituencies=constituencies,
             withdrawn=withdrawn,
             attributes=tuple(attributes),

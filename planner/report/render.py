@@ -393,6 +393,9 @@ class StatusView(Rendering):
             "opening_date": a.date.isoformat(),
             "instruments_in_force": [i.id for i in a.in_force],
             "eligible_count": len(a.eligible()),
+            "tables": [{"instrument": t.instrument, "table": t.table,
+                        "date": t.date.isoformat() if t.date else None, "said": t.said}
+                       for t in self.case.tables],
             "states": [{"state": s.state, "group": s.group, "eligible": s.eligible,
                         "reason": s.reason or None, "instruments": list(s.instruments)}
                        for s in a.states if s.eligible or not self.eligible_only],
@@ -416,7 +419,17 @@ class StatusView(Rendering):
                 + (f"instruments in force: {', '.join(i.id for i in a.in_force)}; "
                    if self.case.body.eligibility == "treaty" else "")
                 + f"{len(a.eligible())} States can sit.",
+                *table_date_lines(self.case),
                 *note_lines(self.el.notes, self.case.warnings)]
+
+
+def table_date_lines(case: Case) -> list[str]:
+    """The day each status table speaks for, one line for all."""
+    if not case.tables:
+        return []
+    return ["Status tables: " + "; ".join(
+        f"{t.instrument} ({t.table}) data of {t.date.isoformat() if t.date else 'no date'}, "
+        f"{t.said}" for t in case.tables) + "."]
 
 
 @dataclass

@@ -1,0 +1,137 @@
+"""planner data: today's treaty data, imported from the forms the UN Treaty Collection serves,
+and what changed between two readings."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+
+import click
+
+from planner.cli.common import cli, json_option
+
+PROVENANCE = "provenance.csv"
+PROVENANCE_COLUMNS = ("table", "source", "form", "treaty", "title", "status_as_at", "data_date",
+                      "read_at", "sha256", "participants", "parties", "signatories_only",
+                      "denounced")
+
+
+@cli.group(name="data")
+def data_group() -> None:
+    """Bring a treaty's current status into a case, and see what changed."""
+
+
+def _read_all(sources: tuple[Path, ...]) -> list[object]:
+    from planner.errors import Problems
+    from planner.io.untc import read_status
+
+    problems = Problems()
+    tables = [read_status(p, str(p), problems) for p in sources]
+    problems.raise_if_any()
+    return [t for t in tables if t is not None]
+
+
+def _table_name(table: object, path: Path) -> str:
+    from planner.io.untc import StatusTable
+
+    assert isinstance(table, StatusTable)
+    return table.treaty or path.stem
+
+
+@data_group.command(name="import")
+@click.argument("sources", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="The folder to write the status tables and provenance.csv into (the "
+                   "case's untc folder, say).")
+def import_cmd(sources: tuple[Path, ...], out: Path) -> None:
+    """Read each SOURCE (a treaty's status page saved from treaties.un.org, its MTDSG XML
+    file, a wide CSV status table or the long form of its actions) and write it as the status
+    table a case reads, with its provenance: the source, the date of the data, when it was
+    read, its SHA-256 and its counts. Every problem of every source is listed together, and
+    then nothing is written.
+
+    \b
+    Example:
+      planner data import XVIII-12.html XVIII-12-a.en.xml --out inputs/my-case/untc
+    """
+    from planner.errors import UsageError
+    from planner.io.untc import StatusTable, untc_day, wide_rows
+    from planner.report.files import write_atomic, written_together
+
+    tables = _read_all(sources)
+    names = [_table_name(t, p) for t, p in zip(tables, sources, strict=True)]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise UsageError(f"two sources are the same treaty's table ({', '.join(twice)}): "
+                         "give each treaty once")
+    targets = [out / f"{n}.csv" for n in names] + [out / PROVENANCE]
+    given = {p.resolve() for p in sources}
+    clash = [t for t in targets if t.resolve() in given]
+    if clash:
+        raise UsageError(f"{clash[0]} is one of the sources: write to another folder "
+                         "(an input is never overwritten)")
+    read_at = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    rows = []
+    with written_together():
+        for table, name in zip(tables, names, strict=True):
+            assert isinstance(table, StatusTable)
+
+            def write(tmp: str, table: StatusTable = table) -> None:
+                with open(tmp, "w", newline="", encoding="utf-8") as f:
+                    csv.writer(f).writerows(wide_rows(table))
+
+            write_atomic(out / f"{name}.csv", write)
+            parties = table.parties()
+            rows.append([
+                f"{name}.csv", table.source, table.form, table.treaty, table.title,
+                table.as_at.isoformat() if table.as_at else "",
+                table.data_date.isoformat() if table.data_date else "", read_at, table.sha256,
+                len(table.participants), len(parties),
+                len(table.participants) - len(parties),
+                sum(1 for p in table.participants if p.ended)])
+            click.echo(f"{name}: {len(parties)} parties, "
+                       f"{len(table.participants) - len(parties)} signatories only, data of "
+                       f"{untc_day(table.data_date) or 'no date'} ({table.form})", err=True)
+
+        def provenance(tmp: str) -> None:
+            with open(tmp, "w", newline="", encoding="utf-8") as f:
+                w = csv.writer(f)
+                w.writerow(PROVENANCE_COLUMNS)
+                w.writerows(rows)
+
+        write_atomic(out / PROVENANCE, provenance)
+    click.echo(f"Written: {', '.join(str(t) for t in targets)}", err=True)
+
+
+@data_group.command(name="diff")
+@click.argument("old", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@json_option
+def diff_cmd(old: Path, new: Path, as_json: bool) -> None:
+    """What changed between two readings of a treaty's status (each in any form import
+    reads): parties added, changed and gone, and denunciations, in words.
+
+    \b
+    Example:
+      planner data diff inputs/untoc-cop6-2012/untc/18-12.csv XVIII-12.html
+    """
+    import json
+
+    from planner.io.untc import StatusTable, differences
+
+    a, b = _read_all((old, new))
+    assert isinstance(a, StatusTable) and isinstance(b, StatusTable)
+    lines = differences(a, b)
+    if as_json:
+        buf = io.StringIO()
+        json.dump({"old": str(old), "new": str(new),
+                   "old_date": a.data_date.isoformat() if a.data_date else None,
+                   "new_date": b.data_date.isoformat() if b.data_date else None,
+                   "changes": lines}, buf, ensure_ascii=False, indent=2)
+        click.echo(buf.getvalue())
+        return
+    for line in lines:
+        click.echo(line)

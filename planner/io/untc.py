@@ -1,0 +1,491 @@
+"""The UN Treaty Collection's status data in the forms it is served, read into one typed table.
+
+Four forms (docs/cases.md, "Today's treaty data"):
+- a treaty's status page saved from a browser (HTML): the participant grid, footnote numbers
+  after names ("Belgium3", or in a superscript), dates with the kind of consent after them
+  ("12 Dec 2000 a"), the consent column's header listing the kinds in any order, and the page's
+  own "Status as at" date;
+- the treaty's MTDSG XML file (Participants/Table/TGroup: Thead and Tbody rows of Entry cells);
+- the wide CSV the planner has always read (Participant, Signature, the consent column);
+- the long form of the registered-treaty records (Participant, Action, Date of deposit, Date of
+  effect), where a denunciation or a withdrawal is a row of its own.
+
+Every form comes down to one StatusTable: a row per participant with its signature, its
+consent and its kind, and the day a denunciation or withdrawal takes effect. Problems are
+collected and raised together (planner.errors.InputError), naming the file, the row and the
+column; nothing here prints or writes.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import html.parser
+import io
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+
+from planner.domain.names import registry
+from planner.errors import Problems, Where
+from planner.io.dates import DATE_FIX, UNTC_ACTIONS, DateError, parse_date, parse_untc_consent
+
+CONSENT_WORDS = ("ratification", "accession", "approval", "acceptance")
+ENDING_WORDS = ("denunciation", "withdrawal")
+# the long form's actions: a consent, a signature, an ending; anything else is told
+LONG_ACTIONS = {
+    "ratification": "ratification", "accession": "accession", "acceptance": "acceptance",
+    "approval": "approval", "succession": "succession", "formal confirmation":
+    "formal confirmation", "definitive signature": "definitive signature",
+}
+SIGNATURE_ACTIONS = ("signature", "succession to signature")
+ENDING_ACTIONS = ("denunciation", "withdrawal", "withdrawal of accession")
+# characters XML 1.0 forbids, which the Collection's files sometimes hold (a stray \x1c)
+_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# and an ampersand that starts no reference ("\x1c& [T]he Government of ..." in XVIII-12-a)
+_LONE_AMP = re.compile(rb"&(?!(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#x[0-9A-Fa-f]+);)")
+_FOOTNOTE = re.compile(r"(?<=[^\d\s])\s*(\d{1,3}(?:\s*,\s*\d{1,3})*)$")
+# the page's own date; only in words or ISO form: a date of numbers only (05-12-2026) could be
+# read day or month first, and no saved page was found to tell which the Collection writes
+_AS_AT = re.compile(r"status\s+as\s+at\s*:?\s*([0-9]{1,2}\s+[A-Za-z]+\s+[0-9]{4}|"
+                    r"[0-9]{4}-[0-9]{2}-[0-9]{2})", re.I)
+_MTDSG = re.compile(r"mtdsg_no=([A-Z]+-\d+(?:-[a-z])?)", re.I)
+_SIGNATURE_SUFFIX = re.compile(r"(?<=\d{4})\s+d$")
+_SUPERSCRIPT = re.compile(r"<superscript>.*?</superscript>", re.I | re.S)
+# a participant that withdrew or denounced: its dates in brackets ("[17 Dec 2002 ]")
+_BRACKETED = re.compile(r"^\[\s*(.*?)\s*\]$")
+
+
+@dataclass(frozen=True)
+class Participant:
+    state: str  # the UN name the planner uses
+    written: str  # as the source writes it, footnote numbers taken off
+    signed: dt.date | None
+    consent: dt.date | None
+    action: str  # ratification, accession, ...; "" for a signatory only
+    ended: dt.date | None  # the day a denunciation or withdrawal takes effect
+    row: int
+
+
+@dataclass(frozen=True)
+class StatusTable:
+    source: str  # the file as given
+    form: str  # status page, MTDSG XML, wide CSV, long form
+    treaty: str  # the MTDSG number where the source says it (XVIII-12-a), else ""
+    title: str
+    as_at: dt.date | None  # the source's own "status as at" date
+    sha256: str
+    participants: tuple[Participant, ...]
+
+    @property
+    def newest(self) -> dt.date | None:
+        days = [d for p in self.participants for d in (p.signed, p.consent, p.ended) if d]
+        return max(days, default=None)
+
+    @property
+    def data_date(self) -> dt.date | None:
+        """The day the data speaks for: the page's own date, else the newest date it holds."""
+        return self.as_at or self.newest
+
+    def parties(self) -> tuple[Participant, ...]:
+        return tuple(p for p in self.participants if p.consent is not None)
+
+
+# ---------------------------------------------------------------------------------------------
+# reading each form into a grid: the header's cells, then each row's, with its number
+
+
+class _Grid:
+    def __init__(self, header: list[str], rows: list[tuple[int, list[str]]],
+                 endings: dict[str, dt.date] | None = None) -> None:
+        self.header = header
+        self.rows = rows
+        # the day each withdrawal or denunciation takes effect, by the name the notes give
+        self.endings = endings or {}
+
+
+class _PageParser(html.parser.HTMLParser):
+    """The tables of a saved page, cell by cell; a superscript's text (a footnote number)
+    is left out of its cell."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: list[list[list[str]]] = []
+        self.text: list[str] = []
+        self._stack: list[list[list[str]]] = []
+        self._cell: list[str] | None = None
+        self._sup = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self._stack.append([])
+        elif tag == "tr" and self._stack:
+            self._stack[-1].append([])
+        elif tag in ("td", "th") and self._stack and self._stack[-1]:
+            self._cell = []
+        elif tag == "sup":
+            self._sup += 1
+        elif tag == "br" and self._cell is not None:
+            self._cell.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "table" and self._stack:
+            self.tables.append(self._stack.pop())
+        elif tag in ("td", "th") and self._cell is not None and self._stack:
+            self._stack[-1][-1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif tag == "sup" and self._sup:
+            self._sup -= 1
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+        if self._cell is not None and not self._sup:
+            self._cell.append(data)
+
+
+def _is_header(cells: list[str]) -> bool:
+    low = [c.lower() for c in cells]
+    return bool(low) and low[0].startswith("participant") and any(
+        any(w in c for w in CONSENT_WORDS) for c in low[1:])
+
+
+def _page(raw: bytes, shown: str, problems: Problems) -> tuple[_Grid | None, str, str]:
+    """The participant grid of a saved status page, its MTDSG number and its title."""
+    text = raw.decode("utf-8", errors="replace")
+    parser = _PageParser()
+    parser.feed(text)
+    parser.close()
+    for table in parser.tables:
+        at = next((i for i, r in enumerate(table) if _is_header(r) or _is_long(r)), None)
+        if at is not None:
+            rows = [(i + 1, r) for i, r in enumerate(table[at + 1:], start=at + 1) if any(r)]
+            found = _MTDSG.search(text)
+            return _Grid(table[at], rows), found.group(1) if found else "", ""
+    problems.add(Where(shown), "no participant table (a header row starting Participant, "
+                 "with a Ratification or Accession column)",
+                 "save the treaty's status page from treaties.un.org whole (File > Save Page "
+                 "As, complete), or give its MTDSG XML file")
+    return None, "", ""
+
+
+def _xml(raw: bytes, shown: str, problems: Problems) -> tuple[_Grid | None, str, str]:
+    try:
+        root = ET.fromstring(_LONE_AMP.sub(b"&amp;", _CONTROL.sub(b"", raw)))
+    except ET.ParseError as exc:
+        problems.add(Where(shown), f"not well-formed XML ({exc})",
+                     "give the MTDSG XML file as downloaded from treaties.un.org")
+        return None, "", ""
+    head = root.find(".//Participants/Table/TGroup/Thead/Row")
+    body = root.findall(".//Participants/Table/TGroup/Tbody/Rows/Row")
+    ext = root.find(".//Treaty/Header/ExternalData")
+    chapter = (root.findtext(".//Treaty/Header/Chapter/Header") or "").replace("CHAPTER", "")
+    number = "-".join(p for p in (chapter.strip(), (ext.findtext("Numsect") if ext is not None
+                                                   else "") or "",
+                                  (ext.findtext("Subnumsect") if ext is not None else "")
+                                  or "") if p)
+    title = ""
+    if ext is not None:
+        title = (ext.findtext("Subtitlesect") or ext.findtext("Titlesect") or "").strip()
+    if head is None:
+        problems.add(Where(shown), "no participant table in the XML (Participants/Table/"
+                     "TGroup/Thead)", "give the treaty's MTDSG XML file, whose Participants "
+                     "hold the status table (a treaty's own file, not its chapter's)")
+        return None, number, title
+
+    def cells(row: ET.Element) -> list[str]:
+        # the entry's own text, its footnote reference ("China<superscript>1</superscript>",
+        # escaped in the file) left out
+        return [" ".join(_SUPERSCRIPT.sub("", e.text or "").split())
+                for e in row.findall("Entry")]
+
+    # a withdrawal's or denunciation's notes give a small table: Participant, Date of
+    # notification, Date of effect
+    endings: dict[str, dt.date] = {}
+    for note in root.findall(".//EndNotes/Note"):
+        for table in note.findall("table"):
+            lines = [[(c.text or "").strip().rstrip(":").lower() if i == 0 else
+                      (c.text or "").strip() for c in r.findall("col")]
+                     for i, r in enumerate(table.findall("row"))]
+            if not lines or "date of effect" not in lines[0]:
+                continue
+            at = lines[0].index("date of effect")
+            for line in lines[1:]:
+                if len(line) > at and line[0]:
+                    day = _day(line[at], Where(shown, column="EndNotes"), problems)
+                    if day is not None:
+                        endings[_FOOTNOTE.sub("", line[0]).strip()] = day
+    return (_Grid(cells(head), [(i, cells(r)) for i, r in enumerate(body, start=2)], endings),
+            number, title)
+
+
+def _csv(raw: bytes, shown: str, problems: Problems) -> _Grid | None:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        problems.add(Where(shown), "not UTF-8 text", "save the table as CSV in UTF-8")
+        return None
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows:
+        problems.add(Where(shown), "the file is empty", "give the status table with its header")
+        return None
+    return _Grid([c.strip() for c in rows[0]],
+                 [(i, [c.strip() for c in r]) for i, r in enumerate(rows[1:], start=2)
+                  if any(c.strip() for c in r)])
+
+
+# ---------------------------------------------------------------------------------------------
+# from a grid to the table
+
+
+def _name(text: str, where: Where, problems: Problems) -> tuple[str, str] | None:
+    """The UN name for a participant as the Collection writes it (footnote numbers off)."""
+    written = _FOOTNOTE.sub("", text).strip()
+    found = registry().lookup(written)
+    if found is None:
+        near = registry().suggest(written)
+        problems.add(where, f"unknown participant {written!r}",
+                     f"did you mean {' or '.join(near)}?" if near else
+                     "add the name to the case's states table, or write it as the UN does")
+        return None
+    return found, written
+
+
+def _day(text: str, where: Where, problems: Problems) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return parse_date(_FOOTNOTE.sub("", text).strip())
+    except DateError as exc:
+        problems.add(where, str(exc), DATE_FIX)
+        return None
+
+
+def _from_grid(grid: _Grid, shown: str, problems: Problems) -> list[Participant]:
+    low = [h.lower() for h in grid.header]
+    if not low or not low[0].startswith("participant"):
+        problems.add(Where(shown, row=1, column=grid.header[0] if grid.header else None),
+                     "the first column is not Participant",
+                     "give the status table as the Collection publishes it: Participant, "
+                     "Signature, then the consent column")
+        return []
+    consent = next((i for i, h in enumerate(low) if any(w in h for w in CONSENT_WORDS)), None)
+    signature = next((i for i, h in enumerate(low) if h.startswith("signature")), None)
+    ending = next((i for i, h in enumerate(low) if any(w in h for w in ENDING_WORDS)), None)
+    if consent is None:
+        problems.add(Where(shown, row=1), "no consent column (Ratification, Acceptance(A), "
+                     "Approval(AA), Accession(a), Succession(d))",
+                     "give the status table with its consent column")
+        return []
+    out = []
+    for number, cells in grid.rows:
+        cells = cells + [""] * (len(grid.header) - len(cells))
+
+        def at(i: int | None, cells: list[str] = cells) -> str:
+            return cells[i] if i is not None and i < len(cells) else ""
+
+        where = Where(shown, row=number, column=grid.header[0])
+        name_text = _BRACKETED.sub(r"\1", cells[0])
+        named = _name(name_text, where, problems) if name_text else None
+        if not name_text:
+            problems.add(where, "the participant is missing", "give its name or remove the row")
+        # dates in brackets: the participant withdrew or denounced (the notes say when)
+        withdrew = any(_BRACKETED.match(c) for c in cells[1:] if c)
+        # "Signature, Succession to signature(d)": a succession's d after the date
+        signed = _day(_SIGNATURE_SUFFIX.sub("", _BRACKETED.sub(r"\1", at(signature))),
+                      Where(shown, row=number, column=grid.header[signature]
+                            if signature is not None else None), problems)
+        date: dt.date | None = None
+        action = ""
+        text = _FOOTNOTE.sub("", _BRACKETED.sub(r"\1", at(consent))).strip()
+        if text:
+            try:
+                date, action = parse_untc_consent(text)
+            except DateError as exc:
+                problems.add(Where(shown, row=number, column=grid.header[consent]), str(exc),
+                             "write the date as the Collection does, e.g. '17 Feb 2010 a'")
+        ended = _day(at(ending), Where(shown, row=number, column=grid.header[ending]
+                                       if ending is not None else None), problems)
+        if withdrew and ended is None and named is not None:
+            ended = grid.endings.get(named[1]) or next(
+                (d for n, d in grid.endings.items() if registry().lookup(n) == named[0]), None)
+            if ended is None:
+                problems.add(where, f"{named[1]}'s dates are in brackets (it withdrew or "
+                             "denounced), and no date of effect is given for it",
+                             "give the treaty's MTDSG XML file, whose notes give the date of "
+                             "effect, or add a Denunciation column with it")
+        if named is not None:
+            out.append(Participant(named[0], named[1], signed, date, action, ended, number))
+    return out
+
+
+_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+# actions of the long form that change no one's standing: read and passed over
+OTHER_ACTIONS = ("notification", "communication", "declaration", "reservation", "objection",
+                 "territorial application", "acceptance of amendments", "modification",
+                 "withdrawal of reservation", "withdrawal of declaration", "correction")
+
+
+def _long_day(text: str, where: Where, problems: Problems) -> dt.date | None:
+    """The long form's dates, day first as the Collection writes them (28/09/1999)."""
+    found = _DMY.match(text.strip())
+    if found:
+        try:
+            return parse_date(f"{found[3]}-{int(found[2]):02d}-{int(found[1]):02d}")
+        except DateError as exc:
+            problems.add(where, str(exc), "write the date as the Collection does: 28/09/1999")
+            return None
+    return _day(text, where, problems)
+
+
+def _is_long(header: list[str]) -> bool:
+    low = [h.lower() for h in header]
+    return (len(low) >= 3 and low[0].startswith("participant") and low[1].startswith("action")
+            and any("deposit" in h for h in low))
+
+
+def _long(grid: _Grid, shown: str, problems: Problems) -> list[Participant]:
+    """The long form: one row per action (Participant, Action, Date of deposit or of
+    notification, Date of effect); a participant's rows come down to one."""
+    low = [h.lower() for h in grid.header]
+    deposit_at = next(i for i, h in enumerate(low) if "deposit" in h)
+    effect_at = next((i for i, h in enumerate(low) if "effect" in h), None)
+    by: dict[str, dict[str, object]] = {}
+    for number, cells in grid.rows:
+        cells = cells + [""] * (len(grid.header) - len(cells))
+        named = _name(cells[0], Where(shown, row=number, column=grid.header[0]), problems)
+        action = " ".join(cells[1].split()).lower()
+        deposited = _long_day(cells[deposit_at],
+                              Where(shown, row=number, column=grid.header[deposit_at]), problems)
+        effect = (_long_day(cells[effect_at],
+                            Where(shown, row=number, column=grid.header[effect_at]), problems)
+                  if effect_at is not None and cells[effect_at] else None)
+        if named is None:
+            continue
+        entry = by.setdefault(named[0], {"written": named[1], "row": number})
+        if action in SIGNATURE_ACTIONS:
+            entry["signed"] = deposited
+        elif action in LONG_ACTIONS:
+            entry["consent"], entry["action"] = deposited, LONG_ACTIONS[action]
+        elif action in ENDING_ACTIONS:
+            entry["ended"] = effect or deposited
+        elif not action.startswith(OTHER_ACTIONS):
+            problems.add(Where(shown, row=number, column=grid.header[1]),
+                         f"unknown action {cells[1]!r}",
+                         "the actions read are: " + ", ".join(
+                             (*LONG_ACTIONS, *SIGNATURE_ACTIONS, *ENDING_ACTIONS))
+                         + "; and, passed over, " + ", ".join(OTHER_ACTIONS))
+    out = []
+    for state, e in sorted(by.items()):
+        def day(key: str, e: dict[str, object] = e) -> dt.date | None:
+            v = e.get(key)
+            return v if isinstance(v, dt.date) else None
+
+        out.append(Participant(state, str(e["written"]), day("signed"), day("consent"),
+                               str(e.get("action", "")), day("ended"), int(str(e["row"]))))
+    return out
+
+
+def read_status(path: Path, shown: str, problems: Problems) -> StatusTable | None:
+    """One source, in whichever of the four forms it is (told by its content, not its name)."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.add(Where(shown), f"cannot read the file ({exc.strerror or exc})",
+                     "give a file that exists and can be read")
+        return None
+    digest = hashlib.sha256(raw).hexdigest()
+    head = raw[:4096].lstrip().lower()
+    number = title = ""
+    as_at: dt.date | None = None
+    grid: _Grid | None
+    if head.startswith(b"<?xml") and b"<document" in raw[:2048].lower():
+        form = "MTDSG XML"
+        grid, number, title = _xml(raw, shown, problems)
+    elif head.startswith((b"<!doctype html", b"<html")) or b"<table" in raw.lower():
+        form = "status page"
+        grid, number, title = _page(raw, shown, problems)
+        found = _AS_AT.search(raw.decode("utf-8", errors="replace"))
+        if found:
+            as_at = _day(found.group(1), Where(shown, column="Status as at"), problems)
+    else:
+        form = "wide CSV"
+        grid = _csv(raw, shown, problems)
+    if grid is not None and _is_long(grid.header):
+        form = "long form" + (" (page)" if form == "status page" else "")
+        participants = _long(grid, shown, problems)
+    else:
+        participants = _from_grid(grid, shown, problems) if grid else []
+    seen: dict[str, int] = {}
+    for p in participants:
+        if p.state in seen:
+            problems.add(Where(shown, row=p.row), f"{p.state} is listed twice (rows "
+                         f"{seen[p.state]} and {p.row})", "keep one row per participant")
+        seen.setdefault(p.state, p.row)
+    if not participants and not problems:
+        problems.add(Where(shown), "no participant rows", "give the whole status table")
+    return StatusTable(shown, form, number, title, as_at, digest, tuple(participants))
+
+
+# ---------------------------------------------------------------------------------------------
+# the table as the case reads it, and what changed between two
+
+
+CONSENT_HEADER = "Ratification, Acceptance(A), Approval(AA), Accession(a), Succession(d)"
+_SUFFIX = {v: k for k, v in UNTC_ACTIONS.items()}
+
+
+def untc_day(day: dt.date | None) -> str:
+    return f"{day.day} {day.strftime('%b %Y')}" if day else ""
+
+
+def wide_rows(table: StatusTable) -> list[list[str]]:
+    """The table in the wide form the case reads (planner.io.reader), with a Denunciation
+    column (the day it takes effect) where any participant has one."""
+    ending = any(p.ended for p in table.participants)
+    rows = [["Participant", "Signature", CONSENT_HEADER, *(["Denunciation"] if ending else [])]]
+    for p in sorted(table.participants, key=lambda p: p.state):
+        suffix = _SUFFIX.get(p.action, "")
+        consent = (untc_day(p.consent) + (f" {suffix}" if suffix else "")) if p.consent else ""
+        rows.append([p.state, untc_day(p.signed), consent,
+                     *([untc_day(p.ended)] if ending else [])])
+    return rows
+
+
+def long_day(day: dt.date) -> str:
+    return f"{day.day} {day.strftime('%B %Y')}"
+
+
+def differences(old: StatusTable, new: StatusTable) -> list[str]:
+    """What changed between two readings of a treaty's status, in words: parties added,
+    changed and gone, and denunciations."""
+
+    def listed(names: list[str]) -> str:
+        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+    since = old.data_date
+    since_words = f" since {long_day(since)}" if since else ""
+    a = {p.state: p for p in old.parties()}
+    b = {p.state: p for p in new.parties()}
+    out = []
+    added = sorted(set(b) - set(a))
+    if added:
+        out.append(f"{len(added)} part{'y' if len(added) == 1 else 'ies'} added{since_words}: "
+                   + listed([f"{s} ({b[s].action}, {long_day(c)})"
+                             for s in added if (c := b[s].consent)]) + ".")
+    gone = sorted(set(a) - set(b))
+    if gone:
+        out.append(f"{len(gone)} part{'y' if len(gone) == 1 else 'ies'} no longer listed: "
+                   + listed(gone) + ".")
+    changed = sorted(s for s in set(a) & set(b)
+                     if (a[s].consent, a[s].action) != (b[s].consent, b[s].action))
+    if changed:
+        out.append(f"{len(changed)} changed: " + listed(
+            [f"{s} ({a[s].action} {untc_day(a[s].consent)} -> {b[s].action} "
+             f"{untc_day(b[s].consent)})" for s in changed]) + ".")
+    ended = sorted(s for s in b if b[s].ended and not (s in a and a[s].ended))
+    if ended:
+        out.append(f"{len(ended)} denounced or withdrew: " + listed(
+            [f"{s} (from {long_day(e)})" for s in ended if (e := b[s].ended)]) + ".")
+    return out or [f"No party added, changed or gone{since_words}."]

@@ -1,0 +1,204 @@
+"""planner data import and diff on real samples of the forms the UN Treaty Collection serves
+(tests/data/untc-import/README.md says where each comes from)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+from planner.errors import InputError, Problems
+from planner.io.untc import StatusTable, read_status
+
+from .test_cli import run
+
+DATA = Path(__file__).parent / "data" / "untc-import"
+
+
+def _read(name: str) -> StatusTable:
+    problems = Problems()
+    table = read_status(DATA / name, name, problems)
+    problems.raise_if_any()
+    assert table is not None
+    return table
+
+
+def test_the_mtdsg_xml_is_read_with_its_footnotes_off() -> None:
+    t = _read("XVIII-12-a.en.xml")
+    assert (t.form, t.treaty) == ("MTDSG XML", "XVIII-12-a")
+    assert t.title.startswith("Protocol to Prevent, Suppress and Punish Trafficking")
+    by = {p.state: p for p in t.participants}
+    assert len(t.participants) == 175
+    assert by["China"].consent == dt.date(2010, 2, 8) and by["China"].action == "accession"
+    assert by["Montenegro"].action == "succession"
+    assert by["Albania"].signed == dt.date(2000, 12, 12)
+    assert t.as_at is None and t.data_date == t.newest
+
+
+def test_a_withdrawal_in_brackets_takes_its_day_of_effect_from_the_notes() -> None:
+    t = _read("XXVII-7-a.en.xml")
+    canada = next(p for p in t.participants if p.state == "Canada")
+    assert canada.consent == dt.date(2002, 12, 17)
+    assert canada.ended == dt.date(2012, 12, 15)
+    assert sum(1 for p in t.participants if p.ended) == 1
+
+
+def test_the_page_the_xml_and_the_2014_scrape_agree_on_the_same_rows() -> None:
+    page = _read("XVIII-12-a-page.html")
+    assert (page.form, page.treaty) == ("status page", "XVIII-12-a")
+    xml = {p.state: p for p in _read("XVIII-12-a.en.xml").participants}
+    assert len(page.participants) == 26
+    for p in page.participants:
+        x = xml[p.state]
+        assert (p.signed, p.consent, p.action) == (x.signed, x.consent, x.action)
+    old = {p.state: p for p in _read("18-12-a-2014.csv").participants}
+    assert {s for s in old if old[s].consent} <= {s for s in xml if xml[s].consent}
+
+
+def test_the_long_form_comes_down_to_one_row_a_participant() -> None:
+    t = _read("long-form-coe.csv")
+    assert t.form == "long form"
+    by = {p.state: p for p in t.participants}
+    assert by["Albania"].consent == dt.date(1999, 9, 28)  # day first, as the Collection writes
+    assert by["Netherlands"].action == "acceptance"
+    assert by["Czechia"].written == "Czech Republic"
+    # a declaration's row is read and passed over: one participant, its ratification kept
+    assert by["North Macedonia"].action == "ratification"
+    assert len(t.participants) == 37
+
+
+def test_a_denunciation_row_ends_the_party_from_its_day_of_effect(tmp_path: Path) -> None:
+    src = tmp_path / "long.csv"
+    rows = (DATA / "long-form-coe.csv").read_text(encoding="utf-8").splitlines()
+    rows.append("Albania,Denunciation,01/03/2010,01/09/2010")
+    src.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    problems = Problems()
+    t = read_status(src, "long.csv", problems)
+    assert t is not None and not problems
+    assert next(p for p in t.participants if p.state == "Albania").ended == dt.date(2010, 9, 1)
+
+
+def test_import_writes_the_tables_a_case_reads_with_their_provenance(tmp_path: Path) -> None:
+    out = tmp_path / "untc"
+    r = run("data", "import", DATA / "XVIII-12-a.en.xml", DATA / "XXVII-7-a.en.xml",
+            DATA / "long-form-coe.csv", "--out", out)
+    assert r.exit_code == 0, r.output
+    assert sorted(p.name for p in out.iterdir()) == [
+        "XVIII-12-a.csv", "XXVII-7-a.csv", "long-form-coe.csv", "provenance.csv"]
+    prov = {row["table"]: row for row in csv.DictReader(
+        (out / "provenance.csv").open(encoding="utf-8"))}
+    kyoto = prov["XXVII-7-a.csv"]
+    assert kyoto["form"] == "MTDSG XML" and kyoto["denounced"] == "1"
+    assert len(kyoto["sha256"]) == 64 and kyoto["read_at"].endswith("+00:00")
+    assert prov["XVIII-12-a.csv"]["participants"] == "175"
+    # no "status as at" in the XML: the data's date is the newest it holds
+    assert prov["XVIII-12-a.csv"]["data_date"] == "2017-12-29"
+    assert prov["XVIII-12-a.csv"]["status_as_at"] == ""
+    head = (out / "XXVII-7-a.csv").read_text(encoding="utf-8").splitlines()
+    assert head[0].endswith(",Denunciation")
+    assert any(line.startswith("Canada,") and line.endswith(",15 Dec 2012") for line in head)
+
+
+def test_an_imported_table_drives_the_case_and_a_denunciation_ends_a_party(
+        tmp_path: Path) -> None:
+    """The README's three steps on the UNTOC case of COP 6: the Trafficking Protocol's XML
+    imported into the case's untc folder, the instrument pointed at it; status then dates the
+    table by its import. A denunciation added to it (made up, for the test) makes its State no
+    longer a party from the day it takes effect, and status says why."""
+    case = tmp_path / "cop6"
+    shutil.copytree(Path(__file__).parent.parent / "inputs" / "untoc-cop6-2012", case)
+    r = run("data", "import", DATA / "XVIII-12-a.en.xml", "--out", case / "untc")
+    assert r.exit_code == 0, r.output
+    instruments = case / "instruments.csv"
+    instruments.write_text(instruments.read_text(encoding="utf-8").replace(
+        "untc/18-12-a.csv", "untc/XVIII-12-a.csv"), encoding="utf-8")
+    r = run("status", case, "--json")
+    assert r.exit_code == 0, r.output
+    tables = {t["instrument"]: t for t in json.loads(r.stdout)["tables"]}
+    assert tables["trafficking"]["date"] == "2017-12-29"
+    assert tables["trafficking"]["said"].startswith("imported from ")
+    assert tables["convention"]["said"] == "the newest date it holds"
+    table = case / "untc" / "XVIII-12-a.csv"
+    lines = table.read_text(encoding="utf-8").splitlines()
+    lines = [lines[0] + ",Denunciation"] + [
+        line + (",1 Jan 2012" if line.startswith("Algeria,") else ",") for line in lines[1:]]
+    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    r = run("status", case, "--json")
+    assert r.exit_code == 0, r.output
+    by = {s["state"]: s for s in json.loads(r.stdout)["states"]}
+    assert "trafficking" not in by["Algeria"]["instruments"]
+    assert "trafficking" in by["Albania"]["instruments"]
+    r = run("status", case, "--date", "2011-06-01", "--json")
+    by = {s["state"]: s for s in json.loads(r.stdout)["states"]}
+    assert "trafficking" in by["Algeria"]["instruments"]
+    # the Convention denounced: no longer a party, so it cannot sit, and status says why
+    convention = case / "untc" / "18-12.csv"
+    lines = convention.read_text(encoding="utf-8").splitlines()
+    lines = [lines[0] + ",Denunciation"] + [
+        line + (",1 Jun 2012" if line.startswith("Afghanistan,") else ",")
+        for line in lines[1:]]
+    convention.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    r = run("status", case, "--json")
+    by = {s["state"]: s for s in json.loads(r.stdout)["states"]}
+    assert not by["Afghanistan"]["eligible"]
+    assert by["Afghanistan"]["reason"] == ("no longer a party: its denunciation took effect on "
+                                           "2012-06-01")
+
+
+def test_diff_says_what_changed_in_words() -> None:
+    r = run("data", "diff", DATA / "18-12-a-2014.csv", DATA / "XVIII-12-a.en.xml")
+    assert r.exit_code == 0, r.output
+    first = r.output.splitlines()[0]
+    assert " parties added since " in first and "Afghanistan (accession, 15 August 2014)" in first
+    r = run("data", "diff", DATA / "XVIII-12-a.en.xml", DATA / "XVIII-12-a.en.xml", "--json")
+    said = json.loads(r.stdout)
+    assert said["old_date"] == said["new_date"] == "2017-12-29"
+    assert said["changes"] == ["No party added, changed or gone since 29 December 2017."]
+
+
+def test_malformed_sources_are_refused_with_every_problem_and_nothing_written(
+        tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Participant,Signature,\"Ratification, Accession(a)\"\n"
+                   "Atlantis,12 Dec 2000,21 Aug 2002\nAlbania,12 Dec 2000,31 Feb 2002\n",
+                   encoding="utf-8")
+    page = tmp_path / "page.html"
+    page.write_text("<html><body><table><tr><td>Nothing</td></tr></table></body></html>",
+                    encoding="utf-8")
+    out = tmp_path / "out"
+    r = run("data", "import", bad, page, DATA / "XVIII-12-a.en.xml", "--out", out)
+    assert r.exit_code == 2
+    assert "Atlantis" in r.output and "row 2" in r.output
+    assert "31 Feb 2002" in r.output and "row 3" in r.output
+    assert "no participant table" in r.output
+    assert not out.exists()
+
+
+def test_problems_are_raised_together() -> None:
+    problems = Problems()
+    read_status(DATA / "README.md", "README.md", problems)
+    try:
+        problems.raise_if_any()
+    except InputError as exc:
+        assert exc.problems
+    else:
+        raise AssertionError("a README is no status table")
+
+
+def test_succession_to_signature_and_provisional_application_columns(tmp_path: Path) -> None:
+    """The column forms some treaties' tables use: a succession's d after a signature's date
+    is a signature; a provisional application column is no consent."""
+    src = tmp_path / "t.csv"
+    src.write_text("Participant,\"Signature, Succession to signature(d)\",Provisional "
+                   "application,\"Ratification, Accession(a), Succession(d)\"\n"
+                   "Montenegro,23 Oct 2006 d,,\nAlbania,12 Dec 2000,1 Jan 2001,21 Aug 2002\n",
+                   encoding="utf-8")
+    problems = Problems()
+    t = read_status(src, "t.csv", problems)
+    assert t is not None and not problems
+    by = {p.state: p for p in t.participants}
+    assert by["Montenegro"].signed == dt.date(2006, 10, 23) and by["Montenegro"].consent is None
+    assert by["Albania"].consent == dt.date(2002, 8, 21)
+    assert [p.state for p in t.parties()] == ["Albania"]
