@@ -129,3 +129,36 @@ def test_registry_has_the_un_members_and_other_parties() -> None:
 def test_normalise() -> None:
     assert normalise("St. Lucia") == normalise("Saint Lucia")
     assert normalise("Guinea-Bissau") == normalise("guinea bissau")
+
+
+def test_the_shared_name_list_gives_every_member_state_its_group() -> None:
+    """One list of UN names (issue 24): each Member State counts in one regional group for
+    elections (../shared/data/regional_groups.csv: Türkiye in the Western European and other
+    States, the United States with them); observers and others in none. The shipped cases'
+    groups agree with it, but where a body seats a State in a group of its own practice (the
+    State of Palestine in the Asia-Pacific group of the ozone and climate meetings, as their
+    cases' READMEs say)."""
+    import csv
+
+    from planner.domain.names import registry
+    from planner.io.reader import shipped_cases
+
+    entries = registry().entries.values()
+    assert all(e.group for e in entries if e.kind == "member")
+    assert sum(1 for e in entries if e.kind == "member") == 193
+    assert {e.name for e in entries if not e.group} == {
+        "Cook Islands", "European Union", "Holy See", "Niue", "State of Palestine"}
+    assert registry().get("Türkiye").group == "Western European and other States"
+    practice = {("montreal-mop34-2022", "State of Palestine"),
+                ("unfccc-cop29-2024", "State of Palestine")}
+    for name, path in shipped_cases().items():
+        groups = path / "groups.csv"
+        if not groups.exists():
+            continue
+        for row in csv.DictReader(groups.open(encoding="utf-8")):
+            if row.get("counts_for_elections", "").strip().lower() not in ("", "yes"):
+                continue
+            state = registry().lookup(row["state"])
+            assert state is not None
+            if (name, state) not in practice:
+                assert registry().get(state).group == row["group"], (name, state)

@@ -23,6 +23,9 @@ class StateName:
     iso3: str
     kind: str  # member | observer | non-member | organization
     aliases: tuple[str, ...]
+    # the regional group it counts in for elections ("" for none: the Holy See, the State of
+    # Palestine, the Cook Islands, Niue, the European Union), from ../shared/data
+    group: str = ""
 
     @property
     def is_state(self) -> bool:
@@ -97,6 +100,7 @@ def registry() -> Registry:
             iso3=row["iso3"],
             kind=row["kind"],
             aliases=tuple(a.strip() for a in row["aliases"].split(";") if a.strip()),
+            group=row["group"],
         )
         for row in csv.DictReader(text.splitlines())
     ]
