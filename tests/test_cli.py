@@ -56,6 +56,9 @@ def test_solve_default_case_writes_the_workbook(tmp_path: Path) -> None:
     assert info["solver optimal"] == "True"
     assert any(k.startswith("input ") and k.endswith("18-12.csv") for k in info)
     assert all(str(v).startswith("sha256 ") for k, v in info.items() if k.startswith("input "))
+    # the day each status table speaks for (issue 24)
+    assert info["status table untc/18-12-c.csv"] == ("firearms: data of 2014-03-21, the newest "
+                                                     "date it holds")
     assert not list(tmp_path.glob(".*tmp"))
 
 
