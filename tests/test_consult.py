@@ -156,7 +156,7 @@ def _refuse(*args: object, **kwargs: object) -> None:
     raise NotDecomposable("test")
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(el=tiny_elections(), k=st.integers(2, 6))
 def test_the_model_lists_the_k_best_as_brute_force_does(el: Election, k: int) -> None:
     """Where the rules do not decompose, the k best are every slate within the objective k

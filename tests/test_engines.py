@@ -137,12 +137,17 @@ def test_best_slate_with_states_and_posts_ruled_out_is_the_models(el: Election,
         s = data.draw(st.sampled_from(states))
         forbidden |= {(s, p) for p in data.draw(st.lists(st.sampled_from(posts), min_size=1,
                                                          unique=True))}
-    status, slate = best_slate(el, None, excluded, sorted(forbidden))
+    status, slate, _engine = best_slate(el, None, excluded, sorted(forbidden))
     model_status, model_slate = SlateModel(el, None, excluded=excluded,
                                            forbidden=sorted(forbidden)).next()
-    assert status == model_status
+    # the model at once (as a plan asks where the rules do not decompose): on the reduced
+    # election where no pair is ruled out
+    by_model, by_model_slate, engine = best_slate(
+        el, CP_SAT, excluded, sorted(forbidden))
+    assert engine == "cp-sat"
+    assert status == model_status == by_model
     if status == "solved":
-        assert cost(el, slate) == cost(el, model_slate)
+        assert cost(el, slate) == cost(el, model_slate) == cost(el, by_model_slate)
         assert not {(s.state, s.post) for s in slate} & forbidden
         assert not {s.state for s in slate} & set(excluded)
     fixed, _out = _as_choices(el, set(excluded), forbidden)

@@ -24,6 +24,7 @@ def _edit_bureau(pack: Path, old: str, new: str) -> None:
     wb.save(pack)
 
 
+@pytest.mark.slow  # 1.8 s: the quick suite keeps its margin under a minute
 def test_an_edited_bureau_sheet_is_seen(tmp_path: Path) -> None:
     """Finland changed to Japan on the page for delegates: check refuses, naming both sheets,
     instead of passing the Slate sheet it reads."""
@@ -172,6 +173,7 @@ def test_no_slate_says_its_cause_and_its_fix_first(tmp_path: Path) -> None:
     assert run("solve", folder, "--no-write").exit_code == 0
 
 
+@pytest.mark.slow  # 1.7 s: the quick suite keeps its margin under a minute
 def test_a_supposition_stays_a_supposition(tmp_path: Path) -> None:
     """A ratification supposed with replace --ratified and an absence: the pack carries them
     as suppositions (the deposit's action says so), its Bureau page says what the slate rests

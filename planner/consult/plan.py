@@ -186,8 +186,8 @@ def plan(case: Case, profile: Profile, sessions: Sequence[int],
     plan_turns = turns(case, window)
     view = plan_view(case, profile, window, pool)
     elections = list(view.elections)
-    alone = _alone(window, elections, pool, options, view.known)
-    greedy = (_greedy(case, profile, plan_turns, openings, elections, pool, options, view.known,
+    alone, each = _alone(window, elections, pool, options, view.known)
+    greedy = (_greedy(case, profile, plan_turns, openings, elections, pool, each, view.known,
                       alone) if alone else None)
     if greedy is None or alone is None:
         return _infeasible(view, pool, notes, options, [], started)
@@ -232,15 +232,22 @@ def plan(case: Case, profile: Profile, sessions: Sequence[int],
 
 
 def _alone(window: list[int], elections: list[Election], pool: dict[str, Willing] | None,
-           options: SolverOptions, known: dict[int, str] | None = None) -> list[Slate] | None:
-    """Each session's best slate with no regard to the other sessions: a bound for the plan."""
+           options: SolverOptions, known: dict[int, str] | None = None
+           ) -> tuple[list[Slate] | None, SolverOptions]:
+    """Each session's best slate with no regard to the other sessions: a bound for the plan;
+    and the options to find the plan's other slates with."""
     out = []
     for session, el in zip(window, elections, strict=True):
-        status, slate = best_slate(el, options, (), _unwilling(el, session, pool, known))
+        status, slate, engine = best_slate(el, options, (),
+                                           _unwilling(el, session, pool, known))
+        if engine == "cp-sat":
+            # the sessions share the body's rules: where they do not decompose for one
+            # session, the enumeration is not tried again for the others (both are exact)
+            options = dataclasses.replace(options, engine="cp-sat")
         if status != "solved":
-            return None
+            return None, options
         out.append(slate)
-    return out
+    return out, options
 
 
 def _pinned(view: PlanView) -> list[frozenset[str]]:
@@ -578,8 +585,8 @@ def _greedy(case: Case, profile: Profile, plan_turns: list[Turn],
             if best and not {seat.state for seat in best} & left_out:
                 status, slate = "solved", best
                 break
-            status, slate = best_slate(el, options, sorted(left_out & set(el.universe)),
-                                       forbidden)
+            status, slate, _engine = best_slate(el, options,
+                                                sorted(left_out & set(el.universe)), forbidden)
             # leaving States out never costs a preference that comes before fairness (a seat
             # the session alone would fill)
             if status == "solved" and (not left_out or not best

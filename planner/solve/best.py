@@ -30,16 +30,19 @@ def first_slate(el: Election, fixed: Iterable[Key] = (), excluded: Iterable[str]
 
 
 def best_slate(el: Election, options: SolverOptions | None = None,
-               excluded: Iterable[str] = (), forbidden: Iterable[Key] = ()) -> tuple[str, Slate]:
+               excluded: Iterable[str] = (), forbidden: Iterable[Key] = ()
+               ) -> tuple[str, Slate, str]:
     """The status and best slate with some States left out and some (State, post) pairs ruled
-    out: by the enumeration where the pairs come down to States left out and posts held by
-    the one State left for them, else by the model."""
+    out, and the engine that found it: the enumeration where the pairs come down to States
+    left out and posts held by the one State left for them and the rules decompose, else the
+    model (options.engine "cp-sat": the model at once)."""
+    from planner.rules.reduce import reduced
+
     options = options or SolverOptions()
     excluded = set(excluded)
-    fixed, rest = _as_choices(el, excluded, set(forbidden))
+    forbidden = set(forbidden)
+    fixed, rest = _as_choices(el, excluded, forbidden)
     if options.engine == "auto" and fixed is not None:
-        from planner.rules.reduce import reduced
-
         try:
             small = reduced(el, 1, keep=[s for s, _p in fixed], drop=sorted(excluded | rest))
             slate = first_slate(small, fixed, sorted(excluded | rest))
@@ -47,11 +50,18 @@ def best_slate(el: Election, options: SolverOptions | None = None,
             pass
         else:
             if slate is None:
-                return "infeasible", ()
-            return "solved", ordered_slate(el, [(s.state, s.post) for s in slate])
+                return "infeasible", (), ENUMERATION
+            return "solved", ordered_slate(el, [(s.state, s.post) for s in slate]), ENUMERATION
     from planner.solve.model import SlateModel
 
-    return SlateModel(el, options, excluded=sorted(excluded), forbidden=sorted(forbidden)).next()
+    if not forbidden:
+        # on the States the best slate can use, as solve does (an exact reduction: no pair
+        # ruled out tells alike States apart)
+        status, slate = SlateModel(reduced(el, 1, drop=sorted(excluded)), options).next()
+        return status, ordered_slate(el, [(s.state, s.post) for s in slate]), "cp-sat"
+    status, slate = SlateModel(el, options, excluded=sorted(excluded),
+                               forbidden=sorted(forbidden)).next()
+    return status, slate, "cp-sat"
 
 
 def _as_choices(el: Election, excluded: set[str], forbidden: set[Key]
