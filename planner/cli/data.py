@@ -58,7 +58,8 @@ def import_cmd(sources: tuple[Path, ...], out: Path) -> None:
       planner data import XVIII-12.html XVIII-12-a.en.xml --out inputs/my-case/untc
     """
     from planner.errors import UsageError
-    from planner.io.untc import StatusTable, untc_day, wide_rows
+    from planner.io.dates import untc_style
+    from planner.io.untc import StatusTable, wide_rows
     from planner.report.files import write_atomic, written_together
 
     tables = _read_all(sources)
@@ -94,7 +95,7 @@ def import_cmd(sources: tuple[Path, ...], out: Path) -> None:
                 sum(1 for p in table.participants if p.ended)])
             click.echo(f"{name}: {len(parties)} parties, "
                        f"{len(table.participants) - len(parties)} signatories only, data of "
-                       f"{untc_day(table.data_date) or 'no date'} ({table.form})", err=True)
+                       f"{untc_style(table.data_date) or 'no date'} ({table.form})", err=True)
 
         def provenance(tmp: str) -> None:
             with open(tmp, "w", newline="", encoding="utf-8") as f:

@@ -116,6 +116,16 @@ def _parse_text(value: str) -> dt.date:
 DATE_FIX = "write dates as 2012-10-15 or 15 Oct 2012"
 
 
+def in_words(date: dt.date) -> str:
+    """A date as people write it: 2 April 2014."""
+    return f"{date.day} {date:%B} {date.year}"
+
+
+def untc_style(date: dt.date | None) -> str:
+    """A date as the UN Treaty Collection's tables write it: 2 Apr 2014 ('' for none)."""
+    return f"{date.day} {date:%b} {date.year}" if date else ""
+
+
 def parse_untc_consent(text: str) -> tuple[dt.date, str]:
     """A UNTC consent cell such as '17 Feb 2010 a': the date and the kind of consent."""
     parts = text.strip().split()

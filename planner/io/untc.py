@@ -28,9 +28,17 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
-from planner.domain.names import registry
+from planner.domain.names import did_you_mean, registry
 from planner.errors import Problems, Where
-from planner.io.dates import DATE_FIX, UNTC_ACTIONS, DateError, parse_date, parse_untc_consent
+from planner.io.dates import (
+    DATE_FIX,
+    UNTC_ACTIONS,
+    DateError,
+    in_words,
+    parse_date,
+    parse_untc_consent,
+    untc_style,
+)
 
 CONSENT_WORDS = ("ratification", "accession", "approval", "acceptance")
 ENDING_WORDS = ("denunciation", "withdrawal")
@@ -244,10 +252,7 @@ def _name(text: str, where: Where, problems: Problems) -> tuple[str, str] | None
     written = _FOOTNOTE.sub("", text).strip()
     found = registry().lookup(written)
     if found is None:
-        near = registry().suggest(written)
-        problems.add(where, f"unknown participant {written!r}",
-                     f"did you mean {' or '.join(near)}?" if near else
-                     "add the name to the case's states table, or write it as the UN does")
+        problems.add(where, f"unknown participant {written!r}", did_you_mean(written))
         return None
     return found, written
 
@@ -327,7 +332,7 @@ OTHER_ACTIONS = ("notification", "communication", "declaration", "reservation", 
                  "withdrawal of reservation", "withdrawal of declaration", "correction")
 
 
-def _long_day(text: str, where: Where, problems: Problems) -> dt.date | None:
+def _in_words(text: str, where: Where, problems: Problems) -> dt.date | None:
     """The long form's dates, day first as the Collection writes them (28/09/1999)."""
     found = _DMY.match(text.strip())
     if found:
@@ -356,9 +361,9 @@ def _long(grid: _Grid, shown: str, problems: Problems) -> list[Participant]:
         cells = cells + [""] * (len(grid.header) - len(cells))
         named = _name(cells[0], Where(shown, row=number, column=grid.header[0]), problems)
         action = " ".join(cells[1].split()).lower()
-        deposited = _long_day(cells[deposit_at],
+        deposited = _in_words(cells[deposit_at],
                               Where(shown, row=number, column=grid.header[deposit_at]), problems)
-        effect = (_long_day(cells[effect_at],
+        effect = (_in_words(cells[effect_at],
                             Where(shown, row=number, column=grid.header[effect_at]), problems)
                   if effect_at is not None and cells[effect_at] else None)
         if named is None:
@@ -436,10 +441,6 @@ CONSENT_HEADER = "Ratification, Acceptance(A), Approval(AA), Accession(a), Succe
 _SUFFIX = {v: k for k, v in UNTC_ACTIONS.items()}
 
 
-def untc_day(day: dt.date | None) -> str:
-    return f"{day.day} {day.strftime('%b %Y')}" if day else ""
-
-
 def wide_rows(table: StatusTable) -> list[list[str]]:
     """The table in the wide form the case reads (planner.io.reader), with a Denunciation
     column (the day it takes effect) where any participant has one."""
@@ -447,14 +448,10 @@ def wide_rows(table: StatusTable) -> list[list[str]]:
     rows = [["Participant", "Signature", CONSENT_HEADER, *(["Denunciation"] if ending else [])]]
     for p in sorted(table.participants, key=lambda p: p.state):
         suffix = _SUFFIX.get(p.action, "")
-        consent = (untc_day(p.consent) + (f" {suffix}" if suffix else "")) if p.consent else ""
-        rows.append([p.state, untc_day(p.signed), consent,
-                     *([untc_day(p.ended)] if ending else [])])
+        consent = (untc_style(p.consent) + (f" {suffix}" if suffix else "")) if p.consent else ""
+        rows.append([p.state, untc_style(p.signed), consent,
+                     *([untc_style(p.ended)] if ending else [])])
     return rows
-
-
-def long_day(day: dt.date) -> str:
-    return f"{day.day} {day.strftime('%B %Y')}"
 
 
 def differences(old: StatusTable, new: StatusTable) -> list[str]:
@@ -465,14 +462,14 @@ def differences(old: StatusTable, new: StatusTable) -> list[str]:
         return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
     since = old.data_date
-    since_words = f" since {long_day(since)}" if since else ""
+    since_words = f" since {in_words(since)}" if since else ""
     a = {p.state: p for p in old.parties()}
     b = {p.state: p for p in new.parties()}
     out = []
     added = sorted(set(b) - set(a))
     if added:
         out.append(f"{len(added)} part{'y' if len(added) == 1 else 'ies'} added{since_words}: "
-                   + listed([f"{s} ({b[s].action}, {long_day(c)})"
+                   + listed([f"{s} ({b[s].action}, {in_words(c)})"
                              for s in added if (c := b[s].consent)]) + ".")
     gone = sorted(set(a) - set(b))
     if gone:
@@ -482,10 +479,10 @@ def differences(old: StatusTable, new: StatusTable) -> list[str]:
                      if (a[s].consent, a[s].action) != (b[s].consent, b[s].action))
     if changed:
         out.append(f"{len(changed)} changed: " + listed(
-            [f"{s} ({a[s].action} {untc_day(a[s].consent)} -> {b[s].action} "
-             f"{untc_day(b[s].consent)})" for s in changed]) + ".")
+            [f"{s} ({a[s].action} {untc_style(a[s].consent)} -> {b[s].action} "
+             f"{untc_style(b[s].consent)})" for s in changed]) + ".")
     ended = sorted(s for s in b if b[s].ended and not (s in a and a[s].ended))
     if ended:
         out.append(f"{len(ended)} denounced or withdrew: " + listed(
-            [f"{s} (from {long_day(e)})" for s in ended if (e := b[s].ended)]) + ".")
+            [f"{s} (from {in_words(e)})" for s in ended if (e := b[s].ended)]) + ".")
     return out or [f"No party added, changed or gone{since_words}."]

@@ -12,6 +12,7 @@ from planner.domain.case import Case
 from planner.domain.rotation import Turn, cycle_of, turns
 from planner.domain.slate import Seat, Slate, open_seat, open_seat_group, state_order
 from planner.domain.status import StateStatus, assess
+from planner.io.dates import in_words
 from planner.rules.base import Election as Election
 from planner.rules.base import Profile
 
@@ -48,11 +49,6 @@ def _rotation(case: Case) -> tuple[Turn, tuple[str, ...]]:
     return turn, tuple(said)
 
 
-def _day(date: dt.date) -> str:
-    """A date as people write it: 2 April 2014."""
-    return f"{date.day} {date:%B} {date.year}"
-
-
 def data_currency(case: Case, on: dt.date) -> str | None:
     """What the treaty tables cannot speak for at a date, in words, or None: they hold deposits
     up to their newest, and a question about a later day gets that day's answer only as far as
@@ -60,8 +56,8 @@ def data_currency(case: Case, on: dt.date) -> str | None:
     newest = max((d.date for d in case.deposits if d.action != "supposed"), default=None)
     if case.body.eligibility == MEMBERSHIP or newest is None or on <= newest:
         return None
-    return (f"The case's treaty tables hold deposits up to {_day(newest)}: a deposit made "
-            f"after that day and before {_day(on)} is not known to them.")
+    return (f"The case's treaty tables hold deposits up to {in_words(newest)}: a deposit made "
+            f"after that day and before {in_words(on)} is not known to them.")
 
 
 def prepare(case: Case, profile: Profile, on: dt.date | None = None,

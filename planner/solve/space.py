@@ -40,6 +40,7 @@ from planner.rules.forms import (
 )
 from planner.rules.kinds import qualifies
 from planner.rules.reduce import ruled_out
+from planner.solve.near import seat_places
 from planner.solve.result import SolverOptions
 
 # beyond this many (States, posts) options in one group, listing them costs too much memory:
@@ -394,17 +395,8 @@ class SlateSpace:
         return made
 
     def _canonical(self, held: Iterable[Key]) -> tuple[tuple[int, int], ...]:
-        """A fixed order among slates of equal cost: by post, then alphabetical position (each
-        (State, post)'s place read once)."""
-        place = self._places
-        out = []
-        for k in held:
-            at = place.get(k)
-            if at is None:
-                at = place[k] = (self.el.body.post_rank(k[1]), self.el.rank[k[0]])
-            out.append(at)
-        out.sort()
-        return tuple(out)
+        """A fixed order among slates of equal cost (planner.solve.near.seat_places)."""
+        return seat_places(self.el, held, self._places)
 
     def _cost(self, held: tuple[Key, ...]) -> int:
         caps = {id(c): c for k in held for c in self._caps_by_key.get(k, ())}
