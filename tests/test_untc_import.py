@@ -202,3 +202,53 @@ def test_succession_to_signature_and_provisional_application_columns(tmp_path: P
     assert by["Montenegro"].signed == dt.date(2006, 10, 23) and by["Montenegro"].consent is None
     assert by["Albania"].consent == dt.date(2002, 8, 21)
     assert [p.state for p in t.parties()] == ["Albania"]
+
+
+def test_a_new_import_says_what_changed_since_the_table_it_replaces_everywhere(
+        tmp_path: Path) -> None:
+    """The 2014 scrape in place, the 2017 XML imported over it: provenance.csv says what
+    changed, and the case's status, Run info sheet and board say it again; with every table
+    imported, the currency note dates the data by the oldest import."""
+    import warnings
+
+    import openpyxl
+
+    from planner.rules.profile import open_case
+    from planner.web.app import create_app
+
+    case = tmp_path / "cop6"
+    shutil.copytree(Path(__file__).parent.parent / "inputs" / "untoc-cop6-2012", case)
+    untc = case / "untc"
+    shutil.copy(DATA / "18-12-a-2014.csv", untc / "XVIII-12-a.csv")
+    r = run("data", "import", DATA / "XVIII-12-a.en.xml", "--out", untc)
+    assert r.exit_code == 0, r.output
+    prov = next(csv.DictReader((untc / "provenance.csv").open(encoding="utf-8")))
+    assert prov["changes"].startswith("14 parties added since 13 December 2013: Afghanistan")
+    instruments = case / "instruments.csv"
+    instruments.write_text(instruments.read_text(encoding="utf-8").replace(
+        "untc/18-12-a.csv", "untc/XVIII-12-a.csv"), encoding="utf-8")
+    out = tmp_path / "s.xlsx"
+    assert run("solve", case, "--out", out).exit_code == 0
+    info = dict(openpyxl.load_workbook(out)["Run info"].iter_rows(min_row=2, values_only=True))
+    assert "since the table it replaced: 14 parties added" in info[
+        "status table untc/XVIII-12-a.csv"]
+    with warnings.catch_warnings():  # as tests/test_web.py imports it
+        warnings.simplefilter("ignore")
+        from starlette.testclient import TestClient
+    loaded, profile = open_case(case)
+    board = TestClient(create_app(loaded, profile), base_url="http://127.0.0.1").get("/")
+    assert "Status table untc/XVIII-12-a.csv (trafficking): data of 2017-12-29" in board.text
+    assert "14 parties added since 13 December 2013" in board.text
+    # the other three imported too (their own 2014 tables): the data is as old as the oldest
+    r = run("data", "import", untc / "18-12.csv", untc / "18-12-b.csv", untc / "18-12-c.csv",
+            "--out", case / "imported")
+    assert r.exit_code == 0, r.output
+    text = instruments.read_text(encoding="utf-8")
+    for name in ("18-12", "18-12-b", "18-12-c"):
+        text = text.replace(f"untc/{name}.csv", f"imported/{name}.csv")
+    instruments.write_text(text, encoding="utf-8")
+    r = run("status", case, "--date", "2020-06-01", "--json")
+    notes = json.loads(r.stdout)["assumptions"]
+    assert ("The case's treaty tables speak for the treaties up to 24 September 2013, as "
+            "imported: a deposit made after that day and before 1 June 2020 is not known to "
+            "them.") in notes

@@ -15,7 +15,7 @@ from planner.cli.common import cli, json_option
 PROVENANCE = "provenance.csv"
 PROVENANCE_COLUMNS = ("table", "source", "form", "treaty", "title", "status_as_at", "data_date",
                       "read_at", "sha256", "participants", "parties", "signatories_only",
-                      "denounced")
+                      "denounced", "changes")
 
 
 @cli.group(name="data")
@@ -57,9 +57,9 @@ def import_cmd(sources: tuple[Path, ...], out: Path) -> None:
     Example:
       planner data import XVIII-12.html XVIII-12-a.en.xml --out inputs/my-case/untc
     """
-    from planner.errors import UsageError
+    from planner.errors import Problems, UsageError
     from planner.io.dates import untc_style
-    from planner.io.untc import StatusTable, wide_rows
+    from planner.io.untc import StatusTable, differences, read_status, wide_rows
     from planner.report.files import write_atomic, written_together
 
     tables = _read_all(sources)
@@ -75,6 +75,17 @@ def import_cmd(sources: tuple[Path, ...], out: Path) -> None:
         raise UsageError(f"{clash[0]} is one of the sources: write to another folder "
                          "(an input is never overwritten)")
     read_at = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    # what changed since the table each replaces (an earlier import), said in provenance.csv,
+    # and from there on the Run info sheet and the board
+    before = {}
+    for table, name in zip(tables, names, strict=True):
+        old = out / f"{name}.csv"
+        if old.is_file():
+            problems = Problems()
+            earlier = read_status(old, str(old), problems)
+            if earlier is not None and not problems:
+                assert isinstance(table, StatusTable)
+                before[name] = " ".join(differences(earlier, table))
     rows = []
     with written_together():
         for table, name in zip(tables, names, strict=True):
@@ -92,7 +103,7 @@ def import_cmd(sources: tuple[Path, ...], out: Path) -> None:
                 table.data_date.isoformat() if table.data_date else "", read_at, table.sha256,
                 len(table.participants), len(parties),
                 len(table.participants) - len(parties),
-                sum(1 for p in table.participants if p.ended)])
+                sum(1 for p in table.participants if p.ended), before.get(name, "")])
             click.echo(f"{name}: {len(parties)} parties, "
                        f"{len(table.participants) - len(parties)} signatories only, data of "
                        f"{untc_style(table.data_date) or 'no date'} ({table.form})", err=True)

@@ -143,6 +143,8 @@ class TableDate:
     table: str  # the table as the case names it
     date: dt.date | None
     said: str  # where the date comes from, in words
+    imported: bool = False  # dated by planner data import's provenance
+    changes: str = ""  # what changed since the table it replaced, in words (import says)
 
 
 @dataclass(frozen=True)

@@ -54,9 +54,10 @@ from planner.limits import MAX_DAYS_AFTER_DEPOSIT, MAX_FILE_BYTES, MAX_PRIORITY,
 SESSION_KEYS = SESSION_KEY_NAMES
 
 
-def _provenance(path: Path) -> tuple[dt.date | None, str] | None:
-    """The day an imported status table speaks for, and its source, from the provenance.csv
-    planner data import writes beside it (None: not imported so)."""
+def _provenance(path: Path) -> tuple[dt.date | None, str, str] | None:
+    """The day an imported status table speaks for, its source, and what changed since the
+    table it replaced, from the provenance.csv planner data import writes beside it (None: not
+    imported so)."""
     import csv
 
     record = path.parent / "provenance.csv"
@@ -70,7 +71,7 @@ def _provenance(path: Path) -> tuple[dt.date | None, str] | None:
                     try:
                         return (dt.date.fromisoformat(day) if day else None,
                                 f"{row.get('source', '')} ({row.get('form', '')}, read "
-                                f"{row.get('read_at', '')[:10]})")
+                                f"{row.get('read_at', '')[:10]})", row.get("changes") or "")
                     except ValueError:
                         return None
     except (OSError, UnicodeDecodeError, csv.Error):
@@ -373,7 +374,7 @@ class _Loader:
     def untc(self, instrument: str, t: Table, row: Row, ref: str,
              deposits: list[Deposit], signatures: list[Signature]) -> None:
         """A UN Treaty Collection status table, as published."""
-        imported: tuple[dt.date | None, str] | None = None  # a sheet is no imported file
+        imported: tuple[dt.date | None, str, str] | None = None  # a sheet is no imported file
         if self.sheets is not None and ref.strip().lower() in {s.lower() for s in self.sheets}:
             sheet = next(s for s in self.sheets if s.lower() == ref.strip().lower())
             if sheet in self.sheets.hidden and not sheet.lower().startswith(EMBEDDED):
@@ -441,8 +442,9 @@ class _Loader:
 
         newest = max((d.date for d in deposits[first:]), default=None)
         if imported is not None:
-            day, source = imported
-            self.table_dates.append(TableDate(instrument, ref, day, f"imported from {source}"))
+            day, source, changes = imported
+            self.table_dates.append(TableDate(instrument, ref, day, f"imported from {source}",
+                                              True, changes))
         else:
             self.table_dates.append(TableDate(instrument, ref, newest, "the newest date it holds"))
 

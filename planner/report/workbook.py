@@ -172,7 +172,8 @@ def run_info(case: Case, options: Mapping[str, Any], solver: Mapping[str, Any] |
     rows += [(f"input {i['path']}", f"sha256 {i['sha256']}") for i in made["inputs"]]
     # the day each treaty status table speaks for, and where that day comes from
     rows += [(f"status table {t.table}",
-              f"{t.instrument}: data of {t.date.isoformat() if t.date else 'no date'}, {t.said}")
+              f"{t.instrument}: data of {t.date.isoformat() if t.date else 'no date'}, {t.said}"
+              + (f"; since the table it replaced: {t.changes}" if t.changes else ""))
              for t in case.tables]
     return rows
 

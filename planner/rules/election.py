@@ -53,6 +53,15 @@ def data_currency(case: Case, on: dt.date) -> str | None:
     """What the treaty tables cannot speak for at a date, in words, or None: they hold deposits
     up to their newest, and a question about a later day gets that day's answer only as far as
     they go (a supposed deposit is no fact of the tables)."""
+    dated = [t.date for t in case.tables if t.imported and t.date]
+    if case.tables and len(dated) == len(case.tables):
+        # every table imported with its own date: the data speaks as far as the oldest
+        oldest = min(dated)
+        if on <= oldest:
+            return None
+        return (f"The case's treaty tables speak for the treaties up to {in_words(oldest)}, as "
+                f"imported: a deposit made after that day and before {in_words(on)} is not "
+                "known to them.")
     newest = max((d.date for d in case.deposits if d.action != "supposed"), default=None)
     if case.body.eligibility == MEMBERSHIP or newest is None or on <= newest:
         return None
