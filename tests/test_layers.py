@@ -11,7 +11,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "planner"
 # lowest first; top-level modules (errors, the package itself) sit beneath every layer
-LAYERS = ("domain", "io", "rules", "solve", "consult", "report", "web", "cli")
+LAYERS = ("domain", "io", "rules", "solve", "consult", "report", "store", "web", "cli")
 
 
 def _module(path: Path) -> str:

@@ -235,6 +235,17 @@ def _emit_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
+def say(said: tuple[dict[str, Any], list[str]], as_json: bool) -> None:
+    """A result that is no case's (a workspace's people, a diff of two tables), rendered by
+    planner.report.render as its data and its words: JSON or text on stdout."""
+    data, lines = said
+    if as_json:
+        _emit_json(data)
+        return
+    for line in lines:
+        click.echo(line)
+
+
 def json_option(f: F) -> F:
     return click.option("--json", "as_json", is_flag=True,
                         help="Print one JSON object on stdout instead of text.")(f)

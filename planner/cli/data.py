@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 from pathlib import Path
 
 import click
 
-from planner.cli.common import cli, json_option
+from planner.cli.common import cli, json_option, say
 
 PROVENANCE = "provenance.csv"
 PROVENANCE_COLUMNS = ("table", "source", "form", "treaty", "title", "status_as_at", "data_date",
@@ -130,20 +129,9 @@ def diff_cmd(old: Path, new: Path, as_json: bool) -> None:
     Example:
       planner data diff inputs/untoc-cop6-2012/untc/18-12.csv XVIII-12.html
     """
-    import json
-
     from planner.io.untc import StatusTable, differences
+    from planner.report.render import diff_said
 
     a, b = _read_all((old, new))
     assert isinstance(a, StatusTable) and isinstance(b, StatusTable)
-    lines = differences(a, b)
-    if as_json:
-        buf = io.StringIO()
-        json.dump({"old": str(old), "new": str(new),
-                   "old_date": a.data_date.isoformat() if a.data_date else None,
-                   "new_date": b.data_date.isoformat() if b.data_date else None,
-                   "changes": lines}, buf, ensure_ascii=False, indent=2)
-        click.echo(buf.getvalue())
-        return
-    for line in lines:
-        click.echo(line)
+    say(diff_said(str(old), str(new), a.data_date, b.data_date, differences(a, b)), as_json)

@@ -6,7 +6,14 @@ rule); 2 bad input or usage; 3 an internal error (a bug: please report it).
 
 from __future__ import annotations
 
-from planner.cli import commands, consult, data, plan, serve  # noqa: F401  (they register commands)
+from planner.cli import (  # noqa: F401  (they register commands)
+    commands,
+    consult,
+    data,
+    plan,
+    serve,
+    workspace,
+)
 from planner.cli.common import cli, profile_option
 
 # every command that reads a case takes --profile

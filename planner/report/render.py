@@ -4,6 +4,7 @@ what was asked for; nothing is worded twice."""
 
 from __future__ import annotations
 
+import datetime as dt
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -1060,3 +1061,32 @@ def record_lines(el: Election, slate: Slate, outcomes: Sequence[Outcome], out: P
     lines.append(f"Next: planner init NEXT.xlsx --from {out} --session {s.number + 1}")
     return lines + [f"Note: {n}" for n in said]
 
+
+
+# ---------------------------------------------------------------------------------------------
+# results that are no case's: a diff of two status tables, a workspace's people and log
+
+
+def diff_said(old: str, new: str, old_date: dt.date | None, new_date: dt.date | None,
+              changes: list[str]) -> tuple[dict[str, Any], list[str]]:
+    return ({"old": old, "new": new,
+             "old_date": old_date.isoformat() if old_date else None,
+             "new_date": new_date.isoformat() if new_date else None,
+             "changes": changes}, list(changes))
+
+
+def people_said(people: Sequence[Any]) -> tuple[dict[str, Any], list[str]]:
+    rows = [{"name": p.name, "role": p.role, "group": p.group, "revoked": p.revoked}
+            for p in people]
+    return ({"people": rows},
+            [f"{r['name']}: {r['role']}" + (f" of the {r['group']}" if r["group"] else "")
+             + (" (revoked)" if r["revoked"] else "") for r in rows])
+
+
+def log_said(lines: Sequence[Any]) -> tuple[dict[str, Any], list[str]]:
+    words = []
+    for x in lines:
+        what = ", ".join(f"{k} {v}" for k, v in sorted(x.detail.items()) if v not in ("", None))
+        words.append(f"{x.at}  {x.who}: {x.action} ({what})")
+    return ({"log": [{"id": x.id, "at": x.at, "who": x.who, "action": x.action,
+                      "detail": x.detail} for x in lines]}, words)

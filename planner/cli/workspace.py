@@ -1,0 +1,106 @@
+"""planner workspace: the shared workspace of a consultation, set up and kept from the command
+line of the machine that holds it (the secretariat's)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from planner.cli.common import _load, cli, json_option, say
+
+if TYPE_CHECKING:
+    from planner.store.workspace import Workspace
+
+TARGET = click.argument("target", metavar="FILE_OR_URL")
+
+
+@cli.group(name="workspace")
+def workspace_group() -> None:
+    """A shared workspace for the secretariat and each group's coordinator, in a database
+    (a SQLite file, or PostgreSQL given its URL)."""
+
+
+def _opened(target: str) -> Workspace:
+    from planner.rules.profile import load_profile
+    from planner.store.workspace import Workspace
+
+    kept = Workspace.settings_of(target)
+    profile = load_profile(kept["profile"])
+    return Workspace.open(target, profile.body)
+
+
+def _say_token(who: str, token: str) -> None:
+    # the token goes to the terminal once, after a '#': a link's fragment is never sent to a
+    # server, so it stays out of logs and Referer headers
+    click.echo(f"{who}'s token (shown once; keep it secret): {token}")
+    click.echo(f"Their link, once the board serves the workspace: http://HOST:PORT/join#{token}")
+
+
+@workspace_group.command(name="init")
+@TARGET
+@click.option("--case", "case", help="The case the consultation is about (a folder, workbook "
+              "or shipped case; the profile's own case without it).")
+@click.option("--name", required=True, help="The secretariat's name, as the log shows it.")
+def init_cmd(target: str, case: str | None, name: str) -> None:
+    """Set up a workspace for a case; the secretariat's token is printed once.
+
+    \b
+    Example:
+      planner workspace init outputs/cop7.sqlite --case untoc-cop6-2012 --name "UNODC secretariat"
+    """
+    from planner.rules.profile import shipped_profiles
+    from planner.store.workspace import Workspace
+
+    c, profile = _load(case)
+    # a shipped profile by its name, another by its file, wherever the workspace is opened from
+    kept = (profile.name if profile.name in shipped_profiles() and profile.path == profile.name
+            else str(Path(profile.path).resolve()))
+    _ws, token = Workspace.create(target, profile.body, str(c.path.resolve()), kept, name)
+    click.echo(f"Workspace set up in {target} for {c.name}.", err=True)
+    _say_token(name, token)
+
+
+@workspace_group.command(name="invite")
+@TARGET
+@click.option("--group", required=True, help="The regional group the coordinator speaks for.")
+@click.option("--name", required=True, help="The coordinator's name, as the log shows it.")
+def invite_cmd(target: str, group: str, name: str) -> None:
+    """Invite a group's coordinator: their token is printed once.
+
+    \b
+    Example:
+      planner workspace invite outputs/cop7.sqlite --group "African States" --name "Kenya (AG)"
+    """
+    ws = _opened(target)
+    _say_token(name, ws.invite(None, name, group))
+
+
+@workspace_group.command(name="revoke")
+@TARGET
+@click.option("--name", required=True, help="Whose token to revoke.")
+def revoke_cmd(target: str, name: str) -> None:
+    """Revoke a person's token: it opens nothing from now on."""
+    _opened(target).revoke(None, name)
+    click.echo(f"{name}'s token is revoked.", err=True)
+
+
+@workspace_group.command(name="people")
+@TARGET
+@json_option
+def people_cmd(target: str, as_json: bool) -> None:
+    """Who is in the workspace, in which role (never their tokens)."""
+    from planner.report.render import people_said
+
+    say(people_said(_opened(target).people()), as_json)
+
+
+@workspace_group.command(name="log")
+@TARGET
+@json_option
+def log_cmd(target: str, as_json: bool) -> None:
+    """Every change, in order: who, when, what."""
+    from planner.report.render import log_said
+
+    say(log_said(_opened(target).log()), as_json)

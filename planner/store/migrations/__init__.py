@@ -1,0 +1,1 @@
+"""Alembic's migrations of the workspace schema, applied by planner.store.workspace."""

@@ -1,0 +1,328 @@
+"""A consultation's shared workspace: who may do what, the groups' nominations, and the log.
+
+The roles are enforced here, for every caller (the command line, the board, the API): a
+coordinator enters and changes only the nominations of the group it was invited for; the
+secretariat changes everything and invites and revokes people. Every change is one
+transaction that also appends its line to the log, so a crash leaves the last whole state.
+A change names the version it was made from: a change made from an older one is refused as
+stale (the second of two people changing the same thing is shown the conflict). Tokens are
+random, shown once, and kept only as their SHA-256."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from planner.domain.body import Body
+from planner.errors import InputError, PlannerError, Problem, Where
+from planner.store.schema import log, nominations, people, settings
+
+SECRETARIAT = "secretariat"
+COORDINATOR = "coordinator"
+MAX_PRIORITY = 99
+
+
+class Forbidden(PlannerError):
+    """The person may not do this (HTTP 403)."""
+
+
+class Stale(PlannerError):
+    """The change was made from an older version of what it changes (HTTP 409)."""
+
+    def __init__(self, message: str, current: int) -> None:
+        super().__init__(message)
+        self.current = current
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    name: str
+    role: str
+    group: str | None
+    revoked: bool
+
+
+@dataclass(frozen=True)
+class NominationRow:
+    group: str
+    state: str
+    post: str
+    priority: int
+    person: str
+    withdrawn: bool
+    version: int
+    updated_by: str
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class LogLine:
+    id: int
+    at: str
+    who: str
+    action: str
+    detail: dict[str, Any]
+
+
+def database_url(target: str | Path) -> str:
+    """A database URL as given, or a file's SQLite URL."""
+    text = str(target)
+    if "://" in text:
+        return text
+    return f"sqlite:///{Path(text).resolve()}"
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _engine(url: str) -> sa.Engine:
+    engine = sa.create_engine(url)
+    if engine.dialect.name == "sqlite":
+        @sa.event.listens_for(engine, "connect")
+        def _pragmas(dbapi: Any, _record: Any) -> None:
+            cursor = dbapi.cursor()
+            # foreign keys as declared; a full fsync at each commit: a crash keeps the last
+            # whole state
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA synchronous=FULL")
+            cursor.close()
+    return engine
+
+
+def _migrate(engine: sa.Engine) -> None:
+    """Bring the schema to the newest version (Alembic)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location",
+                           str(resources.files("planner.store").joinpath("migrations")))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def _existing(target: str | Path) -> sa.Engine:
+    """The engine of a workspace that exists, its schema brought to the newest version (a
+    missing file is never made here: only init makes one)."""
+    url = database_url(target)
+    if url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).is_file():
+        raise PlannerError(f"{target}: no workspace there; make one with planner workspace "
+                           "init")
+    engine = _engine(url)
+    _migrate(engine)
+    return engine
+
+
+class Workspace:
+    def __init__(self, engine: sa.Engine, body: Body) -> None:
+        self.engine = engine
+        self.body = body
+
+    # -- setting up
+
+    @classmethod
+    def create(cls, target: str | Path, body: Body, case: str, profile: str,
+               secretariat: str) -> tuple[Workspace, str]:
+        """A new workspace for a case, and the secretariat's token (shown once)."""
+        url = database_url(target)
+        engine = _engine(url)
+        _migrate(engine)
+        with engine.begin() as db:
+            if db.execute(sa.select(sa.func.count()).select_from(settings)).scalar_one():
+                raise PlannerError(f"{target} already holds a workspace: open it, or give "
+                                   "another file")
+            db.execute(settings.insert(), [{"key": "case", "value": case},
+                                           {"key": "profile", "value": profile},
+                                           {"key": "created_at", "value": _now()}])
+        ws = cls(engine, body)
+        token = ws._add_person(None, secretariat, SECRETARIAT, None)
+        return ws, token
+
+    @classmethod
+    def open(cls, target: str | Path, body: Body) -> Workspace:
+        return cls(_existing(target), body)
+
+    @staticmethod
+    def settings_of(target: str | Path) -> dict[str, str]:
+        """The case and profile a workspace was set up for (to load them before opening)."""
+        with _existing(target).connect() as db:
+            return {k: v for k, v in db.execute(sa.select(settings.c.key, settings.c.value))}
+
+    # -- people
+
+    @contextmanager
+    def _change(self, by: Person | None, action: str, detail: dict[str, Any]
+                ) -> Iterator[sa.Connection]:
+        """One change and its log line, in one transaction."""
+        with self.engine.begin() as db:
+            yield db
+            db.execute(log.insert().values(
+                at=_now(), person_id=by.id if by else None,
+                who=by.name if by else "secretariat (command line)", action=action,
+                detail=json.dumps(detail, ensure_ascii=False, sort_keys=True)))
+
+    def _add_person(self, by: Person | None, name: str, role: str, group: str | None) -> str:
+        name = " ".join(name.split())
+        if not name:
+            raise InputError([Problem(Where("--name"), "the name is missing",
+                                      "give the person's name")])
+        token = secrets.token_urlsafe(32)
+        with self._change(by, "invite", {"name": name, "role": role, "group": group}) as db:
+            taken = db.execute(sa.select(people.c.id).where(people.c.name == name)).first()
+            if taken is not None:
+                raise InputError([Problem(Where("--name"), f"{name} is already in the "
+                                          "workspace", "give another name, or revoke theirs "
+                                          "first")])
+            db.execute(people.insert().values(name=name, role=role, group_name=group,
+                                              token_hash=_hash(token), created_at=_now()))
+        return token
+
+    def invite(self, by: Person | None, name: str, group: str) -> str:
+        """A coordinator for a group, and their token (shown once). by: the secretariat (None:
+        the command line, which holds the workspace's file)."""
+        self._secretariat_only(by, "invite people")
+        found = self.body.find_group(group)
+        if found is None:
+            raise InputError([Problem(Where("--group"), f"unknown regional group {group!r}",
+                                      "use one of: " + "; ".join(self.body.group_names))])
+        return self._add_person(by, name, COORDINATOR, found)
+
+    def revoke(self, by: Person | None, name: str) -> None:
+        self._secretariat_only(by, "revoke people")
+        with self._change(by, "revoke", {"name": name}) as db:
+            done = db.execute(people.update().where(people.c.name == name,
+                                                    people.c.revoked_at.is_(None))
+                              .values(revoked_at=_now()))
+            if not done.rowcount:
+                raise InputError([Problem(Where("--name"), f"no one named {name} holds a "
+                                          "token", "see planner workspace people")])
+
+    def people(self) -> list[Person]:
+        with self.engine.connect() as db:
+            rows = db.execute(sa.select(people).order_by(people.c.id)).mappings()
+            return [Person(r["id"], r["name"], r["role"], r["group_name"],
+                           r["revoked_at"] is not None) for r in rows]
+
+    def who(self, token: str) -> Person | None:
+        """The person a token is for, unless revoked (compared in constant time)."""
+        digest = _hash(token)
+        with self.engine.connect() as db:
+            row = db.execute(sa.select(people).where(people.c.token_hash == digest,
+                                                     people.c.revoked_at.is_(None))
+                             ).mappings().first()
+        if row is None or not hmac.compare_digest(row["token_hash"], digest):
+            return None
+        return Person(row["id"], row["name"], row["role"], row["group_name"], False)
+
+    @staticmethod
+    def _secretariat_only(by: Person | None, what: str) -> None:
+        if by is not None and by.role != SECRETARIAT:
+            raise Forbidden(f"only the secretariat may {what}")
+
+    # -- nominations
+
+    def nominations(self) -> list[NominationRow]:
+        with self.engine.connect() as db:
+            rows = db.execute(
+                sa.select(nominations, people.c.name.label("by"))
+                .join(people, people.c.id == nominations.c.updated_by)
+                .order_by(nominations.c.group_name, nominations.c.post,
+                          nominations.c.priority, nominations.c.state)).mappings()
+            return [NominationRow(r["group_name"], r["state"], r["post"], r["priority"],
+                                  r["person"], bool(r["withdrawn"]), r["version"], r["by"],
+                                  r["updated_at"]) for r in rows]
+
+    def _checked(self, state: str, post: str, priority: int, group_of: dict[str, str]
+                 ) -> tuple[str, str]:
+        """The State's and the post's names as the case writes them; every problem at once."""
+        from planner.domain.names import did_you_mean, registry
+
+        problems = []
+        name = registry().lookup(state) or (state if state in group_of else None)
+        if name is None:
+            problems.append(Problem(Where("state"), f"unknown State {state!r}",
+                                    did_you_mean(state)))
+        found = self.body.find_post(post)
+        if found is None:
+            problems.append(Problem(Where("post"), f"unknown post {post!r}",
+                                    "use one of: " + "; ".join(self.body.post_names)))
+        if not 1 <= priority <= MAX_PRIORITY:
+            problems.append(Problem(Where("priority"), f"priority {priority} is out of range",
+                                    f"give 1 (first choice) to {MAX_PRIORITY}"))
+        if name is not None and name not in group_of:
+            problems.append(Problem(Where("state"), f"{name} is in no regional group of the "
+                                    "case", "nominate a State of one of the groups"))
+        if problems:
+            raise InputError(problems)
+        assert name is not None and found is not None
+        return name, found
+
+    def nominate(self, by: Person, state: str, post: str, priority: int, person: str,
+                 group_of: dict[str, str], version: int = 0,
+                 withdrawn: bool = False) -> NominationRow:
+        """A nomination entered or changed (or withdrawn). version: the one the change was
+        made from (0: a new nomination). A coordinator may only touch its own group's."""
+        name, post_name = self._checked(state, post, priority, group_of)
+        group = group_of[name]
+        if by.role != SECRETARIAT and by.group != group:
+            raise Forbidden(f"{by.name} coordinates the {by.group}: {name} is of the {group}, "
+                            "whose coordinator or the secretariat enters its nominations")
+        detail = {"group": group, "state": name, "post": post_name, "priority": priority,
+                  "person": person, "withdrawn": withdrawn}
+        with self._change(by, "withdraw" if withdrawn else "nominate", detail) as db:
+            row = db.execute(sa.select(nominations.c.version).where(
+                nominations.c.state == name, nominations.c.post == post_name)).first()
+            now = _now()
+            if row is None:
+                if version:
+                    raise Stale(f"{name}'s nomination for {post_name} was removed since "
+                                "you saw it", 0)
+                db.execute(nominations.insert().values(
+                    group_name=group, state=name, post=post_name, priority=priority,
+                    person=person, withdrawn=withdrawn, version=1, updated_at=now,
+                    updated_by=by.id))
+                new = 1
+            else:
+                current = row[0]
+                if version != current:
+                    raise Stale(f"{name}'s nomination for {post_name} was changed since you "
+                                f"saw it (version {current}, you saw {version or 'none'})",
+                                current)
+                new = current + 1
+                # the version in the WHERE clause too: two writers at once, one wins
+                done = db.execute(nominations.update().where(
+                    nominations.c.state == name, nominations.c.post == post_name,
+                    nominations.c.version == current).values(
+                    priority=priority, person=person, withdrawn=withdrawn, version=new,
+                    updated_at=now, updated_by=by.id))
+                if not done.rowcount:
+                    raise Stale(f"{name}'s nomination for {post_name} was changed meanwhile",
+                                current + 1)
+        return NominationRow(group, name, post_name, priority, person, withdrawn, new,
+                             by.name, now)
+
+    # -- the log
+
+    def log(self, since: int = 0) -> list[LogLine]:
+        with self.engine.connect() as db:
+            rows = db.execute(sa.select(log).where(log.c.id > since).order_by(log.c.id))
+            return [LogLine(r.id, r.at, r.who, r.action, json.loads(r.detail)) for r in rows]
+

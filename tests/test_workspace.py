@@ -1,0 +1,142 @@
+"""The shared workspace (issue 25, first step): people and roles, nominations with versions,
+the append-only log, in a real SQLite file, through the library and the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from planner.errors import InputError
+from planner.io.reader import shipped_cases
+from planner.rules.profile import open_case
+from planner.store.workspace import Forbidden, Stale, Workspace
+
+from .test_cli import run
+
+AF, AP = "African States", "Asia-Pacific States"
+
+
+@pytest.fixture()
+def made(tmp_path: Path) -> tuple[Workspace, str, dict[str, str], Path]:
+    case, profile = open_case(shipped_cases()["untoc-cop6-2012"])
+    target = tmp_path / "w.sqlite"
+    ws, token = Workspace.create(target, profile.body, str(case.path), profile.name,
+                                 "Secretariat")
+    return ws, token, case.group_of, target
+
+
+def test_roles_are_enforced_for_every_caller(made: tuple[Workspace, str, dict[str, str], Path]
+                                            ) -> None:
+    ws, secretariat_token, group_of, _target = made
+    secretariat = ws.who(secretariat_token)
+    assert secretariat is not None and secretariat.role == "secretariat"
+    kenya = ws.who(ws.invite(secretariat, "Kenya (AG)", AF))
+    japan = ws.who(ws.invite(None, "Japan (APG)", AP))
+    assert kenya is not None and japan is not None and kenya.group == AF
+    row = ws.nominate(kenya, "Nigeria", "Vice-President", 1, "A. Person", group_of)
+    assert (row.group, row.version) == (AF, 1)
+    # another group's nomination, however the request is made: refused
+    with pytest.raises(Forbidden, match="Kenya \\(AG\\) coordinates the African States"):
+        ws.nominate(kenya, "India", "Vice-President", 1, "", group_of)
+    with pytest.raises(Forbidden):
+        ws.nominate(japan, "Nigeria", "Vice-President", 2, "", group_of, version=1)
+    with pytest.raises(Forbidden, match="only the secretariat"):
+        ws.invite(kenya, "Someone", AF)
+    with pytest.raises(Forbidden):
+        ws.revoke(japan, "Kenya (AG)")
+    # the secretariat changes any group's
+    assert ws.nominate(secretariat, "India", "President", 1, "", group_of).group == AP
+    assert [n.state for n in ws.nominations()] == ["Nigeria", "India"]
+
+
+def test_the_second_of_two_changes_from_one_version_is_told_it_is_stale(
+        made: tuple[Workspace, str, dict[str, str], Path]) -> None:
+    ws, token, group_of, _target = made
+    secretariat = ws.who(token)
+    assert secretariat is not None
+    kenya = ws.who(ws.invite(secretariat, "Kenya (AG)", AF))
+    assert kenya is not None
+    ws.nominate(kenya, "Nigeria", "Vice-President", 1, "", group_of)
+    ws.nominate(kenya, "Nigeria", "Vice-President", 2, "", group_of, version=1)
+    with pytest.raises(Stale) as stale:
+        ws.nominate(secretariat, "Nigeria", "Vice-President", 3, "", group_of, version=1)
+    assert stale.value.current == 2
+    with pytest.raises(Stale):  # a new one where one exists already
+        ws.nominate(secretariat, "Nigeria", "Vice-President", 3, "", group_of)
+    done = ws.nominate(kenya, "Nigeria", "Vice-President", 2, "", group_of, version=2,
+                       withdrawn=True)
+    assert done.withdrawn and done.version == 3
+
+
+def test_bad_input_lists_every_problem(made: tuple[Workspace, str, dict[str, str], Path]
+                                       ) -> None:
+    ws, token, group_of, _target = made
+    secretariat = ws.who(token)
+    assert secretariat is not None
+    with pytest.raises(InputError) as bad:
+        ws.nominate(secretariat, "Atlantis", "Emperor", 0, "", group_of)
+    said = [str(p) for p in bad.value.problems]
+    assert len(said) == 3
+    assert any("Atlantis" in s for s in said) and any("Emperor" in s for s in said)
+    assert any("priority 0" in s for s in said)
+    assert ws.log()[-1].action == "invite"  # nothing was logged for the refused change
+
+
+def test_tokens_are_kept_hashed_revocable_and_the_log_is_append_only(
+        made: tuple[Workspace, str, dict[str, str], Path]) -> None:
+    ws, token, _group_of, target = made
+    coordinator = ws.invite(None, "Kenya (AG)", AF)
+    raw = target.read_bytes()
+    assert token.encode() not in raw and coordinator.encode() not in raw
+    ws.revoke(None, "Kenya (AG)")
+    assert ws.who(coordinator) is None and ws.who("not a token") is None
+    with ws.engine.begin() as db, pytest.raises(sa.exc.DatabaseError, match="append-only"):
+        db.execute(sa.text("UPDATE log SET who = 'someone else'"))
+    with ws.engine.begin() as db, pytest.raises(sa.exc.DatabaseError, match="append-only"):
+        db.execute(sa.text("DELETE FROM log"))
+    assert [x.action for x in ws.log()] == ["invite", "invite", "revoke"]
+
+
+def test_a_workspace_reopened_keeps_everything_and_its_schema_is_the_declared_one(
+        made: tuple[Workspace, str, dict[str, str], Path]) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from planner.store.schema import metadata
+
+    ws, token, group_of, target = made
+    secretariat = ws.who(token)
+    assert secretariat is not None
+    ws.nominate(secretariat, "Nigeria", "Vice-President", 1, "A. Person", group_of)
+    ws.engine.dispose()
+    again = Workspace.open(target, ws.body)
+    assert [(n.state, n.person, n.updated_by) for n in again.nominations()] == [
+        ("Nigeria", "A. Person", "Secretariat")]
+    assert again.who(token) is not None
+    with again.engine.connect() as db:
+        assert compare_metadata(MigrationContext.configure(db), metadata) == []
+
+
+def test_the_command_line_sets_up_invites_lists_and_revokes(tmp_path: Path) -> None:
+    target = tmp_path / "cop7.sqlite"
+    r = run("workspace", "init", target, "--case", "untoc-cop6-2012", "--name", "Secretariat")
+    assert r.exit_code == 0, r.output
+    assert "token (shown once" in r.output and "/join#" in r.output
+    r = run("workspace", "init", target, "--name", "Again")
+    assert r.exit_code == 2 and "already holds a workspace" in r.output
+    r = run("workspace", "invite", target, "--group", "african", "--name", "Kenya (AG)")
+    assert r.exit_code == 0, r.output
+    r = run("workspace", "invite", target, "--group", "Atlantis", "--name", "X")
+    assert r.exit_code == 2 and "unknown regional group 'Atlantis'" in r.output
+    r = run("workspace", "people", target, "--json")
+    assert json.loads(r.stdout)["people"] == [
+        {"name": "Secretariat", "role": "secretariat", "group": None, "revoked": False},
+        {"name": "Kenya (AG)", "role": "coordinator", "group": AF, "revoked": False}]
+    assert run("workspace", "revoke", target, "--name", "Kenya (AG)").exit_code == 0
+    assert run("workspace", "revoke", target, "--name", "Kenya (AG)").exit_code == 2
+    r = run("workspace", "log", target)
+    assert r.exit_code == 0 and "revoke (name Kenya (AG))" in r.output
+    assert run("workspace", "people", tmp_path / "none.sqlite").exit_code == 2
