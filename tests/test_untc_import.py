@@ -252,3 +252,62 @@ def test_a_new_import_says_what_changed_since_the_table_it_replaces_everywhere(
     assert ("The case's treaty tables speak for the treaties up to 24 September 2013, as "
             "imported: a deposit made after that day and before 1 June 2020 is not known to "
             "them.") in notes
+
+
+def _long_rows(tmp_path: Path, *extra: str) -> Path:
+    src = tmp_path / "long.csv"
+    rows = (DATA / "long-form-coe.csv").read_text(encoding="utf-8").splitlines()
+    src.write_text("\n".join([*rows, *extra]) + "\n", encoding="utf-8")
+    return src
+
+
+def test_what_a_hostile_review_found_is_mended(tmp_path: Path) -> None:
+    """A State that denounced and came back is a party; a denunciation before any consent is
+    refused; ISO dates and superscript footnotes are read; a withdrawn State is not counted as
+    a party; a withdrawal no longer listed is said."""
+    problems = Problems()
+    back = read_status(_long_rows(tmp_path, "Albania,Denunciation,01/03/2009,01/09/2009",
+                                  "Albania,Accession,01/06/2011,01/09/2011"), "l", problems)
+    assert back is not None and not problems
+    albania = next(p for p in back.participants if p.state == "Albania")
+    assert (albania.consent, albania.action, albania.ended) == (
+        dt.date(2011, 6, 1), "accession", None)
+    problems = Problems()
+    read_status(_long_rows(tmp_path, "Andorra,Denunciation,01/03/2009,01/09/2009"), "l",
+                problems)
+    assert any("comes before any consent" in p.message for p in problems.items)
+    wide = tmp_path / "w.csv"
+    wide.write_text("Participant,Signature,\"Ratification, Accession(a)\"\n"
+                    "Spain³˒⁴,2000-12-12,2002-08-21\nItaly 3,,21 Aug 2002 a\n",
+                    encoding="utf-8")
+    problems = Problems()
+    t = read_status(wide, "w.csv", problems)
+    assert t is not None and not problems, [str(p) for p in problems.items]
+    assert [(p.state, p.signed) for p in t.participants] == [
+        ("Spain", dt.date(2000, 12, 12)), ("Italy", None)]
+    kyoto = _read("XXVII-7-a.en.xml")
+    assert "Canada" not in {p.state for p in kyoto.parties()}
+    assert len(kyoto.parties()) == 192  # as the file's own Parties count says
+    lines = (DATA / "long-form-coe.csv").read_text(encoding="utf-8").splitlines()
+    ended = read_status(_long_rows(tmp_path, "Albania,Denunciation,01/03/2009,01/09/2009"),
+                        "l", Problems())
+    plain = read_status(DATA / "long-form-coe.csv", "coe", Problems())
+    assert ended is not None and plain is not None and lines
+    from planner.io.untc import differences
+    assert differences(ended, plain)[-1].startswith(
+        "1 whose denunciation or withdrawal is no longer listed: Albania")
+
+
+def test_an_import_keeps_the_folders_other_rows_and_refuses_a_blocked_target(
+        tmp_path: Path) -> None:
+    out = tmp_path / "untc"
+    assert run("data", "import", DATA / "XVIII-12-a.en.xml", "--out", out).exit_code == 0
+    assert run("data", "import", DATA / "XXVII-7-a.en.xml", "--out", out).exit_code == 0
+    tables = [r["table"] for r in csv.DictReader((out / "provenance.csv").open(
+        encoding="utf-8"))]
+    assert tables == ["XVIII-12-a.csv", "XXVII-7-a.csv"]
+    blocked = tmp_path / "blocked"
+    (blocked / "provenance.csv").mkdir(parents=True)
+    r = run("data", "import", DATA / "XXVII-7-a.en.xml", "--out", blocked)
+    assert r.exit_code == 2 and "provenance.csv is not a file" in r.output
+    assert sorted(p.name for p in blocked.iterdir()) == ["provenance.csv"]

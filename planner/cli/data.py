@@ -32,6 +32,18 @@ def _read_all(sources: tuple[Path, ...]) -> list[object]:
     return [t for t in tables if t is not None]
 
 
+def _provenance_rows(path: Path, replaced: set[str]) -> list[list[object]]:
+    """The rows of an earlier provenance.csv for the tables not written again."""
+    if not path.is_file():
+        return []
+    try:
+        with path.open(encoding="utf-8", newline="") as f:
+            return [[row.get(c, "") for c in PROVENANCE_COLUMNS] for row in csv.DictReader(f)
+                    if row.get("table") and row["table"] not in replaced]
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return []
+
+
 def _table_name(table: object, path: Path) -> str:
     from planner.io.untc import StatusTable
 
@@ -59,20 +71,33 @@ def import_cmd(sources: tuple[Path, ...], out: Path) -> None:
     from planner.errors import Problems, UsageError
     from planner.io.dates import untc_style
     from planner.io.untc import StatusTable, differences, read_status, wide_rows
+    from planner.limits import MAX_FILE_BYTES
     from planner.report.files import write_atomic, written_together
 
+    for p in sources:
+        if p.stat().st_size > MAX_FILE_BYTES:
+            raise UsageError(f"{p} is larger than {MAX_FILE_BYTES // 2**20} MiB, more than a "
+                             "treaty's status needs: give the treaty's own page or file")
     tables = _read_all(sources)
     names = [_table_name(t, p) for t, p in zip(tables, sources, strict=True)]
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:
-        raise UsageError(f"two sources are the same treaty's table ({', '.join(twice)}): "
-                         "give each treaty once")
+        files = [str(p) for p, n in zip(sources, names, strict=True) if n == twice[0]]
+        raise UsageError(f"{' and '.join(files)} would both be written as {twice[0]}.csv (the "
+                         "same treaty, or files of one name): give each treaty once, or "
+                         "rename one file")
     targets = [out / f"{n}.csv" for n in names] + [out / PROVENANCE]
     given = {p.resolve() for p in sources}
     clash = [t for t in targets if t.resolve() in given]
     if clash:
         raise UsageError(f"{clash[0]} is one of the sources: write to another folder "
                          "(an input is never overwritten)")
+    # refused before anything is written: a folder where a table goes would stop the outputs
+    # halfway through being put in place
+    blocked = [t for t in targets if t.exists() and not t.is_file()]
+    if blocked:
+        raise UsageError(f"{blocked[0]} is not a file: move it, or write to another folder")
+
     read_at = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     # what changed since the table each replaces (an earlier import), said in provenance.csv,
     # and from there on the Run info sheet and the board
@@ -85,7 +110,7 @@ def import_cmd(sources: tuple[Path, ...], out: Path) -> None:
             if earlier is not None and not problems:
                 assert isinstance(table, StatusTable)
                 before[name] = " ".join(differences(earlier, table))
-    rows = []
+    rows: list[list[object]] = []
     with written_together():
         for table, name in zip(tables, names, strict=True):
             assert isinstance(table, StatusTable)
@@ -95,23 +120,31 @@ def import_cmd(sources: tuple[Path, ...], out: Path) -> None:
                     csv.writer(f).writerows(wide_rows(table))
 
             write_atomic(out / f"{name}.csv", write)
-            parties = table.parties()
+            parties = len(table.parties())
+            ended = sum(1 for p in table.participants if p.ended)
+            signed = len(table.participants) - parties - ended
             rows.append([
                 f"{name}.csv", table.source, table.form, table.treaty, table.title,
                 table.as_at.isoformat() if table.as_at else "",
                 table.data_date.isoformat() if table.data_date else "", read_at, table.sha256,
-                len(table.participants), len(parties),
-                len(table.participants) - len(parties),
-                sum(1 for p in table.participants if p.ended), before.get(name, "")])
-            click.echo(f"{name}: {len(parties)} parties, "
-                       f"{len(table.participants) - len(parties)} signatories only, data of "
-                       f"{untc_style(table.data_date) or 'no date'} ({table.form})", err=True)
+                len(table.participants), parties, signed, ended, before.get(name, "")])
+            click.echo(f"{name}: {parties} part{'y' if parties == 1 else 'ies'}, {signed} "
+                       f"signator{'y' if signed == 1 else 'ies'} only, {ended} denounced or "
+                       f"withdrew; data of {untc_style(table.data_date) or 'no date'} "
+                       f"({table.form})", err=True)
+            for note in table.notes:
+                click.echo(f"Note: {note}", err=True)
+
+        # the folder's other tables keep their rows
+        kept = _provenance_rows(out / PROVENANCE, {str(r[0]) for r in rows})
 
         def provenance(tmp: str) -> None:
             with open(tmp, "w", newline="", encoding="utf-8") as f:
                 w = csv.writer(f)
                 w.writerow(PROVENANCE_COLUMNS)
-                w.writerows(rows)
+                merged: list[list[object]] = [*kept, *rows]
+                merged.sort(key=lambda r: str(r[0]))
+                w.writerows(merged)
 
         write_atomic(out / PROVENANCE, provenance)
     click.echo(f"Written: {', '.join(str(t) for t in targets)}", err=True)

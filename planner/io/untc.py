@@ -55,12 +55,16 @@ _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # and an ampersand that starts no reference ("\x1c& [T]he Government of ..." in XVIII-12-a)
 _LONE_AMP = re.compile(rb"&(?!(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#x[0-9A-Fa-f]+);)")
 _FOOTNOTE = re.compile(r"(?<=[^\d\s])\s*(\d{1,3}(?:\s*,\s*\d{1,3})*)$")
+# footnote numbers set as superscript characters ("Spain³˒⁴")
+_SUPERSCRIPTS = re.compile(r"[\u00b9\u00b2\u00b3\u2070-\u2079\u02d2,\s]+$")
 # the page's own date; only in words or ISO form: a date of numbers only (05-12-2026) could be
 # read day or month first, and no saved page was found to tell which the Collection writes
 _AS_AT = re.compile(r"status\s+as\s+at\s*:?\s*([0-9]{1,2}\s+[A-Za-z]+\s+[0-9]{4}|"
                     r"[0-9]{4}-[0-9]{2}-[0-9]{2})", re.I)
+_AS_AT_ANY = re.compile(r"status\s+as\s+at\s*:?\s*([0-9][0-9/.\- ]{6,})", re.I)
 _MTDSG = re.compile(r"mtdsg_no=([A-Z]+-\d+(?:-[a-z])?)", re.I)
 _SIGNATURE_SUFFIX = re.compile(r"(?<=\d{4})\s+d$")
+_CHARSET = re.compile(rb"charset=[\"']?([A-Za-z0-9_-]+)", re.I)
 _SUPERSCRIPT = re.compile(r"<superscript>.*?</superscript>", re.I | re.S)
 # a participant that withdrew or denounced: its dates in brackets ("[17 Dec 2002 ]")
 _BRACKETED = re.compile(r"^\[\s*(.*?)\s*\]$")
@@ -86,6 +90,7 @@ class StatusTable:
     as_at: dt.date | None  # the source's own "status as at" date
     sha256: str
     participants: tuple[Participant, ...]
+    notes: tuple[str, ...] = ()  # what the reading passed over, worth a look
 
     @property
     def newest(self) -> dt.date | None:
@@ -98,7 +103,8 @@ class StatusTable:
         return self.as_at or self.newest
 
     def parties(self) -> tuple[Participant, ...]:
-        return tuple(p for p in self.participants if p.consent is not None)
+        """Those whose consent stands: a denunciation or withdrawal ends it (counted apart)."""
+        return tuple(p for p in self.participants if p.consent is not None and p.ended is None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -161,7 +167,11 @@ def _is_header(cells: list[str]) -> bool:
 
 def _page(raw: bytes, shown: str, problems: Problems) -> tuple[_Grid | None, str, str]:
     """The participant grid of a saved status page, its MTDSG number and its title."""
-    text = raw.decode("utf-8", errors="replace")
+    declared = _CHARSET.search(raw[:4096])
+    try:
+        text = raw.decode(declared.group(1).decode("ascii") if declared else "utf-8")
+    except (LookupError, UnicodeDecodeError):
+        text = raw.decode("utf-8", errors="replace")
     parser = _PageParser()
     parser.feed(text)
     parser.close()
@@ -234,6 +244,12 @@ def _csv(raw: bytes, shown: str, problems: Problems) -> _Grid | None:
     except UnicodeDecodeError:
         problems.add(Where(shown), "not UTF-8 text", "save the table as CSV in UTF-8")
         return None
+    first = text.split("\n", 1)[0]
+    if ";" in first and "," not in first:
+        problems.add(Where(shown, row=1), "the columns are separated by semicolons",
+                     "save the table as CSV with commas (in a spreadsheet: CSV UTF-8, comma "
+                     "delimited)")
+        return None
     rows = list(csv.reader(io.StringIO(text)))
     if not rows:
         problems.add(Where(shown), "the file is empty", "give the status table with its header")
@@ -249,7 +265,7 @@ def _csv(raw: bytes, shown: str, problems: Problems) -> _Grid | None:
 
 def _name(text: str, where: Where, problems: Problems) -> tuple[str, str] | None:
     """The UN name for a participant as the Collection writes it (footnote numbers off)."""
-    written = _FOOTNOTE.sub("", text).strip()
+    written = _FOOTNOTE.sub("", _SUPERSCRIPTS.sub("", text)).strip()
     found = registry().lookup(written)
     if found is None:
         problems.add(where, f"unknown participant {written!r}", did_you_mean(written))
@@ -261,7 +277,7 @@ def _day(text: str, where: Where, problems: Problems) -> dt.date | None:
     if not text:
         return None
     try:
-        return parse_date(_FOOTNOTE.sub("", text).strip())
+        return parse_date(text.strip())
     except DateError as exc:
         problems.add(where, str(exc), DATE_FIX)
         return None
@@ -303,7 +319,7 @@ def _from_grid(grid: _Grid, shown: str, problems: Problems) -> list[Participant]
                             if signature is not None else None), problems)
         date: dt.date | None = None
         action = ""
-        text = _FOOTNOTE.sub("", _BRACKETED.sub(r"\1", at(consent))).strip()
+        text = _BRACKETED.sub(r"\1", at(consent)).strip()
         if text:
             try:
                 date, action = parse_untc_consent(text)
@@ -320,6 +336,12 @@ def _from_grid(grid: _Grid, shown: str, problems: Problems) -> list[Participant]
                              "denounced), and no date of effect is given for it",
                              "give the treaty's MTDSG XML file, whose notes give the date of "
                              "effect, or add a Denunciation column with it")
+        if ended is not None and (date is None or ended <= date):
+            problems.add(Where(shown, row=number, column=grid.header[ending]
+                               if ending is not None else grid.header[0]),
+                         f"the denunciation ({untc_style(ended)}) comes before any consent "
+                         f"({untc_style(date) or 'none'})",
+                         "check the row's dates: a denunciation ends a consent given before")
         if named is not None:
             out.append(Participant(named[0], named[1], signed, date, action, ended, number))
     return out
@@ -332,14 +354,16 @@ OTHER_ACTIONS = ("notification", "communication", "declaration", "reservation", 
                  "withdrawal of reservation", "withdrawal of declaration", "correction")
 
 
-def _in_words(text: str, where: Where, problems: Problems) -> dt.date | None:
+def _long_day(text: str, where: Where, problems: Problems) -> dt.date | None:
     """The long form's dates, day first as the Collection writes them (28/09/1999)."""
     found = _DMY.match(text.strip())
     if found:
         try:
             return parse_date(f"{found[3]}-{int(found[2]):02d}-{int(found[1]):02d}")
-        except DateError as exc:
-            problems.add(where, str(exc), "write the date as the Collection does: 28/09/1999")
+        except DateError:
+            problems.add(where, f"{text.strip()!r} is not a date, read day first as the "
+                         "Collection writes it", "write the date as the Collection does: "
+                         "28/09/1999 for 28 September 1999")
             return None
     return _day(text, where, problems)
 
@@ -356,39 +380,58 @@ def _long(grid: _Grid, shown: str, problems: Problems) -> list[Participant]:
     low = [h.lower() for h in grid.header]
     deposit_at = next(i for i, h in enumerate(low) if "deposit" in h)
     effect_at = next((i for i, h in enumerate(low) if "effect" in h), None)
-    by: dict[str, dict[str, object]] = {}
+    # each participant's actions, read in the order of their dates: a consent after a
+    # denunciation (a State that left and came back) stands, the denunciation no longer does
+    events: dict[str, list[tuple[dt.date, int, str, str]]] = {}
+    written: dict[str, tuple[str, int]] = {}
     for number, cells in grid.rows:
         cells = cells + [""] * (len(grid.header) - len(cells))
         named = _name(cells[0], Where(shown, row=number, column=grid.header[0]), problems)
         action = " ".join(cells[1].split()).lower()
-        deposited = _in_words(cells[deposit_at],
+        deposited = _long_day(cells[deposit_at],
                               Where(shown, row=number, column=grid.header[deposit_at]), problems)
-        effect = (_in_words(cells[effect_at],
+        effect = (_long_day(cells[effect_at],
                             Where(shown, row=number, column=grid.header[effect_at]), problems)
                   if effect_at is not None and cells[effect_at] else None)
-        if named is None:
+        if action.startswith(OTHER_ACTIONS) and action not in ENDING_ACTIONS:
             continue
-        entry = by.setdefault(named[0], {"written": named[1], "row": number})
-        if action in SIGNATURE_ACTIONS:
-            entry["signed"] = deposited
-        elif action in LONG_ACTIONS:
-            entry["consent"], entry["action"] = deposited, LONG_ACTIONS[action]
-        elif action in ENDING_ACTIONS:
-            entry["ended"] = effect or deposited
-        elif not action.startswith(OTHER_ACTIONS):
+        kind = ("signature" if action in SIGNATURE_ACTIONS else
+                "consent" if action in LONG_ACTIONS else
+                "ending" if action in ENDING_ACTIONS else "")
+        if not kind:
             problems.add(Where(shown, row=number, column=grid.header[1]),
                          f"unknown action {cells[1]!r}",
                          "the actions read are: " + ", ".join(
                              (*LONG_ACTIONS, *SIGNATURE_ACTIONS, *ENDING_ACTIONS))
                          + "; and, passed over, " + ", ".join(OTHER_ACTIONS))
+            continue
+        day = (effect or deposited) if kind == "ending" else deposited
+        if day is None:
+            if not cells[deposit_at]:
+                problems.add(Where(shown, row=number, column=grid.header[deposit_at]),
+                             f"the {action}'s date is missing", "give the date of deposit")
+            continue
+        if named is not None:
+            events.setdefault(named[0], []).append((day, number, kind, action))
+            written.setdefault(named[0], (named[1], number))
     out = []
-    for state, e in sorted(by.items()):
-        def day(key: str, e: dict[str, object] = e) -> dt.date | None:
-            v = e.get(key)
-            return v if isinstance(v, dt.date) else None
-
-        out.append(Participant(state, str(e["written"]), day("signed"), day("consent"),
-                               str(e.get("action", "")), day("ended"), int(str(e["row"]))))
+    for state, happened in sorted(events.items()):
+        signed = consent = ended = None
+        what = ""
+        for day, number, kind, action in sorted(happened):
+            if kind == "signature":
+                signed = day
+            elif kind == "consent":
+                consent, what, ended = day, LONG_ACTIONS[action], None
+            elif consent is None:
+                problems.add(Where(shown, row=number, column=grid.header[1]),
+                             f"{state}'s {action} comes before any consent of its",
+                             "check the row's date, or add the consent it ends")
+            else:
+                ended = day
+        if signed or consent:
+            out.append(Participant(state, written[state][0], signed, consent, what, ended,
+                                   written[state][1]))
     return out
 
 
@@ -401,19 +444,30 @@ def read_status(path: Path, shown: str, problems: Problems) -> StatusTable | Non
                      "give a file that exists and can be read")
         return None
     digest = hashlib.sha256(raw).hexdigest()
-    head = raw[:4096].lstrip().lower()
+    head = raw[:4096].removeprefix(b"\xef\xbb\xbf").lstrip().lower()
     number = title = ""
     as_at: dt.date | None = None
+    notes: list[str] = []
     grid: _Grid | None
-    if head.startswith(b"<?xml") and b"<document" in raw[:2048].lower():
+    if head.startswith(b"<?xml") or (head.startswith(b"<document") and b"<treaty" in head):
         form = "MTDSG XML"
         grid, number, title = _xml(raw, shown, problems)
     elif head.startswith((b"<!doctype html", b"<html")) or b"<table" in raw.lower():
         form = "status page"
         grid, number, title = _page(raw, shown, problems)
-        found = _AS_AT.search(raw.decode("utf-8", errors="replace"))
+        page = raw.decode("utf-8", errors="replace")
+        found = _AS_AT.search(page)
         if found:
             as_at = _day(found.group(1), Where(shown, column="Status as at"), problems)
+            today = dt.datetime.now(dt.UTC).date()
+            if as_at is not None and as_at > today:
+                problems.add(Where(shown, column="Status as at"), f"the page says it is of "
+                             f"{as_at.isoformat()}, a day still to come",
+                             "save the page again from treaties.un.org")
+        elif unread := _AS_AT_ANY.search(page):
+            notes.append(f"{shown}: its \"Status as at\" date ({unread.group(1).strip()}) "
+                         "was not read (day or month first cannot be told): the data is dated "
+                         "by the newest date it holds")
     else:
         form = "wide CSV"
         grid = _csv(raw, shown, problems)
@@ -430,7 +484,14 @@ def read_status(path: Path, shown: str, problems: Problems) -> StatusTable | Non
         seen.setdefault(p.state, p.row)
     if not participants and not problems:
         problems.add(Where(shown), "no participant rows", "give the whole status table")
-    return StatusTable(shown, form, number, title, as_at, digest, tuple(participants))
+    if as_at is not None and (newest := max((d for p in participants
+                                              for d in (p.signed, p.consent, p.ended) if d),
+                                             default=None)) and as_at < newest:
+        problems.add(Where(shown, column="Status as at"), f"the page says it is of "
+                     f"{as_at.isoformat()}, before the newest date it holds "
+                     f"({newest.isoformat()})", "save the page again from treaties.un.org")
+    return StatusTable(shown, form, number, title, as_at, digest, tuple(participants),
+                       tuple(notes))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -455,34 +516,52 @@ def wide_rows(table: StatusTable) -> list[list[str]]:
 
 
 def differences(old: StatusTable, new: StatusTable) -> list[str]:
-    """What changed between two readings of a treaty's status, in words: parties added,
-    changed and gone, and denunciations."""
+    """What changed between two readings of a treaty's status, in words: parties added (and
+    any the old reading missed though they had joined before its date), changed and gone,
+    denunciations made and denunciations no longer listed."""
 
     def listed(names: list[str]) -> str:
         return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+    def parties(n: int) -> str:
+        return f"{n} part{'y' if n == 1 else 'ies'}"
 
     since = old.data_date
     since_words = f" since {in_words(since)}" if since else ""
     a = {p.state: p for p in old.parties()}
     b = {p.state: p for p in new.parties()}
+    ended_a = {p.state: p for p in old.participants if p.ended}
+    ended_b = {p.state: p for p in new.participants if p.ended}
     out = []
-    added = sorted(set(b) - set(a))
-    if added:
-        out.append(f"{len(added)} part{'y' if len(added) == 1 else 'ies'} added{since_words}: "
-                   + listed([f"{s} ({b[s].action}, {in_words(c)})"
-                             for s in added if (c := b[s].consent)]) + ".")
-    gone = sorted(set(a) - set(b))
+    unended = sorted(s for s in ended_a if s not in ended_b and s in b)
+    joined = sorted(s for s in set(b) - set(a) if s not in unended)
+    late = [s for s in joined if since is None or (b[s].consent or since) > since]
+    missed = [s for s in joined if s not in late]
+
+    def joined_words(names: list[str]) -> str:
+        return listed([f"{s} ({b[s].action}, {in_words(c)})" for s in names
+                       if (c := b[s].consent)])
+
+    if late:
+        out.append(f"{parties(len(late))} added{since_words}: {joined_words(late)}.")
+    if missed:
+        out.append(f"{parties(len(missed))} the old reading did not list, though joined before "
+                   f"its date: {joined_words(missed)}.")
+    gone = sorted(s for s in set(a) - set(b) if s not in ended_b)
     if gone:
-        out.append(f"{len(gone)} part{'y' if len(gone) == 1 else 'ies'} no longer listed: "
-                   + listed(gone) + ".")
+        out.append(f"{parties(len(gone))} no longer listed: {listed(gone)}.")
     changed = sorted(s for s in set(a) & set(b)
                      if (a[s].consent, a[s].action) != (b[s].consent, b[s].action))
     if changed:
         out.append(f"{len(changed)} changed: " + listed(
             [f"{s} ({a[s].action} {untc_style(a[s].consent)} -> {b[s].action} "
              f"{untc_style(b[s].consent)})" for s in changed]) + ".")
-    ended = sorted(s for s in b if b[s].ended and not (s in a and a[s].ended))
+    ended = sorted(s for s in ended_b if s not in ended_a)
     if ended:
         out.append(f"{len(ended)} denounced or withdrew: " + listed(
-            [f"{s} (from {in_words(e)})" for s in ended if (e := b[s].ended)]) + ".")
+            [f"{s} (from {in_words(e)})" for s in ended if (e := ended_b[s].ended)]) + ".")
+    if unended:
+        out.append(f"{len(unended)} whose denunciation or withdrawal is no longer listed: "
+                   + listed([f"{s} (from {in_words(e)} in the old reading)" for s in unended
+                             if (e := ended_a[s].ended)]) + ".")
     return out or [f"No party added, changed or gone{since_words}."]
