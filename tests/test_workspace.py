@@ -140,3 +140,56 @@ def test_the_command_line_sets_up_invites_lists_and_revokes(tmp_path: Path) -> N
     r = run("workspace", "log", target)
     assert r.exit_code == 0 and "revoke (name Kenya (AG))" in r.output
     assert run("workspace", "people", tmp_path / "none.sqlite").exit_code == 2
+
+
+def test_the_json_api_enforces_roles_versions_and_input(
+        made: tuple[Workspace, str, dict[str, str], Path]) -> None:
+    """GET /api/board, POST /api/nominations and GET /api/log with Bearer tokens: 401 without
+    one, 403 for another group's nomination by any crafted request, 409 on a stale version,
+    422 with every problem listed, and the board as the nominations stand."""
+    import warnings
+
+    with warnings.catch_warnings():  # as tests/test_web.py imports it
+        warnings.simplefilter("ignore")
+        from starlette.testclient import TestClient
+
+    from planner.web.app import create_app
+
+    ws, token, _group_of, _target = made
+    case, profile = open_case(shipped_cases()["untoc-cop6-2012"])
+    api = TestClient(create_app(case, profile, workspace=ws), base_url="http://127.0.0.1")
+    kenya = ws.invite(None, "Kenya (AG)", AF)
+
+    def auth(t: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {t}"}
+
+    assert api.get("/api/board").status_code == 401
+    assert api.get("/api/board", headers=auth("forged")).status_code == 401
+    assert api.get(f"/api/board?token={kenya}").status_code == 401  # never in the address
+    ok = api.post("/api/nominations", headers=auth(kenya),
+                  json={"state": "Nigeria", "post": "Vice-President", "priority": 1,
+                        "person": "A. Person"})
+    assert ok.status_code == 200, ok.text
+    assert ok.json()["nomination"]["version"] == 1
+    # another group's State, by the State's name, another spelling, or a group field sent
+    for crafted in ({"state": "India", "post": "Vice-President"},
+                    {"state": "india", "post": "vice-president", "group": AF},
+                    {"state": "Republic of India", "post": "Vice-President"}):
+        r = api.post("/api/nominations", headers=auth(kenya), json=crafted)
+        assert r.status_code in (403, 422), (crafted, r.text)
+        assert r.status_code == 403 or "unknown State" in r.text
+    stale = api.post("/api/nominations", headers=auth(token),
+                     json={"state": "Nigeria", "post": "Vice-President", "priority": 2})
+    assert stale.status_code == 409 and stale.json()["current_version"] == 1
+    bad = api.post("/api/nominations", headers=auth(token),
+                   json={"state": "Atlantis", "post": "Emperor", "priority": 0})
+    assert bad.status_code == 422 and len(bad.json()["problems"]) == 3
+    assert api.post("/api/nominations", headers=auth(token), content=b"[1]").status_code == 400
+    board = api.get("/api/board", headers=auth(kenya))
+    assert board.status_code == 200
+    said = board.json()
+    assert [n["state"] for n in said["nominations"]] == ["Nigeria"]
+    assert said["solve"]["status"] == "solved" and said["version"] == len(ws.log())
+    assert any(s["state"] == "Nigeria" for s in said["solve"]["slate"])
+    log = api.get("/api/log?since=2", headers=auth(token)).json()["log"]
+    assert [x["action"] for x in log] == ["nominate"]

@@ -13,7 +13,11 @@ from planner.cli.common import _load, cli
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Where to listen; another host than 127.0.0.1 needs the printed token.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the board in the browser.")
-def serve_cmd(case: str | None, port: int, host: str, open_browser: bool) -> None:
+@click.option("--workspace", "workspace", metavar="FILE_OR_URL",
+              help="Serve this shared workspace's JSON API too (planner workspace init makes "
+                   "one); its case is the board's.")
+def serve_cmd(case: str | None, port: int, host: str, open_browser: bool,
+              workspace: str | None) -> None:
     """A consultation board over a case: fix, exclude, mark absent, add a ratification or a
     nomination, and see the best slate, the exact counts and the rule check change.
 
@@ -29,7 +33,16 @@ def serve_cmd(case: str | None, port: int, host: str, open_browser: bool) -> Non
     from planner.web.app import create_app
     from planner.web.serving import bound_socket, host_names, run
 
-    c, profile = _load(case)
+    shared = None
+    if workspace is not None:
+        from planner.rules.profile import open_case
+        from planner.store.workspace import Workspace
+
+        kept = Workspace.settings_of(workspace)
+        c, profile = open_case(kept["case"], kept["profile"])
+        shared = Workspace.open(workspace, profile.body)
+    else:
+        c, profile = _load(case)
     local = host in ("127.0.0.1", "localhost", "::1")
     token = None if local else secrets.token_urlsafe(24)
     try:
@@ -39,7 +52,7 @@ def serve_cmd(case: str | None, port: int, host: str, open_browser: bool) -> Non
         raise UsageError(f"cannot listen on {host} port {port}: {reason} (another program may "
                          "be using the port: choose another --port; or give a --host of this "
                          "machine)") from None
-    app = create_app(c, profile, token, hosts=host_names(host))
+    app = create_app(c, profile, token, hosts=host_names(host), workspace=shared)
     shown = "127.0.0.1" if local else ("THIS-MACHINE" if host in ("0.0.0.0", "::") else host)
     url = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
     click.echo(f"The board: {url}  (Ctrl-C stops the server)", err=True)

@@ -33,6 +33,7 @@ from planner.domain.case import Case
 from planner.errors import InputError, PlannerError
 from planner.limits import MAX_FILE_BYTES
 from planner.rules.profile import Profile
+from planner.store.workspace import Workspace
 
 HERE = Path(__file__).parent
 CSRF_COOKIE = "planner_csrf"
@@ -107,9 +108,11 @@ class ServerState:
 
 
 def create_app(case: Case, profile: Profile, token: str | None = None,
-               hosts: Sequence[str] = LOCAL_HOSTS) -> Starlette:
+               hosts: Sequence[str] = LOCAL_HOSTS,
+               workspace: Workspace | None = None) -> Starlette:
     """The board over a case. hosts: the names the server answers to (those it was started
-    with); a request naming another is refused (DNS rebinding)."""
+    with); a request naming another is refused (DNS rebinding). workspace: the consultation's
+    shared workspace, whose JSON API (planner.web.api) is then served too."""
     import anyio
 
     templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -309,6 +312,10 @@ def create_app(case: Case, profile: Profile, token: str | None = None,
         Route("/upload", upload, methods=["POST"]),
         Mount("/static", app=StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
+    if workspace is not None:
+        from planner.web.api import api_routes
+
+        routes += api_routes(workspace, case, profile, built)
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         yield
