@@ -191,5 +191,47 @@ def test_the_json_api_enforces_roles_versions_and_input(
     assert [n["state"] for n in said["nominations"]] == ["Nigeria"]
     assert said["solve"]["status"] == "solved" and said["version"] == len(ws.log())
     assert any(s["state"] == "Nigeria" for s in said["solve"]["slate"])
+    tracked = {(t["group"], t["post"]): t["status"] for t in said["tracker"]}
+    assert tracked[AF, "Vice-President"] == "received"
+    assert tracked[AF, "President"] == "not this group's turn"
     log = api.get("/api/log?since=2", headers=auth(token)).json()["log"]
     assert [x["action"] for x in log] == ["nominate"]
+
+
+def test_the_tracker_says_received_pending_late_and_whose_turn(
+        made: tuple[Workspace, str, dict[str, str], Path]) -> None:
+    import datetime as dt
+
+    from planner.rules.election import prepare
+
+    ws, token, group_of, target = made
+    secretariat = ws.who(token)
+    assert secretariat is not None
+    case, profile = open_case(shipped_cases()["untoc-cop6-2012"])
+    turn = prepare(case, profile).turn
+    president = turn.group("President")
+    assert president == AP  # the 6th session: the Asia-Pacific States' turn
+    ws.nominate(secretariat, "Nigeria", "Vice-President", 1, "A. Person", group_of)
+    ws.nominate(secretariat, "Kenya", "Vice-President", 2, "", group_of)
+    ws.nominate(secretariat, "Kenya", "Vice-President", 2, "", group_of, version=1,
+                withdrawn=True)
+    by = {(t.group, t.post): t for t in ws.tracker(turn)}
+    got = by[AF, "Vice-President"]
+    assert got.status == "received" and [n.state for n in got.received] == ["Nigeria"]
+    assert by[AP, "Vice-President"].status == "pending"
+    assert by[AF, "President"].status == "not this group's turn"
+    assert by[AP, "President"].status == "pending"
+    ws.set_deadline(None, dt.datetime(2012, 10, 1, 18, tzinfo=dt.UTC))
+    late = {(t.group, t.post): t.status for t in ws.tracker(turn)}
+    assert late[AP, "President"] == "late" and late[AF, "Vice-President"] == "received"
+    assert ws.log()[-1].action == "deadline"
+    r = run("workspace", "tracker", target, "--json")
+    assert r.exit_code == 0, r.output
+    rows = {(t["group"], t["post"]): t for t in json.loads(r.stdout)["tracker"]}
+    assert rows[AP, "President"]["status"] == "late"
+    assert rows[AF, "Vice-President"]["received"] == [
+        {"state": "Nigeria", "priority": 1, "person": "A. Person"}]
+    assert run("workspace", "deadline", target, "--at", "soon").exit_code == 2
+    assert run("workspace", "deadline", target, "--at", "2030-01-01T12:00").exit_code == 0
+    r = run("workspace", "tracker", target)
+    assert "Asia-Pacific States, President: pending" in r.output

@@ -104,3 +104,39 @@ def log_cmd(target: str, as_json: bool) -> None:
     from planner.report.render import log_said
 
     say(log_said(_opened(target).log()), as_json)
+
+
+@workspace_group.command(name="deadline")
+@TARGET
+@click.option("--at", "at", required=True, help="When the nominations are due, ISO with a time "
+              "zone (2026-12-10T18:00+01:00; without one, UTC).")
+def deadline_cmd(target: str, at: str) -> None:
+    """Set when the groups' nominations are due: after it, a missing one is late."""
+    import datetime as dt
+
+    from planner.errors import UsageError
+
+    try:
+        when = dt.datetime.fromisoformat(at)
+    except ValueError:
+        raise UsageError(f"--at {at!r} is not a date and time: write 2026-12-10T18:00+01:00"
+                         ) from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    _opened(target).set_deadline(None, when)
+    click.echo(f"Nominations are due {when.isoformat(timespec='minutes')}.", err=True)
+
+
+@workspace_group.command(name="tracker")
+@TARGET
+@json_option
+def tracker_cmd(target: str, as_json: bool) -> None:
+    """Per group and post: the nominations received, pending, or late after the deadline."""
+    from planner.report.render import tracker_said
+    from planner.rules.election import prepare
+    from planner.rules.profile import open_case
+    from planner.store.workspace import Workspace
+
+    kept = Workspace.settings_of(target)
+    case, profile = open_case(kept["case"], kept["profile"])
+    say(tracker_said(_opened(target).tracker(prepare(case, profile).turn)), as_json)

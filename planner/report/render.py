@@ -1090,3 +1090,17 @@ def log_said(lines: Sequence[Any]) -> tuple[dict[str, Any], list[str]]:
         words.append(f"{x.at}  {x.who}: {x.action} ({what})")
     return ({"log": [{"id": x.id, "at": x.at, "who": x.who, "action": x.action,
                       "detail": x.detail} for x in lines]}, words)
+
+
+def tracker_said(rows: Sequence[Any]) -> tuple[dict[str, Any], list[str]]:
+    """The nominations tracker: per group and post, what is received, pending or late."""
+    data = [{"group": t.group, "post": t.post, "status": t.status,
+             "received": [{"state": n.state, "priority": n.priority, "person": n.person}
+                          for n in t.received],
+             "deadline": t.deadline.isoformat() if t.deadline else None} for t in rows]
+    words = []
+    for t in rows:
+        got = "; ".join(f"{n.state}" + (f" ({n.person})" if n.person else "")
+                        + f", priority {n.priority}" for n in t.received)
+        words.append(f"{t.group}, {t.post}: {t.status}" + (f": {got}" if got else ""))
+    return {"tracker": data}, words

@@ -25,6 +25,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from planner.domain.body import Body
+from planner.domain.rotation import Turn
 from planner.errors import InputError, PlannerError, Problem, Where
 from planner.store.schema import log, nominations, people, settings
 
@@ -65,6 +66,17 @@ class NominationRow:
     version: int
     updated_by: str
     updated_at: str
+
+
+@dataclass(frozen=True)
+class Tracked:
+    """One group's nominations for one post, as the tracker shows them."""
+
+    group: str
+    post: str
+    status: str  # received | pending | late | not this group's turn
+    received: tuple[NominationRow, ...]
+    deadline: dt.datetime | None
 
 
 @dataclass(frozen=True)
@@ -318,6 +330,38 @@ class Workspace:
                                 current + 1)
         return NominationRow(group, name, post_name, priority, person, withdrawn, new,
                              by.name, now)
+
+    # -- the tracker
+
+    def set_deadline(self, by: Person | None, deadline: dt.datetime) -> None:
+        """The day and hour the groups' nominations are due (the secretariat's)."""
+        self._secretariat_only(by, "set the deadline")
+        at = deadline.astimezone(dt.UTC).isoformat(timespec="minutes")
+        with self._change(by, "deadline", {"deadline": at}) as db:
+            db.execute(settings.delete().where(settings.c.key == "deadline"))
+            db.execute(settings.insert().values(key="deadline", value=at))
+
+    def tracker(self, turn: Turn | None = None, now: dt.datetime | None = None
+                ) -> list[Tracked]:
+        """Per group and post: the nominations received (withdrawn ones left out) and, where
+        none is, whether it is pending or late (past the deadline); a rotating post is
+        expected only of the group whose turn it is (turn: the session's)."""
+        now = now or dt.datetime.now(dt.UTC)
+        with self.engine.connect() as db:
+            due = db.execute(sa.select(settings.c.value).where(settings.c.key == "deadline")
+                             ).scalar_one_or_none()
+        deadline = dt.datetime.fromisoformat(due) if due else None
+        rows = [n for n in self.nominations() if not n.withdrawn]
+        out = []
+        for group in self.body.group_names:
+            for post in self.body.post_names:
+                got = tuple(n for n in rows if n.group == group and n.post == post)
+                whose = turn.group(post) if turn is not None else None
+                status = ("received" if got else
+                          "not this group's turn" if whose is not None and whose != group else
+                          "late" if deadline is not None and now > deadline else "pending")
+                out.append(Tracked(group, post, status, got, deadline))
+        return out
 
     # -- the log
 

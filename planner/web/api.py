@@ -60,9 +60,14 @@ def api_routes(ws: Workspace, case: Case, profile: Profile,
         log = await run_in_threadpool(ws.log)
         nominated = with_nominations(case, ws)
         shown = await built(nominated, profile, parse_state({}, nominated, profile.open_seats))
+        from planner.report.render import tracker_said
+        from planner.rules.election import prepare
+
         rows = [dataclasses.asdict(n) for n in await run_in_threadpool(ws.nominations)]
+        turn = prepare(nominated, profile).turn
+        tracked, _words = tracker_said(await run_in_threadpool(ws.tracker, turn))
         return JSONResponse({"version": log[-1].id if log else 0, "round": None,
-                             "nominations": rows, "solve": shown.solve})
+                             "nominations": rows, **tracked, "solve": shown.solve})
 
     async def nominate(request: Request) -> Response:
         who = await run_in_threadpool(_person, ws, request)
