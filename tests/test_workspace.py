@@ -235,3 +235,51 @@ def test_the_tracker_says_received_pending_late_and_whose_turn(
     assert run("workspace", "deadline", target, "--at", "2030-01-01T12:00").exit_code == 0
     r = run("workspace", "tracker", target)
     assert "Asia-Pacific States, President: pending" in r.output
+
+
+def test_a_round_is_a_dated_snapshot_and_an_old_workspace_is_migrated(tmp_path: Path) -> None:
+    """A workspace made at the first schema version is brought to the newest when opened
+    (Alembic), keeping its people; a round saved then holds the best slate as the nominations
+    stood, at the log's last line; only the secretariat saves one; names are unique."""
+    from alembic import command
+    from alembic.config import Config
+
+    from planner.store.rounds import take_round
+    from planner.store.workspace import _engine
+
+    case, profile = open_case(shipped_cases()["untoc-cop6-2012"])
+    target = tmp_path / "old.sqlite"
+    engine = _engine(f"sqlite:///{target}")
+    config = Config()
+    config.set_main_option("script_location", str(
+        Path(__file__).parent.parent / "planner" / "store" / "migrations"))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+    with engine.connect() as db:
+        assert "rounds" not in sa.inspect(db).get_table_names()
+    ws = Workspace(engine, profile.body)
+    with engine.begin() as db:
+        db.execute(sa.text("INSERT INTO settings VALUES ('case', :c), ('profile', :p)"),
+                   {"c": str(case.path), "p": profile.name})
+    token = ws._add_person(None, "Secretariat", "secretariat", None)
+    engine.dispose()
+    ws = Workspace.open(target, profile.body)  # migrated to the newest version
+    secretariat = ws.who(token)
+    assert secretariat is not None
+    ws.nominate(secretariat, "Indonesia", "President", 1, "Rachmat Budiman", case.group_of)
+    kenya = ws.who(ws.invite(secretariat, "Kenya (AG)", AF))
+    assert kenya is not None
+    with pytest.raises(Forbidden):
+        take_round(ws, case, profile, "Round 1", kenya)
+    first = take_round(ws, case, profile, "Round 1", secretariat)
+    assert first.snapshot["status"] == "solved" and first.log_id == len(ws.log()) - 1
+    president = next(s for s in first.snapshot["slate"] if s["post"] == "President")
+    assert (president["state"], president["representative"]) == ("Indonesia", "Rachmat Budiman")
+    with pytest.raises(InputError, match="already"):
+        take_round(ws, case, profile, "Round 1", secretariat)
+    r = run("workspace", "rounds", target, "--json")
+    assert [x["name"] for x in json.loads(r.stdout)["rounds"]] == ["Round 1"]
+    r = run("workspace", "round", target, "--name", "Round 2")
+    assert r.exit_code == 0 and "Round 2 saved at" in r.output
+    assert "Round 2 (" in run("workspace", "rounds", target).output

@@ -140,3 +140,33 @@ def tracker_cmd(target: str, as_json: bool) -> None:
     kept = Workspace.settings_of(target)
     case, profile = open_case(kept["case"], kept["profile"])
     say(tracker_said(_opened(target).tracker(prepare(case, profile).turn)), as_json)
+
+
+@workspace_group.command(name="round")
+@TARGET
+@click.option("--name", required=True, help="The round's name (Round 1, say).")
+def round_cmd(target: str, name: str) -> None:
+    """Save a round: the best slate as the nominations stand, its score and rule check, named
+    and dated, at the log's last line."""
+    import time
+
+    from planner.rules.profile import open_case
+    from planner.store.rounds import take_round
+    from planner.store.workspace import Workspace
+
+    started = time.perf_counter()
+    kept = Workspace.settings_of(target)
+    case, profile = open_case(kept["case"], kept["profile"])
+    saved = take_round(Workspace.open(target, profile.body), case, profile, name)
+    click.echo(f"{saved.name} saved at {saved.at} (log line {saved.log_id}), in "
+               f"{time.perf_counter() - started:.2f} s.", err=True)
+
+
+@workspace_group.command(name="rounds")
+@TARGET
+@json_option
+def rounds_cmd(target: str, as_json: bool) -> None:
+    """The rounds saved, oldest first, each with its snapshot."""
+    from planner.report.render import rounds_said
+
+    say(rounds_said(_opened(target).rounds()), as_json)

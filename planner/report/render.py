@@ -1104,3 +1104,15 @@ def tracker_said(rows: Sequence[Any]) -> tuple[dict[str, Any], list[str]]:
                         + f", priority {n.priority}" for n in t.received)
         words.append(f"{t.group}, {t.post}: {t.status}" + (f": {got}" if got else ""))
     return {"tracker": data}, words
+
+
+def rounds_said(rounds: Sequence[Any]) -> tuple[dict[str, Any], list[str]]:
+    """The workspace's rounds, oldest first: when, by whom, and the President each found."""
+    data = [{"name": r.name, "at": r.at, "who": r.who, "log_id": r.log_id,
+             "snapshot": r.snapshot} for r in rounds]
+    words = []
+    for r in rounds:
+        slate = r.snapshot.get("slate") or []
+        head = next((f"{s['state']} as {s['post']}" for s in slate), "no slate")
+        words.append(f"{r.name} ({r.at}, {r.who}): {r.snapshot.get('status', '')}, {head}")
+    return {"rounds": data}, words

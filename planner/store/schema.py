@@ -52,3 +52,16 @@ log = sa.Table(
     sa.Column("action", sa.String(40), nullable=False),
     sa.Column("detail", sa.Text, nullable=False),  # JSON
 )
+
+# a round: a named, dated snapshot (the best slate as the nominations stood, its score and
+# check, in JSON), with the log line it was taken at
+rounds = sa.Table(
+    "rounds", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(200), nullable=False, unique=True),
+    sa.Column("at", sa.String(32), nullable=False),
+    sa.Column("person_id", sa.Integer, sa.ForeignKey("people.id")),
+    sa.Column("who", sa.String(200), nullable=False),
+    sa.Column("log_id", sa.Integer, nullable=False),
+    sa.Column("snapshot", sa.Text, nullable=False),
+)

@@ -10,6 +10,7 @@ random, shown once, and kept only as their SHA-256."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import hmac
@@ -25,9 +26,10 @@ from typing import Any
 import sqlalchemy as sa
 
 from planner.domain.body import Body
+from planner.domain.case import Case, Nomination
 from planner.domain.rotation import Turn
 from planner.errors import InputError, PlannerError, Problem, Where
-from planner.store.schema import log, nominations, people, settings
+from planner.store.schema import log, nominations, people, rounds, settings
 
 SECRETARIAT = "secretariat"
 COORDINATOR = "coordinator"
@@ -77,6 +79,15 @@ class Tracked:
     status: str  # received | pending | late | not this group's turn
     received: tuple[NominationRow, ...]
     deadline: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class Round:
+    name: str
+    at: str
+    who: str
+    log_id: int  # the log's last line when it was taken
+    snapshot: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -362,6 +373,40 @@ class Workspace:
                           "late" if deadline is not None and now > deadline else "pending")
                 out.append(Tracked(group, post, status, got, deadline))
         return out
+
+    # -- the case as the nominations stand, and rounds
+
+    def case_with_nominations(self, case: Case) -> Case:
+        """The case with the workspace's nominations in place of its own (withdrawn ones left
+        out)."""
+        return dataclasses.replace(case, nominations=tuple(
+            Nomination(n.state, n.post, n.priority, n.person, Where("workspace"))
+            for n in self.nominations() if not n.withdrawn))
+
+    def save_round(self, by: Person | None, name: str, snapshot: dict[str, Any]) -> Round:
+        """A named, dated snapshot (the secretariat's), at the log's last line."""
+        self._secretariat_only(by, "open and close rounds")
+        name = " ".join(name.split())
+        if not name:
+            raise InputError([Problem(Where("--name"), "the round's name is missing",
+                                      "give it a name, e.g. 'Round 1'")])
+        at = _now()
+        with self._change(by, "round", {"name": name}) as db:
+            if db.execute(sa.select(rounds.c.id).where(rounds.c.name == name)).first():
+                raise InputError([Problem(Where("--name"), f"there is a round named {name} "
+                                          "already", "give the new round another name")])
+            last = db.execute(sa.select(sa.func.max(log.c.id))).scalar_one() or 0
+            db.execute(rounds.insert().values(
+                name=name, at=at, person_id=by.id if by else None,
+                who=by.name if by else "secretariat (command line)", log_id=last,
+                snapshot=json.dumps(snapshot, ensure_ascii=False, sort_keys=True,
+                                    default=str)))
+        return Round(name, at, by.name if by else "secretariat (command line)", last, snapshot)
+
+    def rounds(self) -> list[Round]:
+        with self.engine.connect() as db:
+            return [Round(r.name, r.at, r.who, r.log_id, json.loads(r.snapshot))
+                    for r in db.execute(sa.select(rounds).order_by(rounds.c.id))]
 
     # -- the log
 

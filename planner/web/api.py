@@ -20,8 +20,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from planner.domain.case import Case, Nomination
-from planner.errors import InputError, Where
+from planner.domain.case import Case
+from planner.errors import InputError
 from planner.rules.profile import Profile
 from planner.store.workspace import Forbidden, Person, Stale, Workspace
 
@@ -42,14 +42,6 @@ def _unauthorised() -> Response:
                         headers={"WWW-Authenticate": "Bearer"})
 
 
-def with_nominations(case: Case, ws: Workspace) -> Case:
-    """The case with the workspace's nominations in place of its own (withdrawn ones left
-    out)."""
-    return dataclasses.replace(case, nominations=tuple(
-        Nomination(n.state, n.post, n.priority, n.person, Where("workspace"))
-        for n in ws.nominations() if not n.withdrawn))
-
-
 def api_routes(ws: Workspace, case: Case, profile: Profile,
                built: Callable[..., Awaitable[Any]]) -> list[Route]:
     async def board(request: Request) -> Response:
@@ -58,7 +50,7 @@ def api_routes(ws: Workspace, case: Case, profile: Profile,
         if await run_in_threadpool(_person, ws, request) is None:
             return _unauthorised()
         log = await run_in_threadpool(ws.log)
-        nominated = with_nominations(case, ws)
+        nominated = ws.case_with_nominations(case)
         shown = await built(nominated, profile, parse_state({}, nominated, profile.open_seats))
         from planner.report.render import tracker_said
         from planner.rules.election import prepare
