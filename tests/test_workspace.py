@@ -283,3 +283,14 @@ def test_a_round_is_a_dated_snapshot_and_an_old_workspace_is_migrated(tmp_path: 
     r = run("workspace", "round", target, "--name", "Round 2")
     assert r.exit_code == 0 and "Round 2 saved at" in r.output
     assert "Round 2 (" in run("workspace", "rounds", target).output
+    # the Asia-Pacific States change their candidate: the next round shows it, side by side
+    ws.nominate(secretariat, "Indonesia", "President", 1, "", case.group_of, version=1,
+                withdrawn=True)
+    ws.nominate(secretariat, "India", "President", 1, "", case.group_of)
+    take_round(ws, case, profile, "Round 3", secretariat)
+    r = run("workspace", "compare", target, "Round 1", "Round 3", "--json")
+    said = json.loads(r.stdout)
+    changed = {(x["post"], x["Round 1"], x["Round 3"]) for x in said["seats"] if x["changed"]}
+    assert ("President", "Indonesia", "") in changed and ("President", "", "India") in changed
+    r = run("workspace", "compare", target, "Round 1", "Round 9")
+    assert r.exit_code == 2 and "no round named 'Round 9'" in r.output

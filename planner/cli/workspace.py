@@ -170,3 +170,15 @@ def rounds_cmd(target: str, as_json: bool) -> None:
     from planner.report.render import rounds_said
 
     say(rounds_said(_opened(target).rounds()), as_json)
+
+
+@workspace_group.command(name="compare")
+@TARGET
+@click.argument("first")
+@click.argument("second")
+@json_option
+def compare_cmd(target: str, first: str, second: str, as_json: bool) -> None:
+    """Two rounds side by side: who holds each seat in each, the changes marked."""
+    from planner.report.render import rounds_compared
+
+    say(rounds_compared(*_opened(target).rounds_named(first, second)), as_json)

@@ -1116,3 +1116,23 @@ def rounds_said(rounds: Sequence[Any]) -> tuple[dict[str, Any], list[str]]:
         head = next((f"{s['state']} as {s['post']}" for s in slate), "no slate")
         words.append(f"{r.name} ({r.at}, {r.who}): {r.snapshot.get('status', '')}, {head}")
     return {"rounds": data}, words
+
+
+def rounds_compared(a: Any, b: Any) -> tuple[dict[str, Any], list[str]]:
+    """Two rounds side by side: each seat's holder in each, the changes marked."""
+
+    def seats(r: Any) -> list[tuple[str, str]]:
+        return [(s["post"], s["state"]) for s in r.snapshot.get("slate") or []]
+
+    left, right = seats(a), seats(b)
+    gone = [x for x in left if x not in right]
+    came = [x for x in right if x not in left]
+    rows = [{"post": post, a.name: state, b.name: state, "changed": False}
+            for post, state in left if (post, state) in right]
+    rows += [{"post": post, a.name: state, b.name: "", "changed": True} for post, state in gone]
+    rows += [{"post": post, a.name: "", b.name: state, "changed": True} for post, state in came]
+    words = [f"{a.name} ({a.at}) and {b.name} ({b.at}):"]
+    words += [f"  {r['post']}: {r[a.name] or '-'} -> {r[b.name] or '-'}" + ("  (changed)"
+              if r["changed"] else "") for r in rows]
+    words.append(f"{len(gone)} seat(s) changed hands." if gone else "The same slate.")
+    return {"a": a.name, "b": b.name, "seats": rows, "changed": len(gone)}, words

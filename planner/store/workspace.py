@@ -403,6 +403,16 @@ class Workspace:
                                     default=str)))
         return Round(name, at, by.name if by else "secretariat (command line)", last, snapshot)
 
+    def rounds_named(self, *names: str) -> list[Round]:
+        """The rounds of these names, in the order given; every unknown name at once."""
+        by = {r.name: r for r in self.rounds()}
+        missing = [n for n in names if n not in by]
+        if missing:
+            raise InputError([Problem(Where("ROUND"), f"no round named {n!r}",
+                                      "the rounds: " + (", ".join(by) or "none yet"))
+                              for n in missing])
+        return [by[n] for n in names]
+
     def rounds(self) -> list[Round]:
         with self.engine.connect() as db:
             return [Round(r.name, r.at, r.who, r.log_id, json.loads(r.snapshot))
