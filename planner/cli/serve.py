@@ -35,12 +35,9 @@ def serve_cmd(case: str | None, port: int, host: str, open_browser: bool,
 
     shared = None
     if workspace is not None:
-        from planner.rules.profile import open_case
         from planner.store.workspace import Workspace
 
-        kept = Workspace.settings_of(workspace)
-        c, profile = open_case(kept["case"], kept["profile"])
-        shared = Workspace.open(workspace, profile.body)
+        shared, c, profile = Workspace.open_with_case(workspace)
     else:
         c, profile = _load(case)
     local = host in ("127.0.0.1", "localhost", "::1")

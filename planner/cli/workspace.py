@@ -23,12 +23,9 @@ def workspace_group() -> None:
 
 
 def _opened(target: str) -> Workspace:
-    from planner.rules.profile import load_profile
     from planner.store.workspace import Workspace
 
-    kept = Workspace.settings_of(target)
-    profile = load_profile(kept["profile"])
-    return Workspace.open(target, profile.body)
+    return Workspace.open_with_case(target)[0]
 
 
 def _say_token(who: str, token: str) -> None:
@@ -132,14 +129,12 @@ def deadline_cmd(target: str, at: str) -> None:
 @json_option
 def tracker_cmd(target: str, as_json: bool) -> None:
     """Per group and post: the nominations received, pending, or late after the deadline."""
+    from planner.domain.rotation import turns
     from planner.report.render import tracker_said
-    from planner.rules.election import prepare
-    from planner.rules.profile import open_case
     from planner.store.workspace import Workspace
 
-    kept = Workspace.settings_of(target)
-    case, profile = open_case(kept["case"], kept["profile"])
-    say(tracker_said(_opened(target).tracker(prepare(case, profile).turn)), as_json)
+    ws, case, _profile = Workspace.open_with_case(target)
+    say(tracker_said(ws.tracker(turns(case, [case.session.number])[0])), as_json)
 
 
 @workspace_group.command(name="round")
@@ -150,14 +145,11 @@ def round_cmd(target: str, name: str) -> None:
     and dated, at the log's last line."""
     import time
 
-    from planner.rules.profile import open_case
     from planner.store.rounds import take_round
     from planner.store.workspace import Workspace
 
     started = time.perf_counter()
-    kept = Workspace.settings_of(target)
-    case, profile = open_case(kept["case"], kept["profile"])
-    saved = take_round(Workspace.open(target, profile.body), case, profile, name)
+    saved = take_round(*Workspace.open_with_case(target), name)
     click.echo(f"{saved.name} saved at {saved.at} (log line {saved.log_id}), in "
                f"{time.perf_counter() - started:.2f} s.", err=True)
 

@@ -29,6 +29,7 @@ from planner.domain.body import Body
 from planner.domain.case import Case, Nomination
 from planner.domain.rotation import Turn
 from planner.errors import InputError, PlannerError, Problem, Where
+from planner.rules.profile import Profile
 from planner.store.schema import log, nominations, people, rounds, settings
 
 SECRETARIAT = "secretariat"
@@ -183,11 +184,17 @@ class Workspace:
     def open(cls, target: str | Path, body: Body) -> Workspace:
         return cls(_existing(target), body)
 
-    @staticmethod
-    def settings_of(target: str | Path) -> dict[str, str]:
-        """The case and profile a workspace was set up for (to load them before opening)."""
-        with _existing(target).connect() as db:
-            return {k: v for k, v in db.execute(sa.select(settings.c.key, settings.c.value))}
+    @classmethod
+    def open_with_case(cls, target: str | Path) -> tuple[Workspace, Case, Profile]:
+        """A workspace, with the case and profile it was set up for (one engine, its schema
+        brought up to date once)."""
+        from planner.rules.profile import open_case
+
+        engine = _existing(target)
+        with engine.connect() as db:
+            kept = {k: v for k, v in db.execute(sa.select(settings.c.key, settings.c.value))}
+        case, profile = open_case(kept["case"], kept["profile"])
+        return cls(engine, profile.body), case, profile
 
     # -- people
 

@@ -52,11 +52,12 @@ def api_routes(ws: Workspace, case: Case, profile: Profile,
         log = await run_in_threadpool(ws.log)
         nominated = ws.case_with_nominations(case)
         shown = await built(nominated, profile, parse_state({}, nominated, profile.open_seats))
+        from planner.domain.rotation import turns
         from planner.report.render import tracker_said
-        from planner.rules.election import prepare
 
         rows = [dataclasses.asdict(n) for n in await run_in_threadpool(ws.nominations)]
-        turn = prepare(nominated, profile).turn
+        # whose turn it is, as the election reads it (planner.rules.election), not prepared again
+        turn = turns(nominated, [nominated.session.number])[0]
         tracked, _words = tracker_said(await run_in_threadpool(ws.tracker, turn))
         return JSONResponse({"version": log[-1].id if log else 0, "round": None,
                              "nominations": rows, **tracked, "solve": shown.solve})
