@@ -232,6 +232,8 @@ def test_a_new_import_says_what_changed_since_the_table_it_replaces_everywhere(
     info = dict(openpyxl.load_workbook(out)["Run info"].iter_rows(min_row=2, values_only=True))
     assert "since the table it replaced: 14 parties added" in info[
         "status table untc/XVIII-12-a.csv"]
+    # the provenance that dates the table is among the inputs the workbook records
+    assert any(k.startswith("input ") and k.endswith("provenance.csv") for k in info)
     with warnings.catch_warnings():  # as tests/test_web.py imports it
         warnings.simplefilter("ignore")
         from starlette.testclient import TestClient

@@ -54,29 +54,29 @@ from planner.limits import MAX_DAYS_AFTER_DEPOSIT, MAX_FILE_BYTES, MAX_PRIORITY,
 SESSION_KEYS = SESSION_KEY_NAMES
 
 
-def _provenance(path: Path) -> tuple[dt.date | None, str, str] | None:
-    """The day an imported status table speaks for, its source, and what changed since the
-    table it replaced, from the provenance.csv planner data import writes beside it (None: not
-    imported so)."""
+def _provenance(record: Path) -> dict[str, tuple[dt.date | None, str, str]]:
+    """Per table, the day an imported status table speaks for, its source, and what changed
+    since the table it replaced, from the provenance.csv planner data import writes beside it
+    (empty: none there, or none readable)."""
     import csv
 
-    record = path.parent / "provenance.csv"
-    if not record.is_file():
-        return None
+    out: dict[str, tuple[dt.date | None, str, str]] = {}
     try:
         with record.open(encoding="utf-8", newline="") as f:
             for row in csv.DictReader(f):
-                if row.get("table") == path.name:
-                    day = row.get("data_date") or ""
-                    try:
-                        return (dt.date.fromisoformat(day) if day else None,
-                                f"{row.get('source', '')} ({row.get('form', '')}, read "
-                                f"{row.get('read_at', '')[:10]})", row.get("changes") or "")
-                    except ValueError:
-                        return None
+                day = row.get("data_date") or ""
+                try:
+                    out[row.get("table") or ""] = (
+                        dt.date.fromisoformat(day) if day else None,
+                        f"{row.get('source', '')} ({row.get('form', '')}, read "
+                        f"{row.get('read_at', '')[:10]})", row.get("changes") or "")
+                except ValueError:
+                    continue
     except (OSError, UnicodeDecodeError, csv.Error):
-        return None
-    return None
+        return {}
+    return out
+
+
 # the nominations table's own columns; any other is an attribute of the nominated officer
 NOMINATION_COLUMNS = frozenset({"state", "post", "priority", "person", "representative",
                                 "group", "example"})
@@ -112,6 +112,7 @@ class _Loader:
         self.warnings: list[str] = []
         self.files: dict[Path, str] = {}
         self.table_dates: list[TableDate] = []
+        self.provenances: dict[Path, dict[str, tuple[dt.date | None, str, str]]] = {}
         self.sheets: Sheets | None = None
         self.carried_edit: Problem | None = None  # the case carried, edited since written
         self.membership_of: dict[str, str] = {}
@@ -371,6 +372,16 @@ class _Loader:
                               "mark exactly one instrument as the convention")
         return out, status_files
 
+    def imported(self, path: Path) -> tuple[dt.date | None, str, str] | None:
+        """What planner data import recorded of a status table (read once per folder, and
+        recorded among the case's inputs: it dates the table in every output)."""
+        record = path.parent / "provenance.csv"
+        if record not in self.provenances:
+            self.provenances[record] = _provenance(record) if record.is_file() else {}
+            if self.provenances[record]:
+                self.record(record)
+        return self.provenances[record].get(path.name)
+
     def untc(self, instrument: str, t: Table, row: Row, ref: str,
              deposits: list[Deposit], signatures: list[Signature]) -> None:
         """A UN Treaty Collection status table, as published."""
@@ -398,7 +409,7 @@ class _Loader:
             if read is None:
                 return
             status = read
-            imported = _provenance(path)
+            imported = self.imported(path)
         consent = next(
             (k for k in status.headers
              if any(w in k for w in ("ratification", "accession", "approval", "acceptance"))),
