@@ -325,10 +325,15 @@ class Workspace:
                 if version:
                     raise Stale(f"{name}'s nomination for {post_name} was removed since "
                                 "you saw it", 0)
-                db.execute(nominations.insert().values(
-                    group_name=group, state=name, post=post_name, priority=priority,
-                    person=person, withdrawn=withdrawn, version=1, updated_at=now,
-                    updated_by=by.id))
+                try:
+                    db.execute(nominations.insert().values(
+                        group_name=group, state=name, post=post_name, priority=priority,
+                        person=person, withdrawn=withdrawn, version=1, updated_at=now,
+                        updated_by=by.id))
+                except sa.exc.IntegrityError:
+                    # another person entered it between the read above and this write
+                    raise Stale(f"{name}'s nomination for {post_name} was entered meanwhile",
+                                1) from None
                 new = 1
             else:
                 current = row[0]
