@@ -21,6 +21,10 @@ MAX_WORKBOOK_CELLS = 5_000_000  # cells all a workbook's sheets span together
 MAX_SHEETS = 100  # sheets of one workbook (a pack has 20)
 MAX_ZIP_ENTRIES = 1_000  # parts of one .xlsx archive
 MAX_CELL_CHARS = 32_767  # characters in one cell: what a spreadsheet cell holds
+# a treaty's status table (planner data import): Participant, Signature, a consent column or
+# two, perhaps a notification column; the longest participant's name is under 80 characters
+MAX_STATUS_COLUMNS = 20
+MAX_STATUS_CELL_CHARS = 500
 
 # numbers
 MAX_PRIORITY = 99  # a nomination's priority
@@ -44,6 +48,8 @@ LIMITS = (
     ("sheets of one workbook", f"{MAX_SHEETS}"),
     ("parts of one .xlsx archive", f"{MAX_ZIP_ENTRIES:,}"),
     ("characters in one cell", f"{MAX_CELL_CHARS:,}"),
+    ("columns of an imported status table", f"{MAX_STATUS_COLUMNS}"),
+    ("characters in one cell of an imported status table", f"{MAX_STATUS_CELL_CHARS}"),
     ("nomination priority", f"1 to {MAX_PRIORITY}"),
     ("days_after_deposit", f"0 to {MAX_DAYS_AFTER_DEPOSIT:,}"),
     ("session number", f"1 to {MAX_SESSION}"),

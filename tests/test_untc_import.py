@@ -313,3 +313,202 @@ def test_an_import_keeps_the_folders_other_rows_and_refuses_a_blocked_target(
     r = run("data", "import", DATA / "XXVII-7-a.en.xml", "--out", blocked)
     assert r.exit_code == 2 and "provenance.csv is not a file" in r.output
     assert sorted(p.name for p in blocked.iterdir()) == ["provenance.csv"]
+
+
+def test_a_withdrawal_told_only_in_a_notes_prose_is_applied_and_said() -> None:
+    """XIV-7 (the ICGEB Statutes): Poland's row is not in brackets, yet note 6 tells of its
+    withdrawal, effective 30 December 2017; Brazil gave notice and withdrew the notice
+    (note 3), so it stays a party."""
+    t = _read("XIV-7.en.xml")
+    by = {p.state: p for p in t.participants}
+    assert by["Poland"].ended == dt.date(2017, 12, 30)
+    assert by["Brazil"].ended is None and by["Brazil"].consent == dt.date(1990, 3, 9)
+    said = " ".join(t.notes)
+    assert "Poland is counted out from 30 Dec 2017" in said
+    assert "Brazil gave notice of withdrawal and withdrew the notice" in said
+    assert "Poland" not in {p.state for p in t.parties()}
+
+
+def test_a_state_that_withdrew_and_acceded_again_is_a_party() -> None:
+    """XXVII-10 (Desertification): Canada withdrew with effect from 28 March 2014 and acceded
+    again on 21 December 2016 (note 4); its row gives the accession."""
+    t = _read("XXVII-10.en.xml")
+    canada = next(p for p in t.participants if p.state == "Canada")
+    assert (canada.consent, canada.ended) == (dt.date(2016, 12, 21), None)
+    assert any("Canada withdrew or denounced (effective 28 Mar 2014)" in n for n in t.notes)
+
+
+def test_an_effective_date_table_and_organisations_among_the_participants() -> None:
+    """XIX-21 (the Common Fund for Commodities): the notes' withdrawal table heads its column
+    "Effective date:"; ten intergovernmental organisations are participants, not States."""
+    t = _read("XIX-21.en.xml")
+    by = {p.state: p for p in t.participants}
+    assert by["Japan"].ended == dt.date(2013, 9, 7)
+    assert by["Austria"].ended == dt.date(2016, 1, 10)
+    assert sum(1 for p in t.participants if p.ended) == 8
+    left = next(n for n in t.notes if "organisations among the participants" in n)
+    assert "Andean Community" in left and "Caribbean Community" in left
+    assert len(t.parties()) == 104
+
+
+def test_a_withdrawal_in_prose_without_a_day_is_refused_naming_the_row(tmp_path: Path) -> None:
+    src = (DATA / "XIV-7.en.xml").read_bytes().replace(
+        b"which shall take effect on 30 December 2017", b"in due course")
+    (tmp_path / "XIV-7.en.xml").write_bytes(src)
+    out = tmp_path / "out"
+    r = run("data", "import", tmp_path / "XIV-7.en.xml", "--out", out)
+    assert r.exit_code == 2, r.output
+    assert "a note tells that Poland withdrew or denounced" in r.output
+    assert "--effect 'Poland=DAY'" in r.output and not out.exists()
+
+
+def test_reservations_are_read_and_leave_the_parties_as_they_are(tmp_path: Path) -> None:
+    t = _read("XVIII-12-a.en.xml")
+    by = {p.state: p for p in t.participants}
+    assert by["Algeria"].reserved and by["Azerbaijan"].reserved
+    assert not by["Australia"].reserved  # a declaration only
+    assert sum(1 for p in t.participants if p.reserved) == 31
+    out = tmp_path / "untc"
+    r = run("data", "import", DATA / "XVIII-12-a.en.xml", "--out", out)
+    assert r.exit_code == 0, r.output
+    assert "31 made reservations" in r.output
+    rows = list(csv.DictReader((out / "XVIII-12-a.csv").open(encoding="utf-8")))
+    assert next(r for r in rows if r["Participant"] == "Algeria")["Reservation"] == "made one"
+    prov = next(csv.DictReader((out / "provenance.csv").open(encoding="utf-8")))
+    assert prov["reservations"] == "31" and prov["parties"] == str(len(t.parties()))
+
+
+def test_a_long_form_participant_with_only_a_declaration_is_said(tmp_path: Path) -> None:
+    src = tmp_path / "long.csv"
+    src.write_text("Participant,Action,Date of Notification/Deposit,Date of Effect\n"
+                   "Albania,Ratification,28/09/1999,01/01/2000\n"
+                   "Andorra,Declaration,03/04/2001,\n", encoding="utf-8")
+    problems = Problems()
+    t = read_status(src, "long.csv", problems)
+    assert t is not None and not problems
+    assert [p.state for p in t.participants] == ["Albania"]
+    assert any("only declarations" in n and "Andorra" in n for n in t.notes)
+
+
+def test_a_status_table_far_too_wide_or_with_a_huge_cell_is_refused(tmp_path: Path) -> None:
+    wide = tmp_path / "wide.csv"
+    wide.write_text(",".join(["Participant", "Signature", "Ratification"]
+                             + [f"x{i}" for i in range(30)]) + "\nAlbania,,21 Aug 2002\n",
+                    encoding="utf-8")
+    huge = tmp_path / "huge.csv"
+    huge.write_text("Participant,Signature,Ratification\n" + "A" * 40_000 + ",,21 Aug 2002\n",
+                    encoding="utf-8")
+    r = run("data", "import", wide, huge, "--out", tmp_path / "out")
+    assert r.exit_code == 2
+    assert "33 columns" in r.output and "40,000 characters" in r.output
+    assert "row 2" in r.output and not (tmp_path / "out").exists()
+
+
+def test_a_saved_pages_notes_are_read_for_withdrawals_too(tmp_path: Path) -> None:
+    """The page's notes follow its table; their prose is read as the XML's is (the sentence is
+    XIV-7's note 6, the rows its own)."""
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><body><table><tr><th>Participant</th><th>Signature</th><th>Ratification, "
+        "Acceptance(A), Accession(a)</th></tr><tr><td>Poland<sup>6</sup></td><td>1 Aug 1990"
+        "</td><td>9 Sep 1996</td></tr><tr><td>Albania</td><td></td><td>4 Jun 2000 a</td></tr>"
+        "</table><p>6. On 30 December 2016, the Government of Poland notified the "
+        "Secretary-General of its decision to withdraw from the Statutes which shall take "
+        "effect on 30 December 2017 in accordance with article 17 of the Statues.</p>"
+        "</body></html>", encoding="utf-8")
+    problems = Problems()
+    t = read_status(page, "page.html", problems)
+    assert t is not None and not problems
+    assert {p.state: p.ended for p in t.participants} == {
+        "Poland": dt.date(2017, 12, 30), "Albania": None}
+
+
+def test_the_wordings_of_withdrawals_in_real_notes() -> None:
+    """Each wording a real note uses (tests/data/untc-import/README.md): X-8's "become
+    effective for Australia on", its suspended withdrawal; XII-6's "received from the
+    Government of ... a notification of denunciation" and definitive signatures (s); VI-14's
+    "instrument of denunciation ... deposited by the Government of"; IV-5's second
+    denunciation after a re-accession; and XVIII-7's withdrawn reservations, which end no one."""
+    x8 = {p.state: p for p in _read("X-8.en.xml").participants}
+    assert x8["Australia"].ended == dt.date(2007, 7, 31)
+    assert x8["Trinidad and Tobago"].ended is None
+    problems = Problems()
+    xii6 = read_status(DATA / "XII-6.en.xml", "XII-6", problems)
+    assert xii6 is not None
+    by = {p.state: p for p in xii6.participants}
+    assert by["Bulgaria"].ended == dt.date(2009, 12, 22)
+    assert by["Germany"].ended == dt.date(2008, 9, 26)  # "the Federal Republic of Germany"
+    assert any(p.action == "definitive signature" for p in xii6.participants)
+    # the Netherlands denounced for its European part only, the Convention stays in force for
+    # Aruba, and the note gives no day: refused, not guessed
+    assert [(p.where.row, p.message.split(" (")[0]) for p in problems.items] == [
+        (57, "Netherlands's dates are in brackets")]
+    assert _read("VI-14.en.xml") and {p.state: p.ended for p in _read(
+        "VI-14.en.xml").participants}["New Zealand"] == dt.date(1969, 1, 1)
+    x7 = _read("XVIII-7.en.xml")
+    assert not any(p.ended for p in x7.participants)
+    assert not any("withdr" in n for n in x7.notes)
+
+
+def test_a_denunciation_the_notes_date_nowhere_is_given_with_the_import(tmp_path: Path) -> None:
+    """IV-5 (the first Optional Protocol to the ICCPR): note 3 says only that Jamaica notified
+    its denunciation; Guyana denounced and acceded again the same day (a party); Trinidad and
+    Tobago acceded again and denounced a second time (out from 27 June 2000)."""
+    out = tmp_path / "untc"
+    r = run("data", "import", DATA / "IV-5.en.xml", "--out", out)
+    assert r.exit_code == 2 and "row 58" in r.output
+    assert "--effect 'Jamaica=DAY'" in r.output and "notified the Secretary-General of its " \
+        "denunciation of the Protocol" in r.output
+    r = run("data", "import", DATA / "IV-5.en.xml", "--effect", "Jamaica=23 Jan 1998",
+            "--out", out)
+    assert r.exit_code == 0, r.output
+    assert "116 parties" in r.output and "header counts" not in r.output  # as its header
+    assert "Guyana withdrew or denounced (effective 5 Apr 1999)" in r.output
+    rows = {row["Participant"]: row for row in csv.DictReader(
+        (out / "IV-5.csv").open(encoding="utf-8"))}
+    assert rows["Jamaica"]["Denunciation"] == "23 Jan 1998"
+    assert rows["Trinidad and Tobago"]["Denunciation"] == "27 Jun 2000"
+    assert rows["Guyana"]["Denunciation"] == ""
+    prov = next(csv.DictReader((out / "provenance.csv").open(encoding="utf-8")))
+    assert prov["effects_given"] == "Jamaica=23 Jan 1998"
+    r = run("data", "import", DATA / "IV-5.en.xml", DATA / "X-8.en.xml", "--effect",
+            "Jamaica=23 Jan 1998", "--out", tmp_path / "two")
+    assert r.exit_code == 2 and "one source" in r.output
+
+
+def test_a_header_count_that_differs_from_the_table_is_said() -> None:
+    t = _read("XIV-7.en.xml")
+    assert any("its header counts 63 parties; the table as read counts 62" in n
+               for n in t.notes)
+    assert not any("header counts" in n for n in _read("XVIII-12-a.en.xml").notes)
+
+
+def test_a_self_contradicting_source_is_refused() -> None:
+    """XIX-35: Japan's bracketed acceptance (12 Nov 2004) comes after the withdrawal its note
+    dates 30 Dec 2002; the provisional acceptance column is no consent."""
+    problems = Problems()
+    t = read_status(DATA / "XIX-35.en.xml", "XIX-35", problems)
+    assert t is not None
+    assert [p.where.row for p in problems.items] == [16]
+    assert {p.state: p.ended for p in t.participants}["Canada"] == dt.date(2003, 11, 28)
+
+
+def test_the_pages_status_as_at_day_first_and_footnote_runs_with_commas(
+        tmp_path: Path) -> None:
+    """As a stored copy of the UNTOC page shows them: "STATUS AS AT : 04-05-2024 03:15:34 EDT"
+    (day first, as "26/09/2008" in a 2008 mirror), and a footnote run with its trailing comma
+    after a name ("North Macedonia 4 ,")."""
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><body><p>STATUS AS AT : 04-05-2024 03:15:34 EDT</p><table><tr><th>Participant"
+        "</th><th>Signature</th><th>Ratification, Acceptance(A), Approval(AA), Accession(a), "
+        "Succession(d)</th></tr><tr><td>North Macedonia 4 ,</td><td>12 Dec 2000</td><td>"
+        "12 Jan 2005</td></tr><tr><td>United Kingdom of Great Britain and Northern Ireland 6 , "
+        "18 , 19 ,</td><td>14 Dec 2000</td><td>  9 Feb 2006</td></tr></table></body></html>",
+        encoding="utf-8")
+    problems = Problems()
+    t = read_status(page, "page.html", problems)
+    assert t is not None and not problems.items
+    assert t.as_at == dt.date(2024, 5, 4)
+    assert [p.state for p in t.participants] == [
+        "North Macedonia", "United Kingdom of Great Britain and Northern Ireland"]

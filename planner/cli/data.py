@@ -14,7 +14,7 @@ from planner.cli.common import cli, json_option, say
 PROVENANCE = "provenance.csv"
 PROVENANCE_COLUMNS = ("table", "source", "form", "treaty", "title", "status_as_at", "data_date",
                       "read_at", "sha256", "participants", "parties", "signatories_only",
-                      "denounced", "changes")
+                      "denounced", "reservations", "effects_given", "changes")
 
 
 @cli.group(name="data")
@@ -22,14 +22,40 @@ def data_group() -> None:
     """Bring a treaty's current status into a case, and see what changed."""
 
 
-def _read_all(sources: tuple[Path, ...]) -> list[object]:
+def _read_all(sources: tuple[Path, ...], effects: tuple[str, ...] = ()) -> list[object]:
     from planner.errors import Problems
     from planner.io.untc import read_status
 
     problems = Problems()
-    tables = [read_status(p, str(p), problems) for p in sources]
+    given = _given(effects, problems)
+    tables = [read_status(p, str(p), problems, given) for p in sources]
     problems.raise_if_any()
     return [t for t in tables if t is not None]
+
+
+def _given(effects: tuple[str, ...], problems: object) -> dict[str, dt.date]:
+    """--effect STATE=DAY, each read, every problem listed together."""
+    from planner.domain.names import did_you_mean, registry
+    from planner.errors import Problems, Where
+    from planner.io.dates import DATE_FIX, DateError, parse_date
+
+    assert isinstance(problems, Problems)
+    given: dict[str, dt.date] = {}
+    for text in effects:
+        name, _, day = text.rpartition("=")
+        where = Where("--effect", column=text)
+        state = registry().lookup(name.strip()) if name.strip() else None
+        if state is None:
+            problems.add(where, f"{name.strip() or text!r} is not a State or participant the "
+                         "planner knows", "write it as STATE=DAY, e.g. --effect "
+                         "'Jamaica=23 Jan 1998'" + (f"; {did_you_mean(name.strip())}"
+                                                    if name.strip() else ""))
+            continue
+        try:
+            given[state] = parse_date(day.strip())
+        except DateError as exc:
+            problems.add(where, str(exc), DATE_FIX)
+    return given
 
 
 def _provenance_rows(path: Path, replaced: set[str]) -> list[list[object]]:
@@ -57,7 +83,11 @@ def _table_name(table: object, path: Path) -> str:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="The folder to write the status tables and provenance.csv into (the "
                    "case's untc folder, say).")
-def import_cmd(sources: tuple[Path, ...], out: Path) -> None:
+@click.option("--effect", "effects", multiple=True, metavar="STATE=DAY",
+              help="The day a participant's withdrawal or denunciation took effect, where the "
+                   "source gives none or contradicts itself (its note names no day); with one "
+                   "SOURCE only; said in the import and in provenance.csv. Repeatable.")
+def import_cmd(sources: tuple[Path, ...], out: Path, effects: tuple[str, ...]) -> None:
     """Read each SOURCE (a treaty's status page saved from treaties.un.org, its MTDSG XML
     file, a wide CSV status table or the long form of its actions) and write it as the status
     table a case reads, with its provenance: the source, the date of the data, when it was
@@ -78,7 +108,10 @@ def import_cmd(sources: tuple[Path, ...], out: Path) -> None:
         if p.stat().st_size > MAX_FILE_BYTES:
             raise UsageError(f"{p} is larger than {MAX_FILE_BYTES // 2**20} MiB, more than a "
                              "treaty's status needs: give the treaty's own page or file")
-    tables = _read_all(sources)
+    if effects and len(sources) > 1:
+        raise UsageError("--effect applies to one source: import the table it corrects on its "
+                         "own")
+    tables = _read_all(sources, effects)
     names = [_table_name(t, p) for t, p in zip(tables, sources, strict=True)]
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:
@@ -123,15 +156,22 @@ def import_cmd(sources: tuple[Path, ...], out: Path) -> None:
             parties = len(table.parties())
             ended = sum(1 for p in table.participants if p.ended)
             signed = len(table.participants) - parties - ended
+            reserved = sum(1 for p in table.participants if p.reserved)
             rows.append([
                 f"{name}.csv", table.source, table.form, table.treaty, table.title,
                 table.as_at.isoformat() if table.as_at else "",
                 table.data_date.isoformat() if table.data_date else "", read_at, table.sha256,
-                len(table.participants), parties, signed, ended, before.get(name, "")])
+                len(table.participants), parties, signed, ended, reserved,
+                "; ".join(effects), before.get(name, "")])
             click.echo(f"{name}: {parties} part{'y' if parties == 1 else 'ies'}, {signed} "
                        f"signator{'y' if signed == 1 else 'ies'} only, {ended} denounced or "
                        f"withdrew; data of {untc_style(table.data_date) or 'no date'} "
                        f"({table.form})", err=True)
+            if reserved:
+                click.echo(f"Note: {reserved} made reservations, which the notes record; a "
+                           "reservation does not change whether a State is a party, and the "
+                           "Collection lists them among the parties, as the table does",
+                           err=True)
             for note in table.notes:
                 click.echo(f"Note: {note}", err=True)
 

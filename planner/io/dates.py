@@ -44,6 +44,8 @@ UNTC_ACTIONS = {
     "AA": "approval",
     "d": "succession",
     "c": "formal confirmation",
+    # a definitive signature, in a "Definitive signature(s), Ratification, ..." column (XII-6)
+    "s": "definitive signature",
 }
 
 
