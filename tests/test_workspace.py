@@ -4,6 +4,9 @@ the append-only log, in a real SQLite file, through the library and the command 
 from __future__ import annotations
 
 import json
+import os
+import secrets
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,16 +22,59 @@ from .test_cli import run
 AF, AP = "African States", "Asia-Pacific States"
 
 
+POSTGRES = os.environ.get("PLANNER_TEST_POSTGRES_URL", "")
+
+
 @pytest.fixture()
-def made(tmp_path: Path) -> tuple[Workspace, str, dict[str, str], Path]:
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh database: a SQLite file, or a new database on the PostgreSQL server whose URL
+    PLANNER_TEST_POSTGRES_URL gives (.ci/postgres starts one), dropped afterwards."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "w.sqlite")
+        return
+    if not POSTGRES:
+        pytest.skip("no PostgreSQL server: set PLANNER_TEST_POSTGRES_URL (.ci/postgres "
+                    "starts one, and .ci/run does)")
+    from planner.store.workspace import database_url
+
+    name = f"planner_test_{secrets.token_hex(6)}"
+    admin = sa.create_engine(database_url(POSTGRES), isolation_level="AUTOCOMMIT")
+    with admin.connect() as db:
+        db.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield POSTGRES.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with admin.connect() as db:
+            db.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+BOTH = pytest.mark.parametrize("database", [
+    "sqlite", pytest.param("postgresql", marks=pytest.mark.slow)], indirect=True)
+
+
+@pytest.fixture()
+def made(database: str) -> Iterator[tuple[Workspace, str, dict[str, str], str]]:
     case, profile = open_case(shipped_cases()["untoc-cop6-2012"])
-    target = tmp_path / "w.sqlite"
-    ws, token = Workspace.create(target, profile.body, str(case.path), profile.name,
+    ws, token = Workspace.create(database, profile.body, str(case.path), profile.name,
                                  "Secretariat")
-    return ws, token, case.group_of, target
+    yield ws, token, case.group_of, database
+    ws.engine.dispose()
 
 
-def test_roles_are_enforced_for_every_caller(made: tuple[Workspace, str, dict[str, str], Path]
+def _stored(ws: Workspace, target: str) -> bytes:
+    """All the workspace holds, as stored: the SQLite file's bytes, or every row of every
+    table on PostgreSQL."""
+    if Path(target).is_file():
+        return Path(target).read_bytes()
+    from planner.store.schema import metadata
+
+    with ws.engine.connect() as db:
+        return repr([db.execute(sa.select(t)).all() for t in metadata.sorted_tables]).encode()
+
+
+@BOTH
+def test_roles_are_enforced_for_every_caller(made: tuple[Workspace, str, dict[str, str], str]
                                             ) -> None:
     ws, secretariat_token, group_of, _target = made
     secretariat = ws.who(secretariat_token)
@@ -52,8 +98,9 @@ def test_roles_are_enforced_for_every_caller(made: tuple[Workspace, str, dict[st
     assert [n.state for n in ws.nominations()] == ["Nigeria", "India"]
 
 
+@BOTH
 def test_the_second_of_two_changes_from_one_version_is_told_it_is_stale(
-        made: tuple[Workspace, str, dict[str, str], Path]) -> None:
+        made: tuple[Workspace, str, dict[str, str], str]) -> None:
     ws, token, group_of, _target = made
     secretariat = ws.who(token)
     assert secretariat is not None
@@ -71,7 +118,8 @@ def test_the_second_of_two_changes_from_one_version_is_told_it_is_stale(
     assert done.withdrawn and done.version == 3
 
 
-def test_bad_input_lists_every_problem(made: tuple[Workspace, str, dict[str, str], Path]
+@BOTH
+def test_bad_input_lists_every_problem(made: tuple[Workspace, str, dict[str, str], str]
                                        ) -> None:
     ws, token, group_of, _target = made
     secretariat = ws.who(token)
@@ -85,11 +133,12 @@ def test_bad_input_lists_every_problem(made: tuple[Workspace, str, dict[str, str
     assert ws.log()[-1].action == "invite"  # nothing was logged for the refused change
 
 
+@BOTH
 def test_tokens_are_kept_hashed_revocable_and_the_log_is_append_only(
-        made: tuple[Workspace, str, dict[str, str], Path]) -> None:
+        made: tuple[Workspace, str, dict[str, str], str]) -> None:
     ws, token, _group_of, target = made
     coordinator = ws.invite(None, "Kenya (AG)", AF)
-    raw = target.read_bytes()
+    raw = _stored(ws, target)
     assert token.encode() not in raw and coordinator.encode() not in raw
     ws.revoke(None, "Kenya (AG)")
     assert ws.who(coordinator) is None and ws.who("not a token") is None
@@ -100,8 +149,9 @@ def test_tokens_are_kept_hashed_revocable_and_the_log_is_append_only(
     assert [x.action for x in ws.log()] == ["invite", "invite", "revoke"]
 
 
+@BOTH
 def test_a_workspace_reopened_keeps_everything_and_its_schema_is_the_declared_one(
-        made: tuple[Workspace, str, dict[str, str], Path]) -> None:
+        made: tuple[Workspace, str, dict[str, str], str]) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
@@ -142,8 +192,9 @@ def test_the_command_line_sets_up_invites_lists_and_revokes(tmp_path: Path) -> N
     assert run("workspace", "people", tmp_path / "none.sqlite").exit_code == 2
 
 
+@BOTH
 def test_the_json_api_enforces_roles_versions_and_input(
-        made: tuple[Workspace, str, dict[str, str], Path]) -> None:
+        made: tuple[Workspace, str, dict[str, str], str]) -> None:
     """GET /api/board, POST /api/nominations and GET /api/log with Bearer tokens: 401 without
     one, 403 for another group's nomination by any crafted request, 409 on a stale version,
     422 with every problem listed, and the board as the nominations stand."""
@@ -198,8 +249,9 @@ def test_the_json_api_enforces_roles_versions_and_input(
     assert [x["action"] for x in log] == ["nominate"]
 
 
+@BOTH
 def test_the_tracker_says_received_pending_late_and_whose_turn(
-        made: tuple[Workspace, str, dict[str, str], Path]) -> None:
+        made: tuple[Workspace, str, dict[str, str], str]) -> None:
     import datetime as dt
 
     from planner.rules.election import prepare

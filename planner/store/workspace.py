@@ -103,6 +103,11 @@ class LogLine:
 def database_url(target: str | Path) -> str:
     """A database URL as given, or a file's SQLite URL."""
     text = str(target)
+    # PostgreSQL through psycopg (version 3), the driver the project installs, however the
+    # URL names the server (SQLAlchemy's plain postgresql:// means psycopg2)
+    for plain in ("postgresql://", "postgres://"):
+        if text.startswith(plain):
+            return "postgresql+psycopg://" + text[len(plain):]
     if "://" in text:
         return text
     return f"sqlite:///{Path(text).resolve()}"
