@@ -296,8 +296,8 @@ def test_a_round_is_a_dated_snapshot_and_an_old_workspace_is_migrated(tmp_path: 
     from alembic import command
     from alembic.config import Config
 
-    from planner.store.rounds import take_round
     from planner.store.workspace import _engine
+    from planner.web.consultation import SharedBoard, take_round
 
     case, profile = open_case(shipped_cases()["untoc-cop6-2012"])
     target = tmp_path / "old.sqlite"
@@ -322,14 +322,15 @@ def test_a_round_is_a_dated_snapshot_and_an_old_workspace_is_migrated(tmp_path: 
     ws.nominate(secretariat, "Indonesia", "President", 1, "Rachmat Budiman", case.group_of)
     kenya = ws.who(ws.invite(secretariat, "Kenya (AG)", AF))
     assert kenya is not None
+    shared = SharedBoard(ws, case, profile)
     with pytest.raises(Forbidden):
-        take_round(ws, case, profile, "Round 1", kenya)
-    first = take_round(ws, case, profile, "Round 1", secretariat)
+        take_round(shared, "Round 1", kenya)
+    first = take_round(shared, "Round 1", secretariat)
     assert first.snapshot["status"] == "solved" and first.log_id == len(ws.log()) - 1
     president = next(s for s in first.snapshot["slate"] if s["post"] == "President")
     assert (president["state"], president["representative"]) == ("Indonesia", "Rachmat Budiman")
     with pytest.raises(InputError, match="already"):
-        take_round(ws, case, profile, "Round 1", secretariat)
+        take_round(shared, "Round 1", secretariat)
     r = run("workspace", "rounds", target, "--json")
     assert [x["name"] for x in json.loads(r.stdout)["rounds"]] == ["Round 1"]
     r = run("workspace", "round", target, "--name", "Round 2")
@@ -339,10 +340,83 @@ def test_a_round_is_a_dated_snapshot_and_an_old_workspace_is_migrated(tmp_path: 
     ws.nominate(secretariat, "Indonesia", "President", 1, "", case.group_of, version=1,
                 withdrawn=True)
     ws.nominate(secretariat, "India", "President", 1, "", case.group_of)
-    take_round(ws, case, profile, "Round 3", secretariat)
+    take_round(shared, "Round 3", secretariat)
     r = run("workspace", "compare", target, "Round 1", "Round 3", "--json")
     said = json.loads(r.stdout)
     changed = {(x["post"], x["Round 1"], x["Round 3"]) for x in said["seats"] if x["changed"]}
     assert ("President", "Indonesia", "") in changed and ("President", "", "India") in changed
     r = run("workspace", "compare", target, "Round 1", "Round 9")
     assert r.exit_code == 2 and "no round named 'Round 9'" in r.output
+
+
+@BOTH
+def test_a_drawing_of_lots_is_logged_and_repeats_from_the_log_whatever_the_order(
+        made: tuple[Workspace, str, dict[str, str], str]) -> None:
+    from planner.domain.lots import drawn_order
+
+    ws, token, _group_of, target = made
+    secretariat = ws.who(token)
+    kenya = ws.who(ws.invite(secretariat, "Kenya (AG)", AF))
+    assert secretariat is not None and kenya is not None
+    among = ["Indonesia", "India", "Philippines"]
+    drawn = ws.draw(secretariat, "the President's seat", among, seed="2026-12-05 plenary")
+    # the order given plays no part: the same seed and names, any order, the same result
+    assert drawn_order("2026-12-05 plenary", list(reversed(among))) == list(drawn.order)
+    assert sorted(drawn.order) == sorted(among) and drawn.drawn == drawn.order[0]
+    line = ws.log()[-1]
+    assert line.action == "draw" and line.detail["seed"] == "2026-12-05 plenary"
+    assert line.detail["among"] == sorted(among) and line.detail["drawn"] == drawn.drawn
+    # repeated by hand from the log's words, with hashlib as any tool would
+    import hashlib
+    by_hand = sorted(line.detail["among"], key=lambda n: hashlib.sha256(
+        f"{line.detail['seed']}\n{n}".encode()).hexdigest())
+    assert by_hand == line.detail["order"]
+    assert ws.draws() == [(drawn, True)]
+    unseeded = ws.draw(secretariat, "the Rapporteur's seat", ["Chile", "Peru"])
+    assert len(unseeded.seed) == 16
+    with pytest.raises(Forbidden):
+        ws.draw(kenya, "anything", among)
+    with pytest.raises(InputError) as bad:
+        ws.draw(secretariat, " ", ["Chile"])
+    assert len(bad.value.problems) == 2
+    r = run("workspace", "draws", target)
+    assert r.exit_code == 0 and "repeated from the log: the same" in r.output
+
+
+def test_a_round_restored_is_a_new_round_and_its_pack_is_checked(tmp_path: Path) -> None:
+    """A round restored puts back its nominations and asks (logged) as a new round; a round's
+    pack carries the case as the nominations stood and the log, and planner check reads it."""
+    import openpyxl
+
+    target = tmp_path / "w.sqlite"
+    r = run("workspace", "init", target, "--case", "untoc-cop6-2012", "--name", "Secretariat")
+    assert r.exit_code == 0, r.output
+    ws, case, _profile = Workspace.open_with_case(target)
+    (secretariat,) = ws.people()
+    ws.nominate(secretariat, "Indonesia", "President", 1, "Rachmat Budiman", case.group_of)
+    assert run("workspace", "round", target, "--name", "Round 1").exit_code == 0
+    ws.nominate(secretariat, "Indonesia", "President", 1, "", case.group_of, version=1,
+                withdrawn=True)
+    ws.nominate(secretariat, "India", "President", 1, "", case.group_of)
+    assert run("workspace", "round", target, "--name", "Round 2").exit_code == 0
+    r = run("workspace", "restore", target, "Round 1", "--name", "Round 3")
+    assert r.exit_code == 0, r.output
+    now = {(n.state, n.post): n for n in ws.nominations()}
+    assert not now[("Indonesia", "President")].withdrawn
+    assert now[("India", "President")].withdrawn
+    r = run("workspace", "compare", target, "Round 1", "Round 3", "--json")
+    assert not any(x["changed"] for x in json.loads(r.stdout)["seats"])
+    assert [x.action for x in ws.log()][-2:] == ["restore", "round"]
+    pack = tmp_path / "round-1.xlsx"
+    r = run("workspace", "pack", target, "Round 1", "--out", pack)
+    assert r.exit_code == 0, r.output
+    book = openpyxl.load_workbook(pack, read_only=True)
+    assert "Log" in book.sheetnames
+    said = [row[4] for row in book["Log"].iter_rows(min_row=2, values_only=True)]
+    assert any("Rachmat Budiman" in str(x) for x in said)
+    assert not any("India" in str(x) for x in said)  # the log stops at the round
+    r = run("check", pack)
+    assert r.exit_code == 0, r.output
+    carried = [s for s in book.sheetnames if s.startswith("case.") and "nominat" in s]
+    assert carried and any("Indonesia" in str(row) for row in book[carried[0]].iter_rows(
+        values_only=True))

@@ -145,11 +145,11 @@ def round_cmd(target: str, name: str) -> None:
     and dated, at the log's last line."""
     import time
 
-    from planner.store.rounds import take_round
     from planner.store.workspace import Workspace
+    from planner.web.consultation import SharedBoard, take_round
 
     started = time.perf_counter()
-    saved = take_round(*Workspace.open_with_case(target), name)
+    saved = take_round(SharedBoard(*Workspace.open_with_case(target)), name)
     click.echo(f"{saved.name} saved at {saved.at} (log line {saved.log_id}), in "
                f"{time.perf_counter() - started:.2f} s.", err=True)
 
@@ -174,3 +174,69 @@ def compare_cmd(target: str, first: str, second: str, as_json: bool) -> None:
     from planner.report.render import rounds_compared
 
     say(rounds_compared(*_opened(target).rounds_named(first, second)), as_json)
+
+
+@workspace_group.command(name="restore")
+@TARGET
+@click.argument("round_name", metavar="ROUND")
+@click.option("--name", required=True, help="The new round's name.")
+def restore_cmd(target: str, round_name: str, name: str) -> None:
+    """Put back the nominations and asks a round was taken with (each change logged), and
+    save them as a new round."""
+    from planner.store.workspace import Workspace
+    from planner.web.consultation import SharedBoard, restore_round
+
+    saved = restore_round(SharedBoard(*Workspace.open_with_case(target)), round_name, name,
+                          None)
+    click.echo(f"{round_name} restored as {saved.name} (log line {saved.log_id}).", err=True)
+
+
+@workspace_group.command(name="pack")
+@TARGET
+@click.argument("round_name", metavar="ROUND")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The workbook to write (.xlsx).")
+def pack_cmd(target: str, round_name: str, out: Path) -> None:
+    """A round's consultation pack: its board's solve workbook, the case inside as the
+    nominations stood, and the log up to the round (planner check reads it)."""
+    from planner.store.workspace import Workspace
+    from planner.web.consultation import write_round_pack
+
+    ws, case, profile = Workspace.open_with_case(target)
+    (taken,) = ws.rounds_named(round_name)
+    write_round_pack(ws, case, profile, taken, out)
+    click.echo(f"Written: {out}", err=True)
+
+
+@workspace_group.command(name="draw")
+@TARGET
+@click.option("--for", "what", required=True, help="What the drawing decides (the President's "
+              "seat, say).")
+@click.option("--among", multiple=True, required=True, help="A name drawn from; repeat it for "
+              "each (their order plays no part).")
+@click.option("--seed", default="", help="The seed, if agreed beforehand; else one is made and "
+              "logged.")
+@json_option
+def draw_cmd(target: str, what: str, among: tuple[str, ...], seed: str, as_json: bool) -> None:
+    """Draw lots where the body decides by lot between equally good choices: the names, the
+    seed, the order and the result are logged, and anyone can repeat the drawing from the
+    log (planner workspace draws)."""
+    from planner.report.render import draws_said
+
+    drawn = _opened(target).draw(None, what, list(among), seed)
+    say(draws_said([(drawn, True)]), as_json)
+
+
+@workspace_group.command(name="draws")
+@TARGET
+@json_option
+def draws_cmd(target: str, as_json: bool) -> None:
+    """Every drawing of lots in the log, each repeated from what the log holds."""
+    from planner.errors import PlannerError
+    from planner.report.render import draws_said
+
+    found = _opened(target).draws()
+    say(draws_said(found), as_json)
+    if not all(ok for _d, ok in found):
+        raise PlannerError("a drawing in the log does not repeat: its line was not written by "
+                           "this planner, or the log was tampered with")

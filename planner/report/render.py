@@ -1092,6 +1092,21 @@ def log_said(lines: Sequence[Any]) -> tuple[dict[str, Any], list[str]]:
                       "detail": x.detail} for x in lines]}, words)
 
 
+def draws_said(found: Sequence[tuple[Any, bool]]) -> tuple[dict[str, Any], list[str]]:
+    """Drawings of lots, each with whether it repeats from what was logged."""
+    from planner.domain.lots import DRAW_METHOD
+
+    data = [{"log_line": d.log_id, "for": d.what, "among": list(d.among), "seed": d.seed,
+             "order": list(d.order), "drawn": d.drawn, "repeats": ok} for d, ok in found]
+    words = [f"Drawing of lots for {d.what} (log line {d.log_id}): {d.drawn} drawn from "
+             f"{', '.join(d.among)} with seed {d.seed}; order {', '.join(d.order)}"
+             f" ({'repeated from the log: the same' if ok else 'DOES NOT REPEAT'})"
+             for d, ok in found]
+    if found:
+        words.append(f"How: {DRAW_METHOD}.")
+    return {"draws": data, "method": DRAW_METHOD}, words
+
+
 def tracker_said(rows: Sequence[Any]) -> tuple[dict[str, Any], list[str]]:
     """The nominations tracker: per group and post, what is received, pending or late."""
     data = [{"group": t.group, "post": t.post, "status": t.status,

@@ -27,6 +27,7 @@ import sqlalchemy as sa
 
 from planner.domain.body import Body
 from planner.domain.case import Case, Nomination
+from planner.domain.lots import DRAW_METHOD, drawn_order
 from planner.domain.rotation import Turn
 from planner.errors import InputError, PlannerError, Problem, Where
 from planner.rules.profile import Profile
@@ -98,6 +99,21 @@ class LogLine:
     who: str
     action: str
     detail: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """A drawing of lots, as logged."""
+
+    log_id: int
+    what: str
+    among: tuple[str, ...]  # sorted: the order given plays no part
+    seed: str
+    order: tuple[str, ...]  # the first is drawn
+
+    @property
+    def drawn(self) -> str:
+        return self.order[0]
 
 
 def database_url(target: str | Path) -> str:
@@ -434,6 +450,108 @@ class Workspace:
         with self.engine.connect() as db:
             return [Round(r.name, r.at, r.who, r.log_id, json.loads(r.snapshot))
                     for r in db.execute(sa.select(rounds).order_by(rounds.c.id))]
+
+    def restore(self, by: Person | None, round_name: str, new_name: str,
+                snapshot: dict[str, Any] | None = None) -> list[NominationRow]:
+        """The nominations and asks a round was taken with, put back as they were (each
+        change logged), then taken as a new round by the caller (snapshot: that round's, or
+        None to save none here). The secretariat's."""
+        self._secretariat_only(by, "restore rounds")
+        (old,) = self.rounds_named(round_name)
+        kept = old.snapshot.get("workspace")
+        if not isinstance(kept, dict):
+            raise InputError([Problem(Where("ROUND"), f"{round_name} was taken before rounds "
+                                      "kept their nominations", "restore a later round")])
+        wanted = {(n["state"], n["post"]): n for n in kept.get("nominations", [])}
+        now = _now()
+        with self._change(by, "restore", {"round": old.name, "as": new_name}) as db:
+            current = {(r.state, r.post): r for r in db.execute(sa.select(nominations))}
+            for key, row in current.items():
+                if key not in wanted and not row.withdrawn:
+                    db.execute(nominations.update().where(nominations.c.id == row.id).values(
+                        withdrawn=True, version=row.version + 1, updated_at=now,
+                        updated_by=by.id if by else row.updated_by))
+            for key, n in wanted.items():
+                values = {"priority": n["priority"], "person": n["person"],
+                          "withdrawn": False, "updated_at": now}
+                if key in current:
+                    db.execute(nominations.update().where(nominations.c.id == current[key].id)
+                               .values(**values, version=current[key].version + 1,
+                                       updated_by=by.id if by else current[key].updated_by))
+                else:
+                    if by is None:
+                        raise InputError([Problem(Where("ROUND"), "a nomination no longer "
+                                                  "in the workspace is restored only by a "
+                                                  "person", "restore it from the board")])
+                    db.execute(nominations.insert().values(
+                        group_name=n["group"], state=n["state"], post=n["post"],
+                        version=1, updated_by=by.id, **values))
+            db.execute(settings.delete().where(settings.c.key == "asks"))
+            db.execute(settings.insert().values(key="asks", value=kept.get("asks", "")))
+        return self.nominations()
+
+    # -- the secretariat's asks: fixes, exclusions, suppositions (a board's query)
+
+    def asks(self) -> str:
+        with self.engine.connect() as db:
+            return db.execute(sa.select(settings.c.value).where(settings.c.key == "asks")
+                              ).scalar_one_or_none() or ""
+
+    def set_asks(self, by: Person | None, query: str, version: int) -> None:
+        """The board's asks as a query (planner.web.board.BoardState.query), changed from the
+        version seen: a change made from an older one is stale."""
+        self._secretariat_only(by, "fix, leave out or suppose")
+        with self._change(by, "asks", {"asks": query}) as db:
+            last = db.execute(sa.select(sa.func.max(log.c.id))).scalar_one() or 0
+            if version and version != last:
+                raise Stale("the board was changed since you saw it", last)
+            db.execute(settings.delete().where(settings.c.key == "asks"))
+            db.execute(settings.insert().values(key="asks", value=query))
+
+    # -- drawing lots
+
+    def draw(self, by: Person | None, what: str, among: list[str], seed: str = "") -> Drawn:
+        """A drawing of lots (the secretariat's), logged whole: what it decides, the names
+        drawn from, the seed, the order and the result. The order is each name's SHA-256 with
+        the seed (planner.domain.lots): anyone can repeat it from the log, and
+        the order the names were given in plays no part."""
+        self._secretariat_only(by, "draw lots")
+        names = sorted({" ".join(n.split()) for n in among if n.strip()})
+        what = " ".join(what.split())
+        problems = []
+        if len(names) < 2:
+            problems.append(Problem(Where("among"), "a drawing needs two names or more",
+                                    "give each name drawn from, one a line"))
+        if not what:
+            problems.append(Problem(Where("for"), "what the drawing decides is missing",
+                                    "say it, e.g. 'the President's seat'"))
+        if problems:
+            raise InputError(problems)
+        seed = seed.strip() or secrets.token_hex(8)
+        order = drawn_order(seed, names)
+        with self._change(by, "draw", {"for": what, "among": names, "seed": seed,
+                                       "order": order, "drawn": order[0],
+                                       "method": DRAW_METHOD}) as db:
+            last = db.execute(sa.select(sa.func.max(log.c.id))).scalar_one() or 0
+        return Drawn(last + 1, what, tuple(names), seed, tuple(order))
+
+    def draws(self) -> list[tuple[Drawn, bool]]:
+        """Every drawing in the log, each repeated from what the log holds: True where the
+        repetition gives the order logged."""
+        out = []
+        for line in self.log():
+            if line.action == "draw":
+                d = line.detail
+                drawn = Drawn(line.id, d["for"], tuple(d["among"]), d["seed"],
+                              tuple(d["order"]))
+                out.append((drawn, drawn_order(drawn.seed, list(drawn.among)) ==
+                            list(drawn.order)))
+        return out
+
+    def version(self) -> int:
+        """The log's last line: every change moves it on (a board polls it)."""
+        with self.engine.connect() as db:
+            return int(db.execute(sa.select(sa.func.max(log.c.id))).scalar_one() or 0)
 
     # -- the log
 

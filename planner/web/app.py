@@ -34,9 +34,9 @@ from planner.errors import InputError, PlannerError
 from planner.limits import MAX_FILE_BYTES
 from planner.rules.profile import Profile
 from planner.store.workspace import Workspace
+from planner.web.guard import CSRF_COOKIE, csrf_for, csrf_ok, same_origin
 
 HERE = Path(__file__).parent
-CSRF_COOKIE = "planner_csrf"
 TOKEN_COOKIE = "planner_token"
 MAX_UPLOADS = 20  # uploaded cases kept at once; the oldest goes first
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
@@ -101,10 +101,7 @@ class ServerState:
     secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
 
     def csrf_for(self, cookie: str) -> str:
-        import hashlib
-        import hmac
-
-        return hmac.new(self.secret, cookie.encode(), hashlib.sha256).hexdigest()
+        return csrf_for(self.secret, cookie)
 
 
 def create_app(case: Case, profile: Profile, token: str | None = None,
@@ -133,19 +130,6 @@ def create_app(case: Case, profile: Profile, token: str | None = None,
         # compared as bytes: any text may be sent, and a str comparison refuses non-ASCII
         return given is not None and secrets.compare_digest(given.encode(),
                                                             server.token.encode())
-
-    def same_origin(request: Request) -> bool:
-        """A state-changing request comes from the board's own page: its Origin names the
-        host it was sent to. A page under Referrer-Policy no-referrer (the board's own) posts
-        with Origin "null"; then the browser's own Sec-Fetch-Site, which no page can set,
-        must say same-origin."""
-        from urllib.parse import urlsplit
-
-        origin = request.headers.get("origin", "")
-        if origin == "null":
-            return request.headers.get("sec-fetch-site", "") == "same-origin"
-        return bool(origin) and urlsplit(origin).netloc.lower() == request.headers.get(
-            "host", "").lower()
 
     GONE = ("the uploaded case this board was for is no longer on the server (it was "
             "restarted, or more than 20 cases were uploaded since): upload the workbook again, "
@@ -262,10 +246,7 @@ def create_app(case: Case, profile: Profile, token: str | None = None,
                                      "Origin is missing or another site's): reload the page",
                                      status_code=403)
         form = await request.form(max_files=1, max_fields=10)
-        sent = form.get("csrf")
-        cookie = request.cookies.get(CSRF_COOKIE)
-        if not cookie or not isinstance(sent, str) or not secrets.compare_digest(
-                sent.encode(), server.csrf_for(cookie).encode()):
+        if not csrf_ok(server.secret, request, form.get("csrf")):
             return PlainTextResponse("the form is stale or forged (CSRF check failed): reload "
                                      "the page", status_code=403)
         item = form.get("workbook")

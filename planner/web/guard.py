@@ -1,0 +1,36 @@
+"""What every state-changing request of the board must show: that it comes from the board's own
+page (its Origin) and carries the form's CSRF token, bound to its browser's cookie by the
+server's own key. One place for the board's forms and the workspace's."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from urllib.parse import urlsplit
+
+from starlette.requests import Request
+
+CSRF_COOKIE = "planner_csrf"
+
+
+def csrf_for(secret: bytes, cookie: str) -> str:
+    return hmac.new(secret, cookie.encode(), hashlib.sha256).hexdigest()
+
+
+def same_origin(request: Request) -> bool:
+    """A state-changing request comes from the board's own page: its Origin names the host it
+    was sent to. A page under Referrer-Policy no-referrer (the board's own) posts with Origin
+    "null"; then the browser's own Sec-Fetch-Site, which no page can set, must say
+    same-origin."""
+    origin = request.headers.get("origin", "")
+    if origin == "null":
+        return request.headers.get("sec-fetch-site", "") == "same-origin"
+    return bool(origin) and urlsplit(origin).netloc.lower() == request.headers.get(
+        "host", "").lower()
+
+
+def csrf_ok(secret: bytes, request: Request, sent: object) -> bool:
+    cookie = request.cookies.get(CSRF_COOKIE)
+    return bool(cookie) and isinstance(sent, str) and secrets.compare_digest(
+        sent.encode(), csrf_for(secret, cookie or "").encode())
