@@ -420,3 +420,112 @@ def test_a_round_restored_is_a_new_round_and_its_pack_is_checked(tmp_path: Path)
     carried = [s for s in book.sheetnames if s.startswith("case.") and "nominat" in s]
     assert carried and any("Indonesia" in str(row) for row in book[carried[0]].iter_rows(
         values_only=True))
+
+
+def test_the_workspace_pages_enforce_roles_csrf_and_origin_and_show_conflicts(
+        tmp_path: Path) -> None:
+    """The pages a person works in (planner.web.wspages), through HTTP: signing in by the
+    invitation's token (kept as an HttpOnly cookie, never in an address or a page), the
+    coordinator's forms refused for another group's State and for the secretariat's actions
+    however crafted, every form refused without its CSRF token or from another origin, a
+    stale change shown beside what is there now, the version the pages poll."""
+    import re
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from starlette.testclient import TestClient
+
+    from planner.web.app import create_app
+
+    case, profile = open_case(shipped_cases()["untoc-cop6-2012"])
+    ws, token = Workspace.create(tmp_path / "w.sqlite", profile.body, str(case.path),
+                                 profile.name, "Secretariat")
+    kenya_token = ws.invite(None, "Kenya (AG)", AF)
+    app = create_app(case, profile, workspace=ws)
+    here = {"origin": "http://127.0.0.1"}
+
+    def signed_in(given: str) -> tuple[TestClient, str]:
+        client = TestClient(app, base_url="http://127.0.0.1")
+        r = client.post("/session", data={"token": given}, headers=here, follow_redirects=False)
+        assert (r.status_code, r.headers["location"]) == (303, "/ws")
+        assert "httponly" in r.headers["set-cookie"].lower()
+        assert "samesite=strict" in r.headers["set-cookie"].lower()
+        page = client.get("/ws")
+        assert page.status_code == 200 and given not in page.text
+        assert page.headers["referrer-policy"] == "no-referrer"
+        found = re.search(r'name="csrf" value="([^"]+)"', page.text)
+        assert found is not None
+        return client, found.group(1)
+
+    outsider = TestClient(app, base_url="http://127.0.0.1")
+    assert outsider.get("/ws", follow_redirects=False).headers["location"] == "/join"
+    assert outsider.get("/ws/version").status_code == 401
+    r = outsider.post("/session", data={"token": "guess"}, headers=here)
+    assert r.status_code == 401
+    r = outsider.post("/session", data={"token": token}, headers={"origin": "http://evil"})
+    assert r.status_code == 403
+    secretariat, csrf = signed_in(token)
+    kenya, kcsrf = signed_in(kenya_token)
+    assert "Enter a nomination" in kenya.get("/ws").text
+    assert 'id="secretariat"' not in kenya.get("/ws").text
+
+    def post(client: TestClient, path: str, **data: str) -> int:
+        return client.post(path, data=data, headers=here, follow_redirects=False).status_code
+
+    assert post(kenya, "/ws/nominations", csrf=kcsrf, state="Nigeria", post="Vice-President",
+                priority="1", version="0") == 303
+    # another group's State, however written; the secretariat's actions: refused
+    for state in ("India", "india", "Republic of India"):
+        assert post(kenya, "/ws/nominations", csrf=kcsrf, state=state,
+                    post="Vice-President", version="0") in (403, 422)
+    assert post(kenya, "/ws/nominations", csrf=kcsrf, state="India", post="Vice-President",
+                version="0", group=AF) == 403
+    assert post(kenya, "/ws/rounds", csrf=kcsrf, name="Round 1") == 403
+    assert post(kenya, "/ws/draws", csrf=kcsrf, among="India\nChina", **{"for": "x"}) == 403
+    assert post(kenya, "/ws/asks", csrf=kcsrf, exclude="India") == 403
+    assert post(kenya, "/ws/restore", csrf=kcsrf, round="Round 1", name="x") == 403
+    # no CSRF token, another's token, another origin, no origin
+    assert post(kenya, "/ws/nominations", state="Nigeria", post="President") == 403
+    assert post(kenya, "/ws/nominations", csrf=csrf, state="Nigeria", post="President") == 403
+    assert kenya.post("/ws/nominations", data={"csrf": kcsrf}, headers={
+        "origin": "http://evil.example"}).status_code == 403
+    assert kenya.post("/ws/nominations", data={"csrf": kcsrf}).status_code == 403
+    big = kenya.post("/ws/nominations", content=b"x" * 70_000, headers={
+        **here, "content-type": "application/x-www-form-urlencoded"})
+    assert big.status_code == 413
+    # two changes from one version: the second is shown what is there now, and decides
+    before = secretariat.get("/ws/version").json()["version"]
+    assert post(kenya, "/ws/nominations", csrf=kcsrf, state="Nigeria", post="Vice-President",
+                priority="2", version="1") == 303
+    r = secretariat.post("/ws/nominations", data={
+        "csrf": csrf, "state": "Nigeria", "post": "Vice-President", "priority": "3",
+        "person": "B. Okafor", "version": "1"}, headers=here)
+    assert r.status_code == 409
+    assert "Changed meanwhile" in r.text and "priority 2" in r.text and "B. Okafor" in r.text
+    assert 'name="version" value="2"' in r.text  # the decision is made from what is there now
+    assert secretariat.get("/ws/version").json()["version"] == before + 1
+    assert post(secretariat, "/ws/nominations", csrf=csrf, state="Nigeria",
+                post="Vice-President", priority="3", person="B. Okafor", version="2") == 303
+    # bad input: every problem listed, 422
+    r = secretariat.post("/ws/nominations", data={"csrf": csrf, "state": "Atlantis",
+                                                  "post": "Emperor", "version": "0"},
+                         headers=here)
+    assert r.status_code == 422 and "Atlantis" in r.text and "Emperor" in r.text
+    # the secretariat's asks, a round, a drawing, a pack
+    assert post(secretariat, "/ws/asks", csrf=csrf, exclude="Algeria",
+                version=str(secretariat.get("/ws/version").json()["version"])) == 303
+    assert post(secretariat, "/ws/rounds", csrf=csrf, name="Round 1") == 303
+    assert ws.rounds()[0].snapshot["workspace"]["asks"] == "?exclude=Algeria"
+    assert "Algeria" not in {s["state"] for s in ws.rounds()[0].snapshot["slate"]}
+    assert post(secretariat, "/ws/draws", csrf=csrf, among="India\nChina",
+                **{"for": "the President's seat"}) == 303
+    page = kenya.get("/ws").text
+    assert "Round 1" in page and "drawn from China, India" in page
+    r = kenya.get("/ws/pack", params={"round": "Round 1"})
+    assert r.status_code == 200 and r.content[:2] == b"PK"
+    assert kenya.get("/ws/pack", params={"round": "Round 9"}).status_code == 404
+    # signing out forgets the cookie
+    r = kenya.post("/ws/leave", data={"csrf": kcsrf}, headers=here, follow_redirects=False)
+    assert r.status_code == 303
+    assert kenya.get("/ws/version").status_code == 401

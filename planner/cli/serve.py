@@ -14,7 +14,8 @@ from planner.cli.common import _load, cli
               help="Where to listen; another host than 127.0.0.1 needs the printed token.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the board in the browser.")
 @click.option("--workspace", "workspace", metavar="FILE_OR_URL",
-              help="Serve this shared workspace's JSON API too (planner workspace init makes "
+              help="Serve this shared workspace too: its pages at /ws, where each person "
+                   "joins by their invitation, and its JSON API (planner workspace init makes "
                    "one); its case is the board's.")
 def serve_cmd(case: str | None, port: int, host: str, open_browser: bool,
               workspace: str | None) -> None:
@@ -53,6 +54,10 @@ def serve_cmd(case: str | None, port: int, host: str, open_browser: bool,
     shown = "127.0.0.1" if local else ("THIS-MACHINE" if host in ("0.0.0.0", "::") else host)
     url = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
     click.echo(f"The board: {url}  (Ctrl-C stops the server)", err=True)
+    if shared is not None:
+        click.echo(f"The workspace's shared board: http://{shown}:{port}/ws; each person "
+                   f"joins by their invitation's link, http://{shown}:{port}/join#TOKEN "
+                   "(planner workspace invite prints it)", err=True)
     if shown == "THIS-MACHINE":
         click.echo("Put this machine's address in place of THIS-MACHINE.", err=True)
     if open_browser:

@@ -32,7 +32,8 @@ def _say_token(who: str, token: str) -> None:
     # the token goes to the terminal once, after a '#': a link's fragment is never sent to a
     # server, so it stays out of logs and Referer headers
     click.echo(f"{who}'s token (shown once; keep it secret): {token}")
-    click.echo(f"Their link, once the board serves the workspace: http://HOST:PORT/join#{token}")
+    click.echo("Their link, once planner serve --workspace serves it (HOST:PORT as it says): "
+               f"http://HOST:PORT/join#{token}")
 
 
 @workspace_group.command(name="init")

@@ -22,8 +22,8 @@ from starlette.routing import Route
 
 from planner.domain.case import Case
 from planner.errors import InputError
-from planner.rules.profile import Profile
 from planner.store.workspace import Forbidden, Person, Stale, Workspace
+from planner.web.consultation import SharedBoard
 
 MAX_BODY = 64 * 1024  # a nomination is a few hundred bytes
 
@@ -42,25 +42,24 @@ def _unauthorised() -> Response:
                         headers={"WWW-Authenticate": "Bearer"})
 
 
-def api_routes(ws: Workspace, case: Case, profile: Profile,
-               built: Callable[..., Awaitable[Any]]) -> list[Route]:
+def api_routes(ws: Workspace, shared: SharedBoard, case: Case,
+               off_thread: Callable[..., Awaitable[Any]]) -> list[Route]:
     async def board(request: Request) -> Response:
-        from planner.web.board import parse_state
-
         if await run_in_threadpool(_person, ws, request) is None:
             return _unauthorised()
-        log = await run_in_threadpool(ws.log)
-        nominated = ws.case_with_nominations(case)
-        shown = await built(nominated, profile, parse_state({}, nominated, profile.open_seats))
+        # the board of the workspace's version, built once for everyone who asks
+        version, shown = await off_thread(shared.current)
         from planner.domain.rotation import turns
         from planner.report.render import tracker_said
 
         rows = [dataclasses.asdict(n) for n in await run_in_threadpool(ws.nominations)]
         # whose turn it is, as the election reads it (planner.rules.election), not prepared again
-        turn = turns(nominated, [nominated.session.number])[0]
+        turn = turns(shown.case, [shown.case.session.number])[0]
         tracked, _words = tracker_said(await run_in_threadpool(ws.tracker, turn))
-        return JSONResponse({"version": log[-1].id if log else 0, "round": None,
-                             "nominations": rows, **tracked, "solve": shown.solve})
+        rounds = await run_in_threadpool(ws.rounds)
+        return JSONResponse({"version": version, "round": rounds[-1].name if rounds else None,
+                             "asks": shown.state.query(), "nominations": rows, **tracked,
+                             "solve": shown.solve})
 
     async def nominate(request: Request) -> Response:
         who = await run_in_threadpool(_person, ws, request)

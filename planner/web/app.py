@@ -34,7 +34,7 @@ from planner.errors import InputError, PlannerError
 from planner.limits import MAX_FILE_BYTES
 from planner.rules.profile import Profile
 from planner.store.workspace import Workspace
-from planner.web.guard import CSRF_COOKIE, csrf_for, csrf_ok, same_origin
+from planner.web.guard import CSRF_COOKIE, attachment, csrf_for, csrf_ok, same_origin
 
 HERE = Path(__file__).parent
 TOKEN_COOKIE = "planner_token"
@@ -77,19 +77,6 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
-def attachment(name: str) -> str:
-    """A Content-Disposition for a download named `name` (RFC 6266): an ASCII fallback, and
-    the name itself in UTF-8 where it is not ASCII."""
-    from urllib.parse import quote
-
-    fallback = "".join(c if c.isascii() and (c.isalnum() or c in "._-") else "_"
-                       for c in name).strip("_") or "download.xlsx"
-    header = f'attachment; filename="{fallback}"'
-    if fallback != name:
-        header += f"; filename*=UTF-8''{quote(name, safe='')}"
-    return header
-
-
 @dataclass
 class ServerState:
     case: Case
@@ -117,11 +104,14 @@ def create_app(case: Case, profile: Profile, token: str | None = None,
     builds = anyio.Semaphore(BUILDS_AT_ONCE)
     reads = anyio.Semaphore(1)  # one upload read at a time, each in a bounded process
 
+    async def off_thread(work: Any, *args: Any, **kwargs: Any) -> Any:
+        async with builds:  # waiting here holds no thread
+            return await run_in_threadpool(work, *args, **kwargs)
+
     async def built(*args: Any) -> Any:
         from planner.web.board import build
 
-        async with builds:  # waiting here holds no thread
-            return await run_in_threadpool(build, *args)
+        return await off_thread(build, *args)
 
     def allowed(request: Request) -> bool:
         if server.token is None:
@@ -295,8 +285,13 @@ def create_app(case: Case, profile: Profile, token: str | None = None,
     ]
     if workspace is not None:
         from planner.web.api import api_routes
+        from planner.web.consultation import SharedBoard
+        from planner.web.wspages import workspace_pages
 
-        routes += api_routes(workspace, case, profile, built)
+        shared = SharedBoard(workspace, case, profile)
+        routes += api_routes(workspace, shared, case, off_thread)
+        routes += workspace_pages(workspace, shared, case, profile, templates, server.secret,
+                                  off_thread)
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         yield

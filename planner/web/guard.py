@@ -34,3 +34,16 @@ def csrf_ok(secret: bytes, request: Request, sent: object) -> bool:
     cookie = request.cookies.get(CSRF_COOKIE)
     return bool(cookie) and isinstance(sent, str) and secrets.compare_digest(
         sent.encode(), csrf_for(secret, cookie or "").encode())
+
+
+def attachment(name: str) -> str:
+    """A Content-Disposition for a download named `name` (RFC 6266): an ASCII fallback, and
+    the name itself in UTF-8 where it is not ASCII."""
+    from urllib.parse import quote
+
+    fallback = "".join(c if c.isascii() and (c.isalnum() or c in "._-") else "_"
+                       for c in name).strip("_") or "download.xlsx"
+    header = f'attachment; filename="{fallback}"'
+    if fallback != name:
+        header += f"; filename*=UTF-8''{quote(name, safe='')}"
+    return header
