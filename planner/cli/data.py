@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from pathlib import Path
 
 import click
@@ -43,8 +44,16 @@ def _given(effects: tuple[str, ...], problems: object) -> dict[str, dt.date]:
     given: dict[str, dt.date] = {}
     for text in effects:
         name, _, day = text.rpartition("=")
-        where = Where("--effect", column=text)
-        state = registry().lookup(name.strip()) if name.strip() else None
+        where = Where("--effect", column=text[:80])
+        if not name.strip() or not day.strip():
+            problems.add(where, f"{text[:80]!r} gives no State and day",
+                         "write it as STATE=DAY, e.g. --effect 'Jamaica=23 Jan 1998'")
+            continue
+        state = registry().lookup(name.strip())
+        if state in given:
+            problems.add(where, f"--effect gives {state} twice",
+                         "give each State's day once")
+            continue
         if state is None:
             problems.add(where, f"{name.strip() or text!r} is not a State or participant the "
                          "planner knows", "write it as STATE=DAY, e.g. --effect "
@@ -70,11 +79,23 @@ def _provenance_rows(path: Path, replaced: set[str]) -> list[list[object]]:
         return []
 
 
+_MTDSG_FILE = re.compile(r"^([IVXL]+(?:-[A-D])?-\d{1,3}(?:-[a-z]{1,2})?(?:-\d{1,2})?)"
+                        r"(?:\.[a-z]{2})?$")
+
+
 def _table_name(table: object, path: Path) -> str:
+    """The name the table is written under: the MTDSG number its file is named by (XI-A-6.en.xml
+    keeps the chapter's letter, which the XML's header leaves out), else the one the source
+    gives, else the file's own name, in letters, digits, dots, dashes and underscores only (a
+    name is never a path)."""
     from planner.io.untc import StatusTable
 
     assert isinstance(table, StatusTable)
-    return table.treaty or path.stem
+    by_file = _MTDSG_FILE.match(path.stem)
+    # the Collection's files end in their language (XVIII-12-a.en.xml)
+    name = by_file.group(1) if by_file else table.treaty or re.sub(r"\.[a-z]{2}$", "",
+                                                                   path.stem)
+    return re.sub(r"[^A-Za-z0-9._-]", "_", name).strip("._") or "status"
 
 
 @data_group.command(name="import")
@@ -154,8 +175,8 @@ def import_cmd(sources: tuple[Path, ...], out: Path, effects: tuple[str, ...]) -
 
             write_atomic(out / f"{name}.csv", write)
             parties = len(table.parties())
-            ended = sum(1 for p in table.participants if p.ended)
-            signed = len(table.participants) - parties - ended
+            ended = len(table.ended_by())
+            signed = sum(1 for p in table.participants if p.consent is None and p.signed)
             reserved = sum(1 for p in table.participants if p.reserved)
             rows.append([
                 f"{name}.csv", table.source, table.form, table.treaty, table.title,

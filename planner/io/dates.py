@@ -46,6 +46,10 @@ UNTC_ACTIONS = {
     "c": "formal confirmation",
     # a definitive signature, in a "Definitive signature(s), Ratification, ..." column (XII-6)
     "s": "definitive signature",
+    # "Participation(P)" (XVIII-2, XXV-2-a), "Consent to be bound(P)" (XXVI-2-a), "Simplified
+    # procedure(p)" (XXI-6-a): each a consent to be bound
+    "P": "participation",
+    "p": "simplified procedure",
 }
 
 
@@ -62,6 +66,9 @@ def _make(year: int, month: int, day: int, text: str) -> dt.date:
 
 def parse_date(value: object) -> dt.date:
     """Read one date cell. Raises DateError with a message fit for the user."""
+    if isinstance(value, str) and len(value) > 64:
+        # no date is written in more; a long run of digits would cost int() dearly
+        raise DateError(f"{value[:20]!r}... ({len(value):,} characters) is not a date")
     date = _parse_date(value)
     if not EARLIEST_DATE <= date <= LATEST_DATE:
         raise DateError(f"{date.isoformat()} is outside the dates the planner reads "

@@ -40,6 +40,7 @@ from planner.io.dates import (
     parse_untc_consent,
     untc_style,
 )
+from planner.io.untc_notes import Told, read_note, recalled_elsewhere
 from planner.limits import MAX_STATUS_CELL_CHARS, MAX_STATUS_COLUMNS
 
 CONSENT_WORDS = ("ratification", "accession", "approval", "acceptance")
@@ -74,57 +75,8 @@ _CHARSET = re.compile(rb"charset=[\"']?([A-Za-z0-9_-]+)", re.I)
 _SUPERSCRIPT = re.compile(r"<superscript>.*?</superscript>", re.I | re.S)
 # a participant that withdrew or denounced: its dates in brackets ("[17 Dec 2002 ]")
 _BRACKETED = re.compile(r"^\[\s*(.*?)\s*\]$")
-# a note's prose telling of a withdrawal or a denunciation, as the Collection words it:
-# "On 30 December 2016, the Government of Poland notified the Secretary-General of its
-# decision to withdraw from the Statutes which shall take effect on 30 December 2017" (XIV-7);
-# "... the Government of Canada had notified the Secretary-General of its decision to withdraw
-# from the Convention. The withdrawal took effect on 28 March 2014." (XXVII-10)
-_GOVERNMENT = r"Government\s+of\s+(?:the\s+)?(?P<name>[A-Z][^,;:.]*?),?\s+"
-_TOLD_SG = r"(?:had\s+)?(?:notified|informed)\s+the\s+Secretary[-\s]General\s+"
-_NOTICES = (
-    re.compile(_GOVERNMENT + _TOLD_SG + r"(?:of\s+its\s+decision\s+to|that\s+it\s+had\s+"
-               r"decided\s+to)\s+(?:withdraw\s+from|denounce)\b"),
-    # "... the Government of Jamaica notified the Secretary-General of its denunciation of the
-    # Protocol." (IV-5)
-    re.compile(_GOVERNMENT + _TOLD_SG + r"of\s+its\s+(?:denunciation\s+of|withdrawal\s+from)\b"),
-    # "The instrument of denunciation of the Protocol was deposited by the Government of New
-    # Zealand on 17 December 1968 ..." (VI-14)
-    re.compile(r"instrument\s+of\s+(?:denunciation|withdrawal)\b[^.]{0,200}?deposited\s+by\s+"
-               r"the\s+Government\s+of\s+(?:the\s+)?(?P<name>[A-Z][^,;:.]*?)\s+on\b"),
-    # "... the Secretary-General received from the Government of Bulgaria a notification of
-    # denunciation of the said Convention." (XII-6)
-    re.compile(r"received\s+from\s+the\s+Government\s+of\s+(?:the\s+)?(?P<name>[A-Z][^,;:.]*?)\s+"
-               r"an?\s+(?:notification|instrument)\s+of\s+(?:denunciation|withdrawal)\b"),
-)
-_DAY_WORDS = r"\d{1,2}\s+[A-Z][a-z]{2,8}\.?\s+\d{4}"
-# "... which shall take effect on 30 December 2017" (XIV-7), "The withdrawal took effect on 28
-# March 2014." (XXVII-10), "the date of effect being 14 May 2002" (XIV-7), "The action will
-# become effective for Australia on 31 July 2007" (X-8), "with effect from 26 August 1998" (IV-5)
-_EFFECT = re.compile(
-    r"(?:(?:take|takes|took|taking)\s+effect|effective|with\s+effect|"
-    r"date\s+of\s+effect\s+being|date\s+of\s+effect:?)\s+"
-    r"(?:for\s+[A-Z][^,.;:]{0,80}?\s+)?"
-    r"(?:on\s+|as\s+from\s+|from\s+)?(?P<day>" + _DAY_WORDS + ")")
-# a notice of withdrawal itself withdrawn before it took effect: "Subsequently, ... the
-# Government of Brazil notified the Secretary-General that it had decided to withdraw its
-# notification of withdrawal of 15 May 2001." (XIV-7)
-# or suspended: "... notified the Secretary-General of its decision to suspend the withdrawal
-# from the Agreement." (X-8, Trinidad and Tobago)
-_RECALLED = re.compile(r"withdr[a-z]+\s+(?:of\s+)?(?:its|the|that)\s+notification\s+of\s+"
-                       r"(?:withdrawal|denunciation)|(?:revoke|rescind|suspend)[a-z]*\s+(?:its|the)"
-                       r"\s+(?:notification|withdrawal|denunciation)")
-# a consent given again after the notice: "On that same date, the Government of Guyana
-# re-acceded to the Optional Protocol with a reservation." (IV-5), "On 21 December 2016, Canada
-# deposited with the Secretary-General an instrument of accession to the Convention." (XXVII-10)
-_REJOINED = re.compile(r"re-?acceded|re-?accession|acceded\s+again|deposited\s+(?:with\s+the\s+"
-                       r"Secretary[-\s]General\s+)?an\s+instrument\s+of\s+(?:accession|"
-                       r"ratification|acceptance|approval)")
-# how far after the notice its date of effect may be told (the same note's next sentence)
-_EFFECT_REACH = 400
-# an intergovernmental organisation among the participants (the Common Fund for Commodities
-# lists ten): not a State, so no seat; told apart only when the name list does not know it
-_ORGANISATION = re.compile(r"\b(?:Community|Union|Organi[sz]ation|Market|Fund|Bank|Agency|"
-                           r"Association|Commission|Council)\b")
+# an MTDSG number as the Collection writes it: XVIII-12-a, XI-A-6, XXVII-7-d
+_NUMBER = re.compile(r"^[IVXL]+(?:-[A-D])?-\d{1,3}(?:-[a-z]{1,2})?(?:-\d{1,2})?$")
 
 
 @dataclass(frozen=True)
@@ -151,11 +103,14 @@ class StatusTable:
     sha256: str
     participants: tuple[Participant, ...]
     notes: tuple[str, ...] = ()  # what the reading passed over, worth a look
+    noticed: dt.date | None = None  # the newest notice of withdrawal the notes date
 
     @property
     def newest(self) -> dt.date | None:
-        days = [d for p in self.participants for d in (p.signed, p.consent, p.ended) if d]
-        return max(days, default=None)
+        """The newest signature or consent: a withdrawal's day of effect may lie ahead of the
+        day the data was read, so it does not date the data."""
+        days = [d for p in self.participants for d in (p.signed, p.consent) if d]
+        return max([*days, *([self.noticed] if self.noticed else [])], default=None)
 
     @property
     def data_date(self) -> dt.date | None:
@@ -163,8 +118,17 @@ class StatusTable:
         return self.as_at or self.newest
 
     def parties(self) -> tuple[Participant, ...]:
-        """Those whose consent stands: a denunciation or withdrawal ends it (counted apart)."""
-        return tuple(p for p in self.participants if p.consent is not None and p.ended is None)
+        """Those whose consent stands on the data's date: a withdrawal ends it from the day it
+        takes effect (one still to come leaves a party a party until then)."""
+        on = self.data_date
+        return tuple(p for p in self.participants if p.consent is not None and (
+            p.ended is None or (on is not None and p.ended > on)))
+
+    def ended_by(self) -> tuple[Participant, ...]:
+        """Those whose withdrawal or denunciation has taken effect on the data's date."""
+        on = self.data_date
+        return tuple(p for p in self.participants if p.ended is not None and (
+            on is None or p.ended <= on))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -178,47 +142,19 @@ class _Grid:
         self.rows = rows
         # the day each withdrawal or denunciation takes effect, by the name the notes give
         self.endings = endings or {}
-        # withdrawals and denunciations the notes tell in prose
-        self.told: list[_Told] = []
+        # withdrawals and denunciations the notes tell in prose, the sentences that may tell
+        # of one in a wording not read, and the notes' texts (a recall may be a note apart)
+        self.told: list[Told] = []
+        self.unread: list[str] = []
+        self.texts: list[str] = []
         # the names the notes give a reservation to
         self.reserved: set[str] = set()
-        # what the reading left out, said in the table's notes
-        self.left_out: list[str] = []
+        # what the reading of the source's notes found worth saying
+        self.notes: list[str] = []
         # the count of parties the source's own header gives (the XML's Status/Parties)
         self.counted: int | None = None
-
-
-@dataclass(frozen=True)
-class _Told:
-    """A withdrawal or denunciation a note tells in prose."""
-    name: str  # as the note writes it
-    day: dt.date | None  # the day it takes effect, where the same passage says it
-    words: str  # the passage, for a message
-    recalled: bool  # the notice was itself withdrawn before it took effect
-    rejoined: bool  # the same passage tells of a consent given again after it
-
-
-def _told(text: str, shown: str, problems: Problems) -> list[_Told]:
-    out = []
-    found_all = sorted((m for r in _NOTICES for m in r.finditer(text)), key=lambda m: m.start())
-    for k, found in enumerate(found_all):
-        after = text[found.end():found.end() + _EFFECT_REACH]
-        # the notice's own date of effect and recall, not the next notice's
-        nxt = next((m.start() - found.end() for m in found_all[k + 1:]
-                    if m.start() >= found.end()), None)
-        after = after[:nxt] if nxt is not None else after
-        effect = _EFFECT.search(after)
-        day = (_day(effect.group("day"), Where(shown, column="notes"), problems)
-               if effect else None)
-        recalled = _RECALLED.search(after)
-        # the passage quoted runs to the end of its sentence at least
-        stop = re.search(r"\.(?:\s|$)", after)
-        end = max(effect.end() if effect else 0, recalled.end() if recalled else 0,
-                  stop.start() + 1 if stop else len(after))
-        words = " ".join(text[found.start():found.end() + end].split())
-        out.append(_Told(" ".join(found.group("name").split()), day, words,
-                         recalled is not None, _REJOINED.search(after) is not None))
-    return out
+        # the days of the notices of withdrawal its notes' tables give
+        self.notices: list[dt.date] = []
 
 
 def _check_size(header: list[str], rows: list[tuple[int, list[str]]], shown: str,
@@ -304,7 +240,8 @@ def _page(raw: bytes, shown: str, problems: Problems) -> tuple[_Grid | None, str
             found = _MTDSG.search(text)
             grid = _Grid(table[at], rows)
             # the page's notes, below the table: withdrawals and denunciations told in prose
-            grid.told = _told(" ".join(parser.text), shown, problems)
+            grid.texts = [" ".join(parser.text)]
+            grid.told, grid.unread = read_note(grid.texts[0], shown, problems, grid.notes)
             return grid, found.group(1) if found else "", ""
     problems.add(Where(shown), "no participant table (a header row starting Participant, "
                  "with a Ratification or Accession column)",
@@ -323,7 +260,8 @@ def _xml(raw: bytes, shown: str, problems: Problems) -> tuple[_Grid | None, str,
     head = root.find(".//Participants/Table/TGroup/Thead/Row")
     body = root.findall(".//Participants/Table/TGroup/Tbody/Rows/Row")
     ext = root.find(".//Treaty/Header/ExternalData")
-    chapter = (root.findtext(".//Treaty/Header/Chapter/Header") or "").replace("CHAPTER", "")
+    chapter = _SUPERSCRIPT.sub("", root.findtext(".//Treaty/Header/Chapter/Header") or ""
+                               ).replace("CHAPTER", "")
     number = "-".join(p for p in (chapter.strip(), (ext.findtext("Numsect") if ext is not None
                                                    else "") or "",
                                   (ext.findtext("Subnumsect") if ext is not None else "")
@@ -331,6 +269,8 @@ def _xml(raw: bytes, shown: str, problems: Problems) -> tuple[_Grid | None, str,
     title = ""
     if ext is not None:
         title = (ext.findtext("Subtitlesect") or ext.findtext("Titlesect") or "").strip()
+    if not _NUMBER.match(number):
+        number = ""  # not an MTDSG number: the table is named after its file (it names a file)
     if head is None:
         problems.add(Where(shown), "no participant table in the XML (Participants/Table/"
                      "TGroup/Thead)", "give the treaty's MTDSG XML file, whose Participants "
@@ -346,9 +286,16 @@ def _xml(raw: bytes, shown: str, problems: Problems) -> tuple[_Grid | None, str,
     # a withdrawal's or denunciation's notes give a small table: Participant, Date of
     # notification, Date of effect (or "Effective date", XIX-21); or tell it in prose
     endings: dict[str, dt.date] = {}
-    told: list[_Told] = []
+    told: list[Told] = []
+    unread: list[str] = []
+    texts: list[str] = []
+    said: list[str] = []
+    notices: list[dt.date] = []
     for note in root.findall(".//EndNotes/Note"):
-        told += _told(" ".join(t.text or "" for t in note.findall("text")), shown, problems)
+        texts.append(_SUPERSCRIPT.sub("", " ".join(t.text or "" for t in note.findall("text"))))
+        found, maybe = read_note(texts[-1], shown, problems, said)
+        told += found
+        unread += maybe
         for table in note.findall("table"):
             lines = [[(c.text or "").strip().rstrip(":").lower() if i == 0 else
                       (c.text or "").strip() for c in r.findall("col")]
@@ -357,15 +304,22 @@ def _xml(raw: bytes, shown: str, problems: Problems) -> tuple[_Grid | None, str,
                 else None
             if at is None:
                 continue
+            told_at = next((i for i, h in enumerate(lines[0]) if "notification" in h), None)
             for line in lines[1:]:
+                if told_at is not None and len(line) > told_at and line[told_at]:
+                    noticed = _day(line[told_at], Where(shown, column="EndNotes"), problems)
+                    if noticed is not None:
+                        notices.append(noticed)
                 if len(line) > at and line[0]:
                     day = _day(line[at], Where(shown, column="EndNotes"), problems)
                     if day is not None:
                         endings[_FOOTNOTE.sub("", line[0]).strip()] = day
     grid = _Grid(cells(head), [(i, cells(r)) for i, r in enumerate(body, start=2)], endings)
-    grid.told = told
+    grid.told, grid.unread, grid.texts, grid.notes = told, unread, texts, said
+    grid.notices = notices
     counted = (root.findtext(".//Header/ExternalData/Status/Parties") or "").strip()
-    grid.counted = int(counted) if counted.isdigit() else None
+    grid.counted = int(counted) if counted.isascii() and counted.isdigit() \
+        and len(counted) <= 6 else None
     # "Declarations and Reservations": a participant whose entry has a title naming a
     # reservation ("Reservation:", "Reservations made upon signature ...")
     for entry in root.findall(".//Declarations/Declaration"):
@@ -402,17 +356,15 @@ def _csv(raw: bytes, shown: str, problems: Problems) -> _Grid | None:
 # from a grid to the table
 
 
-def _name(text: str, where: Where, problems: Problems,
-          left_out: list[str] | None = None) -> tuple[str, str] | None:
-    """The UN name for a participant as the Collection writes it (footnote numbers off). An
-    organisation the name list does not know goes to left_out, to be said, not refused."""
+def _name(text: str, where: Where, problems: Problems) -> tuple[str, str] | None:
+    """The UN name for a participant as the Collection writes it (footnote numbers off); an
+    organisation that joins treaties is in the name list too (planner/data/states.csv)."""
     written = _FOOTNOTE.sub("", _SUPERSCRIPTS.sub("", text)).strip()
     found = registry().lookup(written)
     if found is None:
-        if left_out is not None and _ORGANISATION.search(written):
-            left_out.append(written)
-            return None
-        problems.add(where, f"unknown participant {written!r}", did_you_mean(written))
+        problems.add(where, f"unknown participant {written!r}", did_you_mean(written) + (
+            "; an organisation that joins treaties is added to planner/data/states.csv as "
+            "kind organization" if not did_you_mean(written) else ""))
         return None
     return found, written
 
@@ -422,25 +374,38 @@ def _by_state(names: dict[str, dt.date]) -> dict[str, dt.date]:
             if (state := registry().lookup(name)) is not None}
 
 
-def _prose_endings(grid: _Grid, listed: set[str], shown: str, notes: list[str]
-                   ) -> dict[str, tuple[dt.date | None, str, bool]]:
-    """The withdrawals the notes tell in prose, by State; one naming no participant is said."""
-    out: dict[str, tuple[dt.date | None, str, bool]] = {}
+def _prose_endings(grid: _Grid, listed: dict[str, str], shown: str, notes: list[str]
+                   ) -> tuple[dict[str, Told], dict[str, str]]:
+    """The withdrawals the notes tell in prose, by State (the latest where a State gave notice
+    more than once); and, by State, a sentence that may tell of one in a wording not read.
+    listed: each participant's name as written, by State."""
+    out: dict[str, Told] = {}
     for told in grid.told:
         state = registry().lookup(told.name)
         if state is None or state not in listed:
             notes.append(f"{shown}: a note tells of a withdrawal or denunciation by "
-                         f"{told.name}, which is not among the participants read: "
-                         f"\"{told.words}\"")
-        elif told.recalled:
-            notes.append(f"{shown}: {told.name} gave notice of withdrawal and withdrew the "
-                         f"notice before it took effect, as a note tells: still a party: "
-                         f"\"{told.words}\"")
+                         f"{told.name!r}, a name " + ("the planner does not know" if state is None
+                                                       else "not among the participants")
+                         + f": not applied: \"{told.words}\"")
+            continue
+        # a recall in a note apart, where the State gave notice once (with two notices, a
+        # recall elsewhere could be the other's)
+        once = sum(1 for t in grid.told if t.name == told.name) == 1
+        recall = "" if told.recalled or not once else recalled_elsewhere(told.name, grid.texts)
+        if told.recalled or recall:
+            notes.append(f"{shown}: {listed[state]} gave notice of withdrawal and withdrew or "
+                         f"suspended the notice before it took effect, as a note tells: still a "
+                         f"party: \"{told.words}{' ' + recall if recall else ''}\"")
         elif state not in out or (told.day is not None and (
-                (had := out[state][0]) is None or told.day > had)):
+                (had := out[state].day) is None or told.day > had)):
             # a State that denounced, acceded again and denounced again: the latest counts
-            out[state] = (told.day, told.words, told.rejoined)
-    return out
+            out[state] = told
+    maybe: dict[str, str] = {}
+    for sentence in grid.unread:
+        for state, written in listed.items():
+            if state not in out and (written in sentence or state in sentence):
+                maybe.setdefault(state, sentence)
+    return out, maybe
 
 
 def _day(text: str, where: Where, problems: Problems) -> dt.date | None:
@@ -453,8 +418,35 @@ def _day(text: str, where: Where, problems: Problems) -> dt.date | None:
         return None
 
 
+# the words of a column where a consent to be bound is given (Ratification, Acceptance(A),
+# Accession(a), Succession(d), Definitive signature, Participation(P), Formal confirmation(c))
+_CONSENT_COLUMN = (*CONSENT_WORDS, "succession", "participation", "definitive signature",
+                   "formal confirmation", "consent to be bound", "simplified procedure")
+
+
+def _columns(low: list[str]) -> tuple[list[int], list[int], int | None, list[int]]:
+    """The table's columns by what they hold: consent (one or more), signature (one or more),
+    the ending, and the others (not read)."""
+    consent, signature, other = [], [], []
+    ending = None
+    for i, h in enumerate(low[1:], start=1):
+        if "provisional" in h:
+            other.append(i)  # "Provisional acceptance" (XIX-35), "Provisional application"
+        elif h.startswith("signature"):
+            signature.append(i)  # incl. "Signature, Succession to signature(d)"
+        elif any(w in h for w in _CONSENT_COLUMN):
+            consent.append(i)
+        elif any(w in h for w in ENDING_WORDS) and ending is None:
+            ending = i
+        elif "signature" in h:
+            signature.append(i)  # "Confirmation of signature ad referendum(C)" (XIV-7)
+        else:
+            other.append(i)  # "Notification under article 21 (1)" (XIV-7)
+    return consent, signature, ending, other
+
+
 def _from_grid(grid: _Grid, shown: str, problems: Problems, notes: list[str],
-               given: Mapping[str, dt.date]) -> list[Participant]:
+               given: Mapping[str, dt.date], xml: bool) -> list[Participant]:
     low = [h.lower() for h in grid.header]
     if not low or not low[0].startswith("participant"):
         problems.add(Where(shown, row=1, column=grid.header[0] if grid.header else None),
@@ -462,99 +454,122 @@ def _from_grid(grid: _Grid, shown: str, problems: Problems, notes: list[str],
                      "give the status table as the Collection publishes it: Participant, "
                      "Signature, then the consent column")
         return []
-    # "Provisional acceptance" beside "Definitive acceptance" (XIX-35): a provisional column
-    # is no consent to be bound
-    consent = next((i for i, h in enumerate(low) if any(w in h for w in CONSENT_WORDS)
-                    and "provisional" not in h), None)
-    signature = next((i for i, h in enumerate(low) if h.startswith("signature")), None)
-    ending = next((i for i, h in enumerate(low) if any(w in h for w in ENDING_WORDS)), None)
-    if consent is None:
+    consents, signatures, ending, others = _columns(low)
+    if not consents:
         problems.add(Where(shown, row=1), "no consent column (Ratification, Acceptance(A), "
                      "Approval(AA), Accession(a), Succession(d))",
                      "give the status table with its consent column")
         return []
+    if len(consents) > 1:
+        # older tables give consent in two columns (VIII-6: Acceptance(A), then Accession(a),
+        # Succession(d)): a date in either makes a party, the earliest from when
+        notes.append(f"{shown}: consent is read from {len(consents)} columns ("
+                     + "; ".join(grid.header[i] for i in consents) + "): a date in any makes "
+                     "a party, from the earliest")
+    for i in others:
+        if any(cells[i].strip() for _n, cells in grid.rows if i < len(cells)):
+            notes.append(f"{shown}: the column {grid.header[i]!r} is not read (no signature "
+                         "and no consent)")
     out = []
     named_rows = {number: _name(_BRACKETED.sub(r"\1", cells[0]),
-                                Where(shown, row=number, column=grid.header[0]), problems,
-                                grid.left_out)
+                                Where(shown, row=number, column=grid.header[0]), problems)
                   for number, cells in grid.rows if cells and cells[0]}
-    prose = _prose_endings(grid, {n[0] for n in named_rows.values() if n}, shown, notes)
+    listed = {n[0]: n[1] for n in named_rows.values() if n}
+    prose, maybe = _prose_endings(grid, listed, shown, notes)
     tabled = _by_state(grid.endings)
     reserved = {state for name in grid.reserved if (state := registry().lookup(name))}
     for number, cells in grid.rows:
         cells = cells + [""] * (len(grid.header) - len(cells))
-
-        def at(i: int | None, cells: list[str] = cells) -> str:
-            return cells[i] if i is not None and i < len(cells) else ""
-
         where = Where(shown, row=number, column=grid.header[0])
-        name_text = _BRACKETED.sub(r"\1", cells[0])
         named = named_rows.get(number)
-        if not name_text:
+        if not _BRACKETED.sub(r"\1", cells[0]):
             problems.add(where, "the participant is missing", "give its name or remove the row")
         # dates in brackets: the participant withdrew or denounced (the notes say when)
         withdrew = any(_BRACKETED.match(c) for c in cells[1:] if c)
-        # "Signature, Succession to signature(d)": a succession's d after the date
-        signed = _day(_SIGNATURE_SUFFIX.sub("", _BRACKETED.sub(r"\1", at(signature))),
-                      Where(shown, row=number, column=grid.header[signature]
-                            if signature is not None else None), problems)
+        signed = None
+        for i in signatures:
+            # "Signature, Succession to signature(d)": a succession's d after the date
+            text = _SIGNATURE_SUFFIX.sub("", _BRACKETED.sub(r"\1", cells[i])).strip()
+            day = _day(re.sub(r"\s+[sC]$", "", text),
+                       Where(shown, row=number, column=grid.header[i]), problems)
+            signed = signed or day
         date: dt.date | None = None
         action = ""
-        text = _BRACKETED.sub(r"\1", at(consent)).strip()
-        if text:
+        for i in consents:
+            text = _BRACKETED.sub(r"\1", cells[i]).strip()
+            if not text:
+                continue
             try:
-                date, action = parse_untc_consent(text)
+                day, kind = parse_untc_consent(text)
             except DateError as exc:
-                problems.add(Where(shown, row=number, column=grid.header[consent]), str(exc),
+                problems.add(Where(shown, row=number, column=grid.header[i]), str(exc),
                              "write the date as the Collection does, e.g. '17 Feb 2010 a'")
-        ended = _day(at(ending), Where(shown, row=number, column=grid.header[ending]
-                                       if ending is not None else None), problems)
-        if ended is None and named is not None and named[0] in given:
-            ended = given[named[0]]  # the day of effect given with the import
-        told, words, rejoined = prose.get(named[0], (None, "", False)) if named else (
-            None, "", False)
-        if withdrew and ended is None and named is not None:
-            ended = tabled.get(named[0]) or told
+                continue
+            if date is None or day < date:
+                date, action = day, kind
+        ended = _day(cells[ending] if ending is not None else "",
+                     Where(shown, row=number, column=grid.header[ending]
+                           if ending is not None else None), problems)
+        if named is None:
+            continue
+        state, written = named
+        told = prose.get(state)
+        day_told = tabled.get(state) or (told.day if told else None)
+        if ended is None and state in given:
+            if not withdrew and told is None:
+                problems.add(where, f"--effect gives a day for {written}, whose row and notes "
+                             "show no withdrawal or denunciation",
+                             "give --effect only for a participant the source says left the "
+                             "treaty without giving the day")
+            elif day_told is not None:
+                problems.add(where, f"--effect gives a day for {written}, whose withdrawal the "
+                             f"source dates already ({untc_style(day_told)})",
+                             "leave --effect out for it")
+            else:
+                ended = given[state]  # the day of effect given with the import
+        elif withdrew and ended is None:
+            ended = day_told
             if ended is None:
-                problems.add(where, f"{named[1]}'s dates are in brackets (it withdrew or "
-                             "denounced), and no date of effect is given for it" + (
-                                 f": the note says only \"{words}\"" if words else ""),
-                             "give the treaty's MTDSG XML file, whose notes give the date of "
-                             "effect; or give the day the treaty's terms give it, with "
-                             f"--effect '{named[1]}=DAY'")
-        elif ended is None and named is not None and named[0] in prose:
+                unread = maybe.get(state, "")
+                problems.add(where, f"{written}'s dates are in brackets (it withdrew or "
+                             "denounced), and the source gives no day of effect that can be "
+                             "read" + (f"; the note says: \"{told.words}\"" if told else
+                                       f"; a note says: \"{unread}\"" if unread else ""),
+                             ("" if xml else "import the treaty's MTDSG XML file, whose notes "
+                              "may give the day; or ") + "give the day the treaty's terms "
+                             f"give it, with --effect '{written}=DAY'")
+        elif ended is None and told is not None:
             # the row's dates are not in brackets, yet a note tells of a withdrawal (Poland in
-            # XIV-7): applied, and said, unless the row's consent came after it (a State that
-            # left and joined again, Canada in XXVII-10)
-            day = tabled.get(named[0]) or told
-            if day is None:
-                problems.add(where, f"a note tells that {named[1]} withdrew or denounced, and "
-                             f"gives no date of effect that can be read: \"{words}\"",
+            # XIV-7): applied, and said, unless the State consented again after its notice
+            if day_told is None:
+                problems.add(where, f"a note tells that {written} withdrew or denounced, and "
+                             f"gives no day of effect that can be read: \"{told.words}\"",
                              "give the day it takes effect, as the treaty's terms give it, "
-                             f"with --effect '{named[1]}=DAY'")
-            elif rejoined and date is not None:
-                # Guyana denounced with effect from 5 April 1999 and acceded again on the day
+                             f"with --effect '{written}=DAY'")
+            elif date is not None and (date > day_told or (told.rejoined and (
+                    told.notice is not None and date >= told.notice))):
+                # Guyana denounced with effect from 5 April 1999 and acceded again the day
                 # of its notice, 5 January 1999: the row's consent is the new one
-                notes.append(f"{shown}: {named[1]} withdrew or denounced (effective "
-                             f"{untc_style(day)}) and, as the note tells, consented again: a "
-                             f"party from {untc_style(date)}, as its row says")
-            elif date is not None and day > date:
-                ended = day
-                notes.append(f"{shown}: {named[1]} is counted out from {untc_style(day)}, as a "
-                             f"note tells (its row's dates are not in brackets): \"{words}\"")
+                notes.append(f"{shown}: {written} withdrew or denounced (effective "
+                             f"{untc_style(day_told)}) and consented again: a party from "
+                             f"{untc_style(date)}, as its row says")
             elif date is not None:
-                notes.append(f"{shown}: {named[1]} withdrew or denounced (effective "
-                             f"{untc_style(day)}) and consented again on {untc_style(date)}: "
-                             "a party, as its row says")
+                ended = day_told
+                notes.append(f"{shown}: {written} is counted out from {untc_style(day_told)}, "
+                             f"as a note tells (its row's dates are not in brackets): "
+                             f"\"{told.words}\"")
+        elif ended is None and state in maybe and date is not None:
+            notes.append(f"{shown}: a note may tell of a withdrawal or denunciation by "
+                         f"{written}, in words not read: counted a party as its row says; "
+                         f"check it: \"{maybe[state]}\"")
         if ended is not None and (date is None or ended <= date):
             problems.add(Where(shown, row=number, column=grid.header[ending]
                                if ending is not None else grid.header[0]),
-                         f"the denunciation ({untc_style(ended)}) comes before any consent "
-                         f"({untc_style(date) or 'none'})",
+                         f"the withdrawal or denunciation ({untc_style(ended)}) comes before "
+                         f"any consent ({untc_style(date) or 'none'})",
                          "check the row's dates: a denunciation ends a consent given before")
-        if named is not None:
-            out.append(Participant(named[0], named[1], signed, date, action, ended, number,
-                                   named[0] in reserved))
+        out.append(Participant(state, written, signed, date, action, ended, number,
+                               state in reserved))
     return out
 
 
@@ -599,8 +614,7 @@ def _long(grid: _Grid, shown: str, problems: Problems, notes: list[str]) -> list
     others: dict[str, int] = {}
     for number, cells in grid.rows:
         cells = cells + [""] * (len(grid.header) - len(cells))
-        named = _name(cells[0], Where(shown, row=number, column=grid.header[0]), problems,
-                      grid.left_out)
+        named = _name(cells[0], Where(shown, row=number, column=grid.header[0]), problems)
         action = " ".join(cells[1].split()).lower()
         deposited = _long_day(cells[deposit_at],
                               Where(shown, row=number, column=grid.header[deposit_at]), problems)
@@ -686,8 +700,20 @@ def read_status(path: Path, shown: str, problems: Problems,
         if found:
             text_day = found.group(1)
             if numeric := _NUMERIC_DAY.match(text_day):
-                text_day = f"{numeric[3]}-{int(numeric[2]):02d}-{int(numeric[1]):02d}"
-            as_at = _day(text_day, Where(shown, column="Status as at"), problems)
+                # day first, as the Collection writes it (see _AS_AT)
+                day_n, month_n = int(numeric[1]), int(numeric[2])
+                try:
+                    as_at = dt.date(int(numeric[3]), month_n, day_n)
+                except ValueError:
+                    problems.add(Where(shown, column="Status as at"), f"the page's \"Status "
+                                 f"as at\" date, {text_day}, is not a date read day first (as "
+                                 "the Collection writes it)", "save the page again from "
+                                 "treaties.un.org, or give the treaty's MTDSG XML file")
+                if as_at is not None and day_n <= 12 and month_n <= 12 and day_n != month_n:
+                    notes.append(f"{shown}: its \"Status as at\" date, {text_day}, is read day "
+                                 f"first, as the Collection writes it: {in_words(as_at)}")
+            else:
+                as_at = _day(text_day, Where(shown, column="Status as at"), problems)
             today = dt.datetime.now(dt.UTC).date()
             if as_at is not None and as_at > today:
                 problems.add(Where(shown, column="Status as at"), f"the page says it is of "
@@ -704,31 +730,30 @@ def read_status(path: Path, shown: str, problems: Problems,
         grid = None
     if grid is not None and _is_long(grid.header):
         form = "long form" + (" (page)" if form == "status page" else "")
-        participants = [replace(p, ended=given.get(p.state, p.ended))
-                        for p in _long(grid, shown, problems, notes)]
+        participants = _long(grid, shown, problems, notes)
+        for state in given:
+            # the long form dates every denunciation: a day given is for no one
+            problems.add(Where(shown), f"--effect gives a day for {state}, but the long form "
+                         "gives each withdrawal's day itself", "leave --effect out")
     else:
-        participants = _from_grid(grid, shown, problems, notes, given) if grid else []
+        participants = _from_grid(grid, shown, problems, notes, given,
+                                  form == "MTDSG XML") if grid else []
     if grid is not None:
+        notes[:0] = grid.notes
         listed = {p.state: p for p in participants}
         for state, day in sorted(given.items()):
             if state not in listed:
-                problems.add(Where(shown), f"a day of effect is given for {state}, which is "
-                             "not among the table's participants",
+                problems.add(Where(shown), f"--effect gives a day for {state}, which is not "
+                             "among the table's participants",
                              "give --effect only for a participant of this table")
-            else:
+            elif listed[state].ended == day:
                 notes.append(f"{shown}: {listed[state].written}'s withdrawal or denunciation "
                              f"is taken to have effect on {untc_style(day)}, as given with the "
-                             "import, not from the source")
-    if grid is not None and grid.counted is not None and not problems and \
-            grid.counted != (read := sum(1 for p in participants if p.consent and not p.ended)):
-        # said, not refused: the header is sometimes behind its own notes (XIV-7 counts 63
-        # with Poland's withdrawal in effect), and organisations left out are in its count
-        notes.append(f"{shown}: its header counts {grid.counted} parties; the table as read "
-                     f"counts {read}: the other notes may say why")
-    if grid is not None and grid.left_out:
-        notes.append(f"{shown}: {len(grid.left_out)} organisation"
-                     f"{'s' if len(grid.left_out) > 1 else ''} among the participants, not "
-                     f"States, left out: {', '.join(grid.left_out)}")
+                             "import (the source gives no day)")
+    ended = sorted((p for p in participants if p.ended), key=lambda p: p.state)
+    if ended:
+        notes.append(f"{shown}: withdrawals and denunciations read: " + "; ".join(
+            f"{p.written} (effective {untc_style(p.ended)})" for p in ended))
     seen: dict[str, int] = {}
     for p in participants:
         if p.state in seen:
@@ -737,14 +762,33 @@ def read_status(path: Path, shown: str, problems: Problems,
         seen.setdefault(p.state, p.row)
     if not participants and not problems:
         problems.add(Where(shown), "no participant rows", "give the whole status table")
-    if as_at is not None and (newest := max((d for p in participants
-                                              for d in (p.signed, p.consent, p.ended) if d),
-                                             default=None)) and as_at < newest:
+    # the data's own date: its newest signature, consent or notice of withdrawal; a
+    # withdrawal's day of effect may lie ahead of the day the data was read
+    noticed = max([*(grid.notices if grid else []),
+                   *(t.notice for t in (grid.told if grid else []) if t.notice)], default=None)
+    newest = max([*(d for p in participants for d in (p.signed, p.consent) if d),
+                  *([noticed] if noticed else [])], default=None)
+    if as_at is not None and newest is not None and as_at < newest:
         problems.add(Where(shown, column="Status as at"), f"the page says it is of "
                      f"{as_at.isoformat()}, before the newest date it holds "
                      f"({newest.isoformat()})", "save the page again from treaties.un.org")
-    return StatusTable(shown, form, number, title, as_at, digest, tuple(participants),
-                       tuple(notes))
+    on = as_at or newest
+    pending = [p for p in participants if p.ended and on is not None and p.ended > on]
+    if pending:
+        notes.append(f"{shown}: a withdrawal still to take effect on the data's date: " + "; ".join(
+            f"{p.written} is a party until {untc_style(p.ended)}" for p in pending))
+    table = StatusTable(shown, form, number, title, as_at, digest, tuple(participants),
+                        tuple(notes), noticed)
+    if grid is not None and grid.counted is not None and not problems and \
+            grid.counted != (read := len(table.parties())):
+        # said, not refused: the header is sometimes behind its own notes (XIV-7 counts 63
+        # with Poland's withdrawal in effect)
+        bare = [p.written for p in participants if p.consent is None and p.signed is None]
+        table = replace(table, notes=(*table.notes, f"{shown}: its header counts "
+                        f"{grid.counted} parties; the table as read counts {read}" + (
+                            f"; listed with no date: {', '.join(bare)}" if bare else "")
+                        + ": check the withdrawals noted above against the header's date"))
+    return table
 
 
 # ---------------------------------------------------------------------------------------------
