@@ -3,7 +3,7 @@ clicks from 4 clients at once, with the page's stylesheet fetched meanwhile. Pri
 clicks' times, the stylesheet's time under load against its time idle (the ratio), and the
 server's memory before and after, then after 600 clicks more (nothing may be kept per click).
 
-Run: .venv/bin/python bench/load.py
+Run: .venv/bin/python bench/load.py [CASE [CLICKS_PER_CLIENT]]  (default: untoc-cop6-2012, 50)
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import http.client
 import os
 import statistics
+import sys
 import threading
 import time
 
@@ -62,24 +63,27 @@ def flood(port: int, per_client: int) -> tuple[list[float], list[float]]:
 
 
 def main() -> None:
-    case, profile = open_case(shipped_cases()["untoc-cop6-2012"])
+    name = sys.argv[1] if len(sys.argv) > 1 else "untoc-cop6-2012"
+    per_client = int(sys.argv[2]) if len(sys.argv) > 2 else 50
+    case, profile = open_case(shipped_cases()[name])
     with running(create_app(case, profile)) as port:
         idle = statistics.median(fetch(port, "/static/board.css") for _ in range(20))
         flood(port, 10)  # the first boards build what every later one shares
         before = rss_mib()
         started = time.perf_counter()
-        clicks, styles = flood(port, 50)
+        clicks, styles = flood(port, per_client)
         took = time.perf_counter() - started
         after = rss_mib()
-        flood(port, 150)
+        flood(port, 3 * per_client)
         later = rss_mib()
-    print(f"200 clicks from 4 clients: {took:.1f} s; a click: median "
+    print(f"{name}: {4 * per_client} clicks from 4 clients: {took:.1f} s "
+          f"({4 * per_client / took:.1f} a second); a click: median "
           f"{statistics.median(clicks) * 1000:.0f} ms, slowest {max(clicks) * 1000:.0f} ms")
     print(f"the stylesheet: idle {idle * 1000:.1f} ms; under load median "
           f"{statistics.median(styles) * 1000:.1f} ms, slowest {max(styles) * 1000:.1f} ms "
           f"({max(styles) / idle:.0f}x idle, over {len(styles)} fetches)")
-    print(f"server memory: {before:.0f} MiB before, {after:.0f} MiB after 200 clicks, "
-          f"{later:.0f} MiB after 600 more")
+    print(f"server memory: {before:.0f} MiB before, {after:.0f} MiB after "
+          f"{4 * per_client} clicks, {later:.0f} MiB after {12 * per_client} more")
 
 
 if __name__ == "__main__":

@@ -375,3 +375,23 @@ def test_next_best_slates_are_labelled_by_post_and_each_cell_by_its_group(
     table = table[:table.index("</table>")]
     assert "<td>Vice-President (" not in table  # a row is a post, not the best slate's group
     assert re.search(r"Algeria <small>\(African States\)</small>", table)
+
+
+@pytest.mark.slow
+def test_a_board_shares_the_models_room_between_clicks_and_it_is_the_room_asked_afresh() -> None:
+    """Where the rules do not decompose (the General Committee), the room is the model's over
+    the election alone, kept between clicks that only fix or leave out States: the board of a
+    later click shows exactly what room() gives asked afresh, and says the same words."""
+    from planner.consult.rounds import room
+    from planner.rules.election import prepare
+    from planner.web.board import build, parse_state
+
+    case, profile = open_case(shipped_cases()["unga-gc73-2018"])
+    first = build(case, profile, parse_state({"exclude": ["Kenya"]}, case, profile.open_seats))
+    again = build(case, profile, parse_state({"exclude": ["Peru"]}, case, profile.open_seats))
+    fresh = room(prepare(case, profile), None, (), ("Peru",), by_class=True)
+    assert again.room["groups"] == first.room["groups"]
+    assert [g["states"] for g in again.room["groups"]] == [list(g.states) for g in fresh.groups]
+    assert again.room["not_exact_because"] == fresh.not_exact
+    plain = build(case, profile, parse_state({}, case, profile.open_seats))
+    assert "without the fixes and exclusions" not in plain.room["not_exact_because"]

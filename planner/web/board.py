@@ -4,6 +4,8 @@ as the command line (no rule, count or message written a second time)."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -192,7 +194,7 @@ def build(case: Case, profile: Profile, state: BoardState) -> Board:
     as the command line."""
     import time
 
-    from planner.consult.rounds import alternatives, equally_good, room, what_if
+    from planner.consult.rounds import alternatives, equally_good, what_if
     from planner.domain.rotation import turns
     from planner.report.render import AlternativesView, RoomView, SolveView
     from planner.rules.base import check, score
@@ -230,7 +232,7 @@ def build(case: Case, profile: Profile, state: BoardState) -> Board:
     room_view = RoomView(changed, options, el.notes, {}, "Room", el=el,
                          # counted by kind: the board shows counts and the States on some
                          # valid slate, no pairs
-                         room=room(el, None, fixed, state.exclude, by_class=True))
+                         room=_room(case, state, el, fixed))
     seat: dict[str, Any] = {}
     if state.seat and status == "solved":
         from planner.consult.rounds import candidates, left_out
@@ -280,6 +282,38 @@ def build(case: Case, profile: Profile, state: BoardState) -> Board:
         pack=solve_view,
         seconds=round(time.perf_counter() - started, 3),
     )
+
+
+# Where the rules do not decompose, the room is asked of the model over the election alone:
+# the board's fixes and exclusions do not enter it (the Room says so), so every click that
+# only fixes or leaves out States shares it. Kept per case object (held here, so that its id
+# names no other case while kept) and per what changes the election itself.
+_NOT_EXACT_ROOMS: OrderedDict[tuple[Any, ...], tuple[Case, Any]] = OrderedDict()
+_ROOMS_KEPT = 16
+_rooms_lock = threading.Lock()
+
+
+def _room(case: Case, state: BoardState, el: Any, fixed: Sequence[tuple[str, str]]) -> Any:
+    from planner.consult.rounds import Room, room
+
+    key = (id(case), state.absent, state.withdraw, state.ratified, state.nominate,
+           tuple(sorted({s for s, _p in fixed})))
+    with _rooms_lock:
+        kept = _NOT_EXACT_ROOMS.get(key)
+    if kept is not None and kept[0] is case:
+        shared: Room = kept[1]
+        # said as room() says it for these fixes and exclusions
+        said = shared.not_exact.split("; who is on some valid slate")[0] + (
+            "; who is on some valid slate is shown without the fixes and exclusions"
+            if fixed or state.exclude else "")
+        return Room(None, shared.groups, shared.conflicts, said)
+    found = room(el, None, fixed, state.exclude, by_class=True)
+    if found.total is None:
+        with _rooms_lock:
+            _NOT_EXACT_ROOMS[key] = (case, found)
+            while len(_NOT_EXACT_ROOMS) > _ROOMS_KEPT:
+                _NOT_EXACT_ROOMS.popitem(last=False)
+    return found
 
 
 def _name(profile: Profile, rule_id: str) -> str:

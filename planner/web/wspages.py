@@ -9,7 +9,7 @@ sends the person on to /ws. Every form that changes something carries a CSRF tok
 the browser's cookie and must come from the board's own origin (planner.web.guard); the roles
 are the workspace's own, checked on every request (planner.store.workspace). A change made
 from an older version than the workspace's is not applied: the person is shown what changed
-meanwhile, and decides. Every open page polls /ws/version each second and swaps in the new
+meanwhile, and decides. Every open page polls /ws/version twice a second and swaps in the new
 board when the version moves (docs/workspace.md gives the latency measured)."""
 
 from __future__ import annotations

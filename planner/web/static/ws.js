@@ -1,4 +1,4 @@
-// Live: every second the page asks the workspace's version; when another person's change has
+// Live: twice a second the page asks the workspace's version; when another person's change has
 // moved it on, the page fetches the board again and swaps in its live parts. A form being
 // filled in is never swapped away: a notice says the board changed, and the person reloads.
 const live = () => document.getElementById("live");
@@ -29,4 +29,4 @@ async function refresh() {
     busy = false;
   }
 }
-setInterval(refresh, 1000);
+setInterval(refresh, 500);
