@@ -529,3 +529,57 @@ def test_the_workspace_pages_enforce_roles_csrf_and_origin_and_show_conflicts(
     r = kenya.post("/ws/leave", data={"csrf": kcsrf}, headers=here, follow_redirects=False)
     assert r.status_code == 303
     assert kenya.get("/ws/version").status_code == 401
+
+
+def test_every_action_has_its_json_api(tmp_path: Path) -> None:
+    """Rounds (take, list, restore, pack), drawings of lots, the secretariat's asks and the
+    version, each through the JSON API with its person's Bearer token and its status codes."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from starlette.testclient import TestClient
+
+    from planner.web.app import create_app
+
+    case, profile = open_case(shipped_cases()["untoc-cop6-2012"])
+    ws, token = Workspace.create(tmp_path / "w.sqlite", profile.body, str(case.path),
+                                 profile.name, "Secretariat")
+    kenya = {"Authorization": f"Bearer {ws.invite(None, 'Kenya (AG)', AF)}"}
+    me = {"Authorization": f"Bearer {token}"}
+    api = TestClient(create_app(case, profile, workspace=ws), base_url="http://127.0.0.1")
+    assert api.get("/api/version").status_code == 401
+    assert api.post("/api/rounds", json={"name": "Round 1"}).status_code == 401
+    v = api.get("/api/version", headers=me).json()["version"]
+    r = api.post("/api/asks", headers=me, json={"exclude": ["Algeria"], "version": v})
+    assert r.status_code == 200 and r.json()["asks"] == "?exclude=Algeria"
+    assert api.post("/api/asks", headers=me, json={"exclude": ["Atlantis"]}).status_code == 422
+    assert api.post("/api/asks", headers=me, json={"exclude": ["Chad"], "version": v}
+                    ).status_code == 409  # made from the version before the last change
+    assert api.post("/api/asks", headers=kenya, json={"exclude": ["Chad"]}).status_code == 403
+    assert api.post("/api/asks", headers=me, json={"exclude": "Chad"}).status_code == 422
+    assert api.post("/api/nominations", headers=kenya, json={
+        "state": "Nigeria", "post": "Vice-President"}).status_code == 200
+    r = api.post("/api/rounds", headers=me, json={"name": "Round 1"})
+    assert r.status_code == 200 and r.json()["round"]["status"] == "solved"
+    assert api.post("/api/rounds", headers=kenya, json={"name": "Round 2"}).status_code == 403
+    assert api.post("/api/rounds", headers=me, json={"name": "Round 1"}).status_code == 422
+    assert api.post("/api/rounds", headers=me, json={}).status_code == 422
+    assert [x["name"] for x in api.get("/api/rounds", headers=kenya).json()["rounds"]] == [
+        "Round 1"]
+    assert api.get("/api/board", headers=kenya).json()["round"] == "Round 1"
+    r = api.post("/api/rounds/restore", headers=me, json={"round": "Round 1", "name": "R2"})
+    assert r.status_code == 200 and r.json()["round"]["name"] == "R2"
+    assert api.post("/api/rounds/restore", headers=me, json={"round": "Round 9", "name": "x"}
+                    ).status_code == 422
+    r = api.get("/api/rounds/pack", headers=kenya, params={"round": "Round 1"})
+    assert r.status_code == 200 and r.content[:2] == b"PK"
+    assert api.get("/api/rounds/pack", headers=kenya, params={"round": "no"}).status_code == 404
+    r = api.post("/api/draws", headers=me, json={"for": "the President's seat",
+                                                 "among": ["India", "China"], "seed": "s"})
+    assert r.status_code == 200 and r.json()["draws"][0]["drawn"] in ("India", "China")
+    assert api.post("/api/draws", headers=kenya, json={"for": "x", "among": ["A", "B"]}
+                    ).status_code == 403
+    assert api.post("/api/draws", headers=me, json={"for": "x", "among": "A"}).status_code == 422
+    said = api.get("/api/draws", headers=kenya).json()
+    assert said["draws"][0]["repeats"] and "SHA-256" in said["method"]

@@ -22,8 +22,9 @@ from starlette.routing import Route
 
 from planner.domain.case import Case
 from planner.errors import InputError
-from planner.store.workspace import Forbidden, Person, Stale, Workspace
-from planner.web.consultation import SharedBoard
+from planner.store.workspace import SECRETARIAT, Forbidden, Person, Round, Stale, Workspace
+from planner.web.consultation import SharedBoard, restore_round, take_round
+from planner.web.consultation import asked as asked_state
 
 MAX_BODY = 64 * 1024  # a nomination is a few hundred bytes
 
@@ -61,7 +62,9 @@ def api_routes(ws: Workspace, shared: SharedBoard, case: Case,
                              "asks": shown.state.query(), "nominations": rows, **tracked,
                              "solve": shown.solve})
 
-    async def nominate(request: Request) -> Response:
+    async def body_of(request: Request) -> tuple[Person, dict[str, Any]] | Response:
+        """The person and the JSON object of a request that changes something, or the
+        refusal (401, 413, 400)."""
         who = await run_in_threadpool(_person, ws, request)
         if who is None:
             return _unauthorised()
@@ -73,37 +76,150 @@ def api_routes(ws: Workspace, shared: SharedBoard, case: Case,
         except (ValueError, UnicodeDecodeError):
             given = None
         if not isinstance(given, dict):
-            return JSONResponse({"error": "the body is not a JSON object",
-                                 "fix": 'send {"state": ..., "post": ..., "priority": 1}'},
-                                status_code=400)
-        problems = []
-        fields: dict[str, Any] = {}
-        for key, kind, default in (("state", str, None), ("post", str, None),
-                                   ("priority", int, 1), ("person", str, ""),
-                                   ("version", int, 0), ("withdrawn", bool, False)):
+            return JSONResponse({"error": "the body is not a JSON object"}, status_code=400)
+        return who, given
+
+    def fields(given: dict[str, Any], *spec: tuple[str, type, Any]) -> dict[str, Any] | Response:
+        problems, out = [], {}
+        for key, kind, default in spec:
             value = given.get(key, default)
-            if value is None or not isinstance(value, kind) or (
-                    kind is int and isinstance(value, bool)):
+            ok = value is not None and (isinstance(value, kind) and not (
+                kind is int and isinstance(value, bool)) if kind is not list else (
+                isinstance(value, list) and all(isinstance(v, str) for v in value)))
+            if not ok:
                 problems.append({"field": key, "problem": f"{key} is missing or not a "
-                                 f"{kind.__name__}"})
-            fields[key] = value
+                                 f"{'list of strings' if kind is list else kind.__name__}"})
+            out[key] = value
         if problems:
             return JSONResponse({"error": "bad input", "problems": problems}, status_code=422)
+        return out
+
+    async def done(work: Callable[[], Any]) -> Response:
+        """A change made, or refused with the status code of its refusal."""
         try:
-            row = await run_in_threadpool(
-                ws.nominate, who, fields["state"], fields["post"], fields["priority"],
-                fields["person"], case.group_of, fields["version"], fields["withdrawn"])
+            result = await off_thread(work)
         except Forbidden as exc:
             return JSONResponse({"error": str(exc)}, status_code=403)
         except Stale as exc:
             return JSONResponse({"error": str(exc), "current_version": exc.current,
-                                 "fix": "reload the nominations, then decide"},
-                                status_code=409)
+                                 "fix": "reload, then decide"}, status_code=409)
         except InputError as exc:
             return JSONResponse({"error": "bad input", "problems": [
                 {"field": p.where.file, "problem": p.message, "fix": p.fix}
                 for p in exc.problems]}, status_code=422)
-        return JSONResponse({"nomination": dataclasses.asdict(row)})
+        return JSONResponse(result)
+
+    async def version(request: Request) -> Response:
+        if await run_in_threadpool(_person, ws, request) is None:
+            return _unauthorised()
+        return JSONResponse({"version": await run_in_threadpool(ws.version)})
+
+    async def rounds(request: Request) -> Response:
+        from planner.report.render import rounds_said
+
+        if request.method == "GET":
+            if await run_in_threadpool(_person, ws, request) is None:
+                return _unauthorised()
+            return JSONResponse(rounds_said(await run_in_threadpool(ws.rounds))[0])
+        found = await body_of(request)
+        if isinstance(found, Response):
+            return found
+        who, given = found
+        asked = fields(given, ("name", str, None))
+        if isinstance(asked, Response):
+            return asked
+        return await done(lambda: _round(take_round(shared, asked["name"], who)))
+
+    async def restore(request: Request) -> Response:
+        found = await body_of(request)
+        if isinstance(found, Response):
+            return found
+        who, given = found
+        asked = fields(given, ("round", str, None), ("name", str, None))
+        if isinstance(asked, Response):
+            return asked
+        return await done(lambda: _round(restore_round(shared, asked["round"], asked["name"],
+                                                       who)))
+
+    async def draws(request: Request) -> Response:
+        from planner.report.render import draws_said
+
+        if request.method == "GET":
+            if await run_in_threadpool(_person, ws, request) is None:
+                return _unauthorised()
+            return JSONResponse(draws_said(await run_in_threadpool(ws.draws))[0])
+        found = await body_of(request)
+        if isinstance(found, Response):
+            return found
+        who, given = found
+        asked = fields(given, ("for", str, None), ("among", list, None), ("seed", str, ""))
+        if isinstance(asked, Response):
+            return asked
+        return await done(lambda: draws_said([(ws.draw(who, asked["for"], asked["among"],
+                                                       asked["seed"]), True)])[0])
+
+    async def asks(request: Request) -> Response:
+        found = await body_of(request)
+        if isinstance(found, Response):
+            return found
+        who, given = found
+        asked = fields(given, ("fix", list, []), ("exclude", list, []), ("absent", list, []),
+                       ("ratified", list, []), ("version", int, 0))
+        if isinstance(asked, Response):
+            return asked
+
+        def act() -> dict[str, Any]:
+            from urllib.parse import urlencode
+
+            if who.role != SECRETARIAT:
+                raise Forbidden("only the secretariat fixes, leaves out or supposes")
+            query = urlencode([(k, v) for k in ("fix", "exclude", "absent", "ratified")
+                               for v in asked[k]])
+            nominated = ws.case_with_nominations(case)
+            state = asked_state(nominated, shared.profile, query)
+            ws.set_asks(who, state.query(), asked["version"])
+            return {"asks": state.query(), "version": ws.version()}
+
+        return await done(act)
+
+    async def pack(request: Request) -> Response:
+        import tempfile
+        from pathlib import Path
+
+        from planner.web.consultation import write_round_pack
+        from planner.web.guard import attachment
+
+        if await run_in_threadpool(_person, ws, request) is None:
+            return _unauthorised()
+        try:
+            (taken,) = await run_in_threadpool(ws.rounds_named,
+                                               request.query_params.get("round", ""))
+        except InputError as exc:
+            return JSONResponse({"error": "; ".join(p.message for p in exc.problems)},
+                                status_code=404)
+
+        def written() -> bytes:
+            with tempfile.TemporaryDirectory(prefix="planner-pack-") as folder:
+                target = Path(folder) / "pack.xlsx"
+                write_round_pack(ws, case, shared.profile, taken, target)
+                return target.read_bytes()
+
+        return Response(await off_thread(written), media_type="application/vnd."
+                        "openxmlformats-officedocument.spreadsheetml.sheet",
+                        headers={"Content-Disposition": attachment(f"{taken.name}.xlsx")})
+
+    async def nominate(request: Request) -> Response:
+        found = await body_of(request)
+        if isinstance(found, Response):
+            return found
+        who, given = found
+        asked = fields(given, ("state", str, None), ("post", str, None), ("priority", int, 1),
+                       ("person", str, ""), ("version", int, 0), ("withdrawn", bool, False))
+        if isinstance(asked, Response):
+            return asked
+        return await done(lambda: {"nomination": dataclasses.asdict(ws.nominate(
+            who, asked["state"], asked["post"], asked["priority"], asked["person"],
+            case.group_of, asked["version"], asked["withdrawn"]))})
 
     async def log(request: Request) -> Response:
         if await run_in_threadpool(_person, ws, request) is None:
@@ -116,4 +232,14 @@ def api_routes(ws: Workspace, shared: SharedBoard, case: Case,
         return JSONResponse({"log": [dataclasses.asdict(x) for x in lines]})
 
     return [Route("/api/board", board), Route("/api/nominations", nominate, methods=["POST"]),
-            Route("/api/log", log)]
+            Route("/api/log", log), Route("/api/version", version),
+            Route("/api/rounds", rounds, methods=["GET", "POST"]),
+            Route("/api/rounds/restore", restore, methods=["POST"]),
+            Route("/api/rounds/pack", pack),
+            Route("/api/draws", draws, methods=["GET", "POST"]),
+            Route("/api/asks", asks, methods=["POST"])]
+
+
+def _round(taken: Round) -> dict[str, Any]:
+    return {"round": {"name": taken.name, "at": taken.at, "who": taken.who,
+                      "log_id": taken.log_id, "status": taken.snapshot.get("status")}}
