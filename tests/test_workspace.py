@@ -407,6 +407,12 @@ def test_a_round_restored_is_a_new_round_and_its_pack_is_checked(tmp_path: Path)
     r = run("workspace", "compare", target, "Round 1", "Round 3", "--json")
     assert not any(x["changed"] for x in json.loads(r.stdout)["seats"])
     assert [x.action for x in ws.log()][-2:] == ["restore", "round"]
+    # every change says the round it was made after
+    lines = ws.log()
+    first_round = next(i for i, x in enumerate(lines) if x.action == "round")
+    assert "after_round" not in lines[first_round].detail
+    assert lines[first_round + 1].detail["after_round"] == "Round 1"
+    assert next(x for x in lines if x.action == "restore").detail["after_round"] == "Round 2"
     pack = tmp_path / "round-1.xlsx"
     r = run("workspace", "pack", target, "Round 1", "--out", pack)
     assert r.exit_code == 0, r.output
@@ -583,3 +589,39 @@ def test_every_action_has_its_json_api(tmp_path: Path) -> None:
     assert api.post("/api/draws", headers=me, json={"for": "x", "among": "A"}).status_code == 422
     said = api.get("/api/draws", headers=kenya).json()
     assert said["draws"][0]["repeats"] and "SHA-256" in said["method"]
+
+
+def test_a_crash_mid_write_leaves_the_last_whole_state(tmp_path: Path) -> None:
+    """A process killed in the middle of a change (its row written, its log line not, nothing
+    committed) leaves the workspace as it was before the change, whole and readable."""
+    import subprocess
+    import sys
+
+    case, profile = open_case(shipped_cases()["untoc-cop6-2012"])
+    target = tmp_path / "w.sqlite"
+    ws, token = Workspace.create(target, profile.body, str(case.path), profile.name,
+                                 "Secretariat")
+    secretariat = ws.who(token)
+    assert secretariat is not None
+    ws.nominate(secretariat, "Nigeria", "Vice-President", 1, "", case.group_of)
+    before = (ws.nominations(), ws.log())
+    ws.engine.dispose()
+    child = (
+        "import os, sys\n"
+        "from planner.rules.profile import open_case\n"
+        "from planner.store.workspace import Workspace\n"
+        "import planner.store.workspace as w\n"
+        "ws, case, profile = Workspace.open_with_case(sys.argv[1])\n"
+        "who = ws.who(sys.argv[2])\n"
+        "real = w.log.insert\n"
+        "class Crash:\n"
+        "    def values(self, **kw):\n"
+        "        os._exit(9)  # killed between the row and its log line\n"
+        "w.log.insert = lambda: Crash()\n"
+        "ws.nominate(who, 'India', 'President', 1, '', case.group_of)\n")
+    done = subprocess.run([sys.executable, "-c", child, str(target), token], check=False)
+    assert done.returncode == 9
+    again = Workspace.open(target, profile.body)
+    assert (again.nominations(), again.log()) == before
+    with again.engine.connect() as db:
+        assert db.execute(sa.text("PRAGMA integrity_check")).scalar_one() == "ok"

@@ -222,9 +222,14 @@ class Workspace:
     @contextmanager
     def _change(self, by: Person | None, action: str, detail: dict[str, Any]
                 ) -> Iterator[sa.Connection]:
-        """One change and its log line, in one transaction."""
+        """One change and its log line, in one transaction; the line names the round the
+        change was made after (the last taken), if any."""
         with self.engine.begin() as db:
             yield db
+            since = db.execute(sa.select(rounds.c.name).order_by(rounds.c.id.desc()).limit(1)
+                               ).scalar_one_or_none()
+            if since is not None and action != "round":
+                detail = {**detail, "after_round": since}
             db.execute(log.insert().values(
                 at=_now(), person_id=by.id if by else None,
                 who=by.name if by else "secretariat (command line)", action=action,
