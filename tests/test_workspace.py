@@ -310,11 +310,17 @@ def test_a_round_is_a_dated_snapshot_and_an_old_workspace_is_migrated(tmp_path: 
         command.upgrade(config, "0001")
     with engine.connect() as db:
         assert "rounds" not in sa.inspect(db).get_table_names()
-    ws = Workspace(engine, profile.body)
     with engine.begin() as db:
         db.execute(sa.text("INSERT INTO settings VALUES ('case', :c), ('profile', :p)"),
                    {"c": str(case.path), "p": profile.name})
-    token = ws._add_person(None, "Secretariat", "secretariat", None)
+    # the person as version 0001 kept them (written by hand: today's code writes today's schema)
+    from planner.store.workspace import _hash
+
+    token = "a token of the old workspace"
+    with engine.begin() as db:
+        db.execute(sa.text("INSERT INTO people (name, role, token_hash, created_at) VALUES "
+                           "('Secretariat', 'secretariat', :h, '2026-01-01T00:00:00+00:00')"),
+                   {"h": _hash(token)})
     engine.dispose()
     ws = Workspace.open(target, profile.body)  # migrated to the newest version
     secretariat = ws.who(token)
