@@ -778,7 +778,7 @@ def test_a_panic_in_the_spreadsheet_reader_is_a_refusal(tmp_path: Path,
     """calamine's panics (pyo3's PanicException, a BaseException) on a workbook it cannot read
     are exit 2 like any broken workbook, never a crash (the fuzz suite at length met one:
     "range start index 16383 out of range"); an interruption still interrupts."""
-    import pandas as pd
+    import python_calamine
 
     class PanicException(BaseException):  # as pyo3 raises it
         pass
@@ -789,11 +789,11 @@ def test_a_panic_in_the_spreadsheet_reader_is_a_refusal(tmp_path: Path,
     def panics(*_args: object, **_kwargs: object) -> object:
         raise PanicException("range start index 16383 out of range for slice of length 15811")
 
-    monkeypatch.setattr(pd, "read_excel", panics)
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_path", panics)
     refused(run("solve", book, "--no-write"), "the workbook cannot be read (PanicException)")
 
     def interrupted(*_args: object, **_kwargs: object) -> object:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(pd, "read_excel", interrupted)
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_path", interrupted)
     assert run("solve", book, "--no-write").exit_code == 130

@@ -210,7 +210,7 @@ class _Loader:
             return
         recorded: dict[str, str] = {}
         row_number = None
-        for number, values in enumerate(sheets[info].itertuples(index=False), start=1):
+        for number, values in enumerate(sheets[info], start=1):
             cells = [cell_text(v) for v in values]
             if len(cells) > 1 and cells[0] == "case sheets, SHA-256 (first 12)":
                 row_number = number
@@ -233,7 +233,7 @@ class _Loader:
             if sheet is None:
                 edited.append(f"{EMBEDDED}{name} (gone)")
                 continue
-            rows = [list(v) for v in sheets[sheet].itertuples(index=False)]
+            rows = [list(v) for v in sheets[sheet]]
             got = table_digest(rows[0] if rows else [], rows[1:])
             if not got.startswith(recorded.get(name, "-")):
                 edited.append(EMBEDDED + name + ("" if name in recorded else " (added)"))

@@ -33,7 +33,7 @@ def _bureau_seats(frame: Any) -> list[tuple[int, str, str]]:
     rows under its header row, down to the first empty one."""
     out: list[tuple[int, str, str]] = []
     started = False
-    for i, values in enumerate(frame.itertuples(index=False), start=1):
+    for i, values in enumerate(frame, start=1):
         first = [cell_text(v) for v in list(values)[:2]]
         if not started:
             started = tuple(v.lower() for v in first) == BUREAU_HEADER

@@ -13,9 +13,9 @@ import os
 import re
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any
 
 from planner.errors import Problems, Where
 from planner.io.xlsx_scan import unsafe_workbook
@@ -25,9 +25,6 @@ from planner.limits import (
     MAX_FILE_BYTES,
     MAX_ROWS,
 )
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 _HEADER_SPACE = re.compile(r"[\s\-]+")
 
@@ -76,7 +73,6 @@ class Table:
     sheet: str | None
     headers: dict[str, str]  # normalised key -> header as written
     rows: tuple[Row, ...]
-    frame: Any = field(default=None, repr=False, compare=False)  # the DataFrame, if read so
     # rows marked in an "example" column (as planner init writes them): not data unless they
     # hold something else than the example (planner.io.reader decides, knowing the example)
     examples: tuple[Row, ...] = ()
@@ -136,8 +132,6 @@ def combined_digest(digests: Mapping[str, str]) -> str:
                           ).hexdigest()
 
 
-# calamine reads the shipped tables about 9 times faster than openpyxl (bench/run.py)
-XLSX_ENGINE: Literal["calamine", "openpyxl"] = "calamine"
 # control characters, and the invisible ones that change how text reads (direction overrides
 # and isolates, zero-width characters): a name holding one can show one State and be another
 CONTROLS = ("\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
@@ -157,14 +151,8 @@ def control_said(text: str) -> str | None:
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-def _from_frame(name: str, file: str, sheet: str | None, frame: pd.DataFrame,
-                problems: Problems | None = None) -> Table:
-    return _from_values(name, file, sheet, list(frame.itertuples(index=False, name=None)),
-                        frame.shape[1], problems, frame)
-
-
 def _from_values(name: str, file: str, sheet: str | None, values_list: list[tuple[Any, ...]],
-                 width: int, problems: Problems | None = None, frame: Any = None) -> Table:
+                 width: int, problems: Problems | None = None) -> Table:
     """The first non-blank row is the header; rows are numbered from 1 as in a spreadsheet.
     Text with control characters is reported, not read."""
     headers: dict[str, str] = {}
@@ -173,7 +161,7 @@ def _from_values(name: str, file: str, sheet: str | None, values_list: list[tupl
         problems.add(Where(file, sheet), f"the {name} table has {width:,} columns, "
                      f"more than the {MAX_COLUMNS} a table may have",
                      "check that this is the right file")
-        return Table(name, file, sheet, {}, (), frame)
+        return Table(name, file, sheet, {}, ())
     top = next((i for i, r in enumerate(values_list) if any(cell_text(v) for v in r)), None)
     if top is not None:
         for pos, value in enumerate(values_list[top]):
@@ -211,7 +199,7 @@ def _from_values(name: str, file: str, sheet: str | None, values_list: list[tupl
         problems.add(Where(file, sheet), f"the {name} table has {len(rows):,} rows, more than "
                      f"the {MAX_ROWS:,} a case may have", "check that this is the right file")
         rows = rows[:0]
-    return Table(name, file, sheet, headers, tuple(rows), frame, tuple(examples[:MAX_ROWS]))
+    return Table(name, file, sheet, headers, tuple(rows), tuple(examples[:MAX_ROWS]))
 
 
 def _may_be_unreadable(cells: dict[str, Any]) -> bool:
@@ -323,7 +311,22 @@ def read_csv_table(name: str, path: Path, shown: str, problems: Problems) -> Tab
     return table
 
 
-class Sheets(dict[str, "pd.DataFrame"]):
+SheetRows = list[tuple[Any, ...]]  # a sheet's rows from its first, each as wide as the sheet
+
+
+def _cell(value: Any) -> Any:
+    """A cell as calamine reads it, as the case reader takes it: a whole number stored as a
+    float is the number (6.0 is 6), a date is a datetime at midnight, an empty cell None."""
+    if value.__class__ is str:
+        return value if value else None
+    if value.__class__ is float:
+        return int(value) if value.is_integer() else value
+    if value.__class__ is dt.date:
+        return dt.datetime(value.year, value.month, value.day)
+    return value
+
+
+class Sheets(dict[str, SheetRows]):
     """A workbook's sheets by name, cells as read, and which of them a person reading the
     workbook does not see (hidden or very hidden)."""
 
@@ -337,8 +340,6 @@ class Sheets(dict[str, "pd.DataFrame"]):
 def read_workbook(path: Path, shown: str, problems: Problems) -> Sheets | None:
     """All sheets of an .xlsx workbook, keyed by sheet name, cells as read, with which are
     hidden."""
-    import pandas as pd
-
     where = Where(shown)
     if _too_big(path, where, problems):
         return None
@@ -359,10 +360,14 @@ def read_workbook(path: Path, shown: str, problems: Problems) -> Sheets | None:
     try:
         from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
-        sheets = Sheets(pd.read_excel(path, sheet_name=None, header=None, dtype=object,
-                                      engine=XLSX_ENGINE))
-        sheets.hidden = frozenset(m.name for m in CalamineWorkbook.from_path(str(path))
-                                  .sheets_metadata if m.visible != SheetVisibleEnum.Visible)
+        # straight from calamine (no pandas to import): every cell as stored, dates as dates
+        book = CalamineWorkbook.from_path(str(path))
+        sheets = Sheets()
+        for meta in book.sheets_metadata:
+            rows = book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+            sheets[meta.name] = [tuple(_cell(v) for v in row) for row in rows]
+        sheets.hidden = frozenset(m.name for m in book.sheets_metadata
+                                  if m.visible != SheetVisibleEnum.Visible)
     except BaseException as exc:  # the readers raise many kinds on a broken workbook
         # calamine's own panics reach Python as pyo3's PanicException, which derives from
         # BaseException, not Exception: a broken workbook, never an interruption
@@ -382,9 +387,10 @@ def read_workbook(path: Path, shown: str, problems: Problems) -> Sheets | None:
     return sheets
 
 
-def table_from_sheet(name: str, shown: str, sheet: str, frame: pd.DataFrame,
+def table_from_sheet(name: str, shown: str, sheet: str, rows: SheetRows,
                      problems: Problems | None = None) -> Table:
-    return _from_frame(name, shown, sheet, frame, problems)
+    return _from_values(name, shown, sheet, rows, max((len(r) for r in rows), default=0),
+                        problems)
 
 
 def read_table_file(name: str, path: Path, shown: str, problems: Problems) -> Table | None:
@@ -399,8 +405,8 @@ def read_table_file(name: str, path: Path, shown: str, problems: Problems) -> Ta
             problems.add(Where(shown), "the workbook has no sheet a reader sees",
                          "add a visible sheet with the table")
             return None
-        sheet, frame = visible[0], sheets[visible[0]]
-        table = table_from_sheet(name, shown, sheet, frame, problems)
+        sheet = visible[0]
+        table = table_from_sheet(name, shown, sheet, sheets[sheet], problems)
         if not table.headers:
             problems.add(Where(shown, sheet), "the sheet is empty", "put the table in it")
             return None

@@ -31,7 +31,13 @@ class Table:
     rows: tuple[tuple[Any, ...], ...]
 
     @classmethod
-    def of(cls, records: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> Table:
+    def of(cls, records: Iterable[Mapping[str, Any]], columns: Sequence[str] | None = None
+           ) -> Table:
+        """Rows from records; the columns given, or those the records name, in the order
+        they first name them."""
+        records = list(records)
+        if columns is None:
+            columns = list(dict.fromkeys(k for r in records for k in r))
         return cls(tuple(columns), tuple(tuple(r.get(c) for c in columns) for r in records))
 
     def records(self) -> list[dict[str, Any]]:

@@ -20,6 +20,7 @@ from planner.consult.rounds import (
     unhonoured,
 )
 from planner.domain.slate import open_seat_group
+from planner.report.files import Table
 from planner.report.workbook import (
     SheetData,
     conflicts_frame,
@@ -495,8 +496,9 @@ class AlternativesView(Rendering):
                 out.append(f"  {n}. " + ", ".join(held))
         else:
             grid, changed = side_by_side(el, r.slates, names)
-            grid.insert(0, "", ["*" if f else "" for f in changed])
-            out = [table_text(grid, ["", "group", "post", *names], limit=24),
+            marked = [{"": "*" if f else "", **row}
+                      for row, f in zip(grid.records(), changed, strict=True)]
+            out = [table_text(marked, ["", "group", "post", *names], limit=24),
                    "* marks the posts where the slates differ."]
         out.append("\n" + table_text(scores, ["slate", *(p.name for p in ranked),
                                               "rule check"]))
@@ -522,13 +524,11 @@ class RoomView(Rendering):
         return bool(self.room.total if self.room.total is not None else self.room.groups)
 
     def sheets(self) -> list[SheetData]:
-        import pandas as pd
-
         from planner.rules.kinds import CONDITIONS
 
         r, el = self.room, self.el
         assert r is not None and el is not None
-        frame = pd.DataFrame([
+        frame = Table.of([
             {"group": g.group, "valid sets of officers": g.sets if r.total is not None else "",
              "options": g.options if r.total is not None else "",
              "States on some valid slate": len(g.states),
@@ -539,11 +539,12 @@ class RoomView(Rendering):
                 for k, v in seat_takers(el, g.states).items()}}
             for g in r.groups
         ])
-        pairs = pd.DataFrame([{"group": g.group, "officers": ", ".join(p)}
+        pairs = Table.of([{"group": g.group, "officers": ", ".join(p)}
                               for g in r.groups for p in g.pairs]
                              + [{"group": g.group, "officers": f"{g.sets:,} sets, counted by "
                                  "kind of State (States no rule tells apart), not listed"}
-                                for g in r.groups if g.sets and not g.pairs])
+                                for g in r.groups if g.sets and not g.pairs],
+                         ["group", "officers"])
         return [SheetData("Room", frame), SheetData("Pairs", pairs)]
 
     def data(self) -> dict[str, Any]:
@@ -631,14 +632,13 @@ class CompareView(Rendering):
         return names, lists, grid, changed, differences(self.el, lists, names)
 
     def sheets(self) -> list[SheetData]:
-        import pandas as pd
-
         assert self.el is not None
         names, lists, grid, changed, diffs = self._parts()
-        legend = pd.DataFrame({"slate": names, "from": [label for label, _s in self.loaded]})
+        legend = Table(("slate", "from"), tuple(
+            (n, label) for n, (label, _s) in zip(names, self.loaded, strict=True)))
         return [SheetData("Comparison", grid, side_by_side_style(self._judges(), lists,
                                                                  changed)),
-                SheetData("Differences", pd.DataFrame({"difference": diffs})),
+                SheetData("Differences", Table(("difference",), tuple((d,) for d in diffs))),
                 SheetData("Checks", scores_frame(self._judges(), lists, names)),
                 SheetData("Slates", legend)]
 
@@ -664,9 +664,10 @@ class CompareView(Rendering):
         assert el is not None
         names, lists, grid, changed, diffs = self._parts()
         out = [f"{n}: {label}" for n, (label, _s) in zip(names, self.loaded, strict=True)]
-        grid["group"] = grid["group"].map(short_group(self.case.body))
-        grid.insert(0, "", ["*" if f else "" for f in changed])
-        out.append("\n" + table_text(grid, ["", "group", "post", *names], limit=28))
+        short = short_group(self.case.body)
+        marked = [{**row, "": "*" if f else "", "group": short(row["group"])}
+                  for row, f in zip(grid.records(), changed, strict=True)]
+        out.append("\n" + table_text(marked, ["", "group", "post", *names], limit=28))
         ranked = [p.name for p in el.profile.preferences if not p.planners_own]
         out.append("\n" + table_text(scores_frame(self._judges(), lists, names),
                                       ["slate", *ranked, "rule check"]))
@@ -685,13 +686,11 @@ class ReplaceView(Rendering):
         assert self.result is not None
         return self.result.status == "solved"
 
-    def _changes(self) -> Any:
-        import pandas as pd
-
+    def _changes(self) -> Table:
         assert self.result is not None
-        return pd.DataFrame([{"post": x.post, "group": x.group, "before": x.before,
-                              "after": x.after, "why": x.reason} for x in self.result.changes],
-                            columns=["post", "group", "before", "after", "why"])
+        return Table.of([{"post": x.post, "group": x.group, "before": x.before,
+                          "after": x.after, "why": x.reason} for x in self.result.changes],
+                        ["post", "group", "before", "after", "why"])
 
     def sheets(self) -> list[SheetData]:
         from planner.rules.base import check
@@ -715,7 +714,7 @@ class ReplaceView(Rendering):
         return {
             "status": r.status,
             "slate": slate_json(el, r.slate),
-            "changes": self._changes().to_dict(orient="records"),
+            "changes": self._changes().records(),
             "withdrawn_holding_no_post": list(r.idle),
             "conflicts": conflicts_json(r.conflicts),
             "assumptions": list(self.notes),
@@ -750,14 +749,12 @@ class CandidatesView(Rendering):
     def ok(self) -> bool:
         return bool(self.found)
 
-    def frame(self) -> Any:
-        import pandas as pd
-
+    def frame(self) -> Table:
         el = self.el
         assert el is not None
         # column headers in the preferences' names (the ids are for the JSON)
         named = {p.id: p.name for p in el.profile.preferences}
-        return pd.DataFrame([
+        return Table.of([
             {"rank": i, "state": x.state, "group": el.group(x.state) or "",
              "replaces": x.replaces,
              **{f"change in {named.get(k, k)}": v for k, v in x.change.items()},
@@ -883,8 +880,6 @@ class PlanningView(Rendering):
         return fairness_summary(self.result, self.case) if self.ok else []
 
     def sheets(self) -> list[SheetData]:
-        import pandas as pd
-
         from planner.report.pack import bureau_builder
         from planner.rules.base import check
 
@@ -911,7 +906,7 @@ class PlanningView(Rendering):
                  "serving_more_than_once": "serving more than once",
                  "longest_wait": "longest wait (sessions)",
                  "longest_wait_state": "State that waited longest"}
-        sheets.append(SheetData("Fairness", pd.DataFrame(
+        sheets.append(SheetData("Fairness", Table.of(
             [{words.get(k, k): v for k, v in
               {**f, "serving_more_than_once": ", ".join(f["serving_more_than_once"])}.items()}
              for f in self.summary()]), wrap=20))
@@ -939,8 +934,6 @@ class PlanningView(Rendering):
         }
 
     def lines(self) -> list[str]:
-        import pandas as pd
-
         result = self.result
         assert result is not None
         if not self.ok:
@@ -958,7 +951,7 @@ class PlanningView(Rendering):
                  "the best found, not proven optimal (see the note)")
         out = [f"Plan of sessions {result.sessions[0].session} to "
                f"{result.sessions[-1].session}: {proof}.",
-               table_text(pd.DataFrame(rows), ["session", "post", "state", "group"])]
+               table_text(rows, ["session", "post", "state", "group"])]
         if result.fairness:
             out.append("\nFairness, times each rule is broken (0 is best): " + "; ".join(
                 f"{FAIRNESS_KINDS[k].label} {v}" for k, v in result.fairness.items()) + ".")
@@ -974,8 +967,6 @@ class PlanningView(Rendering):
 
 def _matrix(result: PlanResult) -> tuple[Any, Callable[[Any], None]]:
     """States by sessions, each cell the post held, coloured by post."""
-    import pandas as pd
-
     held: dict[str, dict[str, str]] = {}
     group: dict[str, str] = {}
     for sp in result.sessions:
@@ -984,10 +975,10 @@ def _matrix(result: PlanResult) -> tuple[Any, Callable[[Any], None]]:
             g = sp.election.group(seat.state)
             group[seat.state] = sp.election.body.short(g) if g else ""
     columns = [f"session {sp.session}" for sp in result.sessions]
-    frame = pd.DataFrame([{"state": s, "group": group[s], **{c: held[s].get(c, "")
-                                                             for c in columns}}
-                          for s in sorted(held, key=lambda s: (group[s], s))],
-                         columns=["state", "group", *columns])
+    frame = Table.of([{"state": s, "group": group[s], **{c: held[s].get(c, "")
+                                                         for c in columns}}
+                      for s in sorted(held, key=lambda s: (group[s], s))],
+                     ["state", "group", *columns])
     posts = result.sessions[0].election.body.post_names if result.sessions else ()
     palette = ("F4B183", "BDD7EE", "C5E0B4", "FFE699", "D9D2E9", "F8CBAD")
     fills = {p: palette[i % len(palette)] for i, p in enumerate(posts)}

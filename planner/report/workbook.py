@@ -532,11 +532,9 @@ def _by_group_post(el: Election, slate: Slate) -> dict[tuple[str, str], list[str
 
 
 def side_by_side(el: Election, slates: Sequence[Slate], names: Sequence[str]
-                 ) -> tuple[pd.DataFrame, list[bool]]:
+                 ) -> tuple[Table, list[bool]]:
     """One row per post, grouped by regional group, one column per slate; and for each row
     whether the slates differ there. States common to every slate share a row."""
-    import pandas as pd
-
     held = [_by_group_post(el, s) for s in slates]
     rows: list[dict[str, str]] = []
     changed: list[bool] = []
@@ -552,7 +550,7 @@ def side_by_side(el: Election, slates: Sequence[Slate], names: Sequence[str]
                 rows.append({"group": group, "post": post,
                              **dict(zip(names, cells, strict=True))})
                 changed.append(len(set(cells)) > 1)
-    return pd.DataFrame(rows, columns=["group", "post", *names]), changed
+    return Table.of(rows, ["group", "post", *names]), changed
 
 
 def differences(el: Election, slates: Sequence[Slate], names: Sequence[str]) -> list[str]:
@@ -622,11 +620,9 @@ def slates_frame(el: Election, slates: Sequence[Slate], names: Sequence[str]) ->
 
 
 def scores_frame(judges: Election | Sequence[Election], slates: Sequence[Slate],
-                 names: Sequence[str]) -> pd.DataFrame:
+                 names: Sequence[str]) -> Table:
     """Each slate's score and rule check, under the election it is judged by (one for all,
     or one a slate)."""
-    import pandas as pd
-
     from planner.rules.base import score
 
     each = [judges] * len(slates) if not isinstance(judges, Sequence) else list(judges)
@@ -641,4 +637,5 @@ def scores_frame(judges: Election | Sequence[Election], slates: Sequence[Slate],
         rows.append({"slate": name, **{words[k]: v for k, v in values.items() if k in words},
                      "rule check": "valid" if not failed else
                      "fails " + "; ".join(sorted({o.citation for o in failed}))})
-    return pd.DataFrame(rows)
+    # the columns in the order the rows first give them
+    return Table.of(rows, list(dict.fromkeys(k for r in rows for k in r)))

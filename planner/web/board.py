@@ -253,7 +253,7 @@ def build(case: Case, profile: Profile, state: BoardState) -> Board:
         pair = [alts.slates[a - 1], alts.slates[b - 1]]
         names = [f"slate {a}", f"slate {b}"]
         grid, changed_rows = side_by_side(el, pair, names)
-        compared = {"names": names, "rows": grid.to_dict("records"),
+        compared = {"names": names, "rows": grid.records(),
                     "changed": list(changed_rows),
                     "differences": differences(el, pair, names)}
     first = changed.session.number

@@ -88,8 +88,7 @@ def write_round_pack(ws: Workspace, case: Case, profile: Profile, taken: Round,
                      target: Path) -> None:
     """A round's consultation pack: the solve workbook of its board, its case inside (the
     nominations as they stood), and the log up to the round."""
-    import pandas as pd
-
+    from planner.report.files import Table
     from planner.report.render import log_said, write_book
     from planner.report.workbook import SheetData
 
@@ -97,9 +96,9 @@ def write_round_pack(ws: Workspace, case: Case, profile: Profile, taken: Round,
     view = board.pack
     lines = [x for x in ws.log() if x.id <= taken.log_id]
     _data, words = log_said(lines)
-    log = pd.DataFrame({"Line": [x.id for x in lines], "When (UTC)": [x.at for x in lines],
-                        "Who": [x.who for x in lines], "What": [x.action for x in lines],
-                        "Said": [w.split(": ", 1)[-1] for w in words]})
+    log = Table(("Line", "When (UTC)", "Who", "What", "Said"), tuple(
+        (x.id, x.at, x.who, x.action, w.split(": ", 1)[-1])
+        for x, w in zip(lines, words, strict=True)))
     options = {**view.options, "round": taken.name, "round taken": taken.at,
                "log lines": f"1 to {taken.log_id}"}
     write_book(target, [*view.sheets(), SheetData("Log", log)], view.case, options, view.notes,
