@@ -74,6 +74,9 @@ def main() -> None:
                         help="generated conferences' numbers of States")
     parser.add_argument("--plan-up-to", type=int, default=1000,
                         help="plan only the generated conferences up to this size")
+    parser.add_argument("--only", nargs="*", default=[],
+                        help="measure only the rows whose label holds one of these words "
+                             "(the import floor always)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="planner-bench-"))
     # an installed package has its bytecode compiled; an editable install run with
@@ -82,6 +85,8 @@ def main() -> None:
                    check=True)
     try:
         subprocess.run([PLANNER, "solve", "--no-write", "--csv", str(work)], check=True,
+                       capture_output=True)
+        subprocess.run([PLANNER, "solve", "--out", str(work / "pack.xlsx")], check=True,
                        capture_output=True)
         slate = str(work / "untoc-cop6-2012-slate.csv")
         books = work / "xlsx"
@@ -100,6 +105,11 @@ def main() -> None:
             ("planner solve (writes the pack)", [PLANNER, "solve", "--out",
                                                  str(work / "s.xlsx")]),
             ("planner check", [PLANNER, "check", slate]),
+            ("planner check of an .xlsx slate (the pack solve writes)",
+             [PLANNER, "check", str(work / "pack.xlsx")]),
+            ("planner candidates --post Rapporteur", [PLANNER, "candidates", "--slate",
+                                                     str(work / "pack.xlsx"), "--post",
+                                                     "Rapporteur", "--no-write"]),
             ("solve in process, after reading (seconds of that step)",
              [sys.executable, str(ROOT / "bench" / "solved.py"), str(UNTC)]),
             ("planner alternatives -k 10", [PLANNER, "alternatives", "-k", "10",
@@ -148,6 +158,8 @@ def main() -> None:
                           [PLANNER, "plan", case, "--sessions", "6-10", "--no-write"]),
                          (f"{label} plan of 10 sessions",
                           [PLANNER, "plan", case, "--sessions", "6-15", "--no-write"])]
+        if args.only:
+            rows = [rows[0], *(r for r in rows[1:] if any(w in r[0] for w in args.only))]
         # in rounds, each running every command once: a machine that slows down for a while
         # slows the floor and the commands of that round alike, and each command's ratio is
         # the median of its ratios to the floor of the same round
@@ -160,14 +172,14 @@ def main() -> None:
                     statistics.median(w / f for (w, _m), f in zip(got, floors, strict=True)),
                     max(m for _w, m in got))
                    for (name, _cmd), got in zip(rows, runs, strict=True)]
-        inside = {e: reading_inside(e, books, args.runs) for e in ("calamine", "openpyxl")}
+        inside = ({e: reading_inside(e, books, args.runs) for e in ("calamine", "openpyxl")}
+                  if not args.only else {})
     finally:
         shutil.rmtree(work, ignore_errors=True)
     lines = ["| command | median wall s | x import floor | peak MiB |",
              "| --- | --- | --- | --- |"]
     lines += [f"| {n} | {w:.3f} | {x:.2f} | {m:.0f} |" for n, w, x, m in results]
-    lines += [f"| reading alone (in process), calamine | {inside['calamine']:.3f} | | |",
-              f"| reading alone (in process), openpyxl | {inside['openpyxl']:.3f} | | |"]
+    lines += [f"| reading alone (in process), {e} | {t:.3f} | | |" for e, t in inside.items()]
     table = "\n".join(lines)
     print(f"median of {args.runs} rounds on {os.cpu_count()} cores; the ratio is the median of "
           "each round's ratio to that round's import floor\n")

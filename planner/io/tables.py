@@ -337,9 +337,35 @@ class Sheets(dict[str, SheetRows]):
         return next((s for s in self if s.strip().lower() == name), None)
 
 
+# the workbooks read in this process, by file, size and time of change: a command reading one
+# workbook for its case, its profile and its slate scans and reads it once
+_READ: dict[tuple[str, int, int], tuple[Sheets | None, list[Any]]] = {}
+_READ_KEPT = 8
+
+
 def read_workbook(path: Path, shown: str, problems: Problems) -> Sheets | None:
     """All sheets of an .xlsx workbook, keyed by sheet name, cells as read, with which are
-    hidden."""
+    hidden (each problem added to problems, once read or read before)."""
+    import dataclasses
+
+    try:
+        stat = path.stat()
+        key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    except OSError:
+        return _read_workbook(path, shown, problems)
+    if key not in _READ:
+        found = Problems()
+        _READ[key] = (_read_workbook(path, shown, found), found.items)
+        while len(_READ) > _READ_KEPT:
+            del _READ[next(iter(_READ))]
+    sheets, said = _READ[key]
+    # the file named as this caller names it
+    problems.items.extend(dataclasses.replace(p, where=dataclasses.replace(p.where, file=shown))
+                          for p in said)
+    return sheets
+
+
+def _read_workbook(path: Path, shown: str, problems: Problems) -> Sheets | None:
     where = Where(shown)
     if _too_big(path, where, problems):
         return None
