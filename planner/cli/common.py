@@ -38,7 +38,10 @@ class PlannerGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         from planner.errors import InputError, PlannerError
+        from planner.io.tables import forget_workbooks
 
+        # a workbook is read once within a command, and afresh by the next
+        forget_workbooks()
         try:
             return super().invoke(ctx)
         except InputError as exc:

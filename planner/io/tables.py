@@ -343,6 +343,11 @@ _READ: dict[tuple[str, int, int], tuple[Sheets | None, list[Any]]] = {}
 _READ_KEPT = 8
 
 
+def forget_workbooks() -> None:
+    """Forget the workbooks read: the next read of each reads it again."""
+    _READ.clear()
+
+
 def read_workbook(path: Path, shown: str, problems: Problems) -> Sheets | None:
     """All sheets of an .xlsx workbook, keyed by sheet name, cells as read, with which are
     hidden (each problem added to problems, once read or read before)."""
