@@ -1088,10 +1088,14 @@ def draws_said(found: Sequence[tuple[Any, bool]]) -> tuple[dict[str, Any], list[
     from planner.domain.lots import DRAW_METHOD
 
     data = [{"log_line": d.log_id, "for": d.what, "among": list(d.among), "seed": d.seed,
-             "order": list(d.order), "drawn": d.drawn, "repeats": ok} for d, ok in found]
+             "seed_given": d.seed_given, "order": list(d.order), "drawn": d.drawn,
+             "repeats": ok} for d, ok in found]
     words = [f"Drawing of lots for {d.what} (log line {d.log_id}): {d.drawn} drawn from "
-             f"{', '.join(d.among)} with seed {d.seed}; order {', '.join(d.order)}"
-             f" ({'repeated from the log: the same' if ok else 'DOES NOT REPEAT'})"
+             f"{', '.join(d.among)} with seed {d.seed} ("
+             f"{'given by the secretariat' if d.seed_given else 'made at the drawing'}); "
+             f"order {', '.join(d.order)}"
+             " (computed again from the log: "
+             f"{'the same' if ok else 'DIFFERENT'})"
              for d, ok in found]
     if found:
         words.append(f"How: {DRAW_METHOD}.")

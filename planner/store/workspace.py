@@ -110,6 +110,7 @@ class Drawn:
     among: tuple[str, ...]  # sorted: the order given plays no part
     seed: str
     order: tuple[str, ...]  # the first is drawn
+    seed_given: bool = False  # given by the secretariat (agreed beforehand), not made then
 
     @property
     def drawn(self) -> str:
@@ -127,6 +128,38 @@ def database_url(target: str | Path) -> str:
     if "://" in text:
         return text
     return f"sqlite:///{Path(text).resolve()}"
+
+
+MAX_TEXT = 200  # a name, a person, a round's name: the schema's columns hold as many
+MAX_DRAWN = 200  # names one drawing of lots is made among
+
+
+def _text(value: str, where: str, what: str, problems: list[Problem],
+          required: bool = True) -> str:
+    """A free text as stored: spaces run together, in Unicode's composed form, without a
+    control or invisible formatting character (it could make a name read otherwise than it
+    is, and a workbook cannot hold it), at most MAX_TEXT characters; each problem said."""
+    import unicodedata
+
+    from planner.io.tables import control_said
+
+    text = unicodedata.normalize("NFC", " ".join(value.split()))
+    if required and not text:
+        problems.append(Problem(Where(where), f"{what} is missing", f"give {what}"))
+    elif len(text) > MAX_TEXT:
+        problems.append(Problem(Where(where), f"{what} has {len(text):,} characters, more than "
+                                f"the {MAX_TEXT} it may", "shorten it"))
+    elif (said := control_said(text)) is not None:
+        problems.append(Problem(Where(where), f"{what} holds a control or invisible "
+                                f"formatting character ({said})", "retype it"))
+    return text
+
+
+def _same(name: str) -> str:
+    """A name as compared for look-alikes: compatibility form, case folded."""
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", name).casefold()
 
 
 def _now() -> str:
@@ -225,10 +258,12 @@ class Workspace:
         """One change and its log line, in one transaction; the line names the round the
         change was made after (the last taken), if any."""
         with self.engine.begin() as db:
-            yield db
+            # the round in effect when the change began (a change that takes a round is
+            # made after the one before)
             since = db.execute(sa.select(rounds.c.name).order_by(rounds.c.id.desc()).limit(1)
                                ).scalar_one_or_none()
-            if since is not None and action != "round":
+            yield db
+            if since is not None:
                 detail = {**detail, "after_round": since}
             db.execute(log.insert().values(
                 at=_now(), person_id=by.id if by else None,
@@ -236,17 +271,21 @@ class Workspace:
                 detail=json.dumps(detail, ensure_ascii=False, sort_keys=True)))
 
     def _add_person(self, by: Person | None, name: str, role: str, group: str | None) -> str:
-        name = " ".join(name.split())
-        if not name:
-            raise InputError([Problem(Where("--name"), "the name is missing",
-                                      "give the person's name")])
+        problems: list[Problem] = []
+        name = _text(name, "--name", "the person's name", problems)
+        if problems:
+            raise InputError(problems)
         token = secrets.token_urlsafe(32)
         with self._change(by, "invite", {"name": name, "role": role, "group": group}) as db:
-            taken = db.execute(sa.select(people.c.id).where(people.c.name == name)).first()
-            if taken is not None:
-                raise InputError([Problem(Where("--name"), f"{name} is already in the "
-                                          "workspace", "give another name, or revoke theirs "
-                                          "first")])
+            # a name that reads like one already in (another case, a look-alike letter) is
+            # refused: the log and the page must tell people apart
+            for known, revoked in db.execute(sa.select(people.c.name, people.c.revoked_at)):
+                if _same(known) == _same(name):
+                    raise InputError([Problem(Where("--name"), f"{name} reads as {known}, "
+                                              "already in the workspace" + (
+                                                  " (revoked: a name stays in the log)"
+                                                  if revoked else ""),
+                                              "give another name")])
             db.execute(people.insert().values(name=name, role=role, group_name=group,
                                               token_hash=_hash(token), created_at=_now()))
         return token
@@ -263,6 +302,7 @@ class Workspace:
 
     def revoke(self, by: Person | None, name: str) -> None:
         self._secretariat_only(by, "revoke people")
+        name = " ".join(name.split())
         with self._change(by, "revoke", {"name": name}) as db:
             done = db.execute(people.update().where(people.c.name == name,
                                                     people.c.revoked_at.is_(None))
@@ -306,12 +346,12 @@ class Workspace:
                                   r["person"], bool(r["withdrawn"]), r["version"], r["by"],
                                   r["updated_at"]) for r in rows]
 
-    def _checked(self, state: str, post: str, priority: int, group_of: dict[str, str]
-                 ) -> tuple[str, str]:
-        """The State's and the post's names as the case writes them; every problem at once."""
+    def _checked(self, state: str, post: str, priority: int, group_of: dict[str, str],
+                 problems: list[Problem]) -> tuple[str, str]:
+        """The State's and the post's names as the case writes them; every problem at once
+        (with those already found)."""
         from planner.domain.names import did_you_mean, registry
 
-        problems = []
         name = registry().lookup(state) or (state if state in group_of else None)
         if name is None:
             problems.append(Problem(Where("state"), f"unknown State {state!r}",
@@ -336,7 +376,9 @@ class Workspace:
                  withdrawn: bool = False) -> NominationRow:
         """A nomination entered or changed (or withdrawn). version: the one the change was
         made from (0: a new nomination). A coordinator may only touch its own group's."""
-        name, post_name = self._checked(state, post, priority, group_of)
+        problems: list[Problem] = []
+        person = _text(person, "person", "the person's name", problems, required=False)
+        name, post_name = self._checked(state, post, priority, group_of, problems)
         group = group_of[name]
         if by.role != SECRETARIAT and by.group != group:
             raise Forbidden(f"{by.name} coordinates the {by.group}: {name} is of the {group}, "
@@ -424,21 +466,33 @@ class Workspace:
     def save_round(self, by: Person | None, name: str, snapshot: dict[str, Any]) -> Round:
         """A named, dated snapshot (the secretariat's), at the log's last line."""
         self._secretariat_only(by, "open and close rounds")
-        name = " ".join(name.split())
-        if not name:
-            raise InputError([Problem(Where("--name"), "the round's name is missing",
-                                      "give it a name, e.g. 'Round 1'")])
-        at = _now()
+        name = self._round_name(name)
         with self._change(by, "round", {"name": name}) as db:
-            if db.execute(sa.select(rounds.c.id).where(rounds.c.name == name)).first():
-                raise InputError([Problem(Where("--name"), f"there is a round named {name} "
-                                          "already", "give the new round another name")])
-            last = db.execute(sa.select(sa.func.max(log.c.id))).scalar_one() or 0
-            db.execute(rounds.insert().values(
-                name=name, at=at, person_id=by.id if by else None,
-                who=by.name if by else "secretariat (command line)", log_id=last,
-                snapshot=json.dumps(snapshot, ensure_ascii=False, sort_keys=True,
-                                    default=str)))
+            return self._insert_round(db, by, name, snapshot)
+
+    def _round_name(self, name: str) -> str:
+        """A new round's name, checked before anything is done: given, and not taken."""
+        problems: list[Problem] = []
+        name = _text(name, "--name", "the round's name", problems)
+        if not problems and any(_same(r.name) == _same(name) for r in self.rounds()):
+            problems.append(Problem(Where("--name"), f"there is a round named {name} already",
+                                    "give the new round another name"))
+        if problems:
+            raise InputError(problems)
+        return name
+
+    @staticmethod
+    def _insert_round(db: sa.Connection, by: Person | None, name: str,
+                      snapshot: dict[str, Any]) -> Round:
+        if db.execute(sa.select(rounds.c.id).where(rounds.c.name == name)).first():
+            raise InputError([Problem(Where("--name"), f"there is a round named {name} "
+                                      "already", "give the new round another name")])
+        at = _now()
+        last = db.execute(sa.select(sa.func.max(log.c.id))).scalar_one() or 0
+        db.execute(rounds.insert().values(
+            name=name, at=at, person_id=by.id if by else None,
+            who=by.name if by else "secretariat (command line)", log_id=last,
+            snapshot=json.dumps(snapshot, ensure_ascii=False, sort_keys=True, default=str)))
         return Round(name, at, by.name if by else "secretariat (command line)", last, snapshot)
 
     def rounds_named(self, *names: str) -> list[Round]:
@@ -457,32 +511,49 @@ class Workspace:
                     for r in db.execute(sa.select(rounds).order_by(rounds.c.id))]
 
     def restore(self, by: Person | None, round_name: str, new_name: str,
-                snapshot: dict[str, Any] | None = None) -> list[NominationRow]:
-        """The nominations and asks a round was taken with, put back as they were (each
-        change logged), then taken as a new round by the caller (snapshot: that round's, or
-        None to save none here). The secretariat's."""
+                snapshot: dict[str, Any], version: int = 0) -> Round:
+        """The nominations and asks a round was taken with, put back as they were, and taken
+        as a new round of its own name with its snapshot (the board those nominations and
+        asks give, built by the caller beforehand), in one transaction: all of it, or, where
+        anything is refused, nothing. Each nomination changed is said in the log line.
+        version: the workspace's version the restore was asked from (0: not said); a change
+        made meanwhile makes it stale. The secretariat's."""
         self._secretariat_only(by, "restore rounds")
         (old,) = self.rounds_named(round_name)
         kept = old.snapshot.get("workspace")
         if not isinstance(kept, dict):
             raise InputError([Problem(Where("ROUND"), f"{round_name} was taken before rounds "
                                       "kept their nominations", "restore a later round")])
+        new_name = self._round_name(new_name)
         wanted = {(n["state"], n["post"]): n for n in kept.get("nominations", [])}
         now = _now()
-        with self._change(by, "restore", {"round": old.name, "as": new_name}) as db:
+        changed: list[str] = []
+        detail = {"round": old.name, "as": new_name, "changed": changed,
+                  "asks": kept.get("asks", "")}
+        with self._change(by, "restore", detail) as db:
+            last = db.execute(sa.select(sa.func.max(log.c.id))).scalar_one() or 0
+            if version and version != last:
+                raise Stale("the workspace was changed since you saw it", last)
             current = {(r.state, r.post): r for r in db.execute(sa.select(nominations))}
             for key, row in current.items():
                 if key not in wanted and not row.withdrawn:
+                    changed.append(f"{row.state} for {row.post}: withdrawn")
                     db.execute(nominations.update().where(nominations.c.id == row.id).values(
                         withdrawn=True, version=row.version + 1, updated_at=now,
                         updated_by=by.id if by else row.updated_by))
             for key, n in wanted.items():
                 values = {"priority": n["priority"], "person": n["person"],
                           "withdrawn": False, "updated_at": now}
-                if key in current:
-                    db.execute(nominations.update().where(nominations.c.id == current[key].id)
-                               .values(**values, version=current[key].version + 1,
-                                       updated_by=by.id if by else current[key].updated_by))
+                had = current.get(key)
+                if had is not None and (had.priority, had.person, bool(had.withdrawn)) == (
+                        n["priority"], n["person"], False):
+                    continue  # as the round had it
+                changed.append(f"{n['state']} for {n['post']}: priority {n['priority']}"
+                               + (f", {n['person']}" if n["person"] else ""))
+                if had is not None:
+                    db.execute(nominations.update().where(nominations.c.id == had.id)
+                               .values(**values, version=had.version + 1,
+                                       updated_by=by.id if by else had.updated_by))
                 else:
                     if by is None:
                         raise InputError([Problem(Where("ROUND"), "a nomination no longer "
@@ -491,9 +562,9 @@ class Workspace:
                     db.execute(nominations.insert().values(
                         group_name=n["group"], state=n["state"], post=n["post"],
                         version=1, updated_by=by.id, **values))
-            db.execute(settings.delete().where(settings.c.key == "asks"))
-            db.execute(settings.insert().values(key="asks", value=kept.get("asks", "")))
-        return self.nominations()
+            self._put_asks(db, kept.get("asks", ""))
+            taken = self._insert_round(db, by, new_name, snapshot)
+        return taken
 
     # -- the secretariat's asks: fixes, exclusions, suppositions (a board's query)
 
@@ -502,16 +573,32 @@ class Workspace:
             return db.execute(sa.select(settings.c.value).where(settings.c.key == "asks")
                               ).scalar_one_or_none() or ""
 
+    def asks_version(self) -> int:
+        """The log line of the last change of the asks (0: never set)."""
+        with self.engine.connect() as db:
+            at = db.execute(sa.select(settings.c.value).where(settings.c.key == "asks_at")
+                            ).scalar_one_or_none()
+        return int(at) if at else 0
+
     def set_asks(self, by: Person | None, query: str, version: int) -> None:
         """The board's asks as a query (planner.web.board.BoardState.query), changed from the
-        version seen: a change made from an older one is stale."""
+        version of the asks seen (asks_version): a change made from an older one is stale,
+        whatever else changed meanwhile."""
         self._secretariat_only(by, "fix, leave out or suppose")
         with self._change(by, "asks", {"asks": query}) as db:
-            last = db.execute(sa.select(sa.func.max(log.c.id))).scalar_one() or 0
-            if version and version != last:
-                raise Stale("the board was changed since you saw it", last)
-            db.execute(settings.delete().where(settings.c.key == "asks"))
-            db.execute(settings.insert().values(key="asks", value=query))
+            at = db.execute(sa.select(settings.c.value).where(settings.c.key == "asks_at")
+                            ).scalar_one_or_none()
+            now = int(at) if at else 0
+            if version != now:
+                raise Stale("what the board supposes was changed since you saw it", now)
+            self._put_asks(db, query)
+
+    @staticmethod
+    def _put_asks(db: sa.Connection, query: str) -> None:
+        last = db.execute(sa.select(sa.func.max(log.c.id))).scalar_one() or 0
+        for key, value in (("asks", query), ("asks_at", str(last + 1))):  # this change's line
+            db.execute(settings.delete().where(settings.c.key == key))
+            db.execute(settings.insert().values(key=key, value=value))
 
     # -- drawing lots
 
@@ -520,25 +607,47 @@ class Workspace:
         drawn from, the seed, the order and the result. The order is each name's SHA-256 with
         the seed (planner.domain.lots): anyone can repeat it from the log, and
         the order the names were given in plays no part."""
+        from planner.domain.names import registry
+
         self._secretariat_only(by, "draw lots")
-        names = sorted({" ".join(n.split()) for n in among if n.strip()})
-        what = " ".join(what.split())
-        problems = []
+        problems: list[Problem] = []
+        what = _text(what, "for", "what the drawing decides", problems)
+        given = bool(seed.strip())
+        seed = _text(seed, "seed", "the seed", problems, required=False) or secrets.token_hex(8)
+        names: dict[str, str] = {}  # by the name as compared for look-alikes
+        if len([n for n in among if n.strip()]) > MAX_DRAWN:
+            problems.append(Problem(Where("among"), f"more than {MAX_DRAWN} names",
+                                    "draw among fewer"))
+            among = []
+        for raw in among:
+            if not raw.strip():
+                continue
+            name = _text(raw, "among", "a name drawn from", problems)
+            name = registry().lookup(name) or name  # a State by its UN name
+            if _same(name) in names:
+                problems.append(Problem(Where("among"), f"{raw.strip()!r} is "
+                                        f"{names[_same(name)]} again (or reads as it)",
+                                        "give each name once: a name twice has two tickets"))
+            names[_same(name)] = name
         if len(names) < 2:
             problems.append(Problem(Where("among"), "a drawing needs two names or more",
                                     "give each name drawn from, one a line"))
-        if not what:
-            problems.append(Problem(Where("for"), "what the drawing decides is missing",
-                                    "say it, e.g. 'the President's seat'"))
+        earlier = next((line for line in self.log() if line.action == "draw"
+                        and _same(str(line.detail.get("for", ""))) == _same(what)), None)
+        if earlier is not None and what:
+            problems.append(Problem(Where("for"), f"lots were drawn for {what} already (log "
+                                    f"line {earlier.id}: {earlier.detail.get('drawn')}); "
+                                    "that result stands", "a drawing is made once; name "
+                                    "another question"))
         if problems:
             raise InputError(problems)
-        seed = seed.strip() or secrets.token_hex(8)
-        order = drawn_order(seed, names)
-        with self._change(by, "draw", {"for": what, "among": names, "seed": seed,
-                                       "order": order, "drawn": order[0],
-                                       "method": DRAW_METHOD}) as db:
+        ordered = sorted(names.values())
+        order = drawn_order(seed, ordered)
+        with self._change(by, "draw", {"for": what, "among": ordered, "seed": seed,
+                                       "seed_given": given, "order": order,
+                                       "drawn": order[0], "method": DRAW_METHOD}) as db:
             last = db.execute(sa.select(sa.func.max(log.c.id))).scalar_one() or 0
-        return Drawn(last + 1, what, tuple(names), seed, tuple(order))
+        return Drawn(last + 1, what, tuple(ordered), seed, tuple(order), given)
 
     def draws(self) -> list[tuple[Drawn, bool]]:
         """Every drawing in the log, each repeated from what the log holds: True where the
@@ -548,7 +657,7 @@ class Workspace:
             if line.action == "draw":
                 d = line.detail
                 drawn = Drawn(line.id, d["for"], tuple(d["among"]), d["seed"],
-                              tuple(d["order"]))
+                              tuple(d["order"]), bool(d.get("seed_given")))
                 out.append((drawn, drawn_order(drawn.seed, list(drawn.among)) ==
                             list(drawn.order)))
         return out

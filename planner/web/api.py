@@ -59,7 +59,9 @@ def api_routes(ws: Workspace, shared: SharedBoard, case: Case,
         tracked, _words = tracker_said(await run_in_threadpool(ws.tracker, turn))
         rounds = await run_in_threadpool(ws.rounds)
         return JSONResponse({"version": version, "round": rounds[-1].name if rounds else None,
-                             "asks": shown.state.query(), "nominations": rows, **tracked,
+                             "asks": shown.state.query(),
+                             "asks_version": await run_in_threadpool(ws.asks_version),
+                             "nominations": rows, **tracked,
                              "solve": shown.solve})
 
     async def body_of(request: Request) -> tuple[Person, dict[str, Any]] | Response:
@@ -135,11 +137,11 @@ def api_routes(ws: Workspace, shared: SharedBoard, case: Case,
         if isinstance(found, Response):
             return found
         who, given = found
-        asked = fields(given, ("round", str, None), ("name", str, None))
+        asked = fields(given, ("round", str, None), ("name", str, None), ("version", int, 0))
         if isinstance(asked, Response):
             return asked
         return await done(lambda: _round(restore_round(shared, asked["round"], asked["name"],
-                                                       who)))
+                                                       who, asked["version"])))
 
     async def draws(request: Request) -> Response:
         from planner.report.render import draws_said
@@ -164,7 +166,7 @@ def api_routes(ws: Workspace, shared: SharedBoard, case: Case,
             return found
         who, given = found
         asked = fields(given, ("fix", list, []), ("exclude", list, []), ("absent", list, []),
-                       ("ratified", list, []), ("version", int, 0))
+                       ("ratified", list, []), ("version", int, None))
         if isinstance(asked, Response):
             return asked
 
@@ -178,7 +180,8 @@ def api_routes(ws: Workspace, shared: SharedBoard, case: Case,
             nominated = ws.case_with_nominations(case)
             state = asked_state(nominated, shared.profile, query)
             ws.set_asks(who, state.query(), asked["version"])
-            return {"asks": state.query(), "version": ws.version()}
+            return {"asks": state.query(), "asks_version": ws.asks_version(),
+                    "version": ws.version()}
 
         return await done(act)
 
@@ -224,10 +227,10 @@ def api_routes(ws: Workspace, shared: SharedBoard, case: Case,
     async def log(request: Request) -> Response:
         if await run_in_threadpool(_person, ws, request) is None:
             return _unauthorised()
-        try:
-            since = int(request.query_params.get("since", "0"))
-        except ValueError:
-            return JSONResponse({"error": "since is not a number"}, status_code=422)
+        text = request.query_params.get("since", "0")
+        if not (text.isascii() and text.isdigit() and len(text) <= 12):
+            return JSONResponse({"error": "since is not a log line's number"}, status_code=422)
+        since = int(text)
         lines = await run_in_threadpool(ws.log, since)
         return JSONResponse({"log": [dataclasses.asdict(x) for x in lines]})
 

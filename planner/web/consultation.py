@@ -15,7 +15,7 @@ from urllib.parse import parse_qs
 from planner.domain.case import Case, Nomination
 from planner.errors import Where
 from planner.rules.profile import Profile
-from planner.store.workspace import NominationRow, Person, Round, Workspace
+from planner.store.workspace import Person, Round, Workspace
 from planner.web.board import Board, BoardState, build, parse_state
 
 KEPT_BOARDS = 4  # versions kept: a board just replaced may still be asked for
@@ -56,24 +56,25 @@ class SharedBoard:
             return version, self._boards[version]
 
 
-def _nomination(n: NominationRow) -> dict[str, Any]:
-    return {"group": n.group, "state": n.state, "post": n.post, "priority": n.priority,
-            "person": n.person}
+def _snapshot(board: Board, version: int, group_of: dict[str, str]) -> dict[str, Any]:
+    """What a round keeps: its board (the best slate, its score, counts and check, as solve
+    --json gives them) and the nominations and asks that board was built from, read from the
+    board itself (so that a change landing meanwhile cannot mix two versions)."""
+    rows = [{"group": group_of.get(n.state, ""), "state": n.state, "post": n.post,
+             "priority": n.priority, "person": n.person} for n in board.case.nominations]
+    return {**board.solve,
+            "counts": {"exact": board.room.get("exact"),
+                       "total_slates": board.room.get("total_slates"),
+                       "not_exact_because": board.room.get("not_exact_because")},
+            "workspace": {"version": version, "asks": board.state.query(),
+                          "nominations": rows}}
 
 
 def take_round(shared: SharedBoard, name: str, by: Person | None = None) -> Round:
-    """A round: the board as the workspace stands (its best slate, counts and check, as solve
-    --json gives them), with the nominations and asks it was taken with, saved under a name.
-    The secretariat's."""
+    """A round: the board as the workspace stands, with the nominations and asks it was built
+    from, saved under a name. The secretariat's."""
     version, board = shared.current()
-    rows = [_nomination(n) for n in shared.ws.nominations() if not n.withdrawn]
-    snapshot = {**board.solve,
-                "counts": {"exact": board.room.get("exact"),
-                           "total_slates": board.room.get("total_slates"),
-                           "not_exact_because": board.room.get("not_exact_because")},
-                "workspace": {"version": version, "asks": board.state.query(),
-                              "nominations": rows}}
-    return shared.ws.save_round(by, name, snapshot)
+    return shared.ws.save_round(by, name, _snapshot(board, version, shared.case.group_of))
 
 
 def round_board(case: Case, profile: Profile, taken: Round) -> Board:
@@ -105,8 +106,13 @@ def write_round_pack(ws: Workspace, case: Case, profile: Profile, taken: Round,
                view.solver, f"Round: {taken.name}", "", view.carried_profile())
 
 
-def restore_round(shared: SharedBoard, old: str, new: str, by: Person | None) -> Round:
-    """A round's nominations and asks put back (each change logged), then taken as a new round
-    of its own name."""
-    shared.ws.restore(by, old, new)
-    return take_round(shared, new, by)
+def restore_round(shared: SharedBoard, old: str, new: str, by: Person | None,
+                  version: int = 0) -> Round:
+    """A round's nominations and asks put back and taken as a new round of its own name, in
+    one transaction (planner.store.workspace.Workspace.restore): the new round's board is
+    built first, from what the old round kept, as restoring it will make the workspace."""
+    shared.ws._secretariat_only(by, "restore rounds")
+    (taken,) = shared.ws.rounds_named(old)
+    board = round_board(shared.case, shared.profile, taken)
+    snapshot = _snapshot(board, 0, shared.case.group_of)
+    return shared.ws.restore(by, old, new, snapshot, version)

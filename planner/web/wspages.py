@@ -32,6 +32,14 @@ from planner.web.consultation import SharedBoard, asked, restore_round, take_rou
 from planner.web.guard import CSRF_COOKIE, attachment, csrf_for, csrf_ok, same_origin
 
 PERSON_COOKIE = "planner_person"
+ASKED = ("fix", "exclude", "absent", "ratified")  # what the board supposes, one a line each
+
+
+def _number(text: str) -> int:
+    """A number as a form sends it: a whole number, else -1 (which is no version: a change
+    made from it is refused, never applied)."""
+    text = text.strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 12 else -1
 MAX_FORM_FIELDS = 40
 MAX_FORM_BYTES = 64 * 1024  # the workspace's forms are a few fields of a few words
 LOG_SHOWN = 15
@@ -69,6 +77,7 @@ def workspace_pages(ws: Workspace, shared: SharedBoard, case: Case, profile: Pro
             "groups": groups, "states": states, "seats": seats,
             "log": log[-LOG_SHOWN:][::-1], "rounds": ws.rounds(),
             "draws": ws.draws(), "secretariat": who.role == SECRETARIAT,
+            "asks_version": ws.asks_version(), "typed": None,
             "problems": [], "conflict": None, **context}, status_code=status_code)
         response.set_cookie(CSRF_COOKIE, cookie, httponly=True, samesite="strict")
         response.headers["Cache-Control"] = "no-store"
@@ -153,12 +162,10 @@ def workspace_pages(ws: Workspace, shared: SharedBoard, case: Case, profile: Pro
             return found
         who, form = found
         problems = []
-        try:
-            priority = int(form.get("priority", "1") or "1")
-            seen = int(form.get("version", "0") or "0")
-        except ValueError:
+        priority, seen = _number(form.get("priority", "1") or "1"), _number(
+            form.get("version", "0") or "0")
+        if priority < 0 or seen < 0:
             problems.append("the priority and the version are whole numbers")
-            priority = seen = 0
         if not problems:
             try:
                 await run_in_threadpool(
@@ -180,26 +187,28 @@ def workspace_pages(ws: Workspace, shared: SharedBoard, case: Case, profile: Pro
                              for p in exc.problems]
         return await shown(request, who, 422, problems=problems)
 
-    async def secretariat_form(request: Request, act: Callable[[Person, dict[str, str]], Any]
-                               ) -> Response:
+    async def secretariat_form(request: Request, act: Callable[[Person, dict[str, str]], Any],
+                               keep_asks: bool = False) -> Response:
         found = await form_of(request)
         if isinstance(found, Response):
             return found
         who, form = found
+        # what the secretariat typed stays in the form when the change is not made
+        typed = {"typed": {k: form.get(k, "") for k in ASKED}} if keep_asks else {}
         try:
             await off_thread(act, who, form)
         except Forbidden as exc:
             return await shown(request, who, 403, problems=[str(exc)])
         except Stale as exc:
             return await shown(request, who, 409, problems=[
-                f"{exc}: the board below is as it stands now; make the change again if it "
-                "still holds"])
+                f"{exc}: the board below is as it stands now; what you typed is kept below: "
+                "send it again if it still holds"], **typed)
         except InputError as exc:
             return await shown(request, who, 422, problems=[
                 f"{p.where.file}: {p.message}" + (f" ({p.fix})" if p.fix else "")
-                for p in exc.problems])
+                for p in exc.problems], **typed)
         except PlannerError as exc:
-            return await shown(request, who, 422, problems=[str(exc)])
+            return await shown(request, who, 422, problems=[str(exc)], **typed)
         return back()
 
     async def save_round(request: Request) -> Response:
@@ -209,7 +218,8 @@ def workspace_pages(ws: Workspace, shared: SharedBoard, case: Case, profile: Pro
     async def restore(request: Request) -> Response:
         return await secretariat_form(
             request, lambda who, form: restore_round(shared, form.get("round", ""),
-                                                     form.get("name", ""), who))
+                                                     form.get("name", ""), who,
+                                                     _number(form.get("version", ""))))
 
     async def draw(request: Request) -> Response:
         return await secretariat_form(
@@ -219,17 +229,19 @@ def workspace_pages(ws: Workspace, shared: SharedBoard, case: Case, profile: Pro
 
     async def asks(request: Request) -> Response:
         def act(who: Person, form: dict[str, str]) -> None:
+            from urllib.parse import urlencode
+
             if who.role != SECRETARIAT:
                 raise Forbidden("only the secretariat fixes, leaves out or supposes")
             lines = {key: [x.strip() for x in form.get(key, "").splitlines() if x.strip()]
-                     for key in ("fix", "exclude", "absent", "ratified")}
-            query = "&".join(f"{k}={v}" for k, vs in lines.items() for v in vs)
+                     for key in ASKED}
+            query = urlencode([(k, v) for k, vs in lines.items() for v in vs])
             nominated = ws.case_with_nominations(case)
             # read as the board reads its address: every problem with the planner's words
             state = asked(nominated, profile, query)
-            ws.set_asks(who, state.query(), int(form.get("version", "0") or "0"))
+            ws.set_asks(who, state.query(), _number(form.get("version", "")))
 
-        return await secretariat_form(request, act)
+        return await secretariat_form(request, act, keep_asks=True)
 
     async def pack(request: Request) -> Response:
         import tempfile

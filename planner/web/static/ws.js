@@ -1,8 +1,14 @@
 // Live: twice a second the page asks the workspace's version; when another person's change has
-// moved it on, the page fetches the board again and swaps in its live parts. A form being
-// filled in is never swapped away: a notice says the board changed, and the person reloads.
+// moved it on, the page fetches the board again and swaps in its live parts. A form typed into
+// (or a control in focus) is never swapped away: a notice says the board changed, and the
+// person reloads when done.
 const live = () => document.getElementById("live");
 let busy = false;
+// a form of the live part someone has typed into since the last swap: kept until sent
+let edited = false;
+document.addEventListener("input", (event) => {
+  if (live().contains(event.target)) edited = true;
+});
 async function refresh() {
   if (busy) return;
   busy = true;
@@ -11,9 +17,9 @@ async function refresh() {
     if (!asked.ok) return;
     const {version} = await asked.json();
     if (String(version) === document.body.dataset.version) return;
-    const typing = document.activeElement && live().contains(document.activeElement)
-      && ["INPUT", "SELECT", "TEXTAREA"].includes(document.activeElement.tagName);
-    if (typing) {
+    const focused = document.activeElement && live().contains(document.activeElement)
+      && ["INPUT", "SELECT", "TEXTAREA", "BUTTON"].includes(document.activeElement.tagName);
+    if (edited || focused) {
       document.getElementById("changed").hidden = false;
       return;
     }
