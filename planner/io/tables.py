@@ -9,13 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
+import operator
 import os
 import re
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from planner.errors import Problems, Where
 from planner.io.xlsx_scan import unsafe_workbook
@@ -52,16 +53,26 @@ def cell_text(value: Any) -> str:
     return "" if text.lower() in {"nan", "nat"} and not isinstance(value, str) else text
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
+    """One row of a table: its number as the spreadsheet numbers it, its cells as read, and
+    where each column is among them (one index, shared by every row of the table: a row is a
+    tuple, not a dictionary of its own)."""
+
     number: int
-    cells: dict[str, Any]
+    values: tuple[Any, ...]
+    at: Mapping[str, int]
 
     def text(self, column: str) -> str:
-        return cell_text(self.cells.get(column))
+        i = self.at.get(column)
+        return "" if i is None else cell_text(self.values[i])
 
     def raw(self, column: str) -> Any:
-        return self.cells.get(column)
+        i = self.at.get(column)
+        return None if i is None else self.values[i]
+
+    @property
+    def cells(self) -> dict[str, Any]:
+        return {key: self.values[i] for key, i in self.at.items()}
 
 
 @dataclass(frozen=True)
@@ -152,9 +163,10 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def _from_values(name: str, file: str, sheet: str | None, values_list: list[tuple[Any, ...]],
-                 width: int, problems: Problems | None = None) -> Table:
+                 width: int, problems: Problems | None = None, clean: bool = False) -> Table:
     """The first non-blank row is the header; rows are numbered from 1 as in a spreadsheet.
-    Text with control characters is reported, not read."""
+    Text with control characters is reported, not read (clean: the caller has looked at the
+    whole text already and found no cell too long and no control character)."""
     headers: dict[str, str] = {}
     positions: list[tuple[int, str]] = []
     if problems is not None and width > MAX_COLUMNS:
@@ -178,13 +190,26 @@ def _from_values(name: str, file: str, sheet: str | None, values_list: list[tupl
     rows: list[Row] = []
     examples: list[Row] = []
     start = (top or 0) + 1
+    at = {key: pos for pos, key in positions}
+    at_example = at.get("example")
+    read = [pos for pos, _key in positions]
+    # the headed cells of a row in one call; a row whose headed cells are all text (a CSV
+    # file's) is blank when each is empty once stripped, asked in one pass
+    picked = (operator.itemgetter(*read) if len(read) > 1 else
+              (lambda v: (v[read[0]],)) if read else (lambda v: ()))
     for number, values in enumerate(values_list[start:], start=start + 1):
-        cells = {key: values[pos] for pos, key in positions}
-        if cell_text(cells.get("example")):
-            examples.append(Row(number, cells))
-        elif any(cell_text(v) for v in cells.values()):
-            rows.append(Row(number, cells))
-            if problems is not None and _may_be_unreadable(cells):
+        if at_example is not None and cell_text(values[at_example]):
+            examples.append(Row(number, values, at))
+            continue
+        headed = picked(values)
+        try:
+            blank = not any(map(str.strip, headed))
+        except TypeError:  # a number or a date among them (a workbook's cells)
+            blank = not any(map(cell_text, headed))
+        if not blank:
+            rows.append(Row(number, values, at))
+            if problems is not None and not clean and _may_be_unreadable(
+                    cells := {key: values[pos] for pos, key in positions}):
                 for key, v in cells.items():
                     if isinstance(v, str) and len(v) > MAX_CELL_CHARS:
                         problems.add(Where(file, sheet, number, headers[key]),
@@ -287,7 +312,18 @@ def read_csv_table(name: str, path: Path, shown: str, problems: Problems) -> Tab
                         "accented names")
     first = text.split("\n", 1)[0]
     sep = max([",", ";", "\t"], key=first.count) if first.strip() else ","
-    widest = max((line.count(sep) + 1 for line in text.splitlines()), default=0)
+    split = text.splitlines()
+    # counted before the table is parsed: an oversized table is refused at once (a quoted
+    # cell may run over lines, so this counts lines, at least as many as rows)
+    filled = sum(1 for line in split if line.strip())
+    if filled > MAX_ROWS + 1:
+        records = sum(1 for record in csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+                      if any(c.strip() for c in record)) - 1  # the header row aside
+        if records > MAX_ROWS:
+            problems.add(where, f"the {name} table has {records:,} rows, more than the "
+                         f"{MAX_ROWS:,} a case may have", "check that this is the right file")
+            return None
+    widest = max((line.count(sep) + 1 for line in split), default=0)
     if widest > MAX_COLUMNS:
         problems.add(where, f"a row has {widest:,} columns, more than the {MAX_COLUMNS} a table "
                      "may have", "check that this is the right file")
@@ -304,7 +340,10 @@ def read_csv_table(name: str, path: Path, shown: str, problems: Problems) -> Tab
         return None
     width = max(len(line) for line in lines)
     values = [tuple(line) + ("",) * (width - len(line)) for line in lines]
-    table = _from_values(name, shown, None, values, width, problems)
+    # one look at the whole text: no line longer than a cell may be and no control character
+    # means no cell of it is either, and the rows need no look of their own
+    clean = max(map(len, split), default=0) <= MAX_CELL_CHARS and _CONTROL.search(text) is None
+    table = _from_values(name, shown, None, values, width, problems, clean)
     if not table.headers:
         problems.add(where, "the file is empty", f"put the {name} table in it, with a header row")
         return None
