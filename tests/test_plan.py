@@ -302,3 +302,23 @@ def test_the_tie_break_improves_a_plan_its_first_stage_does_not_settle(tmp_path:
     assert settled == rushed
     assert stages[-2:] == ["tie_break, first without presolve: FEASIBLE", "tie_break: FEASIBLE"]
     assert settled_tie < rushed_tie
+
+
+@pytest.mark.slow
+def test_the_guards_stop_a_long_search_and_the_plan_says_which() -> None:
+    """Beside the deterministic limit, a wall-time guard and a memory guard: a 12-session plan
+    of the default case (never proven) is stopped by each, and the plan says which stopped
+    it; the plan found stands, valid session by session."""
+    from planner.rules.profile import open_case
+    from planner.solve.result import SolverOptions
+
+    case, profile = open_case(shipped_cases()["untoc-cop6-2012"])
+    window = list(range(7, 19))
+    for options, said in ((SolverOptions(time_limit=600, wall_limit=1.0), "wall-time guard"),
+                          (SolverOptions(time_limit=600, memory_limit=1), "memory guard")):
+        result = plan(case, profile, window, None, options)
+        assert result.status == "solved" and not result.solver["optimal"]
+        assert said in result.solver["stopped_by"]
+        assert any(f"stopped by the {said}" in n for n in result.notes)
+        for sp in result.sessions:
+            assert all(o.passed for o in check(sp.election, sp.slate))

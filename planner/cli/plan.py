@@ -49,11 +49,18 @@ def rotation_cmd(case: str | None, until: int | None, as_json: bool) -> None:
 @click.option("--time-limit", type=FiniteRange(0.1, MAX_TIME_LIMIT), default=3.0,
               show_default=True, help="Deterministic seconds the joint model may search for a "
               "better plan than the session-by-session one (more may prove it optimal).")
+@click.option("--wall-limit", type=FiniteRange(1.0, MAX_TIME_LIMIT), default=60.0,
+              show_default=True, help="Seconds of wall time the search may take, whatever its "
+              "deterministic limit (a guard: where it stops the search, the plan says so).")
+@click.option("--memory-limit", type=click.IntRange(200, 64 * 1024), default=1024,
+              show_default=True, help="MiB the process may hold while the search runs (a "
+              "guard: where it stops the search, the plan says so).")
 @out_options("plan")
 @json_option
 @click.pass_context
 def plan_cmd(ctx: click.Context, case: str | None, sessions_text: str, pool_path: str | None,
-             time_limit: float, out: Path | None, no_write: bool, as_json: bool) -> None:
+             time_limit: float, wall_limit: float, memory_limit: int, out: Path | None,
+             no_write: bool, as_json: bool) -> None:
     """Plan the bureaus of several sessions together: the body's rules at each session's
     opening (rule 22 for the UNTOC Conference), the rotation, and its profile's fairness
     rules within each group (for UNTOC: no State again while another has not served, no two
@@ -77,9 +84,11 @@ def plan_cmd(ctx: click.Context, case: str | None, sessions_text: str, pool_path
     target = target_path(c, out, no_write, "plan", [pool_path] if pool_path else [])
     from planner.solve.result import SolverOptions
 
-    result = plan(c, profile, window, pool, SolverOptions(time_limit=time_limit))
+    result = plan(c, profile, window, pool, SolverOptions(
+        time_limit=time_limit, wall_limit=wall_limit, memory_limit=memory_limit))
     options = {"case": str(c.path), "sessions": sessions_text, "pool": pool_path or "",
-               "time_limit": time_limit,
+               "time_limit": time_limit, "wall_limit": wall_limit,
+               "memory_limit": memory_limit,
                "out": str(target or "")}
     span = (f"sessions {window[0]}-{window[-1]}" if len(window) > 1
             else f"session {window[0]}")

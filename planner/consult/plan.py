@@ -48,7 +48,7 @@ from planner.solve.model import (
     preference_range,
     variables,
 )
-from planner.solve.result import Conflict, SolverOptions, solver_info
+from planner.solve.result import Conflict, SolverOptions, guarded_solve, solver_info
 
 Key = tuple[str, str]
 TIE_BREAK_EFFORT = 0.2  # deterministic seconds for the joint plan's tie-break
@@ -193,6 +193,7 @@ def plan(case: Case, profile: Profile, sessions: Sequence[int],
         return _infeasible(view, pool, notes, options, [], started)
     counts = fairness_counts(view, greedy)
     optimal, gap = True, None
+    stopped_by = ""
     floor = _forced(view, options, counts)
     if (all(sum(counts[f].values()) == floor[f] for f in profile.fairness)
             and _at_bound(elections, greedy, alone)):
@@ -208,6 +209,7 @@ def plan(case: Case, profile: Profile, sessions: Sequence[int],
         joint = _joint(view, pool, options, greedy, alone, counts)
         slates, fairness, stages = joint.slates, joint.fairness, joint.stages
         optimal, gap = joint.optimal, joint.gap
+        stopped_by = joint.stopped
     if not optimal:
         short = []
         for pref in profile.preferences:
@@ -217,8 +219,9 @@ def plan(case: Case, profile: Profile, sessions: Sequence[int],
             best = sum(score(el, sl)[pref.id] for el, sl in zip(elections, alone, strict=True))
             if got != best:
                 short.append(f"{pref.name}: {got} against {best}")
-        notes.append("This plan is the best found within the time limit, not proven optimal. "
-                     "Against each session's own best (a bound no plan can pass), "
+        notes.append("This plan is the best found within the time limit, not proven optimal"
+                     + (f" (the search was stopped by {stopped_by})" if stopped_by else "")
+                     + ". Against each session's own best (a bound no plan can pass), "
                      + ("; ".join(short) if short else "it is level on every preference")
                      + "; fairness comes first, and no fairer-or-equal plan nearer those bests "
                      "was found.")
@@ -227,7 +230,8 @@ def plan(case: Case, profile: Profile, sessions: Sequence[int],
         plans.append(SessionPlan(turn.session, openings[turn.session], turn, el, slate,
                                  _forecast_officers(case, turn, openings[turn.session], el,
                                                     slate)))
-    info = {**solver_info(options, stages, started), "optimal": optimal, "gap": gap}
+    info = {**solver_info(options, stages, started), "optimal": optimal, "gap": gap,
+            "stopped_by": stopped_by}
     return PlanResult("solved", tuple(plans), fairness, (), None, tuple(notes), info, view)
 
 
@@ -356,6 +360,7 @@ class Joint:
     stages: list[str]
     optimal: bool  # proven by CP-SAT (fairness and the rules' preferences)
     gap: int | None  # the weighted objective above the best bound, where not proven
+    stopped: str = ""  # what stopped the search, where it ended without a proof
 
 
 @dataclass
@@ -465,17 +470,24 @@ def _joint(view: PlanView, pool: dict[str, Willing] | None, options: SolverOptio
     posed = _posed(view, pool, greedy, alone, counts, lean=True)
     solver = _without_presolve(options)
     solver.parameters.max_deterministic_time = min(options.time_limit, QUICK_EFFORT)
-    status = solver.solve(posed.pm.model)
+    started = time.perf_counter()
+    status, stopped = guarded_solve(solver, posed.pm.model, options)
     tried = [f"fairness and preferences, first without presolve: {solver.status_name(status)}"]
     left = options.time_limit - solver.deterministic_time
-    if status not in (cp_model.OPTIMAL, cp_model.INFEASIBLE) and left > 0.01:
+    # a guard that stopped the first try leaves nothing for a second
+    guard_hit = stopped.startswith(("the memory guard", "the wall-time guard"))
+    if status not in (cp_model.OPTIMAL, cp_model.INFEASIBLE) and left > 0.01 and not guard_hit:
         first, first_status, lean = solver, status, posed
         posed = _posed(view, pool, greedy, alone, counts, lean=False)
         if status == cp_model.FEASIBLE:
             posed.hint(lean.held(first))
         solver = options.parameters()
         solver.parameters.max_deterministic_time = left
-        status = solver.solve(posed.pm.model)
+        if options.wall_limit is not None:
+            # the wall-time guard holds for the whole search, both tries together
+            solver.parameters.max_time_in_seconds = max(
+                0.1, options.wall_limit - (time.perf_counter() - started))
+        status, stopped = guarded_solve(solver, posed.pm.model, options)
         tried.append(f"fairness and preferences: {solver.status_name(status)}")
         if first_status == cp_model.FEASIBLE and (
                 status not in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.INFEASIBLE)
@@ -491,16 +503,18 @@ def _joint(view: PlanView, pool: dict[str, Willing] | None, options: SolverOptio
         return Joint(greedy, greedy_fairness,
                      [*tried, "no plan better than the session-by-session one (proven)"],
                      True, None)
+    if stopped:
+        tried.append(f"stopped by {stopped}")
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return Joint(greedy, greedy_fairness,
                      [*tried, "kept the session-by-session plan: the model found nothing "
-                      "better"], False, None)
+                      "better"], False, None, stopped)
     optimal = status == cp_model.OPTIMAL
     gap = None if optimal else round(solver.objective_value - solver.best_objective_bound)
     fairness = {f: round(solver.value(e)) for f, e, _s in posed.head
                 if f in elections[0].profile.fairness}
     slates, stages = _tie_break(posed, options, solver)
-    return Joint(slates, fairness, [*tried, *stages], optimal, gap)
+    return Joint(slates, fairness, [*tried, *stages], optimal, gap, stopped)
 
 
 def _tie_break(posed: Posed, options: SolverOptions, solver: cp_model.CpSolver
@@ -521,7 +535,7 @@ def _tie_break(posed: Posed, options: SolverOptions, solver: cp_model.CpSolver
         posed.hint_solution(best)
         tie = options.parameters() if presolve else _without_presolve(options)
         tie.parameters.max_deterministic_time = min(options.time_limit, TIE_BREAK_EFFORT)
-        status = tie.solve(model)
+        status, _stopped = guarded_solve(tie, model, options)
         stages.append(f"{tie_name}{'' if presolve else ', first without presolve'}: "
                       f"{tie.status_name(status)}")
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and tie.objective_value < value:

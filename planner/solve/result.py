@@ -21,6 +21,10 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class SolverOptions:
     time_limit: float = 20.0  # deterministic seconds per stage, not wall-clock
+    # guards beside the deterministic limit, which bounds neither wall time nor memory: a
+    # search past either is stopped, and what stopped it is said (None: no guard)
+    wall_limit: float | None = None  # seconds of wall time per search
+    memory_limit: int | None = None  # MiB the process may hold while a search runs
     seed: int = 0
     workers: int = 1  # one worker: the same model gives the same slate on every run
     # auto: the exact enumeration where the rules decompose by group, else CP-SAT;
@@ -34,6 +38,8 @@ class SolverOptions:
         solver.parameters.num_workers = self.workers
         solver.parameters.random_seed = self.seed
         solver.parameters.max_deterministic_time = self.time_limit
+        if self.wall_limit is not None:
+            solver.parameters.max_time_in_seconds = self.wall_limit
         # the full linear relaxation: the bureau's rules are counts over groups and posts,
         # whose LP bound proves the best slate at once where the default relaxation leaves a
         # gap it cannot close (the General Assembly's General Committee: proven in 0.1 s, not
@@ -68,6 +74,65 @@ class Result:
     solver: dict[str, Any] = field(default_factory=dict)
 
 
+def _rss_mib() -> float:
+    """The process's resident memory now (Linux: /proc/self/statm), else its peak so far."""
+    import os
+    import resource
+
+    try:
+        with open("/proc/self/statm", encoding="ascii") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+GUARD_TICK = 0.1  # seconds between two looks at the process's memory
+
+
+def guarded_solve(solver: cp_model.CpSolver, model: cp_model.CpModel,
+                  options: SolverOptions) -> tuple[Any, str]:
+    """solver.solve(model), with the memory guard watching from a thread of its own (CP-SAT
+    is told to stop its search once the process holds more than the limit); the status, and
+    what stopped a search that ended without an answer it could prove: the memory guard, the
+    wall-time guard, the deterministic limit, or "" (it ended on its own)."""
+    import threading
+
+    from ortools.sat.python import cp_model as cp
+
+    done = threading.Event()
+    over: list[float] = []
+
+    def watch() -> None:
+        while not done.wait(GUARD_TICK):
+            held = _rss_mib()
+            if options.memory_limit is not None and held > options.memory_limit:
+                over.append(held)
+                solver.stop_search()
+                return
+
+    watcher = None
+    if options.memory_limit is not None:
+        watcher = threading.Thread(target=watch, daemon=True)
+        watcher.start()
+    try:
+        status = solver.solve(model)
+    finally:
+        done.set()
+        if watcher is not None:
+            watcher.join()
+    if status in (cp.OPTIMAL, cp.INFEASIBLE):
+        return status, ""
+    if over:
+        return status, (f"the memory guard ({options.memory_limit:,} MiB: the process held "
+                        f"{over[0]:,.0f} MiB)")
+    wall = solver.parameters.max_time_in_seconds
+    if options.wall_limit is not None and solver.wall_time >= 0.98 * wall:
+        return status, f"the wall-time guard ({options.wall_limit:g} s)"
+    if solver.deterministic_time >= 0.98 * solver.parameters.max_deterministic_time:
+        return status, f"the deterministic time limit ({options.time_limit:g} deterministic s)"
+    return status, ""
+
+
 def solver_info(options: SolverOptions, stages: list[str], started: float) -> dict[str, Any]:
     from importlib.metadata import version
 
@@ -77,6 +142,8 @@ def solver_info(options: SolverOptions, stages: list[str], started: float) -> di
         "workers": options.workers,
         "seed": options.seed,
         "deterministic_time_limit": options.time_limit,
+        "wall_limit": options.wall_limit,
+        "memory_limit_mib": options.memory_limit,
         "stages": stages,
         "seconds": round(time.perf_counter() - started, 3),
     }
