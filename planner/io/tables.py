@@ -64,7 +64,11 @@ class Row(NamedTuple):
 
     def text(self, column: str) -> str:
         i = self.at.get(column)
-        return "" if i is None else cell_text(self.values[i])
+        if i is None:
+            return ""
+        value = self.values[i]
+        # most cells are text (every CSV cell): stripped here, without a further call
+        return value.strip() if value.__class__ is str else cell_text(value)
 
     def raw(self, column: str) -> Any:
         i = self.at.get(column)

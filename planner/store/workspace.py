@@ -377,6 +377,9 @@ class Workspace:
         """A nomination entered or changed (or withdrawn). version: the one the change was
         made from (0: a new nomination). A coordinator may only touch its own group's."""
         problems: list[Problem] = []
+        if version < 0:
+            problems.append(Problem(Where("version"), f"version {version} is no version",
+                                    "give the version you saw (0 for a new nomination)"))
         person = _text(person, "person", "the person's name", problems, required=False)
         name, post_name = self._checked(state, post, priority, group_of, problems)
         group = group_of[name]

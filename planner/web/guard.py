@@ -42,7 +42,11 @@ def attachment(name: str) -> str:
     from urllib.parse import quote
 
     fallback = "".join(c if c.isascii() and (c.isalnum() or c in "._-") else "_"
-                       for c in name).strip("_") or "download.xlsx"
+                       for c in name).strip("_")
+    if not fallback or fallback.startswith("."):
+        # a name all of other scripts: never a hidden dot-file for a client that ignores
+        # filename*
+        fallback = "download" + (fallback if fallback.startswith(".") else ".xlsx")
     header = f'attachment; filename="{fallback}"'
     if fallback != name:
         header += f"; filename*=UTF-8''{quote(name, safe='')}"
