@@ -389,3 +389,40 @@ def test_room_by_kind_with_fixes_agrees_with_the_listing() -> None:
         for a, b in zip(listed.groups, by_kind.groups, strict=True):
             assert ((a.states, a.sets, a.single_posts, a.standing, a.in_every_pair)
                     == (b.states, b.sets, b.single_posts, b.standing, b.in_every_pair))
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_room_on_the_reduced_election_is_the_whole_elections(data: st.DataObject) -> None:
+    """Room counted by kind runs on the reduced election (alike States left out, each kept one
+    counting for them), as solve does: its count and each group's room, for the whole
+    universe, are those of the whole election counted by kind and of its listing, with fixes
+    and exclusions."""
+    import planner.rules.reduce as reduce_module
+
+    from .factory import ALL, CONV_P, TINY
+
+    names = {g: NAMES[g][:6] for g in (AF, AP)}
+    parties = {s: data.draw(st.sampled_from([ALL, ALL, ALL, CONV_P]))
+               for g in names for s in names[g]}
+    case = make_case(parties, groups={s: g for g, ss in names.items() for s in ss}, spec=TINY,
+                     president=AP, rapporteur=AF)
+    el = prep(case)
+    excluded = data.draw(st.lists(st.sampled_from(sorted(parties)), max_size=2, unique=True))
+    free = sorted(set(parties) - set(excluded))
+    fixed = data.draw(st.lists(st.tuples(st.sampled_from(free),
+                                         st.sampled_from(list(el.body.post_names))),
+                               max_size=1))
+    small = room(el, None, fixed, excluded, by_class=True)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("planner.consult.rounds.reduced", lambda el, *a, **kw: el)
+        whole = room(el, None, fixed, excluded, by_class=True)
+    listed = room(el, None, fixed, excluded)
+    assert small.total == whole.total == listed.total
+    for a, b, c in zip(small.groups, whole.groups, listed.groups, strict=True):
+        seen = [(r.states, r.sets, r.single_posts, r.standing, r.in_every_pair, r.options)
+                for r in (a, b, c)]
+        assert seen[0] == seen[1] == seen[2]
+    # the case has kinds of several States (all parties to everything: 12 States, 6 kept)
+    if set(parties.values()) == {ALL}:
+        assert len(reduce_module.reduced(el, slates=2).universe) < len(el.universe)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from planner.domain.body import MEMBERSHIP
@@ -24,8 +24,9 @@ from planner.rules.base import (
 )
 from planner.rules.election import Election, ordered_slate, prepare
 from planner.rules.forms import NotDecomposable
+from planner.rules.kinds import qualifies
 from planner.rules.profile import Profile
-from planner.rules.reduce import carries
+from planner.rules.reduce import carries, reduced
 from planner.solve.near import Neighbourhood, seat_places
 from planner.solve.result import Conflict, SolverOptions
 from planner.solve.space import GroupRoom, SlateSpace, room_by_model
@@ -205,7 +206,29 @@ def room(el: Election, options: SolverOptions | None = None,
          by_class: bool = False) -> Room:
     """How many valid slates there are, and each group's room (with some officers fixed and
     some States left out, where asked); exact where the rules decompose by group, else asked
-    of the model (and then no count: never a wrong one)."""
+    of the model (and then no count: never a wrong one). Counted by kind (by_class), it is
+    counted on the reduced election, as solve works (alike States left out, each kept one
+    counting for them), and who can sit is given for the whole universe."""
+    if by_class:
+        names: dict[str, list[str]] = {}
+        # one more of each kind than a group can hold: any valid slate, with or without a
+        # given kept State, has one among the reduced election's with the same States of
+        # each kind kept (planner.rules.reduce), so who can sit, hold a post, or be on every
+        # slate reads the same; and each kept State counts for those it stands for
+        small = reduced(el, slates=2, keep={s for s, _p in fixed}, drop=excluded,
+                        standing_for=names)
+        if small is not el:
+            try:
+                # counted by kind only: a listing of the reduced election would count its
+                # own States, not the whole universe's (where it cannot, the whole below)
+                space = SlateSpace(small, fixed, (), by_class=True)
+            except NotDecomposable:
+                pass
+            else:
+                total = space.count()
+                conflicts = _why_none(el, fixed, excluded, options) if total == 0 else ()
+                return Room(total, tuple(_stood_for(el, g, names) for g in space.room()),
+                            conflicts, "")
     try:
         try:
             space = SlateSpace(el, fixed, excluded, by_class=by_class)
@@ -225,6 +248,22 @@ def room(el: Election, options: SolverOptions | None = None,
     total = space.count()
     conflicts = _why_none(el, fixed, excluded, options) if total == 0 else ()
     return Room(total, tuple(space.room()), conflicts, "")
+
+
+def _stood_for(el: Election, g: GroupRoom, names: Mapping[str, list[str]]) -> GroupRoom:
+    """A group's room on the reduced election, for the whole universe: a State left out can do
+    whatever the kept State of its kind it is counted by can (they are alike, and swap on any
+    slate); none is on every slate (its kind has more States than a slate holds)."""
+    def wide(states: Iterable[str]) -> tuple[str, ...]:
+        return tuple(sorted({x for s in states for x in (s, *names.get(s, ()))},
+                            key=state_order))
+
+    states = wide(g.states)
+    return dataclasses.replace(
+        g, states=states,
+        standing={c: tuple(s for s in states if qualifies(el, s, c))
+                  for c in el.profile.conditions()},
+        single_posts={p: wide(v) for p, v in g.single_posts.items()})
 
 
 # ---------------------------------------------------------------------------------------------

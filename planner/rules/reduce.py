@@ -84,9 +84,12 @@ def facts_of_states(el: Election) -> list[tuple[str, ...]]:
 
 
 def _keep_first(el: Election, parts: Iterable[Sequence[str]], each_of: Callable[[Sequence[str]],
-                int], out: set[str], keep: set[str]) -> tuple[set[str], dict[str, int]]:
+                int], out: set[str], keep: set[str],
+                standing_for: dict[str, list[str]] | None = None
+                ) -> tuple[set[str], dict[str, int]]:
     """The first `each_of(part)` States of each part in the tie-break's order (and keep),
-    and how many of the whole universe's States each kept one stands for."""
+    and how many of the whole universe's States each kept one stands for (standing_for, where
+    given: which, by name)."""
     order = el.turn_rank
     weight = el.counts_for
     kept: set[str] = set(keep)
@@ -98,18 +101,27 @@ def _keep_first(el: Election, parts: Iterable[Sequence[str]], each_of: Callable[
         mine = [s for s in free if s in kept]
         for s in mine:
             counts[s] = weight.get(s, 1)
-        if mine:  # the States left out are counted by the first one kept
-            counts[mine[0]] += sum(weight.get(s, 1) for s in free if s not in kept)
+        # the States left out are counted by the first one kept that is not kept by name (a
+        # fixed State stands for itself: it is pinned, a kind of its own to a count by kind)
+        by = next((s for s in mine if s not in keep), mine[0] if mine else None)
+        if by is not None:
+            left = [s for s in free if s not in kept]
+            counts[by] += sum(weight.get(s, 1) for s in left)
+            if standing_for is not None:
+                standing_for.setdefault(by, []).extend(
+                    x for s in left for x in (s, *standing_for.pop(s, [])))
     return kept, counts
 
 
 def reduced(el: Election, slates: int = 1, keep: Iterable[str] = (),
-            drop: Iterable[str] = ()) -> Election:
+            drop: Iterable[str] = (),
+            standing_for: dict[str, list[str]] | None = None) -> Election:
     """The election on the States the best `slates` slates can use: the first (most officers
     its group can hold + slates - 1) of each kind in the tie-break's order, leaving out drop and
     keeping keep. A slate that used a later one would have at least `slates` strictly better
     slates (swap it for any of the earlier ones it leaves free). The tie-break keeps the whole
-    universe's ranks."""
+    universe's ranks. standing_for, where given, is filled with the States each kept one
+    stands for (left out, and alike to it), by name."""
     out = set(drop)
     # a State a rule requires on the bureau by name is never left out, however alike: its
     # own constraint would go with it (two alike States each kept a seat, in a group of one
@@ -125,10 +137,10 @@ def reduced(el: Election, slates: int = 1, keep: Iterable[str] = (),
                 else el.body.total_posts)
         return min(most, el.body.total_posts) + slates - 1
 
-    kept, counts = _keep_first(el, facts_of_states(el), each_of, out, wanted)
+    kept, counts = _keep_first(el, facts_of_states(el), each_of, out, wanted, standing_for)
     first = el if len(kept) == len(el.universe) else _narrowed(el, kept, counts, ())
     kinds = kinds_of_states(first)
-    kept, counts = _keep_first(first, kinds, each_of, set(), wanted)
+    kept, counts = _keep_first(first, kinds, each_of, set(), wanted, standing_for)
     if len(kept) == len(el.universe):
         return el
     alike = []

@@ -540,6 +540,9 @@ class SlateSpace:
         """Who can sit, how many sets of officers, who can hold each single post, and who is
         on every valid slate, from options counted by class."""
         classes = self.classes[group]
+        # a class's size in the whole universe: on a reduced election, each State counts for
+        # those of its kind left out
+        size = [sum(self.el.counts_for.get(st, 1) for st in c) for c in classes]
         used: dict[tuple[int, ...], None] = {}
         holders: dict[str, set[str]] = {post: set() for post in single}
         sitting: set[str] = set()
@@ -552,9 +555,9 @@ class SlateSpace:
                     holders[post] |= set(classes[c])
             used[tuple(taken)] = None
             sitting |= {s for c, n in enumerate(taken) if n for s in classes[c]}
-            full = {s for c, n in enumerate(taken) if n == len(classes[c]) for s in classes[c]}
+            full = {s for c, n in enumerate(taken) if n == size[c] for s in classes[c]}
             every = full if every is None else every & full
-        sets = sum(math.prod(math.comb(len(classes[c]), n) for c, n in enumerate(taken))
+        sets = sum(math.prod(math.comb(size[c], n) for c, n in enumerate(taken))
                    for taken in used)
         return (sorted(sitting, key=state_order), sets,
                 {p: sorted(v, key=state_order) for p, v in holders.items()},
