@@ -40,8 +40,11 @@ _FOOTNOTE = re.compile(r"[\s\d,]+$")
 @lru_cache(maxsize=1 << 16)  # a name recurs in every table that names its State
 def normalise(text: str) -> str:
     """A key under which spelling variants of one name coincide."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    if text.isascii():  # most names: nothing to decompose, no mark to drop
+        plain = text.lower()
+    else:
+        decomposed = unicodedata.normalize("NFKD", text)
+        plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
     plain = plain.replace("&", " and ")
     plain = _SAINT.sub("saint ", plain)
     return _NON_WORD.sub(" ", plain).strip()
