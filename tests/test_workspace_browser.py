@@ -125,12 +125,27 @@ def test_three_people_at_once(three: list[Any], tmp_path: Path) -> None:
         # one conflict: the secretariat starts changing Nigeria's nomination while Kenya
         # changes it; the secretariat's page says the board changed, its change is not made,
         # it is shown both and decides
-        row = next(r for r in secretariat.find_elements(By.CSS_SELECTOR, "#nominations tr")
-                   if "Nigeria" in r.text)
-        person = row.find_element(By.NAME, "person")
-        person.click()
-        kenya_row = next(r for r in kenya.find_elements(By.CSS_SELECTOR, "#nominations tr")
-                         if "Nigeria" in r.text)
+        from selenium.common.exceptions import StaleElementReferenceException
+
+        def typing_in(driver: Any, state: str) -> tuple[Any, Any]:
+            """The row of a State's nomination and its person field, typed into: from then
+            on the live update leaves the page's table as it is (it may swap it just before:
+            then the row is found again)."""
+            for _ in range(5):
+                try:
+                    row = next(r for r in driver.find_elements(By.CSS_SELECTOR,
+                                                               "#nominations tr")
+                               if state in r.text)
+                    field = row.find_element(By.NAME, "person")
+                    field.click()
+                    field.send_keys(" ")
+                    return row, field
+                except StaleElementReferenceException:
+                    continue
+            raise AssertionError("the nominations table kept changing")
+
+        row, person = typing_in(secretariat, "Nigeria")
+        kenya_row, _person = typing_in(kenya, "Nigeria")
         field = kenya_row.find_element(By.NAME, "priority")
         field.clear()
         field.send_keys("2")
