@@ -132,6 +132,12 @@ def preference_range(el: Election, pref: Any) -> tuple[int, int]:
 
 # a model of at most this many (State, post) variables is solved without the presolve
 SMALL_MODEL = 10_000
+# the widest weight an objective may give its top preference and still be searched in one
+# stage: its values then stay well within the 2**53 a double holds exactly
+WIDEST_WEIGHT = 2**40
+# deterministic seconds the listing of every slate within a bound may take (the General
+# Committee's 53 slates within its bound: 0.2 s)
+LISTING_EFFORT = 2.0
 
 
 class SlateModel:
@@ -172,6 +178,23 @@ class SlateModel:
                              * span * (len(kept) + 1))
         self.objective = cp_model.LinearExpr.sum(terms)
         self.model.minimize(self.objective)
+        # an objective too wide for CP-SAT to tell its last units apart (its bound and its
+        # values are doubles: exact to 2**53; a 100-post conference's weights reach 2**58, and
+        # it called a slate optimal that a better tie-break beat): the search goes in two
+        # stages, the preferences above the tie-break first, then the tie-break among the
+        # slates level on them; each stage narrow enough to be exact
+        self.staged: tuple[Any, Any] | None = None
+        tie = next((p for p in el.profile.preferences if p.planners_own), None)
+        if (tie is not None and not keep and max(weights.values()) > WIDEST_WEIGHT
+                and el.profile.preferences[-1] is tie):
+            above = {k: w // weights[el.profile.preferences[-2].id]
+                     for k, w in weights.items() if k != tie.id} if len(
+                         el.profile.preferences) > 1 else {}
+            upper = cp_model.LinearExpr.sum(
+                [b.scaled(p.signed(el, b), above[p.id]) for p in el.profile.preferences
+                 if p.id in above])
+            self.staged = (upper, tie.signed(el, b))
+            self.model.minimize(upper)
         self.solver = self.options.parameters()
         if len(self.x) <= SMALL_MODEL:
             # on a small model (a reduced election's) the presolve costs more than it saves:
@@ -190,6 +213,17 @@ class SlateModel:
         if status != cp_model.OPTIMAL:
             # a feasible but unproven slate would break the promise of objective order
             return "unknown", ()
+        if self.staged is not None:
+            upper, tie = self.staged
+            level = self.model.clone()
+            level.add(upper == round(self.solver.objective_value))
+            level.minimize(tie)
+            second = self.options.parameters()
+            status = second.solve(level)
+            self.stages.append(f"tie-break among those level: {second.status_name(status)}")
+            if status != cp_model.OPTIMAL:
+                return "unknown", ()
+            return "solved", _slate(self.el, second, self.x)
         return "solved", _slate(self.el, self.solver, self.x)
 
     def all_within(self, bound: int | None, most: int
@@ -206,6 +240,11 @@ class SlateModel:
         # presolve that keeps every solution costs more than it saves here (the General
         # Committee's 54 slates within 6 of the best: 0.54 s with it, 0.21 s without)
         solver.parameters.cp_model_presolve = False
+        # a short try: listing every slate within the bound is a shortcut, not a proof to be
+        # had at any price (past the post cliff, a 100-post conference ran the whole limit, 23
+        # s, and then fell back on a cut per slate all the same); where it is not done within
+        # this, the caller takes one slate at a time
+        solver.parameters.max_deterministic_time = min(self.options.time_limit, LISTING_EFFORT)
         x = self.x
 
         class Listing(cp_model.CpSolverSolutionCallback):
