@@ -652,11 +652,11 @@ class Workspace:
             last = db.execute(sa.select(sa.func.max(log.c.id))).scalar_one() or 0
         return Drawn(last + 1, what, tuple(ordered), seed, tuple(order), given)
 
-    def draws(self) -> list[tuple[Drawn, bool]]:
-        """Every drawing in the log, each repeated from what the log holds: True where the
-        repetition gives the order logged."""
+    def draws(self, lines: list[LogLine] | None = None) -> list[tuple[Drawn, bool]]:
+        """Every drawing in the log (lines: the log as already read), each repeated from what
+        the log holds: True where the repetition gives the order logged."""
         out = []
-        for line in self.log():
+        for line in self.log() if lines is None else lines:
             if line.action == "draw":
                 d = line.detail
                 drawn = Drawn(line.id, d["for"], tuple(d["among"]), d["seed"],

@@ -186,11 +186,8 @@ def api_routes(ws: Workspace, shared: SharedBoard, case: Case,
         return await done(act)
 
     async def pack(request: Request) -> Response:
-        import tempfile
-        from pathlib import Path
-
-        from planner.web.consultation import write_round_pack
-        from planner.web.guard import attachment
+        from planner.web.consultation import round_pack_bytes
+        from planner.web.guard import workbook_response
 
         if await run_in_threadpool(_person, ws, request) is None:
             return _unauthorised()
@@ -201,15 +198,8 @@ def api_routes(ws: Workspace, shared: SharedBoard, case: Case,
             return JSONResponse({"error": "; ".join(p.message for p in exc.problems)},
                                 status_code=404)
 
-        def written() -> bytes:
-            with tempfile.TemporaryDirectory(prefix="planner-pack-") as folder:
-                target = Path(folder) / "pack.xlsx"
-                write_round_pack(ws, case, shared.profile, taken, target)
-                return target.read_bytes()
-
-        return Response(await off_thread(written), media_type="application/vnd."
-                        "openxmlformats-officedocument.spreadsheetml.sheet",
-                        headers={"Content-Disposition": attachment(f"{taken.name}.xlsx")})
+        data = await off_thread(round_pack_bytes, ws, case, shared.profile, taken)
+        return workbook_response(data, f"{taken.name}.xlsx")
 
     async def nominate(request: Request) -> Response:
         found = await body_of(request)

@@ -34,7 +34,7 @@ from planner.errors import InputError, PlannerError
 from planner.limits import MAX_FILE_BYTES
 from planner.rules.profile import Profile
 from planner.store.workspace import Workspace
-from planner.web.guard import CSRF_COOKIE, attachment, csrf_for, csrf_ok, same_origin
+from planner.web.guard import CSRF_COOKIE, csrf_for, csrf_ok, same_origin, workbook_response
 
 HERE = Path(__file__).parent
 TOKEN_COOKIE = "planner_token"
@@ -215,9 +215,7 @@ def create_app(case: Case, profile: Profile, token: str | None = None,
         data = await run_in_threadpool(written)
         # the case's own name (an upload's as it was sent), in any script (RFC 6266)
         name = "".join(c for c in case.name if c.isprintable() and c not in '"\\/') or "case"
-        return Response(data, media_type="application/vnd.openxmlformats-officedocument."
-                        "spreadsheetml.sheet",
-                        headers={"Content-Disposition": attachment(f"{name}-board.xlsx")})
+        return workbook_response(data, f"{name}-board.xlsx")
 
     async def upload(request: Request) -> Response:
         """A case workbook from the browser, read with the CLI's readers and limits, in a

@@ -106,6 +106,16 @@ def write_round_pack(ws: Workspace, case: Case, profile: Profile, taken: Round,
                view.solver, f"Round: {taken.name}", "", view.carried_profile())
 
 
+def round_pack_bytes(ws: Workspace, case: Case, profile: Profile, taken: Round) -> bytes:
+    """A round's pack (write_round_pack), as the bytes of a download."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="planner-pack-") as folder:
+        target = Path(folder) / "pack.xlsx"
+        write_round_pack(ws, case, profile, taken, target)
+        return target.read_bytes()
+
+
 def restore_round(shared: SharedBoard, old: str, new: str, by: Person | None,
                   version: int = 0) -> Round:
     """A round's nominations and asks put back and taken as a new round of its own name, in

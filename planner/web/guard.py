@@ -10,6 +10,7 @@ import secrets
 from urllib.parse import urlsplit
 
 from starlette.requests import Request
+from starlette.responses import Response
 
 CSRF_COOKIE = "planner_csrf"
 
@@ -51,3 +52,12 @@ def attachment(name: str) -> str:
     if fallback != name:
         header += f"; filename*=UTF-8''{quote(name, safe='')}"
     return header
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def workbook_response(data: bytes, name: str) -> Response:
+    """A workbook to download, under its own name (attachment), never cached."""
+    return Response(data, media_type=XLSX, headers={
+        "Content-Disposition": attachment(name), "Cache-Control": "no-store"})

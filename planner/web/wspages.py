@@ -29,7 +29,7 @@ from planner.errors import InputError, PlannerError
 from planner.rules.profile import Profile
 from planner.store.workspace import SECRETARIAT, Forbidden, Person, Stale, Workspace
 from planner.web.consultation import SharedBoard, asked, restore_round, take_round
-from planner.web.guard import CSRF_COOKIE, attachment, csrf_for, csrf_ok, same_origin
+from planner.web.guard import CSRF_COOKIE, csrf_for, csrf_ok, same_origin, workbook_response
 
 PERSON_COOKIE = "planner_person"
 ASKED = ("fix", "exclude", "absent", "ratified")  # what the board supposes, one a line each
@@ -76,7 +76,7 @@ def workspace_pages(ws: Workspace, shared: SharedBoard, case: Case, profile: Pro
             "case": case, "profile": profile, "nominations": rows, "tracker": tracker,
             "groups": groups, "states": states, "seats": seats,
             "log": log[-LOG_SHOWN:][::-1], "rounds": ws.rounds(),
-            "draws": ws.draws(), "secretariat": who.role == SECRETARIAT,
+            "draws": ws.draws(log), "secretariat": who.role == SECRETARIAT,
             "asks_version": ws.asks_version(), "typed": None,
             "problems": [], "conflict": None, **context}, status_code=status_code)
         response.set_cookie(CSRF_COOKIE, cookie, httponly=True, samesite="strict")
@@ -244,10 +244,7 @@ def workspace_pages(ws: Workspace, shared: SharedBoard, case: Case, profile: Pro
         return await secretariat_form(request, act, keep_asks=True)
 
     async def pack(request: Request) -> Response:
-        import tempfile
-        from pathlib import Path
-
-        from planner.web.consultation import write_round_pack
+        from planner.web.consultation import round_pack_bytes
 
         who = await run_in_threadpool(person, request)
         if who is None:
@@ -258,17 +255,8 @@ def workspace_pages(ws: Workspace, shared: SharedBoard, case: Case, profile: Pro
         except InputError as exc:
             return refused("; ".join(p.message for p in exc.problems), 404)
 
-        def written() -> bytes:
-            with tempfile.TemporaryDirectory(prefix="planner-pack-") as folder:
-                target = Path(folder) / "pack.xlsx"
-                write_round_pack(ws, case, profile, taken, target)
-                return target.read_bytes()
-
-        data = await off_thread(written)
-        return Response(data, media_type="application/vnd.openxmlformats-officedocument."
-                        "spreadsheetml.sheet",
-                        headers={"Content-Disposition": attachment(f"{taken.name}.xlsx"),
-                                 "Cache-Control": "no-store"})
+        data = await off_thread(round_pack_bytes, ws, case, profile, taken)
+        return workbook_response(data, f"{taken.name}.xlsx")
 
     return [
         Route("/join", join),
