@@ -8,6 +8,7 @@ import shutil
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -39,18 +40,23 @@ def server() -> Iterator[str]:
         yield f"http://127.0.0.1:{port}/"
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
+def chromium(height: int = 1500) -> Any:
+    """A headless Chromium driven by Selenium, a window 1280 pixels wide."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
     for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--window-size=1280,1500"):
+                f"--window-size=1280,{height}"):
         options.add_argument(arg)
     if CHROMIUM:
         options.binary_location = CHROMIUM
-    driver = webdriver.Chrome(options=options, service=Service(DRIVER))
+    return webdriver.Chrome(options=options, service=Service(DRIVER))
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    driver = chromium()
     yield driver
     driver.quit()
 

@@ -354,12 +354,9 @@ def test_the_tie_break_prefers_who_served_least_recently() -> None:
     assert "alphabetical order (no bureau history" in prep(case).tie_basis
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=st.data())
-def test_alternatives_on_the_reduced_election_are_the_same(data: st.DataObject) -> None:
-    """The k best slates use only the first (posts + k - 1) States of each kind."""
-    import planner.rules.reduce as reduce_module
-
+def _two_groups_of_six(data: st.DataObject) -> tuple[dict[str, tuple[str, ...]], Election]:
+    """A tiny election of two groups of six States, each a party to everything or to the
+    Convention and one Protocol: kinds of several States, for the reduction."""
     from .factory import ALL, CONV_P, TINY
 
     names = {g: NAMES[g][:6] for g in (AF, AP)}
@@ -367,7 +364,16 @@ def test_alternatives_on_the_reduced_election_are_the_same(data: st.DataObject) 
                for g in names for s in names[g]}
     case = make_case(parties, groups={s: g for g, ss in names.items() for s in ss}, spec=TINY,
                      president=AP, rapporteur=AF)
-    el = prep(case)
+    return parties, prep(case)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_alternatives_on_the_reduced_election_are_the_same(data: st.DataObject) -> None:
+    """The k best slates use only the first (posts + k - 1) States of each kind."""
+    import planner.rules.reduce as reduce_module
+
+    parties, el = _two_groups_of_six(data)
     k = data.draw(st.integers(1, 80))
     excluded = data.draw(st.lists(st.sampled_from(sorted(parties)), max_size=2, unique=True))
     small = alternatives(el, k, excluded=excluded)
@@ -400,14 +406,7 @@ def test_room_on_the_reduced_election_is_the_whole_elections(data: st.DataObject
     and exclusions."""
     import planner.rules.reduce as reduce_module
 
-    from .factory import ALL, CONV_P, TINY
-
-    names = {g: NAMES[g][:6] for g in (AF, AP)}
-    parties = {s: data.draw(st.sampled_from([ALL, ALL, ALL, CONV_P]))
-               for g in names for s in names[g]}
-    case = make_case(parties, groups={s: g for g, ss in names.items() for s in ss}, spec=TINY,
-                     president=AP, rapporteur=AF)
-    el = prep(case)
+    parties, el = _two_groups_of_six(data)
     excluded = data.draw(st.lists(st.sampled_from(sorted(parties)), max_size=2, unique=True))
     free = sorted(set(parties) - set(excluded))
     fixed = data.draw(st.lists(st.tuples(st.sampled_from(free),
@@ -424,5 +423,7 @@ def test_room_on_the_reduced_election_is_the_whole_elections(data: st.DataObject
                 for r in (a, b, c)]
         assert seen[0] == seen[1] == seen[2]
     # the case has kinds of several States (all parties to everything: 12 States, 6 kept)
+    from .factory import ALL
+
     if set(parties.values()) == {ALL}:
         assert len(reduce_module.reduced(el, slates=2).universe) < len(el.universe)

@@ -20,7 +20,7 @@ from planner.io.reader import shipped_cases
 from planner.rules.profile import open_case
 from planner.store.workspace import Workspace
 
-from .test_browser import CHROMIUM, DRIVER, NO_BROWSER, SHOTS
+from .test_browser import NO_BROWSER, SHOTS, chromium
 from .test_cli import run
 
 pytestmark = [pytest.mark.slow,
@@ -31,22 +31,9 @@ pytestmark = [pytest.mark.slow,
 AF, AP = "African States", "Asia-Pacific States"
 
 
-def _browser() -> Any:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--window-size=1280,1800"):
-        options.add_argument(arg)
-    if CHROMIUM:
-        options.binary_location = CHROMIUM
-    return webdriver.Chrome(options=options, service=Service(DRIVER))
-
-
 @pytest.fixture()
 def three() -> Iterator[list[Any]]:
-    drivers = [_browser() for _ in range(3)]
+    drivers = [chromium(1800) for _ in range(3)]
     yield drivers
     for d in drivers:
         d.quit()
