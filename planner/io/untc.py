@@ -721,8 +721,8 @@ def read_status(path: Path, shown: str, problems: Problems,
                              "save the page again from treaties.un.org")
         elif unread := _AS_AT_ANY.search(page):
             notes.append(f"{shown}: its \"Status as at\" date ({unread.group(1).strip()}) "
-                         "was not read (day or month first cannot be told): the data is dated "
-                         "by the newest date it holds")
+                         "was not read (not in a form the Collection writes: DD-MM-YYYY, "
+                         "in words or ISO): the data is dated by the newest date it holds")
     else:
         form = "wide CSV"
         grid = _csv(raw, shown, problems)

@@ -293,7 +293,7 @@ class Workspace:
     def invite(self, by: Person | None, name: str, group: str) -> str:
         """A coordinator for a group, and their token (shown once). by: the secretariat (None:
         the command line, which holds the workspace's file)."""
-        self._secretariat_only(by, "invite people")
+        self.secretariat_only(by, "invite people")
         found = self.body.find_group(group)
         if found is None:
             raise InputError([Problem(Where("--group"), f"unknown regional group {group!r}",
@@ -301,7 +301,7 @@ class Workspace:
         return self._add_person(by, name, COORDINATOR, found)
 
     def revoke(self, by: Person | None, name: str) -> None:
-        self._secretariat_only(by, "revoke people")
+        self.secretariat_only(by, "revoke people")
         name = " ".join(name.split())
         with self._change(by, "revoke", {"name": name}) as db:
             done = db.execute(people.update().where(people.c.name == name,
@@ -329,7 +329,9 @@ class Workspace:
         return Person(row["id"], row["name"], row["role"], row["group_name"], False)
 
     @staticmethod
-    def _secretariat_only(by: Person | None, what: str) -> None:
+    def secretariat_only(by: Person | None, what: str) -> None:
+        """Forbidden unless by is the secretariat (None: the command line, which holds the
+        workspace's file); asked before work done for the secretariat alone."""
         if by is not None and by.role != SECRETARIAT:
             raise Forbidden(f"only the secretariat may {what}")
 
@@ -429,7 +431,7 @@ class Workspace:
 
     def set_deadline(self, by: Person | None, deadline: dt.datetime) -> None:
         """The day and hour the groups' nominations are due (the secretariat's)."""
-        self._secretariat_only(by, "set the deadline")
+        self.secretariat_only(by, "set the deadline")
         at = deadline.astimezone(dt.UTC).isoformat(timespec="minutes")
         with self._change(by, "deadline", {"deadline": at}) as db:
             db.execute(settings.delete().where(settings.c.key == "deadline"))
@@ -468,7 +470,7 @@ class Workspace:
 
     def save_round(self, by: Person | None, name: str, snapshot: dict[str, Any]) -> Round:
         """A named, dated snapshot (the secretariat's), at the log's last line."""
-        self._secretariat_only(by, "open and close rounds")
+        self.secretariat_only(by, "open and close rounds")
         name = self._round_name(name)
         with self._change(by, "round", {"name": name}) as db:
             return self._insert_round(db, by, name, snapshot)
@@ -521,7 +523,7 @@ class Workspace:
         anything is refused, nothing. Each nomination changed is said in the log line.
         version: the workspace's version the restore was asked from (0: not said); a change
         made meanwhile makes it stale. The secretariat's."""
-        self._secretariat_only(by, "restore rounds")
+        self.secretariat_only(by, "restore rounds")
         (old,) = self.rounds_named(round_name)
         kept = old.snapshot.get("workspace")
         if not isinstance(kept, dict):
@@ -587,7 +589,7 @@ class Workspace:
         """The board's asks as a query (planner.web.board.BoardState.query), changed from the
         version of the asks seen (asks_version): a change made from an older one is stale,
         whatever else changed meanwhile."""
-        self._secretariat_only(by, "fix, leave out or suppose")
+        self.secretariat_only(by, "fix, leave out or suppose")
         with self._change(by, "asks", {"asks": query}) as db:
             at = db.execute(sa.select(settings.c.value).where(settings.c.key == "asks_at")
                             ).scalar_one_or_none()
@@ -612,7 +614,7 @@ class Workspace:
         the order the names were given in plays no part."""
         from planner.domain.names import registry
 
-        self._secretariat_only(by, "draw lots")
+        self.secretariat_only(by, "draw lots")
         problems: list[Problem] = []
         what = _text(what, "for", "what the drawing decides", problems)
         given = bool(seed.strip())

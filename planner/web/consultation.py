@@ -121,7 +121,7 @@ def restore_round(shared: SharedBoard, old: str, new: str, by: Person | None,
     """A round's nominations and asks put back and taken as a new round of its own name, in
     one transaction (planner.store.workspace.Workspace.restore): the new round's board is
     built first, from what the old round kept, as restoring it will make the workspace."""
-    shared.ws._secretariat_only(by, "restore rounds")
+    shared.ws.secretariat_only(by, "restore rounds")
     (taken,) = shared.ws.rounds_named(old)
     board = round_board(shared.case, shared.profile, taken)
     snapshot = _snapshot(board, 0, shared.case.group_of)
