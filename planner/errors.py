@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Where:
-    """A place in the user's input, numbered as the spreadsheet numbers it."""
+class Where(NamedTuple):
+    """A place in the user's input, numbered as the spreadsheet numbers it. (A named tuple,
+    not a dataclass: a large case makes one per row, and a tuple is made three times as fast.)
+    """
 
     file: str
     sheet: str | None = None

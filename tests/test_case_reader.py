@@ -97,3 +97,27 @@ def test_help_imports_no_heavy_library() -> None:
     code = ("import sys; from planner.cli.main import cli; "
             "assert not {'pandas', 'ortools', 'openpyxl'} & set(sys.modules), sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_rows_read_column_by_column_keep_each_rows_problems(tmp_path: Path) -> None:
+    """The reader asks each distinct name and date once: a bad name or date repeated is still
+    reported at each of its rows, a good one read alike wherever it stands, and blank rows (of
+    spaces, separators or empty quotes) are passed over with the rows numbered as written."""
+    case = write_case(tmp_path / "case")
+    rows = (case / "ratifications.csv").read_text(encoding="utf-8").rstrip("\n").split("\n")
+    rows[1:1] = ["Atlantis,convention,2002-01-01,", " , ,, ", "Atlantis,convention,2002-01-01,",
+                 '"","","",', "Kenya,convention,2002-13-01,", "Kenya,convention,2002-13-01,"]
+    (case / "ratifications.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_case(case, UNTOC)
+    said = [(p.where.row, p.where.column, p.message) for p in err.value.problems]
+    assert said == [(2, "state", "unknown State 'Atlantis'"),
+                    (4, "state", "unknown State 'Atlantis'"),
+                    (6, "deposit_date", "'2002-13-01' is not a date in the calendar"),
+                    (7, "deposit_date", "'2002-13-01' is not a date in the calendar")]
+    del rows[1:2], rows[2:3]  # Atlantis gone, the blank rows and the bad dates kept
+    rows[3:5] = ["Kenya,convention, 2002-01-01 ,", "Kenya,convention,2002-01-01,"]
+    (case / "ratifications.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    kenya = [d for d in load_case(case, UNTOC).deposits
+             if (d.state, d.instrument) == ("Kenya", "convention")]
+    assert [(d.date, d.where.row) for d in kenya] == [(dt.date(2002, 1, 1), 4)]

@@ -14,7 +14,7 @@ from planner.rules.base import check, cost
 from planner.rules.election import Election, prepare
 from planner.rules.forms import NotDecomposable
 from planner.rules.profile import open_case
-from planner.rules.reduce import carries, facts_of_states, held_by_none, kinds_of_states, reduced
+from planner.rules.reduce import carries, held_by_none, kinds_of_states, reduced
 from planner.solve.best import solve
 from planner.solve.space import SlateSpace
 
@@ -23,7 +23,7 @@ from .test_rules import all_slates, tiny_elections
 
 def _agree(el: Election) -> None:
     kind_of = {s: i for i, kind in enumerate(kinds_of_states(el)) for s in kind}
-    for part in facts_of_states(el):
+    for part in el.alike_in_facts:
         assert len({kind_of[s] for s in part}) == 1, part
     small = reduced(el)
     assert sum(small.counts_for.get(s, 1) for s in small.universe) == len(el.universe)

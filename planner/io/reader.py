@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import math
 import os
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -463,23 +464,55 @@ class _Loader:
                       deposits: list[Deposit], signatures: list[Signature]) -> None:
         if not t.require(self.problems, *required_columns("ratifications")):
             return
-        for row in t.rows:
-            state = self.state(t, row, "state")
-            ident = self.instrument(t, row, instruments)
-            if ident is None:
-                continue
-            date = self.date(t, row, "deposit_date", required=False)
-            signed = (self.date(t, row, "signature_date", required=False)
-                      if t.has("signature_date") else None)
-            if state is None:
+        # column by column: each distinct name, instrument and date is read once (a large
+        # case repeats them row after row), each row's problems are still its own
+        states = self.states_in(t, "state")
+        idents = self.instruments_in(t, instruments)
+        dates = self.dates_in(t, "deposit_date", required=False)
+        signed = (self.dates_in(t, "signature_date", required=False)
+                  if t.has("signature_date") else [None] * len(t.rows))
+        actions = t.texts("action")
+        file, sheet = t.file, t.sheet
+        for row, state, ident, date, on, action in zip(t.rows, states, idents, dates, signed,
+                                                       actions, strict=True):
+            if state is None or ident is None:
                 continue
             if date is None:
                 if not row.text("deposit_date"):
-                    signatures.append(Signature(state, ident, signed))
+                    signatures.append(Signature(state, ident, on))
                 continue
-            action = row.text("action").lower() if t.has("action") else ""
-            deposits.append(Deposit(state, ident, date, action or "ratification",
-                                    t.where(row.number)))
+            deposits.append(Deposit(state, ident, date, action.lower() or "ratification",
+                                    Where(file, sheet, row.number)))
+
+    def states_in(self, t: Table, column: str) -> list[str | None]:
+        """Each row's State (state() of each row), each distinct name looked up once."""
+        known: dict[str, str] = {}
+        out: list[str | None] = []
+        for row, text in zip(t.rows, t.texts(column), strict=True):
+            name = known.get(text)
+            if name is None:
+                name = self.state(t, row, column)
+                if name is not None:
+                    known[text] = name
+            out.append(name)
+        return out
+
+    def instruments_in(self, t: Table, instruments: set[str]) -> list[str | None]:
+        return [ident if ident in instruments else self.instrument(t, row, instruments)
+                for row, ident in zip(t.rows, t.texts("instrument"), strict=True)]
+
+    def dates_in(self, t: Table, column: str, required: bool = True) -> list[dt.date | None]:
+        """Each row's date (date() of each row), each distinct cell read once."""
+        known: dict[Any, dt.date] = {}
+        out: list[dt.date | None] = []
+        for row, value in zip(t.rows, t.column(column), strict=True):
+            date = known.get(value) if value.__class__ is str else None
+            if date is None:
+                date = self.date(t, row, column, required)
+                if date is not None and value.__class__ is str:
+                    known[value] = date
+            out.append(date)
+        return out
 
     def plausible_dates(self, deposits: list[Deposit], instruments: list[Instrument]) -> None:
         """A deposit cannot come before its instrument was adopted, nor after today."""
@@ -509,16 +542,21 @@ class _Loader:
                     f"dates it {first.date}",
                     "keep one of the two rows",
                 )
-        return sorted(by_key.values(), key=lambda d: (d.state, d.instrument))
+        return sorted(by_key.values(), key=attrgetter("state", "instrument"))
 
     def groups(self, t: Table) -> list[Membership]:
         if not t.require(self.problems, *required_columns("groups")):
             return []
         counting: dict[str, tuple[str, Row]] = {}
-        for row in t.rows:
-            state = self.state(t, row, "state")
-            group = self.group(t, row, "group")
-            flag = row.text("counts_for_elections").lower() if t.has("counts_for_elections") else ""
+        known: dict[str, str] = {}
+        for row, state, text, flag in zip(t.rows, self.states_in(t, "state"), t.texts("group"),
+                                          t.texts("counts_for_elections"), strict=True):
+            group = known.get(text)
+            if group is None:
+                group = self.group(t, row, "group")
+                if group is not None:
+                    known[text] = group
+            flag = flag.lower()
             if flag not in {"", "yes", "no", "y", "n", "true", "false"}:
                 self.problems.add(t.where(row.number, "counts_for_elections"),
                                   f"{flag!r} is neither yes nor no", "write yes or no")
@@ -634,12 +672,8 @@ class _Loader:
             return frozenset()
         if not t.require(self.problems, *required_columns("states")):
             return frozenset()
-        out = set()
-        for row in t.rows:
-            name = row.text("state")
-            if name and registry().lookup(name) is None:
-                out.add(name)
-        return frozenset(out)
+        lookup = registry().lookup
+        return frozenset(name for name in set(t.texts("state")) if name and lookup(name) is None)
 
     def members(self, t: Table) -> tuple[frozenset[str], tuple[MemberTerm, ...]]:
         """The members, and their terms where the table gives from or until."""
@@ -687,12 +721,12 @@ class _Loader:
     def attendance(self, t: Table) -> frozenset[str]:
         if not t.require(self.problems, *required_columns("attendance")):
             return frozenset()
-        return frozenset(s for row in t.rows if (s := self.state(t, row, "state")))
+        return frozenset(s for s in self.states_in(t, "state") if s)
 
     def withdrawals(self, t: Table) -> frozenset[str]:
         if not t.require(self.problems, *required_columns("withdrawals")):
             return frozenset()
-        return frozenset(s for row in t.rows if (s := self.state(t, row, "state")))
+        return frozenset(s for s in self.states_in(t, "state") if s)
 
     def nominations(self, t: Table) -> list[Nomination]:
         if not t.require(self.problems, *required_columns("nominations")):

@@ -15,8 +15,9 @@ import re
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from planner.errors import Problems, Where
 from planner.io.xlsx_scan import unsafe_workbook
@@ -59,7 +60,7 @@ class Row(NamedTuple):
     tuple, not a dictionary of its own)."""
 
     number: int
-    values: tuple[Any, ...]
+    values: Sequence[Any]
     at: Mapping[str, int]
 
     def text(self, column: str) -> str:
@@ -98,6 +99,19 @@ class Table:
 
     def has(self, column: str) -> bool:
         return column in self.headers
+
+    def column(self, key: str) -> list[Any]:
+        """A column's cells as read, one per row (None each where the table lacks it): a
+        reader that walks a table column by column asks each distinct cell once."""
+        i = self.rows[0].at.get(key) if self.rows else None  # the rows share one index
+        if i is None:
+            return [None] * len(self.rows)
+        return [r.values[i] for r in self.rows]
+
+    def texts(self, key: str) -> list[str]:
+        """A column's cells as text, stripped (Row.text of each row: '' where the table lacks
+        the column)."""
+        return [v.strip() if v.__class__ is str else cell_text(v) for v in self.column(key)]
 
     def require(self, problems: Problems, *columns: str) -> bool:
         """Report each missing column; True when all are there."""
@@ -152,6 +166,15 @@ def combined_digest(digests: Mapping[str, str]) -> str:
 CONTROLS = ("\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
             "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff")
 _CONTROL = re.compile(f"[{CONTROLS}]")
+_ASCII_CONTROLS = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+
+
+def _holds_control(text: str) -> bool:
+    """Whether a text holds a control or invisible formatting character (CONTROLS)."""
+    if text.isascii():  # most files: one pass in C that drops the control bytes, if any
+        raw = text.encode("ascii")
+        return len(raw.translate(None, _ASCII_CONTROLS)) != len(raw)
+    return _CONTROL.search(text) is not None
 
 
 def control_said(text: str) -> str | None:
@@ -166,8 +189,9 @@ def control_said(text: str) -> str | None:
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-def _from_values(name: str, file: str, sheet: str | None, values_list: list[tuple[Any, ...]],
-                 width: int, problems: Problems | None = None, clean: bool = False) -> Table:
+def _from_values(name: str, file: str, sheet: str | None, values_list: Sequence[Sequence[Any]],
+                 width: int, problems: Problems | None = None,
+                 clean: bool | Literal["no blank row"] = False) -> Table:
     """The first non-blank row is the header; rows are numbered from 1 as in a spreadsheet.
     Text with control characters is reported, not read (clean: the caller has looked at the
     whole text already and found no cell too long and no control character)."""
@@ -197,6 +221,11 @@ def _from_values(name: str, file: str, sheet: str | None, values_list: list[tupl
     at = {key: pos for pos, key in positions}
     at_example = at.get("example")
     read = [pos for pos, _key in positions]
+    if clean == "no blank row" and at_example is None and len(read) == width:
+        # every column headed and no blank line (read_csv_table looked at the whole text)
+        rows.extend(map(Row, range(start + 1, len(values_list) + 1), values_list[start:],
+                        repeat(at)))
+        return _bounded(name, file, sheet, headers, rows, examples, problems)
     # the headed cells of a row in one call; a row whose headed cells are all text (a CSV
     # file's) is blank when each is empty once stripped, asked in one pass
     picked = (operator.itemgetter(*read) if len(read) > 1 else
@@ -224,6 +253,11 @@ def _from_values(name: str, file: str, sheet: str | None, values_list: list[tupl
                                      "the cell holds a control or invisible formatting "
                                      f"character ({said}), which can make it read otherwise "
                                      "than it is", "retype the cell's text")
+    return _bounded(name, file, sheet, headers, rows, examples, problems)
+
+
+def _bounded(name: str, file: str, sheet: str | None, headers: dict[str, str], rows: list[Row],
+             examples: list[Row], problems: Problems | None) -> Table:
     if problems is not None and len(rows) > MAX_ROWS:
         problems.add(Where(file, sheet), f"the {name} table has {len(rows):,} rows, more than "
                      f"the {MAX_ROWS:,} a case may have", "check that this is the right file")
@@ -319,15 +353,14 @@ def read_csv_table(name: str, path: Path, shown: str, problems: Problems) -> Tab
     split = text.splitlines()
     # counted before the table is parsed: an oversized table is refused at once (a quoted
     # cell may run over lines, so this counts lines, at least as many as rows)
-    filled = sum(1 for line in split if line.strip())
-    if filled > MAX_ROWS + 1:
+    if len(split) > MAX_ROWS + 1 and sum(1 for line in split if line.strip()) > MAX_ROWS + 1:
         records = sum(1 for record in csv.reader(io.StringIO(text, newline=""), delimiter=sep)
                       if any(c.strip() for c in record)) - 1  # the header row aside
         if records > MAX_ROWS:
             problems.add(where, f"the {name} table has {records:,} rows, more than the "
                          f"{MAX_ROWS:,} a case may have", "check that this is the right file")
             return None
-    widest = max((line.count(sep) + 1 for line in split), default=0)
+    widest = max(map(operator.methodcaller("count", sep), split), default=-1) + 1
     if widest > MAX_COLUMNS:
         problems.add(where, f"a row has {widest:,} columns, more than the {MAX_COLUMNS} a table "
                      "may have", "check that this is the right file")
@@ -342,11 +375,20 @@ def read_csv_table(name: str, path: Path, shown: str, problems: Problems) -> Tab
     if not any(any(c.strip() for c in line) for line in lines):
         problems.add(where, "the file is empty", f"put the {name} table in it, with a header row")
         return None
-    width = max(len(line) for line in lines)
-    values = [tuple(line) + ("",) * (width - len(line)) for line in lines]
+    width = max(map(len, lines))
+    # each row as wide as the widest (the csv module's lists kept: copying them would cost a
+    # tenth of the reading)
+    values = (lines if min(map(len, lines)) == width else
+              [line if len(line) == width else line + [""] * (width - len(line))
+               for line in lines])
     # one look at the whole text: no line longer than a cell may be and no control character
     # means no cell of it is either, and the rows need no look of their own
-    clean = max(map(len, split), default=0) <= MAX_CELL_CHARS and _CONTROL.search(text) is None
+    clean: bool | Literal["no blank row"] = (
+        max(map(len, split), default=0) <= MAX_CELL_CHARS and not _holds_control(text))
+    if clean and "" not in map(operator.methodcaller("strip", f' \t"{sep}'), split):
+        # nor a line of nothing but separators, quotes and spaces (the only lines a blank
+        # row can begin with): no row is blank, and the rows need no blank test either
+        clean = "no blank row"
     table = _from_values(name, shown, None, values, width, problems, clean)
     if not table.headers:
         problems.add(where, "the file is empty", f"put the {name} table in it, with a header row")
@@ -408,7 +450,7 @@ def read_workbook(path: Path, shown: str, problems: Problems) -> Sheets | None:
             del _READ[next(iter(_READ))]
     sheets, said = _READ[key]
     # the file named as this caller names it
-    problems.items.extend(dataclasses.replace(p, where=dataclasses.replace(p.where, file=shown))
+    problems.items.extend(dataclasses.replace(p, where=p.where._replace(file=shown))
                           for p in said)
     return sheets
 

@@ -115,7 +115,7 @@ def _rename(mapping: Mapping[str, str], state: str) -> str:
 
 def _moved_deposits(case: Case, m: Mapping[str, str]) -> Case:
     return dataclasses.replace(
-        case, deposits=tuple(dataclasses.replace(d, state=_rename(m, d.state))
+        case, deposits=tuple(d._replace(state=_rename(m, d.state))
                              for d in case.deposits),
         signatures=tuple(dataclasses.replace(g, state=_rename(m, g.state))
                          for g in case.signatures))

@@ -73,16 +73,6 @@ def kinds_of_states(el: Election) -> list[tuple[str, ...]]:
     return [tuple(v) for v in by_kind.values()]
 
 
-def facts_of_states(el: Election) -> list[tuple[str, ...]]:
-    """The universe split into States the election knows the same facts of (finer than the
-    kinds, and linear in the number of States)."""
-    by_facts: dict[Any, list[str]] = {}
-    facts = el.facts()
-    for state in el.universe:
-        by_facts.setdefault(facts(state), []).append(state)
-    return [tuple(v) for v in by_facts.values()]
-
-
 def _keep_first(el: Election, parts: Iterable[Sequence[str]], each_of: Callable[[Sequence[str]],
                 int], out: set[str], keep: set[str],
                 standing_for: dict[str, list[str]] | None = None
@@ -137,7 +127,7 @@ def reduced(el: Election, slates: int = 1, keep: Iterable[str] = (),
                 else el.body.total_posts)
         return min(most, el.body.total_posts) + slates - 1
 
-    kept, counts = _keep_first(el, facts_of_states(el), each_of, out, wanted, standing_for)
+    kept, counts = _keep_first(el, el.alike_in_facts, each_of, out, wanted, standing_for)
     first = el if len(kept) == len(el.universe) else _narrowed(el, kept, counts, ())
     kinds = kinds_of_states(first)
     kept, counts = _keep_first(first, kinds, each_of, set(), wanted, standing_for)
