@@ -21,7 +21,7 @@ import dataclasses
 import datetime as dt
 import itertools
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,6 +53,7 @@ from planner.solve.result import Conflict, SolverOptions, guarded_solve, solver_
 Key = tuple[str, str]
 TIE_BREAK_EFFORT = 0.2  # deterministic seconds for the joint plan's tie-break
 QUICK_EFFORT = 0.6  # deterministic seconds of the joint plan's first try, without presolve
+MIN_SECOND_TRY = 0.5  # wall seconds the second try needs at least (its presolve alone)
 
 
 @dataclass(frozen=True)
@@ -194,7 +195,7 @@ def plan(case: Case, profile: Profile, sessions: Sequence[int],
     counts = fairness_counts(view, greedy)
     optimal, gap = True, None
     stopped_by = ""
-    floor = _forced(view, options, counts)
+    floor, per_group = _forced(view, options, counts)
     if (all(sum(counts[f].values()) == floor[f] for f in profile.fairness)
             and _at_bound(elections, greedy, alone)):
         # each fairness rule is broken only as often as every plan breaks it, and every
@@ -204,9 +205,9 @@ def plan(case: Case, profile: Profile, sessions: Sequence[int],
         fairness = dict(floor)
         stages = ["session by session, optimal by bound"]
         if any(floor.values()):
-            notes.append(_forced_note(view, profile, floor))
+            notes.append(_forced_note(view, profile, floor, per_group))
     else:
-        joint = _joint(view, pool, options, greedy, alone, counts)
+        joint = _joint(view, pool, options, greedy, alone, counts, per_group)
         slates, fairness, stages = joint.slates, joint.fairness, joint.stages
         optimal, gap = joint.optimal, joint.gap
         stopped_by = joint.stopped
@@ -224,14 +225,15 @@ def plan(case: Case, profile: Profile, sessions: Sequence[int],
                      + ". Against each session's own best (a bound no plan can pass), "
                      + ("; ".join(short) if short else "it is level on every preference")
                      + "; fairness comes first, and no fairer-or-equal plan nearer those bests "
-                     "was found.")
+                     "was found." + _fairness_gap(profile, fairness, floor, per_group))
     plans = []
     for turn, el, slate in zip(plan_turns, elections, slates, strict=True):
         plans.append(SessionPlan(turn.session, openings[turn.session], turn, el, slate,
                                  _forecast_officers(case, turn, openings[turn.session], el,
                                                     slate)))
     info = {**solver_info(options, stages, started), "optimal": optimal, "gap": gap,
-            "stopped_by": stopped_by}
+            "stopped_by": stopped_by, "fairness_floor": floor,
+            "fairness_floor_by_group": per_group}
     return PlanResult("solved", tuple(plans), fairness, (), None, tuple(notes), info, view)
 
 
@@ -261,14 +263,18 @@ def _pinned(view: PlanView) -> list[frozenset[str]]:
 
 
 def _forced(view: PlanView, options: SolverOptions, counts: dict[str, dict[str, int]]
-            ) -> dict[str, int]:
-    """How often every plan breaks each fairness rule, as far as counting shows (the States
-    pinned to every bureau); asked only where the plan breaks a rule and some State is
-    pinned, since only then can it prove more than zero."""
-    pinned = _pinned(view)
+            ) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
+    """How often every plan breaks each fairness rule, as far as counting shows: from the
+    States pinned to every bureau, and group by group from who can take the group's seats
+    (FairnessRule.floors); with the second per group. Asked only where the plan breaks a
+    rule, since only then can it prove more than zero."""
     rules = view.elections[0].profile.fairness
-    if not any(pinned) or not any(sum(counts[f].values()) for f in rules):
-        return {f: 0 for f in rules}
+    broken = [f for f in rules if sum(counts[f].values())]
+    per_group = {f: per for f in broken if (per := FAIRNESS_KINDS[f].floors(view))}
+    counted = {f: sum(per_group.get(f, {}).values()) for f in rules}
+    pinned = _pinned(view)
+    if not any(pinned) or not broken:
+        return counted, per_group
     # asked of the model for the groups with a State pinned, a session at a time, as needed
     asked = sorted({el.group_or_none(s) or "" for el, states in zip(view.elections, pinned,
                                                                      strict=True)
@@ -280,15 +286,49 @@ def _forced(view: PlanView, options: SolverOptions, counts: dict[str, dict[str, 
             seats[t] = most_officers(view.elections[t], asked, options)
         return seats[t].get(group, view.elections[t].body.total_posts)
 
-    return {f: FAIRNESS_KINDS[f].forced(view, pinned, most) for f in rules}
+    return ({f: max(counted[f], FAIRNESS_KINDS[f].forced(view, pinned, most)) for f in rules},
+            per_group)
 
 
-def _forced_note(view: PlanView, profile: Profile, floor: dict[str, int]) -> str:
-    broken = "; ".join(f"{FAIRNESS_KINDS[f].label} {n}" for f, n in floor.items() if n)
+def _forced_note(view: PlanView, profile: Profile, floor: dict[str, int],
+                 per_group: dict[str, dict[str, int]]) -> str:
+    broken = "; ".join(f"{FAIRNESS_KINDS[f].label} {n}" + (
+        f" ({_by_group(per_group[f])})" if per_group.get(f) else "")
+        for f, n in floor.items() if n)
     states = sorted(frozenset().union(*_pinned(view)), key=lambda s: view.elections[0].rank[s])
-    return (f"Every plan breaks the fairness rules as often as this one ({broken}): "
-            f"the rules keep seats at every session for {listing(states)}. So no plan is "
-            "fairer, and each session is as good as it could be alone: this plan is optimal.")
+    counted = all(sum(per_group.get(f, {}).values()) == n for f, n in floor.items())
+    why = ("counted group by group from how many States of each group can take the seats the "
+           "rules give it at each session, and how many of them served before" if counted else
+           f"the rules keep seats at every session for {listing(states)}")
+    return (f"Every plan breaks the fairness rules as often as this one ({broken}): {why}. "
+            "So no plan is fairer, and each session is as good as it could be alone: this "
+            "plan is optimal.")
+
+
+def _by_group(per: dict[str, int]) -> str:
+    return ", ".join(f"{g} {n}" for g, n in per.items())
+
+
+def _fairness_gap(profile: Profile, fairness: dict[str, int], floor: dict[str, int],
+                  per_group: dict[str, dict[str, int]]) -> str:
+    """Where the plan breaks a fairness rule more often than counting shows every plan must,
+    both counts, so that the gap on fairness is stated, not only the solver's."""
+    said = [f"{FAIRNESS_KINDS[f].label}: {fairness[f]} in this plan, and every plan at least "
+            f"{floor.get(f, 0)}" for f in profile.fairness if fairness.get(f, 0) > floor.get(f, 0)]
+    if not said:
+        if not any(floor.get(f, 0) for f in profile.fairness):
+            return ""
+        return (" On fairness it is optimal: every plan breaks the fairness rules as often as "
+                "this one (" + "; ".join(
+                    f"{FAIRNESS_KINDS[f].label} {floor[f]}" + (
+                        f": {_by_group(per_group[f])}" if per_group.get(f) else "")
+                    for f in profile.fairness if floor.get(f, 0)) + "), as counted group by "
+                "group; the preferences are what is not proven.")
+    counted = "; ".join(f"{FAIRNESS_KINDS[f].label}: {_by_group(per)}"
+                        for f, per in per_group.items() if fairness.get(f, 0) > floor.get(f, 0))
+    return (" On fairness, " + "; ".join(said) + " (counted"
+            + (f" group by group: {counted}" if counted else "") + "); a plan in between "
+            "may exist.")
 
 
 def _at_bound(elections: list[Election], slates: list[Slate], alone: list[Slate]) -> bool:
@@ -310,6 +350,7 @@ class PlanModel:
     model: cp_model.CpModel
     xs: list[dict[Key, cp_model.IntVar]]
     levels: list[tuple[str, Any, int]]  # (id, expression, upper bound of its range)
+    by_group: dict[str, dict[str, Any]]  # fairness rule -> group -> its count in the group
 
 
 def plan_model(view: PlanView, pool: dict[str, Willing] | None = None,
@@ -338,11 +379,15 @@ def plan_model(view: PlanView, pool: dict[str, Willing] | None = None,
     for rule in profile.rules:
         for need in rule.across(view, bs):
             bs[0].post(need)
-    levels: list[tuple[str, Any, int]] = [
-        (f, cp_model.LinearExpr.sum([term for _g, term in FAIRNESS_KINDS[f].terms(
-            view, bs, once if FAIRNESS_KINDS[f].two_terms else frozenset())]),
-         FAIRNESS_KINDS[f].most(view))
-        for f in profile.fairness]
+    levels: list[tuple[str, Any, int]] = []
+    by_group: dict[str, dict[str, Any]] = {}
+    for f in profile.fairness:
+        kind = FAIRNESS_KINDS[f]
+        per: dict[str, list[Any]] = {}
+        for g, term in kind.terms(view, bs, once if kind.two_terms else frozenset()):
+            per.setdefault(g, []).append(term)
+        by_group[f] = {g: cp_model.LinearExpr.sum(terms) for g, terms in per.items()}
+        levels.append((f, cp_model.LinearExpr.sum(list(by_group[f].values())), kind.most(view)))
     for soft in profile.preferences:
         terms, spread = [], 0
         for el, b in zip(view.elections, bs, strict=True):
@@ -350,7 +395,7 @@ def plan_model(view: PlanView, pool: dict[str, Willing] | None = None,
             terms.append(soft.signed(el, b))
             spread += hi - lo
         levels.append((soft.id, cp_model.LinearExpr.sum(terms), spread))
-    return PlanModel(model, xs, levels)
+    return PlanModel(model, xs, levels, by_group)
 
 
 @dataclass(frozen=True)
@@ -398,7 +443,8 @@ class Posed:
 
 
 def _posed(view: PlanView, pool: dict[str, Willing] | None, greedy: list[Slate],
-           alone: list[Slate], counts: dict[str, dict[str, int]], lean: bool) -> Posed:
+           alone: list[Slate], counts: dict[str, dict[str, int]], lean: bool,
+           floors: dict[str, dict[str, int]] | None = None) -> Posed:
     elections = view.elections
     # counts are the session-by-session plan's; the rules at 0 there, in order, up to the
     # first that is not: each is capped at 0 below, with what that implies
@@ -446,6 +492,12 @@ def _posed(view: PlanView, pool: dict[str, Willing] | None, greedy: list[Slate],
         for p in ranked:
             if p.before_fairness:
                 model.add(p.signed(el, b) <= (-values[p.id] if p.maximise else values[p.id]))
+    # what counting shows every plan breaks, group by group: a bound the solver cannot find
+    # itself (it is a count over States alike, which its search takes one by one)
+    for f, per in (floors or {}).items():
+        for g, least in per.items():
+            if g in pm.by_group.get(f, {}):
+                model.add(pm.by_group[f][g] >= least)
     model.add(objective <= greedy_value - 1)  # strictly better, or none: a proof either way
     model.minimize(objective)
     posed = Posed(elections, pm, head, objective)
@@ -454,8 +506,8 @@ def _posed(view: PlanView, pool: dict[str, Willing] | None, greedy: list[Slate],
 
 
 def _joint(view: PlanView, pool: dict[str, Willing] | None, options: SolverOptions,
-           greedy: list[Slate], alone: list[Slate], counts: dict[str, dict[str, int]]
-           ) -> Joint:
+           greedy: list[Slate], alone: list[Slate], counts: dict[str, dict[str, int]],
+           floors: dict[str, dict[str, int]] | None = None) -> Joint:
     """Every session in one model, asked for a plan strictly better than the session-by-
     session one on fairness, then the preferences summed (the tie-break apart). The model
     answering that there is none proves the session-by-session plan optimal. Each session's
@@ -467,7 +519,7 @@ def _joint(view: PlanView, pool: dict[str, Willing] | None, options: SolverOptio
     # slow; on others its deterministic seconds cost more wall time), then the whole model
     # with the presolve, from the best plan the first found (on hard plans the whole model
     # searched better than the lean one: measured on generated conferences)
-    posed = _posed(view, pool, greedy, alone, counts, lean=True)
+    posed = _posed(view, pool, greedy, alone, counts, lean=True, floors=floors)
     solver = _without_presolve(options)
     solver.parameters.max_deterministic_time = min(options.time_limit, QUICK_EFFORT)
     started = time.perf_counter()
@@ -476,9 +528,14 @@ def _joint(view: PlanView, pool: dict[str, Willing] | None, options: SolverOptio
     left = options.time_limit - solver.deterministic_time
     # a guard that stopped the first try leaves nothing for a second
     guard_hit = stopped.startswith(("the memory guard", "the wall-time guard"))
+    if (not guard_hit and options.wall_limit is not None
+            and options.wall_limit - (time.perf_counter() - started) < MIN_SECOND_TRY):
+        # too little wall time left for the whole model to start its search: the guard stops
+        # the plan here, and says so
+        stopped, guard_hit = f"the wall-time guard ({options.wall_limit:g} s)", True
     if status not in (cp_model.OPTIMAL, cp_model.INFEASIBLE) and left > 0.01 and not guard_hit:
         first, first_status, lean = solver, status, posed
-        posed = _posed(view, pool, greedy, alone, counts, lean=False)
+        posed = _posed(view, pool, greedy, alone, counts, lean=False, floors=floors)
         if status == cp_model.FEASIBLE:
             posed.hint(lean.held(first))
         solver = options.parameters()
@@ -576,12 +633,13 @@ def _greedy(case: Case, profile: Profile, plan_turns: list[Turn],
     best too."""
     served = {h.state for h in case.history if h.session < plan_turns[0].session}
     known = known or {}
-    # a rule reaching across sessions (a term limit) sees the sessions planned so far as history
-    across = any(type(r).across is not Rule.across for r in profile.rules)
     planned: list[PastOfficer] = []
     out: list[Slate] = []
     for t, (turn, el) in enumerate(zip(plan_turns, elections, strict=True)):
-        if across and planned:
+        if planned and served & set(el.universe):
+            # the sessions planned so far are history to this one: to a rule reaching across
+            # sessions (a term limit), and to the tie-break, which then seats States the
+            # plan has not seated before those it has
             el = prepare(session_case(case, turn, openings[turn.session], history=planned),
                          profile)
         forbidden = _unwilling(el, turn.session, pool, known)
@@ -594,8 +652,13 @@ def _greedy(case: Case, profile: Profile, plan_turns: list[Turn],
         later = {who for n, who in known.items() if n > turn.session} - mine
         status = "infeasible"
         slate: Slate = ()
-        best = alone[t] if t < len(alone) and el is elections[t] else ()
-        for left_out in ((served | later) - mine, served - mine, set()):
+        # the session's best alone: taken as it is where no State it seats is left out and
+        # the session reads no planned history; else a bound on the preferences that come
+        # before fairness (the planned history changes no preference's value)
+        bound = alone[t] if t < len(alone) else ()
+        best = bound if el is elections[t] else ()
+        for left_out in ((served | later) - mine, served - mine,
+                         *_fewest_again(el, turn.session, pool, served, later, mine), set()):
             if best and not {seat.state for seat in best} & left_out:
                 status, slate = "solved", best
                 break
@@ -603,8 +666,8 @@ def _greedy(case: Case, profile: Profile, plan_turns: list[Turn],
                                                 sorted(left_out & set(el.universe)), forbidden)
             # leaving States out never costs a preference that comes before fairness (a seat
             # the session alone would fill)
-            if status == "solved" and (not left_out or not best
-                                       or _ahead(el, slate) <= _ahead(el, best)):
+            if status == "solved" and (not left_out or not bound
+                                       or _ahead(el, slate) <= _ahead(el, bound)):
                 break
         if status != "solved":
             return None
@@ -612,6 +675,34 @@ def _greedy(case: Case, profile: Profile, plan_turns: list[Turn],
         served |= {seat.state for seat in slate}
         planned += [PastOfficer(turn.session, seat.post, seat.state) for seat in slate]
     return out
+
+
+AGAIN_TRIES = 6  # sets of States allowed to serve again tried, where a group is short
+
+
+def _fewest_again(el: Election, session: int, pool: dict[str, Willing] | None,
+                  served: set[str], later: set[str], mine: set[str]) -> Iterator[set[str]]:
+    """Where leaving out every State that served leaves no slate: the States that served to
+    leave out so that as few as can be serve again while others wait (the first rule of
+    fairness). A group whose States yet to serve fill its seats serves none again; a group
+    short of them by r, with some waiting, has r of those that served allowed back, tried in
+    the tie-break's order (least recently served first); a group with none waiting has all
+    of them allowed (no one waits for their seats). Then all of the short groups'."""
+    yet: dict[str, int] = {}
+    back: dict[str, list[str]] = {}
+    for g in el.body.group_names:
+        yet[g] = sum(1 for s in el.members(g) if s not in served and s not in later
+                     and any(_willing(pool, s, session, p) for p in el.body.post_names))
+        back[g] = sorted((s for s in el.members(g) if s in served and s not in mine),
+                         key=el.turn_rank.__getitem__)
+    short = {g for g in el.body.group_names if yet[g] < el.profile.most_officers(g)}
+    needy = {g: el.profile.most_officers(g) - yet[g] for g in short if yet[g]}
+    kept = {s for s in served if el.group_or_none(s) not in short} - mine
+    for i in range(AGAIN_TRIES if needy else 0):
+        if any(i + r > len(back[g]) for g, r in needy.items()):
+            break
+        yield kept | {s for g, r in needy.items() for s in back[g][:i] + back[g][i + r:]}
+    yield kept
 
 
 def _ahead(el: Election, slate: Slate) -> tuple[int, ...]:

@@ -418,6 +418,13 @@ class FairnessRule(ABC):
         plan meeting it be known optimal without the joint model (most rules: 0)."""
         return 0
 
+    def floors(self, view: PlanView) -> dict[str, int]:
+        """How many times every plan of the view breaks the rule in each group, counted from
+        who can take the seats the rules give the group at each session: a bound from below
+        per group (posted to the joint model, where the solver alone cannot prove it; most
+        rules: none)."""
+        return {}
+
 
 
 # ---------------------------------------------------------------------------------------------

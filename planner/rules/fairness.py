@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from planner.domain.slate import Slate
-from planner.rules.base import EvalBackend, FairnessRule, Need, qualifies
+from planner.rules.base import Election, EvalBackend, FairnessRule, Need, qualifies
 from planner.rules.planning import PlanBackend, PlanView, Term, all_of, any_of, is_zero, negated
 
 
@@ -85,6 +85,23 @@ class RepeatService(FairnessRule):
                     count += len(again)
         return count
 
+    def floors(self, view: PlanView) -> dict[str, int]:
+        """Per group, the fewest times any plan seats a State again while one waits, counted
+        by kinds of States: States the group's own constraints treat alike (the seats it
+        fills, the seats that need a standing), able to sit and waiting at the same sessions.
+        Within a kind, seating one that has not served never does worse than seating one that
+        has (swap their terms), so the count walks the sessions with how many of each kind
+        have served, trying each way to fill the group's seats by kinds. The constraints
+        across groups are left aside, so this is a bound from below. A group whose kinds or
+        ways are too many to walk is left out (no bound), and said nowhere: it is only a
+        bound."""
+        out: dict[str, int] = {}
+        for g in view.elections[0].body.group_names:
+            floor = _repeat_floor(view, g)
+            if floor:
+                out[g] = floor
+        return out
+
     def once_at_zero(self, view: PlanView) -> frozenset[str]:
         """The groups with more States willing at every session, and not yet served, than the
         plan's sessions before the last can seat: there a willing State is waiting at every
@@ -117,6 +134,121 @@ class RepeatService(FairnessRule):
                     most = 0 if s in view.served_before else 1
                     yield Need(bs[0].total(live), "<=", most,
                                f"terms of {s} in the plan, while others of the {g} wait")
+
+
+# how far the count by kinds walks before it gives up (a bound, not an answer: giving up only
+# leaves the joint model without it)
+MOST_SEATINGS = 5_000  # ways to fill one group's seats at one session, by kinds
+MOST_COUNTS = 200_000  # states of the walk (how many of each kind have served) in all
+
+
+def _group_forms(el: Election, group: str) -> list[dict[str, int]]:
+    """The rules' constraints on one group alone that count a State's seat alike whatever its
+    post, as (coefficient by State, with the constant under "" and the op under "op")."""
+    members = set(el.members(group))
+    posts = len(el.body.post_names)
+    ops = {"==": 0, ">=": 1, "<=": -1}
+    out = []
+    for _rule, form, op, support in el.rule_forms:
+        if form.caps or not support or any(s not in members for s, _p in support):
+            continue  # a constraint across groups: left aside
+        per: dict[str, set[int]] = {}
+        count: dict[str, int] = {}
+        for (s, _p), c in form.terms.items():
+            per.setdefault(s, set()).add(c)
+            count[s] = count.get(s, 0) + 1
+        if any(len(v) != 1 or count[s] != posts for s, v in per.items()):
+            continue  # it tells posts apart (the rotation's head post): left aside
+        coef = {s: next(iter(v)) for s, v in per.items()}
+        if len(coef) == 1 and all(_meets(c * seated + form.const, op)
+                                  for c in coef.values() for seated in (0, 1)):
+            # one State's, met whether it sits or not (it holds one post at most): kept, it
+            # would make each State a kind of its own
+            continue
+        out.append({**coef, "": form.const, "op": ops[op]})
+    return out
+
+
+def _meets(value: int, op: str) -> bool:
+    return value == 0 if op == "==" else value >= 0 if op == ">=" else value <= 0
+
+
+def _seatings(sizes: Sequence[int], most: int, forms: Sequence[tuple[Sequence[int], int, int]]
+              ) -> list[tuple[int, ...]] | None:
+    """Each way to seat so many of each kind (at most its size, at most `most` in all) that
+    meets every form (coefficients by kind, constant, op): None where there are too many."""
+    out: list[tuple[int, ...]] = []
+
+    def walk(i: int, left: int, got: tuple[int, ...]) -> bool:
+        if i == len(sizes):
+            for coef, const, op in forms:
+                value = const + sum(c * n for c, n in zip(coef, got, strict=True))
+                if (op == 0 and value != 0) or (op > 0 and value < 0) or (op < 0 and value > 0):
+                    return True
+            out.append(got)
+            return len(out) <= MOST_SEATINGS
+        return all(walk(i + 1, left - n, (*got, n)) for n in range(min(sizes[i], left) + 1))
+
+    return out if walk(0, most, ()) else None
+
+
+def _repeat_floor(view: PlanView, group: str) -> int:
+    """RepeatService.floors for one group (0 where it gives up)."""
+    forms = [_group_forms(el, group) for el in view.elections]
+    members = sorted({s for el in view.elections for s in el.members(group)})
+    before = view.served_before
+
+    def kind(s: str) -> tuple[Any, ...]:
+        per = []
+        for session, el, mine in zip(view.sessions, view.elections, forms, strict=True):
+            # as the rule's terms read them: able to sit, and counted among those waiting
+            sits = s in el.rank and view.willing(s, session)
+            waits = sits and el.status[s].eligible
+            per.append((sits, waits, tuple(f.get(s, 0) for f in mine or ())))
+        return (s in before, tuple(per))
+
+    kinds: dict[tuple[Any, ...], int] = {}
+    for s in members:
+        k = kind(s)
+        kinds[k] = kinds.get(k, 0) + 1
+    keys = list(kinds)
+    sizes = [kinds[k] for k in keys]
+    fresh = [i for i, k in enumerate(keys) if not k[0]]  # kinds that had not served before
+    slot = {i: j for j, i in enumerate(fresh)}
+    counts: dict[tuple[int, ...], int] = {tuple(0 for _ in fresh): 0}
+    walked = 0
+    for t, el in enumerate(view.elections):
+        mine = forms[t] or []
+        able = [size if keys[i][1][t][0] else 0 for i, size in enumerate(sizes)]
+        ways = _seatings(able, el.profile.most_officers(group),
+                         [([keys[i][1][t][2][j] for i in range(len(keys))], f[""], int(f["op"]))
+                          for j, f in enumerate(mine)])
+        if not ways:
+            return 0  # too many ways, or none (the plan then has no slate at all)
+        waiting_kinds = [j for j, i in enumerate(fresh) if keys[i][1][t][1]]
+        following: dict[tuple[int, ...], int] = {}
+        for served, cost in counts.items():
+            waiting = any(served[j] < sizes[fresh[j]] for j in waiting_kinds)
+            for way in ways:
+                after = list(served)
+                again = 0
+                for i, n in enumerate(way):
+                    if keys[i][0]:
+                        again += n
+                        continue
+                    j = slot[i]
+                    first = min(n, sizes[i] - served[j])
+                    after[j] += first
+                    again += n - first
+                key = tuple(after)
+                total = cost + (again if waiting else 0)
+                if total < following.get(key, total + 1):
+                    following[key] = total
+        walked += len(following)
+        if walked > MOST_COUNTS:
+            return 0
+        counts = following
+    return min(counts.values(), default=0)
 
 
 @dataclass(frozen=True)
