@@ -160,6 +160,14 @@ def main() -> None:
                           [PLANNER, "plan", case, "--sessions", "6-15", "--no-write"])]
         if args.only:
             rows = [rows[0], *(r for r in rows[1:] if any(w in r[0] for w in args.only))]
+        # reading alone, in one process, against the csv module on the same files
+        side = []
+        for n in args.sizes:
+            said = subprocess.run([sys.executable, str(ROOT / "bench" / "reading.py"),
+                                   str(work / f"gen{n}"), "--runs", str(args.runs)],
+                                  check=True, capture_output=True, text=True).stdout
+            got = dict(line.split(" ", 1) for line in said.splitlines())
+            side.append((n, float(got["planner"]), float(got["csv"]), float(got["ratio"])))
         # in rounds, each running every command once: a machine that slows down for a while
         # slows the floor and the commands of that round alike, and each command's ratio is
         # the median of its ratios to the floor of the same round
@@ -180,6 +188,9 @@ def main() -> None:
              "| --- | --- | --- | --- |"]
     lines += [f"| {n} | {w:.3f} | {x:.2f} | {m:.0f} |" for n, w, x, m in results]
     lines += [f"| reading alone (in process), {e} | {t:.3f} | | |" for e, t in inside.items()]
+    lines += ["", "| reading a generated case, CPU s in process | planner | csv module | ratio |",
+              "| --- | --- | --- | --- |"]
+    lines += [f"| {n:,} States | {a:.3f} | {b:.3f} | {r:.1f}x |" for n, a, b, r in side]
     table = "\n".join(lines)
     print(f"median of {args.runs} rounds on {os.cpu_count()} cores; the ratio is the median of "
           "each round's ratio to that round's import floor\n")

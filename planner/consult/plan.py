@@ -313,8 +313,10 @@ def _fairness_gap(profile: Profile, fairness: dict[str, int], floor: dict[str, i
                   per_group: dict[str, dict[str, int]]) -> str:
     """Where the plan breaks a fairness rule more often than counting shows every plan must,
     both counts, so that the gap on fairness is stated, not only the solver's."""
-    said = [f"{FAIRNESS_KINDS[f].label}: {fairness[f]} in this plan, and every plan at least "
-            f"{floor.get(f, 0)}" for f in profile.fairness if fairness.get(f, 0) > floor.get(f, 0)]
+    said = [f"{FAIRNESS_KINDS[f].label}: {fairness[f]} in this plan, and "
+            + (f"every plan at least {floor[f]}" if floor.get(f, 0) else
+               "no count shows that a plan must break it")
+            for f in profile.fairness if fairness.get(f, 0) > floor.get(f, 0)]
     if not said:
         if not any(floor.get(f, 0) for f in profile.fairness):
             return ""
@@ -442,6 +444,17 @@ class Posed:
                 for el, held in zip(self.elections, self.held(solver), strict=True)]
 
 
+def _weighted(head: Sequence[tuple[str, Any, int]]) -> tuple[Any, dict[str, int]]:
+    """The levels in one objective, each weighing more than the whole range of those below
+    it (so the order is exact), and each level's weight."""
+    weights: dict[str, int] = {}
+    weight = 1
+    for name, _expr, spread in reversed(head):
+        weights[name] = weight
+        weight *= spread + 1
+    return cp_model.LinearExpr.sum([e * weights[n] for n, e, _s in head]), weights
+
+
 def _posed(view: PlanView, pool: dict[str, Willing] | None, greedy: list[Slate],
            alone: list[Slate], counts: dict[str, dict[str, int]], lean: bool,
            floors: dict[str, dict[str, int]] | None = None) -> Posed:
@@ -458,12 +471,7 @@ def _posed(view: PlanView, pool: dict[str, Willing] | None, greedy: list[Slate],
     # one weighted solve for every level but the tie-break: each level outweighs the whole
     # range of the levels below it, so the order is exact; the ranges here are small
     head = levels[:-1]
-    weights: dict[str, int] = {}
-    weight = 1
-    for name, _expr, spread in reversed(head):
-        weights[name] = weight
-        weight *= spread + 1
-    objective = cp_model.LinearExpr.sum([e * weights[n] for n, e, _s in head])
+    objective, weights = _weighted(head)
     ranked = [p for p in elections[0].profile.preferences if not p.planners_own]
     greedy_value = sum(weights[f] * sum(per.values()) for f, per in counts.items()) + sum(
         weights[p.id] * (-v[p.id] if p.maximise else v[p.id])
@@ -657,8 +665,19 @@ def _greedy(case: Case, profile: Profile, plan_turns: list[Turn],
         # before fairness (the planned history changes no preference's value)
         bound = alone[t] if t < len(alone) else ()
         best = bound if el is elections[t] else ()
-        for left_out in ((served | later) - mine, served - mine,
-                         *_fewest_again(el, turn.session, pool, served, later, mine), set()):
+        tiers: Iterable[set[str] | None] = (
+            (served | later) - mine, served - mine,
+            *_fewest_again(el, turn.session, pool, served, later, mine), None, set())
+        for left_out in tiers:
+            if left_out is None:
+                # the fairest slate of the session, given the sessions planned before it: the
+                # fairness rules' own count, made as small as can be, then the preferences
+                fairest = _fairest(el, turn.session, (*case.history, *planned), pool, known,
+                                   options, bound)
+                if fairest is not None:
+                    status, slate = "solved", fairest
+                    break
+                continue
             if best and not {seat.state for seat in best} & left_out:
                 status, slate = "solved", best
                 break
@@ -678,6 +697,33 @@ def _greedy(case: Case, profile: Profile, plan_turns: list[Turn],
 
 
 AGAIN_TRIES = 6  # sets of States allowed to serve again tried, where a group is short
+FAIREST_EFFORT = 1.0  # deterministic seconds for one session's fairest slate
+
+
+def _fairest(el: Election, session: int, history: Sequence[PastOfficer],
+             pool: dict[str, Willing] | None, known: dict[int, str], options: SolverOptions,
+             bound: Slate = ()) -> Slate | None:
+    """One session's slate with its fairness counts (the plan's rules, on this session alone,
+    with the sessions before it as history) as small as can be, then its preferences; None
+    where the model finds none in its effort."""
+    view = PlanView((session,), (el,), tuple(h for h in history if h.session < session),
+                    lambda state, n: any(_willing(pool, state, n, p)
+                                         for p in el.body.post_names), known)
+    pm = plan_model(view, pool)
+    if bound:
+        # the preferences that come before fairness: met as the session alone meets them
+        values, b = score(el, bound), ModelBackend(pm.model, pm.xs[0])
+        for p in el.profile.preferences:
+            if p.before_fairness:
+                pm.model.add(p.signed(el, b) <= (-values[p.id] if p.maximise else values[p.id]))
+    objective, _weights = _weighted(pm.levels[:-1])
+    pm.model.minimize(objective)
+    solver = options.parameters()
+    solver.parameters.max_deterministic_time = min(options.time_limit, FAIREST_EFFORT)
+    status, _stopped = guarded_solve(solver, pm.model, options)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return ordered_slate(el, [k for k, v in pm.xs[0].items() if solver.boolean_value(v)])
 
 
 def _fewest_again(el: Election, session: int, pool: dict[str, Willing] | None,
@@ -687,7 +733,7 @@ def _fewest_again(el: Election, session: int, pool: dict[str, Willing] | None,
     fairness). A group whose States yet to serve fill its seats serves none again; a group
     short of them by r, with some waiting, has r of those that served allowed back, tried in
     the tie-break's order (least recently served first); a group with none waiting has all
-    of them allowed (no one waits for their seats). Then all of the short groups'."""
+    of them allowed (no one waits for their seats)."""
     yet: dict[str, int] = {}
     back: dict[str, list[str]] = {}
     for g in el.body.group_names:
@@ -702,7 +748,6 @@ def _fewest_again(el: Election, session: int, pool: dict[str, Willing] | None,
         if any(i + r > len(back[g]) for g, r in needy.items()):
             break
         yield kept | {s for g, r in needy.items() for s in back[g][:i] + back[g][i + r:]}
-    yield kept
 
 
 def _ahead(el: Election, slate: Slate) -> tuple[int, ...]:
