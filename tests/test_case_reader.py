@@ -121,3 +121,17 @@ def test_rows_read_column_by_column_keep_each_rows_problems(tmp_path: Path) -> N
     kenya = [d for d in load_case(case, UNTOC).deposits
              if (d.state, d.instrument) == ("Kenya", "convention")]
     assert [(d.date, d.where.row) for d in kenya] == [(dt.date(2002, 1, 1), 4)]
+
+
+def test_rows_of_blank_space_of_any_kind_are_blank(tmp_path: Path) -> None:
+    """A row of no-break or ideographic spaces (as Excel exports) is blank, as a row of plain
+    spaces is; a row whose instrument is unknown is reported for that, its date not read."""
+    case = write_case(tmp_path / "case")
+    rows = (case / "ratifications.csv").read_text(encoding="utf-8")
+    (case / "ratifications.csv").write_text(rows + "\u00a0,\u3000, ,\n", encoding="utf-8")
+    assert len(load_case(case, UNTOC).deposits) == rows.count("\n") - 1
+    (case / "ratifications.csv").write_text(rows + "Kenya,bogus,notadate,\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_case(case, UNTOC)
+    assert [p.message for p in err.value.problems] == [
+        "unknown instrument 'bogus'"], err.value.problems

@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import math
 import os
+from collections.abc import Sequence
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
@@ -468,8 +469,10 @@ class _Loader:
         # case repeats them row after row), each row's problems are still its own
         states = self.states_in(t, "state")
         idents = self.instruments_in(t, instruments)
-        dates = self.dates_in(t, "deposit_date", required=False)
-        signed = (self.dates_in(t, "signature_date", required=False)
+        # a row's dates are read only where its instrument is known, as they always were
+        unknown = [ident is None for ident in idents]
+        dates = self.dates_in(t, "deposit_date", required=False, skip=unknown)
+        signed = (self.dates_in(t, "signature_date", required=False, skip=unknown)
                   if t.has("signature_date") else [None] * len(t.rows))
         actions = t.texts("action")
         file, sheet = t.file, t.sheet
@@ -501,11 +504,17 @@ class _Loader:
         return [ident if ident in instruments else self.instrument(t, row, instruments)
                 for row, ident in zip(t.rows, t.texts("instrument"), strict=True)]
 
-    def dates_in(self, t: Table, column: str, required: bool = True) -> list[dt.date | None]:
-        """Each row's date (date() of each row), each distinct cell read once."""
+    def dates_in(self, t: Table, column: str, required: bool = True,
+                 skip: Sequence[bool] | None = None) -> list[dt.date | None]:
+        """Each row's date (date() of each row), each distinct cell read once; None, unread,
+        where skip says."""
         known: dict[Any, dt.date] = {}
         out: list[dt.date | None] = []
-        for row, value in zip(t.rows, t.column(column), strict=True):
+        for row, value, passed in zip(t.rows, t.column(column), skip or [False] * len(t.rows),
+                                      strict=True):
+            if passed:
+                out.append(None)
+                continue
             date = known.get(value) if value.__class__ is str else None
             if date is None:
                 date = self.date(t, row, column, required)

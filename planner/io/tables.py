@@ -385,9 +385,13 @@ def read_csv_table(name: str, path: Path, shown: str, problems: Problems) -> Tab
     # means no cell of it is either, and the rows need no look of their own
     clean: bool | Literal["no blank row"] = (
         max(map(len, split), default=0) <= MAX_CELL_CHARS and not _holds_control(text))
-    if clean and "" not in map(operator.methodcaller("strip", f' \t"{sep}'), split):
-        # nor a line of nothing but separators, quotes and spaces (the only lines a blank
-        # row can begin with): no row is blank, and the rows need no blank test either
+    if clean and "" not in (
+            map(operator.methodcaller("strip", f' \t"{sep}'), split) if text.isascii() else
+            map(str.strip, map(operator.methodcaller("translate", {ord(sep): None,
+                                                                   ord('"'): None}), split))):
+        # nor a line of nothing but separators, quotes and blank space (of any kind: a row
+        # of no-break spaces is blank too) (the only lines a blank row can begin with): no
+        # row is blank, and the rows need no blank test either
         clean = "no blank row"
     table = _from_values(name, shown, None, values, width, problems, clean)
     if not table.headers:
