@@ -14,6 +14,7 @@ from typing import Any
 
 from planner.domain.slate import Slate
 from planner.rules.base import Election, EvalBackend, FairnessRule, Need, qualifies
+from planner.rules.forms import passes
 from planner.rules.planning import PlanBackend, PlanView, Term, all_of, any_of, is_zero, negated
 
 
@@ -142,13 +143,15 @@ MOST_SEATINGS = 5_000  # ways to fill one group's seats at one session, by kinds
 MOST_COUNTS = 200_000  # states of the walk (how many of each kind have served) in all
 
 
-def _group_forms(el: Election, group: str) -> list[dict[str, int]]:
+GroupForm = tuple[dict[str, int], int, str]  # coefficient by State, constant, op against 0
+
+
+def _group_forms(el: Election, group: str) -> list[GroupForm]:
     """The rules' constraints on one group alone that count a State's seat alike whatever its
-    post, as (coefficient by State, with the constant under "" and the op under "op")."""
+    post."""
     members = set(el.members(group))
     posts = len(el.body.post_names)
-    ops = {"==": 0, ">=": 1, "<=": -1}
-    out = []
+    out: list[GroupForm] = []
     for _rule, form, op, support in el.rule_forms:
         if form.caps or not support or any(s not in members for s, _p in support):
             continue  # a constraint across groups: left aside
@@ -160,20 +163,16 @@ def _group_forms(el: Election, group: str) -> list[dict[str, int]]:
         if any(len(v) != 1 or count[s] != posts for s, v in per.items()):
             continue  # it tells posts apart (the rotation's head post): left aside
         coef = {s: next(iter(v)) for s, v in per.items()}
-        if len(coef) == 1 and all(_meets(c * seated + form.const, op)
+        if len(coef) == 1 and all(passes(c * seated + form.const, op)
                                   for c in coef.values() for seated in (0, 1)):
             # one State's, met whether it sits or not (it holds one post at most): kept, it
             # would make each State a kind of its own
             continue
-        out.append({**coef, "": form.const, "op": ops[op]})
+        out.append((coef, form.const, op))
     return out
 
 
-def _meets(value: int, op: str) -> bool:
-    return value == 0 if op == "==" else value >= 0 if op == ">=" else value <= 0
-
-
-def _seatings(sizes: Sequence[int], most: int, forms: Sequence[tuple[Sequence[int], int, int]]
+def _seatings(sizes: Sequence[int], most: int, forms: Sequence[tuple[Sequence[int], int, str]]
               ) -> list[tuple[int, ...]] | None:
     """Each way to seat so many of each kind (at most its size, at most `most` in all) that
     meets every form (coefficients by kind, constant, op): None where there are too many."""
@@ -183,7 +182,7 @@ def _seatings(sizes: Sequence[int], most: int, forms: Sequence[tuple[Sequence[in
         if i == len(sizes):
             for coef, const, op in forms:
                 value = const + sum(c * n for c, n in zip(coef, got, strict=True))
-                if (op == 0 and value != 0) or (op > 0 and value < 0) or (op < 0 and value > 0):
+                if not passes(value, op):
                     return True
             out.append(got)
             return len(out) <= MOST_SEATINGS
@@ -204,7 +203,7 @@ def _repeat_floor(view: PlanView, group: str) -> int:
             # as the rule's terms read them: able to sit, and counted among those waiting
             sits = s in el.rank and view.willing(s, session)
             waits = sits and el.status[s].eligible
-            per.append((sits, waits, tuple(f.get(s, 0) for f in mine or ())))
+            per.append((sits, waits, tuple(coef.get(s, 0) for coef, _c, _o in mine)))
         return (s in before, tuple(per))
 
     kinds: dict[tuple[Any, ...], int] = {}
@@ -218,11 +217,11 @@ def _repeat_floor(view: PlanView, group: str) -> int:
     counts: dict[tuple[int, ...], int] = {tuple(0 for _ in fresh): 0}
     walked = 0
     for t, el in enumerate(view.elections):
-        mine = forms[t] or []
+        mine = forms[t]
         able = [size if keys[i][1][t][0] else 0 for i, size in enumerate(sizes)]
         ways = _seatings(able, el.profile.most_officers(group),
-                         [([keys[i][1][t][2][j] for i in range(len(keys))], f[""], int(f["op"]))
-                          for j, f in enumerate(mine)])
+                         [([keys[i][1][t][2][j] for i in range(len(keys))], const, op)
+                          for j, (_coef, const, op) in enumerate(mine)])
         if not ways:
             return 0  # too many ways, or none (the plan then has no slate at all)
         waiting_kinds = [j for j, i in enumerate(fresh) if keys[i][1][t][1]]
