@@ -403,3 +403,9 @@ def test_past_eleven_sessions_the_count_proves_the_default_case_fair() -> None:
                for n in result.notes), result.notes
     for sp in result.sessions:
         assert all(o.passed for o in check(sp.election, sp.slate))
+    # twenty sessions: one again in each of two groups, both proven by the count, and no
+    # other fairness rule broken
+    result = plan(case, profile, range(7, 27), options=SolverOptions(time_limit=1.0))
+    assert result.fairness == {"repeat_service": 2, "consecutive_terms": 0,
+                               "protocol_seat_repeats": 0}
+    assert result.solver["fairness_floor"]["repeat_service"] == 2

@@ -21,7 +21,7 @@ import dataclasses
 import datetime as dt
 import itertools
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -151,8 +151,7 @@ def plan_view(case: Case, profile: Profile, window: Sequence[int],
              if h.post == head and h.session in set(window)}
     return PlanView(tuple(window), tuple(elections),
                     tuple(h for h in case.history if h.session < window[0]),
-                    lambda state, session: any(_willing(pool, state, session, p)
-                                               for p in case.body.post_names), known)
+                    _willing_at_all(pool, case.body.post_names), known)
 
 
 def plan(case: Case, profile: Profile, sessions: Sequence[int],
@@ -496,10 +495,7 @@ def _posed(view: PlanView, pool: dict[str, Willing] | None, greedy: list[Slate],
         floor = sum(weights[p.id] * (-values[p.id] if p.maximise else values[p.id])
                     for p in ranked)
         model.add(mine >= floor)
-        # the preferences that come before fairness: met as the session alone meets them
-        for p in ranked:
-            if p.before_fairness:
-                model.add(p.signed(el, b) <= (-values[p.id] if p.maximise else values[p.id]))
+        _hold_ahead(model, el, b, best)
     # what counting shows every plan breaks, group by group: a bound the solver cannot find
     # itself (it is a count over States alike, which its search takes one by one)
     for f, per in (floors or {}).items():
@@ -644,7 +640,7 @@ def _greedy(case: Case, profile: Profile, plan_turns: list[Turn],
     planned: list[PastOfficer] = []
     out: list[Slate] = []
     for t, (turn, el) in enumerate(zip(plan_turns, elections, strict=True)):
-        if planned and served & set(el.universe):
+        if planned:
             # the sessions planned so far are history to this one: to a rule reaching across
             # sessions (a term limit), and to the tie-break, which then seats States the
             # plan has not seated before those it has
@@ -707,15 +703,10 @@ def _fairest(el: Election, session: int, history: Sequence[PastOfficer],
     with the sessions before it as history) as small as can be, then its preferences; None
     where the model finds none in its effort."""
     view = PlanView((session,), (el,), tuple(h for h in history if h.session < session),
-                    lambda state, n: any(_willing(pool, state, n, p)
-                                         for p in el.body.post_names), known)
+                    _willing_at_all(pool, el.body.post_names), known)
     pm = plan_model(view, pool)
     if bound:
-        # the preferences that come before fairness: met as the session alone meets them
-        values, b = score(el, bound), ModelBackend(pm.model, pm.xs[0])
-        for p in el.profile.preferences:
-            if p.before_fairness:
-                pm.model.add(p.signed(el, b) <= (-values[p.id] if p.maximise else values[p.id]))
+        _hold_ahead(pm.model, el, ModelBackend(pm.model, pm.xs[0]), bound)
     objective, _weights = _weighted(pm.levels[:-1])
     pm.model.minimize(objective)
     solver = options.parameters()
@@ -736,9 +727,10 @@ def _fewest_again(el: Election, session: int, pool: dict[str, Willing] | None,
     of them allowed (no one waits for their seats)."""
     yet: dict[str, int] = {}
     back: dict[str, list[str]] = {}
+    willing = _willing_at_all(pool, el.body.post_names)
     for g in el.body.group_names:
         yet[g] = sum(1 for s in el.members(g) if s not in served and s not in later
-                     and any(_willing(pool, s, session, p) for p in el.body.post_names))
+                     and willing(s, session))
         back[g] = sorted((s for s in el.members(g) if s in served and s not in mine),
                          key=el.turn_rank.__getitem__)
     short = {g for g in el.body.group_names if yet[g] < el.profile.most_officers(g)}
@@ -748,6 +740,9 @@ def _fewest_again(el: Election, session: int, pool: dict[str, Willing] | None,
         if any(i + r > len(back[g]) for g, r in needy.items()):
             break
         yield kept | {s for g, r in needy.items() for s in back[g][:i] + back[g][i + r:]}
+    if not needy:
+        # no one waits in the short groups: their States that served cost nothing there
+        yield kept
 
 
 def _ahead(el: Election, slate: Slate) -> tuple[int, ...]:
@@ -755,6 +750,21 @@ def _ahead(el: Election, slate: Slate) -> tuple[int, ...]:
     got = score(el, slate)
     return tuple(-got[p.id] if p.maximise else got[p.id]
                  for p in el.profile.preferences if p.before_fairness)
+
+
+def _hold_ahead(model: cp_model.CpModel, el: Election, b: ModelBackend, best: Slate) -> None:
+    """The preferences that come before fairness, met in the model as the session's best
+    alone meets them."""
+    ahead = iter(_ahead(el, best))
+    for p in el.profile.preferences:
+        if p.before_fairness:
+            model.add(p.signed(el, b) <= next(ahead))
+
+
+def _willing_at_all(pool: dict[str, Willing] | None, posts: Sequence[str]
+                    ) -> Callable[[str, int], bool]:
+    """Whether a State may be planned at a session for any post."""
+    return lambda state, session: any(_willing(pool, state, session, p) for p in posts)
 
 
 def _willing(pool: dict[str, Willing] | None, state: str, session: int, post: str) -> bool:

@@ -169,6 +169,16 @@ _CONTROL = re.compile(f"[{CONTROLS}]")
 _ASCII_CONTROLS = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 
 
+def _may_hold_blank_row(text: str, lines: list[str], sep: str) -> bool:
+    """Whether a line of the text holds nothing but separators, quotes and blank space (of
+    any kind: a row of no-break spaces is blank too): the only lines a blank row can begin
+    with. Asked of every line at once, in C."""
+    if text.isascii():
+        return "" in map(operator.methodcaller("strip", f' \t"{sep}'), lines)
+    drop = operator.methodcaller("translate", {ord(sep): None, ord('"'): None})
+    return "" in map(str.strip, map(drop, lines))
+
+
 def _holds_control(text: str) -> bool:
     """Whether a text holds a control or invisible formatting character (CONTROLS)."""
     if text.isascii():  # most files: one pass in C that drops the control bytes, if any
@@ -385,14 +395,8 @@ def read_csv_table(name: str, path: Path, shown: str, problems: Problems) -> Tab
     # means no cell of it is either, and the rows need no look of their own
     clean: bool | Literal["no blank row"] = (
         max(map(len, split), default=0) <= MAX_CELL_CHARS and not _holds_control(text))
-    if clean and "" not in (
-            map(operator.methodcaller("strip", f' \t"{sep}'), split) if text.isascii() else
-            map(str.strip, map(operator.methodcaller("translate", {ord(sep): None,
-                                                                   ord('"'): None}), split))):
-        # nor a line of nothing but separators, quotes and blank space (of any kind: a row
-        # of no-break spaces is blank too) (the only lines a blank row can begin with): no
-        # row is blank, and the rows need no blank test either
-        clean = "no blank row"
+    if clean and not _may_hold_blank_row(text, split, sep):
+        clean = "no blank row"  # and the rows need no blank test of their own either
     table = _from_values(name, shown, None, values, width, problems, clean)
     if not table.headers:
         problems.add(where, "the file is empty", f"put the {name} table in it, with a header row")

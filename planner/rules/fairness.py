@@ -165,8 +165,8 @@ def _group_forms(el: Election, group: str) -> list[GroupForm]:
         coef = {s: next(iter(v)) for s, v in per.items()}
         if len(coef) == 1 and all(passes(c * seated + form.const, op)
                                   for c in coef.values() for seated in (0, 1)):
-            # one State's, met whether it sits or not (it holds one post at most): kept, it
-            # would make each State a kind of its own
+            # one State's, met whether it sits or not (it holds one post at most): left
+            # aside, or each State would be a kind of its own
             continue
         out.append((coef, form.const, op))
     return out
