@@ -132,6 +132,14 @@ def session_case(case: Case, turn: Turn, opening: dt.date, with_forecasts: bool 
     )
 
 
+def planned_election(case: Case, profile: Profile, turn: Turn, opening: dt.date,
+                     planned: Sequence[PastOfficer]) -> Election:
+    """A session's election with the sessions planned before it taken as served: what its
+    slate is checked against. The plan's turn stands: the planned sessions are no record to
+    read a rotation from."""
+    return prepare(session_case(case, turn, opening, history=planned), profile, turn=turn)
+
+
 def _merge(known: Iterable[Any], expected: Iterable[Any]) -> tuple[Any, ...]:
     by_key = {(d.state, d.instrument): d for d in known}
     for d in expected:
@@ -189,8 +197,24 @@ def plan(case: Case, profile: Profile, sessions: Sequence[int],
     alone, each = _alone(window, elections, pool, options, view.known)
     greedy = (_greedy(case, profile, plan_turns, openings, elections, pool, each, view.known,
                       alone) if alone else None)
-    if greedy is None or alone is None:
+    if alone is None:
         return _infeasible(view, pool, notes, options, [], started)
+    if greedy is None:
+        # session by session, an early slate can leave a later session none (a rule across
+        # sessions, or a term the planned history bars): the joint model looks further
+        first, status, stopped = _first_plan(view, pool, options)
+        if first is None:
+            if status == cp_model.INFEASIBLE:
+                return _infeasible(view, pool, notes, options, [], started)
+            notes.append("No plan was found within the time limit, and none was proven "
+                         "impossible: each session alone can be filled, but filling them one "
+                         "after another, each at its best, left a later session none"
+                         + (f" (the search was stopped by {stopped})" if stopped else "")
+                         + ". Run again with a larger --time-limit.")
+            return PlanResult("unknown", (), {}, (), None, tuple(notes),
+                              solver_info(options, ["joint model for a first plan: "
+                                                    "none found"], started), view)
+        greedy = first
     counts = fairness_counts(view, greedy)
     optimal, gap = True, None
     stopped_by = ""
@@ -578,6 +602,31 @@ def _joint(view: PlanView, pool: dict[str, Willing] | None, options: SolverOptio
     return Joint(slates, fairness, [*tried, *stages], optimal, gap, stopped)
 
 
+def _first_plan(view: PlanView, pool: dict[str, Willing] | None, options: SolverOptions
+                ) -> tuple[list[Slate] | None, Any, str]:
+    """A plan from the joint model, where the session-by-session one found none: the fairest
+    it reaches in the budget of the joint plan's first try (the joint plan improves on it);
+    None and the status where it found none (INFEASIBLE: there is none)."""
+    pm = plan_model(view, pool, lean=True)
+    objective, _weights = _weighted(pm.levels[:-1])
+    pm.model.minimize(objective)
+    solver = _without_presolve(options)
+    solver.parameters.max_deterministic_time = min(options.time_limit, QUICK_EFFORT)
+    status, stopped = guarded_solve(solver, pm.model, options)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        left = options.time_limit - solver.deterministic_time
+        if status == cp_model.UNKNOWN and left > 0.01 and not stopped.startswith(
+                ("the memory guard", "the wall-time guard")):
+            # the rest of the time limit, with the presolve, before saying none was found
+            solver = options.parameters()
+            solver.parameters.max_deterministic_time = left
+            status, stopped = guarded_solve(solver, pm.model, options)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None, status, stopped
+    return [ordered_slate(el, {k for k, v in x.items() if solver.boolean_value(v)})
+            for el, x in zip(view.elections, pm.xs, strict=True)], status, stopped
+
+
 def _tie_break(posed: Posed, options: SolverOptions, solver: cp_model.CpSolver
                ) -> tuple[list[Slate], list[str]]:
     """The tie-break among the plans level with the one found: it is no rule, so a short,
@@ -644,8 +693,7 @@ def _greedy(case: Case, profile: Profile, plan_turns: list[Turn],
             # the sessions planned so far are history to this one: to a rule reaching across
             # sessions (a term limit), and to the tie-break, which then seats States the
             # plan has not seated before those it has
-            el = prepare(session_case(case, turn, openings[turn.session], history=planned),
-                         profile)
+            el = planned_election(case, profile, turn, openings[turn.session], planned)
         forbidden = _unwilling(el, turn.session, pool, known)
         # the session's known head of the bureau sits whatever it did before; known heads of
         # later sessions are kept for them, so that they need not serve twice

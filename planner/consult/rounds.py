@@ -221,7 +221,7 @@ def room(el: Election, options: SolverOptions | None = None,
             try:
                 # counted by kind only: a listing of the reduced election would count its
                 # own States, not the whole universe's (where it cannot, the whole below)
-                space = SlateSpace(small, fixed, (), by_class=True)
+                space = SlateSpace(small, fixed, excluded, by_class=True)
             except NotDecomposable:
                 pass
             else:

@@ -937,7 +937,9 @@ class PlanningView(Rendering):
         result = self.result
         assert result is not None
         if not self.ok:
-            head = (f"No plan: session {result.failing_session} cannot be filled."
+            head = ("No plan was found within the time limit; it was not proven impossible "
+                    "(see the note)." if result.status == "unknown" else
+                    f"No plan: session {result.failing_session} cannot be filled."
                     if result.failing_session is not None else
                     "No plan: each session alone can be filled, but not the sessions together.")
             return [head, *conflict_lines(result.conflicts), *note_lines(result.notes)]

@@ -33,10 +33,11 @@ def ordered_slate(el: Election, held: Iterable[tuple[str, str]]) -> Slate:
                  for s, p in sorted(held, key=lambda k: seat_order(el, *k)))
 
 
-def _rotation(case: Case) -> tuple[Turn, tuple[str, ...]]:
-    """Whose turn it is, and one short note where the cycle (not a settled group) decided:
-    the groups, where the cycle comes from, how sure; `planner rotation` gives the rest."""
-    turn = turns(case, [case.session.number])[0]
+def _rotation(case: Case, turn: Turn | None = None) -> tuple[Turn, tuple[str, ...]]:
+    """Whose turn it is (turn: where a plan has settled it), and one short note where the
+    cycle (not a settled group) decided: the groups, where the cycle comes from, how sure;
+    `planner rotation` gives the rest."""
+    turn = turn or turns(case, [case.session.number])[0]
     said: list[str] = []
     if any(p.source in ("cycle", "swap", "follows") for p in turn.posts):
         cycle = cycle_of(case)
@@ -70,12 +71,14 @@ def data_currency(case: Case, on: dt.date) -> str | None:
 
 
 def prepare(case: Case, profile: Profile, on: dt.date | None = None,
-            extra_states: frozenset[str] = frozenset()) -> Election:
-    """The election at the case's session (or at date on), with extra_states in the universe."""
+            extra_states: frozenset[str] = frozenset(), turn: Turn | None = None) -> Election:
+    """The election at the case's session (or at date on), with extra_states in the universe;
+    turn: whose turn it is, where a plan read it for all its sessions at once (a session's
+    own reading would take the sessions planned before it as the record)."""
     # a seat left open is no State to assess
     extra_states = frozenset(s for s in extra_states if open_seat_group(s) is None)
     assessment = assess(case, on, extra_states)
-    turn, said = _rotation(case)
+    turn, said = _rotation(case, turn)
     notes: list[str] = []
     if case.suppositions:
         notes.append("This case rests on suppositions, not facts: "

@@ -668,6 +668,28 @@ class NotFromLastGroups(Rule):
         yield Need(b.total(b.holds(s, self.post) for s in who_may_hold(b, el.members(scope[0]))),
                    "==", 0, f"{self.post} posts held by the {scope[0]}, who held it lately")
 
+    def across(self, view: PlanView, bs: Sequence[PlanBackend[Any]]) -> Iterator[Need[Any]]:
+        # each session's own election reads the history before the plan; a planned session
+        # within reach of a later one bars its holders' group there too
+        count = view.elections[0].body.post(self.post).count
+        for t, (session, el) in enumerate(zip(view.sessions, view.elections, strict=True)):
+            for m, (before, earlier) in enumerate(zip(view.sessions[:t], view.elections[:t],
+                                                      strict=True)):
+                if before < session - self.sessions:
+                    continue
+                for g in el.groups_in_play:
+                    # a seat left open was held by no one: the history would not name it
+                    then = bs[m].total(bs[m].holds(s, self.post)
+                                       for s in who_may_hold(bs[m], earlier.members(g))
+                                       if open_seat_group(s) is None)
+                    now = bs[t].total(bs[t].holds(s, self.post)
+                                      for s in who_may_hold(bs[t], el.members(g)))
+                    if is_zero(then) or is_zero(now):
+                        continue
+                    yield Need(bs[t].total([bs[t].scaled(bs[m].capped(then, 1), count), now]),
+                               "<=", count, f"{self.post} posts held by the {g} at session "
+                               f"{session}, who held it at session {before}")
+
     def conflict(self, el: Election, scope: Scope) -> str:
         return (f"{self.citation}: {self.wording} The {scope[0]} held the {self.post} within "
                 f"the last {self.sessions} session(s).")

@@ -111,8 +111,13 @@ def reduced(el: Election, slates: int = 1, keep: Iterable[str] = (),
     keeping keep. A slate that used a later one would have at least `slates` strictly better
     slates (swap it for any of the earlier ones it leaves free). The tie-break keeps the whole
     universe's ranks. standing_for, where given, is filled with the States each kept one
-    stands for (left out, and alike to it), by name."""
-    out = set(drop)
+    stands for (left out, and alike to it), by name.
+
+    The States in drop are none of the first of their kind, but they stay in the universe,
+    each standing for itself, for the caller to leave out of the slate (its engine is told
+    them): a rule may read who is in the universe (a quota for each value the States have),
+    and a State left out of a slate is still there to be read."""
+    out = set(drop) & set(el.universe)
     # a State a rule requires on the bureau by name is never left out, however alike: its
     # own constraint would go with it (two alike States each kept a seat, in a group of one
     # officer, are no slate; without one of them, one)
@@ -128,15 +133,19 @@ def reduced(el: Election, slates: int = 1, keep: Iterable[str] = (),
         return min(most, el.body.total_posts) + slates - 1
 
     kept, counts = _keep_first(el, el.alike_in_facts, each_of, out, wanted, standing_for)
+    kept |= out
+    counts.update((s, el.counts_for.get(s, 1)) for s in out)
     first = el if len(kept) == len(el.universe) else _narrowed(el, kept, counts, ())
     kinds = kinds_of_states(first)
-    kept, counts = _keep_first(first, kinds, each_of, set(), wanted, standing_for)
+    kept, counts = _keep_first(first, kinds, each_of, out, wanted, standing_for)
+    kept |= out
+    counts.update((s, first.counts_for.get(s, 1)) for s in out)
     if len(kept) == len(el.universe):
         return el
     alike = []
     for kind in kinds:
-        mine = tuple(s for s in kind if s in kept)
-        left = sum(first.counts_for.get(s, 1) for s in kind) - len(mine)
+        mine = tuple(s for s in kind if s in kept and s not in out)
+        left = sum(first.counts_for.get(s, 1) for s in kind if s not in out) - len(mine)
         if left:
             alike.append((mine, left))
     return _narrowed(first, kept, counts, tuple(alike))

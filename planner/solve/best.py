@@ -57,7 +57,8 @@ def best_slate(el: Election, options: SolverOptions | None = None,
     if not forbidden:
         # on the States the best slate can use, as solve does (an exact reduction: no pair
         # ruled out tells alike States apart)
-        status, slate = SlateModel(reduced(el, 1, drop=sorted(excluded)), options).next()
+        status, slate = SlateModel(reduced(el, 1, drop=sorted(excluded)), options,
+                                   excluded=sorted(excluded)).next()
         return status, ordered_slate(el, [(s.state, s.post) for s in slate]), "cp-sat"
     status, slate = SlateModel(el, options, excluded=sorted(excluded),
                                forbidden=sorted(forbidden)).next()
