@@ -69,6 +69,10 @@ class EvalBackend:
     def __init__(self, slate: Slate) -> None:
         self.count = Counter((seat.state, seat.post) for seat in slate)
         self.seated = frozenset(seat.state for seat in slate)
+        # each State's posts on the slate: a State holds one or two, the bureau has many
+        self.posts_of: dict[str, list[str]] = {}
+        for seat in slate:
+            self.posts_of.setdefault(seat.state, []).append(seat.post)
         # seats whose officer remained in office pending a successor (not elected now)
         self.held_over = Counter((seat.state, seat.post) for seat in slate if seat.holdover)
         # the persons the slate names, by seat, over the nominations' persons
@@ -80,7 +84,8 @@ class EvalBackend:
 
     def on_bureau(self, state: str, posts: Sequence[str]) -> int:
         # a State off the slate holds nothing: no need to ask post by post
-        return sum(self.count[(state, p)] for p in posts) if state in self.seated else 0
+        held = self.posts_of.get(state)
+        return sum(1 for p in held if p in posts) if held else 0
 
     def holds(self, state: str, post: str) -> int:
         return self.count[(state, post)]

@@ -443,7 +443,8 @@ class Rotation(Rule):
         return ((group,),) if group else ()
 
     def needs(self, el: Election, scope: Scope, b: Backend[E]) -> Iterator[Need[E]]:
-        yield Need(b.total(b.holds(s, self.post) for s in el.members(scope[0])), "==",
+        holders = who_may_hold(b, el.members(scope[0]))
+        yield Need(b.total(b.holds(s, self.post) for s in holders), "==",
                    el.body.post(self.post).count, f"{self.post}s from the {scope[0]}")
 
     def conflict(self, el: Election, scope: Scope) -> str:
@@ -716,7 +717,7 @@ class Nominations(Rule):
         group, post = scope
         nominees = el.nominees(group, post)
         names = [n.state for n in nominees]
-        seats = b.total(b.holds(s, post) for s in el.members(group))
+        seats = b.total(b.holds(s, post) for s in who_may_hold(b, el.members(group)))
         filled = b.total(b.holds(s, post) for s in names)
         # a cap at or above the most seats a group can hold of the post is no cap at all
         most = min(el.body.post(post).count, el.profile.most_officers(group))

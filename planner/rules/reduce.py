@@ -222,16 +222,25 @@ def carries(el: Election, slate: Slate, state: str, post: str,
     # a bound from below tells States apart by who helps least; a bound from above or an
     # equality counts as most of the group's States do
     worst = {">=": "min", "<=": "mode", "==": "mode"}
+    # the forms with a plain member of this group in this post do not depend on the slate:
+    # one seat's candidates (a State each) ask for the same ones again
+    plains: dict[tuple[int, str, frozenset[str]], Form] = el.__dict__.setdefault("_plain", {})
     out: list[str] = []
-    for rule_id, diff, op, support in el.rule_forms:
+    for i, (rule_id, diff, op, support) in enumerate(el.rule_forms):
         if rule_id in out or not keys & support:
             continue
-        plain = with_plain_member(diff, members, post, worst[op], alike)
+        plain = plains.get((i, post, members))
+        if plain is None:
+            plain = plains[(i, post, members)] = with_plain_member(diff, members, post,
+                                                                   worst[op], alike)
         if passes(plain.value(held), op) and not passes(plain.value(swapped), op):
             out.append(rule_id)
-    for pref_id, form, support in el.preference_forms:
+    for i, (pref_id, form, support) in enumerate(el.preference_forms, -len(el.preference_forms)):
         if keys & support:
-            plain = with_plain_member(form, members, post, "max", alike)
+            plain = plains.get((i, post, members))
+            if plain is None:
+                plain = plains[(i, post, members)] = with_plain_member(form, members, post,
+                                                                       "max", alike)
             if plain.value(swapped) > plain.value(held):
                 out.append(pref_id)
     return tuple(out)
