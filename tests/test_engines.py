@@ -20,6 +20,7 @@ from planner.rules.profile import open_case
 from planner.solve.best import ENUMERATION, solve
 from planner.solve.result import SolverOptions
 
+from .factory import brute_force_slates
 from .test_cli import run
 from .test_rules import tiny_elections
 
@@ -173,6 +174,37 @@ def test_the_model_in_two_stages_finds_the_slate_of_one(name: str,
     assert sorted((s.state, s.post) for s in two.slate) == sorted(
         (s.state, s.post) for s in one.slate)
     assert any("tie-break among those level" in x for x in two.solver["stages"])
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(el=tiny_elections(), k=st.integers(1, 6))
+def test_the_two_stages_list_the_k_best_as_brute_force_orders_them(el: Election,
+                                                                   k: int) -> None:
+    """In two stages, the next slate asked for again and again (the last search's tie-break
+    level kept for the next) comes in the order of the whole objective, and the listing within
+    a bound (read as a level and a tie-break within it) gives every slate within it."""
+    import planner.solve.model as model_module
+    from planner.solve.model import SlateModel
+
+    costs = sorted(cost(el, s) for s in brute_force_slates(el))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(model_module, "WIDEST_WEIGHT", 0)
+        sm = SlateModel(el)
+        listed = SlateModel(el)
+    got = []
+    for _ in range(k):
+        status, slate = sm.next()
+        if status != "solved":
+            assert status == "infeasible"
+            break
+        got.append(cost(el, slate))
+        sm.exclude(slate)
+    assert got == costs[:k]
+    if costs and listed.staged is not None:
+        bound = costs[min(k, len(costs)) - 1]
+        within = listed.all_within(bound, 10_000)
+        assert within is not None
+        assert len(within) == sum(1 for c in costs if c <= bound)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -213,37 +213,88 @@ def carries(el: Election, slate: Slate, state: str, post: str,
         el = _lean(el, frozenset(s.state for s in slate))
     held = tuple((s.state, s.post) for s in slate)
     swapped = (*(k for k in held if k != (state, post)), (PLAIN_MEMBER, post))
-    # a plain member is a State: a seat left open is no member to compare with
-    members = frozenset(s for s in el.members(el.group_or_none(state))
+    # each seat of a slate is asked about in turn: the forms' values on the slate are read
+    # once for all its seats (a 100-post slate's JSON read them 5,000 times)
+    last: tuple[tuple[Key, ...], dict[tuple[str, str, bool, int], int]] | None = (
+        el.__dict__.get("_held_values"))
+    if last is None or last[0] != held:
+        last = el.__dict__["_held_values"] = (held, {})
+    on_slate = last[1]
+    group = el.group_or_none(state)
+    members, rules, prefs = _plain_forms(el, group, post)
+    if state not in members:
+        # an officer who is no plain member (one that cannot sit, on a slate given): the
+        # constraints that name its own seat tell it apart too
+        extra = _plain_forms(el, group, post, state)
+        rules = sorted([*rules, *extra[1]], key=lambda r: r[0])
+        prefs = sorted([*prefs, *extra[2]], key=lambda p: -p[0])
+    out: list[str] = []
+    for i, rule_id, op, plain in rules:
+        if rule_id in out:
+            continue
+        now = _on_slate(plain, (group, post, state in members, i), held, on_slate)
+        if passes(now, op) and not passes(_swapped(plain, now, swapped, state, post), op):
+            out.append(rule_id)
+    for i, pref_id, plain in prefs:
+        now = _on_slate(plain, (group, post, state in members, i), held, on_slate)
+        if _swapped(plain, now, swapped, state, post) > now:
+            out.append(pref_id)
+    return tuple(out)
+
+
+# a bound from below tells States apart by who helps least; a bound from above or an equality
+# counts as most of the group's States do
+WORST = {">=": "min", "<=": "mode", "==": "mode"}
+
+
+def _plain_forms(el: Election, group: str, post: str, officer: str | None = None
+                 ) -> tuple[frozenset[str], list[tuple[int, str, str, Form]],
+                            list[tuple[int, str, Form]]]:
+    """The group's plain members (States that can sit: a seat left open is no member to
+    compare with), and each rule's and preference's form that can tell them apart in the post
+    (or, with officer, that names the officer's seat and cannot), with a plain member of the
+    group standing in: the same for every seat of the post in the group, so read once per
+    election."""
+    memo: dict[tuple[str, str, str | None], Any] = el.__dict__.setdefault("_plain_forms", {})
+    found = memo.get((group, post, officer))
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    members = frozenset(s for s in el.members(group)
                         if el.status[s].eligible and open_seat_group(s) is None)
     alike = [(kept, left) for kept, left in el.alike if kept[0] in members]
-    # only a constraint on this post for this group's States can tell the two apart
-    keys = {(s, post) for s in (*members, state)}
-    # a bound from below tells States apart by who helps least; a bound from above or an
-    # equality counts as most of the group's States do
-    worst = {">=": "min", "<=": "mode", "==": "mode"}
-    # the forms with a plain member of this group in this post do not depend on the slate:
-    # one seat's candidates (a State each) ask for the same ones again
-    plains: dict[tuple[int, str, frozenset[str]], Form] = el.__dict__.setdefault("_plain", {})
-    out: list[str] = []
-    for i, (rule_id, diff, op, support) in enumerate(el.rule_forms):
-        if rule_id in out or not keys & support:
-            continue
-        plain = plains.get((i, post, members))
-        if plain is None:
-            plain = plains[(i, post, members)] = with_plain_member(diff, members, post,
-                                                                   worst[op], alike)
-        if passes(plain.value(held), op) and not passes(plain.value(swapped), op):
-            out.append(rule_id)
-    for i, (pref_id, form, support) in enumerate(el.preference_forms, -len(el.preference_forms)):
-        if keys & support:
-            plain = plains.get((i, post, members))
-            if plain is None:
-                plain = plains[(i, post, members)] = with_plain_member(form, members, post,
-                                                                       "max", alike)
-            if plain.value(swapped) > plain.value(held):
-                out.append(pref_id)
-    return tuple(out)
+    keys = {(s, post) for s in members}
+
+    def touches(support: frozenset[Key]) -> bool:
+        if officer is None:
+            return bool(keys & support)
+        return (officer, post) in support and not keys & support
+
+    rules = [(i, rule_id, op, with_plain_member(diff, members, post, WORST[op], alike))
+             for i, (rule_id, diff, op, support) in enumerate(el.rule_forms)
+             if touches(support)]
+    prefs = [(-1 - j, pref_id, with_plain_member(form, members, post, "max", alike))
+             for j, (pref_id, form, support) in enumerate(el.preference_forms)
+             if touches(support)]
+    found = memo[(group, post, officer)] = (members, rules, prefs)
+    return found
+
+
+def _on_slate(form: Form, key: tuple[str, str, bool, int], held: tuple[Key, ...],
+              known: dict[tuple[str, str, bool, int], int]) -> int:
+    """The form's value on the slate, read once per slate."""
+    value = known.get(key)
+    if value is None:
+        value = known[key] = form.value(held)
+    return value
+
+
+def _swapped(form: Form, now: int, swapped: tuple[Key, ...], state: str, post: str) -> int:
+    """The form's value with the seat gone to a plain member: a linear form moves by the two
+    terms alone."""
+    if form.caps:
+        return form.value(swapped)
+    get = form.terms.get
+    return now - get((state, post), 0) + get((PLAIN_MEMBER, post), 0)
 
 
 # from this many States on, reading every rule's forms over the universe once costs more than

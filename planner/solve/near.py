@@ -56,6 +56,14 @@ class Neighbourhood:
         for i, (_rule, _diff, _op, support) in enumerate(el.rule_forms):
             for key in support:
                 self.touching.setdefault(key, []).append(i)
+        # the objective's capped parts (a preference counting groups, each group's count
+        # capped) indexed by the pairs they name, where each is a plain sum under its cap:
+        # a move then changes the objective by its terms and the caps it touches alone
+        self.flat_caps = all(not sub.caps for sub, _cap, _w in self.objective.caps)
+        self.cap_touching: dict[Key, list[int]] = {}
+        for j, (sub, _cap, _w) in enumerate(self.objective.caps):
+            for key in sub.support():
+                self.cap_touching.setdefault(key, []).append(j)
 
     @staticmethod
     def _change(form: Form, move: _Move) -> int:
@@ -75,12 +83,11 @@ class Neighbourhood:
         where it was still holds."""
         if not move.gone <= held or move.added & held:
             return None
-        after = (held - move.gone) | move.added
         ordered: tuple[Key, ...] = ()
         for i in {i for k in move.gone | move.added for i in self.touching.get(k, ())}:
             diff, op = self.checks[i]
             if diff.caps:  # caps do not move by sums: read whole
-                ordered = ordered or tuple(sorted(after))
+                ordered = ordered or tuple(sorted((held - move.gone) | move.added))
                 if not passes(diff.value(ordered), op):
                     return None
                 continue
@@ -90,9 +97,19 @@ class Neighbourhood:
                     values[i] = diff.value(tuple(held))
                 if not passes(values[i] + change, op):
                     return None
-        if self.objective.caps:
+        after = (held - move.gone) | move.added
+        if not self.objective.caps:
+            return after, cost + self._change(self.objective, move)
+        if not self.flat_caps:
             return after, self.objective.value(ordered or tuple(sorted(after)))
-        return after, cost + self._change(self.objective, move)
+        change = self._change(self.objective, move)
+        for j in {j for k in move.gone | move.added for j in self.cap_touching.get(k, ())}:
+            sub, cap, weight = self.objective.caps[j]
+            if -1 - j not in values:  # the caps' values on held, beside the constraints'
+                values[-1 - j] = sub.value(tuple(held))
+            was = values[-1 - j]
+            change += weight * (min(was + self._change(sub, move), cap) - min(was, cap))
+        return after, cost + change
 
     def bound(self, slate: Slate, k: int, keep: Iterable[Key] = (),
               barred: Iterable[str] = ()) -> int | None:
