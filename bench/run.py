@@ -72,6 +72,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--sizes", type=int, nargs="*", default=[200, 1000, 5000, 20000],
                         help="generated conferences' numbers of States")
+    parser.add_argument("--wide", type=int, default=20000,
+                        help="a generated conference of this many States and 100 posts, past "
+                             "the enumeration's cliff (0: none)")
     parser.add_argument("--plan-up-to", type=int, default=1000,
                         help="plan only the generated conferences up to this size")
     parser.add_argument("--only", nargs="*", default=[],
@@ -158,6 +161,13 @@ def main() -> None:
                           [PLANNER, "plan", case, "--sessions", "6-10", "--no-write"]),
                          (f"{label} plan of 10 sessions",
                           [PLANNER, "plan", case, "--sessions", "6-15", "--no-write"])]
+        wide = f"generated, {args.wide:,} States, 5 groups, 100 posts:"
+        if args.wide:
+            case = str(write_case(work / "wide", args.wide, 5, 100))
+            rows += [(f"{wide} solve", [PLANNER, "solve", case, "--no-write"]),
+                     (f"{wide} room", [PLANNER, "room", case, "--no-write"]),
+                     (f"{wide} alternatives -k 50",
+                      [PLANNER, "alternatives", case, "-k", "50", "--no-write"])]
         if args.only:
             rows = [rows[0], *(r for r in rows[1:] if any(w in r[0] for w in args.only))]
         # reading alone, in one process, against the csv module on the same files
@@ -180,6 +190,15 @@ def main() -> None:
                     statistics.median(w / f for (w, _m), f in zip(got, floors, strict=True)),
                     max(m for _w, m in got))
                    for (name, _cmd), got in zip(rows, runs, strict=True)]
+        # past the cliff, each command against solve of the same round (the target's terms)
+        names = [name for name, _cmd in rows]
+        against_solve = []
+        if f"{wide} solve" in names:
+            solves = [w for w, _m in runs[names.index(f"{wide} solve")]]
+            against_solve = [(name, statistics.median(
+                w / f for (w, _m), f in zip(runs[i], solves, strict=True)))
+                for i, name in enumerate(names) if name.startswith(wide)
+                and name != f"{wide} solve"]
         inside = ({e: reading_inside(e, books, args.runs) for e in ("calamine", "openpyxl")}
                   if not args.only else {})
     finally:
@@ -191,6 +210,9 @@ def main() -> None:
     lines += ["", "| reading a generated case, CPU s in process | planner | csv module | ratio |",
               "| --- | --- | --- | --- |"]
     lines += [f"| {n:,} States | {a:.3f} | {b:.3f} | {r:.1f}x |" for n, a, b, r in side]
+    if against_solve:
+        lines += ["", "| past the post cliff | x solve of the same conference |", "| --- | --- |"]
+        lines += [f"| {n} | {x:.2f} |" for n, x in against_solve]
     table = "\n".join(lines)
     print(f"median of {args.runs} rounds on {os.cpu_count()} cores; the ratio is the median of "
           "each round's ratio to that round's import floor\n")

@@ -141,3 +141,29 @@ def test_a_plan_session_by_session_cannot_find_is_found_by_the_joint_model() -> 
     failed = plan(case, profile, WINDOW, options=SOLVER)
     assert failed.status == "infeasible" and failed.failing_session is None
     assert [c.rule for c in failed.conflicts] == ["not_again"]
+
+
+def test_a_plan_not_found_in_time_is_not_called_impossible(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where session by session finds no plan and the joint model finds none in its time, the
+    answer is "unknown", said as such: not that no plan exists."""
+    from ortools.sat.python import cp_model
+
+    import planner.consult.plan as plan_module
+    from planner.report.render import PlanningView
+
+    case, profile = _lab([("Chair", 1), ("Vice-Chair", 2), ("Rapporteur", 1)],
+                         [{"kind": "open_seats", "id": "open"},
+                          {"kind": "not_from_last_groups", "id": "not_again",
+                           "post": "Vice-Chair", "sessions": 2}],
+                         {"Albania": EE, "China": AP},
+                         history=(PastOfficer(5, "Vice-Chair", "Albania"),))
+    monkeypatch.setattr(plan_module, "_first_plan",
+                        lambda *a: (None, cp_model.UNKNOWN, "the deterministic time limit"))
+    result = plan(case, profile, WINDOW, options=SOLVER)
+    assert result.status == "unknown" and not result.sessions and not result.conflicts
+    view = PlanningView(case, {}, result=result)
+    assert not view.ok
+    said = "\n".join(view.lines())
+    assert "not proven impossible" in said and "larger --time-limit" in said
+    assert "cannot be filled" not in said and "not the sessions together" not in said
