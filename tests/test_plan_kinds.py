@@ -167,3 +167,28 @@ def test_a_plan_not_found_in_time_is_not_called_impossible(
     said = "\n".join(view.lines())
     assert "not proven impossible" in said and "larger --time-limit" in said
     assert "cannot be filled" not in said and "not the sessions together" not in said
+
+
+@pytest.mark.parametrize("counts", ["state", "person"])
+def test_a_term_limit_across_the_plan_reads_the_history_as_its_check_does(counts: str) -> None:
+    """One term at most, and an officer from the least developed countries on the bureau:
+    Albania and Algeria are the only ones, and Albania chaired session 6. Session 7 needs
+    Algeria, and session 6 Albania, only where its chair at session 5 is no term: a hold-over
+    (it remained in office pending a successor), or, counting persons, a person the State need
+    not send again. Found by a hostile review: the rule across sessions counted both as terms,
+    and the plan was called impossible."""
+    session_5 = (PastOfficer(5, "Chair", "Albania", "", True) if counts == "state"
+                 else PastOfficer(5, "Chair", "Albania", "Ana Silva"))
+    case, profile = _lab([("Chair", 1), ("Rapporteur", 1)],
+                         [{"kind": "term_limit", "id": "one_term", "consecutive": 1,
+                           "counts": counts},
+                          {"kind": "quota", "id": "one_ldc", "attribute": "ldc",
+                           "value": "yes", "bound": "at_least", "count": 1}],
+                         {"Albania": EE, "Algeria": AF, "Benin": AF, "China": AP},
+                         history=(session_5, PastOfficer(6, "Chair", "Albania")),
+                         attributes=(Attribute("Albania", "ldc", "yes"),
+                                     Attribute("Algeria", "ldc", "yes")))
+    result = plan(case, profile, WINDOW, options=SOLVER)
+    assert result.status == "solved", result.conflicts
+    assert [sp.slate[0].state for sp in result.sessions] == ["Albania", "Algeria"]
+    assert _any_plan(case, profile, WINDOW, [])

@@ -613,12 +613,24 @@ class TermLimit(Rule):
                    f"officers who served the last {self.consecutive} terms ({who})")
 
     def across(self, view: PlanView, bs: Sequence[PlanBackend[Any]]) -> Iterator[Need[Any]]:
-        # every run of consecutive+1 sessions that ends at a planned one, history included
-        # (a plan seats States, not persons: counted by State)
+        # every run of consecutive+1 sessions that ends at a planned one, history included,
+        # read as the rule's check reads it at that session: a planned seat names no person,
+        # so counting persons it counts as its State's (as a history row naming no one does);
+        # a history row naming a person lets the State send another; a hold-over is no term
         k = self.consecutive
+        past: dict[int, set[str]] = {}
+        for h in view.history:
+            if not h.holdover and (self.counts == "state" or not normalise(h.person)):
+                past.setdefault(h.session, set()).add(h.state)
+
+        def on(session: int, state: str) -> Any:
+            if session in view.sessions:
+                return view.on(bs, session, state)
+            return int(state in past.get(session, ()))
+
         for t, (session, el) in enumerate(zip(view.sessions, view.elections, strict=True)):
             for s in el.universe:
-                run = [view.on(bs, m, s) for m in range(session - k, session + 1)]
+                run = [on(m, s) for m in range(session - k, session + 1)]
                 if not any(is_zero(v) for v in run):
                     yield Need(bs[t].total(run), "<=", k,
                                f"sessions in a row on the bureau for {s} up to session "
