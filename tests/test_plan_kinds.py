@@ -192,3 +192,19 @@ def test_a_term_limit_across_the_plan_reads_the_history_as_its_check_does(counts
     assert result.status == "solved", result.conflicts
     assert [sp.slate[0].state for sp in result.sessions] == ["Albania", "Algeria"]
     assert _any_plan(case, profile, WINDOW, [])
+
+
+def test_a_pool_leaves_the_open_seats_open_to_the_plan() -> None:
+    """A pool names the States willing to serve: a seat the profile lets a group leave open is
+    no State, and no pool rules it out (found by a hostile review: a pool naming every State
+    left the plan no slate)."""
+    from planner.consult.plan import Willing
+
+    case, profile = _lab([("Chair", 1), ("Vice-Chair", 2), ("Rapporteur", 1)],
+                         [{"kind": "open_seats", "id": "open"}],
+                         {"Albania": EE, "China": AP})
+    everyone = {s: Willing(None, None) for s in ("Albania", "China")}
+    free = plan(case, profile, WINDOW, options=SOLVER)
+    pooled = plan(case, profile, WINDOW, everyone, options=SOLVER)
+    assert free.status == pooled.status == "solved"
+    assert [sp.slate for sp in pooled.sessions] == [sp.slate for sp in free.sessions]

@@ -29,7 +29,7 @@ from ortools.sat.python import cp_model
 
 from planner.domain.case import Case, PastOfficer
 from planner.domain.rotation import Turn, turns
-from planner.domain.slate import NO_GROUP, Slate
+from planner.domain.slate import NO_GROUP, Slate, open_seat_group
 from planner.domain.status import assess
 from planner.errors import InputError, Problem, Where
 from planner.limits import MAX_PLAN_SESSIONS, MAX_SESSION
@@ -816,7 +816,8 @@ def _willing_at_all(pool: dict[str, Willing] | None, posts: Sequence[str]
 
 
 def _willing(pool: dict[str, Willing] | None, state: str, session: int, post: str) -> bool:
-    if pool is None:
+    # a seat left open is no State a pool could name: the profile's open seats are the rule
+    if pool is None or open_seat_group(state) is not None:
         return True
     w = pool.get(state)
     if w is None:
