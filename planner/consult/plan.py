@@ -199,9 +199,11 @@ def plan(case: Case, profile: Profile, sessions: Sequence[int],
                       alone) if alone else None)
     if alone is None:
         return _infeasible(view, pool, notes, options, [], started)
+    first_said = ""
     if greedy is None:
         # session by session, an early slate can leave a later session none (a rule across
         # sessions, or a term the planned history bars): the joint model looks further
+        first_said = "session by session found none: the joint model's first plan, "
         first, status, stopped = _first_plan(view, pool, options)
         if first is None:
             if status == cp_model.INFEASIBLE:
@@ -226,12 +228,14 @@ def plan(case: Case, profile: Profile, sessions: Sequence[int],
         # above the tie-break
         slates = greedy
         fairness = dict(floor)
-        stages = ["session by session, optimal by bound"]
+        stages = [f"{first_said or 'session by session, '}optimal by bound"]
         if any(floor.values()):
             notes.append(_forced_note(view, profile, floor, per_group))
     else:
         joint = _joint(view, pool, options, greedy, alone, counts, per_group)
         slates, fairness, stages = joint.slates, joint.fairness, joint.stages
+        if first_said:
+            stages = [first_said.rstrip(", ") + " (the search below improves on it)", *stages]
         optimal, gap = joint.optimal, joint.gap
         stopped_by = joint.stopped
     if not optimal:
@@ -623,8 +627,10 @@ def _first_plan(view: PlanView, pool: dict[str, Willing] | None, options: Solver
             status, stopped = guarded_solve(solver, pm.model, options)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None, status, stopped
-    return [ordered_slate(el, {k for k, v in x.items() if solver.boolean_value(v)})
-            for el, x in zip(view.elections, pm.xs, strict=True)], status, stopped
+    # the tie-break among the plans level with it, as the joint plan asks it
+    slates, _stages = _tie_break(Posed(view.elections, pm, pm.levels[:-1], objective), options,
+                                 solver)
+    return slates, status, stopped
 
 
 def _tie_break(posed: Posed, options: SolverOptions, solver: cp_model.CpSolver
