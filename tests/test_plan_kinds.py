@@ -174,6 +174,11 @@ def test_a_plan_not_found_in_time_is_not_called_impossible(
     said = "\n".join(view.lines())
     assert "not proven impossible" in said and "larger --time-limit" in said
     assert "cannot be filled" not in said and "not the sessions together" not in said
+    assert "No slate can meet the rules" not in said  # no conflict to name
+    sheets = view.sheets()
+    assert [sh.title for sh in sheets] == ["No plan found"]
+    assert sheets[0].frame is not None and "not proven impossible" in str(
+        sheets[0].frame.records())
 
 
 @pytest.mark.parametrize("counts", ["state", "person"])
@@ -215,3 +220,24 @@ def test_a_pool_leaves_the_open_seats_open_to_the_plan() -> None:
     pooled = plan(case, profile, WINDOW, everyone, options=SOLVER)
     assert free.status == pooled.status == "solved"
     assert [sp.slate for sp in pooled.sessions] == [sp.slate for sp in free.sessions]
+
+
+def test_a_term_limit_counts_who_served_at_a_planned_session_that_took_place() -> None:
+    """Session 6 already took place, with Albania as Rapporteur; two terms in a row at most.
+    Albania (unwilling at 6 in the pool, which the record does not undo) is needed at 7 and at
+    8, a third term in a row: there is no plan, and the plan says so. Found by a hostile
+    review: the rule across sessions read a session in the window from the plan alone, and a
+    plan breaking the limit at 8 came back as solved."""
+    from planner.consult.plan import Willing
+
+    case, profile = _lab([("Chair", 1), ("Rapporteur", 1)],
+                         [{"kind": "term_limit", "id": "two_terms", "consecutive": 2}],
+                         {"Albania": EE, "China": AP, "Algeria": AF},
+                         history=(PastOfficer(6, "Chair", "China"),
+                                  PastOfficer(6, "Rapporteur", "Albania")))
+    window = [6, 7, 8]
+    pool = {"Albania": Willing(frozenset({7, 8}), None), "China": Willing(None, None),
+            "Algeria": Willing(None, None)}
+    result = plan(case, profile, window, pool, options=SOLVER)
+    assert result.status == "infeasible"
+    assert "two_terms" in {c.rule for c in result.conflicts}

@@ -885,6 +885,12 @@ class PlanningView(Rendering):
 
         result = self.result
         assert result is not None
+        if not result.sessions and result.status == "unknown":
+            # nothing conflicts: the search ran out of time, and the sheet says so
+            return [SheetData("No plan found", Table.of(
+                [{"what happened": n} for n in result.notes if "not proven" in n]
+                or [{"what happened": "No plan was found within the time limit; it was not "
+                                      "proven impossible."}], ["what happened"]), wrap=100)]
         if not result.sessions:
             profile = result.view.elections[0].profile if result.view is not None else None
             return [SheetData("Conflicts", conflicts_frame(result.conflicts, profile))]
@@ -937,9 +943,11 @@ class PlanningView(Rendering):
         result = self.result
         assert result is not None
         if not self.ok:
-            head = ("No plan was found within the time limit; it was not proven impossible "
-                    "(see the note)." if result.status == "unknown" else
-                    f"No plan: session {result.failing_session} cannot be filled."
+            if result.status == "unknown":
+                # nothing conflicts: there is no rule to name, only the search that stopped
+                return ["No plan was found within the time limit; it was not proven impossible "
+                        "(see the note).", *note_lines(result.notes)]
+            head = (f"No plan: session {result.failing_session} cannot be filled."
                     if result.failing_session is not None else
                     "No plan: each session alone can be filled, but not the sessions together.")
             return [head, *conflict_lines(result.conflicts), *note_lines(result.notes)]

@@ -616,17 +616,19 @@ class TermLimit(Rule):
         # every run of consecutive+1 sessions that ends at a planned one, history included,
         # read as the rule's check reads it at that session: a planned seat names no person,
         # so counting persons it counts as its State's (as a history row naming no one does);
-        # a history row naming a person lets the State send another; a hold-over is no term
+        # a history row naming a person lets the State send another; a hold-over is no term.
+        # A planned session that already took place has its record too: who served there
+        # served, whatever the plan puts beside its known President
         k = self.consecutive
         past: dict[int, set[str]] = {}
-        for h in view.history:
+        for h in view.elections[0].case.history:
             if not h.holdover and (self.counts == "state" or not normalise(h.person)):
                 past.setdefault(h.session, set()).add(h.state)
 
         def on(session: int, state: str) -> Any:
-            if session in view.sessions:
-                return view.on(bs, session, state)
-            return int(state in past.get(session, ()))
+            if state in past.get(session, ()):
+                return 1
+            return view.on(bs, session, state) if session in view.sessions else 0
 
         for t, (session, el) in enumerate(zip(view.sessions, view.elections, strict=True)):
             for s in el.universe:
