@@ -165,8 +165,8 @@ def test_a_plan_not_found_in_time_is_not_called_impossible(
                            "post": "Vice-Chair", "sessions": 2}],
                          {"Albania": EE, "China": AP},
                          history=(PastOfficer(5, "Vice-Chair", "Albania"),))
-    monkeypatch.setattr(plan_module, "_first_plan",
-                        lambda *a: (None, cp_model.UNKNOWN, "the deterministic time limit"))
+    monkeypatch.setattr(plan_module, "_first_plan", lambda *a: (
+        None, cp_model.UNKNOWN, "the deterministic time limit", 3.0))
     result = plan(case, profile, WINDOW, options=SOLVER)
     assert result.status == "unknown" and not result.sessions and not result.conflicts
     view = PlanningView(case, {}, result=result)

@@ -195,16 +195,21 @@ def plan(case: Case, profile: Profile, sessions: Sequence[int],
     view = plan_view(case, profile, window, pool)
     elections = list(view.elections)
     alone, each = _alone(window, elections, pool, options, view.known)
-    greedy = (_greedy(case, profile, plan_turns, openings, elections, pool, each, view.known,
-                      alone) if alone else None)
     if alone is None:
         return _infeasible(view, pool, notes, options, [], started)
+    greedy = _greedy(case, profile, plan_turns, openings, elections, pool, each, view.known,
+                     alone)
     first_said = ""
-    if greedy is None:
+    if len(greedy) < len(window):
         # session by session, an early slate can leave a later session none (a rule across
-        # sessions, or a term the planned history bars): the joint model looks further
+        # sessions, or a term the planned history bars): the joint model looks further, from
+        # the sessions session by session filled, and in the same budget as the plan's search
         first_said = "session by session found none: the joint model's first plan, "
-        first, status, stopped = _first_plan(view, pool, options)
+        first, status, stopped, used = _first_plan(view, pool, options, greedy)
+        options = dataclasses.replace(
+            options, time_limit=max(0.0, options.time_limit - used),
+            wall_limit=(None if options.wall_limit is None else
+                        max(0.0, options.wall_limit - (time.perf_counter() - started))))
         if first is None:
             if status == cp_model.INFEASIBLE:
                 return _infeasible(view, pool, notes, options, [], started)
@@ -231,6 +236,14 @@ def plan(case: Case, profile: Profile, sessions: Sequence[int],
         stages = [f"{first_said or 'session by session, '}optimal by bound"]
         if any(floor.values()):
             notes.append(_forced_note(view, profile, floor, per_group))
+    elif first_said and (options.time_limit < 0.05 or (
+            options.wall_limit is not None and options.wall_limit < MIN_SECOND_TRY)):
+        # the first plan took the budget: it is the answer, not proven
+        slates, fairness = greedy, {f: sum(per.values()) for f, per in counts.items()}
+        stages = [first_said.rstrip(", ") + "; no time left to improve on it"]
+        optimal = False
+        stopped_by = ("the wall-time guard" if options.wall_limit is not None
+                      and options.wall_limit < MIN_SECOND_TRY else "the deterministic time limit")
     else:
         joint = _joint(view, pool, options, greedy, alone, counts, per_group)
         slates, fairness, stages = joint.slates, joint.fairness, joint.stages
@@ -606,31 +619,39 @@ def _joint(view: PlanView, pool: dict[str, Willing] | None, options: SolverOptio
     return Joint(slates, fairness, [*tried, *stages], optimal, gap, stopped)
 
 
-def _first_plan(view: PlanView, pool: dict[str, Willing] | None, options: SolverOptions
-                ) -> tuple[list[Slate] | None, Any, str]:
-    """A plan from the joint model, where the session-by-session one found none: the fairest
-    it reaches in the budget of the joint plan's first try (the joint plan improves on it);
-    None and the status where it found none (INFEASIBLE: there is none)."""
+def _first_plan(view: PlanView, pool: dict[str, Willing] | None, options: SolverOptions,
+                start: Sequence[Slate] = ()) -> tuple[list[Slate] | None, Any, str, float]:
+    """A plan from the joint model, where the session-by-session one found none (start: the
+    slates it found for the first sessions, hinted): the fairest it reaches, first in the
+    budget of the joint plan's first try, then, where it found none, in the rest of the time
+    limit; None and the status where it found none (INFEASIBLE: there is none); and the
+    deterministic seconds it used, which the plan's search has no more."""
     pm = plan_model(view, pool, lean=True)
     objective, _weights = _weighted(pm.levels[:-1])
     pm.model.minimize(objective)
+    for x, slate in zip(pm.xs, start, strict=False):
+        held = {(seat.state, seat.post) for seat in slate}
+        for key, v in x.items():
+            pm.model.add_hint(v, key in held)
     solver = _without_presolve(options)
     solver.parameters.max_deterministic_time = min(options.time_limit, QUICK_EFFORT)
     status, stopped = guarded_solve(solver, pm.model, options)
+    used = solver.deterministic_time
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        left = options.time_limit - solver.deterministic_time
+        left = options.time_limit - used
         if status == cp_model.UNKNOWN and left > 0.01 and not stopped.startswith(
                 ("the memory guard", "the wall-time guard")):
             # the rest of the time limit, with the presolve, before saying none was found
             solver = options.parameters()
             solver.parameters.max_deterministic_time = left
             status, stopped = guarded_solve(solver, pm.model, options)
+            used += solver.deterministic_time
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return None, status, stopped
+            return None, status, stopped, used
     # the tie-break among the plans level with it, as the joint plan asks it
     slates, _stages = _tie_break(Posed(view.elections, pm, pm.levels[:-1], objective), options,
                                  solver)
-    return slates, status, stopped
+    return slates, status, stopped, used
 
 
 def _tie_break(posed: Posed, options: SolverOptions, solver: cp_model.CpSolver
@@ -684,12 +705,12 @@ def _greedy(case: Case, profile: Profile, plan_turns: list[Turn],
             openings: dict[int, dt.date], elections: list[Election],
             pool: dict[str, Willing] | None, options: SolverOptions,
             known: dict[int, str] | None = None, alone: Sequence[Slate] = ()
-            ) -> list[Slate] | None:
+            ) -> list[Slate]:
     """Session by session, the best slate of States that have not served yet (nor are known to
     hold a later session's head post) where there is one; else of States that have not served;
-    else of any. None when a session has no slate at all. alone: each session's best slate
-    with no one left out, where known: when it leaves out those States already, it is their
-    best too."""
+    else of any. Where a session has no slate at all, the slates of the sessions before it.
+    alone: each session's best slate with no one left out, where known: when it leaves out
+    those States already, it is their best too."""
     served = {h.state for h in case.history if h.session < plan_turns[0].session}
     known = known or {}
     planned: list[PastOfficer] = []
@@ -739,7 +760,7 @@ def _greedy(case: Case, profile: Profile, plan_turns: list[Turn],
                                        or _ahead(el, slate) <= _ahead(el, bound)):
                 break
         if status != "solved":
-            return None
+            return out  # the sessions before the one with no slate: a start for the model
         out.append(slate)
         served |= {seat.state for seat in slate}
         planned += [PastOfficer(turn.session, seat.post, seat.state) for seat in slate]
