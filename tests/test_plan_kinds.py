@@ -241,3 +241,32 @@ def test_a_term_limit_counts_who_served_at_a_planned_session_that_took_place() -
     result = plan(case, profile, window, pool, options=SOLVER)
     assert result.status == "infeasible"
     assert "two_terms" in {c.rule for c in result.conflicts}
+
+
+def test_a_plan_names_the_states_pinned_at_a_session_the_first_cannot_seat() -> None:
+    """China keeps the islands' seat wherever it can sit: absent at session 6 (the attendance
+    list), present at 7. The plan's note on what every plan must break named the pinned States
+    in the first session's order, where China has none (found by the drawn cases)."""
+    profile = profile_of({
+        "name": "lab", "conference": "A generated body", "source": "generated",
+        "eligibility": "membership", "groups": [{"name": AF}, {"name": AP}],
+        "posts": [{"name": "Chair", "count": 1}, {"name": "Rapporteur", "count": 1}],
+        "rotation": {"post": "Chair", "following": "Rapporteur"},
+        "constituencies": ["small island developing States"],
+        "rules": [*BASE_RULES, {"kind": "reserved_seats", "id": "islands", "citation": "r",
+                                "text": "a seat for the islands",
+                                "constituency": "small island developing States"}],
+        "fairness": ["repeat_service"],
+    })
+    members = {"Algeria": AF, "Benin": AF, "China": AP}
+    case = Case(
+        name="lab", path=Path("lab"), body=profile.body, instruments=(), deposits=(),
+        signatures=(), memberships=tuple(Membership(s, g) for s, g in sorted(members.items())),
+        session=Session("Lab", SESSION, OPENING, None, None),
+        attendance=frozenset({"Algeria", "Benin"}), nominations=(), rotation=(), warnings=(),
+        files=(), history=(PastOfficer(4, "Chair", "Algeria"),), members=frozenset(members),
+        constituencies=(("small island developing States", frozenset({"Algeria", "China"})),),
+        attributes=())
+    result = plan(case, profile, WINDOW, options=SOLVER)
+    assert result.status == "solved"
+    _holds_at_each_session(case, profile, result)

@@ -29,7 +29,7 @@ from ortools.sat.python import cp_model
 
 from planner.domain.case import Case, PastOfficer
 from planner.domain.rotation import Turn, turns
-from planner.domain.slate import NO_GROUP, Slate, open_seat_group
+from planner.domain.slate import NO_GROUP, Slate, open_seat_group, state_order
 from planner.domain.status import assess
 from planner.errors import InputError, Problem, Where
 from planner.limits import MAX_PLAN_SESSIONS, MAX_SESSION
@@ -335,7 +335,8 @@ def _forced_note(view: PlanView, profile: Profile, floor: dict[str, int],
     broken = "; ".join(f"{FAIRNESS_KINDS[f].label} {n}" + (
         f" ({_by_group(per_group[f])})" if per_group.get(f) else "")
         for f, n in floor.items() if n)
-    states = sorted(frozenset().union(*_pinned(view)), key=lambda s: view.elections[0].rank[s])
+    # alphabetical: a State pinned at a later session may be no State of the first's
+    states = sorted(frozenset().union(*_pinned(view)), key=state_order)
     counted = all(sum(per_group.get(f, {}).values()) == n for f, n in floor.items())
     why = ("counted group by group from how many States of each group can take the seats the "
            "rules give it at each session, and how many of them served before" if counted else
