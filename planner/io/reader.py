@@ -488,17 +488,18 @@ class _Loader:
                                     Where(file, sheet, row.number)))
 
     def states_in(self, t: Table, column: str) -> list[str | None]:
-        """Each row's State (state() of each row), each distinct name looked up once."""
-        known: dict[str, str] = {}
-        out: list[str | None] = []
-        for row, text in zip(t.rows, t.texts(column), strict=True):
-            name = known.get(text)
-            if name is None:
-                name = self.state(t, row, column)
-                if name is not None:
-                    known[text] = name
-            out.append(name)
-        return out
+        """Each row's State (state() of each row), each distinct name looked up once, and
+        each row with no State reported at its own row, as state() reports it."""
+        texts = t.texts(column)
+        lookup = registry().lookup
+        declared = self.declared
+        names = {text: text if text in declared else lookup(text) if text else None
+                 for text in dict.fromkeys(texts)}
+        if None in names.values():
+            for row, text in zip(t.rows, texts, strict=True):
+                if names[text] is None:
+                    self.state(t, row, column)
+        return [names[text] for text in texts]
 
     def instruments_in(self, t: Table, instruments: set[str]) -> list[str | None]:
         return [ident if ident in instruments else self.instrument(t, row, instruments)
@@ -508,18 +509,39 @@ class _Loader:
                  skip: Sequence[bool] | None = None) -> list[dt.date | None]:
         """Each row's date (date() of each row), each distinct cell read once; None, unread,
         where skip says."""
-        known: dict[Any, dt.date] = {}
+        values = t.column(column)
+        if not (skip and any(skip)) and all(v.__class__ is str for v in values):
+            # the common case, text throughout: each distinct text parsed once, and only the
+            # rows of a text that is no date (or a missing one, where required) read again,
+            # to be reported at each as date() reports it
+            known: dict[str, dt.date | None] = {}
+            bad: set[str] = set()
+            for value in dict.fromkeys(values):
+                known[value] = None
+                if value.strip():
+                    try:
+                        known[value] = parse_date(value)
+                    except DateError:
+                        bad.add(value)
+                elif required:
+                    bad.add(value)
+            if bad:
+                for row, value in zip(t.rows, values, strict=True):
+                    if value in bad:
+                        self.date(t, row, column, required)
+            return [known[value] for value in values]
+        seen: dict[Any, dt.date] = {}
         out: list[dt.date | None] = []
-        for row, value, passed in zip(t.rows, t.column(column), skip or [False] * len(t.rows),
+        for row, value, passed in zip(t.rows, values, skip or [False] * len(t.rows),
                                       strict=True):
             if passed:
                 out.append(None)
                 continue
-            date = known.get(value) if value.__class__ is str else None
+            date = seen.get(value) if value.__class__ is str else None
             if date is None:
                 date = self.date(t, row, column, required)
                 if date is not None and value.__class__ is str:
-                    known[value] = date
+                    seen[value] = date
             out.append(date)
         return out
 
