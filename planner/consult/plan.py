@@ -216,7 +216,7 @@ def plan(case: Case, profile: Profile, sessions: Sequence[int],
             notes.append("No plan was found within the time limit, and none was proven "
                          "impossible: each session alone can be filled, but filling them one "
                          "after another, each at its best, left a later session none"
-                         + (f" (the search was stopped by {stopped})" if stopped else "")
+                         + (f"; the search was stopped by {stopped}" if stopped else "")
                          + ". Run again with a larger --time-limit.")
             return PlanResult("unknown", (), {}, (), None, tuple(notes),
                               solver_info(options, ["joint model for a first plan: "
