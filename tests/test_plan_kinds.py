@@ -123,16 +123,19 @@ def test_a_quota_for_each_value_holds_at_a_session_whose_holder_served() -> None
     assert all("China" in {s.state for s in sp.slate} for sp in result.sessions)
 
 
+def _dead_end() -> tuple[Case, Profile]:
+    """The Eastern Europeans held a Vice-Chair at session 5, and no group may hold one two
+    sessions running: session 6 at its best seats China as Vice-Chair, which leaves session 7
+    none; a plan leaves two Vice-Chairs open at 6."""
+    return _lab([("Chair", 1), ("Vice-Chair", 2), ("Rapporteur", 1)],
+                [{"kind": "open_seats", "id": "open"},
+                 {"kind": "not_from_last_groups", "id": "not_again", "post": "Vice-Chair",
+                  "sessions": 2}],
+                {"Albania": EE, "China": AP}, history=(PastOfficer(5, "Vice-Chair", "Albania"),))
+
+
 def test_a_plan_session_by_session_cannot_find_is_found_by_the_joint_model() -> None:
-    # the Eastern Europeans held a Vice-Chair at session 5, and no group may hold one two
-    # sessions running: session 6 at its best seats China as Vice-Chair, which leaves session
-    # 7 none; the plan leaves two Vice-Chairs open at 6
-    case, profile = _lab([("Chair", 1), ("Vice-Chair", 2), ("Rapporteur", 1)],
-                         [{"kind": "open_seats", "id": "open"},
-                          {"kind": "not_from_last_groups", "id": "not_again",
-                           "post": "Vice-Chair", "sessions": 2}],
-                         {"Albania": EE, "China": AP},
-                         history=(PastOfficer(5, "Vice-Chair", "Albania"),))
+    case, profile = _dead_end()
     result = plan(case, profile, WINDOW, options=SOLVER)
     assert result.status == "solved", result.conflicts
     vice = [{s.state for s in sp.slate if s.post == "Vice-Chair"} for sp in result.sessions]
@@ -159,12 +162,7 @@ def test_a_plan_not_found_in_time_is_not_called_impossible(
     import planner.consult.plan as plan_module
     from planner.report.render import PlanningView
 
-    case, profile = _lab([("Chair", 1), ("Vice-Chair", 2), ("Rapporteur", 1)],
-                         [{"kind": "open_seats", "id": "open"},
-                          {"kind": "not_from_last_groups", "id": "not_again",
-                           "post": "Vice-Chair", "sessions": 2}],
-                         {"Albania": EE, "China": AP},
-                         history=(PastOfficer(5, "Vice-Chair", "Albania"),))
+    case, profile = _dead_end()
     monkeypatch.setattr(plan_module, "_first_plan", lambda *a: (
         None, cp_model.UNKNOWN, "the deterministic time limit", 3.0))
     result = plan(case, profile, WINDOW, options=SOLVER)
