@@ -226,6 +226,22 @@ def plan(case: Case, profile: Profile, sessions: Sequence[int],
     optimal, gap = True, None
     stopped_by = ""
     floor, per_group = _forced(view, options, counts)
+    if not first_said and _fairness_levels(profile, counts) > tuple(
+            floor[f] for f in profile.fairness):
+        # each session at its best spends the States the preferences favour (parties to every
+        # instrument) and leaves later sessions only States that cannot fill the seats
+        # without one that served. Fairness comes first: session by session again, the
+        # preferences set aside (those that come before fairness apart), and the fairer of
+        # the two plans is where the search starts
+        frugal = _frugal(case, profile, plan_turns, openings, view, pool, each)
+        if frugal is not None:
+            frugal_counts = fairness_counts(view, frugal)
+            if _fairness_levels(profile, frugal_counts) < _fairness_levels(profile, counts):
+                first_said = ("session by session with the preferences set aside (fairer: "
+                              f"{_levels_said(profile, frugal_counts)}, against "
+                              f"{_levels_said(profile, counts)} with them), ")
+                greedy, counts = frugal, frugal_counts
+                floor, per_group = _forced(view, options, counts)
     if (all(sum(counts[f].values()) == floor[f] for f in profile.fairness)
             and _at_bound(elections, greedy, alone)):
         # each fairness rule is broken only as often as every plan breaks it, and every
@@ -766,6 +782,32 @@ def _greedy(case: Case, profile: Profile, plan_turns: list[Turn],
         served |= {seat.state for seat in slate}
         planned += [PastOfficer(turn.session, seat.post, seat.state) for seat in slate]
     return out
+
+
+def _fairness_levels(profile: Profile, counts: dict[str, dict[str, int]]) -> tuple[int, ...]:
+    """A plan's fairness counts in the rules' order, to compare plans by."""
+    return tuple(sum(counts.get(f, {}).values()) for f in profile.fairness)
+
+
+def _levels_said(profile: Profile, counts: dict[str, dict[str, int]]) -> str:
+    return ", ".join(f"{FAIRNESS_KINDS[f].label} {n}"
+                     for f, n in zip(profile.fairness, _fairness_levels(profile, counts),
+                                     strict=True))
+
+
+def _frugal(case: Case, profile: Profile, plan_turns: list[Turn],
+            openings: dict[int, dt.date], view: PlanView, pool: dict[str, Willing] | None,
+            options: SolverOptions) -> list[Slate] | None:
+    """The session-by-session plan with only the preferences that come before fairness (and
+    the tie-break): no session spends the States the others favour because it can. None
+    where it finds no plan."""
+    kept = tuple(p for p in profile.preferences if p.before_fairness or p.planners_own)
+    if len(kept) == len(profile.preferences):
+        return None  # the same plan again
+    frugal = dataclasses.replace(profile, preferences=kept)
+    elections = [dataclasses.replace(el, profile=frugal) for el in view.elections]
+    slates = _greedy(case, frugal, plan_turns, openings, elections, pool, options, view.known)
+    return slates if len(slates) == len(plan_turns) else None
 
 
 AGAIN_TRIES = 6  # sets of States allowed to serve again tried, where a group is short
