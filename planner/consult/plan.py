@@ -233,7 +233,7 @@ def plan(case: Case, profile: Profile, sessions: Sequence[int],
         # without one that served. Fairness comes first: session by session again, the
         # preferences set aside (those that come before fairness apart), and the fairer of
         # the two plans is where the search starts
-        frugal = _frugal(case, profile, plan_turns, openings, view, pool, each)
+        frugal = _frugal(case, profile, plan_turns, openings, view, pool, each, alone)
         if frugal is not None:
             frugal_counts = fairness_counts(view, frugal)
             if _fairness_levels(profile, frugal_counts) < _fairness_levels(profile, counts):
@@ -721,13 +721,14 @@ def _unwilling(el: Election, session: int, pool: dict[str, Willing] | None,
 def _greedy(case: Case, profile: Profile, plan_turns: list[Turn],
             openings: dict[int, dt.date], elections: list[Election],
             pool: dict[str, Willing] | None, options: SolverOptions,
-            known: dict[int, str] | None = None, alone: Sequence[Slate] = ()
-            ) -> list[Slate]:
+            known: dict[int, str] | None = None, alone: Sequence[Slate] = (),
+            take_alone: bool = True) -> list[Slate]:
     """Session by session, the best slate of States that have not served yet (nor are known to
     hold a later session's head post) where there is one; else of States that have not served;
     else of any. Where a session has no slate at all, the slates of the sessions before it.
     alone: each session's best slate with no one left out, where known: when it leaves out
-    those States already, it is their best too."""
+    those States already, it is their best too (take_alone: taken as it is then; else only a
+    bound on the preferences that come before fairness)."""
     served = {h.state for h in case.history if h.session < plan_turns[0].session}
     known = known or {}
     planned: list[PastOfficer] = []
@@ -752,7 +753,7 @@ def _greedy(case: Case, profile: Profile, plan_turns: list[Turn],
         # the session reads no planned history; else a bound on the preferences that come
         # before fairness (the planned history changes no preference's value)
         bound = alone[t] if t < len(alone) else ()
-        best = bound if el is elections[t] else ()
+        best = bound if take_alone and el is elections[t] else ()
         tiers: Iterable[set[str] | None] = (
             (served | later) - mine, served - mine,
             *_fewest_again(el, turn.session, pool, served, later, mine), None, set())
@@ -797,16 +798,18 @@ def _levels_said(profile: Profile, counts: dict[str, dict[str, int]]) -> str:
 
 def _frugal(case: Case, profile: Profile, plan_turns: list[Turn],
             openings: dict[int, dt.date], view: PlanView, pool: dict[str, Willing] | None,
-            options: SolverOptions) -> list[Slate] | None:
+            options: SolverOptions, alone: Sequence[Slate]) -> list[Slate] | None:
     """The session-by-session plan with only the preferences that come before fairness (and
-    the tie-break): no session spends the States the others favour because it can. None
-    where it finds no plan."""
+    the tie-break): no session spends the States the others favour because it can. Those
+    that come before fairness are held where each session's best alone holds them (a seat
+    filled). None where it finds no plan."""
     kept = tuple(p for p in profile.preferences if p.before_fairness or p.planners_own)
     if len(kept) == len(profile.preferences):
         return None  # the same plan again
     frugal = dataclasses.replace(profile, preferences=kept)
     elections = [dataclasses.replace(el, profile=frugal) for el in view.elections]
-    slates = _greedy(case, frugal, plan_turns, openings, elections, pool, options, view.known)
+    slates = _greedy(case, frugal, plan_turns, openings, elections, pool, options, view.known,
+                     alone, take_alone=False)
     return slates if len(slates) == len(plan_turns) else None
 
 
