@@ -124,7 +124,13 @@ def alternatives(el: Election, k: int, fixed: Sequence[tuple[str, str]] = (),
 
         method = "CP-SAT, one cut per slate found"
         pinned = [key for keys in (only or {}).values() for key in keys]
-        sm = SlateModel(el, options, [*fixed, *pinned], excluded)
+        # the other groups as in the first slate, exactly as the enumeration keeps them: their
+        # officers fixed, and no other State of theirs on any seat
+        kept = set(pinned)
+        shut = [(st, p) for g in (only or {}) for st in el.members(g)
+                for p in el.body.post_names if (st, p) not in kept]
+        barred = [*excluded, *sorted({st for st, _p in shut} - {st for st, _p in kept})]
+        sm = SlateModel(el, options, [*fixed, *pinned], excluded, forbidden=shut)
         # the enumeration may have listed some before giving up (a kind too large to expand):
         # they are the best, in order; the model goes on from there
         for slate in found:
@@ -133,7 +139,7 @@ def alternatives(el: Election, k: int, fixed: Sequence[tuple[str, str]] = (),
         # where fewer than k are found near the best), in one search, sorted: the k best at
         # once, where they are not too many (planner.solve.near)
         near = Neighbourhood(el)
-        bound = near.bound(best, k, [*fixed, *pinned], excluded)
+        bound = near.bound(best, k, [*fixed, *pinned], barred)
         within = sm.all_within(bound, LISTED_PER_SLATE * k)
         if within is not None:
             method = "CP-SAT, every slate within the k-th best's objective, sorted"

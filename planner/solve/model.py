@@ -199,7 +199,9 @@ class SlateModel:
             # tie-break (its weight is 1: it comes last): a bound on the one reads as a bound
             # on the two (all_within)
             lo, hi = preference_range(el, tie)
-            self.tie_span = weights[el.profile.preferences[-2].id]
+            # (the tie-break alone: nothing above it, and any span wider than its range)
+            self.tie_span = (weights[el.profile.preferences[-2].id]
+                             if len(el.profile.preferences) > 1 else hi - lo + 1)
             self.tie_low = -hi if tie.maximise else lo
             self.model.minimize(upper)
         self.solver = self.options.parameters()
