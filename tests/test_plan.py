@@ -358,3 +358,23 @@ def test_the_guards_stop_a_long_search_and_the_plan_says_which() -> None:
         assert any(f"stopped by the {said}" in n for n in result.notes)
         for sp in result.sessions:
             assert all(o.passed for o in check(sp.election, sp.slate))
+
+
+@pytest.mark.slow
+def test_a_first_plan_spends_the_plans_one_budget_and_says_the_limits_given() -> None:
+    """Where the joint model is asked for a first plan (session by session forced to find
+    none here), it and the search after it share the limits given: the plan records those
+    limits, not what was left of them, and a guard that stopped it is named with the limit the
+    user set (found by a hostile review: the first plan took the whole wall limit again)."""
+    from planner.rules.profile import open_case
+    from planner.solve.result import SolverOptions
+
+    case, profile = open_case(shipped_cases()["untoc-cop6-2012"])
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(plan_module, "_greedy", lambda *a, **k: [])
+        result = plan(case, profile, list(range(7, 17)),
+                      options=SolverOptions(time_limit=1000, wall_limit=2.0))
+    assert result.solver["deterministic_time_limit"] == 1000
+    assert result.solver["wall_limit"] == 2.0
+    stopped = result.solver.get("stopped_by", "") or " ".join(result.notes)
+    assert "the wall-time guard (2 s)" in stopped

@@ -4,11 +4,14 @@ is what the whole election gives."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 
 import planner.rules.reduce as reduce_module
 from planner.consult.rounds import equally_good
+from planner.domain.slate import Slate
 from planner.io.reader import shipped_cases
 from planner.rules.base import check, cost
 from planner.rules.election import Election, prepare
@@ -227,3 +230,61 @@ def test_pairs_held_by_none_are_held_on_no_valid_slate(el: Election) -> None:
     assert not {(seat.state, seat.post) for s in valid for seat in s} & off
     if el.president_group is not None:
         assert {(s, "President") for s in el.universe if el.group(s) != el.president_group} <= off
+
+
+def _needed_for_read_whole(el: Election, slate: Slate, state: str,
+                           post: str) -> tuple[str, ...]:
+    """Who an officer is needed for, each form read whole on the slate and on the slate with
+    the seat gone to a plain member (carries reads the slate's values once for all its seats,
+    and a linear form's change by its two terms)."""
+    from planner.domain.slate import open_seat_group
+    from planner.rules.forms import PLAIN_MEMBER, passes, with_plain_member
+
+    if open_seat_group(state) is not None:
+        return ()
+    held = tuple((s.state, s.post) for s in slate)
+    swapped = (*(k for k in held if k != (state, post)), (PLAIN_MEMBER, post))
+    members = frozenset(s for s in el.members(el.group_or_none(state))
+                        if el.status[s].eligible and open_seat_group(s) is None)
+    alike = [(kept, left) for kept, left in el.alike if kept[0] in members]
+    keys = {(s, post) for s in (*members, state)}
+    worst = {">=": "min", "<=": "mode", "==": "mode"}
+    out: list[str] = []
+    for rule_id, diff, op, support in el.rule_forms:
+        if rule_id not in out and keys & support:
+            plain = with_plain_member(diff, members, post, worst[op], alike)
+            if passes(plain.value(held), op) and not passes(plain.value(swapped), op):
+                out.append(rule_id)
+    for pref_id, form, support in el.preference_forms:
+        if keys & support:
+            plain = with_plain_member(form, members, post, "max", alike)
+            if plain.value(swapped) > plain.value(held):
+                out.append(pref_id)
+    return tuple(out)
+
+
+@pytest.mark.parametrize("name", ["untoc-cop6-2012", "unga-gc73-2018", "unfccc-cop29-2024"])
+def test_needed_for_agrees_with_each_form_read_whole(name: str) -> None:
+    """On the best slates, and on slates edited by hand: a seat given to a State already on
+    the slate in that post (named twice: found by a hostile review, where a linear form moved
+    by one copy of the seat), to a State that cannot sit, and a seat swapped between two
+    officers."""
+    from planner.consult.rounds import alternatives
+    from planner.domain.slate import Seat
+
+    el = prepare(*open_case(shipped_cases()[name]))
+    slates = list(alternatives(el, 3).slates)
+    best = slates[0]
+    twice = [s for s in best if el.body.post(s.post).count > 1]
+    if len(twice) > 1:
+        slates.append(tuple(Seat(s.post, twice[0].state) if s is twice[1] else s for s in best))
+    outsider = next((st.state for st in el.assessment.states if not st.eligible), None)
+    if outsider is not None:
+        slates.append((*best[:-1], Seat(best[-1].post, outsider)))
+    slates.append((Seat(best[0].post, best[1].state), Seat(best[1].post, best[0].state),
+                   *best[2:]))
+    ours = dataclasses.replace(el)  # its own caches: the answers of one slate do not leak
+    for slate in slates:
+        for seat in slate:
+            assert (carries(ours, slate, seat.state, seat.post, reduce=False)
+                    == _needed_for_read_whole(el, slate, seat.state, seat.post)), (slate, seat)

@@ -167,6 +167,7 @@ def plan(case: Case, profile: Profile, sessions: Sequence[int],
          options: SolverOptions | None = None) -> PlanResult:
     started = time.perf_counter()
     options = options or SolverOptions()
+    asked = options  # the limits as given: a first plan's search leaves the rest less
     window = sorted(set(sessions))
     if window and window[0] < case.session.number:
         raise InputError([Problem(
@@ -205,22 +206,23 @@ def plan(case: Case, profile: Profile, sessions: Sequence[int],
         # sessions, or a term the planned history bars): the joint model looks further, from
         # the sessions session by session filled, and in the same budget as the plan's search
         first_said = "session by session found none: the joint model's first plan, "
-        first, status, stopped, used = _first_plan(view, pool, options, greedy)
-        options = dataclasses.replace(
-            options, time_limit=max(0.0, options.time_limit - used),
-            wall_limit=(None if options.wall_limit is None else
-                        max(0.0, options.wall_limit - (time.perf_counter() - started))))
+        first, status, stopped, used = _first_plan(view, pool, _left(asked, 0.0, started),
+                                                   greedy)
+        options = _left(asked, used, started)
         if first is None:
             if status == cp_model.INFEASIBLE:
-                return _infeasible(view, pool, notes, options, [], started)
+                return _infeasible(view, pool, notes, asked, [], started)
+            larger = ("--wall-limit" if stopped.startswith("the wall-time guard") else
+                      "--memory-limit" if stopped.startswith("the memory guard") else
+                      "--time-limit")
             notes.append("No plan was found within the time limit, and none was proven "
                          "impossible: each session alone can be filled, but filling them one "
                          "after another, each at its best, left a later session none"
                          + (f"; the search was stopped by {stopped}" if stopped else "")
-                         + ". Run again with a larger --time-limit.")
+                         + f". Run again with a larger {larger}.")
             return PlanResult("unknown", (), {}, (), None, tuple(notes),
-                              solver_info(options, ["joint model for a first plan: "
-                                                    "none found"], started), view)
+                              solver_info(asked, ["joint model for a first plan: "
+                                                  "none found"], started), view)
         greedy = first
     counts = fairness_counts(view, greedy)
     optimal, gap = True, None
@@ -287,7 +289,7 @@ def plan(case: Case, profile: Profile, sessions: Sequence[int],
         plans.append(SessionPlan(turn.session, openings[turn.session], turn, el, slate,
                                  _forecast_officers(case, turn, openings[turn.session], el,
                                                     slate)))
-    info = {**solver_info(options, stages, started), "optimal": optimal, "gap": gap,
+    info = {**solver_info(asked, stages, started), "optimal": optimal, "gap": gap,
             "stopped_by": stopped_by, "fairness_floor": floor,
             "fairness_floor_by_group": per_group}
     return PlanResult("solved", tuple(plans), fairness, (), None, tuple(notes), info, view)
@@ -594,7 +596,8 @@ def _joint(view: PlanView, pool: dict[str, Willing] | None, options: SolverOptio
             and options.wall_limit - (time.perf_counter() - started) < MIN_SECOND_TRY):
         # too little wall time left for the whole model to start its search: the guard stops
         # the plan here, and says so
-        stopped, guard_hit = f"the wall-time guard ({options.wall_limit:g} s)", True
+        given = options.given[1] if options.given else options.wall_limit
+        stopped, guard_hit = f"the wall-time guard ({given:g} s)", True
     if status not in (cp_model.OPTIMAL, cp_model.INFEASIBLE) and left > 0.01 and not guard_hit:
         first, first_status, lean = solver, status, posed
         posed = _posed(view, pool, greedy, alone, counts, lean=False, floors=floors)
@@ -636,6 +639,16 @@ def _joint(view: PlanView, pool: dict[str, Willing] | None, options: SolverOptio
     return Joint(slates, fairness, [*tried, *stages], optimal, gap, stopped)
 
 
+def _left(options: SolverOptions, used: float, started: float) -> SolverOptions:
+    """The limits left once `used` deterministic seconds are spent and the plan has run since
+    `started`: the plan's search has one budget, whatever part of it a first plan took."""
+    wall = options.wall_limit
+    return dataclasses.replace(
+        options, time_limit=max(0.0, options.time_limit - used),
+        wall_limit=None if wall is None else max(0.0, wall - (time.perf_counter() - started)),
+        given=options.given or (options.time_limit, wall))
+
+
 def _first_plan(view: PlanView, pool: dict[str, Willing] | None, options: SolverOptions,
                 start: Sequence[Slate] = ()) -> tuple[list[Slate] | None, Any, str, float]:
     """A plan from the joint model, where the session-by-session one found none (start: the
@@ -650,29 +663,34 @@ def _first_plan(view: PlanView, pool: dict[str, Willing] | None, options: Solver
         held = {(seat.state, seat.post) for seat in slate}
         for key, v in x.items():
             pm.model.add_hint(v, key in held)
+    started = time.perf_counter()
     solver = _without_presolve(options)
     solver.parameters.max_deterministic_time = min(options.time_limit, QUICK_EFFORT)
     status, stopped = guarded_solve(solver, pm.model, options)
     used = solver.deterministic_time
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        left = options.time_limit - used
-        if status == cp_model.UNKNOWN and left > 0.01 and not stopped.startswith(
-                ("the memory guard", "the wall-time guard")):
+        rest = _left(options, used, started)
+        guarded = stopped.startswith(("the memory guard", "the wall-time guard"))
+        if status == cp_model.UNKNOWN and not guarded and rest.wall_limit is not None and (
+                rest.wall_limit < MIN_SECOND_TRY):
+            # too little wall time left for the search to start: the guard stops it here
+            stopped = f"the wall-time guard ({(rest.given or (0.0, 0.0))[1]:g} s)"
+        elif status == cp_model.UNKNOWN and not guarded and rest.time_limit > 0.01:
             # the rest of the time limit, with the presolve, before saying none was found
-            solver = options.parameters()
-            solver.parameters.max_deterministic_time = left
-            status, stopped = guarded_solve(solver, pm.model, options)
+            solver = rest.parameters()
+            status, stopped = guarded_solve(solver, pm.model, rest)
             used += solver.deterministic_time
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None, status, stopped, used
-    # the tie-break among the plans level with it, as the joint plan asks it
-    slates, _stages = _tie_break(Posed(view.elections, pm, pm.levels[:-1], objective), options,
-                                 solver)
-    return slates, status, stopped, used
+    # the tie-break among the plans level with it, as the joint plan asks it, in what is left
+    spent: list[float] = []
+    slates, _stages = _tie_break(Posed(view.elections, pm, pm.levels[:-1], objective),
+                                 _left(options, used, started), solver, spent)
+    return slates, status, stopped, used + sum(spent)
 
 
-def _tie_break(posed: Posed, options: SolverOptions, solver: cp_model.CpSolver
-               ) -> tuple[list[Slate], list[str]]:
+def _tie_break(posed: Posed, options: SolverOptions, solver: cp_model.CpSolver,
+               spent: list[float] | None = None) -> tuple[list[Slate], list[str]]:
     """The tie-break among the plans level with the one found: it is no rule, so a short,
     fixed (deterministic) effort, not a proof. First without the presolve (whose share of
     the effort left the 10-session plan's tie-break unsettled), and where that does not
@@ -690,6 +708,8 @@ def _tie_break(posed: Posed, options: SolverOptions, solver: cp_model.CpSolver
         tie = options.parameters() if presolve else _without_presolve(options)
         tie.parameters.max_deterministic_time = min(options.time_limit, TIE_BREAK_EFFORT)
         status, _stopped = guarded_solve(tie, model, options)
+        if spent is not None:
+            spent.append(tie.deterministic_time)
         stages.append(f"{tie_name}{'' if presolve else ', first without presolve'}: "
                       f"{tie.status_name(status)}")
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and tie.objective_value < value:

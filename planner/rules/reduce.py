@@ -213,6 +213,7 @@ def carries(el: Election, slate: Slate, state: str, post: str,
         el = _lean(el, frozenset(s.state for s in slate))
     held = tuple((s.state, s.post) for s in slate)
     swapped = (*(k for k in held if k != (state, post)), (PLAIN_MEMBER, post))
+    copies = len(held) + 1 - len(swapped)
     # each seat of a slate is asked about in turn: the forms' values on the slate are read
     # once for all its seats (a 100-post slate's JSON read them 5,000 times)
     last: tuple[tuple[Key, ...], dict[tuple[str, str, bool, int], int]] | None = (
@@ -233,11 +234,12 @@ def carries(el: Election, slate: Slate, state: str, post: str,
         if rule_id in out:
             continue
         now = _on_slate(plain, (group, post, state in members, i), held, on_slate)
-        if passes(now, op) and not passes(_swapped(plain, now, swapped, state, post), op):
+        if passes(now, op) and not passes(_swapped(plain, now, swapped, state, post, copies),
+                                          op):
             out.append(rule_id)
     for i, pref_id, plain in prefs:
         now = _on_slate(plain, (group, post, state in members, i), held, on_slate)
-        if _swapped(plain, now, swapped, state, post) > now:
+        if _swapped(plain, now, swapped, state, post, copies) > now:
             out.append(pref_id)
     return tuple(out)
 
@@ -288,13 +290,15 @@ def _on_slate(form: Form, key: tuple[str, str, bool, int], held: tuple[Key, ...]
     return value
 
 
-def _swapped(form: Form, now: int, swapped: tuple[Key, ...], state: str, post: str) -> int:
+def _swapped(form: Form, now: int, swapped: tuple[Key, ...], state: str, post: str,
+             copies: int) -> int:
     """The form's value with the seat gone to a plain member: a linear form moves by the two
-    terms alone."""
+    terms alone (the seat's as often as the slate names it: one edited by hand may name a
+    State twice in a post, and swapped holds neither)."""
     if form.caps:
         return form.value(swapped)
     get = form.terms.get
-    return now - get((state, post), 0) + get((PLAIN_MEMBER, post), 0)
+    return now - copies * get((state, post), 0) + get((PLAIN_MEMBER, post), 0)
 
 
 # from this many States on, reading every rule's forms over the universe once costs more than
