@@ -4,6 +4,7 @@ infeasible only where no sequence of such slates exists (brute force over the pl
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
@@ -268,3 +269,27 @@ def test_a_plan_names_the_states_pinned_at_a_session_the_first_cannot_seat() -> 
     result = plan(case, profile, WINDOW, options=SOLVER)
     assert result.status == "solved"
     _holds_at_each_session(case, profile, result)
+
+
+def test_a_plan_keeps_its_rotation_at_every_session() -> None:
+    """No rotation is known, so the President is open to every group at both sessions. China
+    (the only State willing to preside but for the Africans, who are all needed as Vice-
+    Presidents) presides at both. Session by session, the planned President of session 6 was
+    read as the record, the African States' turn at 7 followed from it, and the plan was
+    called impossible with no rule named (found by a hostile review)."""
+    from planner.consult.plan import Willing
+
+    from .factory import ALL, TINY, make_case
+
+    case = make_case({s: ALL for s in ("Algeria", "Benin", "China", "Fiji")},
+                     groups={"Algeria": AF, "Benin": AF, "China": AP, "Fiji": AP}, spec=TINY)
+    case = dataclasses.replace(case, history=(PastOfficer(5, "Vice-President", "Fiji"),))
+    pool = {"Algeria": Willing(None, None), "Benin": Willing(None, None),
+            "China": Willing(None, frozenset({"President", "Rapporteur"})),
+            "Fiji": Willing(None, frozenset({"Rapporteur"}))}
+    result = plan(case, TINY, WINDOW, pool, options=SOLVER)
+    assert result.status == "solved", result.conflicts
+    assert [sp.slate[0].state for sp in result.sessions] == ["China", "China"]
+    assert all(sp.turn.president_group is None for sp in result.sessions)
+    # found session by session, without the joint model's first plan
+    assert not result.solver["stages"][0].startswith("session by session found none")
