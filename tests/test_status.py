@@ -37,6 +37,35 @@ def test_in_force_from_is_the_later_date() -> None:
     assert in_force_from(convention, dt.date(2003, 8, 30)) == dt.date(2003, 9, 29)
 
 
+@pytest.mark.parametrize("days", range(-2, 3))
+@pytest.mark.parametrize("ended", [None, 0, 1])
+def test_a_deposit_binds_a_state_as_in_force_from_says(days: int, ended: int | None) -> None:
+    """The assessment compares each deposit with one date per instrument (the day its delay
+    before the opening); it agrees with in_force_from on the days around it, and a
+    denunciation takes effect on its own day."""
+    import dataclasses
+
+    from planner.domain.case import Deposit
+    from planner.errors import Where
+
+    from .factory import ALL, make_case
+
+    case = make_case({"Algeria": ALL, "Benin": ALL})
+    opening = case.session.opening_date
+    convention = case.convention
+    assert convention is not None
+    deposited = opening - dt.timedelta(days=convention.days_after_deposit + days)
+    until = None if ended is None else opening + dt.timedelta(days=ended)
+    case = dataclasses.replace(case, deposits=tuple(
+        Deposit(d.state, d.instrument, deposited, d.action, Where("test"), until)
+        if d.state == "Algeria" and d.instrument == convention.id else d
+        for d in case.deposits))
+    status = {s.state: s for s in assess(case).states}["Algeria"]
+    bound = in_force_from(convention, deposited) <= opening and (until is None
+                                                                  or opening < until)
+    assert (convention.id in status.instruments) == bound
+
+
 @pytest.mark.parametrize(
     ("instrument", "on", "count"),
     [

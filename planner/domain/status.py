@@ -45,12 +45,6 @@ class Assessment:
         return tuple(s for s in self.states if s.eligible)
 
 
-def _party_on(instrument: Instrument, deposit: Deposit, day: dt.date) -> bool:
-    """In force for the State on the day, and not yet ended by a denunciation."""
-    return (in_force_from(instrument, deposit.date) <= day
-            and (deposit.ended is None or day < deposit.ended))
-
-
 def _party_reason(convention: Instrument, deposit: Deposit | None, signed: bool,
                   on: dt.date) -> str:
     if deposit is None:
@@ -94,11 +88,15 @@ def assess(case: Case, on: dt.date | None = None,
     convention = case.convention
     signed = {s.state for s in case.signatures
               if convention is not None and s.instrument == convention.id}
+    # an instrument in force on the date is in force for a State that deposited by the day
+    # its delay before: one date to compare each deposit with (in_force_from, read once)
+    by = [(i.id, date - dt.timedelta(days=i.days_after_deposit)) for i in in_force]
     out: list[StateStatus] = []
     for state in sorted(set(case.known_states()) | extra_states):
         deposits = case.deposits_by_state.get(state, {})
-        held = tuple(i.id for i in in_force
-                     if i.id in deposits and _party_on(i, deposits[i.id], date))
+        held = tuple(ident for ident, last in by
+                     if (d := deposits.get(ident)) is not None and d.date <= last
+                     and (d.ended is None or date < d.ended))
         party, why_not = _standing(case, state, held, date, signed)
         group = case.group_of.get(state)
         present = case.attendance is None or state in case.attendance
