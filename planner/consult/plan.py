@@ -260,8 +260,8 @@ def plan(case: Case, profile: Profile, sessions: Sequence[int],
         slates, fairness = greedy, {f: sum(per.values()) for f, per in counts.items()}
         stages = [first_said.rstrip(", ") + "; no time left to improve on it"]
         optimal = False
-        stopped_by = ("the wall-time guard" if options.wall_limit is not None
-                      and options.wall_limit < MIN_SECOND_TRY else "the deterministic time limit")
+        stopped_by = (options.wall_said if options.wall_limit is not None
+                      and options.wall_limit < MIN_SECOND_TRY else options.time_said)
     else:
         joint = _joint(view, pool, options, greedy, alone, counts, per_group)
         slates, fairness, stages = joint.slates, joint.fairness, joint.stages
@@ -596,8 +596,7 @@ def _joint(view: PlanView, pool: dict[str, Willing] | None, options: SolverOptio
             and options.wall_limit - (time.perf_counter() - started) < MIN_SECOND_TRY):
         # too little wall time left for the whole model to start its search: the guard stops
         # the plan here, and says so
-        given = options.given[1] if options.given else options.wall_limit
-        stopped, guard_hit = f"the wall-time guard ({given:g} s)", True
+        stopped, guard_hit = options.wall_said, True
     if status not in (cp_model.OPTIMAL, cp_model.INFEASIBLE) and left > 0.01 and not guard_hit:
         first, first_status, lean = solver, status, posed
         posed = _posed(view, pool, greedy, alone, counts, lean=False, floors=floors)
@@ -674,7 +673,7 @@ def _first_plan(view: PlanView, pool: dict[str, Willing] | None, options: Solver
         if status == cp_model.UNKNOWN and not guarded and rest.wall_limit is not None and (
                 rest.wall_limit < MIN_SECOND_TRY):
             # too little wall time left for the search to start: the guard stops it here
-            stopped = f"the wall-time guard ({(rest.given or (0.0, 0.0))[1]:g} s)"
+            stopped = rest.wall_said
         elif status == cp_model.UNKNOWN and not guarded and rest.time_limit > 0.01:
             # the rest of the time limit, with the presolve, before saying none was found
             solver = rest.parameters()

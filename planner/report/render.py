@@ -855,6 +855,10 @@ class RotationView(Rendering):
         return out
 
 
+NOT_FOUND = ("No plan was found within the time limit; it was not proven impossible (see the "
+             "notes).")
+
+
 @dataclass
 class PlanningView(Rendering):
     result: PlanResult | None = None
@@ -888,9 +892,8 @@ class PlanningView(Rendering):
         if not result.sessions and result.status == "unknown":
             # nothing conflicts: the search ran out of time, and the sheet says so
             return [SheetData("No plan found", Table.of(
-                [{"what happened": n} for n in result.notes if "not proven" in n]
-                or [{"what happened": "No plan was found within the time limit; it was not "
-                                      "proven impossible."}], ["what happened"]), wrap=100)]
+                [{"what happened": n} for n in (NOT_FOUND, *result.notes)], ["what happened"]),
+                wrap=100)]
         if not result.sessions:
             profile = result.view.elections[0].profile if result.view is not None else None
             return [SheetData("Conflicts", conflicts_frame(result.conflicts, profile))]
@@ -945,8 +948,7 @@ class PlanningView(Rendering):
         if not self.ok:
             if result.status == "unknown":
                 # nothing conflicts: there is no rule to name, only the search that stopped
-                return ["No plan was found within the time limit; it was not proven impossible "
-                        "(see the note).", *note_lines(result.notes)]
+                return [NOT_FOUND, *note_lines(result.notes)]
             head = (f"No plan: session {result.failing_session} cannot be filled."
                     if result.failing_session is not None else
                     "No plan: each session alone can be filled, but not the sessions together.")

@@ -555,13 +555,20 @@ class TermLimit(Rule):
     counts: str = param("state", "what the limit counts: the State, or the person (from the "
                         "bureau history's and the nominations' person column)", choices=COUNTS)
 
-    def _runs(self, el: Election) -> list[list[tuple[str, str]]]:
-        """For each of the last `consecutive` sessions, the (State, person) elected then."""
-        session = el.case.session.number
+    @staticmethod
+    def _elected(el: Election) -> dict[int, list[tuple[str, str]]]:
+        """By session, the (State, person) the bureau history says were elected then (a
+        hold-over, who remained in office pending a successor, is no term)."""
         by_session: dict[int, list[tuple[str, str]]] = {}
         for h in el.case.history:
             if not h.holdover:
                 by_session.setdefault(h.session, []).append((h.state, normalise(h.person)))
+        return by_session
+
+    def _runs(self, el: Election) -> list[list[tuple[str, str]]]:
+        """For each of the last `consecutive` sessions, the (State, person) elected then."""
+        session = el.case.session.number
+        by_session = self._elected(el)
         return [by_session.get(session - k, []) for k in range(1, self.consecutive + 1)]
 
     def barred(self, el: Election, group: str) -> list[str]:
@@ -620,10 +627,8 @@ class TermLimit(Rule):
         # A planned session that already took place has its record too: who served there
         # served, whatever the plan puts beside its known President
         k = self.consecutive
-        past: dict[int, set[str]] = {}
-        for h in view.elections[0].case.history:
-            if not h.holdover and (self.counts == "state" or not normalise(h.person)):
-                past.setdefault(h.session, set()).add(h.state)
+        past = {n: {st for st, person in rows if self.counts == "state" or not person}
+                for n, rows in self._elected(view.elections[0]).items()}
 
         def on(session: int, state: str) -> Any:
             if state in past.get(session, ()):

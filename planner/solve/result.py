@@ -34,6 +34,18 @@ class SolverOptions:
     # search spends part of its one budget): what a stopped search says it was stopped by
     given: tuple[float, float | None] | None = None
 
+    @property
+    def wall_said(self) -> str:
+        """The wall-time guard in words, with the limit as the user gave it."""
+        wall = (self.given or (self.time_limit, self.wall_limit))[1]
+        return f"the wall-time guard ({wall or 0:g} s)"
+
+    @property
+    def time_said(self) -> str:
+        """The deterministic limit in words, as the user gave it."""
+        limit = (self.given or (self.time_limit, self.wall_limit))[0]
+        return f"the deterministic time limit ({limit:g} deterministic s)"
+
     def parameters(self) -> cp_model.CpSolver:
         from ortools.sat.python import cp_model
 
@@ -128,7 +140,6 @@ def guarded_solve(solver: cp_model.CpSolver, model: cp_model.CpModel,
     if over:
         return status, (f"the memory guard ({options.memory_limit:,} MiB: the process held "
                         f"{over[0]:,.0f} MiB)")
-    time_limit, wall_limit = options.given or (options.time_limit, options.wall_limit)
     # how near each limit the search ended: CP-SAT stops a little short of a wall limit
     # (1.27 s of 1.30 measured), so the nearer one, from nine tenths of it, is what stopped it
     wall = (solver.wall_time / max(solver.parameters.max_time_in_seconds, 1e-9)
@@ -136,9 +147,7 @@ def guarded_solve(solver: cp_model.CpSolver, model: cp_model.CpModel,
     det = solver.deterministic_time / max(solver.parameters.max_deterministic_time, 1e-9)
     if max(wall, det) < 0.9:
         return status, ""
-    if wall >= det:
-        return status, f"the wall-time guard ({wall_limit:g} s)"
-    return status, f"the deterministic time limit ({time_limit:g} deterministic s)"
+    return status, options.wall_said if wall >= det else options.time_said
 
 
 def solver_info(options: SolverOptions, stages: list[str], started: float) -> dict[str, Any]:
