@@ -49,8 +49,10 @@ class Signature:
     date: dt.date | None
 
 
-@dataclass(frozen=True)
-class Membership:
+class Membership(NamedTuple):
+    """A State's regional group (a named tuple, as Deposit: a large case holds one per
+    State)."""
+
     state: str
     group: str
 

@@ -14,7 +14,7 @@ import os
 import re
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import repeat
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
@@ -92,6 +92,11 @@ class Table:
     # rows marked in an "example" column (as planner init writes them): not data unless they
     # hold something else than the example (planner.io.reader decides, knowing the example)
     examples: tuple[Row, ...] = ()
+    # every cell is text (a CSV file's): a column is read without looking at its cells' types
+    texts_only: bool = False
+    # the rows' cells column by column, by position as in a row, where the reader took them
+    # so while they were at hand (a column gathered from the rows later costs as much again)
+    columns: tuple[tuple[Any, ...], ...] | None = None
 
     def where(self, row: int | None = None, column: str | None = None) -> Where:
         shown = self.headers.get(column, column) if column else None
@@ -106,12 +111,25 @@ class Table:
         i = self.rows[0].at.get(key) if self.rows else None  # the rows share one index
         if i is None:
             return [None] * len(self.rows)
+        if self.columns is not None:
+            return list(self.columns[i])
         return [r.values[i] for r in self.rows]
+
+    def numbers(self) -> list[int]:
+        """Each row's number, as the spreadsheet numbers it."""
+        return [r.number for r in self.rows]
+
+    def all_text(self, key: str, cells: list[Any]) -> bool:
+        """Whether each of a column's cells (as column() gives them) is text."""
+        return (self.texts_only and key in self.headers) or set(map(type, cells)) <= {str}
 
     def texts(self, key: str) -> list[str]:
         """A column's cells as text, stripped (Row.text of each row: '' where the table lacks
         the column)."""
-        return [v.strip() if v.__class__ is str else cell_text(v) for v in self.column(key)]
+        cells = self.column(key)
+        if self.all_text(key, cells):  # read in C
+            return list(map(str.strip, cells))
+        return [v.strip() if v.__class__ is str else cell_text(v) for v in cells]
 
     def require(self, problems: Problems, *columns: str) -> bool:
         """Report each missing column; True when all are there."""
@@ -233,9 +251,15 @@ def _from_values(name: str, file: str, sheet: str | None, values_list: Sequence[
     read = [pos for pos, _key in positions]
     if clean == "no blank row" and at_example is None and len(read) == width:
         # every column headed and no blank line (read_csv_table looked at the whole text)
-        rows.extend(map(Row, range(start + 1, len(values_list) + 1), values_list[start:],
-                        repeat(at)))
-        return _bounded(name, file, sheet, headers, rows, examples, problems)
+        # each Row made in C (tuple.__new__), not through the named tuple's own __new__, a
+        # Python function: half the time, on a table of 87,000 rows
+        rows.extend(map(tuple.__new__, repeat(Row),
+                        zip(range(start + 1, len(values_list) + 1), values_list[start:],
+                            repeat(at))))
+        table = _bounded(name, file, sheet, headers, rows, examples, problems)
+        if len(table.rows) < len(rows):
+            return table  # refused as too long
+        return replace(table, columns=tuple(zip(*values_list[start:], strict=True)))
     # the headed cells of a row in one call; a row whose headed cells are all text (a CSV
     # file's) is blank when each is empty once stripped, asked in one pass
     picked = (operator.itemgetter(*read) if len(read) > 1 else
@@ -370,7 +394,11 @@ def read_csv_table(name: str, path: Path, shown: str, problems: Problems) -> Tab
             problems.add(where, f"the {name} table has {records:,} rows, more than the "
                          f"{MAX_ROWS:,} a case may have", "check that this is the right file")
             return None
-    widest = max(map(operator.methodcaller("count", sep), split), default=-1) + 1
+    longest = max(map(len, split), default=0)
+    # a line holds fewer separators than characters: only a line longer than the columns a
+    # table may have can hold too many, and only then are the separators counted
+    widest = (max(map(operator.methodcaller("count", sep), split), default=-1) + 1
+              if longest >= MAX_COLUMNS else 0)
     if widest > MAX_COLUMNS:
         problems.add(where, f"a row has {widest:,} columns, more than the {MAX_COLUMNS} a table "
                      "may have", "check that this is the right file")
@@ -394,14 +422,14 @@ def read_csv_table(name: str, path: Path, shown: str, problems: Problems) -> Tab
     # one look at the whole text: no line longer than a cell may be and no control character
     # means no cell of it is either, and the rows need no look of their own
     clean: bool | Literal["no blank row"] = (
-        max(map(len, split), default=0) <= MAX_CELL_CHARS and not _holds_control(text))
+        longest <= MAX_CELL_CHARS and not _holds_control(text))
     if clean and not _may_hold_blank_row(text, split, sep):
         clean = "no blank row"  # and the rows need no blank test of their own either
     table = _from_values(name, shown, None, values, width, problems, clean)
     if not table.headers:
         problems.add(where, "the file is empty", f"put the {name} table in it, with a header row")
         return None
-    return table
+    return replace(table, texts_only=True)  # the csv module reads text alone
 
 
 SheetRows = list[tuple[Any, ...]]  # a sheet's rows from its first, each as wide as the sheet
