@@ -10,7 +10,7 @@ import os
 from collections.abc import Sequence
 from functools import partial
 from itertools import compress, islice, repeat
-from operator import attrgetter, eq, gt, itemgetter
+from operator import and_, attrgetter, eq, gt, itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -122,6 +122,10 @@ class _Loader:
         self.carried_edit: Problem | None = None  # the case carried, edited since written
         self.membership_of: dict[str, str] = {}
         self.declared: frozenset[str] = frozenset()  # States the case declares itself
+        # each text that names a State, as states_in read it (None: no State), and the States
+        # declared when it was read
+        self.names: dict[str, str | None] = {}
+        self.named_in: frozenset[str] = frozenset()
         self.base = path if path.is_dir() else path.parent
 
     # -- locating tables
@@ -501,15 +505,23 @@ class _Loader:
         """Each row's State (state() of each row), each distinct name looked up once, and
         each row with no State reported at its own row, as state() reports it."""
         texts = t.texts(column)
-        lookup = registry().lookup
-        declared = self.declared
-        names = {text: text if text in declared else lookup(text) if text else None
-                 for text in dict.fromkeys(texts)}
-        if None in names.values():
-            for row, text in zip(t.rows, texts, strict=True):
-                if names[text] is None:
+        names = self.names
+        if self.named_in is not self.declared:  # States declared after the names were read
+            names.clear()
+            self.named_in = self.declared
+        new = set(texts).difference(names)
+        if new:
+            lookup = registry().lookup
+            declared = self.declared
+            # one table after another names the same States: each text is looked up once
+            names.update((text, text if text in declared else lookup(text) if text else None)
+                         for text in new)
+        found = list(map(names.__getitem__, texts))
+        if None in found:
+            for row, name in zip(t.rows, found, strict=True):
+                if name is None:
                     self.state(t, row, column)
-        return list(map(names.__getitem__, texts))
+        return found
 
     def instruments_in(self, t: Table, instruments: set[str]) -> list[str | None]:
         idents: list[str | None] = list(t.texts("instrument"))
@@ -580,10 +592,14 @@ class _Loader:
     def unique_deposits(self, deposits: list[Deposit]) -> list[Deposit]:
         """The deposits by State and instrument, one each; two rows that date one deposit
         otherwise are reported."""
-        key = itemgetter(0, 1)  # state and instrument, read in C
-        ordered = sorted(deposits, key=key)
-        keys = list(map(key, ordered))
-        if not any(map(eq, keys, islice(keys, 1, None))):
+        # by State, then instrument: two stable sorts on the fields as they are (no key
+        # tuple made per deposit), each over runs the rows mostly come in already
+        ordered = sorted(deposits, key=itemgetter(1))
+        ordered.sort(key=itemgetter(0))
+        states = list(map(itemgetter(0), ordered))
+        idents = list(map(itemgetter(1), ordered))
+        if not any(map(and_, map(eq, states, islice(states, 1, None)),
+                       map(eq, idents, islice(idents, 1, None)))):
             return ordered  # no State and instrument twice: nothing to report or drop
         by_key: dict[tuple[str, str], Deposit] = {}
         for d in deposits:
