@@ -197,7 +197,7 @@ class Case:
     def group_of(self) -> dict[str, str]:
         return {m.state: m.group for m in self.memberships}
 
-    @property
+    @cached_property  # read for each State of the assessment
     def convention(self) -> Instrument | None:
         return next((i for i in self.instruments if i.kind == "convention"), None)
 

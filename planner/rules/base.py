@@ -472,7 +472,7 @@ def meeting(el: Election, condition: str) -> frozenset[str]:
         protocols = [i.id for i in in_force if i.is_protocol]
         every = [i.id for i in in_force]
 
-        def meets(held: set[str]) -> bool:
+        def meets(held: tuple[str, ...]) -> bool:
             party = convention is not None and convention in held
             if condition == "party_to_convention":
                 return party
@@ -482,8 +482,10 @@ def meeting(el: Election, condition: str) -> frozenset[str]:
                 return party and all(p in held for p in protocols)
             return bool(every) and all(i in held for i in every)
 
+        # States hold a few sets of instruments between them: each set is asked once
+        fits = {h: meets(h) for h in {st.instruments for st in el.assessment.states}}
         known[condition] = frozenset(st.state for st in el.assessment.states
-                                     if meets(set(st.instruments)))
+                                     if fits[st.instruments])
     return known[condition]
 
 

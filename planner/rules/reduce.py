@@ -25,6 +25,7 @@ of the whole universe.
 from __future__ import annotations
 
 import dataclasses
+import heapq
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -84,11 +85,12 @@ def _keep_first(el: Election, parts: Iterable[Sequence[str]], each_of: Callable[
     weight = el.counts_for
     kept: set[str] = set(keep)
     counts: dict[str, int] = {}
+    rank = order.__getitem__
     for part in parts:
-        free = sorted((s for s in part if s not in out), key=order.__getitem__)
-        first = free[:each_of(part)]
-        kept.update(first)
-        mine = [s for s in free if s in kept]
+        free = [s for s in part if s not in out]
+        # the first few of a part of thousands, not the part sorted whole
+        kept.update(heapq.nsmallest(each_of(part), free, key=rank))
+        mine = sorted((s for s in free if s in kept), key=rank)
         for s in mine:
             counts[s] = weight.get(s, 1)
         # the States left out are counted by the first one kept that is not kept by name (a
@@ -98,6 +100,7 @@ def _keep_first(el: Election, parts: Iterable[Sequence[str]], each_of: Callable[
             left = [s for s in free if s not in kept]
             counts[by] += sum(weight.get(s, 1) for s in left)
             if standing_for is not None:
+                left.sort(key=rank)  # named in the tie-break's order
                 standing_for.setdefault(by, []).extend(
                     x for s in left for x in (s, *standing_for.pop(s, [])))
     return kept, counts
