@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import attrgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -204,18 +205,12 @@ class Case:
     def constituency(self, name: str) -> frozenset[str]:
         return next((states for n, states in self.constituencies if n == name), frozenset())
 
-    @cached_property
-    def deposits_by_state(self) -> dict[str, dict[str, Deposit]]:
-        out: dict[str, dict[str, Deposit]] = {}
-        for d in self.deposits:
-            out.setdefault(d.state, {})[d.instrument] = d
-        return out
-
     def known_states(self) -> tuple[str, ...]:
-        names = {m.state for m in self.memberships}
-        names |= {d.state for d in self.deposits} | {s.state for s in self.signatures}
-        names |= {n.state for n in self.nominations}
-        names |= {d.state for d in self.expected} | {h.state for h in self.history}
+        state = attrgetter("state")  # in C: a large case names its States row after row
+        names = set(map(state, self.memberships))
+        for rows in (self.deposits, self.signatures, self.nominations, self.expected,
+                     self.history):
+            names.update(map(state, rows))
         names |= self.attendance or frozenset()
         names |= self.members or frozenset()
         names |= self.withdrawn

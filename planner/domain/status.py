@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from itertools import repeat
+from typing import NamedTuple
 
 from planner.domain.body import MEMBERSHIP
 from planner.domain.case import Case, Deposit, Instrument
@@ -20,8 +22,10 @@ def instruments_in_force(case: Case, on: dt.date) -> tuple[Instrument, ...]:
     return tuple(i for i in case.instruments if i.entry_into_force <= on)
 
 
-@dataclass(frozen=True)
-class StateStatus:
+class StateStatus(NamedTuple):
+    """A State's standing at the date asked (a named tuple, as a Deposit: an assessment holds
+    one per State the case knows, and makes them in bulk)."""
+
     state: str
     group: str | None
     instruments: tuple[str, ...]  # ids of the instruments in force for the State
@@ -56,7 +60,7 @@ def _party_reason(convention: Instrument, deposit: Deposit | None, signed: bool,
 
 
 def _standing(case: Case, state: str, held: tuple[str, ...], date: dt.date,
-              signed: set[str]) -> tuple[bool, str]:
+              signed: set[str], deposited: dict[str, Deposit]) -> tuple[bool, str]:
     """Whether the State is a party (or a member), and if not, why."""
     if case.body.eligibility == MEMBERSHIP:
         if case.members is None or state not in case.members:
@@ -76,8 +80,7 @@ def _standing(case: Case, state: str, held: tuple[str, ...], date: dt.date,
         return False, "not a party: the case names no treaty"
     if convention.id in held:
         return True, ""
-    deposit = case.deposits_by_state.get(state, {}).get(convention.id)
-    return False, _party_reason(convention, deposit, state in signed, date)
+    return False, _party_reason(convention, deposited.get(state), state in signed, date)
 
 
 def assess(case: Case, on: dt.date | None = None,
@@ -90,17 +93,33 @@ def assess(case: Case, on: dt.date | None = None,
               if convention is not None and s.instrument == convention.id}
     # an instrument in force on the date is in force for a State that deposited by the day
     # its delay before: one date to compare each deposit with (in_force_from, read once)
-    by = [(i.id, date - dt.timedelta(days=i.days_after_deposit)) for i in in_force]
-    out: list[StateStatus] = []
-    for state in sorted(set(case.known_states()) | extra_states):
-        deposits = case.deposits_by_state.get(state, {})
-        held = tuple(ident for ident, last in by
-                     if (d := deposits.get(ident)) is not None and d.date <= last
-                     and (d.ended is None or date < d.ended))
-        party, why_not = _standing(case, state, held, date, signed)
-        group = case.group_of.get(state)
+    last_of = {i.id: date - dt.timedelta(days=i.days_after_deposit) for i in in_force}
+    rank = {ident: k for k, ident in enumerate(last_of)}
+    # the instruments in force for each State, in one pass over the deposits (read by
+    # position: a large case holds one per row), in the order of the instruments in force
+    holding: dict[str, list[str]] = {}
+    deposited: dict[str, Deposit] = {}  # each State's deposit for the Convention, in force or not
+    treaty = convention.id if convention is not None else None
+    for d in case.deposits:
+        if d[1] == treaty:
+            deposited[d[0]] = d
+        last = last_of.get(d[1])
+        if last is not None and d[2] <= last and (d[5] is None or date < d[5]):
+            holding.setdefault(d[0], []).append(d[1])
+    ordered: dict[tuple[str, ...], tuple[str, ...]] = {}  # a few sets among thousands
+    listed = case.known_states()
+    states = listed if not extra_states else tuple(sorted(set(listed) | extra_states))
+    entries, group_of = registry().entries, case.group_of
+    out: list[tuple[str, str | None, tuple[str, ...], bool, bool, str, bool]] = []
+    for state in states:
+        mine = tuple(holding.get(state, ()))
+        held = ordered.get(mine)
+        if held is None:
+            held = ordered[mine] = tuple(sorted(set(mine), key=rank.__getitem__))
+        party, why_not = _standing(case, state, held, date, signed, deposited)
+        group = group_of.get(state)
         present = case.attendance is None or state in case.attendance
-        known = registry().entries.get(state)  # generated conferences use made-up names
+        known = entries.get(state)  # generated conferences use made-up names
         if known is not None and not known.is_state:
             reason = "not a State"
         elif group is None:
@@ -113,13 +132,7 @@ def assess(case: Case, on: dt.date | None = None,
             reason = "withdrawn from the election"
         else:
             reason = ""
-        out.append(StateStatus(
-            state=state,
-            group=group,
-            instruments=held,
-            present=present,
-            eligible=not reason,
-            reason=reason,
-            party=party,
-        ))
-    return Assessment(date, in_force, tuple(out), case.attendance is None)
+        out.append((state, group, held, present, not reason, reason, party))
+    # made in C, every field given (tuple.__new__, not the named tuple's __new__)
+    return Assessment(date, in_force, tuple(map(tuple.__new__, repeat(StateStatus), out)),
+                      case.attendance is None)
