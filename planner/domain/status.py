@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from itertools import repeat
+from operator import attrgetter
 from typing import NamedTuple
 
 from planner.domain.body import MEMBERSHIP
@@ -43,7 +44,7 @@ class Assessment:
     attendance_assumed: bool
 
     def by_state(self) -> dict[str, StateStatus]:
-        return {s.state: s for s in self.states}
+        return dict(zip(map(attrgetter("state"), self.states), self.states, strict=True))
 
     def eligible(self) -> tuple[StateStatus, ...]:
         return tuple(s for s in self.states if s.eligible)

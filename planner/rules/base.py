@@ -21,6 +21,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import compress, repeat
+from operator import attrgetter
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from planner.domain.body import Body
@@ -483,9 +485,11 @@ def meeting(el: Election, condition: str) -> frozenset[str]:
             return bool(every) and all(i in held for i in every)
 
         # States hold a few sets of instruments between them: each set is asked once
-        fits = {h: meets(h) for h in {st.instruments for st in el.assessment.states}}
-        known[condition] = frozenset(st.state for st in el.assessment.states
-                                     if fits[st.instruments])
+        states = el.assessment.states
+        held = list(map(attrgetter("instruments"), states))
+        fits = {h: meets(h) for h in set(held)}
+        known[condition] = frozenset(compress(map(attrgetter("state"), states),
+                                              map(fits.__getitem__, held)))
     return known[condition]
 
 
@@ -615,8 +619,11 @@ class Election:
         """The tie-break's order: States that never served, then those that served longest
         ago (bureau history), then alphabetical order."""
         last = self.last_served
-        order = sorted(self.universe, key=lambda s: (last.get(s, 0), state_order(s)))
-        return {s: i for i, s in enumerate(order)}
+        # the keys made in C and sorted as tuples (state_order ends with the name itself, so
+        # no two keys tie): no Python key function called per State of thousands
+        keyed = sorted(zip(map(last.get, self.universe, repeat(0)),
+                           map(state_order, self.universe), strict=True))
+        return {name: i for i, (_last, (_key, name)) in enumerate(keyed)}
 
     @property
     def tie_basis(self) -> str:

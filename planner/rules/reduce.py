@@ -127,10 +127,12 @@ def reduced(el: Election, slates: int = 1, keep: Iterable[str] = (),
     pinned = {s for rule in el.profile.rules for s in rule.pinned(el)}
     wanted = ((set(keep) | pinned) - out) & set(el.universe)
 
+    group_of = {s: el.group_or_none(s) for s in el.universe}
+
     def each_of(part: Sequence[str]) -> int:
         # a slate holds no more of a kind than its group can hold officers (or than the
         # bureau has posts, where a kind spans groups)
-        groups = {el.group_or_none(s) for s in part}
+        groups = set(map(group_of.__getitem__, part))
         most = (el.profile.most_officers(next(iter(groups))) if len(groups) == 1
                 else el.body.total_posts)
         return min(most, el.body.total_posts) + slates - 1
