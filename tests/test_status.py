@@ -66,6 +66,39 @@ def test_a_deposit_binds_a_state_as_in_force_from_says(days: int, ended: int | N
     assert (convention.id in status.instruments) == bound
 
 
+@pytest.mark.parametrize("later_first", [False, True])
+def test_of_two_deposits_for_one_instrument_the_last_counts(later_first: bool) -> None:
+    """A case built by hand (the reader reports two rows for one deposit) may hold two deposits
+    of one State for one instrument: the last one counts, for the instruments in force and
+    for the reason the State is not a party alike (found by a review: the one-pass assessment
+    had counted any of them)."""
+    import dataclasses
+
+    from planner.domain.case import Deposit
+    from planner.errors import Where
+
+    from .factory import ALL, make_case
+
+    case = make_case({"Algeria": ALL, "Benin": ALL})
+    opening = case.session.opening_date
+    convention = case.convention
+    assert convention is not None
+    early = Deposit("Algeria", convention.id, opening - dt.timedelta(days=400), "ratification",
+                    Where("early"))
+    late = Deposit("Algeria", convention.id, opening - dt.timedelta(days=5), "ratification",
+                   Where("late"))
+    rest = tuple(d for d in case.deposits
+                 if not (d.state == "Algeria" and d.instrument == convention.id))
+    pair = (late, early) if later_first else (early, late)
+    status = {s.state: s for s in assess(dataclasses.replace(
+        case, deposits=rest + pair)).states}["Algeria"]
+    if later_first:  # the early deposit, last, binds it
+        assert convention.id in status.instruments and status.party
+    else:  # the late one, last, is not yet in force, and the reason says so
+        assert convention.id not in status.instruments and not status.party
+        assert status.reason.startswith("not yet a party")
+
+
 @pytest.mark.parametrize(
     ("instrument", "on", "count"),
     [

@@ -44,8 +44,10 @@ def main() -> None:
         cli(prog_name="planner")
     finally:
         # the command is done: the interpreter's last collection would walk every object the
-        # run still holds (the case's rows, the caches), a tenth of a 20,000-State solve, to
-        # find cycles that exit frees anyway; frozen, it passes them by (each is still freed)
+        # run still holds (the case's rows, the caches), a tenth of a 20,000-State solve, for
+        # cycles the process's end releases anyway. Frozen, it passes them by: an object in a
+        # cycle is then not finalised at exit, which Python never promises, and no file or
+        # connection of the planner waits on it (each is closed by a with block)
         gc.freeze()
 
 

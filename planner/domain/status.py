@@ -98,25 +98,29 @@ def assess(case: Case, on: dt.date | None = None,
     rank = {ident: k for k, ident in enumerate(last_of)}
     # the instruments in force for each State, in one pass over the deposits (read by
     # position: a large case holds one per row), in the order of the instruments in force
-    holding: dict[str, list[str]] = {}
+    # each State's instruments in force by the deposits' order: where a case built by hand
+    # holds two deposits for one instrument, the last one counts (as the reason reads it)
+    holding: dict[str, dict[str, bool]] = {}
     deposited: dict[str, Deposit] = {}  # each State's deposit for the Convention, in force or not
     treaty = convention.id if convention is not None else None
     for d in case.deposits:
         if d[1] == treaty:
             deposited[d[0]] = d
         last = last_of.get(d[1])
-        if last is not None and d[2] <= last and (d[5] is None or date < d[5]):
-            holding.setdefault(d[0], []).append(d[1])
-    ordered: dict[tuple[str, ...], tuple[str, ...]] = {}  # a few sets among thousands
+        if last is not None:
+            holding.setdefault(d[0], {})[d[1]] = d[2] <= last and (d[5] is None or date < d[5])
+    ordered: dict[tuple[tuple[str, bool], ...], tuple[str, ...]] = {}  # a few among thousands
     listed = case.known_states()
     states = listed if not extra_states else tuple(sorted(set(listed) | extra_states))
     entries, group_of = registry().entries, case.group_of
     out: list[tuple[str, str | None, tuple[str, ...], bool, bool, str, bool]] = []
     for state in states:
-        mine = tuple(holding.get(state, ()))
+        flags = holding.get(state)
+        mine = tuple(flags.items()) if flags else ()
         held = ordered.get(mine)
         if held is None:
-            held = ordered[mine] = tuple(sorted(set(mine), key=rank.__getitem__))
+            held = ordered[mine] = tuple(sorted((i for i, now in mine if now),
+                                                key=rank.__getitem__))
         party, why_not = _standing(case, state, held, date, signed, deposited)
         group = group_of.get(state)
         present = case.attendance is None or state in case.attendance
