@@ -204,6 +204,25 @@ def test_slates_near_the_best_are_valid_and_costed_as_the_rules_say(el: Election
         assert kept in held and not {s for s, _p in held} & set(barred)
 
 
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(el=tiny_elections(), k=st.integers(1, 8))
+def test_the_walk_near_the_best_leaves_out_only_slates_dearer_than_the_k_th(
+        el: Election, k: int) -> None:
+    """Once k slates are known, the walk leaves out those dearer than the k-th cheapest: its k
+    cheapest, and so the bound the model lists within, are those of the whole walk, and every
+    slate it keeps is one the whole walk found, at the same cost."""
+    best = solve(el)
+    if best.status != "solved":
+        return
+    near = Neighbourhood(el)
+    pruned = near.around(best.slate, k)
+    whole = near.around(best.slate, k, every=True)
+    assert sorted(pruned.values())[:k] == sorted(whole.values())[:k]
+    assert all(whole[held] == c for held, c in pruned.items())
+    assert near.bound(best.slate, k) == (sorted(whole.values())[k - 1]
+                                         if len(whole) >= k else None)
+
+
 def test_the_model_lists_the_next_best_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     el = prep(make_case(full_parties(3), president=AP, rapporteur=AF))
     exact = alternatives(el, 12)

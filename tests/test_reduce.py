@@ -5,6 +5,7 @@ is what the whole election gives."""
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -16,6 +17,7 @@ from planner.io.reader import shipped_cases
 from planner.rules.base import check, cost
 from planner.rules.election import Election, prepare
 from planner.rules.forms import NotDecomposable
+from planner.rules.kinds import RULE_KINDS
 from planner.rules.profile import open_case
 from planner.rules.reduce import carries, held_by_none, kinds_of_states, reduced
 from planner.solve.best import solve
@@ -288,3 +290,71 @@ def test_needed_for_agrees_with_each_form_read_whole(name: str) -> None:
         for seat in slate:
             assert (carries(ours, slate, seat.state, seat.post, reduce=False)
                     == _needed_for_read_whole(el, slate, seat.state, seat.post)), (slate, seat)
+
+
+def _same_kinds(el: Election) -> None:
+    found: list[tuple[str, ...]] = []
+    reduced(el, slates=2, kind_list=found)
+    assert sorted(map(sorted, found)) == sorted(map(sorted, kinds_of_states(el)))
+
+
+@pytest.mark.parametrize("name", sorted(shipped_cases()))
+def test_the_kinds_found_with_the_reduction_are_the_whole_elections(name: str) -> None:
+    """room_by_model reads the kinds of States from the reduction (the kinds among the States
+    it keeps of each part alike in facts, each part whole), not from every rule's form over
+    every State: the two partitions of the universe are the same."""
+    _same_kinds(prepare(*open_case(shipped_cases()[name])))
+
+
+def test_the_kinds_found_with_the_reduction_on_a_generated_conference(tmp_path: Path) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    from generate import write_case as write_generated
+
+    for states, posts in ((300, 10), (120, 30)):
+        case, profile = open_case(write_generated(tmp_path / f"g{states}", states, 5, posts))
+        _same_kinds(prepare(case, profile))
+
+
+@pytest.mark.parametrize("kind", sorted(RULE_KINDS))
+def test_the_kinds_found_with_the_reduction_for_every_rule_kind(kind: str) -> None:
+    from hypothesis import strategies as st
+
+    from .kinds_lab import cases, drawn, profile_data, profile_of, shapes
+
+    def body(data: st.DataObject) -> None:
+        shape = data.draw(shapes())
+        profile = profile_of(profile_data(data.draw, shape, "rules", kind,
+                                          others=data.draw(st.integers(0, 1))))
+        _same_kinds(prepare(data.draw(cases(profile, shape, most=6)), profile))
+
+    drawn(8, body)
+
+
+def test_room_past_the_cliff_asks_nothing_of_the_whole_election_it_cannot_answer(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the reduced election's groups have too many ways to fill their seats to list or
+    count (a 100-post conference), the whole election has too: room asks the model at once,
+    and says why without a count, as the whole election's refusals would have led it to."""
+    import sys
+
+    import planner.consult.rounds as rounds
+    from planner.consult.rounds import room
+    from planner.solve.space import MAX_OPTIONS, TooManyWays
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    from generate import write_case as write_generated
+
+    el = prepare(*open_case(write_generated(tmp_path / "g", 400, 5, 100)))
+    with pytest.raises(TooManyWays) as raised:
+        SlateSpace(reduced(el, slates=2), by_class=True)
+    assert raised.value.size > MAX_OPTIONS
+    for by_class in (True, False):
+        with pytest.raises(NotDecomposable):
+            SlateSpace(el, by_class=by_class)
+    asked = room(el, by_class=True)
+    assert asked.total is None and "too many ways to fill their seats" in asked.not_exact
+    monkeypatch.setattr(rounds, "MAX_OPTIONS", 10**200)  # the whole election tried first
+    tried = room(el, by_class=True)
+    assert tried.total is None and tried.groups == asked.groups

@@ -29,7 +29,7 @@ from planner.rules.profile import Profile
 from planner.rules.reduce import carries, reduced
 from planner.solve.near import Neighbourhood, seat_places
 from planner.solve.result import Conflict, SolverOptions
-from planner.solve.space import GroupRoom, SlateSpace, room_by_model
+from planner.solve.space import MAX_OPTIONS, GroupRoom, SlateSpace, TooManyWays, room_by_model
 
 Progress = Callable[[int, int], None]
 
@@ -228,6 +228,14 @@ def room(el: Election, options: SolverOptions | None = None,
                 # counted by kind only: a listing of the reduced election would count its
                 # own States, not the whole universe's (where it cannot, the whole below)
                 space = SlateSpace(small, fixed, excluded, by_class=True)
+            except TooManyWays as exc:
+                if exc.size > MAX_OPTIONS:
+                    # the whole election has at least as many ways: neither counted nor
+                    # listed, and its forms over every State (most of a 100-post
+                    # conference's room) are not built to find it out
+                    return _room_asked(el, options, fixed, excluded, f"the {exc.group} have "
+                                       "too many ways to fill their seats to list them, and "
+                                       "too many kinds of State to count them by kind")
             except NotDecomposable:
                 pass
             else:
@@ -244,16 +252,22 @@ def room(el: Election, options: SolverOptions | None = None,
             # too many kinds of State to count by kind: listed, where a group can be
             space = SlateSpace(el, fixed, excluded)
     except NotDecomposable as exc:
-        from planner.solve.model import explain
-
-        groups = room_by_model(el, options)
-        conflicts = () if groups else explain(el, options)
-        said = str(exc) + ("; who is on some valid slate is shown without the fixes and exclusions"
-                           if fixed or excluded else "")
-        return Room(None, tuple(groups), conflicts, said)
+        return _room_asked(el, options, fixed, excluded, str(exc))
     total = space.count()
     conflicts = _why_none(el, fixed, excluded, options) if total == 0 else ()
     return Room(total, tuple(space.room()), conflicts, "")
+
+
+def _room_asked(el: Election, options: SolverOptions | None, fixed: Sequence[tuple[str, str]],
+                excluded: Sequence[str], why: str) -> Room:
+    """Each group's room asked of the model, where it cannot be counted (why): no count."""
+    from planner.solve.model import explain
+
+    groups = room_by_model(el, options)
+    conflicts = () if groups else explain(el, options)
+    said = why + ("; who is on some valid slate is shown without the fixes and exclusions"
+                  if fixed or excluded else "")
+    return Room(None, tuple(groups), conflicts, said)
 
 
 def _stood_for(el: Election, g: GroupRoom, names: Mapping[str, list[str]]) -> GroupRoom:

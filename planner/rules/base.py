@@ -130,6 +130,8 @@ def officers(el: Election, b: Backend[E], states: Iterable[str]) -> E:
     if isinstance(b, EvalBackend):
         # the same sum, read only for the States on the slate (the rest hold nothing)
         posts = el.body.post_names
+        if isinstance(states, Among) and len(b.seated) < len(states):
+            return sum(b.on_bureau(s, posts) for s in b.seated if s in states.members)
         return sum(b.on_bureau(s, posts) for s in states if s in b.seated)
     return b.total(on_bureau(el, b, s) for s in states)
 
@@ -493,9 +495,30 @@ def meeting(el: Election, condition: str) -> frozenset[str]:
     return known[condition]
 
 
-def members_meeting(el: Election, states: tuple[str, ...], condition: str) -> list[str]:
-    able = meeting(el, condition)
-    return [s for s in states if s in able]
+class Among(tuple[str, ...]):
+    """States in a fixed order, with their set: a sum over them on a given slate reads the
+    slate's few States, not the thousands of a large group (officers)."""
+
+    members: frozenset[str]
+
+    @classmethod
+    def of(cls, states: Iterable[str]) -> Among:
+        made = cls(states)
+        made.members = frozenset(made)
+        return made
+
+
+def members_meeting(el: Election, states: tuple[str, ...], condition: str) -> Among:
+    """The States among `states` (a group's members or the universe: the election's own
+    tuples, kept with the answer) that meet a standing, in their order: read once per
+    election, however many slates are checked and scored."""
+    known: dict[tuple[int, str], tuple[tuple[str, ...], Among]] = el.__dict__.setdefault(
+        "_members_meeting", {})
+    hit = known.get((id(states), condition))
+    if hit is None or hit[0] is not states:
+        able = meeting(el, condition)
+        hit = known[(id(states), condition)] = (states, Among.of(s for s in states if s in able))
+    return hit[1]
 
 
 

@@ -246,7 +246,7 @@ class PartyTo(Rule):
     def scopes(self, el: Election) -> tuple[Scope, ...]:
         return _group_scopes(el) if self.scope == "each_group" else ((),)
 
-    def qualified(self, el: Election, scope: Scope) -> list[str]:
+    def qualified(self, el: Election, scope: Scope) -> tuple[str, ...]:
         states = el.members(scope[0]) if scope else el.universe
         return members_meeting(el, states, self.condition)
 

@@ -108,13 +108,18 @@ def _keep_first(el: Election, parts: Iterable[Sequence[str]], each_of: Callable[
 
 def reduced(el: Election, slates: int = 1, keep: Iterable[str] = (),
             drop: Iterable[str] = (),
-            standing_for: dict[str, list[str]] | None = None) -> Election:
+            standing_for: dict[str, list[str]] | None = None,
+            kind_list: list[tuple[str, ...]] | None = None) -> Election:
     """The election on the States the best `slates` slates can use: the first (most officers
     its group can hold + slates - 1) of each kind in the tie-break's order, leaving out drop and
     keeping keep. A slate that used a later one would have at least `slates` strictly better
     slates (swap it for any of the earlier ones it leaves free). The tie-break keeps the whole
     universe's ranks. standing_for, where given, is filled with the States each kept one
-    stands for (left out, and alike to it), by name.
+    stands for (left out, and alike to it), by name; kind_list, where given, with the whole
+    universe's kinds (kinds_of_states of el, found as the reduction finds them: the kinds
+    among the States it keeps of each part alike in facts, each part whole; a test holds the
+    two to each other), which kinds_of_states of el would find reading every rule's form over
+    every State.
 
     The States in drop are none of the first of their kind, but they stay in the universe,
     each standing for itself, for the caller to leave out of the slate (its engine is told
@@ -142,6 +147,11 @@ def reduced(el: Election, slates: int = 1, keep: Iterable[str] = (),
     counts.update((s, el.counts_for.get(s, 1)) for s in out)
     first = el if len(kept) == len(el.universe) else _narrowed(el, kept, counts, ())
     kinds = kinds_of_states(first)
+    if kind_list is not None:
+        # States alike in facts are of one kind, so each part is in the kind of its States kept
+        part_of = {s: part for part in el.alike_in_facts for s in part}
+        kind_list.extend(tuple(dict.fromkeys(s for kept_one in kind for s in part_of[kept_one]))
+                         for kind in kinds)
     kept, counts = _keep_first(first, kinds, each_of, out, wanted, standing_for)
     kept |= out
     counts.update((s, first.counts_for.get(s, 1)) for s in out)

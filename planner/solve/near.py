@@ -15,6 +15,7 @@ import heapq
 import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 
 from planner.domain.slate import Slate
 from planner.rules.base import objective, preference_weights
@@ -76,15 +77,16 @@ class Neighbourhood:
             change -= get(k, 0)
         return change
 
-    def _after(self, held: frozenset[Key], move: _Move, values: dict[int, int], cost: int
-               ) -> tuple[frozenset[Key], int] | None:
-        """The slate after the move and its cost, where it is valid (held being valid, the
-        constraints' values on it in values, read as needed): a constraint the move leaves
-        where it was still holds."""
+    def _after(self, held: frozenset[Key], move: _Move, values: dict[int, int], cost: int,
+               limit: int | None = None) -> tuple[frozenset[Key], int] | None:
+        """The slate after the move and its cost, where it is valid and costs no more than
+        limit (held being valid, the constraints' values on it in values, read as needed): a
+        constraint the move leaves where it was still holds."""
         if not move.gone <= held or move.added & held:
             return None
         ordered: tuple[Key, ...] = ()
-        for i in {i for k in move.gone | move.added for i in self.touching.get(k, ())}:
+        touched = move.gone | move.added
+        for i in {i for k in touched for i in self.touching.get(k, ())}:
             diff, op = self.checks[i]
             if diff.caps:  # caps do not move by sums: read whole
                 ordered = ordered or tuple(sorted((held - move.gone) | move.added))
@@ -99,17 +101,18 @@ class Neighbourhood:
                     return None
         after = (held - move.gone) | move.added
         if not self.objective.caps:
-            return after, cost + self._change(self.objective, move)
-        if not self.flat_caps:
-            return after, self.objective.value(ordered or tuple(sorted(after)))
-        change = self._change(self.objective, move)
-        for j in {j for k in move.gone | move.added for j in self.cap_touching.get(k, ())}:
-            sub, cap, weight = self.objective.caps[j]
-            if -1 - j not in values:  # the caps' values on held, beside the constraints'
-                values[-1 - j] = sub.value(tuple(held))
-            was = values[-1 - j]
-            change += weight * (min(was + self._change(sub, move), cap) - min(was, cap))
-        return after, cost + change
+            new = cost + self._change(self.objective, move)
+        elif not self.flat_caps:
+            new = self.objective.value(ordered or tuple(sorted(after)))
+        else:
+            new = cost + self._change(self.objective, move)
+            for j in {j for k in touched for j in self.cap_touching.get(k, ())}:
+                sub, cap, weight = self.objective.caps[j]
+                if -1 - j not in values:  # the caps' values on held, beside the constraints'
+                    values[-1 - j] = sub.value(tuple(held))
+                was = values[-1 - j]
+                new += weight * (min(was + self._change(sub, move), cap) - min(was, cap))
+        return None if limit is not None and new > limit else (after, new)
 
     def bound(self, slate: Slate, k: int, keep: Iterable[Key] = (),
               barred: Iterable[str] = ()) -> int | None:
@@ -119,11 +122,15 @@ class Neighbourhood:
         return known[k - 1] if len(known) >= k else None
 
     def around(self, slate: Slate, k: int, keep: Iterable[Key] = (),
-               barred: Iterable[str] = ()) -> dict[frozenset[Key], int]:
+               barred: Iterable[str] = (), every: bool = False) -> dict[frozenset[Key], int]:
         """Valid slates near the given valid one, with their cost, found best first: the
         cheapest slate known is moved in every way (two officers swapping posts; one State
         for another, from the given slate, then the k cheapest of those), k / 2 times over.
-        Kept seats stay, barred States stay off."""
+        Kept seats stay, barred States stay off. Once k slates are known, a slate dearer than
+        the k-th cheapest is left out (every: kept too): it can be neither among the k
+        cheapest at the end nor moved in its turn (each slate moved is cheaper than the k-th
+        cheapest known then), so the walk and its k cheapest are the same, in less time (a
+        100-post conference: most of the slates a move reaches are dearer)."""
         el = self.el
         root = frozenset((s.state, s.post) for s in slate)
         kept, out = frozenset(keep), frozenset(barred)
@@ -131,6 +138,7 @@ class Neighbourhood:
         root_cost = self.objective.value(tuple(sorted(root)))
         known = {root: root_cost}
         heap = [(root_cost, seat_places(el, root, memo), root)]
+        cheapest = [-root_cost]  # the k cheapest costs known, dearest on top
         on = {st for st, _p in root}
         # one State for another on a seat: the ways that hold on the given slate, cheapest
         # first, are tried on the others
@@ -147,14 +155,26 @@ class Neighbourhood:
             moves = [_Move(frozenset({(s1, p1), (s2, p2)}), frozenset({(s1, p2), (s2, p1)}))
                      for (s1, p1), (s2, p2) in itertools.combinations(seats, 2) if p1 != p2]
             values: dict[int, int] = {}
-            tried = [(m, self._after(held, m, values, cost)) for m in replacing]
+            limit = -cheapest[0] if len(cheapest) >= k and not every else None
+            # from the given slate, every replacement is costed: the k cheapest are tried on
+            # the slates after it
+            tried = [(m, self._after(held, m, values, cost, None if held is root else limit))
+                     for m in replacing]
             if held is root:
                 found = sorted(((m, r) for m, r in tried if r is not None),
                                key=lambda mr: mr[1][1])
                 replacing = [m for m, _r in found[:k]]
-            tried += [(m, self._after(held, m, values, cost)) for m in moves]
-            for _m, r in tried:
-                if r is not None and r[0] not in known:
-                    known[r[0]] = r[1]
-                    heapq.heappush(heap, (r[1], seat_places(el, r[0], memo), r[0]))
+            tried += [(m, self._after(held, m, values, cost, limit)) for m in moves]
+            # cheapest first: once k are known, the rest of the batch is dearer than the k-th
+            for after, c in sorted((r for _m, r in tried if r is not None), key=itemgetter(1)):
+                if not every and len(cheapest) >= k and c > -cheapest[0]:
+                    break
+                if after in known:
+                    continue
+                known[after] = c
+                heapq.heappush(heap, (c, seat_places(el, after, memo), after))
+                if len(cheapest) < k:
+                    heapq.heappush(cheapest, -c)
+                elif c < -cheapest[0]:
+                    heapq.heapreplace(cheapest, -c)
         return known

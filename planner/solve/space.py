@@ -55,6 +55,18 @@ MAX_CLASS_STEPS = 10_000
 MAX_KIND_CHOICES = 200_000
 
 
+class TooManyWays(NotDecomposable):
+    """A group with too many ways to fill its seats to count them by kind of State (size:
+    about how many ways, which past MAX_OPTIONS are too many to list either). Past MAX_OPTIONS
+    on a reduced election, it holds of the whole one too, which has at least as many ways and
+    kinds of State as many and as large (planner.consult.rounds.room asks no more of it)."""
+
+    def __init__(self, group: str, size: int) -> None:
+        super().__init__(f"the {group} have about {size:,} ways to fill their seats, too many "
+                         "to list, and too many kinds of State to count by kind")
+        self.group, self.size = group, size
+
+
 @dataclass(frozen=True)
 class _Check:
     """One need as lhs - rhs compared with 0."""
@@ -355,9 +367,7 @@ class SlateSpace:
 
         if _fill_steps(tuple(len(c) for c in classes), tuple(counts[p] for p in posts),
                        most, MAX_CLASS_STEPS) > MAX_CLASS_STEPS:
-            raise NotDecomposable(f"the {group} have about {size:,} ways to fill their seats, "
-                                  "too many to list, and too many kinds of State to count by "
-                                  "kind")
+            raise TooManyWays(group, size)
 
         def fill(i: int, left: int, used: dict[str, int],
                  chosen: list[tuple[int, str, int]]) -> None:
@@ -786,14 +796,17 @@ def room_by_model(el: Election, options: SolverOptions | None = None) -> list[Gr
     some valid slate is as any."""
     from ortools.sat.python import cp_model
 
-    from planner.rules.reduce import kinds_of_states, reduced
+    from planner.rules.reduce import reduced
     from planner.solve.model import ModelBackend, post_hard_rules, variables
 
-    kind_of = {st: part for part in kinds_of_states(el) for st in part}
     # asked of the reduced election that keeps one more of each kind than a group can hold:
     # its slates are valid slates, and any valid slate, with or without a given kept State,
-    # has one among them with the same States of each kind kept (planner.rules.reduce)
-    small = reduced(el, slates=2)
+    # has one among them with the same States of each kind kept (planner.rules.reduce); the
+    # kinds come with it, found on the States it kept (kinds_of_states of the whole election
+    # reads every rule's form over every State: most of a 100-post conference's room)
+    kinds: list[tuple[str, ...]] = []
+    small = reduced(el, slates=2, kind_list=kinds)
+    kind_of = {st: part for part in kinds for st in part}
 
     model = cp_model.CpModel()
     x = variables(small, model)
