@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from planner.domain.names import did_you_mean, normalise, registry
 from planner.io.dates import DateError, parse_date, parse_untc_consent
@@ -165,3 +167,14 @@ def test_the_shared_name_list_gives_every_member_state_its_group() -> None:
             assert state is not None
             if (name, state) not in practice:
                 assert registry().get(state).group == row["group"], (name, state)
+
+
+@given(st.lists(st.one_of(st.sampled_from(sorted(registry().entries)),
+                          st.text(min_size=1, max_size=12)), unique=True))
+def test_states_sorted_in_bulk_are_in_state_order(names: list[str]) -> None:
+    """in_state_order and state_orders (keys made in C, for thousands of States) give the
+    order state_order gives, accents, case and look-alikes included."""
+    from planner.domain.slate import in_state_order, state_order, state_orders
+
+    assert in_state_order(names) == sorted(names, key=state_order)
+    assert list(state_orders(names)) == [state_order(n) for n in names]

@@ -358,3 +358,15 @@ def test_room_past_the_cliff_asks_nothing_of_the_whole_election_it_cannot_answer
     monkeypatch.setattr(rounds, "MAX_OPTIONS", 10**200)  # the whole election tried first
     tried = room(el, by_class=True)
     assert tried.total is None and tried.groups == asked.groups
+
+
+@pytest.mark.parametrize("name", sorted(shipped_cases()))
+def test_the_tie_breaks_order_is_last_served_then_state_order(name: str) -> None:
+    """turn_rank, sorted on keys made in C, is the order its docstring gives: States that
+    never served, then those that served longest ago, then state_order."""
+    from planner.domain.slate import state_order
+
+    el = prepare(*open_case(shipped_cases()[name]))
+    last = el.last_served
+    order = sorted(el.universe, key=lambda s: (last.get(s, 0), state_order(s)))
+    assert sorted(el.turn_rank, key=el.turn_rank.__getitem__) == order

@@ -3,6 +3,7 @@ is only the order in which it is shown."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from planner.domain.names import normalise
@@ -41,4 +42,17 @@ def open_seat_group(name: str) -> str | None:
 
 
 def state_order(name: str) -> tuple[str, str]:
+    """The order States are listed in: by name as normalised (accents and case aside), then
+    as written."""
     return (normalise(name), name)
+
+
+def state_orders(names: Iterable[str]) -> Iterator[tuple[str, str]]:
+    """state_order of each name, made in C (no Python call per name, for sorting thousands)."""
+    names = tuple(names)
+    return zip(map(normalise, names), names, strict=True)
+
+
+def in_state_order(names: Iterable[str]) -> list[str]:
+    """The names sorted by state_order (as sorted(names, key=state_order), on keys made in C)."""
+    return [name for _key, name in sorted(state_orders(names))]

@@ -29,7 +29,7 @@ from planner.domain.body import Body
 from planner.domain.case import Case, Nomination, PastOfficer
 from planner.domain.names import normalise
 from planner.domain.rotation import Turn
-from planner.domain.slate import NO_GROUP, Slate, state_order
+from planner.domain.slate import NO_GROUP, Slate, state_orders
 from planner.domain.status import Assessment, StateStatus
 from planner.rules.facts import FACTS, IMPLICIT
 from planner.rules.forms import Form, FormBackend, Key, difference, form_range
@@ -645,7 +645,7 @@ class Election:
         # the keys made in C and sorted as tuples (state_order ends with the name itself, so
         # no two keys tie): no Python key function called per State of thousands
         keyed = sorted(zip(map(last.get, self.universe, repeat(0)),
-                           map(state_order, self.universe), strict=True))
+                           state_orders(self.universe), strict=True))
         return {name: i for i, (_last, (_key, name)) in enumerate(keyed)}
 
     @property

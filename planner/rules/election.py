@@ -10,7 +10,14 @@ from collections.abc import Iterable
 from planner.domain.body import MEMBERSHIP
 from planner.domain.case import Case
 from planner.domain.rotation import Turn, cycle_of, turns
-from planner.domain.slate import Seat, Slate, open_seat, open_seat_group, state_order
+from planner.domain.slate import (
+    Seat,
+    Slate,
+    in_state_order,
+    open_seat,
+    open_seat_group,
+    state_order,
+)
 from planner.domain.status import StateStatus, assess
 from planner.io.dates import in_words
 from planner.rules.base import Election as Election
@@ -101,7 +108,7 @@ def prepare(case: Case, profile: Profile, on: dt.date | None = None,
         assessment=assessment,
         turn=turn,
         notes=(),
-        universe=(*sorted(universe - {o.state for o in opened}, key=state_order),
+        universe=(*in_state_order(universe - {o.state for o in opened}),
                   *(o.state for o in opened)),
         rotation_said=said,
         open_seats=opened,
