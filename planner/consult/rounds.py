@@ -214,31 +214,33 @@ def room(el: Election, options: SolverOptions | None = None,
     some States left out, where asked); exact where the rules decompose by group, else asked
     of the model (and then no count: never a wrong one). Counted by kind (by_class), it is
     counted on the reduced election, as solve works (alike States left out, each kept one
-    counting for them), and who can sit is given for the whole universe."""
-    if by_class:
-        names: dict[str, list[str]] = {}
-        # one more of each kind than a group can hold: any valid slate, with or without a
-        # given kept State, has one among the reduced election's with the same States of
-        # each kind kept (planner.rules.reduce), so who can sit, hold a post, or be on every
-        # slate reads the same; and each kept State counts for those it stands for
-        small = reduced(el, slates=2, keep={s for s, _p in fixed}, drop=excluded,
-                        standing_for=names)
-        if small is not el:
-            try:
-                # counted by kind only: a listing of the reduced election would count its
-                # own States, not the whole universe's (where it cannot, the whole below)
-                space = SlateSpace(small, fixed, excluded, by_class=True)
-            except TooManyWays as exc:
-                if exc.size > MAX_OPTIONS:
-                    # the whole election has at least as many ways: neither counted nor
-                    # listed, and its forms over every State (most of a 100-post
-                    # conference's room) are not built to find it out
-                    return _room_asked(el, options, fixed, excluded, f"the {exc.group} have "
-                                       "too many ways to fill their seats to list them, and "
-                                       "too many kinds of State to count them by kind")
-            except NotDecomposable:
-                pass
-            else:
+    counting for them), and who can sit is given for the whole universe. Listed (the pairs
+    of each group, not by_class), the reduced election is asked first only whether the whole
+    can be listed at all."""
+    names: dict[str, list[str]] = {}
+    # one more of each kind than a group can hold: any valid slate, with or without a given
+    # kept State, has one among the reduced election's with the same States of each kind kept
+    # (planner.rules.reduce), so who can sit, hold a post, or be on every slate reads the
+    # same; and each kept State counts for those it stands for
+    small = reduced(el, slates=2, keep={s for s, _p in fixed}, drop=excluded,
+                    standing_for=names)
+    if small is not el:
+        try:
+            # counted by kind only: a listing of the reduced election would count its own
+            # States, not the whole universe's (where it cannot, the whole below)
+            space = SlateSpace(small, fixed, excluded, by_class=True)
+        except TooManyWays as exc:
+            if exc.size > MAX_OPTIONS:
+                # the whole election has at least as many ways: neither counted nor listed,
+                # and its forms over every State (most of a 100-post conference's room) are
+                # not built to find it out
+                return _room_asked(el, options, fixed, excluded, f"the {exc.group} have too "
+                                   "many ways to fill their seats to list them, and too many "
+                                   "kinds of State to count them by kind")
+        except NotDecomposable:
+            pass
+        else:
+            if by_class:
                 total = space.count()
                 conflicts = _why_none(el, fixed, excluded, options) if total == 0 else ()
                 return Room(total, tuple(_stood_for(el, g, names) for g in space.room()),
