@@ -94,8 +94,8 @@ class Table:
     examples: tuple[Row, ...] = ()
     # every cell is text (a CSV file's): a column is read without looking at its cells' types
     texts_only: bool = False
-    # the rows' cells column by column, by position as in a row, where the reader took them
-    # so while they were at hand (a column gathered from the rows later costs as much again)
+    # the rows' cells column by column (by position, as in a row), where the reader took them
+    # while the rows were at hand: a column gathered from the rows later costs as much again
     columns: tuple[tuple[Any, ...], ...] | None = None
 
     def where(self, row: int | None = None, column: str | None = None) -> Where:
