@@ -234,9 +234,9 @@ def room(el: Election, options: SolverOptions | None = None,
                 # the whole election has at least as many ways: neither counted nor listed,
                 # and its forms over every State (most of a 100-post conference's room) are
                 # not built to find it out
-                return _room_asked(el, options, fixed, excluded, f"the {exc.group} have too "
-                                   "many ways to fill their seats to list them, and too many "
-                                   "kinds of State to count them by kind")
+                return _room_asked(el, options, fixed, excluded, f"the {exc.group} have so "
+                                   "many ways to fill their seats: too many to list, and too "
+                                   "many kinds of State to count by kind")
         except NotDecomposable:
             pass
         else:
