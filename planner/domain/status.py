@@ -96,10 +96,9 @@ def assess(case: Case, on: dt.date | None = None,
     # its delay before: one date to compare each deposit with (in_force_from, read once)
     last_of = {i.id: date - dt.timedelta(days=i.days_after_deposit) for i in in_force}
     rank = {ident: k for k, ident in enumerate(last_of)}
-    # the instruments in force for each State, in one pass over the deposits (read by
-    # position: a large case holds one per row), in the order of the instruments in force
-    # each State's instruments in force by the deposits' order: where a case built by hand
-    # holds two deposits for one instrument, the last one counts (as the reason reads it)
+    # each State's instruments in force, in one pass over the deposits (read by position: a
+    # large case holds one per row); where a case built by hand holds two deposits for one
+    # instrument, the last one counts (as the reason reads it)
     holding: dict[str, dict[str, bool]] = {}
     deposited: dict[str, Deposit] = {}  # each State's deposit for the Convention, in force or not
     treaty = convention.id if convention is not None else None

@@ -29,7 +29,7 @@ import heapq
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from planner.domain.slate import NO_GROUP, Slate, open_seat_group
+from planner.domain.slate import Slate, open_seat_group
 from planner.rules.base import Election
 from planner.rules.forms import PLAIN_MEMBER, Form, Key, passes, with_plain_member
 
@@ -132,8 +132,7 @@ def reduced(el: Election, slates: int = 1, keep: Iterable[str] = (),
     pinned = {s for rule in el.profile.rules for s in rule.pinned(el)}
     wanted = ((set(keep) | pinned) - out) & set(el.universe)
 
-    status = el.status
-    group_of = {s: status[s].group or NO_GROUP for s in el.universe}  # el.group_or_none
+    group_of = {s: el.group_or_none(s) for s in el.universe}  # read once per State
 
     def each_of(part: Sequence[str]) -> int:
         # a slate holds no more of a kind than its group can hold officers (or than the

@@ -77,16 +77,15 @@ class Neighbourhood:
             change -= get(k, 0)
         return change
 
-    def _after(self, held: frozenset[Key], move: _Move, values: dict[int, int], cost: int,
-               limit: int | None = None) -> tuple[frozenset[Key], int] | None:
-        """The slate after the move and its cost, where it is valid and costs no more than
-        limit (held being valid, the constraints' values on it in values, read as needed): a
-        constraint the move leaves where it was still holds."""
+    def _after(self, held: frozenset[Key], move: _Move, values: dict[int, int], cost: int
+               ) -> tuple[frozenset[Key], int] | None:
+        """The slate after the move and its cost, where it is valid (held being valid, the
+        constraints' values on it in values, read as needed): a constraint the move leaves
+        where it was still holds."""
         if not move.gone <= held or move.added & held:
             return None
         ordered: tuple[Key, ...] = ()
-        touched = move.gone | move.added
-        for i in {i for k in touched for i in self.touching.get(k, ())}:
+        for i in {i for k in move.gone | move.added for i in self.touching.get(k, ())}:
             diff, op = self.checks[i]
             if diff.caps:  # caps do not move by sums: read whole
                 ordered = ordered or tuple(sorted((held - move.gone) | move.added))
@@ -101,18 +100,17 @@ class Neighbourhood:
                     return None
         after = (held - move.gone) | move.added
         if not self.objective.caps:
-            new = cost + self._change(self.objective, move)
-        elif not self.flat_caps:
-            new = self.objective.value(ordered or tuple(sorted(after)))
-        else:
-            new = cost + self._change(self.objective, move)
-            for j in {j for k in touched for j in self.cap_touching.get(k, ())}:
-                sub, cap, weight = self.objective.caps[j]
-                if -1 - j not in values:  # the caps' values on held, beside the constraints'
-                    values[-1 - j] = sub.value(tuple(held))
-                was = values[-1 - j]
-                new += weight * (min(was + self._change(sub, move), cap) - min(was, cap))
-        return None if limit is not None and new > limit else (after, new)
+            return after, cost + self._change(self.objective, move)
+        if not self.flat_caps:
+            return after, self.objective.value(ordered or tuple(sorted(after)))
+        change = self._change(self.objective, move)
+        for j in {j for k in move.gone | move.added for j in self.cap_touching.get(k, ())}:
+            sub, cap, weight = self.objective.caps[j]
+            if -1 - j not in values:  # the caps' values on held, beside the constraints'
+                values[-1 - j] = sub.value(tuple(held))
+            was = values[-1 - j]
+            change += weight * (min(was + self._change(sub, move), cap) - min(was, cap))
+        return after, cost + change
 
     def bound(self, slate: Slate, k: int, keep: Iterable[Key] = (),
               barred: Iterable[str] = ()) -> int | None:
@@ -155,16 +153,12 @@ class Neighbourhood:
             moves = [_Move(frozenset({(s1, p1), (s2, p2)}), frozenset({(s1, p2), (s2, p1)}))
                      for (s1, p1), (s2, p2) in itertools.combinations(seats, 2) if p1 != p2]
             values: dict[int, int] = {}
-            limit = -cheapest[0] if len(cheapest) >= k and not every else None
-            # from the given slate, every replacement is costed: the k cheapest are tried on
-            # the slates after it
-            tried = [(m, self._after(held, m, values, cost, None if held is root else limit))
-                     for m in replacing]
+            tried = [(m, self._after(held, m, values, cost)) for m in replacing]
             if held is root:
                 found = sorted(((m, r) for m, r in tried if r is not None),
                                key=lambda mr: mr[1][1])
                 replacing = [m for m, _r in found[:k]]
-            tried += [(m, self._after(held, m, values, cost, limit)) for m in moves]
+            tried += [(m, self._after(held, m, values, cost)) for m in moves]
             # cheapest first: once k are known, the rest of the batch is dearer than the k-th
             for after, c in sorted((r for _m, r in tried if r is not None), key=itemgetter(1)):
                 if not every and len(cheapest) >= k and c > -cheapest[0]:
