@@ -105,3 +105,26 @@ def test_any_workbook(tmp_path_factory: object, rows: list[list[object]], as_sla
         else:
             assert_calm(run("solve", case, "--no-write"), root, before)
     shutil.rmtree(root)
+
+
+# the characters where a CSV text's lines may end or not: the line ends the csv module knows,
+# those str.splitlines adds (control characters among them), quotes and separators
+LINE_TEXT = st.lists(st.sampled_from(
+    ['a', 'é', ' ', ',', ';', '"', '\r', '\n', '\r\n', '\x0b', '\x0c', '\x1c', '\x1d', '\x1e',
+     '\x85', '\u2028', '\u2029']), max_size=30).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=LINE_TEXT, sep=st.sampled_from([",", ";"]))
+def test_the_csv_records_of_a_text_split_in_lines_are_those_of_the_text(text: str,
+                                                                        sep: str) -> None:
+    """The reader hands the csv module the text's lines, split already, where splitlines
+    splits as a file opened with newline="" does: the records are those of the text."""
+    import csv
+    import io
+
+    from planner.io.tables import _holds_control, csv_records
+
+    whole = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
+    uncontrolled = not _holds_control(text)
+    assert csv_records(text, text.splitlines(keepends=True), sep, uncontrolled) == whole

@@ -12,9 +12,12 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
+from itertools import compress
+from operator import methodcaller, ne
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,27 @@ def normalise(text: str) -> str:
     return _NON_WORD.sub(" ", plain).strip()
 
 
+# normalise() of many plain ASCII texts at once, joined by NUL (which none holds): the same
+# steps, none running over a NUL, in a few calls over the joined text. "st" as a word is
+# found from its letters first (where the search runs fastest), the other characters than
+# letters and digits become spaces by a table, and the runs of spaces are made one
+_SAINT_ALL = re.compile(r"st\b(?<!\wst)\.?[^\S\x00]*")
+_PLAIN_ALL = {c: " " for c in range(128) if not (chr(c).isalnum() or c == 0)}
+_SPACES = re.compile("  +")
+# what the footnote's expression drops from the end of a plain ASCII text: blank space,
+# digits and commas
+_FOOTNOTE_CHARS = "".join(c for c in map(chr, range(128)) if c.isspace() or c.isdigit()) + ","
+
+
+def _normalise_all(texts: list[str]) -> list[str]:
+    """normalise() of each text, each plain ASCII with no NUL."""
+    if not texts:
+        return []
+    joined = "\x00".join(texts).lower().replace("&", " and ")
+    joined = _SAINT_ALL.sub("saint ", joined).translate(_PLAIN_ALL)
+    return list(map(str.strip, _SPACES.sub(" ", joined).split("\x00")))
+
+
 class Registry:
     def __init__(self, entries: list[StateName]) -> None:
         self.entries = {e.name: e for e in entries}
@@ -74,6 +98,25 @@ class Registry:
             if stripped != text:
                 found = self._index.get(normalise(stripped))
         return found
+
+    def lookup_all(self, texts: Collection[str]) -> dict[str, str | None]:
+        """lookup() of each of many texts, the plain ASCII ones normalised together: a large
+        case declares thousands of names, and normalising each alone (a few regular
+        expressions' calls each) is most of checking them."""
+        plain = list(compress(texts, map(str.isascii, texts)))
+        if len(plain) < 64 or "\x00" in "".join(plain):
+            return {t: self.lookup(t) for t in texts}  # a body's own few States, one by one
+        out = dict(zip(plain, map(self._index.get, _normalise_all(plain)), strict=True))
+        # a name unknown as written may be known without a footnote's number after it
+        unknown = [t for t, found in out.items() if found is None]
+        bare = list(map(methodcaller("rstrip", _FOOTNOTE_CHARS), unknown))
+        noted = list(map(ne, bare, unknown))
+        out.update(zip(compress(unknown, noted),
+                       map(self._index.get, _normalise_all(list(compress(bare, noted)))),
+                       strict=True))
+        if len(out) < len(texts):  # accents and the rest, one by one
+            out.update((t, self.lookup(t)) for t in texts if t not in out)
+        return out
 
     def suggest(self, text: str, limit: int = 3) -> list[str]:
         """Canonical names that look like text, best first."""

@@ -511,11 +511,14 @@ class _Loader:
             self.named_in = self.declared
         new = set(texts).difference(names)
         if new:
-            lookup = registry().lookup
-            declared = self.declared
-            # one table after another names the same States: each text is looked up once
-            names.update((text, text if text in declared else lookup(text) if text else None)
-                         for text in new)
+            # one table after another names the same States: each text is looked up once, a
+            # declared State as itself
+            own = new.intersection(self.declared)
+            names.update(zip(own, own, strict=True))
+            new.difference_update(own)
+            names.update(registry().lookup_all(new.difference(("",))))
+            if "" in new:
+                names[""] = None
         found = list(map(names.__getitem__, texts))
         if None in found:
             for row, name in zip(t.rows, found, strict=True):
@@ -753,8 +756,8 @@ class _Loader:
             return frozenset()
         if not t.require(self.problems, *required_columns("states")):
             return frozenset()
-        lookup = registry().lookup
-        return frozenset(name for name in set(t.texts("state")) if name and lookup(name) is None)
+        found = registry().lookup_all(set(t.texts("state")).difference(("",)))
+        return frozenset(name for name, known in found.items() if known is None)
 
     def members(self, t: Table) -> tuple[frozenset[str], tuple[MemberTerm, ...]]:
         """The members, and their terms where the table gives from or until."""
@@ -1194,6 +1197,13 @@ def load_case(path: Path | str, body: Body) -> Case:
         return _Loader(p, body).load()
     finally:
         if collecting:
+            # what was read is counted young all the same, and the collector would walk it all
+            # at the next allocation (a fourteenth of the reading at 20,000 States): a case
+            # lives as long as its command or request, so its objects join the oldest
+            # generation at once (frozen, then thawed into it), which a full collection still
+            # walks
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 

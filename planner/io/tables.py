@@ -188,11 +188,11 @@ _ASCII_CONTROLS = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 
 
 def _may_hold_blank_row(text: str, lines: list[str], sep: str) -> bool:
-    """Whether a line of the text holds nothing but separators, quotes and blank space (of
-    any kind: a row of no-break spaces is blank too): the only lines a blank row can begin
-    with. Asked of every line at once, in C."""
+    """Whether a line of the text (its end kept or not) holds nothing but separators, quotes
+    and blank space (of any kind: a row of no-break spaces is blank too): the only lines a
+    blank row can begin with. Asked of every line at once, in C."""
     if text.isascii():
-        return "" in map(operator.methodcaller("strip", f' \t"{sep}'), lines)
+        return "" in map(operator.methodcaller("strip", f' \t\r\n"{sep}'), lines)
     drop = operator.methodcaller("translate", {ord(sep): None, ord('"'): None})
     return "" in map(str.strip, map(drop, lines))
 
@@ -214,6 +214,8 @@ def control_said(text: str) -> str | None:
         return None
     ch = found[0]
     return f"U+{ord(ch):04X}" + (f" {unicodedata.name(ch)}" if unicodedata.name(ch, "") else "")
+# where str.splitlines ends a line and a file opened with newline="" does not, controls aside
+_LINE_BREAKS_OF_SPLITLINES = re.compile("[\x85\u2028\u2029]")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -354,6 +356,24 @@ def _decode(raw: bytes) -> tuple[str, str]:
         return raw.decode("cp1252", errors="strict"), "Windows-1252"
 
 
+def csv_records(text: str, split: list[str], sep: str,
+                uncontrolled: bool) -> list[list[str]]:
+    """The csv module's records of a text (as read from a file opened with newline=""), given
+    its lines as text.splitlines(keepends=True) gives them, and whether it holds no control
+    character. Raises csv.Error."""
+    import csv
+    import io
+
+    # splitlines ends a line where a file opened with newline="" does (at \n, \r and \r\n)
+    # and at a few characters more: where the text holds none of those (the rest of them are
+    # control characters), the csv module reads the lines already split, a third faster than
+    # reading them again from the text. (The csv module, not pandas: a CSV case is read
+    # without importing pandas at all.)
+    if uncontrolled and (text.isascii() or _LINE_BREAKS_OF_SPLITLINES.search(text) is None):
+        return list(csv.reader(split, delimiter=sep))
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
+
+
 def read_csv_table(name: str, path: Path, shown: str, problems: Problems) -> Table | None:
     import csv
     import io
@@ -384,7 +404,8 @@ def read_csv_table(name: str, path: Path, shown: str, problems: Problems) -> Tab
                         "accented names")
     first = text.split("\n", 1)[0]
     sep = max([",", ";", "\t"], key=first.count) if first.strip() else ","
-    split = text.splitlines()
+    # each line with its end, as the csv module reads a file opened with newline=""
+    split = text.splitlines(keepends=True)
     # counted before the table is parsed: an oversized table is refused at once (a quoted
     # cell may run over lines, so this counts lines, at least as many as rows)
     if len(split) > MAX_ROWS + 1 and sum(1 for line in split if line.strip()) > MAX_ROWS + 1:
@@ -403,9 +424,12 @@ def read_csv_table(name: str, path: Path, shown: str, problems: Problems) -> Tab
         problems.add(where, f"a row has {widest:,} columns, more than the {MAX_COLUMNS} a table "
                      "may have", "check that this is the right file")
         return None
+    # one look at the whole text: no line longer than a cell may be and no control character
+    # means no cell of it is either, and the rows need no look of their own
+    uncontrolled = not _holds_control(text)
+    clean: bool | Literal["no blank row"] = longest <= MAX_CELL_CHARS and uncontrolled
     try:
-        # the csv module, not pandas: a CSV case is read without importing pandas at all
-        lines = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
+        lines = csv_records(text, split, sep, uncontrolled)
     except csv.Error as exc:
         problems.add(where, f"the file is not a readable CSV table ({exc})",
                      "save it as CSV, one row per line")
@@ -419,10 +443,6 @@ def read_csv_table(name: str, path: Path, shown: str, problems: Problems) -> Tab
     values = (lines if min(map(len, lines)) == width else
               [line if len(line) == width else line + [""] * (width - len(line))
                for line in lines])
-    # one look at the whole text: no line longer than a cell may be and no control character
-    # means no cell of it is either, and the rows need no look of their own
-    clean: bool | Literal["no blank row"] = (
-        longest <= MAX_CELL_CHARS and not _holds_control(text))
     if clean and not _may_hold_blank_row(text, split, sep):
         clean = "no blank row"  # and the rows need no blank test of their own either
     table = _from_values(name, shown, None, values, width, problems, clean)
