@@ -128,3 +128,25 @@ def test_the_csv_records_of_a_text_split_in_lines_are_those_of_the_text(text: st
     whole = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
     uncontrolled = not _holds_control(text)
     assert csv_records(text, text.splitlines(keepends=True), sep, uncontrolled) == whole
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(rows=ROWS, sep=st.sampled_from([",", ";"]))
+def test_a_csv_tables_columns_and_numbers_are_its_rows(tmp_path_factory: object,
+                                                       rows: list[list[object]],
+                                                       sep: str) -> None:
+    """A CSV table read column by column (its rows made only when asked for) holds the same
+    cells and row numbers as its rows."""
+    from planner.errors import Problems
+    from planner.io.tables import read_csv_table
+
+    path = tmp_path_factory.mktemp("columns") / "t.csv"  # type: ignore[attr-defined]
+    path.write_text(csv_text([["state", "group", "x"], *rows], sep), encoding="utf-8",
+                    errors="surrogatepass")
+    t = read_csv_table("groups", path, "t.csv", Problems())
+    if t is None:
+        return
+    assert t.numbers() == [r.number for r in t.rows]
+    assert len(t.rows) == len(list(t.rows))
+    for key in [*t.headers, "absent"]:
+        assert t.column(key) == [r.raw(key) for r in t.rows]

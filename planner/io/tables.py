@@ -13,11 +13,11 @@ import operator
 import os
 import re
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from itertools import repeat
+from itertools import islice, repeat
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, overload
 
 from planner.errors import Problems, Where
 from planner.io.xlsx_scan import unsafe_workbook
@@ -80,6 +80,59 @@ class Row(NamedTuple):
         return {key: self.values[i] for key, i in self.at.items()}
 
 
+class LazyRows(Sequence[Row]):
+    """A CSV table's rows, each made when the rows are first asked for: a table read column by
+    column (Table.columns), as the reader reads every large table where nothing is wrong,
+    never asks, and making and freeing a Row for each of its rows would cost a twentieth of
+    the reading."""
+
+    __slots__ = ("_made", "at", "start", "values")
+
+    def __init__(self, values: Sequence[Sequence[Any]], start: int,
+                 at: Mapping[str, int]) -> None:
+        self.values = values  # every line read, the header among them
+        self.start = start  # the index of the first row after the header
+        self.at = at
+        self._made: tuple[Row, ...] | None = None
+
+    def made(self) -> tuple[Row, ...]:
+        if self._made is None:
+            # each Row made in C (tuple.__new__), not through the named tuple's own __new__,
+            # a Python function: half the time, on a table of 87,000 rows
+            self._made = tuple(map(tuple.__new__, repeat(Row),
+                                   zip(range(self.start + 1, len(self.values) + 1),
+                                       islice(self.values, self.start, None), repeat(self.at))))
+        return self._made
+
+    def numbers(self) -> list[int]:
+        return list(range(self.start + 1, len(self.values) + 1))
+
+    def __len__(self) -> int:
+        return len(self.values) - self.start
+
+    @overload
+    def __getitem__(self, i: int) -> Row: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> tuple[Row, ...]: ...
+
+    def __getitem__(self, i: int | slice) -> Row | tuple[Row, ...]:
+        return self.made()[i]
+
+    def __iter__(self) -> Iterator[Row]:
+        return iter(self.made())
+
+    def __eq__(self, other: object) -> bool:
+        return (self.made() == tuple(other) if isinstance(other, (LazyRows, tuple))
+                else NotImplemented)
+
+    def __hash__(self) -> int:
+        return hash(self.made())
+
+    def __repr__(self) -> str:
+        return f"LazyRows({len(self)} rows)"
+
+
 @dataclass(frozen=True)
 class Table:
     """One table of a case: where it came from, its columns, its non-blank rows."""
@@ -88,7 +141,7 @@ class Table:
     file: str
     sheet: str | None
     headers: dict[str, str]  # normalised key -> header as written
-    rows: tuple[Row, ...]
+    rows: Sequence[Row]  # a tuple, or a CSV table's LazyRows
     # rows marked in an "example" column (as planner init writes them): not data unless they
     # hold something else than the example (planner.io.reader decides, knowing the example)
     examples: tuple[Row, ...] = ()
@@ -108,7 +161,10 @@ class Table:
     def column(self, key: str) -> list[Any]:
         """A column's cells as read, one per row (None each where the table lacks it): a
         reader that walks a table column by column asks each distinct cell once."""
-        i = self.rows[0].at.get(key) if self.rows else None  # the rows share one index
+        rows = self.rows
+        if not rows:
+            return []
+        i = (rows.at if isinstance(rows, LazyRows) else rows[0].at).get(key)  # one index
         if i is None:
             return [None] * len(self.rows)
         if self.columns is not None:
@@ -117,6 +173,8 @@ class Table:
 
     def numbers(self) -> list[int]:
         """Each row's number, as the spreadsheet numbers it."""
+        if isinstance(self.rows, LazyRows):
+            return self.rows.numbers()
         return [r.number for r in self.rows]
 
     def all_text(self, key: str, cells: list[Any]) -> bool:
@@ -252,16 +310,13 @@ def _from_values(name: str, file: str, sheet: str | None, values_list: Sequence[
     at_example = at.get("example")
     read = [pos for pos, _key in positions]
     if clean == "no blank row" and at_example is None and len(read) == width:
-        # every column headed and no blank line (read_csv_table looked at the whole text)
-        # each Row made in C (tuple.__new__), not through the named tuple's own __new__, a
-        # Python function: half the time, on a table of 87,000 rows
-        rows.extend(map(tuple.__new__, repeat(Row),
-                        zip(range(start + 1, len(values_list) + 1), values_list[start:],
-                            repeat(at))))
-        table = _bounded(name, file, sheet, headers, rows, examples, problems)
-        if len(table.rows) < len(rows):
-            return table  # refused as too long
-        return replace(table, columns=tuple(zip(*values_list[start:], strict=True)))
+        # every column headed and no blank line (read_csv_table looked at the whole text):
+        # the rows are the lines after the header, made Rows only if asked for
+        lazy = LazyRows(values_list, start, at)
+        if problems is not None and len(lazy) > MAX_ROWS:
+            return _bounded(name, file, sheet, headers, [], examples, problems, len(lazy))
+        return Table(name, file, sheet, headers, lazy,
+                     columns=tuple(zip(*islice(values_list, start, None), strict=True)))
     # the headed cells of a row in one call; a row whose headed cells are all text (a CSV
     # file's) is blank when each is empty once stripped, asked in one pass
     picked = (operator.itemgetter(*read) if len(read) > 1 else
@@ -293,9 +348,12 @@ def _from_values(name: str, file: str, sheet: str | None, values_list: Sequence[
 
 
 def _bounded(name: str, file: str, sheet: str | None, headers: dict[str, str], rows: list[Row],
-             examples: list[Row], problems: Problems | None) -> Table:
-    if problems is not None and len(rows) > MAX_ROWS:
-        problems.add(Where(file, sheet), f"the {name} table has {len(rows):,} rows, more than "
+             examples: list[Row], problems: Problems | None, count: int | None = None) -> Table:
+    """The table, or none of its rows where it has more than a case may (count: how many,
+    where the rows are not given)."""
+    count = len(rows) if count is None else count
+    if problems is not None and count > MAX_ROWS:
+        problems.add(Where(file, sheet), f"the {name} table has {count:,} rows, more than "
                      f"the {MAX_ROWS:,} a case may have", "check that this is the right file")
         rows = rows[:0]
     return Table(name, file, sheet, headers, tuple(rows), tuple(examples[:MAX_ROWS]))
