@@ -150,3 +150,17 @@ def test_a_csv_tables_columns_and_numbers_are_its_rows(tmp_path_factory: object,
     assert len(t.rows) == len(list(t.rows))
     for key in [*t.headers, "absent"]:
         assert t.column(key) == [r.raw(key) for r in t.rows]
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=LINE_TEXT, sep=st.sampled_from([",", ";", "\t"]))
+def test_a_blank_line_is_found_as_line_by_line(text: str, sep: str) -> None:
+    """Whether a text may hold a blank row (a line of nothing but separators, quotes and blank
+    space), asked of the whole text at once, is what asking line by line says."""
+    from planner.io.tables import _holds_control, _may_hold_blank_row
+
+    if _holds_control(text):
+        return  # asked only of a text with no control character
+    lines = text.splitlines()
+    by_line = any(not line.replace(sep, "").replace('"', "").strip() for line in lines)
+    assert _may_hold_blank_row(text, text.splitlines(keepends=True), sep) == by_line

@@ -7,8 +7,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from planner.domain.case import Case
+from planner.domain.case import Case, Deposit
 from planner.domain.status import assess, in_force_from
 from planner.io.reader import load_case, shipped_cases
 from planner.rules.base import check
@@ -263,3 +265,31 @@ def test_a_member_whose_term_ended_cannot_sit(tmp_path: Path) -> None:
     r = run("status", case)
     assert r.exit_code == 2
     assert "members" in r.output and "until" in r.output and "ends (2020-01-01) before" in r.output
+
+
+DEPOSIT = st.tuples(st.sampled_from(["Kenya", "Chile", "Fiji", "Peru"]),
+                    st.sampled_from(["convention", "firearms", "migrants"]),
+                    st.integers(0, 3))
+
+
+@given(st.lists(DEPOSIT, max_size=12), st.booleans())
+def test_deposits_are_made_unique_in_order_whatever_order_they_come_in(
+        drawn: list[tuple[str, str, int]], in_order: bool) -> None:
+    """The deposits by State and instrument, once each (the first row's), and a problem for
+    each row that dates one deposit otherwise: alike for a table that comes in order (taken as
+    it is) and one that does not (sorted)."""
+    from planner.errors import Where
+    from planner.io.reader import _Loader
+
+    rows = sorted(drawn) if in_order else drawn
+    deposits = [Deposit(s, i, dt.date(2010, 1, 1) + dt.timedelta(days=d), "ratification",
+                        Where("ratifications.csv", None, n + 2))
+                for n, (s, i, d) in enumerate(rows)]
+    loader = _Loader(Path("case"), UNTOC)
+    got = loader.unique_deposits(deposits)
+    first: dict[tuple[str, str], Deposit] = {}
+    for d in deposits:
+        first.setdefault((d.state, d.instrument), d)
+    assert got == [first[k] for k in sorted(first)]
+    clashes = [d for d in deposits if first[(d.state, d.instrument)].date != d.date]
+    assert [p.where for p in loader.problems.items] == [d.where for d in clashes]

@@ -10,7 +10,7 @@ import os
 from collections.abc import Sequence
 from functools import partial
 from itertools import compress, islice, repeat
-from operator import and_, attrgetter, eq, gt, itemgetter
+from operator import and_, attrgetter, eq, gt, itemgetter, le, lt
 from pathlib import Path
 from typing import Any
 
@@ -595,6 +595,15 @@ class _Loader:
     def unique_deposits(self, deposits: list[Deposit]) -> list[Deposit]:
         """The deposits by State and instrument, one each; two rows that date one deposit
         otherwise are reported."""
+        # a table written State by State, each State's instruments in order (as a large case
+        # comes), is taken as it is: the States never go back and a State's instruments
+        # always go forward, asked in C of neighbouring deposits
+        states = list(map(itemgetter(0), deposits))
+        if all(map(le, states, islice(states, 1, None))):
+            idents = list(map(itemgetter(1), deposits))
+            same = list(map(eq, states, islice(states, 1, None)))
+            if all(map(lt, compress(idents, same), compress(islice(idents, 1, None), same))):
+                return list(deposits)
         # by State, then instrument: two stable sorts on the fields as they are (no key
         # tuple made per deposit), each over runs the rows mostly come in already
         ordered = sorted(deposits, key=itemgetter(1))

@@ -245,12 +245,20 @@ _CONTROL = re.compile(f"[{CONTROLS}]")
 _ASCII_CONTROLS = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 
 
+# per separator, the characters a blank line of plain ASCII text may hold (as str.translate
+# drops them), line ends aside
+_NOT_BLANK = {sep: {ord(c): None for c in f' \t"{sep}'} for sep in (",", ";", "\t")}
+
+
 def _may_hold_blank_row(text: str, lines: list[str], sep: str) -> bool:
     """Whether a line of the text (its end kept or not) holds nothing but separators, quotes
     and blank space (of any kind: a row of no-break spaces is blank too): the only lines a
     blank row can begin with. Asked of every line at once, in C."""
-    if text.isascii():
-        return "" in map(operator.methodcaller("strip", f' \t\r\n"{sep}'), lines)
+    if text.isascii():  # the blank characters dropped from the whole text at once
+        kept = text.translate(_NOT_BLANK[sep])
+        # a last line with no end that held only blank characters is gone with them
+        return "" in kept.splitlines() or (
+            text[-1:] not in ("", "\r", "\n") and kept[-1:] in ("", "\r", "\n"))
     drop = operator.methodcaller("translate", {ord(sep): None, ord('"'): None})
     return "" in map(str.strip, map(drop, lines))
 
