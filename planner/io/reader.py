@@ -12,7 +12,7 @@ from functools import partial
 from itertools import compress, islice, repeat
 from operator import and_, attrgetter, eq, gt, itemgetter, le, lt
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from planner.domain.body import ORDINALS, TREATY, Body
 from planner.domain.case import (
@@ -640,12 +640,12 @@ class _Loader:
         find = self.body.find_group
         known = {text: find(text) if text else None for text in dict.fromkeys(texts)}
         groups = list(map(known.__getitem__, texts))
-        named = [state for state in states if state is not None]
-        if (len(named) == len(states) and None not in known.values()
-                and set(flags) <= {"", "yes", "y", "true"} and len(set(named)) == len(named)
-                and all(registry().get(state).is_state for state in set(named) - self.declared)):
+        if (None not in known.values() and set(flags) <= {"", "yes", "y", "true"}
+                and None not in (distinct := set(states)) and len(distinct) == len(states)
+                and all(registry().get(state).is_state  # None is not among them
+                        for state in cast("set[str]", distinct).difference(self.declared))):
             return list(map(tuple.__new__, repeat(Membership),  # made in C, as ratifications
-                            sorted(zip(named, groups, strict=True))))
+                            sorted(zip(states, groups, strict=True))))
         for row, state, group, flag in zip(t.rows, states, groups, flags, strict=True):
             if group is None:
                 self.group(t, row, "group")  # reported at its row
