@@ -351,6 +351,23 @@ def test_the_counted_floor_of_repeat_service_is_never_above_any_plan(
     assert all(floors.get(g, 0) <= n for g, n in least.items()), (floors, least)
 
 
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=tiny_plans())
+def test_the_counted_floor_of_consecutive_terms_is_never_above_any_plan(
+        data: tuple[Case, list[int]]) -> None:
+    """The counting face of consecutive_terms (its floors, group by group) against brute
+    force: no plan gives a group fewer terms in a row than its floor there."""
+    from planner.rules.fairness import FAIRNESS_KINDS
+
+    case, window = data
+    view = plan_view(case, TINY, window)
+    if not all(brute_force_slates(el) for el in view.elections):
+        return
+    floors = FAIRNESS_KINDS["consecutive_terms"].floors(view)
+    least = _least_by_group(view, "consecutive_terms")
+    assert all(floors.get(g, 0) <= n for g, n in least.items()), (floors, least)
+
+
 def _scarce_protocol() -> Case:
     """Three States in each group; in the African group only Algeria is party to a Protocol
     (each group's seats need one) and it served before; the other two never did."""
@@ -377,7 +394,8 @@ def test_a_counted_floor_proves_a_plan_that_must_break_the_rule() -> None:
     result = plan(case, TINY, [6, 7], options=SOLVER)
     assert result.fairness["repeat_service"] == 3
     assert result.solver["optimal"] is True
-    assert result.solver["fairness_floor_by_group"] == {"repeat_service": {AF: 2, AP: 1}}
+    assert result.solver["fairness_floor_by_group"] == {"repeat_service": {AF: 2, AP: 1},
+                                                        "consecutive_terms": {AF: 2, AP: 1}}
     # under repeat_service alone, the count proves the session-by-session plan without the
     # joint model, and says so
     alone = dataclasses.replace(TINY, fairness=("repeat_service",))
@@ -385,6 +403,28 @@ def test_a_counted_floor_proves_a_plan_that_must_break_the_rule() -> None:
     assert result.solver["optimal"] is True
     assert result.solver["stages"] == ["session by session, optimal by bound"]
     assert any("counted group by group" in n and f"wait 3 ({AF} 2, {AP} 1)" in n
+               for n in result.notes), result.notes
+
+
+def test_a_counted_floor_proves_a_plan_that_must_give_terms_in_a_row() -> None:
+    """Algeria sat on the bureau of session 5 and must carry the African protocol seat at
+    sessions 6 and 7; three Asia-Pacific States fill two seats at each: every plan gives the
+    African group two terms in a row and the Asia-Pacific group one. Brute force agrees, and
+    under consecutive_terms alone the count proves the session-by-session plan without the
+    joint model, and the note says what it read."""
+    from planner.rules.fairness import FAIRNESS_KINDS
+
+    case = _scarce_protocol()
+    view = plan_view(case, TINY, [6, 7])
+    assert FAIRNESS_KINDS["consecutive_terms"].floors(view) == {AF: 2, AP: 1}
+    assert _least_by_group(view, "consecutive_terms") == {AF: 2, AP: 1}
+    alone = dataclasses.replace(TINY, fairness=("consecutive_terms",))
+    result = plan(case, alone, [6, 7], options=SOLVER)
+    assert result.fairness["consecutive_terms"] == 3
+    assert result.solver["optimal"] is True
+    assert result.solver["stages"] == ["session by session, optimal by bound"]
+    assert any(f"terms in a row 3 ({AF} 2, {AP} 1)" in n
+               and "which of them sat on the bureau just before" in n
                for n in result.notes), result.notes
 
 

@@ -356,8 +356,11 @@ def _forced_note(view: PlanView, profile: Profile, floor: dict[str, int],
     # alphabetical: a State pinned at a later session may be no State of the first's
     states = sorted(frozenset().union(*_pinned(view)), key=state_order)
     counted = all(sum(per_group.get(f, {}).values()) == n for f, n in floor.items())
+    # what each counted rule read of the States, beside the seats
+    also = " and ".join(dict.fromkeys(FAIRNESS_KINDS[f].floors_read for f, n in floor.items()
+                                      if n and FAIRNESS_KINDS[f].floors_read))
     why = ("counted group by group from how many States of each group can take the seats the "
-           "rules give it at each session, and how many of them served before" if counted else
+           "rules give it at each session" + (f", and {also}" if also else "") if counted else
            f"the rules keep seats at every session for {listing(states)}")
     return (f"Every plan breaks the fairness rules as often as this one ({broken}): {why}. "
             "So no plan is fairer, and each session is as good as it could be alone: this "

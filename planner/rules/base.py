@@ -397,6 +397,8 @@ class FairnessRule(ABC):
     # it): in a group where no State serves twice, nor at all after serving before, the rule
     # is never broken
     two_terms: ClassVar[bool] = False
+    # what floors() reads of a group's States, beside the seats, in the words of a plan's note
+    floors_read: ClassVar[str] = ""
 
     @abstractmethod
     def terms(self, view: PlanView, bs: Sequence[PlanBackend[Any]],

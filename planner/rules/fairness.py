@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from planner.domain.slate import Slate
@@ -42,6 +43,7 @@ class RepeatService(FairnessRule):
                "(in the plan or the bureau history).")
 
     two_terms = True
+    floors_read = "how many of them served before"
 
     def terms(self, view: PlanView, bs: Sequence[PlanBackend[Any]],
               skip: frozenset[str] = frozenset()) -> Iterator[tuple[str, Term]]:
@@ -141,6 +143,7 @@ class RepeatService(FairnessRule):
 # leaves the joint model without it)
 MOST_SEATINGS = 5_000  # ways to fill one group's seats at one session, by kinds
 MOST_COUNTS = 200_000  # states of the walk (how many of each kind have served) in all
+MOST_PAIRS = 200_000  # ways after ways that the count of terms in a row weighs
 
 
 GroupForm = tuple[dict[str, int], int, str]  # coefficient by State, constant, op against 0
@@ -250,6 +253,66 @@ def _repeat_floor(view: PlanView, group: str) -> int:
     return min(counts.values(), default=0)
 
 
+def _consecutive_floor(view: PlanView, group: str) -> int:
+    """ConsecutiveTerms.floors for one group (0 where it gives up)."""
+    members = sorted({s for el in view.elections for s in el.members(group)})
+    if any(el.group_or_none(s) not in (group, None) for el in view.elections for s in members):
+        return 0  # a State of the group at one session and of another at the next
+    forms = [_group_forms(el, group) for el in view.elections]
+    planned = set(view.sessions)
+
+    def kind(s: str) -> tuple[tuple[Any, ...], ...]:
+        per = []
+        for session, el, mine in zip(view.sessions, view.elections, forms, strict=True):
+            sits = s in el.rank and view.willing(s, session)
+            # on the bureau before, where that bureau is the history's, not the plan's
+            held = session - 1 not in planned and bool(view.on((), session - 1, s))
+            per.append((sits, held, tuple(coef.get(s, 0) for coef, _c, _o in mine)))
+        return tuple(per)
+
+    kinds: dict[tuple[tuple[Any, ...], ...], int] = {}
+    for s in members:
+        k = kind(s)
+        kinds[k] = kinds.get(k, 0) + 1
+    keys = list(kinds)
+    sizes = [kinds[k] for k in keys]
+    best: dict[tuple[int, ...], int] = {}  # the fewest so far, by the way the last was filled
+    walked = 0
+    for t, (session, el) in enumerate(zip(view.sessions, view.elections, strict=True)):
+        able = [size if k[t][0] else 0 for k, size in zip(keys, sizes, strict=True)]
+        ways = _seatings(able, el.profile.most_officers(group),
+                         [([k[t][2][j] for k in keys], const, op)
+                          for j, (_coef, const, op) in enumerate(forms[t])])
+        if not ways:
+            return 0  # too many ways, or none (the plan then has no slate at all)
+        held = [k[t][1] for k in keys]
+        # the ways before, cheapest first, each as the kinds it seats (a bureau seats a few
+        # of a few kinds)
+        before = sorted((([(i, n) for i, n in enumerate(way) if n], cost)
+                         for way, cost in best.items()), key=itemgetter(1))
+        following: dict[tuple[int, ...], int] = {}
+        for way in ways:
+            again = sum(n for n, h in zip(way, held, strict=True) if h)  # after the history
+            if session - 1 in planned:  # after the plan's own bureau before
+                # of a kind of k States, a seated before and b now: a + b - k twice, at least
+                left = [k - b for k, b in zip(sizes, way, strict=True)]
+                fewest = None
+                for seated, cost in before:
+                    if fewest is not None and cost >= fewest:
+                        break  # no dearer way before can do better
+                    walked += 1
+                    total = cost + sum(max(0, a - left[i]) for i, a in seated)
+                    fewest = total if fewest is None else min(fewest, total)
+                again += fewest or 0
+                if walked > MOST_PAIRS:
+                    return 0
+            elif best:
+                again += min(best.values())
+            following[way] = again
+        best = following
+    return min(best.values(), default=0)
+
+
 @dataclass(frozen=True)
 class ConsecutiveTerms(FairnessRule):
     id = "consecutive_terms"
@@ -257,6 +320,7 @@ class ConsecutiveTerms(FairnessRule):
     wording = "No State on two consecutive bureaus."
 
     two_terms = True
+    floors_read = "which of them sat on the bureau just before"
 
     def terms(self, view: PlanView, bs: Sequence[PlanBackend[Any]],
               skip: frozenset[str] = frozenset()) -> Iterator[tuple[str, Term]]:
@@ -277,6 +341,22 @@ class ConsecutiveTerms(FairnessRule):
         and on the one before it in the history)."""
         return sum(1 for t, session in enumerate(view.sessions) for s in pinned[t]
                    if _surely_on(view, pinned, session - 1, s))
+
+    def floors(self, view: PlanView) -> dict[str, int]:
+        """Per group, the fewest terms in a row any plan gives, counted by kinds of States:
+        States the group's own constraints treat alike, able to sit at the same sessions and
+        on the same bureaus of the history. Of a kind of k States, a bureau that seats a and
+        the next that seats b seat at least a + b - k of them twice in a row; against a bureau
+        of the history, each seated of a kind that was on it. The walk over the sessions tries
+        each way to fill the group's seats by kinds, after each way the session before was
+        filled. The constraints across groups are left aside, so this is a bound from below;
+        a group whose kinds or ways are too many to walk is left out (no bound)."""
+        out: dict[str, int] = {}
+        for g in view.elections[0].body.group_names:
+            floor = _consecutive_floor(view, g)
+            if floor:
+                out[g] = floor
+        return out
 
 
 @dataclass(frozen=True)
