@@ -7,7 +7,7 @@ import datetime as dt
 import gc
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from itertools import compress, islice, repeat
 from operator import and_, attrgetter, eq, gt, itemgetter, le, lt
@@ -477,23 +477,27 @@ class _Loader:
         states = self.states_in(t, "state")
         idents = self.instruments_in(t, instruments)
         # a row's dates are read only where its instrument is known, as they always were
-        unknown = [ident is None for ident in idents]
+        known = None not in idents
+        unknown = None if known else [ident is None for ident in idents]
         dates = self.dates_in(t, "deposit_date", required=False, skip=unknown)
         signed = (self.dates_in(t, "signature_date", required=False, skip=unknown)
                   if t.has("signature_date") else [None] * len(t.rows))
         actions = t.texts("action")
         kinds = {a: a.lower() or "ratification" for a in dict.fromkeys(actions)}
-        read = [s is not None and i is not None for s, i in zip(states, idents, strict=True)]
-        deposited = [ok and d is not None for ok, d in zip(read, dates, strict=True)]
-        if not all(deposited):
+        kept: Callable[[Iterable[Any]], Iterable[Any]] = iter
+        if not (known and None not in states and None not in dates):
+            # not every row the deposit of a known State of a known instrument (as every row
+            # of a large case is, taken whole): each row asked
+            read = [s is not None and i is not None for s, i in zip(states, idents, strict=True)]
+            deposited = [ok and d is not None for ok, d in zip(read, dates, strict=True)]
             for row, ok, date, state, ident, on in zip(t.rows, read, dates, states, idents,
                                                        signed, strict=True):
                 # a known State and instrument with no deposit date: a signature only
                 if ok and date is None and not row.text("deposit_date"):
                     signatures.append(Signature(state, ident, on))
+            kept = partial(compress, selectors=deposited)
         # the deposits made in bulk, in C (tuple.__new__ with every field, as the named
         # tuples' own __new__ would fill them): an object per row, not a call per row
-        kept = partial(compress, selectors=deposited)
         wheres = map(tuple.__new__, repeat(Where),
                      zip(repeat(t.file), repeat(t.sheet), kept(t.numbers()), repeat(None),
                          repeat(None)))
