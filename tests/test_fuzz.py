@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from openpyxl.utils.exceptions import IllegalCharacterError
 
@@ -154,6 +154,7 @@ def test_a_csv_tables_columns_and_numbers_are_its_rows(tmp_path_factory: object,
 
 @settings(max_examples=400, deadline=None)
 @given(text=LINE_TEXT, sep=st.sampled_from([",", ";", "\t"]))
+@example(text="state\r \nFrance\n", sep=",")  # a blank line after a lone \r (a review found)
 def test_a_blank_line_is_found_as_line_by_line(text: str, sep: str) -> None:
     """Whether a text may hold a blank row (a line of nothing but separators, quotes and blank
     space), asked of the whole text at once, is what asking line by line says."""

@@ -254,11 +254,15 @@ def _may_hold_blank_row(text: str, lines: list[str], sep: str) -> bool:
     """Whether a line of the text (its end kept or not) holds nothing but separators, quotes
     and blank space (of any kind: a row of no-break spaces is blank too): the only lines a
     blank row can begin with. Asked of every line at once, in C."""
-    if text.isascii():  # the blank characters dropped from the whole text at once
+    # the blank characters dropped from the whole text at once: not where a line ends at a
+    # lone \r, which a blank line after it would then join to the \n ending that line
+    if text.isascii() and text.count("\r") == text.count("\r\n"):
         kept = text.translate(_NOT_BLANK[sep])
         # a last line with no end that held only blank characters is gone with them
         return "" in kept.splitlines() or (
             text[-1:] not in ("", "\r", "\n") and kept[-1:] in ("", "\r", "\n"))
+    if text.isascii():
+        return "" in map(operator.methodcaller("strip", f' \t\r\n"{sep}'), lines)
     drop = operator.methodcaller("translate", {ord(sep): None, ord('"'): None})
     return "" in map(str.strip, map(drop, lines))
 
