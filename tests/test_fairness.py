@@ -446,3 +446,19 @@ def test_past_eleven_sessions_the_count_proves_the_default_case_fair() -> None:
     assert result.fairness == {"repeat_service": 2, "consecutive_terms": 0,
                                "protocol_seat_repeats": 0}
     assert result.solver["fairness_floor"]["repeat_service"] == 2
+
+
+def test_the_walk_over_ways_to_fill_seats_gives_up_at_its_step_budget() -> None:
+    """Twenty seats over thirty kinds of one State each are millions of ways to try for the
+    one that passes: the walk stops at its budget of steps, counted across a group's sessions,
+    and gives no ways (no bound) rather than walking them all; a small group's ways are all
+    found, and the steps they took are counted."""
+    from planner.rules.fairness import MOST_TRIED, _seatings
+
+    tried = [0]
+    # all thirty seated, at most twenty seats: no way passes, and the walk would try them all
+    assert _seatings([1] * 30, 20, [([1] * 30, -30, "==")], tried) is None
+    assert tried[0] == MOST_TRIED + 1
+    tried = [0]
+    assert _seatings([2, 1], 2, [([1, 1], -2, "==")], tried) == [(1, 1), (2, 0)]
+    assert 0 < tried[0] < 10

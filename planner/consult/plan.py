@@ -263,7 +263,9 @@ def plan(case: Case, profile: Profile, sessions: Sequence[int],
         stopped_by = (options.wall_said if options.wall_limit is not None
                       and options.wall_limit < MIN_SECOND_TRY else options.time_said)
     else:
-        joint = _joint(view, pool, options, greedy, alone, counts, per_group)
+        joint = _joint(view, pool, options, greedy, alone, counts,
+                       {f: per for f, per in per_group.items()
+                        if FAIRNESS_KINDS[f].floors_posted})
         slates, fairness, stages = joint.slates, joint.fairness, joint.stages
         if first_said:
             stages = [first_said.rstrip(", ") + " (the search below improves on it)", *stages]

@@ -399,6 +399,9 @@ class FairnessRule(ABC):
     two_terms: ClassVar[bool] = False
     # what floors() reads of a group's States, beside the seats, in the words of a plan's note
     floors_read: ClassVar[str] = ""
+    # whether the joint model is given the floors as bounds on the group's counts (besides
+    # proving a plan that meets them, and stating a gap)
+    floors_posted: ClassVar[bool] = True
 
     @abstractmethod
     def terms(self, view: PlanView, bs: Sequence[PlanBackend[Any]],
