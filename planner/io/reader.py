@@ -1214,7 +1214,8 @@ def load_case(path: Path | str, body: Body) -> Case:
             # at the next allocation (a fourteenth of the reading at 20,000 States): a case
             # lives as long as its command or request, so its objects join the oldest
             # generation at once (frozen, then thawed into it), which a full collection still
-            # walks
+            # walks. (Objects a process froze itself would be thawed too: the planner freezes
+            # only as a command ends, after its last reading.)
             gc.freeze()
             gc.unfreeze()
             gc.enable()

@@ -98,12 +98,7 @@ class RepeatService(FairnessRule):
         across groups are left aside, so this is a bound from below. A group whose kinds or
         ways are too many to walk is left out (no bound), and said nowhere: it is only a
         bound."""
-        out: dict[str, int] = {}
-        for g in view.elections[0].body.group_names:
-            floor = _repeat_floor(view, g)
-            if floor:
-                out[g] = floor
-        return out
+        return _by_group(view, _repeat_floor)
 
     def once_at_zero(self, view: PlanView) -> frozenset[str]:
         """The groups with more States willing at every session, and not yet served, than the
@@ -148,6 +143,15 @@ MOST_PAIRS = 50_000  # ways after ways that the count of terms in a row weighs
 
 
 GroupForm = tuple[dict[str, int], int, str]  # coefficient by State, constant, op against 0
+
+
+def _by_group(view: PlanView, floor: Callable[[PlanView, str], int]) -> dict[str, int]:
+    """A floor of each group, where it is above 0."""
+    out: dict[str, int] = {}
+    for g in view.elections[0].body.group_names:
+        if n := floor(view, g):
+            out[g] = n
+    return out
 
 
 def _group_forms(el: Election, group: str) -> list[GroupForm]:
@@ -373,12 +377,7 @@ class ConsecutiveTerms(FairnessRule):
         each way to fill the group's seats by kinds, after each way the session before was
         filled. The constraints across groups are left aside, so this is a bound from below;
         a group whose kinds or ways are too many to walk is left out (no bound)."""
-        out: dict[str, int] = {}
-        for g in view.elections[0].body.group_names:
-            floor = _consecutive_floor(view, g)
-            if floor:
-                out[g] = floor
-        return out
+        return _by_group(view, _consecutive_floor)
 
 
 @dataclass(frozen=True)
