@@ -8,10 +8,11 @@ plans follow, in order of importance (`fairness = [...]`).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
-from typing import Any
+from typing import Any, TypeVar
 
 from planner.domain.slate import Slate
 from planner.rules.base import Election, EvalBackend, FairnessRule, Need, qualifies
@@ -214,6 +215,24 @@ def _seatings(sizes: Sequence[int], most: int, forms: Sequence[tuple[Sequence[in
     return out if walk(0, most, ()) else None
 
 
+K = TypeVar("K")
+
+
+def _kinds(members: Sequence[str], kind: Callable[[str], K]) -> tuple[list[K], list[int]]:
+    """The kinds among a group's States, in the order first met, and how many of each."""
+    sizes = Counter(map(kind, members))
+    return list(sizes), list(sizes.values())
+
+
+def _ways(at: Sequence[tuple[Any, ...]], sizes: Sequence[int], most: int,
+          forms: Sequence[GroupForm], tried: list[int]) -> list[tuple[int, ...]] | None:
+    """_seatings at one session, each kind read there as (able to sit, ..., its coefficient in
+    each of the group's forms)."""
+    return _seatings([size if a[0] else 0 for a, size in zip(at, sizes, strict=True)], most,
+                     [([a[2][j] for a in at], const, op)
+                      for j, (_coef, const, op) in enumerate(forms)], tried)
+
+
 def _repeat_floor(view: PlanView, group: str) -> int:
     """RepeatService.floors for one group (0 where it gives up)."""
     forms = [_group_forms(el, group) for el in view.elections]
@@ -229,23 +248,15 @@ def _repeat_floor(view: PlanView, group: str) -> int:
             per.append((sits, waits, tuple(coef.get(s, 0) for coef, _c, _o in mine)))
         return (s in before, tuple(per))
 
-    kinds: dict[tuple[Any, ...], int] = {}
-    for s in members:
-        k = kind(s)
-        kinds[k] = kinds.get(k, 0) + 1
-    keys = list(kinds)
-    sizes = [kinds[k] for k in keys]
+    keys, sizes = _kinds(members, kind)
     fresh = [i for i, k in enumerate(keys) if not k[0]]  # kinds that had not served before
     slot = {i: j for j, i in enumerate(fresh)}
     counts: dict[tuple[int, ...], int] = {tuple(0 for _ in fresh): 0}
     walked = 0
     tried = [0]
     for t, el in enumerate(view.elections):
-        mine = forms[t]
-        able = [size if keys[i][1][t][0] else 0 for i, size in enumerate(sizes)]
-        ways = _seatings(able, el.profile.most_officers(group),
-                         [([keys[i][1][t][2][j] for i in range(len(keys))], const, op)
-                          for j, (_coef, const, op) in enumerate(mine)], tried)
+        ways = _ways([k[1][t] for k in keys], sizes, el.profile.most_officers(group), forms[t],
+                     tried)
         if not ways:
             return 0  # too many ways, or none (the plan then has no slate at all)
         waiting_kinds = [j for j, i in enumerate(fresh) if keys[i][1][t][1]]
@@ -291,20 +302,13 @@ def _consecutive_floor(view: PlanView, group: str) -> int:
             per.append((sits, held, tuple(coef.get(s, 0) for coef, _c, _o in mine)))
         return tuple(per)
 
-    kinds: dict[tuple[tuple[Any, ...], ...], int] = {}
-    for s in members:
-        k = kind(s)
-        kinds[k] = kinds.get(k, 0) + 1
-    keys = list(kinds)
-    sizes = [kinds[k] for k in keys]
+    keys, sizes = _kinds(members, kind)
     best: dict[tuple[int, ...], int] = {}  # the fewest so far, by the way the last was filled
     walked = 0
     tried = [0]
     for t, (session, el) in enumerate(zip(view.sessions, view.elections, strict=True)):
-        able = [size if k[t][0] else 0 for k, size in zip(keys, sizes, strict=True)]
-        ways = _seatings(able, el.profile.most_officers(group),
-                         [([k[t][2][j] for k in keys], const, op)
-                          for j, (_coef, const, op) in enumerate(forms[t])], tried)
+        ways = _ways([k[t] for k in keys], sizes, el.profile.most_officers(group), forms[t],
+                     tried)
         if not ways:
             return 0  # too many ways, or none (the plan then has no slate at all)
         held = [k[t][1] for k in keys]
