@@ -110,7 +110,7 @@ def test_any_workbook(tmp_path_factory: object, rows: list[list[object]], as_sla
 # the characters where a CSV text's lines may end or not: the line ends the csv module knows,
 # those str.splitlines adds (control characters among them), quotes and separators
 LINE_TEXT = st.lists(st.sampled_from(
-    ['a', 'é', ' ', ',', ';', '"', '\r', '\n', '\r\n', '\x0b', '\x0c', '\x1c', '\x1d', '\x1e',
+    ['a', 'é', ' ', '\t', ',', ';', '"', '\r', '\n', '\r\n', '\x0b', '\x0c', '\x1c', '\x1d', '\x1e',
      '\x85', '\u2028', '\u2029']), max_size=30).map("".join)
 
 

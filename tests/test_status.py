@@ -279,14 +279,14 @@ def test_deposits_are_made_unique_in_order_whatever_order_they_come_in(
     each row that dates one deposit otherwise: alike for a table that comes in order (taken as
     it is) and one that does not (sorted)."""
     from planner.errors import Where
-    from planner.io.reader import _Loader
+    from planner.io.reader import DepositColumns, _Loader
 
     rows = sorted(drawn) if in_order else drawn
     deposits = [Deposit(s, i, dt.date(2010, 1, 1) + dt.timedelta(days=d), "ratification",
                         Where("ratifications.csv", None, n + 2))
                 for n, (s, i, d) in enumerate(rows)]
     loader = _Loader(Path("case"), UNTOC)
-    got = loader.unique_deposits(deposits)
+    got = loader.unique_deposits(DepositColumns(deposits)).items
     first: dict[tuple[str, str], Deposit] = {}
     for d in deposits:
         first.setdefault((d.state, d.instrument), d)

@@ -38,9 +38,17 @@ class Deposit(NamedTuple):
     instrument: str
     date: dt.date
     action: str
-    where: Where
+    # where it was read: the table, and its row unless `row` gives the row apart (as the
+    # reader does: one place per table, not one made per row)
+    source: Where
     # the day a denunciation or withdrawal takes effect: no longer a party from then on
     ended: dt.date | None = None
+    row: int | None = None
+
+    @property
+    def where(self) -> Where:
+        """Where it was read, row and all."""
+        return self.source if self.row is None else self.source._replace(row=self.row)
 
 
 @dataclass(frozen=True)

@@ -107,6 +107,38 @@ def carries_case(path: Path | str) -> bool:
 # Loading
 
 
+class DepositColumns:
+    """Deposits, and their States, instruments and dates column by column, each column taken
+    once (the checks of a large case read them by column, in C) or given as the
+    ratifications table's columns were read."""
+
+    def __init__(self, items: list[Deposit], states: list[str] | None = None,
+                 instruments: list[str] | None = None,
+                 dates: list[dt.date] | None = None) -> None:
+        self.items = items
+        self._states = states
+        self._instruments = instruments
+        self._dates = dates
+
+    @property
+    def states(self) -> list[str]:
+        if self._states is None:
+            self._states = list(map(itemgetter(0), self.items))
+        return self._states
+
+    @property
+    def instruments(self) -> list[str]:
+        if self._instruments is None:
+            self._instruments = list(map(itemgetter(1), self.items))
+        return self._instruments
+
+    @property
+    def dates(self) -> list[dt.date]:
+        if self._dates is None:
+            self._dates = list(map(itemgetter(2), self.items))
+        return self._dates
+
+
 class _Loader:
     """Reads one case; every problem is collected, and raised together at the end."""
 
@@ -455,8 +487,8 @@ class _Loader:
                 self.problems.add(status.where(r.number, consent), str(exc),
                                   "write the date as in the UNTC table, e.g. '17 Feb 2010 a'")
                 continue
-            deposits.append(Deposit(state, instrument, date, action, status.where(r.number),
-                                    ended))
+            deposits.append(Deposit(state, instrument, date, action, status.where(), ended,
+                                    r.number))
             if signed is not None:
                 signatures.append(Signature(state, instrument, signed))
 
@@ -468,10 +500,13 @@ class _Loader:
         else:
             self.table_dates.append(TableDate(instrument, ref, newest, "the newest date it holds"))
 
-    def ratifications(self, t: Table, instruments: set[str],
-                      deposits: list[Deposit], signatures: list[Signature]) -> None:
+    def ratifications(self, t: Table, instruments: set[str], deposits: list[Deposit],
+                      signatures: list[Signature]
+                      ) -> tuple[list[str], list[str], list[dt.date]] | None:
+        """The table's deposits and signatures, added to those given; and the new deposits'
+        States, instruments and dates as read, where every row was a deposit."""
         if not t.require(self.problems, *required_columns("ratifications")):
-            return
+            return None
         # column by column: each distinct name, instrument and date is read once (a large
         # case repeats them row after row), each row's problems are still its own
         states = self.states_in(t, "state")
@@ -482,10 +517,11 @@ class _Loader:
         dates = self.dates_in(t, "deposit_date", required=False, skip=unknown)
         signed = (self.dates_in(t, "signature_date", required=False, skip=unknown)
                   if t.has("signature_date") else [None] * len(t.rows))
-        actions = t.texts("action")
-        kinds = {a: a.lower() or "ratification" for a in dict.fromkeys(actions)}
+        actions = t.unstripped("action")
+        kinds = {a: a.strip().lower() or "ratification" for a in dict.fromkeys(actions)}
         kept: Callable[[Iterable[Any]], Iterable[Any]] = iter
-        if not (known and None not in states and None not in dates):
+        whole = known and None not in states and None not in dates
+        if not whole:
             # not every row the deposit of a known State of a known instrument (as every row
             # of a large case is, taken whole): each row asked
             read = [s is not None and i is not None for s, i in zip(states, idents, strict=True)]
@@ -497,33 +533,35 @@ class _Loader:
                     signatures.append(Signature(state, ident, on))
             kept = partial(compress, selectors=deposited)
         # the deposits made in bulk, in C (tuple.__new__ with every field, as the named
-        # tuples' own __new__ would fill them): an object per row, not a call per row
-        wheres = map(tuple.__new__, repeat(Where),
-                     zip(repeat(t.file), repeat(t.sheet), kept(t.numbers()), repeat(None),
-                         repeat(None)))
+        # tuples' own __new__ would fill them): an object per row, not a call per row, and
+        # the table's place shared by them all, each with its row number apart
         deposits.extend(map(tuple.__new__, repeat(Deposit),
                             zip(kept(states), kept(idents), kept(dates),
-                                map(kinds.__getitem__, kept(actions)), wheres, repeat(None))))
+                                map(kinds.__getitem__, kept(actions)), repeat(t.where()),
+                                repeat(None), kept(t.numbers()))))
+        return (cast("list[str]", states), cast("list[str]", idents),
+                cast("list[dt.date]", dates)) if whole else None
 
     def states_in(self, t: Table, column: str) -> list[str | None]:
         """Each row's State (state() of each row), each distinct name looked up once, and
         each row with no State reported at its own row, as state() reports it."""
-        texts = t.texts(column)
+        cells = t.unstripped(column)
         names = self.names
         if self.named_in is not self.declared:  # States declared after the names were read
             names.clear()
             self.named_in = self.declared
-        new = set(texts).difference(names)
+        new = set(cells).difference(names)
         if new:
-            # one table after another names the same States: each text is looked up once, a
-            # declared State as itself
-            own = new.intersection(self.declared)
-            names.update(zip(own, own, strict=True))
-            new.difference_update(own)
-            names.update(registry().lookup_all(new.difference(("",))))
-            if "" in new:
-                names[""] = None
-        found = list(map(names.__getitem__, texts))
+            # one table after another names the same States: each cell is looked up once (as
+            # its text, stripped), a declared State as itself
+            fresh = list(new)
+            texts = list(map(str.strip, fresh))
+            own = self.declared.intersection(texts)
+            known = registry().lookup_all(set(texts).difference(own, ("",)))
+            known.update(zip(own, own, strict=True))
+            known[""] = None
+            names.update(zip(fresh, map(known.__getitem__, texts), strict=True))
+        found = list(map(names.__getitem__, cells))
         if None in found:
             for row, name in zip(t.rows, found, strict=True):
                 if name is None:
@@ -531,9 +569,10 @@ class _Loader:
         return found
 
     def instruments_in(self, t: Table, instruments: set[str]) -> list[str | None]:
+        cells = t.column("instrument")
+        if instruments.issuperset(cells):
+            return cells  # every row names a known instrument, as it is written
         idents: list[str | None] = list(t.texts("instrument"))
-        if instruments.issuperset(idents):
-            return idents  # every row names a known instrument
         return [ident if ident in instruments else self.instrument(t, row, instruments)
                 for row, ident in zip(t.rows, idents, strict=True)]
 
@@ -577,15 +616,15 @@ class _Loader:
             out.append(date)
         return out
 
-    def plausible_dates(self, deposits: list[Deposit], instruments: list[Instrument]) -> None:
+    def plausible_dates(self, deposits: DepositColumns, instruments: list[Instrument]) -> None:
         """A deposit cannot come before its instrument was adopted, nor after today."""
         adopted = {i.id: i.adopted for i in instruments}
         today = dt.date.today()
-        dates = list(map(itemgetter(2), deposits))  # by position, in C: a deposit per row
+        dates = deposits.dates
         latest = max((a for a in adopted.values() if a is not None), default=dt.date.min)
         if not dates or (max(dates) <= today and min(dates) >= latest):
             return  # every deposit after every adoption and none in the future
-        for d in deposits:
+        for d in deposits.items:
             when = adopted.get(d.instrument)
             if when is not None and d.date < when:
                 self.problems.add(d.where, f"{d.state}'s deposit for {d.instrument} is dated "
@@ -596,29 +635,29 @@ class _Loader:
                                   f"{d.date}, in the future",
                                   "put expected deposits in the expected_ratifications table")
 
-    def unique_deposits(self, deposits: list[Deposit]) -> list[Deposit]:
+    def unique_deposits(self, deposits: DepositColumns) -> DepositColumns:
         """The deposits by State and instrument, one each; two rows that date one deposit
         otherwise are reported."""
         # a table written State by State, each State's instruments in order (as a large case
         # comes), is taken as it is: the States never go back and a State's instruments
         # always go forward, asked in C of neighbouring deposits
-        states = list(map(itemgetter(0), deposits))
+        states = deposits.states
         if all(map(le, states, islice(states, 1, None))):
-            idents = list(map(itemgetter(1), deposits))
+            idents = deposits.instruments
             same = list(map(eq, states, islice(states, 1, None)))
             if all(map(lt, compress(idents, same), compress(islice(idents, 1, None), same))):
-                return list(deposits)
+                return deposits
         # by State, then instrument: two stable sorts on the fields as they are (no key
         # tuple made per deposit), each over runs the rows mostly come in already
-        ordered = sorted(deposits, key=itemgetter(1))
-        ordered.sort(key=itemgetter(0))
-        states = list(map(itemgetter(0), ordered))
-        idents = list(map(itemgetter(1), ordered))
+        ordered = DepositColumns(sorted(deposits.items, key=itemgetter(1)))
+        ordered.items.sort(key=itemgetter(0))
+        states = ordered.states
+        idents = ordered.instruments
         if not any(map(and_, map(eq, states, islice(states, 1, None)),
                        map(eq, idents, islice(idents, 1, None)))):
             return ordered  # no State and instrument twice: nothing to report or drop
         by_key: dict[tuple[str, str], Deposit] = {}
-        for d in deposits:
+        for d in deposits.items:
             first = by_key.get((d.state, d.instrument))
             if first is None:
                 by_key[(d.state, d.instrument)] = d
@@ -629,7 +668,7 @@ class _Loader:
                     f"dates it {first.date}",
                     "keep one of the two rows",
                 )
-        return sorted(by_key.values(), key=attrgetter("state", "instrument"))
+        return DepositColumns(sorted(by_key.values(), key=attrgetter("state", "instrument")))
 
     def groups(self, t: Table) -> list[Membership]:
         if not t.require(self.problems, *required_columns("groups")):
@@ -770,7 +809,11 @@ class _Loader:
         if not t.require(self.problems, *required_columns("states")):
             return frozenset()
         found = registry().lookup_all(set(t.texts("state")).difference(("",)))
-        return frozenset(name for name, known in found.items() if known is None)
+        declared = frozenset(name for name, known in found.items() if known is None)
+        # the names read: each table that names States after this one finds them known
+        self.names = {text: text if known is None else known for text, known in found.items()}
+        self.named_in = declared
+        return declared
 
     def members(self, t: Table) -> tuple[frozenset[str], tuple[MemberTerm, ...]]:
         """The members, and their terms where the table gives from or until."""
@@ -1051,8 +1094,9 @@ class _Loader:
         signatures: list[Signature] = []
         for ident, (row, ref) in sorted(status_files.items()):
             self.untc(ident, tables["instruments"], row, ref, deposits, signatures)
+        read = None
         if "ratifications" in tables:
-            self.ratifications(tables["ratifications"], ids, deposits, signatures)
+            read = self.ratifications(tables["ratifications"], ids, deposits, signatures)
         elif (self.body.eligibility == TREATY and instruments
               and len(status_files) < len(instruments) and not self.problems):
             missing = sorted(ids - set(status_files))
@@ -1061,8 +1105,11 @@ class _Loader:
                 "no ratifications table and no status_file for " + ", ".join(missing),
                 "add a ratifications table, or name each instrument's UNTC status table",
             )
-        self.plausible_dates(deposits, instruments)
-        unique = self.unique_deposits(deposits)
+        # the ratifications table's columns as read, where its rows are all the deposits
+        columns = DepositColumns(deposits, *read) if read and len(deposits) == len(read[0]) \
+            else DepositColumns(deposits)
+        self.plausible_dates(columns, instruments)
+        unique = self.unique_deposits(columns)
         memberships = self.groups(tables["groups"]) if "groups" in tables else []
         self.membership_of = {m.state: m.group for m in memberships}
         convention = next((i for i in instruments if i.kind == "convention"), None)
@@ -1097,7 +1144,7 @@ class _Loader:
             path=self.path,
             body=self.body,
             instruments=tuple(instruments),
-            deposits=tuple(unique),
+            deposits=tuple(unique.items),
             signatures=tuple(sorted(set(signatures), key=_signature_key)),
             memberships=tuple(memberships),
             session=session,
@@ -1142,17 +1189,17 @@ class _Loader:
                     f"bureau history's {head}, {state}, is of the {own}; the rotation table "
                     "is read.")
 
-    def warn_protocols_without_convention(self, deposits: list[Deposit],
+    def warn_protocols_without_convention(self, deposits: DepositColumns,
                                           convention: Instrument) -> None:
         # read column by column, in C: a large case holds a deposit per row
-        states = list(map(itemgetter(0), deposits))
-        dates = list(map(itemgetter(2), deposits))
-        own = list(map(convention.id.__eq__, map(itemgetter(1), deposits)))
+        states = deposits.states
+        dates = deposits.dates
+        own = list(map(convention.id.__eq__, deposits.instruments))
         first = dict(zip(compress(states, own), compress(dates, own), strict=True))
         # a deposit is one State's for one instrument: a Convention deposit is its State's
         # first, never after itself, and only the protocols' deposits can come before it
         early = list(map(gt, map(first.get, states, repeat(dt.date.max)), dates))
-        for d in compress(deposits, early):
+        for d in compress(deposits.items, early):
             self.warnings.append(
                 f"{d.state} deposited its instrument for {d.instrument} on {d.date} without "
                 f"having deposited one for the Convention before (Convention art. 37(2)); "

@@ -184,10 +184,21 @@ class Table:
     def texts(self, key: str) -> list[str]:
         """A column's cells as text, stripped (Row.text of each row: '' where the table lacks
         the column)."""
+        if key not in self.headers:
+            return [""] * len(self.rows)
         cells = self.column(key)
         if self.all_text(key, cells):  # read in C
             return list(map(str.strip, cells))
         return [v.strip() if v.__class__ is str else cell_text(v) for v in cells]
+
+    def unstripped(self, key: str) -> list[str]:
+        """A column's cells as text, as a dictionary of what each distinct text says can be
+        keyed by them: a CSV table's cells as read (str.strip of one is its text), else
+        texts(key). A large CSV table's column is not stripped cell by cell, only each of its
+        distinct texts."""
+        if self.texts_only and key in self.headers:
+            return self.column(key)
+        return self.texts(key)
 
     def require(self, problems: Problems, *columns: str) -> bool:
         """Report each missing column; True when all are there."""
@@ -245,22 +256,24 @@ _CONTROL = re.compile(f"[{CONTROLS}]")
 _ASCII_CONTROLS = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 
 
-# per separator, the characters a blank line of plain ASCII text may hold (as str.translate
-# drops them), line ends aside
-_NOT_BLANK = {sep: {ord(c): None for c in f' \t"{sep}'} for sep in (",", ";", "\t")}
+# per separator, the characters a blank line of plain ASCII text may hold, and the \r of a
+# \r\n line end (as str.translate drops them)
+_NOT_BLANK = {sep: {ord(c): None for c in f' \t\r"{sep}'} for sep in (",", ";", "\t")}
 
 
 def _may_hold_blank_row(text: str, lines: list[str], sep: str) -> bool:
     """Whether a line of the text (its end kept or not) holds nothing but separators, quotes
     and blank space (of any kind: a row of no-break spaces is blank too): the only lines a
     blank row can begin with. Asked of every line at once, in C."""
-    # the blank characters dropped from the whole text at once: not where a line ends at a
-    # lone \r, which a blank line after it would then join to the \n ending that line
-    if text.isascii() and text.count("\r") == text.count("\r\n"):
+    # the blank characters dropped from the whole text at once, and each line then ends at
+    # \n alone: a blank line is a \n at the start or after another (looked for, not split
+    # into lines, a third of the time). Not where a line ends at a lone \r, which dropping
+    # would join to the next line
+    if text.isascii() and ("\r" not in text or text.count("\r") == text.count("\r\n")):
         kept = text.translate(_NOT_BLANK[sep])
         # a last line with no end that held only blank characters is gone with them
-        return "" in kept.splitlines() or (
-            text[-1:] not in ("", "\r", "\n") and kept[-1:] in ("", "\r", "\n"))
+        return kept[:1] == "\n" or "\n\n" in kept or (
+            text[-1:] not in ("", "\n") and kept[-1:] in ("", "\n"))
     if text.isascii():
         return "" in map(operator.methodcaller("strip", f' \t\r\n"{sep}'), lines)
     drop = operator.methodcaller("translate", {ord(sep): None, ord('"'): None})
