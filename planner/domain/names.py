@@ -16,8 +16,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
-from itertools import compress
-from operator import methodcaller, ne
+from itertools import compress, repeat
+from operator import is_, methodcaller, ne
 
 
 @dataclass(frozen=True)
@@ -107,12 +107,14 @@ class Registry:
         if len(plain) < 64 or "\x00" in "".join(plain):
             return {t: self.lookup(t) for t in texts}  # a body's own few States, one by one
         out = dict(zip(plain, map(self._index.get, _normalise_all(plain)), strict=True))
-        # a name unknown as written may be known without a footnote's number after it
-        unknown = [t for t, found in out.items() if found is None]
+        # a name unknown as written may be known without a footnote's number after it (each
+        # bare name looked up once: numbered names, such as a large case declares, share few)
+        unknown = list(compress(out, map(is_, out.values(), repeat(None))))
         bare = list(map(methodcaller("rstrip", _FOOTNOTE_CHARS), unknown))
         noted = list(map(ne, bare, unknown))
-        out.update(zip(compress(unknown, noted),
-                       map(self._index.get, _normalise_all(list(compress(bare, noted)))),
+        distinct = list(dict.fromkeys(compress(bare, noted)))
+        known = dict(zip(distinct, map(self._index.get, _normalise_all(distinct)), strict=True))
+        out.update(zip(compress(unknown, noted), map(known.__getitem__, compress(bare, noted)),
                        strict=True))
         if len(out) < len(texts):  # accents and the rest, one by one
             out.update((t, self.lookup(t)) for t in texts if t not in out)

@@ -10,7 +10,7 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from itertools import compress, islice, repeat
-from operator import and_, attrgetter, eq, gt, itemgetter, le, lt
+from operator import and_, attrgetter, eq, gt, is_, itemgetter, le, lt
 from pathlib import Path
 from typing import Any, cast
 
@@ -675,21 +675,31 @@ class _Loader:
             return []
         counting: dict[str, tuple[str, Row]] = {}
         states = self.states_in(t, "state")
-        texts = t.texts("group")
+        cells = t.unstripped("group")
         flags = t.texts("counts_for_elections")
         # each distinct group and flag read once; the rows read one by one only where one
         # needs reporting (the common case, every row a State of a known group that counts,
         # each State once, is taken whole)
         find = self.body.find_group
-        known = {text: find(text) if text else None for text in dict.fromkeys(texts)}
-        groups = list(map(known.__getitem__, texts))
+        known = {cell: find(text) if (text := cell.strip()) else None
+                 for cell in dict.fromkeys(cells)}
+        groups = list(map(known.__getitem__, cells))
         if (None not in known.values() and set(flags) <= {"", "yes", "y", "true"}
-                and None not in (distinct := set(states)) and len(distinct) == len(states)
-                and all(registry().get(state).is_state  # None is not among them
-                        for state in cast("set[str]", distinct).difference(self.declared))):
-            return list(map(tuple.__new__, repeat(Membership),  # made in C, as ratifications
-                            sorted(zip(states, groups, strict=True))))
+                and None not in states):
+            named = cast("list[str]", states)
+            # States in order, each after the one before, are distinct (as a large case
+            # comes: asked in C of neighbours, no set of them made)
+            ordered = all(map(lt, named, islice(named, 1, None)))
+            if ordered or len(set(named)) == len(named):
+                undeclared = (() if self.declared.issuperset(named)
+                              else set(named).difference(self.declared))
+                if all(registry().get(state).is_state for state in undeclared):
+                    pairs = zip(named, groups, strict=True)
+                    return list(map(tuple.__new__, repeat(Membership),  # made in C
+                                    pairs if ordered else sorted(pairs)))
         for row, state, group, flag in zip(t.rows, states, groups, flags, strict=True):
+            # a row with no State, of no known group, a flag neither yes nor no, a State
+            # twice or a name that is no State: each row read
             if group is None:
                 self.group(t, row, "group")  # reported at its row
             flag = flag.lower()
@@ -809,9 +819,11 @@ class _Loader:
         if not t.require(self.problems, *required_columns("states")):
             return frozenset()
         found = registry().lookup_all(set(t.texts("state")).difference(("",)))
-        declared = frozenset(name for name, known in found.items() if known is None)
-        # the names read: each table that names States after this one finds them known
-        self.names = {text: text if known is None else known for text, known in found.items()}
+        declared = frozenset(compress(found, map(is_, found.values(), repeat(None))))
+        # the names read: each table that names States after this one finds them known, a
+        # declared State as itself
+        self.names = dict(found)
+        self.names.update(zip(declared, declared, strict=True))
         self.named_in = declared
         return declared
 
