@@ -153,15 +153,19 @@ def test_a_csv_tables_columns_and_numbers_are_its_rows(tmp_path_factory: object,
 
 
 @settings(max_examples=400, deadline=None)
-@given(text=LINE_TEXT, sep=st.sampled_from([",", ";", "\t"]))
+@given(text=st.one_of(LINE_TEXT, st.lists(st.sampled_from(
+    ["a", " ", ",", "\t", "\r", "\n", "\r\n", "\x00", "\x7f", "\x1f", "\u200b", "\xa0"]),
+    max_size=30).map("".join)), sep=st.sampled_from([",", ";", "\t"]))
 @example(text="state\r \nFrance\n", sep=",")  # a blank line after a lone \r (a review found)
 def test_a_blank_line_is_found_as_line_by_line(text: str, sep: str) -> None:
-    """Whether a text may hold a blank row (a line of nothing but separators, quotes and blank
-    space), asked of the whole text at once, is what asking line by line says."""
-    from planner.io.tables import _holds_control, _may_hold_blank_row
+    """Whether a text holds a control character, and where it holds none whether it may hold
+    a blank row (a line of nothing but separators, quotes and blank space), asked of the whole
+    text at once, is what asking character by character and line by line says."""
+    from planner.io.tables import _CONTROL, _looked_over
 
-    if _holds_control(text):
-        return  # asked only of a text with no control character
+    controlled, blank = _looked_over(text, text.splitlines(keepends=True), sep)
+    assert controlled == (_CONTROL.search(text) is not None)
+    if controlled:
+        return
     lines = text.splitlines()
-    by_line = any(not line.replace(sep, "").replace('"', "").strip() for line in lines)
-    assert _may_hold_blank_row(text, text.splitlines(keepends=True), sep) == by_line
+    assert blank == any(not line.replace(sep, "").replace('"', "").strip() for line in lines)

@@ -256,25 +256,37 @@ _CONTROL = re.compile(f"[{CONTROLS}]")
 _ASCII_CONTROLS = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 
 
-# per separator, the characters a blank line of plain ASCII text may hold, and the \r of a
-# \r\n line end (as str.translate drops them)
-_NOT_BLANK = {sep: {ord(c): None for c in f' \t\r"{sep}'} for sep in (",", ";", "\t")}
+# the control bytes of plain ASCII text made NUL, and per separator the characters a blank
+# line may hold with the \r of a \r\n line end: dropped from the text (bytes.translate), for
+# one look at it for both
+_CONTROLS_AS_NUL = bytes.maketrans(_ASCII_CONTROLS, bytes(len(_ASCII_CONTROLS)))
+_BLANK_BYTES = {sep: f' \t\r"{sep}'.encode() for sep in (",", ";", "\t")}
 
 
-def _may_hold_blank_row(text: str, lines: list[str], sep: str) -> bool:
-    """Whether a line of the text (its end kept or not) holds nothing but separators, quotes
-    and blank space (of any kind: a row of no-break spaces is blank too): the only lines a
-    blank row can begin with. Asked of every line at once, in C."""
+def _looked_over(text: str, lines: list[str], sep: str) -> tuple[bool, bool]:
+    """Whether a text holds a control or invisible formatting character (_holds_control),
+    and whether a line of it may be a blank row (_may_hold_blank_row; said True where it holds
+    a control character). Plain ASCII text is looked over once, in C."""
     # the blank characters dropped from the whole text at once, and each line then ends at
     # \n alone: a blank line is a \n at the start or after another (looked for, not split
-    # into lines, a third of the time). Not where a line ends at a lone \r, which dropping
-    # would join to the next line
+    # into lines). Not where a line ends at a lone \r, which dropping would join to the next
     if text.isascii() and ("\r" not in text or text.count("\r") == text.count("\r\n")):
-        kept = text.translate(_NOT_BLANK[sep])
+        kept = text.encode("ascii").translate(_CONTROLS_AS_NUL, _BLANK_BYTES[sep])
+        if b"\x00" in kept:
+            return True, True
         # a last line with no end that held only blank characters is gone with them
-        return kept[:1] == "\n" or "\n\n" in kept or (
-            text[-1:] not in ("", "\n") and kept[-1:] in ("", "\n"))
-    if text.isascii():
+        return False, kept[:1] == b"\n" or b"\n\n" in kept or (
+            text[-1:] not in ("", "\n") and kept[-1:] in (b"", b"\n"))
+    if _holds_control(text):
+        return True, True
+    return False, _may_hold_blank_row(lines, sep)
+
+
+def _may_hold_blank_row(lines: list[str], sep: str) -> bool:
+    """Whether a line (its end kept or not) holds nothing but separators, quotes and blank
+    space (of any kind: a row of no-break spaces is blank too): the only lines a blank row
+    can begin with. Asked of every line, in C."""
+    if all(map(str.isascii, lines)):
         return "" in map(operator.methodcaller("strip", f' \t\r\n"{sep}'), lines)
     drop = operator.methodcaller("translate", {ord(sep): None, ord('"'): None})
     return "" in map(str.strip, map(drop, lines))
@@ -509,7 +521,8 @@ def read_csv_table(name: str, path: Path, shown: str, problems: Problems) -> Tab
         return None
     # one look at the whole text: no line longer than a cell may be and no control character
     # means no cell of it is either, and the rows need no look of their own
-    uncontrolled = not _holds_control(text)
+    controlled, blank = _looked_over(text, split, sep)
+    uncontrolled = not controlled
     clean: bool | Literal["no blank row"] = longest <= MAX_CELL_CHARS and uncontrolled
     try:
         lines = csv_records(text, split, sep, uncontrolled)
@@ -526,7 +539,7 @@ def read_csv_table(name: str, path: Path, shown: str, problems: Problems) -> Tab
     values = (lines if min(map(len, lines)) == width else
               [line if len(line) == width else line + [""] * (width - len(line))
                for line in lines])
-    if clean and not _may_hold_blank_row(text, split, sep):
+    if clean and not blank:
         clean = "no blank row"  # and the rows need no blank test of their own either
     table = _from_values(name, shown, None, values, width, problems, clean)
     if not table.headers:
