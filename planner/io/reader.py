@@ -550,8 +550,10 @@ class _Loader:
         if self.named_in is not self.declared:  # States declared after the names were read
             names.clear()
             self.named_in = self.declared
-        new = set(cells).difference(names)
-        if new:
+        # each cell looked up where read before (as a large case's names are from its
+        # states table on), the new ones gathered only if one is missing
+        found = list(map(names.get, cells))
+        if None in found and (new := set(cells).difference(names)):
             # one table after another names the same States: each cell is looked up once (as
             # its text, stripped), a declared State as itself
             fresh = list(new)
@@ -561,7 +563,7 @@ class _Loader:
             known.update(zip(own, own, strict=True))
             known[""] = None
             names.update(zip(fresh, map(known.__getitem__, texts), strict=True))
-        found = list(map(names.__getitem__, cells))
+            found = list(map(names.__getitem__, cells))
         if None in found:
             for row, name in zip(t.rows, found, strict=True):
                 if name is None:

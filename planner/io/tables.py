@@ -6,6 +6,7 @@ rows carry the number the spreadsheet shows, so that problems can name them.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import math
@@ -316,10 +317,12 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 def _from_values(name: str, file: str, sheet: str | None, values_list: Sequence[Sequence[Any]],
                  width: int, problems: Problems | None = None,
-                 clean: bool | Literal["no blank row"] = False) -> Table:
+                 clean: bool | Literal["no blank row"] = False,
+                 columns: tuple[tuple[Any, ...], ...] | None = None) -> Table:
     """The first non-blank row is the header; rows are numbered from 1 as in a spreadsheet.
     Text with control characters is reported, not read (clean: the caller has looked at the
-    whole text already and found no cell too long and no control character)."""
+    whole text already and found no cell too long and no control character; columns: the
+    cells of the rows after the first, column by column, where the caller took them)."""
     headers: dict[str, str] = {}
     positions: list[tuple[int, str]] = []
     if problems is not None and width > MAX_COLUMNS:
@@ -352,8 +355,9 @@ def _from_values(name: str, file: str, sheet: str | None, values_list: Sequence[
         lazy = LazyRows(values_list, start, at)
         if problems is not None and len(lazy) > MAX_ROWS:
             return _bounded(name, file, sheet, headers, [], examples, problems, len(lazy))
-        return Table(name, file, sheet, headers, lazy,
-                     columns=tuple(zip(*islice(values_list, start, None), strict=True)))
+        if columns is None or start != 1:
+            columns = tuple(zip(*islice(values_list, start, None), strict=True))
+        return Table(name, file, sheet, headers, lazy, columns=columns)
     # the headed cells of a row in one call; a row whose headed cells are all text (a CSV
     # file's) is blank when each is empty once stripped, asked in one pass
     picked = (operator.itemgetter(*read) if len(read) > 1 else
@@ -533,15 +537,25 @@ def read_csv_table(name: str, path: Path, shown: str, problems: Problems) -> Tab
     if not any(any(c.strip() for c in line) for line in lines):
         problems.add(where, "the file is empty", f"put the {name} table in it, with a header row")
         return None
-    width = max(map(len, lines))
-    # each row as wide as the widest (the csv module's lists kept: copying them would cost a
-    # tenth of the reading)
-    values = (lines if min(map(len, lines)) == width else
-              [line if len(line) == width else line + [""] * (width - len(line))
-               for line in lines])
+    columns = None
     if clean and not blank:
         clean = "no blank row"  # and the rows need no blank test of their own either
-    table = _from_values(name, shown, None, values, width, problems, clean)
+        # the rows' cells column by column, every row found as wide as the header on the way
+        # (a look of its own at each row's width costs as much again)
+        with contextlib.suppress(ValueError):  # rows of different widths
+            columns = tuple(zip(*islice(lines, 1, None), strict=True))
+        if columns is not None and len(columns) != len(lines[0]):
+            columns = None
+    if columns is not None:
+        width, values = len(lines[0]), lines
+    else:
+        width = max(map(len, lines))
+        # each row as wide as the widest (the csv module's lists kept: copying them would
+        # cost a tenth of the reading)
+        values = (lines if min(map(len, lines)) == width else
+                  [line if len(line) == width else line + [""] * (width - len(line))
+                   for line in lines])
+    table = _from_values(name, shown, None, values, width, problems, clean, columns)
     if not table.headers:
         problems.add(where, "the file is empty", f"put the {name} table in it, with a header row")
         return None
