@@ -4,7 +4,8 @@ reading the same files with their dates parsed. CPU seconds, the median of sever
 the collector paced as the command line paces it.
 
 Run: .venv/bin/python bench/reading.py CASE [--runs N]
-Prints `planner S`, `csv S` and `ratio R`; bench/run.py adds the lines to its table.
+Prints `planner S`, `csv S` (medians) and `ratio R` (the median of the runs' ratios, each run
+of the planner beside one of the csv module); bench/run.py adds the lines to its table.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import datetime as dt
 import gc
 import statistics
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from planner.io.tables import forget_workbooks
@@ -41,13 +43,10 @@ def plain(folder: Path) -> list[list[str]]:
     return rows
 
 
-def cpu(step: object, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.process_time()
-        step()  # type: ignore[operator]
-        times.append(time.process_time() - start)
-    return statistics.median(times)
+def cpu(step: Callable[[], object]) -> float:
+    start = time.process_time()
+    step()
+    return time.process_time() - start
 
 
 def main() -> None:
@@ -61,12 +60,16 @@ def main() -> None:
         forget_workbooks()
         open_case(args.case)
 
+    def floor() -> None:
+        plain(Path(args.case))
+
     ours()  # the first run compiles the profile's and the names' caches: not counted
-    mine = cpu(ours, args.runs)
-    floor = cpu(lambda: plain(Path(args.case)), args.runs)
-    print(f"planner {mine:.3f}")
-    print(f"csv {floor:.3f}")
-    print(f"ratio {mine / floor:.2f}")
+    # side by side, one run of each in turn: a machine that slows down for a while slows
+    # both alike, and the ratio is the median of each pair's
+    pairs = [(cpu(ours), cpu(floor)) for _ in range(args.runs)]
+    print(f"planner {statistics.median(m for m, _f in pairs):.3f}")
+    print(f"csv {statistics.median(f for _m, f in pairs):.3f}")
+    print(f"ratio {statistics.median(m / f for m, f in pairs):.2f}")
 
 
 if __name__ == "__main__":

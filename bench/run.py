@@ -170,11 +170,13 @@ def main() -> None:
                       [PLANNER, "alternatives", case, "-k", "50", "--no-write"])]
         if args.only:
             rows = [rows[0], *(r for r in rows[1:] if any(w in r[0] for w in args.only))]
-        # reading alone, in one process, against the csv module on the same files
+        # reading alone, in one process, against the csv module on the same files: at least
+        # 9 pairs of runs (a pair takes a fifth of a second at 20,000 States), for a steadier
+        # median than a few rounds give
         side = []
         for n in args.sizes:
             said = subprocess.run([sys.executable, str(ROOT / "bench" / "reading.py"),
-                                   str(work / f"gen{n}"), "--runs", str(args.runs)],
+                                   str(work / f"gen{n}"), "--runs", str(max(args.runs, 9))],
                                   check=True, capture_output=True, text=True).stdout
             got = dict(line.split(" ", 1) for line in said.splitlines())
             side.append((n, float(got["planner"]), float(got["csv"]), float(got["ratio"])))

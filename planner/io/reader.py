@@ -1208,7 +1208,7 @@ class _Loader:
         # read column by column, in C: a large case holds a deposit per row
         states = deposits.states
         dates = deposits.dates
-        own = list(map(convention.id.__eq__, deposits.instruments))
+        own = list(map(eq, deposits.instruments, repeat(convention.id)))
         first = dict(zip(compress(states, own), compress(dates, own), strict=True))
         # a deposit is one State's for one instrument: a Convention deposit is its State's
         # first, never after itself, and only the protocols' deposits can come before it

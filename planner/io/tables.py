@@ -268,17 +268,20 @@ def _looked_over(text: str, lines: list[str], sep: str) -> tuple[bool, bool]:
     """Whether a text holds a control or invisible formatting character (_holds_control),
     and whether a line of it may be a blank row (_may_hold_blank_row; said True where it holds
     a control character). Plain ASCII text is looked over once, in C."""
-    # the blank characters dropped from the whole text at once, and each line then ends at
-    # \n alone: a blank line is a \n at the start or after another (looked for, not split
-    # into lines). Not where a line ends at a lone \r, which dropping would join to the next
-    if text.isascii() and ("\r" not in text or text.count("\r") == text.count("\r\n")):
+    if text.isascii():
         kept = text.encode("ascii").translate(_CONTROLS_AS_NUL, _BLANK_BYTES[sep])
         if b"\x00" in kept:
             return True, True
-        # a last line with no end that held only blank characters is gone with them
-        return False, kept[:1] == b"\n" or b"\n\n" in kept or (
-            text[-1:] not in ("", "\n") and kept[-1:] in (b"", b"\n"))
-    if _holds_control(text):
+        # with no control character a line ends at \n, \r\n or \r alone. Where none ends at
+        # \r alone (as many lines as \n's, and the last one's if it has no end), each line of
+        # the blank characters dropped ends at \n: a blank line is a \n at the start or after
+        # another (looked for, not split into lines). A \r alone, dropped, would join the
+        # next line to its own
+        if "\r" not in text or len(lines) == text.count("\n") + (text[-1:] not in "\r\n"):
+            # a last line with no end that held only blank characters is gone with them
+            return False, kept[:1] == b"\n" or b"\n\n" in kept or (
+                text[-1:] not in ("", "\n") and kept[-1:] in (b"", b"\n"))
+    elif _holds_control(text):
         return True, True
     return False, _may_hold_blank_row(lines, sep)
 
