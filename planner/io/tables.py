@@ -504,7 +504,8 @@ def read_csv_table(name: str, path: Path, shown: str, problems: Problems) -> Tab
     if encoding == "Windows-1252":
         problems.notice(f"{shown} was read as Windows-1252 (Latin-1), not UTF-8; check its "
                         "accented names")
-    first = text.split("\n", 1)[0]
+    end = text.find("\n")  # the first line, not the rest of the text copied as split would
+    first = text if end < 0 else text[:end]
     sep = max([",", ";", "\t"], key=first.count) if first.strip() else ","
     # each line with its end, as the csv module reads a file opened with newline=""
     split = text.splitlines(keepends=True)
