@@ -699,9 +699,9 @@ class _Loader:
                     pairs = zip(named, groups, strict=True)
                     return list(map(tuple.__new__, repeat(Membership),  # made in C
                                     pairs if ordered else sorted(pairs)))
+        # a row with no State or of no known group, a flag neither yes nor no, a State twice
+        # or a name that is no State's: each row read
         for row, state, group, flag in zip(t.rows, states, groups, flags, strict=True):
-            # a row with no State, of no known group, a flag neither yes nor no, a State
-            # twice or a name that is no State: each row read
             if group is None:
                 self.group(t, row, "group")  # reported at its row
             flag = flag.lower()
