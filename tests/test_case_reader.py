@@ -135,3 +135,31 @@ def test_rows_of_blank_space_of_any_kind_are_blank(tmp_path: Path) -> None:
         load_case(case, UNTOC)
     assert [p.message for p in err.value.problems] == [
         "unknown instrument 'bogus'"], err.value.problems
+
+
+def test_the_columns_kept_with_the_deposits_are_theirs(tmp_path: Path) -> None:
+    """The ratifications table's columns, kept through the checks where every row is a
+    deposit, are the deposits' own States, instruments and dates; where a row is not a deposit
+    (an unknown State, a signature alone), none are kept."""
+    from operator import itemgetter
+
+    from planner.domain.case import Deposit
+    from planner.io.reader import _Loader
+
+    from .factory import ALL
+
+    case = write_case(tmp_path / "case")
+    loader = _Loader(case, UNTOC)
+    tables = loader.tables()
+    ids = set(ALL)
+    deposits: list[Deposit] = []
+    read = loader.ratifications(tables["ratifications"], ids, deposits, [])
+    assert read is not None and deposits
+    assert read == tuple(list(map(itemgetter(i), deposits)) for i in range(3))
+    rows = (case / "ratifications.csv").read_text(encoding="utf-8").rstrip("\n").split("\n")
+    rows.append("Kenya,firearms,,")  # a signature alone: no deposit
+    (case / "ratifications.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    loader = _Loader(case, UNTOC)
+    kept: list[Deposit] = []
+    assert loader.ratifications(loader.tables()["ratifications"], ids, kept, []) is None
+    assert kept == deposits
