@@ -39,7 +39,9 @@ class Deposit(NamedTuple):
     date: dt.date
     action: str
     # where it was read: the table, and its row unless `row` gives the row apart (as the
-    # reader does: one place per table, not one made per row)
+    # reader does: one place per table, not one made per row). Two deposits are the same
+    # when every field is: the reader gives every row apart, so that one place is written
+    # one way
     source: Where
     # the day a denunciation or withdrawal takes effect: no longer a party from then on
     ended: dt.date | None = None
