@@ -9,7 +9,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from planner.domain.names import did_you_mean, normalise, registry
-from planner.io.dates import DateError, parse_date, parse_untc_consent
+from planner.io.dates import DateError, iso_dates, parse_date, parse_untc_consent
 
 
 @pytest.mark.parametrize(
@@ -199,3 +199,30 @@ def test_names_looked_up_together_are_looked_up_as_one_by_one(texts: list[str],
     r = registry()
     names = list(dict.fromkeys(texts + sorted(r.entries)[:known]))
     assert r.lookup_all(names) == {t: r.lookup(t) for t in names}
+
+
+DATE_TEXTS = st.one_of(
+    st.dates(dt.date(1890, 1, 1), dt.date(2110, 12, 31)).map(dt.date.isoformat),
+    st.sampled_from(["2002-13-01", "2002-02-30", "0000-01-01", "20020101", "2002-1-01",
+                     " 2002-01-01", "2002-01-01 ", "15 Oct 2012", "", "2002/01/01",
+                     "\u0662\u0660\u0660\u0662-01-01", "2002-01-01\x002002-01-02",
+                     "2002-W01-1", "2002-01-01T00:00"]))
+
+
+@given(st.lists(DATE_TEXTS, max_size=40))
+def test_dates_read_together_are_read_as_one_by_one(texts: list[str]) -> None:
+    """Dates read all at once are each what parse_date reads; they are read so wherever every
+    one is a date written 2012-10-15 that parse_date reads."""
+    def one(text: str) -> dt.date | None:
+        try:
+            return parse_date(text)
+        except DateError:
+            return None
+
+    together = iso_dates(texts)
+    alone = list(map(one, texts))
+    if together is not None:
+        assert together == alone
+    elif texts and None not in alone:
+        assert not all(len(t) == 10 and t[4] == t[7] == "-" and t.replace("-", "").isascii()
+                       and t.replace("-", "").isdigit() for t in texts)
