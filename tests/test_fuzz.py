@@ -169,3 +169,27 @@ def test_a_blank_line_is_found_as_line_by_line(text: str, sep: str) -> None:
         return
     lines = text.splitlines()
     assert blank == any(not line.replace(sep, "").replace('"', "").strip() for line in lines)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.one_of(LINE_TEXT, st.lists(st.sampled_from(
+    ["a", "b", " ", ",", ";", "\t", "\r", "\n", "\r\n", '"', "\xe9", "\x85"]),
+    max_size=40).map("".join)), sep=st.sampled_from([",", ";", "\t"]))
+@example(text="a,b\r\nc,d\r\n", sep=",")
+@example(text="a,b\nc,d", sep=",")
+def test_a_plain_text_split_at_its_separators_is_what_the_csv_module_reads(text: str,
+                                                                            sep: str) -> None:
+    """Where a CSV text is plain enough to be split at its separators all at once, its rows
+    are the csv module's records of it, and the columns are each row's cells."""
+    import csv
+    import io
+
+    from planner.io.tables import _holds_control, plain_cells
+
+    flat = plain_cells(text, text.splitlines(keepends=True), sep, not _holds_control(text))
+    if flat is None:
+        return
+    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
+    assert list(flat) == records
+    assert [flat[i] for i in range(len(flat))] == records
+    assert flat[1:] == records[1:]
