@@ -613,7 +613,10 @@ def read_csv_table(name: str, path: Path, shown: str, problems: Problems) -> Tab
         clean = "no blank row"  # and the rows need no blank test of their own either
         if flat is not None:
             width, values = flat.width, flat
-            columns = tuple(tuple(flat.cells[width + i::width]) for i in range(width))
+            # (a table of headers alone has no column of cells, as the csv module's reading
+            # gives it)
+            columns = (tuple(tuple(flat.cells[width + i::width]) for i in range(width))
+                       if len(flat) > 1 else ())
         else:
             # the rows' cells column by column, every row found as wide as the header on
             # the way (a look of its own at each row's width costs as much again)
