@@ -591,12 +591,21 @@ def read_csv_table(name: str, path: Path, shown: str, problems: Problems) -> Tab
     controlled, blank = _looked_over(text, split, sep)
     uncontrolled = not controlled
     clean: bool | Literal["no blank row"] = longest <= MAX_CELL_CHARS and uncontrolled
+    if clean and not blank:
+        clean = "no blank row"  # and the rows need no blank test of their own either
     # a plain text (no cell quoted, no blank line, lines as wide as each other: as a large
     # case comes) is split at its separators at once, in C, and its columns sliced from the
-    # cells: a third of the csv module's time, and no list made per row
-    flat = plain_cells(text, split, sep, uncontrolled) if clean and not blank else None
-    lines: list[list[str]] = []
-    if flat is None:
+    # cells: about half the csv module's time, and no list made per row
+    flat = plain_cells(text, split, sep, uncontrolled) if clean == "no blank row" else None
+    columns: tuple[tuple[str, ...], ...] | None = None
+    values: Sequence[list[str]]
+    if flat is not None:
+        width, values = flat.width, flat
+        # (a table of headers alone has no column of cells, as the csv module's reading
+        # gives it)
+        columns = (tuple(tuple(flat.cells[width + i::width]) for i in range(width))
+                   if len(flat) > 1 else ())
+    else:
         try:
             lines = csv_records(text, split, sep, uncontrolled)
         except csv.Error as exc:
@@ -607,29 +616,17 @@ def read_csv_table(name: str, path: Path, shown: str, problems: Problems) -> Tab
             problems.add(where, "the file is empty",
                          f"put the {name} table in it, with a header row")
             return None
-    columns = None
-    values: Sequence[list[str]] = lines
-    if clean and not blank:
-        clean = "no blank row"  # and the rows need no blank test of their own either
-        if flat is not None:
-            width, values = flat.width, flat
-            # (a table of headers alone has no column of cells, as the csv module's reading
-            # gives it)
-            columns = (tuple(tuple(flat.cells[width + i::width]) for i in range(width))
-                       if len(flat) > 1 else ())
-        else:
+        if clean == "no blank row":
             # the rows' cells column by column, every row found as wide as the header on
             # the way (a look of its own at each row's width costs as much again)
             with contextlib.suppress(ValueError):  # rows of different widths
                 columns = tuple(zip(*islice(lines, 1, None), strict=True))
             if columns is not None and len(columns) != len(lines[0]):
                 columns = None
-            width = len(lines[0])
-    if columns is None:
-        width = max(map(len, lines))
+        width = len(lines[0]) if columns is not None else max(map(len, lines))
         # each row as wide as the widest (the csv module's lists kept: copying them would
         # cost a tenth of the reading)
-        values = (lines if min(map(len, lines)) == width else
+        values = (lines if columns is not None or min(map(len, lines)) == width else
                   [line if len(line) == width else line + [""] * (width - len(line))
                    for line in lines])
     table = _from_values(name, shown, None, values, width, problems, clean, columns)
